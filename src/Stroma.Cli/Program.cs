@@ -1,0 +1,4 @@
+using Stroma.Cli;
+using Stroma.Cli.Io;
+
+return StromaCli.Run(args, CliIo.FromConsole());

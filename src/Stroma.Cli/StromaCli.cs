@@ -1,0 +1,57 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Stroma.Cli.Commands;
+using Stroma.Cli.Io;
+
+namespace Stroma.Cli;
+
+/// <summary>Builds the <c>stroma</c> command tree and maps failures onto the documented exit codes.</summary>
+public static class StromaCli
+{
+    public static int Run(string[] args, CliIo io)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("stroma");
+            config.ConfigureConsole(AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(io.Out),
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+            }));
+            config.PropagateExceptions();
+            config.AddCommand<ScoreCommand>("score")
+                .WithData(io)
+                .WithDescription("Score assessments (JSON Lines or CSV) with a validated SLE instrument.")
+                .WithExample("score", "sledai2k", "visits.jsonl")
+                .WithExample("score", "sdi", "--format", "csv", "damage.csv")
+                .WithExample("score", "--list");
+        });
+
+        try
+        {
+            var code = app.Run(args);
+            return code;
+        }
+        catch (CommandAppException ex)
+        {
+            io.Error.WriteLine($"stroma: {ex.Message}");
+            io.Error.WriteLine("Run 'stroma --help' for usage.");
+            return ExitCodes.Usage;
+        }
+#pragma warning disable CA1031 // The one place that catches everything: report without a stack trace.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            io.Error.WriteLine($"stroma: unexpected error ({ex.GetType().Name}): {ex.Message}");
+            return ExitCodes.Unexpected;
+        }
+        finally
+        {
+            io.Out.Flush();
+            io.Error.Flush();
+        }
+    }
+}

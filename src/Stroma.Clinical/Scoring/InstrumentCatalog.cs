@@ -1,0 +1,13 @@
+namespace Stroma.Clinical.Scoring;
+
+/// <summary>Every instrument Stroma scores, by key. <c>stroma score --list</c> prints this.</summary>
+public static class InstrumentCatalog
+{
+    public static IReadOnlyList<IInstrument> All { get; } =
+    [
+        Sledai2k.Instrument,
+    ];
+
+    public static IInstrument? Find(string key) =>
+        All.FirstOrDefault(i => string.Equals(i.Key, key, StringComparison.OrdinalIgnoreCase));
+}
