@@ -205,6 +205,20 @@ public class SdiTests
             + "Renal 3 (Estimated or measured GFR < 50% 0, End-stage renal disease 3) + Musculoskeletal 2 (Avascular necrosis ×2 2) + "
             + "Diabetes 1 (Diabetes 1).",
             result.Explanation);
+
+        var raw = Sdi.Instrument.Score(new Dictionary<string, ItemValue>
+        {
+            ["id"] = ItemValue.Of("p7"),
+            ["cataract"] = ItemValue.Of(true),
+            ["cerebrovascular_accident"] = ItemValue.Of(2m),
+            ["gfr_below_50_percent"] = ItemValue.Of(true),
+            ["end_stage_renal_disease"] = ItemValue.Of(true),
+            ["avascular_necrosis"] = ItemValue.Of(2m),
+            ["diabetes"] = ItemValue.Of(true),
+        });
+        Assert.True(raw.IsValid);
+        Assert.Equal(9m, raw.Total);
+        Assert.Equal(result.Explanation, raw.Explanation);
     }
 
     [Fact]
