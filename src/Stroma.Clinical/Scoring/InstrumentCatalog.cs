@@ -6,6 +6,8 @@ public static class InstrumentCatalog
     public static IReadOnlyList<IInstrument> All { get; } =
     [
         Sledai2k.Instrument,
+        Sdi.Instrument,
+        Pga.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
