@@ -6,6 +6,8 @@ public static class InstrumentCatalog
     public static IReadOnlyList<IInstrument> All { get; } =
     [
         Sledai2k.Instrument,
+        EularAcr2019.Instrument,
+        Slicc2012.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
