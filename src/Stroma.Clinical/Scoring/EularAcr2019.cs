@@ -151,7 +151,8 @@ public sealed record EularAcr2019Result(
 /// this per criterion); it need occur only once; within each domain only the highest-weighted criterion counts.
 /// Classified as SLE with ≥ 10 points and at least one clinical criterion. Validation cohort: sensitivity 96.1%,
 /// specificity 93.4%. Weights checked against the MSD Manual table of the criteria and ../shared/reference;
-/// definitions against the paper's Table 1 (ard.bmj.com). See docs/instruments/eular_acr_2019.md.
+/// definitions against the paper's Table 1 (ard.bmj.com) as far as it could be read; the wording of some definitions
+/// is UNCONFIRMED (listed in the docs page) but no weight or rule depends on it. See docs/instruments/eular_acr_2019.md.
 /// </summary>
 public static class EularAcr2019
 {
