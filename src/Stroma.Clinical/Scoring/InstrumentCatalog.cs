@@ -8,6 +8,8 @@ public static class InstrumentCatalog
         Sledai2k.Instrument,
         Sdi.Instrument,
         Pga.Instrument,
+        EularAcr2019.Instrument,
+        Slicc2012.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
