@@ -6,6 +6,7 @@ public static class InstrumentCatalog
     public static IReadOnlyList<IInstrument> All { get; } =
     [
         Sledai2k.Instrument,
+        Bilag2004.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
