@@ -10,6 +10,7 @@ public static class InstrumentCatalog
         Pga.Instrument,
         EularAcr2019.Instrument,
         Slicc2012.Instrument,
+        Bilag2004.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
