@@ -6,6 +6,10 @@ public static class InstrumentCatalog
     public static IReadOnlyList<IInstrument> All { get; } =
     [
         Sledai2k.Instrument,
+        Lldas.Instrument,
+        Doris2021.Instrument,
+        Sri4.Instrument,
+        Bicla.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
