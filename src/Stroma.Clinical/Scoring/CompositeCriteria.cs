@@ -198,10 +198,10 @@ internal static class Composite
         var explanation = result.Met switch
         {
             true => $"{metGrade}: all {result.Criteria.Count} criteria met.",
-            false => $"{notMetGrade}: not met — {string.Join("; ", failed)}.",
+            false => $"{notMetGrade}. Criteria not met: {string.Join("; ", failed)}.",
             null when result.Criteria.Count == 0 => "Not assessed: the input has errors.",
-            null => $"Not assessable: {string.Join("; ", open.Count > 0 ? open : ["see issues"])}."
-                    + (failed.Count > 0 ? $" Not met: {string.Join("; ", failed)}." : ""),
+            null => $"No grade. Not assessable: {string.Join("; ", open.Count > 0 ? open : ["see issues"])}."
+                    + (failed.Count > 0 ? $" Criteria not met: {string.Join("; ", failed)}." : ""),
         };
         return new ScoreResult(
             instrument.Key, name + rules, instrument.Version, null, grade,

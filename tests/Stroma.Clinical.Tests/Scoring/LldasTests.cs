@@ -224,6 +224,7 @@ public class LldasTests
         var result = Lldas.Instrument.Score(items);
 
         Assert.Equal("LLDAS not met", result.Grade);
+        Assert.Equal("LLDAS not met. Criteria not met: SLEDAI-2K ≤ 4, no major organ activity, no haemolytic anaemia or GI activity.", result.Explanation);
         var sledai = result.Contributions.Single(c => c.Key == "sledai");
         Assert.Equal(0m, sledai.Points);
         Assert.Equal("not met: SLEDAI-2K 6 > 4; major organ activity: renal (Proteinuria)", sledai.Note);
