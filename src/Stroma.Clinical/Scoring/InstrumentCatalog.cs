@@ -11,6 +11,10 @@ public static class InstrumentCatalog
         EularAcr2019.Instrument,
         Slicc2012.Instrument,
         Bilag2004.Instrument,
+        Lldas.Instrument,
+        Doris2021.Instrument,
+        Sri4.Instrument,
+        Bicla.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
