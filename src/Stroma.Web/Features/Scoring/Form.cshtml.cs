@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Stroma.Clinical.Scoring;
+using Stroma.Web.Localization;
+
+namespace Stroma.Web.Features.Scoring;
+
+/// <summary>A group of items shown under one legend (SLEDAI-2K: by weight).</summary>
+public sealed record ItemGroup(string? Legend, IReadOnlyList<ItemDefinition> Items);
+
+/// <summary>
+/// The form of one instrument, built from its documented items. The total shown while ticking comes from
+/// <c>/api/score/{instrument}</c> (wwwroot/js/score.js); on submit the server scores again and is the source of
+/// truth, mapping each issue onto the item it names. Nothing is stored yet (patient records arrive with Stroma.Data).
+/// </summary>
+public sealed class FormModel(Instruments instruments, ClinicalText clinical, IStringLocalizer<Text> text) : PageModel
+{
+    public IInstrument Instrument { get; private set; } = null!;
+
+    public ClinicalText Clinical => clinical;
+
+    /// <summary>What the user entered, by item key (text as posted).</summary>
+    public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The server's score of the current values (the empty form on first display).</summary>
+    public ScoreResult Result { get; private set; } = null!;
+
+    public bool Submitted { get; private set; }
+
+    public IReadOnlyList<ItemGroup> Groups { get; private set; } = [];
+
+    public IActionResult OnGet(string instrument)
+    {
+        if (!Load(instrument))
+        {
+            return NotFound();
+        }
+
+        Result = Instrument.Score(new Dictionary<string, ItemValue>());
+        return Page();
+    }
+
+    public IActionResult OnPost(string instrument)
+    {
+        if (!Load(instrument))
+        {
+            return NotFound();
+        }
+
+        foreach (var item in Instrument.Items)
+        {
+            if (Request.Form.TryGetValue(item.Key, out var value))
+            {
+                Values[item.Key] = value.ToString();
+            }
+        }
+
+        Submitted = true;
+        Result = Instrument.Score(ItemValues.FromForm(Request.Form, Instrument));
+        foreach (var issue in Result.Issues.Where(i => i.IsError))
+        {
+            ModelState.AddModelError(issue.Path, $"{issue.Code}: {clinical.Describe(issue, Instrument)}");
+        }
+
+        return Page();
+    }
+
+    /// <summary>SLEDAI-2K weight of an item, shown beside it; null for other instruments.</summary>
+    public int? Weight(ItemDefinition item) =>
+        Instrument.Key == Sledai2k.Instrument.Key ? Sledai2k.Descriptors.FirstOrDefault(d => d.Key == item.Key)?.Weight : null;
+
+    public string? Value(string key) => Values.TryGetValue(key, out var v) ? v : null;
+
+    public IReadOnlyList<string> Errors(string key) =>
+        ModelState.TryGetValue(key, out var entry) ? [.. entry.Errors.Select(e => e.ErrorMessage)] : [];
+
+    private bool Load(string key)
+    {
+        if (instruments.Find(key) is not { } found)
+        {
+            return false;
+        }
+
+        Instrument = found;
+        Groups = found.Key == Sledai2k.Instrument.Key
+            ? [.. found.Items.GroupBy(i => Weight(i)).Select(g => new ItemGroup(
+                g.Key is { } w ? text["form.points_group", w].Value : text["form.other_group"].Value, [.. g]))]
+            : [new ItemGroup(null, found.Items)];
+        return true;
+    }
+}

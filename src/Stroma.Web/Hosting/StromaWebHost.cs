@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Localization;
+using Stroma.Web.Features.Scoring;
+using Stroma.Web.Localization;
+
+namespace Stroma.Web.Hosting;
+
+/// <summary>Everything Program.cs wires up, in one place: services, then the middleware pipeline in order.</summary>
+public static class StromaWebHost
+{
+    /// <summary>The UI languages. English is the default; Simplified Chinese as used in mainland China.</summary>
+    public static IReadOnlyList<CultureInfo> Cultures { get; } = [new("en"), new("zh-CN")];
+
+    public static WebApplicationBuilder AddStromaWeb(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // `--port 8080` is shorthand for `--urls http://127.0.0.1:8080` (loopback unless told otherwise).
+        if (builder.Configuration["port"] is { } port)
+        {
+            if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
+            {
+                throw new ArgumentException($"--port must be a whole number from 1 to 65535, not \"{port}\".");
+            }
+
+            builder.WebHost.UseUrls($"http://127.0.0.1:{number}");
+        }
+
+        var services = builder.Services;
+        services.AddLocalization();
+        // Chinese text as characters in the HTML, not numeric entities (Razor still encodes what must be encoded).
+        services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.AddRazorPages(o => o.RootDirectory = "/Features")
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("en");
+            o.SupportedCultures = [.. Cultures];
+            o.SupportedUICultures = [.. Cultures];
+            // Per user: the language switch writes the culture cookie; without it, the browser's Accept-Language.
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "stroma.af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        services.AddSingleton<ClinicalText>();
+        services.AddSingleton(_ => new Instruments(Stroma.Clinical.Scoring.InstrumentCatalog.All));
+        return builder;
+    }
+
+    public static WebApplication UseStromaWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<SecurityHeaders>();
+        // Handled by UnexpectedExceptionHandler: JSON API failures become ProblemDetails; pages re-execute /Error.
+        app.UseExceptionHandler("/Error");
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
+        app.UseRouting();
+        app.MapRazorPages();
+        app.MapScoreApi();
+        return app;
+    }
+}

@@ -1,0 +1,8 @@
+using Stroma.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddStromaWeb();
+
+var app = builder.Build();
+app.UseStromaWeb();
+app.Run();
