@@ -60,7 +60,12 @@ public static class StromaWebHost
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<SecurityHeaders>();
         // Handled by UnexpectedExceptionHandler: JSON API failures become ProblemDetails; pages re-execute /Error.
-        app.UseExceptionHandler("/Error");
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            // UnexpectedExceptionHandler logs each failure once, with its correlation id.
+            SuppressDiagnosticsCallback = _ => true,
+        });
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseRouting();

@@ -15,13 +15,15 @@ internal sealed partial class UnexpectedExceptionHandler(ILogger<UnexpectedExcep
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var correlationId = httpContext.TraceIdentifier;
-        LogUnexpected(logger, exception, correlationId, httpContext.Request.Method, httpContext.Request.Path.Value ?? "");
+        // The middleware has already pointed Request.Path at /Error; the feature keeps the path that failed.
+        var path = new PathString(httpContext.Features.Get<IExceptionHandlerFeature>()?.Path ?? httpContext.Request.Path.Value);
+        LogUnexpected(logger, exception, correlationId, httpContext.Request.Method, path.Value ?? "");
         httpContext.Response.OnStarting(() =>
         {
             httpContext.Response.Headers[CorrelationHeader] = correlationId;
             return Task.CompletedTask;
         });
-        if (!httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (!path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

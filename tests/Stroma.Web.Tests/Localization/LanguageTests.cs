@@ -1,0 +1,109 @@
+// Source: docs/web.md (language); Chinese SLEDAI-2K names from ../shared/reference/README.md "Chinese terms".
+using System.Net;
+
+namespace Stroma.Web.Tests.Localization;
+
+public sealed class LanguageTests(WebFactory factory) : IClassFixture<WebFactory>
+{
+    [Fact]
+    public async Task Get_WithoutPreference_English()
+    {
+        using var client = factory.Client();
+
+        var html = await client.GetStringAsync(new Uri("/score/sledai2k", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        html.ShouldContain("<html lang=\"en\">");
+        html.ShouldContain("Organic brain syndrome");
+        html.ShouldContain("Total (live)");
+    }
+
+    [Fact]
+    public async Task Get_BrowserPrefersChinese_ChineseNamesFromTheReference()
+    {
+        using var client = factory.Client("zh-CN,zh;q=0.9");
+
+        var html = await client.GetStringAsync(new Uri("/score/sledai2k", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        html.ShouldContain("<html lang=\"zh-CN\">");
+        html.ShouldContain("<h1>SLE疾病活动度指数2000（SLEDAI-2K）</h1>");
+        html.ShouldContain("<label for=\"i-seizure\">癫痫发作");
+        html.ShouldContain("<label for=\"i-increased_dna_binding\">抗dsDNA抗体升高");
+        html.ShouldContain("8 分项目");
+        html.ShouldContain("总分（实时）");
+        html.ShouldNotContain("class=\"untranslated\"");
+    }
+
+    [Fact]
+    public async Task Get_ChineseForAnInstrumentWithoutReviewedNames_EnglishNamesMarked()
+    {
+        using var client = factory.Client("zh-CN");
+
+        var html = await client.GetStringAsync(new Uri("/score/slicc_2012", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        html.ShouldContain("class=\"untranslated\" title=\"尚无经审核的中文译名，暂以英文显示\"");
+        html.ShouldContain("计算评分");
+    }
+
+    [Fact]
+    public async Task Get_CompositeReusingSledaiDescriptors_UsesTheirChineseNames()
+    {
+        using var client = factory.Client("zh-CN");
+
+        var html = await client.GetStringAsync(new Uri("/score/lldas", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        html.ShouldContain("<label for=\"i-seizure\">癫痫发作");
+    }
+
+    [Fact]
+    public async Task Switch_ToChinese_SetsCookieAndReturns_ThenPagesAreChinese()
+    {
+        using var client = factory.Client("en");
+
+        using var switched = await PostLanguageAsync(client, "zh-CN", "/score/sledai2k");
+
+        switched.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        switched.Headers.Location!.OriginalString.ShouldBe("/score/sledai2k");
+        var html = await client.GetStringAsync(new Uri("/score/sledai2k", UriKind.Relative), TestContext.Current.CancellationToken);
+        html.ShouldContain("癫痫发作"); // the cookie wins over the browser's Accept-Language: en
+    }
+
+    [Fact]
+    public async Task Switch_ForeignReturnUrl_GoesHomeInstead()
+    {
+        using var client = factory.Client();
+
+        using var switched = await PostLanguageAsync(client, "en", "https://evil.example/");
+
+        switched.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        switched.Headers.Location!.OriginalString.ShouldBe("/");
+    }
+
+    [Fact]
+    public async Task Switch_UnofferedCulture_BadRequest()
+    {
+        using var client = factory.Client();
+
+        using var switched = await PostLanguageAsync(client, "fr-FR", "/");
+
+        switched.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Switch_WithoutAntiforgeryToken_IsRefused()
+    {
+        using var client = factory.Client();
+        using var content = new FormUrlEncodedContent([new("culture", "zh-CN"), new("returnUrl", "/")]);
+
+        using var response = await client.PostAsync(new Uri("/language", UriKind.Relative), content, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Headers.Contains("Set-Cookie").ShouldBeFalse();
+    }
+
+    private static async Task<HttpResponseMessage> PostLanguageAsync(HttpClient client, string culture, string returnUrl)
+    {
+        var page = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var content = new FormUrlEncodedContent([new("culture", culture), new("returnUrl", returnUrl), new("__RequestVerificationToken", Html.Token(page))]);
+        return await client.PostAsync(new Uri("/language", UriKind.Relative), content, TestContext.Current.CancellationToken);
+    }
+}
