@@ -28,6 +28,17 @@ public static class StromaCli
                 .WithExample("score", "sledai2k", "visits.jsonl")
                 .WithExample("score", "sdi", "--format", "csv", "damage.csv")
                 .WithExample("score", "--list");
+            config.AddBranch("protocol", protocol =>
+            {
+                protocol.SetDescription("Cell-therapy protocol templates and their calendars.");
+                protocol.AddCommand<ProtocolListCommand>("list")
+                    .WithData(io)
+                    .WithDescription("List the built-in protocol templates.");
+                protocol.AddCommand<ProtocolScheduleCommand>("schedule")
+                    .WithData(io)
+                    .WithDescription("Print a template's calendar of administrations and visits from a start date.")
+                    .WithExample("protocol", "schedule", "wang_2014", "--start", "2024-01-31", "--weight", "58");
+            });
         });
 
         try
