@@ -137,7 +137,10 @@ public static class LabInterpreter
         }
 
         var reported = new Quantity(number, unit);
-        Quantity? normalised = analyte.Accepts(unit) ? analyte.Normalise(reported) : null;
+        // Assay-specific arbitrary units (IU/mL vs U/mL for anti-dsDNA) are accepted but never converted into each
+        // other: such a result stays in its reported unit, and only a range in that same unit can flag it.
+        Quantity? normalised = !analyte.Accepts(unit) ? null
+            : analyte.Normalise(reported) ?? (unit.Dimension == Dimension.ArbitraryConcentration ? reported : null);
         if (normalised is null)
         {
             issues.Add(Issue.Error(IssueCodes.UnitNotForAnalyte, "unit",

@@ -139,5 +139,9 @@ public static class Units
 
     /// <summary>Finds a unit by UCUM code or a documented lab spelling; null when unknown (never a guess).</summary>
     public static UcumUnit? Find(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? null : Spellings.GetValueOrDefault(Normalise(text.Trim()));
+        string.IsNullOrWhiteSpace(text) || CaseSensitive.Contains(Normalise(text.Trim())) ? null : Spellings.GetValueOrDefault(Normalise(text.Trim()));
+
+    // Spellings that case-insensitive matching would misread: G/L (giga per litre, i.e. 10^9/L) is not g/L, T/L is
+    // not t/L. They are refused as unknown so a person rewrites them as 10^9/L or 10^12/L.
+    private static readonly FrozenSet<string> CaseSensitive = FrozenSet.ToFrozenSet(["G/L", "T/L"], StringComparer.Ordinal);
 }
