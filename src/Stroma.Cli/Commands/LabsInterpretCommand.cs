@@ -76,13 +76,15 @@ public sealed class LabsInterpretCommand : Command<LabsInterpretCommand.Settings
         var groups = new List<Specimen>();
         var byKey = new Dictionary<(string, string), Specimen>();
         var errors = false;
+        var reported = new List<(long Line, Issue Issue)>();
+        void Report(long line, IEnumerable<Issue> issues) => reported.AddRange(issues.Select(i => (line, i)));
         foreach (var record in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var issues = new List<Issue>();
             if (record.Items is null)
             {
-                Report(io, record.Line, [record.Problem!]);
+                Report(record.Line, [record.Problem!]);
                 errors = true;
                 continue;
             }
@@ -129,7 +131,7 @@ public sealed class LabsInterpretCommand : Command<LabsInterpretCommand.Settings
                 issues.AddRange(LabInterpreter.Interpret(
                     new LabObservation(f.GetValueOrDefault("analyte"), f.GetValueOrDefault("value"), f.GetValueOrDefault("unit")), ReferenceRangeSet.Default)
                     .Issues.Where(i => i.IsError));
-                Report(io, record.Line, issues);
+                Report(record.Line, issues);
                 errors = true;
                 continue;
             }
@@ -149,19 +151,19 @@ public sealed class LabsInterpretCommand : Command<LabsInterpretCommand.Settings
             };
             if (!specimen.Add(observation, sex, age, out var conflict))
             {
-                Report(io, record.Line, [Issue.Error(IssueCodes.InvalidDemographics, conflict!, $"The {conflict} differs from earlier rows of specimen {record.Id} at {takenAt}.")]);
+                Report(record.Line, [Issue.Error(IssueCodes.InvalidDemographics, conflict!, $"The {conflict} differs from earlier rows of specimen {record.Id} at {takenAt}.")]);
                 errors = true;
             }
         }
 
-        using var writer = LabsOutputWriter.Create(settings.Format, io.Out);
+        var panels = new List<(Specimen Specimen, LabPanelInterpretation Panel)>();
         foreach (var specimen in groups)
         {
             var results = new List<LabResult>();
             foreach (var observation in specimen.Observations)
             {
                 var interpretation = LabInterpreter.Interpret(observation with { Sex = specimen.Sex, Age = specimen.Age }, ranges);
-                Report(io, long.Parse(observation.SourceId!, CultureInfo.InvariantCulture), interpretation.Issues);
+                Report(long.Parse(observation.SourceId!, CultureInfo.InvariantCulture), interpretation.Issues);
                 errors |= interpretation.Issues.Any(i => i.IsError);
                 if (interpretation.Result is not null)
                 {
@@ -174,7 +176,18 @@ public sealed class LabsInterpretCommand : Command<LabsInterpretCommand.Settings
                 continue;
             }
 
-            var panel = LabPanelInterpreter.Interpret(results, specimen.Sex, specimen.Age, specimen.LabId, ranges);
+            panels.Add((specimen, LabPanelInterpreter.Interpret(results, specimen.Sex, specimen.Age, specimen.LabId, ranges)));
+        }
+
+        // Row issues in line order first, then each specimen's derived-value issues, then the results.
+        foreach (var (line, issue) in reported.OrderBy(r => r.Line))
+        {
+            io.Error.WriteLine($"line {line}: {issue}");
+        }
+
+        using var writer = LabsOutputWriter.Create(settings.Format, io.Out);
+        foreach (var (specimen, panel) in panels)
+        {
             foreach (var issue in panel.Issues)
             {
                 io.Error.WriteLine($"specimen {specimen.Id} {specimen.TakenAt}: {issue}");
@@ -246,14 +259,6 @@ public sealed class LabsInterpretCommand : Command<LabsInterpretCommand.Settings
         }
 
         return (new ReferenceRangeSet(ranges, DefaultRanges.All), ok);
-    }
-
-    private static void Report(CliIo io, long line, IEnumerable<Issue> issues)
-    {
-        foreach (var issue in issues)
-        {
-            io.Error.WriteLine($"line {line}: {issue}");
-        }
     }
 
     private sealed class Specimen(string id, string takenAt)
