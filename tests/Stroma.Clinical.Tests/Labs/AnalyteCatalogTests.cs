@@ -112,4 +112,12 @@ public class AnalyteCatalogTests
         Assert.Null(range);
         Assert.Contains(issues, i => i.Code == code);
     }
+
+    [Fact]
+    public void Docs_ListEveryAnalyteKey()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "labs.md"));
+
+        Assert.All(AnalyteCatalog.All, a => Assert.Contains($"`{a.Key}`", docs, StringComparison.Ordinal));
+    }
 }
