@@ -139,8 +139,18 @@ public static class LabInterpreter
         var reported = new Quantity(number, unit);
         // Assay-specific arbitrary units (IU/mL vs U/mL for anti-dsDNA) are accepted but never converted into each
         // other: such a result stays in its reported unit, and only a range in that same unit can flag it.
-        Quantity? normalised = !analyte.Accepts(unit) ? null
-            : analyte.Normalise(reported) ?? (unit.Dimension == Dimension.ArbitraryConcentration ? reported : null);
+        Quantity? normalised;
+        try
+        {
+            normalised = !analyte.Accepts(unit) ? null
+                : analyte.Normalise(reported) ?? (unit.Dimension == Dimension.ArbitraryConcentration ? reported : null);
+        }
+        catch (OverflowException)
+        {
+            issues.Add(Issue.Error(IssueCodes.UnreadableValue, "value", $"{analyte.Name}: {Quantity.Format(number)} {unit.Code} is too large to be a measurement."));
+            return (null, null);
+        }
+
         if (normalised is null)
         {
             issues.Add(Issue.Error(IssueCodes.UnitNotForAnalyte, "unit",
