@@ -38,6 +38,7 @@ public static class StromaCli
                     .WithData(io)
                     .WithDescription("Print a template's calendar of administrations and visits from a start date.")
                     .WithExample("protocol", "schedule", "wang_2014", "--start", "2024-01-31", "--weight", "58");
+            });
             config.AddBranch("labs", labs =>
             {
                 labs.SetDescription("Lab results: catalog, units, reference ranges, flags, eGFR, SLEDAI-2K/BILAG-2004 suggestions.");
