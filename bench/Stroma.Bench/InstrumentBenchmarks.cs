@@ -4,14 +4,14 @@ using Stroma.Clinical.Scoring;
 namespace Stroma.Bench;
 
 /// <summary>
-/// Times one scoring of a realistic record through each instrument's generic adapter (the path
+/// Times one scoring of each instrument's documented worked example through its generic adapter (the path
 /// <c>stroma score</c> takes), plus the typed SLEDAI-2K API alone.
 /// </summary>
 [MemoryDiagnoser]
 public class InstrumentBenchmarks
 {
     private IInstrument _instrument = null!;
-    private Dictionary<string, ItemValue> _record = null!;
+    private IReadOnlyDictionary<string, ItemValue> _record = null!;
 
     public static IEnumerable<string> Keys => InstrumentCatalog.All.Select(i => i.Key);
 
@@ -23,6 +23,10 @@ public class InstrumentBenchmarks
     {
         _instrument = InstrumentCatalog.Find(Instrument)!;
         _record = SampleRecords.For(_instrument);
+        if (!_instrument.Score(_record).IsValid)
+        {
+            throw new InvalidOperationException($"The sample record of {Instrument} does not score cleanly.");
+        }
     }
 
     [Benchmark]

@@ -1,33 +1,36 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Stroma.Cli.Io;
 using Stroma.Clinical.Scoring;
 
 namespace Stroma.Bench;
 
 /// <summary>
-/// A valid, realistic record for each instrument: hand-written where the instrument has cross-item rules,
-/// otherwise every third yes/no item present and numbers mid-range.
+/// The record each instrument is timed on: the first JSON worked example of docs/instruments/&lt;key&gt;.md, read
+/// with the CLI's own JSON Lines reader, so every benchmark scores a valid, documented assessment.
 /// </summary>
-internal static class SampleRecords
+internal static partial class SampleRecords
 {
-    public static Dictionary<string, ItemValue> For(IInstrument instrument)
+    public static IReadOnlyDictionary<string, ItemValue> For(IInstrument instrument)
     {
-        var record = new Dictionary<string, ItemValue>(StringComparer.Ordinal);
-        var i = 0;
-        foreach (var item in instrument.Items)
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "instruments", instrument.Key + ".md"));
+        var body = JsonBlock().Match(doc).Groups["body"].Value;
+        var line = JsonNode.Parse(string.Join("\n", body.Split('\n').Select(l => l.Trim())))!.ToJsonString();
+        var record = JsonLinesReader.Read(new StringReader(line)).Single();
+        return record.Items ?? throw new InvalidOperationException($"The worked example of {instrument.Key} cannot be read.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Stroma.slnx")))
         {
-            switch (item.Kind)
-            {
-                case ItemKind.Boolean:
-                    record[item.Key] = ItemValue.Of(i++ % 3 == 0);
-                    break;
-                case ItemKind.WholeNumber:
-                case ItemKind.Number when item.Min is { } min && item.Max is { } max:
-                    record[item.Key] = ItemValue.Of(decimal.Round((item.Min!.Value + item.Max!.Value) / 2));
-                    break;
-                default:
-                    break;
-            }
+            dir = dir.Parent;
         }
 
-        return record;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
+
+    [GeneratedRegex(@"```json[ \t]*\n(?<body>.*?)\n[ \t]*```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
 }

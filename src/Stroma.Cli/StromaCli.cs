@@ -28,6 +28,28 @@ public static class StromaCli
                 .WithExample("score", "sledai2k", "visits.jsonl")
                 .WithExample("score", "sdi", "--format", "csv", "damage.csv")
                 .WithExample("score", "--list");
+            config.AddBranch("protocol", protocol =>
+            {
+                protocol.SetDescription("Cell-therapy protocol templates and their calendars.");
+                protocol.AddCommand<ProtocolListCommand>("list")
+                    .WithData(io)
+                    .WithDescription("List the built-in protocol templates.");
+                protocol.AddCommand<ProtocolScheduleCommand>("schedule")
+                    .WithData(io)
+                    .WithDescription("Print a template's calendar of administrations and visits from a start date.")
+                    .WithExample("protocol", "schedule", "wang_2014", "--start", "2024-01-31", "--weight", "58");
+            });
+            config.AddBranch("labs", labs =>
+            {
+                labs.SetDescription("Lab results: catalog, units, reference ranges, flags, eGFR, SLEDAI-2K/BILAG-2004 suggestions.");
+                labs.AddCommand<LabsInterpretCommand>("interpret")
+                    .WithData(io)
+                    .WithDescription("Normalise and flag lab results (CSV or JSON Lines); derive eGFR, UPCR, 24-h protein; suggest SLEDAI-2K descriptors.")
+                    .WithExample("labs", "interpret", "results.csv", "--format", "csv", "--ranges", "site-ranges.csv");
+                labs.AddCommand<LabsCatalogCommand>("catalog")
+                    .WithData(io)
+                    .WithDescription("Print the analyte catalog (LOINC, units, cited conversions); --ranges adds the default ranges.");
+            });
         });
 
         try

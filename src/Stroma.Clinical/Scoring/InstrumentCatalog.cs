@@ -6,11 +6,11 @@ public static class InstrumentCatalog
     public static IReadOnlyList<IInstrument> All { get; } =
     [
         Sledai2k.Instrument,
+        Bilag2004.Instrument,
         Sdi.Instrument,
         Pga.Instrument,
         EularAcr2019.Instrument,
         Slicc2012.Instrument,
-        Bilag2004.Instrument,
         Lldas.Instrument,
         Doris2021.Instrument,
         Sri4.Instrument,
