@@ -34,13 +34,17 @@ public static partial class Html
     }
 
     /// <summary>GETs the page, then POSTs the fields with its antiforgery token (the client keeps the cookie).</summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, params (string Key, string Value)[] fields)
+    public static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, params (string Key, string Value)[] fields) =>
+        PostFormAsync(client, path, path, fields);
+
+    /// <summary>GETs <paramref name="pagePath"/>, then POSTs the fields with its token to <paramref name="postPath"/>.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pagePath, string postPath, params (string Key, string Value)[] fields)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var page = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        var page = await client.GetStringAsync(new Uri(pagePath, UriKind.Relative));
         var body = fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)).Append(new("__RequestVerificationToken", Token(page)));
         using var content = new FormUrlEncodedContent(body);
-        return await client.PostAsync(new Uri(path, UriKind.Relative), content);
+        return await client.PostAsync(new Uri(postPath, UriKind.Relative), content);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

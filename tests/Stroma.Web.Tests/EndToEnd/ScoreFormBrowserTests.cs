@@ -40,6 +40,33 @@ public sealed class ScoreFormBrowserTests(BrowserFixture browser) : IClassFixtur
     }
 
     [Fact]
+    public async Task Sledai2k_LabPanel_SuggestsThenTheUserConfirmsByTicking()
+    {
+        var (context, page, errors) = await browser.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync("/score/sledai2k");
+
+        await page.Locator("#i-lab\\.platelets").FillAsync("80");
+        await page.GetByLabel("Rash").CheckAsync();
+        await Expect(page.Locator("#live-total")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#live-status")).ToHaveTextAsync(""); // lab fields are not sent as items
+
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Check labs" }).ClickAsync();
+        await Expect(page.Locator("#s-thrombocytopenia")).ToContainTextAsync("Platelets < 100");
+        await Expect(page.GetByLabel("Thrombocytopenia")).Not.ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Rash")).ToBeCheckedAsync();
+        await page.GetByLabel("Thrombocytopenia").CheckAsync();
+        await Expect(page.Locator("#live-total")).ToHaveTextAsync("3");
+        await page.Locator("#s-thrombocytopenia").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "sledai2k-lab-suggestion.png") });
+
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Score", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#result-total")).ToHaveTextAsync("3");
+        await Expect(page.Locator("#result")).ToContainTextAsync("suggested from lab results, confirmed");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "sledai2k-lab-result.png"), FullPage = true });
+        errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task LanguageSwitch_ToChinese_FormInChinese_LiveTotalStillWorks()
     {
         var (context, page, errors) = await browser.NewPageAsync();

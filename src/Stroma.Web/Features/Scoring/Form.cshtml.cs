@@ -30,6 +30,9 @@ public sealed class FormModel(Instruments instruments, ClinicalText clinical, IS
 
     public IReadOnlyList<ItemGroup> Groups { get; private set; } = [];
 
+    /// <summary>Lab results typed on the SLEDAI-2K form and the descriptors they suggest; null for other instruments.</summary>
+    public SledaiLabPanel? Labs { get; private set; }
+
     public IActionResult OnGet(string instrument)
     {
         if (!Load(instrument))
@@ -41,6 +44,7 @@ public sealed class FormModel(Instruments instruments, ClinicalText clinical, IS
         return Page();
     }
 
+    /// <summary>Scores the form: the server's answer, with each issue on the item it names.</summary>
     public IActionResult OnPost(string instrument)
     {
         if (!Load(instrument))
@@ -48,6 +52,30 @@ public sealed class FormModel(Instruments instruments, ClinicalText clinical, IS
             return NotFound();
         }
 
+        Submitted = true;
+        Result = Instrument.Score(ReadForm());
+        foreach (var issue in Result.Issues.Where(i => i.IsError))
+        {
+            ModelState.AddModelError(issue.Path, $"{issue.Code}: {clinical.Describe(issue, Instrument)}");
+        }
+
+        return Page();
+    }
+
+    /// <summary>"Check labs" on the SLEDAI-2K form: shows the suggested descriptors without scoring the submit.</summary>
+    public IActionResult OnPostLabs(string instrument)
+    {
+        if (!Load(instrument))
+        {
+            return NotFound();
+        }
+
+        Result = Instrument.Score(ReadForm());
+        return Page();
+    }
+
+    private Dictionary<string, ItemValue> ReadForm()
+    {
         foreach (var item in Instrument.Items)
         {
             if (Request.Form.TryGetValue(item.Key, out var value))
@@ -56,14 +84,24 @@ public sealed class FormModel(Instruments instruments, ClinicalText clinical, IS
             }
         }
 
-        Submitted = true;
-        Result = Instrument.Score(ItemValues.FromForm(Request.Form, Instrument));
-        foreach (var issue in Result.Issues.Where(i => i.IsError))
+        var items = ItemValues.FromForm(Request.Form, Instrument);
+        if (Labs is not null)
         {
-            ModelState.AddModelError(issue.Path, $"{issue.Code}: {clinical.Describe(issue, Instrument)}");
+            Labs = SledaiLabPanel.Read(Request.Form);
+            foreach (var issue in Labs.Issues.Where(i => i.IsError))
+            {
+                ModelState.AddModelError(issue.Path, $"{issue.Code}: {issue.Message}");
+            }
+
+            const string confirmedKey = "lab_confirmed";
+            var typed = items.TryGetValue(confirmedKey, out var t) ? t.Text : null;
+            if (Labs.Confirmed(items, typed) is { } confirmed)
+            {
+                items[confirmedKey] = ItemValue.Of(confirmed);
+            }
         }
 
-        return Page();
+        return items;
     }
 
     /// <summary>SLEDAI-2K weight of an item, shown beside it; null for other instruments.</summary>
@@ -83,6 +121,7 @@ public sealed class FormModel(Instruments instruments, ClinicalText clinical, IS
         }
 
         Instrument = found;
+        Labs = found.Key == Sledai2k.Instrument.Key ? SledaiLabPanel.Empty : null;
         Groups = found.Key == Sledai2k.Instrument.Key
             ? [.. found.Items.GroupBy(i => Weight(i)).Select(g => new ItemGroup(
                 g.Key is { } w ? text["form.points_group", w].Value : text["form.other_group"].Value, [.. g]))]

@@ -13,7 +13,8 @@
   const collect = () => {
     const body = {};
     for (const el of form.elements) {
-      if (!el.name || el.name.startsWith("__")) continue;
+      // Lab fields (lab.*, lab_unit.*) are not instrument items: the server reads them on "Check labs".
+      if (!el.name || el.name.startsWith("__") || el.name.includes(".")) continue;
       if (el.type === "checkbox") {
         if (el.checked) body[el.name] = true;
       } else if (el.type === "radio") {
