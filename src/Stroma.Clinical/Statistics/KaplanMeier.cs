@@ -62,8 +62,8 @@ public sealed record SurvivalCurve(string Group, int N, IReadOnlyList<SurvivalRo
 
         if (i < 0)
         {
-            var (lower, upper) = KaplanMeier.Interval(1, 0, 1.96, ConfidenceType);
-            return new SurvivalRow(t, atRisk, 0, 0, 1, 0, lower, upper);
+            // Before the first time R's summary.survfit fills S = 1 with limits 1 on every scale (even log-log).
+            return new SurvivalRow(t, atRisk, 0, 0, 1, 0, 1, 1);
         }
 
         var r = Rows[i];

@@ -105,6 +105,20 @@ public class SurvivalTests
         });
     }
 
+    [Fact]
+    public void At_BeforeFirstTimeOnLogLog_IsOneWithLimitsOne()
+    {
+        // R: summary(survfit(Surv(time, status) ~ 1, lung, conf.type = "log-log"), times = c(0, 3, 100))
+        var curve = KaplanMeier.Fit(Load("lung1", "time", "status", null), ConfidenceType.LogLog).Single();
+        var row = curve.At(3)!;
+        Assert.Equal((228, 1.0, 1.0, 1.0), (row.AtRisk, row.Survival, row.Lower, row.Upper));
+        var later = curve.At(100)!;
+        Assert.Equal(196, later.AtRisk);
+        Assert.Equal(0.863969, later.Survival, 1e-6);
+        Assert.Equal(0.8122223, later.Lower, 1e-7);
+        Assert.Equal(0.9023102, later.Upper, 1e-7);
+    }
+
     [Theory]
     [InlineData("aml", "aml", "time", "status", "x", null)]
     [InlineData("lung", "lung", "time", "status", "sex", null)]
