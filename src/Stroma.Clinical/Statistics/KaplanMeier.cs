@@ -144,7 +144,6 @@ public static class KaplanMeier
                 }
             }
 
-            touched.Sort();
             foreach (var g in touched)
             {
                 double nr = atRisk[g], d = deaths[g];

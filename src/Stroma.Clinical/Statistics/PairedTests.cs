@@ -107,11 +107,11 @@ public static class PairedTests
 
         if (n < 50 && !ties && zeros == 0)
         {
-            var p = v > n * (n + 1) / 4.0 ? 1 - SignedRankCdf((int)v - 1, n) : SignedRankCdf((int)v, n);
+            var p = v > n * (n + 1.0) / 4 ? 1 - SignedRankCdf((int)v - 1, n) : SignedRankCdf((int)v, n);
             return new WilcoxonResult(n, zeros, v, Math.Min(2 * p, 1), true);
         }
 
-        var z = v - (n * (n + 1) / 4.0);
+        var z = v - (n * (n + 1.0) / 4);
         var sigma = Math.Sqrt((n * (n + 1.0) * ((2.0 * n) + 1) / 24) - (tieCorrection / 48));
         var correction = 0.5 * Math.Sign(z);
         z = (z - correction) / sigma;

@@ -100,6 +100,34 @@ public class PairedTestsTests
     }
 
     [Fact]
+    public void SignedRank_LargeSample_UsesNormalApproximationWithoutOverflow()
+    {
+        var d = Enumerable.Range(1, 60_000).Select(i => (i % 3 == 0 ? -1.0 : 1.0) * i).ToArray();
+
+        var w = PairedTests.SignedRank(d);
+
+        Assert.False(w.Exact);
+        Assert.Equal(60_000, w.N);
+        Assert.InRange(w.P, 0, 1e-100);
+    }
+
+    [Fact]
+    public void SignedRankCdf_IsADistribution()
+    {
+        for (var n = 1; n < 20; n++)
+        {
+            var max = n * (n + 1) / 2;
+            Assert.Equal(1.0, PairedTests.SignedRankCdf(max, n), 15);
+            Assert.Equal(Math.Pow(2, -n), PairedTests.SignedRankCdf(0, n), 15);
+            for (var q = 0; q < max; q++)
+            {
+                // symmetry: P(V <= q) = P(V >= max - q)
+                Assert.Equal(PairedTests.SignedRankCdf(q, n), 1 - PairedTests.SignedRankCdf(max - q - 1, n), 12);
+            }
+        }
+    }
+
+    [Fact]
     public void Quantile_Type7_IsMonotoneInP()
     {
         Gen.Double[-100, 100].Array[1, 50].Sample(values =>

@@ -138,6 +138,22 @@ public class SurvivalTests
     }
 
     [Fact]
+    public void LogRank_OneStratum_EqualsUnstratified()
+    {
+        Gen.Select(Gen.Int[1, 20], Gen.Bool, Gen.Int[0, 2]).Array[6, 120].Sample(obs =>
+        {
+            var time = obs.Select(o => (double)o.Item1).ToArray();
+            var events = obs.Select(o => o.Item2).ToArray();
+            var groups = obs.Select(o => o.Item3).ToArray();
+            string[] names = ["a", "b", "c"];
+            var plain = LogRank.Test(SurvivalData.Create(time, events, groups, names));
+            var strata = LogRank.Test(SurvivalData.Create(time, events, groups, names, new int[time.Length], ["only"]));
+            return plain.DegreesOfFreedom == strata.DegreesOfFreedom
+                && (plain.ChiSquare == strata.ChiSquare || (double.IsNaN(plain.ChiSquare) && double.IsNaN(strata.ChiSquare)));
+        });
+    }
+
+    [Fact]
     public void Fit_CurveReachingZero_HasNaNStdErrAndNoInterval()
     {
         var data = SurvivalData.Create([1.0, 2, 3], [true, true, true]);
