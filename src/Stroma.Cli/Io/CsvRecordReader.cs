@@ -28,12 +28,22 @@ public static class CsvRecordReader
         }
 
         var header = csv.Record!.Select(h => h.Trim()).ToArray();
+
+        // A repeated column would let one cell silently overwrite another (seizure=true, then seizure=false).
+        var repeated = header.GroupBy(h => h, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"'{g.Key}'").ToList();
         while (csv.Read())
         {
             var row = csv.Record!;
             var line = csv.RawRow;
             if (row.Length == 1 && string.IsNullOrWhiteSpace(row[0]))
             {
+                continue;
+            }
+
+            if (repeated.Count > 0)
+            {
+                yield return new InputRecord(line, null, null, Issue.Error(IssueCodes.MalformedRecord, "",
+                    $"Line {line} cannot be read: the header names column {string.Join(", ", repeated)} more than once."));
                 continue;
             }
 

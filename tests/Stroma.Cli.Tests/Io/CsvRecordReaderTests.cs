@@ -1,0 +1,34 @@
+// Source: RFC 4180 (CSV: a header row names each field; fields containing quotes must be enclosed in double quotes,
+// and a double quote inside a field is escaped by another double quote) and src/Stroma.Cli/Io/InputRecord.cs
+// (1-based line numbers; bad rows are refused with INP007, never guessed at).
+using Stroma.Cli.Io;
+using Stroma.Clinical.Issues;
+
+namespace Stroma.Cli.Tests.Io;
+
+public class CsvRecordReaderTests
+{
+    private static List<InputRecord> Read(string csv) => CsvRecordReader.Read(new StringReader(csv)).ToList();
+
+    [Fact]
+    public void Read_HeaderRepeatsAColumn_EveryRowIsRefused()
+    {
+        // "seizure" twice: the second cell must not silently overwrite the first (true would become false: 8 points lost).
+        var records = Read("id,seizure,seizure\np1,true,false\n");
+
+        var record = Assert.Single(records);
+        Assert.Null(record.Items);
+        Assert.Equal(2, record.Line);
+        Assert.Equal(IssueCodes.MalformedRecord, record.Problem!.Code);
+        Assert.Contains("'seizure'", record.Problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Score_HeaderRepeatsAColumn_IsInvalidInputNotAScoreOfZero()
+    {
+        var outcome = CliRunner.Run("id,seizure,seizure\np1,true,false\n", "score", "sledai2k", "--format", "csv");
+
+        Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
+        Assert.Contains("line 2: error INP007", outcome.Error, StringComparison.Ordinal);
+    }
+}
