@@ -31,4 +31,30 @@ public class CsvRecordReaderTests
         Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
         Assert.Contains("line 2: error INP007", outcome.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("id,fever\np1,\"tr\"ue\n")]
+    [InlineData("id,pga\np1,\"1\".5\n")]
+    [InlineData("id,fever\np1,tr\"ue\n")]
+    [InlineData("id,\"fev\"er\np1,true\n")]
+    public void Read_FieldWithAStrayQuote_IsRefusedNotRepaired(string csv)
+    {
+        // RFC 4180: "tr"ue is not a valid field; CsvHelper would otherwise hand back true (or 1.5) without a word.
+        var record = Assert.Single(Read(csv));
+
+        Assert.Null(record.Items);
+        Assert.Equal(2, record.Line);
+        Assert.Equal(IssueCodes.MalformedRecord, record.Problem!.Code);
+    }
+
+    [Fact]
+    public void Read_StrayQuoteInOneRow_OtherRowsStillRead()
+    {
+        var records = Read("id,fever\np1,\"tr\"ue\np2,true\n");
+
+        Assert.Equal(2, records.Count);
+        Assert.Null(records[0].Items);
+        Assert.Equal("p2", records[1].Id);
+        Assert.Equal(3, records[1].Line);
+    }
 }
