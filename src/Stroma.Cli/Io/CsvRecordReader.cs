@@ -37,7 +37,7 @@ public static class CsvRecordReader
         while (csv.Read())
         {
             var row = csv.Record!;
-            var line = csv.RawRow;
+            var line = csv.RawRow - LineBreaksWithin(csv.RawRecord);
             var rowBadField = badField;
             badField = null;
             if (row.Length == 1 && string.IsNullOrWhiteSpace(row[0]) && rowBadField is null)
@@ -82,5 +82,21 @@ public static class CsvRecordReader
 
             yield return new InputRecord(line, id, items, null);
         }
+    }
+
+    // RawRow is the line a record ends on; a quoted field may hold line breaks, and the record starts that many lines earlier.
+    private static int LineBreaksWithin(string rawRecord)
+    {
+        var text = rawRecord.TrimEnd('\r', '\n');
+        var breaks = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
+            {
+                breaks++;
+            }
+        }
+
+        return breaks;
     }
 }

@@ -57,4 +57,18 @@ public class CsvRecordReaderTests
         Assert.Equal("p2", records[1].Id);
         Assert.Equal(3, records[1].Line);
     }
+
+    [Theory]
+    [InlineData("id,lab_confirmed,fever\n\"p\n1\",,maybe\np2,,x\n", 4)]
+    [InlineData("id,lab_confirmed,fever\r\n\"p\r\n1\",,maybe\r\n\r\np2,,x\r\n", 5)]
+    public void Read_RecordSpanningTwoLines_IsNumberedByTheLineItStartsOn(string csv, int nextRecordLine)
+    {
+        // InputRecord.Line is the line in the file; a quoted line break must not shift it to the record's last line.
+        var records = Read(csv);
+
+        Assert.Equal(2, records.Count);
+        Assert.Equal(2, records[0].Line);
+        Assert.Equal("p2", records[1].Id);
+        Assert.Equal(nextRecordLine, records[1].Line);
+    }
 }
