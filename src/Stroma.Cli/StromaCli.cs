@@ -50,11 +50,27 @@ public static class StromaCli
                     .WithData(io)
                     .WithDescription("Print the analyte catalog (LOINC, units, cited conversions); --ranges adds the default ranges.");
             });
+            config.AddBranch("stats", stats =>
+            {
+                stats.SetDescription("Statistics equal to R's (survival 3.5, stats): Kaplan-Meier, log-rank, Cox, paired tests, binomial intervals.");
+                stats.AddCommand<StatsKmCommand>("km").WithData(io)
+                    .WithDescription("Kaplan-Meier table, medians and log-rank test from a CSV file.")
+                    .WithExample("stats", "km", "lung.csv", "--time", "time", "--event", "status", "--group", "sex");
+                stats.AddCommand<StatsCoxCommand>("cox").WithData(io)
+                    .WithDescription("Cox proportional hazards model from a CSV file.")
+                    .WithExample("stats", "cox", "lung.csv", "--time", "time", "--event", "status", "--covariate", "age", "--covariate", "sex");
+                stats.AddCommand<StatsPairedCommand>("paired").WithData(io)
+                    .WithDescription("Descriptives, paired t-test and Wilcoxon signed-rank test of after - before.")
+                    .WithExample("stats", "paired", "proteinuria.csv", "--before", "baseline", "--after", "month12");
+                stats.AddCommand<StatsCiCommand>("ci").WithData(io)
+                    .WithDescription("Clopper-Pearson and Wilson confidence intervals for x of n.")
+                    .WithExample("stats", "ci", "--x", "13", "--n", "40");
+            });
         });
 
         try
         {
-            var code = app.Run(args);
+            var code = app.Run(StatsCiCommand.NormaliseArguments(args));
             return code;
         }
         catch (CommandAppException ex)

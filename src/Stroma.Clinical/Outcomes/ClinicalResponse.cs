@@ -104,6 +104,8 @@ public static class ClinicalResponses
     {
         Preconditions.NotNull(cohort);
         Preconditions.NotNull(adjudications);
+        Preconditions.Requires(cohort.Distinct(StringComparer.Ordinal).Count() == cohort.Count,
+            "The cohort lists a patient more than once; each patient counts once in the denominator.");
         var issues = new List<Issue>();
         var byPatient = adjudications.GroupBy(a => a.PatientKey).ToDictionary(g => g.Key, g => g.OrderBy(a => a.MonthsSinceStart).ToList());
         foreach (var unknown in byPatient.Keys.Where(k => !cohort.Contains(k)))

@@ -60,6 +60,14 @@ public class ClinicalResponseTests
     }
 
     [Fact]
+    public void Summarise_PatientListedTwiceInCohort_Throws()
+    {
+        // A rate such as MCR 13/40 counts each patient once: a repeated key would count one response twice.
+        Assert.Throws<ArgumentException>(() => ClinicalResponses.Summarise(["A", "B", "A"],
+            [Adjudicate("A", 6m, ClinicalResponseCategory.MajorClinicalResponse)], 12m));
+    }
+
+    [Fact]
     public void Summarise_RelapseWithoutResponse_IsAnError()
     {
         var summary = ClinicalResponses.Summarise(["A"], [Adjudicate("A", 6m, ClinicalResponseCategory.Relapse)], 12m);
