@@ -66,6 +66,10 @@ public static class StromaWebHost
             // UnexpectedExceptionHandler logs each failure once, with its correlation id.
             SuppressDiagnosticsCallback = _ => true,
         });
+        // Empty 4xx/5xx answers get a page in the user's language (unknown page, refused form), or a ProblemDetails
+        // under /api.
+        app.UseWhen(c => !IsApi(c), b => b.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseWhen(IsApi, b => b.UseStatusCodePages());
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseRouting();
@@ -73,4 +77,6 @@ public static class StromaWebHost
         app.MapScoreApi();
         return app;
     }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 }

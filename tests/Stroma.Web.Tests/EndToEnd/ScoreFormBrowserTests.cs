@@ -106,6 +106,7 @@ public sealed class ScoreFormBrowserTests(BrowserFixture browser) : IClassFixtur
         await field.PressAsync("Enter");
 
         await Expect(page.Locator("#error-summary")).ToContainTextAsync("应在 0 至 3 之间");
+        await Expect(page.Locator("#error-summary")).ToBeFocusedAsync();
         await Expect(page.Locator("#e-pga")).ToContainTextAsync("INP004");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pga-zh-error.png"), FullPage = true });
         errors.Where(e => !e.Contains("422", StringComparison.Ordinal)).ShouldBeEmpty();

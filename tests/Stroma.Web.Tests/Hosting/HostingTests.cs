@@ -82,14 +82,52 @@ public sealed class HostingTests(WebFactory factory) : IClassFixture<WebFactory>
         html.ShouldContain($"<code id=\"correlation-id\">{correlationId}</code>");
     }
 
+    [Theory]
+    [InlineData("/score/no_such_instrument", "en", "Page not found")]
+    [InlineData("/no/such/page", "en", "Page not found")]
+    [InlineData("/no/such/page", "zh-CN", "页面不存在")]
+    [InlineData("/status/500", "en", "Page not found")]
+    public async Task UnknownPage_Is404WithAPageInTheUsersLanguage(string path, string language, string title)
+    {
+        using var client = factory.Client(language);
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain($"<h1>{title}</h1>");
+    }
+
     [Fact]
-    public async Task UnknownPage_Is404()
+    public async Task UnknownApiRoute_Is404ProblemDetails()
     {
         using var client = factory.Client();
 
-        using var response = await client.GetAsync(new Uri("/score/no_such_instrument", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var response = await client.GetAsync(new Uri("/api/nope", UriKind.Relative), TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task Error_GetDirectly_RendersWithoutDetail()
+    {
+        using var client = factory.Client();
+
+        var html = await client.GetStringAsync(new Uri("/Error", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        html.ShouldContain("Something went wrong");
+        html.ShouldContain("id=\"correlation-id\"");
+    }
+
+    [Fact]
+    public async Task Language_Get_RedirectsHome()
+    {
+        using var client = factory.Client();
+
+        using var response = await client.GetAsync(new Uri("/language", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/");
     }
 
     private WebApplicationFactory<Program> Broken() =>

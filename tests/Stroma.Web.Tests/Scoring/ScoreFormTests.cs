@@ -113,6 +113,9 @@ public sealed class ScoreFormTests(WebFactory factory) : IClassFixture<WebFactor
         using var response = await client.PostAsync(new Uri("/score/sledai2k", UriKind.Relative), content, TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        html.ShouldContain("<h1>The request was refused</h1>");
+        html.ShouldNotContain("id=\"result-total\"");
     }
 
     [Fact]

@@ -2,6 +2,10 @@
 // total. The server computes every score (no weights live here); the submitted form is scored again on the server.
 (() => {
   "use strict";
+  // After a refused submit, move keyboard focus to the error summary (its entries link to the fields).
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
   const form = document.getElementById("score-form");
   if (!form) return;
   const total = document.getElementById("live-total");
