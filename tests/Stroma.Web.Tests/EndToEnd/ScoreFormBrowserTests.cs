@@ -40,6 +40,27 @@ public sealed class ScoreFormBrowserTests(BrowserFixture browser) : IClassFixtur
     }
 
     [Fact]
+    public async Task EveryPage_BothLanguages_RendersWithoutConsoleErrors()
+    {
+        foreach (var locale in new[] { "en-GB", "zh-CN" })
+        {
+            var (context, page, errors) = await browser.NewPageAsync(locale);
+            await using var _ = context;
+            var paths = new[] { "/" }.Concat(Stroma.Clinical.Scoring.InstrumentCatalog.All.Select(i => $"/score/{i.Key}"));
+            foreach (var path in paths)
+            {
+                var response = await page.GotoAsync(path);
+                response!.Status.ShouldBe(200, path);
+                await Expect(page.Locator("h1")).ToBeVisibleAsync();
+                var name = path == "/" ? "home" : path.Replace("/score/", "", StringComparison.Ordinal);
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pages", $"{name}-{locale}.png"), FullPage = true });
+            }
+
+            errors.ShouldBeEmpty(locale);
+        }
+    }
+
+    [Fact]
     public async Task Sledai2k_LabPanel_SuggestsThenTheUserConfirmsByTicking()
     {
         var (context, page, errors) = await browser.NewPageAsync();
