@@ -55,15 +55,25 @@ public class AnalyteCatalogTests
         Assert.All(DefaultRanges.All, r =>
         {
             var analyte = AnalyteCatalog.Get(r.AnalyteKey);
-            Assert.True(r.Status is RangeStatus.PublishedExample or RangeStatus.Placeholder);
+            Assert.Equal(RangeStatus.PublishedExample, r.Status);
+            Assert.Equal(DefaultRanges.ExampleLaboratory, r.Source);
+            Assert.Null(r.LabId);
             if (r.Unit is not null)
             {
                 Assert.True(analyte.Accepts(r.Unit), $"{r.AnalyteKey} range unit {r.Unit}");
             }
-
-            Assert.True(r.Status == RangeStatus.PublishedExample || (r.CriticalLow is null && r.CriticalHigh is null),
-                $"{r.AnalyteKey}: placeholders carry no critical limits");
         });
+    }
+
+    [Fact]
+    public void Defaults_HoldOnlyTheAnalytesThePublishedListGives()
+    {
+        // The published laboratory list (bwwdw.com/article/ef22.html) gives these; nothing else has a default.
+        string[] sourced = ["total_protein", "albumin", "alt", "ast", "alp", "ggt", "urea", "sodium", "potassium", "chloride",
+            "creatinine", "uric_acid", "calcium", "phosphate", "igg", "iga", "igm", "c3", "c4"];
+
+        Assert.Equal(sourced.Order(StringComparer.Ordinal), DefaultRanges.All.Select(r => r.AnalyteKey).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(AnalyteCatalog.All.Where(a => !sourced.Contains(a.Key)), a => Assert.False(ReferenceRangeSet.Default.IsConfigured(a.Key, null), a.Key));
     }
 
     [Fact]
