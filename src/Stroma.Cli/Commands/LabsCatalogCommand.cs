@@ -11,7 +11,7 @@ public sealed class LabsCatalogCommand : Command<LabsCatalogCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--ranges")]
-        [Description("Also print the built-in default reference ranges with their sources.")]
+        [Description("Also print the built-in default reference ranges (sourced values only) with their sources.")]
         public bool Ranges { get; init; }
     }
 
@@ -47,7 +47,8 @@ public sealed class LabsCatalogCommand : Command<LabsCatalogCommand.Settings>
         io.Out.WriteLine("LOINC codes marked ? are UNCONFIRMED (see docs/labs.md).");
         if (settings.Ranges)
         {
-            io.Out.WriteLine("## Default reference ranges");
+            io.Out.WriteLine("## Default reference ranges (only ranges read from the source named with each)");
+            io.Out.WriteLine("Any other analyte has no default: configure your laboratory's ranges (stroma labs interpret --ranges; docs/labs.md).");
             foreach (var r in DefaultRanges.All)
             {
                 io.Out.WriteLine($"{r.AnalyteKey,-26} {r.Describe()} | {r.DescribeSource()}");

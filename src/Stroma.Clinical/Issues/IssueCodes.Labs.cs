@@ -15,7 +15,7 @@ public static partial class IssueCodes
     /// <summary>A value that is neither a number nor a grade on the analyte's qualitative scale.</summary>
     public const string UnreadableValue = "LAB004";
 
-    /// <summary>No reference range applies (none configured for the analyte, sex and age, or its unit is not comparable): the result is not flagged.</summary>
+    /// <summary>Ranges exist for the analyte at the laboratory but none applies to this sex and age, or the range's unit is not comparable: the result is not flagged (no range at all is <see cref="NoRangeConfigured"/>).</summary>
     public const string NoReferenceRange = "LAB005";
 
     /// <summary>A derived value (eGFR, UPCR, 24-h protein, urea from BUN) could not be computed: an input is missing or outside the formula's domain.</summary>
@@ -29,4 +29,16 @@ public static partial class IssueCodes
 
     /// <summary>A taken-at time that is not an ISO 8601 date or date-time.</summary>
     public const string InvalidTakenAt = "LAB009";
+
+    /// <summary>
+    /// Information: no reference range is configured for the analyte at the result's laboratory (none of its own and
+    /// no sourced default), so the result is normalised but not flagged; the site must configure its laboratory's ranges.
+    /// </summary>
+    public const string NoRangeConfigured = "LAB010";
+
+    /// <summary>
+    /// Information: a SLEDAI-2K descriptor defined against the testing laboratory's limits (low complement, increased
+    /// DNA binding) cannot be suggested from a result because no such limit is configured for it.
+    /// </summary>
+    public const string SuggestionNeedsLabRange = "LAB011";
 }

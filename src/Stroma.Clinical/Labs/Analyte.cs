@@ -43,7 +43,7 @@ public sealed record AnalyteConversion(UcumUnit From, UcumUnit To, decimal Multi
 /// </summary>
 /// <param name="Key">Stable snake_case key (also accepted as input alias).</param>
 /// <param name="Loinc">The LOINC code Stroma records; null where no code was confirmed (never an invented one).</param>
-/// <param name="LoincConfirmed">True where the code and its LOINC long name were seen together in a LOINC-derived list.</param>
+/// <param name="LoincConfirmed">True where the code and its LOINC long name were seen together in a named source (<see cref="LoincSource"/>).</param>
 /// <param name="Name">English name.</param>
 /// <param name="Panel">The work-up panel.</param>
 /// <param name="CanonicalUnit">Unit results are normalised to; null for a purely qualitative analyte.</param>
@@ -63,6 +63,9 @@ public sealed record AnalyteDefinition(
 {
     /// <summary>Cross-dimension conversions with their cited factors.</summary>
     public IReadOnlyList<AnalyteConversion> Conversions { get; init; } = [];
+
+    /// <summary>Where the LOINC code was seen with its long common name (quoted first); null while UNCONFIRMED.</summary>
+    public string? LoincSource { get; init; }
 
     /// <summary>Other LOINC codes that denote the same analyte in another property (e.g. the molar code).</summary>
     public IReadOnlyList<string> OtherLoincs { get; init; } = [];

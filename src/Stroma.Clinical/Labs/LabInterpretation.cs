@@ -101,8 +101,10 @@ public static class LabInterpreter
         {
             if (analyte.Scale != QualitativeScale.Nominal || normalised is not null)
             {
-                issues.Add(Issue.Warning(IssueCodes.NoReferenceRange, "value",
-                    $"{analyte.Name}: no reference range for lab {observation.LabId ?? "(default)"}, sex {Describe(observation.Sex)}, age {observation.Age?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}; not flagged."));
+                issues.Add(ranges.IsConfigured(analyte.Key, observation.LabId)
+                    ? Issue.Warning(IssueCodes.NoReferenceRange, "value",
+                        $"{analyte.Name}: no reference range for lab {observation.LabId ?? "(default)"}, sex {Describe(observation.Sex)}, age {observation.Age?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}; not flagged.")
+                    : NoRangeConfigured(analyte, observation.LabId, "value"));
             }
         }
         else if (!comparable)
@@ -113,6 +115,19 @@ public static class LabInterpreter
         }
 
         return new LabInterpretation(new LabResult(analyte, reported, normalised, qualitative, flag, range) { SourceId = observation.SourceId }, issues);
+    }
+
+    /// <summary>
+    /// The LAB010 issue: no range is configured for <paramref name="analyte"/> at <paramref name="labId"/> (neither the
+    /// laboratory's own nor a sourced default), so nothing is flagged until the site configures its laboratory's ranges.
+    /// </summary>
+    public static Issue NoRangeConfigured(AnalyteDefinition analyte, string? labId, string path)
+    {
+        Preconditions.NotNull(analyte);
+        var lab = labId is null ? "for results without a laboratory id" : $"at laboratory {labId}";
+        return Issue.Info(IssueCodes.NoRangeConfigured, path,
+            $"{analyte.Name} ({analyte.Key}): no reference range is configured for this analyte {lab}, so the value is not flagged L/H. "
+            + "The site must configure its laboratory's ranges (stroma labs interpret --ranges; docs/labs.md, \"Configuring your laboratory's ranges\").");
     }
 
     private static (Quantity?, Quantity?) ReadQuantity(AnalyteDefinition analyte, decimal number, string? unitText, List<Issue> issues)

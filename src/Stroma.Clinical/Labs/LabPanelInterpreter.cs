@@ -16,7 +16,9 @@ public static class LabPanelInterpreter
     /// <summary>
     /// Computes the derived values the results allow (eGFR from creatinine with age and sex; UPCR from spot protein
     /// and creatinine; 24-h protein from concentration and volume; urea from BUN), flags them against
-    /// <paramref name="ranges"/>, then the SLEDAI-2K suggestions and BILAG-2004 lab items.
+    /// <paramref name="ranges"/> (a derived value with no range configured gets LAB010), then the SLEDAI-2K suggestions
+    /// and BILAG-2004 lab items; a C3, C4 or anti-dsDNA result with no usable range gets LAB011 (the descriptor needs
+    /// the laboratory's limits).
     /// </summary>
     public static LabPanelInterpretation Interpret(IReadOnlyList<LabResult> results, Sex? sex, int? age, string? labId, ReferenceRangeSet ranges)
     {
@@ -56,8 +58,18 @@ public static class LabPanelInterpreter
 
         var flagged = derived.Select(d =>
         {
-            if (d.AnalyteKey is null || ranges.Select(d.AnalyteKey, labId, sex, age) is not { } range)
+            if (d.AnalyteKey is null)
             {
+                return d;
+            }
+
+            if (ranges.Select(d.AnalyteKey, labId, sex, age) is not { } range)
+            {
+                if (!ranges.IsConfigured(d.AnalyteKey, labId))
+                {
+                    issues.Add(LabInterpreter.NoRangeConfigured(AnalyteCatalog.Get(d.AnalyteKey), labId, d.Key));
+                }
+
                 return d;
             }
 
@@ -66,6 +78,7 @@ public static class LabPanelInterpreter
             return comparable ? d with { Flag = flag, Range = range } : d;
         }).ToList();
 
+        issues.AddRange(LabSuggestions.SledaiNeedingLabRange(results, labId));
         return new LabPanelInterpretation(results, flagged, LabSuggestions.Sledai(results, flagged), LabSuggestions.Bilag(results, flagged), issues);
 
         void Add(DerivedValue? value, string? whyNot)

@@ -1,3 +1,4 @@
+using Stroma.Clinical.Issues;
 using Stroma.Clinical.Scoring;
 
 namespace Stroma.Clinical.Labs;
@@ -105,6 +106,35 @@ public static class LabSuggestions
                 list.Add(new(descriptor, rule, [.. hits.Select(r => $"{key} {r.Normalised}")], [.. hits.SelectMany(ids)], confirm));
             }
         }
+    }
+
+    /// <summary>
+    /// The LAB011 issues: SLEDAI-2K low complement and increased DNA binding are defined against the testing
+    /// laboratory's limits, so a C3, C4 or anti-dsDNA result with no usable range (none configured, none applying to
+    /// the sex and age, or one in an incomparable unit) cannot suggest them; each such result says so. The fixed
+    /// thresholds (platelets, white cells, proteinuria, urine cells) need no range and are not affected.
+    /// </summary>
+    public static IReadOnlyList<Issue> SledaiNeedingLabRange(IReadOnlyList<LabResult> results, string? labId)
+    {
+        Preconditions.NotNull(results);
+        var lab = labId is null ? "for results without a laboratory id" : $"at laboratory {labId}";
+        return
+        [
+            .. results.Where(r => r.Range is null && (r.Normalised is not null || r.Qualitative is not null))
+                .Select(r => r.Analyte.Key switch
+                {
+                    "c3" or "c4" => Issue.Info(IssueCodes.SuggestionNeedsLabRange, "sledai2k.low_complement",
+                        $"SLEDAI-2K low_complement is defined as {r.Analyte.Key.ToUpperInvariant()} below the testing laboratory's lower limit, and no usable range is configured for {r.Analyte.Key} {lab}: "
+                        + $"not suggested from {r.ReportedText}{Line(r)}. Configure the laboratory's range or judge the descriptor by hand."),
+                    "anti_dsdna" => Issue.Info(IssueCodes.SuggestionNeedsLabRange, "sledai2k.increased_dna_binding",
+                        $"SLEDAI-2K increased_dna_binding is defined as anti-dsDNA above the testing laboratory's normal range, and no usable range is configured for anti_dsdna {lab}: "
+                        + $"not suggested from {r.ReportedText}{Line(r)}. Configure the laboratory's range or judge the descriptor by hand."),
+                    _ => null,
+                })
+                .OfType<Issue>(),
+        ];
+
+        static string Line(LabResult r) => r.SourceId is null ? "" : $" (line {r.SourceId})";
     }
 
     /// <summary>

@@ -10,9 +10,6 @@ public enum RangeStatus
 
     /// <summary>Published by a real laboratory and read by us: an example of one lab's ranges, not a standard.</summary>
     PublishedExample,
-
-    /// <summary>An illustrative placeholder, not taken from a source: a site must replace it before clinical use.</summary>
-    Placeholder,
 }
 
 /// <summary>The flag a result gets against its reference range (HL7 calls these "abnormal flags").</summary>
@@ -132,14 +129,14 @@ public sealed record ReferenceRange(string AnalyteKey, string Source, RangeStatu
         return string.Join("; ", parts);
     }
 
-    /// <summary>Where the range came from, for reports: "lab X (site-supplied): source" or "default (placeholder): …".</summary>
+    /// <summary>Where the range came from, for reports: "lab X (site-supplied): source" or "default (published example): …".</summary>
     public string DescribeSource()
     {
         var status = Status switch
         {
             RangeStatus.SiteSupplied => "site-supplied",
             RangeStatus.PublishedExample => "published example",
-            _ => "PLACEHOLDER",
+            _ => throw new InvalidOperationException($"Unknown range status {Status}."),
         };
         return LabId is null ? $"default ({status}): {Source}" : $"lab {LabId} ({status}): {Source}";
     }
@@ -147,7 +144,9 @@ public sealed record ReferenceRange(string AnalyteKey, string Source, RangeStatu
 
 /// <summary>
 /// The ranges in force: each laboratory's own ranges, and the default adult set used when a lab has no range for an
-/// analyte (the output always names which range, and from where, produced a flag).
+/// analyte (the output always names which range, and from where, produced a flag). The default set holds only ranges
+/// read from a named source (<see cref="DefaultRanges"/>); for any other analyte the laboratory's own range must be
+/// configured, and until it is, results are not flagged (<see cref="IsConfigured"/>, issue LAB010).
 /// </summary>
 public sealed class ReferenceRangeSet
 {
@@ -176,4 +175,11 @@ public sealed class ReferenceRangeSet
             : _defaults[analyteKey];
         return candidates.Where(r => r.AppliesTo(sex, age)).OrderByDescending(r => r.Specificity).FirstOrDefault();
     }
+
+    /// <summary>
+    /// True when some range exists for the analyte at this laboratory (its own, or a sourced default), whether or not
+    /// it applies to a given sex and age. False means nothing is configured: no result of it can be flagged.
+    /// </summary>
+    public bool IsConfigured(string analyteKey, string? labId) =>
+        (labId is not null && _byLab.Contains((labId, analyteKey))) || _defaults.Contains(analyteKey);
 }

@@ -107,7 +107,7 @@ public static class ClinicalResponses
         Preconditions.Requires(cohort.Distinct(StringComparer.Ordinal).Count() == cohort.Count,
             "The cohort lists a patient more than once; each patient counts once in the denominator.");
         var issues = new List<Issue>();
-        var byPatient = adjudications.GroupBy(a => a.PatientKey).ToDictionary(g => g.Key, g => g.OrderBy(a => a.MonthsSinceStart).ToList());
+        var byPatient = adjudications.GroupBy(a => a.PatientKey).ToDictionary(g => g.Key, g => g.OrderBy(a => a.AssessmentDate).ToList());
         foreach (var unknown in byPatient.Keys.Where(k => !cohort.Contains(k)))
         {
             issues.Add(Issue.Warning(IssueCodes.AdjudicationIncomplete, unknown, $"Adjudications for {unknown}, who is not in the cohort, were ignored."));
@@ -116,28 +116,35 @@ public static class ClinicalResponses
         var patients = new List<PatientResponse>();
         foreach (var key in cohort)
         {
-            var list = byPatient.TryGetValue(key, out var found) ? found.Where(a => a.MonthsSinceStart <= horizonMonths).ToList() : [];
-            foreach (var a in list)
+            var list = new List<AdjudicatedResponse>();
+            foreach (var a in byPatient.TryGetValue(key, out var found) ? found.Where(a => a.MonthsSinceStart <= horizonMonths) : [])
             {
-                issues.AddRange(a.Validate());
+                // An adjudication that is not a complete record of a judgement (who, on what basis) is reported, not counted.
+                var problems = a.Validate();
+                issues.AddRange(problems);
+                if (!problems.Any(p => p.IsError))
+                {
+                    list.Add(a);
+                }
             }
 
             var responses = list.Where(a => a.Category is ClinicalResponseCategory.MajorClinicalResponse or ClinicalResponseCategory.PartialClinicalResponse).ToList();
             var best = responses.Any(a => a.Category == ClinicalResponseCategory.MajorClinicalResponse) ? ClinicalResponseCategory.MajorClinicalResponse
                 : responses.Count > 0 ? ClinicalResponseCategory.PartialClinicalResponse
                 : ClinicalResponseCategory.NoResponse;
-            var firstResponse = responses.FirstOrDefault()?.MonthsSinceStart;
+            var first = responses.FirstOrDefault();
+            var firstResponse = first?.MonthsSinceStart;
             decimal? relapse = null;
             foreach (var r in list.Where(a => a.Category == ClinicalResponseCategory.Relapse))
             {
-                if (firstResponse is { } f && r.MonthsSinceStart >= f)
+                if (first is not null && r.AssessmentDate > first.AssessmentDate)
                 {
                     relapse ??= r.MonthsSinceStart;
                 }
                 else
                 {
                     issues.Add(Issue.Error(IssueCodes.RelapseWithoutResponse, key,
-                        $"{key}: relapse adjudicated at month {r.MonthsSinceStart} without an earlier major or partial response."));
+                        $"{key}: relapse adjudicated on {r.AssessmentDate:yyyy-MM-dd} (month {r.MonthsSinceStart}) without an earlier major or partial response."));
                 }
             }
 

@@ -61,7 +61,15 @@ public enum RenalResponseCategory
 {
     Complete,
     Partial,
+
+    /// <summary>Neither complete nor partial response 6 months or more after the start of therapy.</summary>
     None,
+
+    /// <summary>
+    /// Neither complete nor partial response yet, assessed before month 6: KDIGO 2024 declares no response only when
+    /// neither is reached within 6–12 months, so it is too early to call it "none".
+    /// </summary>
+    NotYetReached,
 }
 
 /// <summary>Baseline and follow-up values for one renal-response assessment.</summary>
@@ -198,7 +206,7 @@ public static class RenalResponse
         }
         else
         {
-            category = RenalResponseCategory.None;
+            category = input.MonthsSinceStart < 6m ? RenalResponseCategory.NotYetReached : RenalResponseCategory.None;
             why = !stable
                 ? kidneyText
                 : $"proteinuria {input.Proteinuria.Value} {unit} is not < {completeBelow} {unit}, and the fall ({(reduction is { } r ? Percent(r) : "not computable from a baseline of 0")}) with a level below {partialBelow} {unit} does not meet the partial criteria";

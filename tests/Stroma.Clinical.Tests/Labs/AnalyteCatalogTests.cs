@@ -1,5 +1,6 @@
 // Source: issue #4's panel list (CBC with differential, urinalysis, liver, kidney, electrolytes, coagulation, T-cell
-// subsets, immunoglobulins, complement, autoantibodies, 24-h urine protein and UPCR).
+// subsets, immunoglobulins, complement, autoantibodies, 24-h urine protein and UPCR); LOINC long common names as seen
+// in the sources named in AnalyteCatalog.LoincEvidence (MIMIC LOINC mapping, HL7/NMDP FHIR IGs, public LOINC lists).
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
 
@@ -41,6 +42,57 @@ public class AnalyteCatalogTests
     }
 
     [Fact]
+    public void Catalog_ConfirmedLoincCodes_NameTheirSource()
+    {
+        Assert.All(AnalyteCatalog.All, a =>
+        {
+            Assert.Equal(a.LoincConfirmed, a.LoincSource is not null);
+            Assert.True(a.Loinc is not null || !a.LoincConfirmed, a.Key);
+            if (a.LoincSource is { } source)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(source));
+            }
+        });
+        var codes = AnalyteCatalog.All.Select(a => a.Loinc).ToHashSet();
+        Assert.All(AnalyteCatalog.LoincEvidence.Keys, code => Assert.Contains(code, codes));
+    }
+
+    [Fact]
+    public void Catalog_UnconfirmedLoincCodes_AreOnlyTheOnesNoSourceSettled()
+    {
+        // 5807-3: no source read gives its long name (two app lists give other meanings); 22664-7: sources disagree
+        // whether it is the mass or the molar urea code; 8112-5: no source read gives its long name.
+        var unconfirmed = AnalyteCatalog.All.Where(a => a.Loinc is not null && !a.LoincConfirmed).Select(a => a.Loinc!).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["22664-7", "5807-3", "8112-5"], unconfirmed);
+    }
+
+    [Theory]
+    [InlineData("wbc", "6690-2", "\"Leukocytes [#/volume] in Blood by Automated count\"")]
+    [InlineData("neutrophils_pct", "770-8", "\"Neutrophils/100 leukocytes in Blood by Automated count\"")]
+    [InlineData("hemoglobin", "718-7", "\"Hemoglobin [Mass/volume] in Blood\"")]
+    [InlineData("urine_blood_dipstick", "5794-3", "\"Hemoglobin [Presence] in Urine by Test strip\"")]
+    [InlineData("urine_rbc_hpf", "13945-1", "\"Erythrocytes [#/area] in Urine sediment by Microscopy high power field\"")]
+    [InlineData("creatinine", "2160-0", "\"Creatinine [Mass/volume] in Serum or Plasma\"")]
+    [InlineData("bun", "3094-0", "\"Urea nitrogen [Mass/volume] in Serum or Plasma\"")]
+    [InlineData("cd4_pct", "8123-2", "\"CD3+CD4+ (T4 helper) cells/100 cells in Blood\"")]
+    [InlineData("cd8_pct", "8101-8", "\"CD3+CD8+ (T8 suppressor cells) cells/100 cells in Blood\"")]
+    [InlineData("c3", "4485-9", "\"Complement C3 [Mass/volume] in Serum or Plasma\"")]
+    [InlineData("ana_titre", "5048-4", "\"Nuclear Ab [Titer] in Serum by Immunofluorescence\"")]
+    [InlineData("anti_dsdna", "5130-0", "\"DNA double strand Ab [Units/volume] in Serum\"")]
+    [InlineData("urine_protein_24h", "2889-4", "\"Protein [Mass/time] in 24 hour Urine\"")]
+    [InlineData("upcr", "2890-2", "\"Protein/Creatinine [Mass ratio] in Urine\"")]
+    public void Catalog_ConfirmedLoincCode_IsTheAnalyteItsSourceNames(string key, string loinc, string longName)
+    {
+        var analyte = AnalyteCatalog.Get(key);
+
+        Assert.Equal(loinc, analyte.Loinc);
+        Assert.True(analyte.LoincConfirmed);
+        Assert.StartsWith(longName, analyte.LoincSource, StringComparison.Ordinal);
+        Assert.Same(analyte, AnalyteCatalog.Find(loinc));
+    }
+
+    [Fact]
     public void Catalog_UreaAndBunAreDifferentAnalytes()
     {
         Assert.NotSame(AnalyteCatalog.Find("urea"), AnalyteCatalog.Find("bun"));
@@ -55,15 +107,25 @@ public class AnalyteCatalogTests
         Assert.All(DefaultRanges.All, r =>
         {
             var analyte = AnalyteCatalog.Get(r.AnalyteKey);
-            Assert.True(r.Status is RangeStatus.PublishedExample or RangeStatus.Placeholder);
+            Assert.Equal(RangeStatus.PublishedExample, r.Status);
+            Assert.Equal(DefaultRanges.ExampleLaboratory, r.Source);
+            Assert.Null(r.LabId);
             if (r.Unit is not null)
             {
                 Assert.True(analyte.Accepts(r.Unit), $"{r.AnalyteKey} range unit {r.Unit}");
             }
-
-            Assert.True(r.Status == RangeStatus.PublishedExample || (r.CriticalLow is null && r.CriticalHigh is null),
-                $"{r.AnalyteKey}: placeholders carry no critical limits");
         });
+    }
+
+    [Fact]
+    public void Defaults_HoldOnlyTheAnalytesThePublishedListGives()
+    {
+        // The published laboratory list (bwwdw.com/article/ef22.html) gives these; nothing else has a default.
+        string[] sourced = ["total_protein", "albumin", "alt", "ast", "alp", "ggt", "urea", "sodium", "potassium", "chloride",
+            "creatinine", "uric_acid", "calcium", "phosphate", "igg", "iga", "igm", "c3", "c4"];
+
+        Assert.Equal(sourced.Order(StringComparer.Ordinal), DefaultRanges.All.Select(r => r.AnalyteKey).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(AnalyteCatalog.All.Where(a => !sourced.Contains(a.Key)), a => Assert.False(ReferenceRangeSet.Default.IsConfigured(a.Key, null), a.Key));
     }
 
     [Fact]

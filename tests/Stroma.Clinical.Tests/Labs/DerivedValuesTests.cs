@@ -45,18 +45,42 @@ public class DerivedValuesTests
     [Fact]
     public void Panel_DerivesAndFlagsFromOneSpecimen()
     {
+        // Laboratory T1's 24-h protein range, built for this test (fictional values, not clinical reference values).
+        var ranges = new ReferenceRangeSet(
+            [new ReferenceRange("urine_protein_24h", "test lab", RangeStatus.SiteSupplied) { LabId = "T1", Unit = Units.GramPerDay, Low = 0m, High = 0.15m }],
+            DefaultRanges.All);
         LabResult R(string a, string v, string u, string line) =>
-            LabInterpreter.Interpret(new LabObservation(a, v, u) { SourceId = line }, ReferenceRangeSet.Default).Result!;
+            LabInterpreter.Interpret(new LabObservation(a, v, u) { SourceId = line, LabId = "T1" }, ranges).Result!;
 
         var panel = LabPanelInterpreter.Interpret(
             [R("cr", "0.7", "mg/dL", "2"), R("urine_protein_24h_conc", "1.6", "g/L", "3"), R("urine_volume_24h", "1500", "mL", "4")],
-            Sex.Female, 40, null, ReferenceRangeSet.Default);
+            Sex.Female, 40, "T1", ranges);
 
         Assert.Equal(["egfr_ckd_epi_2021", "urine_protein_24h"], panel.Derived.Select(d => d.Key));
         Assert.Equal(112.1m, panel.Derived[0].Value.Value);
         Assert.Equal(LabFlag.High, panel.Derived[1].Flag);
         Assert.Contains(panel.Sledai, s => s.Key == "proteinuria");
         Assert.Empty(panel.Issues);
+    }
+
+    [Fact]
+    public void Panel_DerivedValueWithNoRangeConfigured_IsNotFlaggedAndSaysSoButStillSuggests()
+    {
+        LabResult R(string a, string v, string u, string line) =>
+            LabInterpreter.Interpret(new LabObservation(a, v, u) { SourceId = line }, ReferenceRangeSet.Default).Result!;
+
+        var panel = LabPanelInterpreter.Interpret(
+            [R("urine_protein_24h_conc", "1.6", "g/L", "3"), R("urine_volume_24h", "1500", "mL", "4")],
+            Sex.Female, 40, null, ReferenceRangeSet.Default);
+
+        var derived = Assert.Single(panel.Derived);
+        Assert.Equal(2.4m, derived.Value.Value);
+        Assert.Equal(LabFlag.None, derived.Flag);
+        Assert.Null(derived.Range);
+        var issue = Assert.Single(panel.Issues);
+        Assert.Equal(Stroma.Clinical.Issues.IssueCodes.NoRangeConfigured, issue.Code);
+        Assert.Equal("urine_protein_24h", issue.Path);
+        Assert.Contains(panel.Sledai, s => s.Key == "proteinuria");
     }
 
     [Fact]

@@ -74,17 +74,58 @@ public class FlagTests
         Assert.StartsWith("default (published example)", c4.Range!.DescribeSource(), StringComparison.Ordinal);
     }
 
+    // A site's sex-specific haemoglobin ranges, built for this test (fictional values, not clinical reference values).
+    private static readonly ReferenceRangeSet SiteHb = new(
+    [
+        new ReferenceRange("hemoglobin", "test lab", RangeStatus.SiteSupplied) { LabId = "T1", Sex = Sex.Female, Unit = Units.GramPerLitre, Low = 115m, High = 150m },
+        new ReferenceRange("hemoglobin", "test lab", RangeStatus.SiteSupplied) { LabId = "T1", Sex = Sex.Male, Unit = Units.GramPerLitre, Low = 130m, High = 175m },
+    ], DefaultRanges.All);
+
     [Fact]
     public void Select_SexSpecificRange_NeedsTheSex()
     {
-        Assert.Equal(LabFlag.Normal, Read("hb", "120", "g/L", Sex.Female).Result!.Flag);
-        Assert.Equal(LabFlag.Low, Read("hb", "120", "g/L", Sex.Male).Result!.Flag);
-        Assert.Equal(LabFlag.Normal, Read("hb", "15", "g/dL", Sex.Female).Result!.Flag);
+        Assert.Equal(LabFlag.Normal, Read("hb", "120", "g/L", Sex.Female, lab: "T1", ranges: SiteHb).Result!.Flag);
+        Assert.Equal(LabFlag.Low, Read("hb", "120", "g/L", Sex.Male, lab: "T1", ranges: SiteHb).Result!.Flag);
+        Assert.Equal(LabFlag.Normal, Read("hb", "15", "g/dL", Sex.Female, lab: "T1", ranges: SiteHb).Result!.Flag);
 
-        var unknown = Read("hb", "120", "g/L");
+        var unknown = Read("hb", "120", "g/L", lab: "T1", ranges: SiteHb);
         Assert.Equal(LabFlag.None, unknown.Result!.Flag);
         Assert.Null(unknown.Result.Range);
         Assert.Contains(unknown.Issues, i => i.Code == IssueCodes.NoReferenceRange && !i.IsError);
+    }
+
+    [Theory]
+    [InlineData("hb", "156", "g/L", null)]
+    [InlineData("hb", "156", "g/L", "T2")]
+    [InlineData("plt", "82", "10*9/L", null)]
+    [InlineData("wbc", "2.1", "10*9/L", "T1")]
+    [InlineData("fibrinogen", "4.8", "g/L", null)]
+    [InlineData("urine_protein", "3+", null, null)]
+    [InlineData("anti_dsdna", "180", "IU/mL", null)]
+    [InlineData("ana_titre", "1:320", null, null)]
+    public void Interpret_NoRangeConfiguredForTheAnalyteAtTheLab_IsNormalisedNotFlaggedAndSaysSo(string analyte, string value, string? unit, string? lab)
+    {
+        var result = Read(analyte, value, unit, Sex.Female, 40, lab, SiteHb);
+
+        Assert.NotNull(result.Result);
+        Assert.Equal(LabFlag.None, result.Result.Flag);
+        Assert.Null(result.Result.Range);
+        Assert.True(result.Result.Normalised is not null || result.Result.Qualitative is not null);
+        var issue = Assert.Single(result.Issues);
+        Assert.Equal(IssueCodes.NoRangeConfigured, issue.Code);
+        Assert.Equal(Severity.Info, issue.Severity);
+        Assert.Contains($"no reference range is configured for this analyte {(lab is null ? "for results without a laboratory id" : "at laboratory " + lab)}", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("must configure its laboratory's ranges", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("docs/labs.md", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Interpret_NoRangeConfigured_StillNormalises()
+    {
+        var result = Read("plt", "82000", "/uL").Result!;
+
+        Assert.Equal(new Quantity(82m, Units.PerLitre9), result.Normalised);
+        Assert.Equal(LabFlag.None, result.Flag);
     }
 
     [Fact]
@@ -94,6 +135,17 @@ public class FlagTests
         Assert.Equal(LabFlag.None, Read("alp", "32", "U/L").Result!.Flag);
         Assert.Equal(LabFlag.None, Read("alp", "32", "U/L", age: 12).Result!.Flag);
     }
+
+    // A site's qualitative ranges, built for this test (fictional values, not clinical reference values).
+    private static readonly ReferenceRangeSet SiteQualitative = new(
+    [
+        new ReferenceRange("urine_protein_dipstick", "test lab", RangeStatus.SiteSupplied) { LabId = "T1", UpperNormal = QualitativeValue.Dipstick(0) },
+        new ReferenceRange("ana_titre", "test lab", RangeStatus.SiteSupplied) { LabId = "T1", UpperNormal = QualitativeValue.Parse(QualitativeScale.Titre, "<1:80") },
+        new ReferenceRange("anti_dsdna", "test lab", RangeStatus.SiteSupplied)
+        {
+            LabId = "T1", Unit = Units.InternationalUnitPerMillilitre, High = 100m, UpperNormal = QualitativeValue.Negative(QualitativeScale.PositiveNegative),
+        },
+    ], DefaultRanges.All);
 
     [Theory]
     [InlineData("urine_protein", "negative", LabFlag.Normal)]
@@ -105,13 +157,17 @@ public class FlagTests
     [InlineData("anti_dsdna", "positive", LabFlag.High)]
     [InlineData("ana_pattern", "speckled", LabFlag.None)]
     public void Flag_QualitativeResult_IsComparedOnItsScale(string analyte, string value, LabFlag expected) =>
-        Assert.Equal(expected, Read(analyte, value, null).Result!.Flag);
+        Assert.Equal(expected, Read(analyte, value, null, lab: "T1", ranges: SiteQualitative).Result!.Flag);
+
+    [Fact]
+    public void Flag_NominalResultWithoutRange_HasNoIssue() =>
+        Assert.Empty(Read("ana_pattern", "speckled", null).Issues);
 
     [Fact]
     public void Flag_RangeInAnIncomparableUnit_IsNotFlaggedAndSaysWhy()
     {
-        // anti-dsDNA reported in U/mL against the default IU/mL range: no factor exists, so no flag.
-        var result = Read("anti_dsdna", "250", "U/mL");
+        // anti-dsDNA reported in U/mL against the lab's IU/mL range: no factor exists, so no flag.
+        var result = Read("anti_dsdna", "250", "U/mL", lab: "T1", ranges: SiteQualitative);
 
         Assert.Equal(LabFlag.None, result.Result!.Flag);
         Assert.Null(result.Result.Range);

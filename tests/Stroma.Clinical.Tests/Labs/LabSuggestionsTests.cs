@@ -1,5 +1,6 @@
 // Source: SLEDAI-2K definitions (Gladman DD, Ibañez D, Urowitz MB. J Rheumatol 2002;29:288-91; thresholds as in
 // ../shared/reference/README.md) and BILAG-2004 items 78-97 (../shared/reference/bilag-2004.md).
+using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
 using Stroma.Clinical.Scoring;
 
@@ -7,8 +8,18 @@ namespace Stroma.Clinical.Tests.Labs;
 
 public class LabSuggestionsTests
 {
-    private static LabResult R(string analyte, string value, string? unit = null, string line = "1") =>
-        LabInterpreter.Interpret(new LabObservation(analyte, value, unit) { SourceId = line, Sex = Sex.Female, Age = 40 }, ReferenceRangeSet.Default).Result!;
+    // Laboratory T1's anti-dsDNA range, built for this test (fictional values, not clinical reference values); C3 and
+    // C4 use the sourced defaults (one published laboratory list).
+    private static readonly ReferenceRangeSet Ranges = new(
+    [
+        new ReferenceRange("anti_dsdna", "test lab", RangeStatus.SiteSupplied)
+        {
+            LabId = "T1", Unit = Units.InternationalUnitPerMillilitre, High = 100m, UpperNormal = QualitativeValue.Negative(QualitativeScale.PositiveNegative),
+        },
+    ], DefaultRanges.All);
+
+    private static LabResult R(string analyte, string value, string? unit = null, string line = "1", string? lab = "T1", ReferenceRangeSet? ranges = null) =>
+        LabInterpreter.Interpret(new LabObservation(analyte, value, unit) { SourceId = line, Sex = Sex.Female, Age = 40, LabId = lab }, ranges ?? Ranges).Result!;
 
     private static IReadOnlyList<Sledai2kDescriptor> Suggested(params LabResult[] results) =>
         [.. LabSuggestions.Sledai(results, []).Select(s => s.Descriptor)];
@@ -54,6 +65,45 @@ public class LabSuggestionsTests
 
         Assert.Equal(suggested, Suggested(result).Contains(descriptor));
     }
+
+    [Theory]
+    [InlineData("plt", "82", "10^9/L", Sledai2kDescriptor.Thrombocytopenia)]
+    [InlineData("wbc", "2.1", "10^9/L", Sledai2kDescriptor.Leukopenia)]
+    [InlineData("urine_protein_24h", "2.4", "g/24h", Sledai2kDescriptor.Proteinuria)]
+    [InlineData("urine_rbc_hpf", "12", "/HPF", Sledai2kDescriptor.Hematuria)]
+    [InlineData("urine_wbc_hpf", "8", "/HPF", Sledai2kDescriptor.Pyuria)]
+    public void Sledai_FixedThreshold_NeedsNoRange(string analyte, string value, string unit, Sledai2kDescriptor descriptor)
+    {
+        var result = R(analyte, value, unit, lab: "NONE", ranges: new ReferenceRangeSet([], []));
+
+        Assert.Null(result.Range);
+        Assert.Contains(descriptor, Suggested(result));
+    }
+
+    [Theory]
+    [InlineData("anti_dsdna", "180", "IU/mL", "sledai2k.increased_dna_binding")]
+    [InlineData("anti_dsdna", "positive", null, "sledai2k.increased_dna_binding")]
+    [InlineData("c3", "0.45", "g/L", "sledai2k.low_complement")]
+    [InlineData("c4", "5", "mg/dL", "sledai2k.low_complement")]
+    public void Sledai_LabDefinedDescriptorWithoutARange_IsNotSuggestedAndSaysItNeedsTheLabsLimits(string analyte, string value, string? unit, string path)
+    {
+        var result = R(analyte, value, unit, line: "7", lab: "H9", ranges: new ReferenceRangeSet([], []));
+
+        var panel = LabPanelInterpreter.Interpret([result], Sex.Female, 40, "H9", new ReferenceRangeSet([], []));
+
+        Assert.Empty(panel.Sledai);
+        var issue = Assert.Single(panel.Issues);
+        Assert.Equal(IssueCodes.SuggestionNeedsLabRange, issue.Code);
+        Assert.Equal(Severity.Info, issue.Severity);
+        Assert.Equal(path, issue.Path);
+        Assert.Contains("testing laboratory's", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("at laboratory H9", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("(line 7)", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sledai_LabDefinedDescriptorWithARange_HasNoNeedsRangeIssue() =>
+        Assert.Empty(LabSuggestions.SledaiNeedingLabRange([R("anti_dsdna", "180", "IU/mL"), R("c3", "0.45", "g/L")], "T1"));
 
     [Fact]
     public void Sledai_Suggestion_NamesItsResultsRuleAndWhatToConfirm()

@@ -86,4 +86,29 @@ public class ClinicalResponseTests
 
         Assert.Equal(3, issues.Count(i => i.Code == IssueCodes.AdjudicationIncomplete));
     }
+
+    [Fact]
+    public void Summarise_IncompleteAdjudication_IsReportedButNotCounted()
+    {
+        var unsigned = Adjudicate("A", 6m, ClinicalResponseCategory.MajorClinicalResponse) with { AdjudicatedBy = "" };
+
+        var summary = ClinicalResponses.Summarise(["A"], [unsigned], 12m);
+
+        Assert.Equal(0, summary.MajorClinicalResponses);
+        Assert.Equal(1, summary.NoResponses);
+        Assert.Contains(summary.Issues, i => i.Code == IssueCodes.AdjudicationIncomplete);
+    }
+
+    [Fact]
+    public void Summarise_RelapseOnTheDayOfTheFirstResponse_IsNotAfterIt()
+    {
+        var summary = ClinicalResponses.Summarise(["A"],
+        [
+            Adjudicate("A", 6m, ClinicalResponseCategory.PartialClinicalResponse),
+            Adjudicate("A", 6m, ClinicalResponseCategory.Relapse),
+        ], 12m);
+
+        Assert.Equal(0, summary.Relapses);
+        Assert.Contains(summary.Issues, i => i.Code == IssueCodes.RelapseWithoutResponse);
+    }
 }

@@ -126,4 +126,14 @@ public class RenalResponseTests
         Assert.Equal(0.5417m, decimal.Round(result.ProteinuriaReduction!.Value, 4));
         Assert.True(result.KidneyFunctionStable);
     }
+
+    [Theory]
+    [InlineData(5.9, RenalResponseCategory.NotYetReached)]
+    [InlineData(6.0, RenalResponseCategory.None)]
+    [InlineData(12.0, RenalResponseCategory.None)]
+    public void Assess_NoResponseIsDeclaredOnlyFromMonthSix(double months, RenalResponseCategory expected)
+    {
+        // KDIGO 2024: no kidney response = neither complete nor partial response within 6–12 months of therapy.
+        Assert.Equal(expected, Assess(2m, 1.5m, months: (decimal)months).Category);
+    }
 }
