@@ -46,13 +46,13 @@ public sealed class ScoreFormBrowserTests(BrowserFixture browser) : IClassFixtur
         {
             var (context, page, errors) = await browser.NewPageAsync(locale);
             await using var _ = context;
-            var paths = new[] { "/" }.Concat(Stroma.Clinical.Scoring.InstrumentCatalog.All.Select(i => $"/score/{i.Key}"));
+            var paths = new[] { "/", "/labs" }.Concat(Stroma.Clinical.Scoring.InstrumentCatalog.All.Select(i => $"/score/{i.Key}"));
             foreach (var path in paths)
             {
                 var response = await page.GotoAsync(path);
                 response!.Status.ShouldBe(200, path);
                 await Expect(page.Locator("h1")).ToBeVisibleAsync();
-                var name = path == "/" ? "home" : path.Replace("/score/", "", StringComparison.Ordinal);
+                var name = path == "/" ? "home" : path.Replace("/score/", "", StringComparison.Ordinal).TrimStart('/');
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pages", $"{name}-{locale}.png"), FullPage = true });
             }
 
