@@ -21,6 +21,17 @@ public sealed class ResourceTests
     }
 
     [Fact]
+    public void Text_EveryLabPanelHasAHeading()
+    {
+        var english = Read("Text.resx");
+
+        foreach (var panel in Enum.GetValues<Stroma.Clinical.Labs.LabPanel>())
+        {
+            english.ShouldContainKey($"panel.{panel}");
+        }
+    }
+
+    [Fact]
     public void ItemNames_EveryKeyNamesARealInstrumentOrItem()
     {
         var keys = InstrumentCatalog.All.Select(i => $"instrument.{i.Key}")
