@@ -14,7 +14,14 @@ internal sealed class SecurityHeaders(RequestDelegate next)
     {
         context.Response.OnStarting(static state =>
         {
-            var headers = ((HttpContext)state).Response.Headers;
+            var context = (HttpContext)state;
+            var headers = context.Response.Headers;
+            // Pages and API answers will carry patient data: never cached. Static files keep their own caching.
+            if (string.IsNullOrEmpty(headers.CacheControl) && !IsStaticAsset(context.Request.Path))
+            {
+                headers.CacheControl = "no-store";
+            }
+
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XFrameOptions = "DENY";
             headers.XContentTypeOptions = "nosniff";
@@ -25,4 +32,7 @@ internal sealed class SecurityHeaders(RequestDelegate next)
         }, context);
         return next(context);
     }
+
+    private static bool IsStaticAsset(PathString path) =>
+        path.StartsWithSegments("/css") || path.StartsWithSegments("/js") || path == "/favicon.svg";
 }

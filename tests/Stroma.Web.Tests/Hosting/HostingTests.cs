@@ -33,6 +33,20 @@ public sealed class HostingTests(WebFactory factory) : IClassFixture<WebFactory>
         headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
     }
 
+    [Theory]
+    [InlineData("/", true)]
+    [InlineData("/score/sledai2k", true)]
+    [InlineData("/api/instruments", true)]
+    [InlineData("/css/site.css", false)]
+    public async Task PagesAndApi_AreNotCached_StaticFilesMayBe(string path, bool noStore)
+    {
+        using var client = factory.Client();
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        (response.Headers.CacheControl?.NoStore ?? false).ShouldBe(noStore);
+    }
+
     [Fact]
     public async Task Pages_HaveNoInlineScript_SoTheCspHolds()
     {
