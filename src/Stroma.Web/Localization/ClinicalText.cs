@@ -29,6 +29,9 @@ public sealed class ClinicalText(IStringLocalizer<Text> text, IStringLocalizer<I
         return Lookup($"instrument.{instrument.Key}", instrument.Name);
     }
 
+    /// <summary>A BILAG-2004 organ system's name (only names seen in a Chinese source are translated).</summary>
+    public LocalName BilagSystemName(BilagSystem system) => Lookup($"bilag_system.{system}", system.ToString());
+
     public LocalName ItemLabel(IInstrument instrument, ItemDefinition item)
     {
         ArgumentNullException.ThrowIfNull(instrument);

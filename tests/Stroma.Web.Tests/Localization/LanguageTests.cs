@@ -45,6 +45,22 @@ public sealed class LanguageTests(WebFactory factory) : IClassFixture<WebFactory
     }
 
     [Fact]
+    public async Task Get_Bilag_GroupedBySystem_OnlySeenChineseSystemNamesTranslated()
+    {
+        using var zh = factory.Client("zh-CN");
+        using var en = factory.Client("en");
+
+        var chinese = await zh.GetStringAsync(new Uri("/score/bilag2004", UriKind.Relative), TestContext.Current.CancellationToken);
+        var english = await en.GetStringAsync(new Uri("/score/bilag2004", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        chinese.ShouldContain("<legend>全身症状</legend>");
+        chinese.ShouldContain("<legend>肌肉骨骼</legend>");
+        chinese.ShouldContain("<legend>Renal</legend>"); // 肾脏 is proposed but UNCONFIRMED in the reference
+        english.ShouldContain("<legend>Haematological</legend>");
+        System.Text.RegularExpressions.Regex.Count(english, "<legend>").ShouldBe(10); // 9 systems + recording options
+    }
+
+    [Fact]
     public async Task Get_CompositeReusingSledaiDescriptors_UsesTheirChineseNames()
     {
         using var client = factory.Client("zh-CN");

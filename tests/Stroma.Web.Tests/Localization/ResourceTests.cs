@@ -36,6 +36,7 @@ public sealed class ResourceTests
     {
         var keys = InstrumentCatalog.All.Select(i => $"instrument.{i.Key}")
             .Concat(InstrumentCatalog.All.SelectMany(i => i.Items.Select(item => $"item.{i.Key}.{item.Key}")))
+            .Concat(Enum.GetValues<BilagSystem>().Select(s => $"bilag_system.{s}"))
             .ToHashSet();
 
         Read("ItemNames.zh-CN.resx").Keys.Where(k => !keys.Contains(k)).ShouldBeEmpty();

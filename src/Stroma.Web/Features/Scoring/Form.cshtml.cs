@@ -125,7 +125,31 @@ public sealed class FormModel(Instruments instruments, ClinicalText clinical, IS
         Groups = found.Key == Sledai2k.Instrument.Key
             ? [.. found.Items.GroupBy(i => Weight(i)).Select(g => new ItemGroup(
                 g.Key is { } w ? text["form.points_group", w].Value : text["form.other_group"].Value, [.. g]))]
+            : found.Key == Bilag2004.Instrument.Key ? BilagGroups(found)
             : [new ItemGroup(null, found.Items)];
         return true;
+    }
+
+    /// <summary>BILAG-2004 by organ system as on the form: the system's items, then its grade entries.</summary>
+    private List<ItemGroup> BilagGroups(IInstrument bilag)
+    {
+        BilagSystem? SystemOf(ItemDefinition item)
+        {
+            var key = item.Key.EndsWith("_due_to_sle", StringComparison.Ordinal) ? item.Key[..^"_due_to_sle".Length] : item.Key;
+            if (Bilag2004.Items.FirstOrDefault(i => i.Key == key) is { } formItem)
+            {
+                return formItem.System;
+            }
+
+            return Enum.GetValues<BilagSystem>().Cast<BilagSystem?>().FirstOrDefault(s =>
+                key == "grade_" + Bilag2004.SystemKey(s!.Value) || key == "ever_involved_" + Bilag2004.SystemKey(s.Value)
+                || key == "previous_grade_" + Bilag2004.SystemKey(s.Value));
+        }
+
+        return
+        [
+            .. bilag.Items.GroupBy(SystemOf).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key).Select(g => new ItemGroup(
+                g.Key is { } system ? clinical.BilagSystemName(system).Value : text["form.other_group"].Value, [.. g])),
+        ];
     }
 }
