@@ -32,6 +32,13 @@ public sealed class ClinicalText(IStringLocalizer<Text> text, IStringLocalizer<I
     /// <summary>A BILAG-2004 organ system's name (only names seen in a Chinese source are translated).</summary>
     public LocalName BilagSystemName(BilagSystem system) => Lookup($"bilag_system.{system}", system.ToString());
 
+    /// <summary>An SDI organ system's name: the Chinese name Stroma.Clinical records from its source, where there is one.</summary>
+    public LocalName SdiSystemName(SdiSystemDefinition system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return IsEnglish || system.ChineseLabel is null ? new(system.Label, IsEnglish) : new(system.ChineseLabel, true);
+    }
+
     public LocalName ItemLabel(IInstrument instrument, ItemDefinition item)
     {
         ArgumentNullException.ThrowIfNull(instrument);

@@ -61,6 +61,22 @@ public sealed class LanguageTests(WebFactory factory) : IClassFixture<WebFactory
     }
 
     [Fact]
+    public async Task Get_Sdi_GroupedBySystemWithMaximum_ChineseNamesFromTheSource()
+    {
+        using var zh = factory.Client("zh-CN");
+        using var en = factory.Client("en");
+
+        var chinese = await zh.GetStringAsync(new Uri("/score/sdi", UriKind.Relative), TestContext.Current.CancellationToken);
+        var english = await en.GetStringAsync(new Uri("/score/sdi", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        english.ShouldContain("<legend>Ocular · max 2</legend>");
+        english.ShouldContain("<legend>Malignancy · max 2</legend>");
+        chinese.ShouldContain("<legend>眼睛 · 最高 2 分</legend>");
+        chinese.ShouldContain("<legend>Skin · 最高 3 分</legend>"); // no Chinese name seen for skin
+        System.Text.RegularExpressions.Regex.Count(english, "<legend>").ShouldBe(12);
+    }
+
+    [Fact]
     public async Task Get_CompositeReusingSledaiDescriptors_UsesTheirChineseNames()
     {
         using var client = factory.Client("zh-CN");

@@ -126,9 +126,20 @@ public sealed class FormModel(Instruments instruments, ClinicalText clinical, IS
             ? [.. found.Items.GroupBy(i => Weight(i)).Select(g => new ItemGroup(
                 g.Key is { } w ? text["form.points_group", w].Value : text["form.other_group"].Value, [.. g]))]
             : found.Key == Bilag2004.Instrument.Key ? BilagGroups(found)
+            : found.Key == Sdi.Instrument.Key ? SdiGroups(found)
             : [new ItemGroup(null, found.Items)];
         return true;
     }
+
+    /// <summary>SDI by organ system as on the form, each with its maximum.</summary>
+    private List<ItemGroup> SdiGroups(IInstrument sdi) =>
+    [
+        .. sdi.Items.GroupBy(i => Sdi.Items.First(d => d.Key == i.Key).System).OrderBy(g => g.Key).Select(g =>
+        {
+            var system = Sdi.Definition(g.Key);
+            return new ItemGroup($"{clinical.SdiSystemName(system).Value} · {text["form.max", system.Maximum].Value}", [.. g]);
+        }),
+    ];
 
     /// <summary>BILAG-2004 by organ system as on the form: the system's items, then its grade entries.</summary>
     private List<ItemGroup> BilagGroups(IInstrument bilag)
