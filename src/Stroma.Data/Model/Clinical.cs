@@ -101,6 +101,8 @@ public sealed class Visit : ClinicalRecord
 
     /// <summary>Protocol time point or reason (e.g. <c>baseline</c>, <c>month_1</c>, <c>infusion</c>, <c>flare</c>).</summary>
     public string Type { get; set; } = "";
+
+    public string? Notes { get; set; }
 }
 
 /// <summary>

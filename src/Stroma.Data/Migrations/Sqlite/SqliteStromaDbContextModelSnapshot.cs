@@ -946,6 +946,10 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
+                    b.Property<string>("Notes")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notes");
+
                     b.Property<Guid>("PatientId")
                         .HasColumnType("TEXT")
                         .HasColumnName("patient_id");

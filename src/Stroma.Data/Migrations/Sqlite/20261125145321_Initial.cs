@@ -302,6 +302,7 @@ namespace Stroma.Data.Migrations.Sqlite
                     visit_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     type = table.Column<string>(type: "TEXT", nullable: false),
+                    notes = table.Column<string>(type: "TEXT", nullable: true),
                     version = table.Column<int>(type: "INTEGER", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
                     created_by = table.Column<string>(type: "TEXT", nullable: false),
