@@ -140,6 +140,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             if (importer is not null)
             {
                 await importer.DisposeAsync().ConfigureAwait(false);
+                importer = null;
             }
         }
 

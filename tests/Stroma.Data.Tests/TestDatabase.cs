@@ -28,6 +28,27 @@ public static class Engines
     }
 }
 
+/// <summary>Every (source, target) pair of engines, for backup/restore across engines.</summary>
+public static class EnginePairs
+{
+    public static TheoryData<DatabaseEngine, DatabaseEngine> All
+    {
+        get
+        {
+            var data = new TheoryData<DatabaseEngine, DatabaseEngine>();
+            foreach (var source in Engines.All)
+            {
+                foreach (var target in Engines.All)
+                {
+                    data.Add((DatabaseEngine)source.Data, (DatabaseEngine)target.Data);
+                }
+            }
+
+            return data;
+        }
+    }
+}
+
 /// <summary>A fixed clock that tests move by hand.</summary>
 public sealed class ManualClock(DateTimeOffset now) : TimeProvider
 {
