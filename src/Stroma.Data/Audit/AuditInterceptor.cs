@@ -206,6 +206,8 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         bool b => b ? "true" : "false",
         Guid g => g.ToString("D"),
         Enum e => e.ToString(),
+        // Engines keep different scales (SQLite "12.0", PostgreSQL numeric "12.000000"): write the number itself.
+        decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };

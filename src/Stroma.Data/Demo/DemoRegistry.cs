@@ -11,7 +11,8 @@ namespace Stroma.Data.Demo;
 /// <param name="Patients">Size of the synthetic cohort (the study had 40).</param>
 /// <param name="Seed">Seed of the deterministic generator.</param>
 /// <param name="IncludeSeedCases">Whether to add the two case-report patients of the seed article.</param>
-public sealed record DemoOptions(int Patients = 40, int Seed = 2014, bool IncludeSeedCases = true);
+/// <param name="IncludeLabs">Whether to write the cohort's lab results (off to prepare a lab-import benchmark).</param>
+public sealed record DemoOptions(int Patients = 40, int Seed = 2014, bool IncludeSeedCases = true, bool IncludeLabs = true);
 
 /// <summary>Row counts written by the demo.</summary>
 public sealed record DemoSummary(IReadOnlyDictionary<string, long> Rows);
@@ -120,6 +121,11 @@ public static class DemoRegistry
         {
             var site = sites[(n - 1) % sites.Count];
             Synthetic(chunk, n, site, labs[(n - 1) % sites.Count], random, db, now);
+            if (!options.IncludeLabs)
+            {
+                chunk.LabResults.Clear();
+            }
+
             if (chunk.Patients.Count >= ChunkSize)
             {
                 await chunk.WriteAsync(db, rows, options, cancellationToken).ConfigureAwait(false);
