@@ -36,6 +36,7 @@ if [ -n "${STROMA_BENCH_POSTGRES:-}" ]; then
   echo "## PostgreSQL"
   host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$STROMA_BENCH_POSTGRES"); port=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$STROMA_BENCH_POSTGRES")
   user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$STROMA_BENCH_POSTGRES"); export PGPASSWORD=$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$STROMA_BENCH_POSTGRES")
+  export PGOPTIONS="-c client_min_messages=warning"
   P="psql -h $host -p ${port:-5432} -U $user -q -v ON_ERROR_STOP=1"
   db() { sed "s/Database=[^;]*/Database=$1/" <<<"$STROMA_BENCH_POSTGRES"; }
   for d in stroma_bench_base stroma_bench_raw stroma_bench_ours; do $P -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done

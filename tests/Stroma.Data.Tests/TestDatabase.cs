@@ -112,7 +112,18 @@ public sealed class TestDatabase : IAsyncDisposable
                 await StromaDatabase.MigrateAsync(new DataConfiguration(DatabaseEngine.Postgres, WithDatabase(admin, template)));
                 NpgsqlConnection.ClearAllPools();
                 postgresTemplate = template;
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => DropAsync(admin, template).GetAwaiter().GetResult();
+                AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                {
+                    try
+                    {
+                        NpgsqlConnection.ClearAllPools();
+                        DropAsync(admin, template).GetAwaiter().GetResult();
+                    }
+                    catch (NpgsqlException)
+                    {
+                        // The server may already be stopping; the throwaway cluster goes with it.
+                    }
+                };
             }
 
             var name = $"stroma_test_{Guid.NewGuid():N}";
