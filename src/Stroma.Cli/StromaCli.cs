@@ -57,11 +57,49 @@ public static class StromaCli
                     .WithDescription("Load lab results (CSV) through the engine's fast path, with a reject file.")
                     .WithExample("import", "labs", "labs.csv", "--partial");
             });
+            config.AddBranch("protocol", protocol =>
+            {
+                protocol.SetDescription("Cell-therapy protocol templates and their calendars.");
+                protocol.AddCommand<ProtocolListCommand>("list")
+                    .WithData(io)
+                    .WithDescription("List the built-in protocol templates.");
+                protocol.AddCommand<ProtocolScheduleCommand>("schedule")
+                    .WithData(io)
+                    .WithDescription("Print a template's calendar of administrations and visits from a start date.")
+                    .WithExample("protocol", "schedule", "wang_2014", "--start", "2024-01-31", "--weight", "58");
+            });
+            config.AddBranch("labs", labs =>
+            {
+                labs.SetDescription("Lab results: catalog, units, reference ranges, flags, eGFR, SLEDAI-2K/BILAG-2004 suggestions.");
+                labs.AddCommand<LabsInterpretCommand>("interpret")
+                    .WithData(io)
+                    .WithDescription("Normalise and flag lab results (CSV or JSON Lines); derive eGFR, UPCR, 24-h protein; suggest SLEDAI-2K descriptors.")
+                    .WithExample("labs", "interpret", "results.csv", "--format", "csv", "--ranges", "site-ranges.csv");
+                labs.AddCommand<LabsCatalogCommand>("catalog")
+                    .WithData(io)
+                    .WithDescription("Print the analyte catalog (LOINC, units, cited conversions); --ranges adds the default ranges.");
+            });
+            config.AddBranch("stats", stats =>
+            {
+                stats.SetDescription("Statistics equal to R's (survival 3.5, stats): Kaplan-Meier, log-rank, Cox, paired tests, binomial intervals.");
+                stats.AddCommand<StatsKmCommand>("km").WithData(io)
+                    .WithDescription("Kaplan-Meier table, medians and log-rank test from a CSV file.")
+                    .WithExample("stats", "km", "lung.csv", "--time", "time", "--event", "status", "--group", "sex");
+                stats.AddCommand<StatsCoxCommand>("cox").WithData(io)
+                    .WithDescription("Cox proportional hazards model from a CSV file.")
+                    .WithExample("stats", "cox", "lung.csv", "--time", "time", "--event", "status", "--covariate", "age", "--covariate", "sex");
+                stats.AddCommand<StatsPairedCommand>("paired").WithData(io)
+                    .WithDescription("Descriptives, paired t-test and Wilcoxon signed-rank test of after - before.")
+                    .WithExample("stats", "paired", "proteinuria.csv", "--before", "baseline", "--after", "month12");
+                stats.AddCommand<StatsCiCommand>("ci").WithData(io)
+                    .WithDescription("Clopper-Pearson and Wilson confidence intervals for x of n.")
+                    .WithExample("stats", "ci", "--x", "13", "--n", "40");
+            });
         });
 
         try
         {
-            var code = app.Run(args);
+            var code = app.Run(StatsCiCommand.NormaliseArguments(args));
             return code;
         }
         catch (CommandAppException ex)

@@ -39,6 +39,7 @@ public static class JsonLinesReader
     {
         var items = new Dictionary<string, ItemValue>(StringComparer.Ordinal);
         string? id = null;
+        var hasId = false;
         var reader = new Utf8JsonReader(json);
         try
         {
@@ -76,6 +77,12 @@ public static class JsonLinesReader
 
                 if (key == "id")
                 {
+                    if (hasId)
+                    {
+                        return Malformed(lineNumber, "the key 'id' appears twice");
+                    }
+
+                    hasId = true;
                     id = value.Kind switch
                     {
                         ItemValueKind.Text => value.Text,

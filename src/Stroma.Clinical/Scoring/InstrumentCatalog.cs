@@ -6,6 +6,15 @@ public static class InstrumentCatalog
     public static IReadOnlyList<IInstrument> All { get; } =
     [
         Sledai2k.Instrument,
+        Bilag2004.Instrument,
+        Sdi.Instrument,
+        Pga.Instrument,
+        EularAcr2019.Instrument,
+        Slicc2012.Instrument,
+        Lldas.Instrument,
+        Doris2021.Instrument,
+        Sri4.Instrument,
+        Bicla.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>

@@ -12,6 +12,13 @@ public sealed class ItemReader
     private static readonly string[] TrueWords = ["true", "yes", "y", "1"];
     private static readonly string[] FalseWords = ["false", "no", "n", "0"];
 
+    // No thousands separators or exponents: "1,2" must be refused, not read as 12.
+    private const NumberStyles StrictNumber = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite
+                                              | NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+
+    // Instruments keep one item list for their lifetime; index it once, not once per record (bench/README.md).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<ItemDefinition>, Dictionary<string, ItemDefinition>> Indexes = [];
+
     private readonly IReadOnlyDictionary<string, ItemValue> _record;
     private readonly Dictionary<string, ItemDefinition> _definitions;
     private readonly List<Issue> _issues = [];
@@ -21,7 +28,7 @@ public sealed class ItemReader
     public ItemReader(IReadOnlyDictionary<string, ItemValue> record, IReadOnlyList<ItemDefinition> definitions)
     {
         _record = Preconditions.NotNull(record);
-        _definitions = Preconditions.NotNull(definitions).ToDictionary(d => d.Key, StringComparer.Ordinal);
+        _definitions = Indexes.GetValue(Preconditions.NotNull(definitions), d => d.ToDictionary(x => x.Key, StringComparer.Ordinal));
         foreach (var key in record.Keys)
         {
             if (key != "id" && !_definitions.ContainsKey(key))
@@ -85,7 +92,7 @@ public sealed class ItemReader
         {
             number = v.Number;
         }
-        else if (v.Kind == ItemValueKind.Text && decimal.TryParse(v.Text, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
+        else if (v.Kind == ItemValueKind.Text && decimal.TryParse(v.Text, StrictNumber, CultureInfo.InvariantCulture, out var parsed))
         {
             number = parsed;
         }

@@ -168,6 +168,8 @@ public static class Sledai2k
     {
         Preconditions.NotNull(input);
         Preconditions.Requires(Enum.IsDefined(input.Window), "Unknown SLEDAI window.");
+        Preconditions.NotNull(input.Present);
+        Preconditions.Requires(input.Present.All(Enum.IsDefined), "Unknown SLEDAI-2K descriptor.");
         var present = Descriptors.Where(d => input.Present.Contains(d.Descriptor)).ToList();
         var total = present.Sum(d => d.Weight);
         var clinical = present.Where(d => !d.IsSerological).Sum(d => d.Weight);

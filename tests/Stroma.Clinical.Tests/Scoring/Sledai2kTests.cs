@@ -80,6 +80,16 @@ public class Sledai2kTests
     }
 
     [Fact]
+    public void Score_UndefinedDescriptor_Throws()
+    {
+        // Gladman 2002 has exactly 24 descriptors: an undefined one is a programmer error, not a silently dropped item
+        // (EularAcr2019.Classify and Slicc2012.Classify refuse theirs the same way).
+        var input = new Sledai2kInput(new HashSet<Sledai2kDescriptor> { Sledai2kDescriptor.Fever, (Sledai2kDescriptor)24 });
+
+        Assert.Throws<ArgumentException>(() => Sledai2k.Score(input));
+    }
+
+    [Fact]
     public void Score_ThirtyDayWindow_KeepsWeightsAndRecordsWindow()
     {
         var present = new HashSet<Sledai2kDescriptor> { Sledai2kDescriptor.Rash, Sledai2kDescriptor.Fever };

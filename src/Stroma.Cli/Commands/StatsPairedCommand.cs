@@ -1,0 +1,168 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Stroma.Cli.Io;
+using Stroma.Clinical.Issues;
+using Stroma.Clinical.Statistics;
+
+namespace Stroma.Cli.Commands;
+
+/// <summary>
+/// <c>stroma stats paired FILE --before COL --after COL</c>: descriptives of both columns and of the differences,
+/// the paired t-test and the Wilcoxon signed-rank test of after − before (R's t.test / wilcox.test, paired = TRUE).
+/// </summary>
+public sealed class StatsPairedCommand : Command<StatsPairedCommand.Settings>
+{
+    public sealed class Settings : StatsFileSettings
+    {
+        [CommandOption("--before <COL>")]
+        [Description("Column holding the baseline measurement.")]
+        public string? Before { get; init; }
+
+        [CommandOption("--after <COL>")]
+        [Description("Column holding the follow-up measurement.")]
+        public string? After { get; init; }
+
+        public override ValidationResult Validate() =>
+            Before is null || After is null ? ValidationResult.Error("Name the --before and --after columns.") : base.Validate();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var io = (CliIo)context.Data!;
+        var issues = new List<(long Line, Issue Issue)>();
+        using var input = settings.File is null or "-" ? null : io.OpenInput(settings.File);
+        var csv = StatsCsvReader.Open(input ?? io.In, [("--before", settings.Before!), ("--after", settings.After!)], issues);
+        var before = new List<double?>();
+        var after = new List<double?>();
+        while (csv is not null && csv.Next(out var malformed))
+        {
+            if (malformed is not null)
+            {
+                issues.Add((csv.Line, malformed));
+                continue;
+            }
+
+            before.Add(Read(csv, 0, settings.Before!, issues));
+            after.Add(Read(csv, 1, settings.After!, issues));
+        }
+
+        var complete = before.Zip(after).Count(p => p.First is not null && p.Second is not null);
+        if (csv is not null && complete < 2 && !issues.Any(i => i.Issue.IsError))
+        {
+            issues.Add((csv.Line, Issue.Error(IssueCodes.StatsTooFewData, "", $"{complete} complete pair(s); the paired tests need at least 2.")));
+        }
+
+        StatsFormat.Report(io, issues);
+        if (csv is null || issues.Any(i => i.Issue.IsError))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var differences = before.Zip(after, (b, a) => a - b).ToList();
+        var summaries = new (string Name, DescriptiveSummary Summary)[]
+        {
+            ("before", Descriptive.Summarise(before)), ("after", Descriptive.Summarise(after)), ("difference", Descriptive.Summarise(differences)),
+        };
+        var t = PairedTests.TTest(before, after);
+        var w = PairedTests.Wilcoxon(before, after);
+        if (settings.Format == "json")
+        {
+            WriteJson(io.Out, summaries, t, w);
+        }
+        else
+        {
+            WriteCsv(io.Out, summaries, t, w);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static double? Read(StatsCsvReader csv, int k, string column, List<(long Line, Issue Issue)> issues)
+    {
+        var cell = csv.Cell(k);
+        if (StatsCsvReader.IsMissing(cell))
+        {
+            return null;
+        }
+
+        var v = StatsFormat.Number(cell);
+        if (v is null)
+        {
+            issues.Add((csv.Line, Issue.Error(IssueCodes.StatsNotANumber, column, $"'{cell}' is not a number.")));
+        }
+
+        return v;
+    }
+
+    private static void WriteCsv(TextWriter o, (string Name, DescriptiveSummary Summary)[] summaries, PairedTTestResult t, WilcoxonResult w)
+    {
+        o.Write("section,statistic,value\n");
+        foreach (var (name, s) in summaries)
+        {
+            foreach (var (key, value) in Fields(s))
+            {
+                o.Write($"{name},{key},{StatsFormat.Text(value)}\n");
+            }
+        }
+
+        foreach (var (key, value) in Fields(t))
+        {
+            o.Write($"paired_t,{key},{StatsFormat.Text(value)}\n");
+        }
+
+        foreach (var (key, value) in Fields(w))
+        {
+            o.Write($"wilcoxon,{key},{StatsFormat.Text(value)}\n");
+        }
+
+        o.Write($"wilcoxon,method,{(w.Exact ? "exact" : "normal approximation with continuity correction")}\n");
+    }
+
+    private static void WriteJson(TextWriter o, (string Name, DescriptiveSummary Summary)[] summaries, PairedTTestResult t, WilcoxonResult w)
+    {
+        using var stream = new MemoryStream();
+        using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            j.WriteStartObject();
+            foreach (var (name, s) in summaries)
+            {
+                Object(j, name, Fields(s));
+            }
+
+            Object(j, "paired_t", Fields(t));
+            j.WriteStartObject("wilcoxon");
+            foreach (var (key, value) in Fields(w))
+            {
+                StatsJson.Number(j, key, value);
+            }
+
+            j.WriteString("method", w.Exact ? "exact" : "normal approximation with continuity correction");
+            j.WriteEndObject();
+            j.WriteEndObject();
+        }
+
+        o.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        o.Write('\n');
+    }
+
+    private static void Object(Utf8JsonWriter j, string name, IEnumerable<(string Key, double Value)> fields)
+    {
+        j.WriteStartObject(name);
+        foreach (var (key, value) in fields)
+        {
+            StatsJson.Number(j, key, value);
+        }
+
+        j.WriteEndObject();
+    }
+
+    private static (string, double)[] Fields(DescriptiveSummary s) =>
+        [("n", s.N), ("missing", s.Missing), ("mean", s.Mean), ("sd", s.StandardDeviation), ("median", s.Median), ("q1", s.Q1), ("q3", s.Q3), ("iqr", s.Iqr), ("min", s.Min), ("max", s.Max)];
+
+    private static (string, double)[] Fields(PairedTTestResult t) =>
+        [("n", t.N), ("mean_difference", t.MeanDifference), ("t", t.T), ("df", t.DegreesOfFreedom), ("p", t.P), ("lower", t.Lower), ("upper", t.Upper)];
+
+    private static (string, double)[] Fields(WilcoxonResult w) => [("n", w.N), ("zeros", w.Zeros), ("v", w.V), ("p", w.P)];
+}

@@ -1,0 +1,32 @@
+namespace Stroma.Clinical.Issues;
+
+/// <summary>Issue codes of lab results (docs/labs.md, docs/issue-codes.md).</summary>
+public static partial class IssueCodes
+{
+    /// <summary>An analyte that is neither a catalog key, a LOINC code in the catalog, nor a documented alias.</summary>
+    public const string UnknownAnalyte = "LAB001";
+
+    /// <summary>A unit that is not a UCUM code or documented lab spelling Stroma knows.</summary>
+    public const string UnknownUnit = "LAB002";
+
+    /// <summary>A known unit the analyte is not reported in, or one that would need a conversion across dimensions with no cited factor: refused, never guessed.</summary>
+    public const string UnitNotForAnalyte = "LAB003";
+
+    /// <summary>A value that is neither a number nor a grade on the analyte's qualitative scale.</summary>
+    public const string UnreadableValue = "LAB004";
+
+    /// <summary>No reference range applies (none configured for the analyte, sex and age, or its unit is not comparable): the result is not flagged.</summary>
+    public const string NoReferenceRange = "LAB005";
+
+    /// <summary>A derived value (eGFR, UPCR, 24-h protein, urea from BUN) could not be computed: an input is missing or outside the formula's domain.</summary>
+    public const string DerivedNotComputed = "LAB006";
+
+    /// <summary>A reference range (e.g. a row of a <c>--ranges</c> file) that cannot be used.</summary>
+    public const string InvalidRange = "LAB007";
+
+    /// <summary>A sex or age that cannot be read, or differs between rows of one specimen.</summary>
+    public const string InvalidDemographics = "LAB008";
+
+    /// <summary>A taken-at time that is not an ISO 8601 date or date-time.</summary>
+    public const string InvalidTakenAt = "LAB009";
+}

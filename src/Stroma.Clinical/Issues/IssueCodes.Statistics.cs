@@ -1,0 +1,25 @@
+namespace Stroma.Clinical.Issues;
+
+public static partial class IssueCodes
+{
+    /// <summary>A column named on the command line (time, event, group, covariate, before, after) is not in the header.</summary>
+    public const string StatsColumnNotFound = "STA001";
+
+    /// <summary>A cell that must be a number (a time, covariate or measurement) is not a finite number.</summary>
+    public const string StatsNotANumber = "STA002";
+
+    /// <summary>An event cell is not 0/1, 1/2 (R's Surv coding: 2 = event) or TRUE/FALSE, or the column mixes 0/1 and 1/2 coding.</summary>
+    public const string StatsBadEvent = "STA003";
+
+    /// <summary>A survival time is negative.</summary>
+    public const string StatsNegativeTime = "STA004";
+
+    /// <summary>A needed cell is missing (empty or NA): the row is dropped, as R's default na.omit does (a warning).</summary>
+    public const string StatsMissingDropped = "STA005";
+
+    /// <summary>Too little data for the statistic (no rows, fewer than two pairs, no events).</summary>
+    public const string StatsTooFewData = "STA006";
+
+    /// <summary>The Cox model did not converge or its information matrix is singular (collinear or constant covariates).</summary>
+    public const string StatsNotConverged = "STA007";
+}

@@ -1,0 +1,181 @@
+namespace Stroma.Clinical.Statistics;
+
+/// <summary>
+/// Paired Student t-test of after − before (R: <c>t.test(after, before, paired = TRUE)</c>), two-sided.
+/// </summary>
+/// <param name="N">Number of complete pairs.</param>
+/// <param name="MeanDifference">Mean of after − before.</param>
+/// <param name="T">t statistic = mean / (sd / √n).</param>
+/// <param name="DegreesOfFreedom">n − 1.</param>
+/// <param name="P">Two-sided p-value.</param>
+/// <param name="Lower">Lower limit of the confidence interval of the mean difference.</param>
+/// <param name="Upper">Upper limit.</param>
+public sealed record PairedTTestResult(int N, double MeanDifference, double T, double DegreesOfFreedom, double P, double Lower, double Upper);
+
+/// <summary>
+/// Wilcoxon signed-rank test of after − before (R: <c>wilcox.test(after, before, paired = TRUE)</c>), two-sided.
+/// </summary>
+/// <param name="N">Number of non-zero differences used.</param>
+/// <param name="Zeros">Number of zero differences dropped.</param>
+/// <param name="V">Sum of the ranks of |d| over the positive differences (R's V).</param>
+/// <param name="P">Two-sided p-value.</param>
+/// <param name="Exact">True when the exact null distribution was used (n &lt; 50, no ties, no zeros).</param>
+public sealed record WilcoxonResult(int N, int Zeros, double V, double P, bool Exact);
+
+/// <summary>McNemar's test with R's default continuity correction (R: <c>mcnemar.test(matrix(c(a, b, c, d), 2, byrow = TRUE))</c>).</summary>
+/// <param name="Statistic">(|b − c| − 1)² / (b + c), or (b − c)² / (b + c) when b = c.</param>
+/// <param name="P">Upper tail of chi-square with 1 degree of freedom.</param>
+public sealed record McNemarResult(double Statistic, double P);
+
+/// <summary>Tests for paired measurements (before and after in the same patient).</summary>
+public static class PairedTests
+{
+    /// <summary>Paired t-test on complete pairs (a pair with a missing value is dropped, as R does).</summary>
+    public static PairedTTestResult TTest(IReadOnlyList<double?> before, IReadOnlyList<double?> after, double confidence = 0.95)
+    {
+        var d = Differences(before, after);
+        var n = d.Count;
+        var mean = Descriptive.Mean(d);
+        var sd = Descriptive.StandardDeviation(d, mean);
+        var se = sd / Math.Sqrt(n);
+        var t = mean / se;
+        double df = n - 1;
+        if (n < 2)
+        {
+            return new PairedTTestResult(n, mean, double.NaN, df, double.NaN, double.NaN, double.NaN);
+        }
+
+        var q = Distributions.StudentTQuantile(1 - ((1 - confidence) / 2), df);
+        return new PairedTTestResult(n, mean, t, df, Distributions.StudentTTwoSided(t, df), mean - (q * se), mean + (q * se));
+    }
+
+    /// <summary>Wilcoxon signed-rank test on complete pairs of after − before.</summary>
+    public static WilcoxonResult Wilcoxon(IReadOnlyList<double?> before, IReadOnlyList<double?> after) => SignedRank(Differences(before, after));
+
+    /// <summary>
+    /// One-sample signed-rank test of d against 0, as R's <c>wilcox.test(d)</c>: zeros dropped; exact when n &lt; 50
+    /// with no ties and no zeros; otherwise the normal approximation with continuity correction ½·sign(z) and the
+    /// tie correction Σ(t³ − t)/48 in the variance.
+    /// </summary>
+    public static WilcoxonResult SignedRank(IReadOnlyList<double> differences)
+    {
+        Preconditions.NotNull(differences);
+        var nonzero = differences.Where(x => x != 0).ToArray();
+        var zeros = differences.Count - nonzero.Length;
+        var n = nonzero.Length;
+        if (n == 0)
+        {
+            return new WilcoxonResult(0, zeros, 0, double.NaN, false);
+        }
+
+        var order = Enumerable.Range(0, n).OrderBy(i => Math.Abs(nonzero[i])).ToArray();
+        var ranks = new double[n];
+        var tieCorrection = 0.0;
+        var ties = false;
+        for (var i = 0; i < n;)
+        {
+            var j = i;
+            while (j + 1 < n && Math.Abs(nonzero[order[j + 1]]) == Math.Abs(nonzero[order[i]]))
+            {
+                j++;
+            }
+
+            var rank = 0.5 * (i + j + 2);
+            for (var k = i; k <= j; k++)
+            {
+                ranks[order[k]] = rank;
+            }
+
+            double t = j - i + 1;
+            if (t > 1)
+            {
+                ties = true;
+                tieCorrection += (t * t * t) - t;
+            }
+
+            i = j + 1;
+        }
+
+        var v = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            if (nonzero[i] > 0)
+            {
+                v += ranks[i];
+            }
+        }
+
+        if (n < 50 && !ties && zeros == 0)
+        {
+            var p = v > n * (n + 1.0) / 4 ? 1 - SignedRankCdf((int)v - 1, n) : SignedRankCdf((int)v, n);
+            return new WilcoxonResult(n, zeros, v, Math.Min(2 * p, 1), true);
+        }
+
+        var z = v - (n * (n + 1.0) / 4);
+        var sigma = Math.Sqrt((n * (n + 1.0) * ((2.0 * n) + 1) / 24) - (tieCorrection / 48));
+        var correction = 0.5 * Math.Sign(z);
+        z = (z - correction) / sigma;
+        var pValue = 2 * Math.Min(Distributions.NormalCdf(z), Distributions.NormalUpper(z));
+        return new WilcoxonResult(n, zeros, v, pValue, false);
+    }
+
+    /// <summary>P(V ≤ q) under the null for n untied ranks (R: <c>psignrank(q, n)</c>), by counting subsets.</summary>
+    public static double SignedRankCdf(int q, int n)
+    {
+        Preconditions.Requires(n is >= 0 and < 1000, "n must be in [0, 1000).");
+        var max = n * (n + 1) / 2;
+        if (q < 0)
+        {
+            return 0;
+        }
+
+        if (q >= max)
+        {
+            return 1;
+        }
+
+        var counts = new double[max + 1];
+        counts[0] = 1;
+        for (var k = 1; k <= n; k++)
+        {
+            for (var s = (k * (k + 1) / 2); s >= k; s--)
+            {
+                counts[s] += counts[s - k];
+            }
+        }
+
+        var below = 0.0;
+        for (var s = 0; s <= q; s++)
+        {
+            below += counts[s];
+        }
+
+        return below / Math.Pow(2, n);
+    }
+
+    /// <summary>McNemar's test for the 2×2 table [[a, b], [c, d]] of paired binary outcomes (only b and c matter).</summary>
+    public static McNemarResult McNemar(int a, int b, int c, int d)
+    {
+        Preconditions.Requires(a >= 0 && b >= 0 && c >= 0 && d >= 0, "Counts must be non-negative.");
+        var diff = Math.Abs(b - c) - (b != c ? 1.0 : 0.0);
+        var statistic = diff * diff / (b + c);
+        return new McNemarResult(statistic, Distributions.ChiSquareUpper(statistic, 1));
+    }
+
+    private static List<double> Differences(IReadOnlyList<double?> before, IReadOnlyList<double?> after)
+    {
+        Preconditions.NotNull(before);
+        Preconditions.NotNull(after);
+        Preconditions.Requires(before.Count == after.Count, "before and after must have the same length.");
+        var d = new List<double>(before.Count);
+        for (var i = 0; i < before.Count; i++)
+        {
+            if (before[i] is { } b && after[i] is { } a && !double.IsNaN(a) && !double.IsNaN(b))
+            {
+                d.Add(a - b);
+            }
+        }
+
+        return d;
+    }
+}

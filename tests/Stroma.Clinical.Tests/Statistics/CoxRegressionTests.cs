@@ -1,0 +1,58 @@
+// Source: R 4.2.2 + survival 3.5-3 coxph (Efron and Breslow ties) and summary.coxph on R's lung and ovarian data and
+// synthetic data with heavy ties (Golden/cox-coef.csv, Golden/cox-tests.csv, made by R/make-golden.R).
+using Stroma.Clinical.Statistics;
+using static Stroma.Clinical.Tests.Statistics.GoldenTable;
+
+namespace Stroma.Clinical.Tests.Statistics;
+
+public class CoxRegressionTests
+{
+    [Theory]
+    [InlineData("lung", "lung", "time", "status", "age,sex,ph.ecog", "efron")]
+    [InlineData("lung", "lung", "time", "status", "age,sex,ph.ecog", "breslow")]
+    [InlineData("ovarian", "ovarian", "futime", "fustat", "age,rx,ecog.ps", "efron")]
+    [InlineData("ovarian", "ovarian", "futime", "fustat", "age,rx,ecog.ps", "breslow")]
+    [InlineData("ties", "ties", "time", "status", "x1,x2,x3", "efron")]
+    [InlineData("ties", "ties", "time", "status", "x1,x2,x3", "breslow")]
+    [InlineData("lung-age", "lung", "time", "status", "age", "efron")]
+    [InlineData("lung-age", "lung", "time", "status", "age", "breslow")]
+    public void Fit_MatchesCoxph(string name, string dataset, string time, string status, string covariates, string ties)
+    {
+        var names = covariates.Split(',');
+        var rows = Read(dataset + ".csv").Where(r => r[time] != "NA" && r[status] != "NA" && names.All(c => r[c] != "NA")).ToList();
+        var s = rows.Select(r => r.Num(status)).ToArray();
+        var twoCoded = s.All(v => v is 1 or 2);
+        var fit = CoxRegression.Fit(
+            rows.Select(r => r.Num(time)).ToArray(),
+            s.Select(v => twoCoded ? v == 2 : v == 1).ToArray(),
+            rows.Select(r => names.Select(c => r.Num(c)).ToArray()).ToArray(),
+            names,
+            ties == "efron" ? CoxTies.Efron : CoxTies.Breslow);
+
+        var t = Read("cox-tests.csv").Single(r => r["name"] == name && r["ties"] == ties);
+        Assert.True(fit.Converged);
+        Assert.Equal((int)t.Num("n"), fit.N);
+        Assert.Equal((int)t.Num("events"), fit.Events);
+        Assert.Equal((int)t.Num("iter"), fit.Iterations);
+        Close(t.Num("loglik0"), fit.LogLikelihoodNull, "loglik0");
+        Close(t.Num("loglik"), fit.LogLikelihood, "loglik");
+        Close(t.Num("lr"), fit.LikelihoodRatio.Statistic, "lr");
+        Close(t.Num("lr_p"), fit.LikelihoodRatio.P, "lr p");
+        Close(t.Num("wald"), fit.Wald.Statistic, "wald");
+        Close(t.Num("wald_p"), fit.Wald.P, "wald p");
+        Close(t.Num("score"), fit.Score.Statistic, "score");
+        Close(t.Num("score_p"), fit.Score.P, "score p");
+        var coefs = Read("cox-coef.csv").Where(r => r["name"] == name && r["ties"] == ties).ToList();
+        Assert.Equal(coefs.Count, fit.Coefficients.Count);
+        ForEach(coefs.Zip(fit.Coefficients), pair =>
+        {
+            var (e, c) = pair;
+            Assert.Equal(e["term"], c.Name);
+            Close(e.Num("coef"), c.Coefficient, c.Name + " coef");
+            Close(e.Num("hr"), c.HazardRatio, c.Name + " hr");
+            Close(e.Num("se"), c.StandardError, c.Name + " se");
+            Close(e.Num("z"), c.Z, c.Name + " z");
+            Close(e.Num("p"), c.P, c.Name + " p");
+        });
+    }
+}
