@@ -17,10 +17,10 @@ visits = con.execute("""
     join laboratories l on l.site_id = s.id
     where v.type not in ('infusion_2') order by p.id, v.visit_date""").fetchall()
 analytes = [("creatinine", "umol/L", 45, 84), ("urea", "mmol/L", 2.6, 7.5), ("albumin", "g/L", 35, 50), ("c3", "g/L", 0.9, 1.8),
-            ("c4", "g/L", 0.1, 0.4), ("anti_dsdna", "[iU]/mL", 0, 30), ("urine_protein_24h", "g/(24.h)", 0, 0.15),
+            ("c4", "g/L", 0.1, 0.4), ("anti_dsdna", "[IU]/mL", 0, 30), ("urine_protein_24h", "g/(24.h)", 0, 0.15),
             ("hemoglobin", "g/L", 115, 150), ("wbc", "10*9/L", 3.5, 9.5), ("platelets", "10*9/L", 125, 350),
-            ("lymphocytes", "10*9/L", 1.1, 3.2), ("esr", "mm/h", 0, 20), ("urine_rbc", "/[HPF]", 0, 5),
-            ("urine_wbc", "/[HPF]", 0, 5), ("alt", "U/L", 7, 40), ("ferritin", "ug/L", 13, 150), ("crp", "mg/L", 0, 5)]
+            ("lymphocytes", "10*9/L", 1.1, 3.2), ("ast", "U/L", 13, 35), ("urine_rbc_hpf", "/[HPF]", 0, 5),
+            ("urine_wbc_hpf", "/[HPF]", 0, 5), ("alt", "U/L", 7, 40), ("neutrophils", "10*9/L", 1.8, 6.3), ("monocytes", "10*9/L", 0.1, 0.6)]
 cols = ("id,patient_id,visit_id,laboratory_id,analyte,specimen_time,reported_value,reported_unit,reported_range,"
         "normalised_value,normalised_unit,flag,version,created_at,created_by,updated_at,updated_by,deleted_at,deleted_by,deletion_reason")
 with open(f"{out}/labs.csv", "w", newline="") as labs, open(f"{out}/raw.csv", "w", newline="") as raw:
@@ -32,7 +32,7 @@ with open(f"{out}/labs.csv", "w", newline="") as labs, open(f"{out}/raw.csv", "w
             minute = rng.randrange(0, 180)
             hh, mm = divmod(minute, 60)
             for key, unit, low, high in analytes:
-                value = round(low + (high - low) * rng.uniform(-0.2, 1.3), 2)
+                value = max(0, round(low + (high - low) * rng.uniform(-0.2, 1.3), 2))
                 flag = "Low" if value < low else "High" if value > high else "Normal"
                 labs.write(f"{site},{study},{date},{key},{value},{unit},{low}-{high},LAB,{date}T{hh:02d}:{mm:02d}:00Z\n")
                 raw.write(f"{str(uuid.UUID(int=rng.getrandbits(128))).upper()},{pid},{vid},{lab},{key},{date} {hh:02d}:{mm:02d}:00+00:00,"

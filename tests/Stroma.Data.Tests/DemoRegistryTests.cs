@@ -74,7 +74,7 @@ public sealed class DemoRegistryTests
             (Lab("c3") < 0.9m).ShouldBe(present.Contains("low_complement"), $"C3 vs low_complement at {assessment.Id}");
             (Lab("anti_dsdna") > 30m).ShouldBe(present.Contains("increased_dna_binding"));
             (Lab("urine_protein_24h") > 0.5m).ShouldBe(present.Contains("proteinuria"));
-            (Lab("urine_rbc") > 5m).ShouldBe(present.Contains("hematuria"));
+            (Lab("urine_rbc_hpf") > 5m).ShouldBe(present.Contains("hematuria"));
             (Lab("platelets") < 100m).ShouldBe(present.Contains("thrombocytopenia"));
             (Lab("wbc") < 3m).ShouldBe(present.Contains("leukopenia"));
         }

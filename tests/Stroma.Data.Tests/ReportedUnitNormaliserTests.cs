@@ -54,3 +54,38 @@ public sealed class ReportedUnitNormaliserTests
         result.Issues.Single().Code.ShouldBe(code);
     }
 }
+
+public sealed class CatalogLabNormaliserTests
+{
+    private static LabNormalisation Normalise(string analyte, string value, string? unit, string? range = null) =>
+        CatalogLabNormaliser.Default.Normalise(new LabReport(analyte, value, unit, range, Sex.Female, 1980, DateTimeOffset.UnixEpoch));
+
+    [Fact]
+    public void Normalise_CreatinineInMgPerDl_ConvertsWithTheCatalogsCitedFactor()
+    {
+        // 1 mg/dL = 88.4 µmol/L (shared/reference/README.md "Kidney"; the factor is the catalogue's).
+        var result = Normalise("creatinine", "1.0", "mg/dL", "0.5-1.1");
+
+        result.IsValid.ShouldBeTrue();
+        result.Analyte.ShouldBe("creatinine");
+        result.Unit.ShouldBe("umol/L");
+        result.Value.ShouldBe(88.4m);
+        result.Flag.ShouldBe(LabAbnormality.Normal); // against the laboratory's own range, in the reported unit
+    }
+
+    [Fact]
+    public void Normalise_Alias_IsStoredUnderTheCatalogKey()
+    {
+        Normalise("urine_rbc", "12", "/[HPF]").Analyte.ShouldBe("urine_rbc_hpf");
+    }
+
+    [Theory]
+    [InlineData("ferritinx", "41", "ug/L")]
+    [InlineData("c3", "0.8", "furlongs")]
+    [InlineData("c3", "0.8", "umol/L")]
+    [InlineData("c3", "0.8", null)]
+    public void Normalise_UnknownAnalyteOrUnfitUnit_IsRejected(string analyte, string value, string? unit)
+    {
+        Normalise(analyte, value, unit).IsValid.ShouldBeFalse();
+    }
+}

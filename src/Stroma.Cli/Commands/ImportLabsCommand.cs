@@ -59,7 +59,7 @@ public sealed class ImportLabsCommand : AsyncCommand<ImportLabsCommand.Settings>
         await using (var input = new FileStream(settings.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
         await using (var rejects = new StreamWriter(rejectPath, false, new System.Text.UTF8Encoding(false)))
         {
-            result = await LabImport.RunAsync(db, input, Path.GetFileName(settings.File), rejects, ReportedUnitNormaliser.Instance,
+            result = await LabImport.RunAsync(db, input, Path.GetFileName(settings.File), rejects, CatalogLabNormaliser.Default,
                 settings.Partial, progress, cancellationToken).ConfigureAwait(false);
         }
 

@@ -62,14 +62,14 @@ public static class DemoRegistry
         PartialThenRelapse,
     }
 
-    /// <summary>A synthetic laboratory's analytes: key, UCUM unit, reference range and decimals.</summary>
+    /// <summary>A synthetic laboratory's analytes (keys of <c>Stroma.Clinical.Labs.AnalyteCatalog</c>): key, UCUM unit, the synthetic lab's own range, decimals.</summary>
     private static readonly (string Key, string Unit, decimal Low, decimal High, int Decimals)[] Analytes =
     [
         ("creatinine", "umol/L", 45m, 84m, 0), ("urea", "mmol/L", 2.6m, 7.5m, 1), ("albumin", "g/L", 35m, 50m, 1),
-        ("c3", "g/L", 0.9m, 1.8m, 2), ("c4", "g/L", 0.1m, 0.4m, 2), ("anti_dsdna", "[iU]/mL", 0m, 30m, 0),
+        ("c3", "g/L", 0.9m, 1.8m, 2), ("c4", "g/L", 0.1m, 0.4m, 2), ("anti_dsdna", "[IU]/mL", 0m, 30m, 0),
         ("urine_protein_24h", "g/(24.h)", 0m, 0.15m, 2), ("hemoglobin", "g/L", 115m, 150m, 0), ("wbc", "10*9/L", 3.5m, 9.5m, 1),
-        ("platelets", "10*9/L", 125m, 350m, 0), ("lymphocytes", "10*9/L", 1.1m, 3.2m, 2), ("esr", "mm/h", 0m, 20m, 0),
-        ("urine_rbc", "/[HPF]", 0m, 5m, 0), ("urine_wbc", "/[HPF]", 0m, 5m, 0), ("alt", "U/L", 7m, 40m, 0),
+        ("platelets", "10*9/L", 125m, 350m, 0), ("lymphocytes", "10*9/L", 1.1m, 3.2m, 2), ("ast", "U/L", 13m, 35m, 0),
+        ("urine_rbc_hpf", "/[HPF]", 0m, 5m, 0), ("urine_wbc_hpf", "/[HPF]", 0m, 5m, 0), ("alt", "U/L", 7m, 40m, 0),
     ];
 
     public static async Task<DemoSummary> CreateAsync(StromaDbContext db, DemoOptions options, CancellationToken cancellationToken = default)
@@ -284,8 +284,8 @@ public static class DemoRegistry
         [
             ("lymphocytes", LabAbnormality.Low), ("platelets", LabAbnormality.Low), ("alp", LabAbnormality.Low),
             ("total_protein", LabAbnormality.Low), ("igg", LabAbnormality.Low), ("c3", LabAbnormality.Low),
-            ("neutrophils", LabAbnormality.High), ("hemoglobin", LabAbnormality.High), ("urine_protein", LabAbnormality.High),
-            ("fibrinogen", LabAbnormality.High), ("urine_occult_blood", LabAbnormality.High),
+            ("neutrophils", LabAbnormality.High), ("hemoglobin", LabAbnormality.High), ("urine_protein_dipstick", LabAbnormality.High),
+            ("fibrinogen", LabAbnormality.High), ("urine_blood_dipstick", LabAbnormality.High),
         ];
         foreach (var (analyte, flag) in reported)
         {
@@ -614,16 +614,16 @@ public static class DemoRegistry
                 case "urine_protein_24h" when nephritis:
                     value = 0.1 + (random.NextDouble() * 0.35);
                     break;
-                case "urine_rbc" when present.Contains(Sledai2kDescriptor.Hematuria):
+                case "urine_rbc_hpf" when present.Contains(Sledai2kDescriptor.Hematuria):
                     value = 6 + random.Next(0, 40);
                     break;
-                case "urine_rbc":
+                case "urine_rbc_hpf":
                     value = random.Next(0, 4);
                     break;
-                case "urine_wbc" when present.Contains(Sledai2kDescriptor.Pyuria):
+                case "urine_wbc_hpf" when present.Contains(Sledai2kDescriptor.Pyuria):
                     value = 6 + random.Next(0, 30);
                     break;
-                case "urine_wbc":
+                case "urine_wbc_hpf":
                     value = random.Next(0, 4);
                     break;
                 case "platelets" when present.Contains(Sledai2kDescriptor.Thrombocytopenia):
@@ -640,9 +640,6 @@ public static class DemoRegistry
                     break;
                 case "albumin" when nephritis && present.Contains(Sledai2kDescriptor.Proteinuria):
                     value = 24 + (random.NextDouble() * 10);
-                    break;
-                case "esr":
-                    value = 5 + (severity * 50) + (random.NextDouble() * 10);
                     break;
                 default:
                     break;
