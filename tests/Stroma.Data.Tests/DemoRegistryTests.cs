@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using Stroma.Data.Audit;
 using Stroma.Data.Demo;
+using Stroma.Data.Model;
 
 namespace Stroma.Data.Tests;
 
@@ -69,7 +70,7 @@ public sealed class DemoRegistryTests
         assessments.Count.ShouldBeGreaterThan(200);
         foreach (var assessment in assessments)
         {
-            var present = JsonSerializer.Deserialize<Dictionary<string, bool>>(assessment.InputsJson)!.Keys.ToHashSet();
+            var present = JsonSerializer.Deserialize<Dictionary<string, bool>>(assessment.InputsJson)!.Where(kv => kv.Value).Select(kv => kv.Key).ToHashSet();
             decimal Lab(string analyte) => labs[(assessment.VisitId, analyte)].Single().NormalisedValue!.Value;
             (Lab("c3") < 0.9m).ShouldBe(present.Contains("low_complement"), $"C3 vs low_complement at {assessment.Id}");
             (Lab("anti_dsdna") > 30m).ShouldBe(present.Contains("increased_dna_binding"));
@@ -77,6 +78,24 @@ public sealed class DemoRegistryTests
             (Lab("urine_rbc_hpf") > 5m).ShouldBe(present.Contains("hematuria"));
             (Lab("platelets") < 100m).ShouldBe(present.Contains("thrombocytopenia"));
             (Lab("wbc") < 3m).ShouldBe(present.Contains("leukopenia"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Create_StoredAssessments_RecomputeToTheSameTotal(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine, new DemoOptions(Patients: 6));
+        await using var db = database.Open();
+        var assessments = await db.Assessments.ToListAsync(Token);
+
+        assessments.ShouldNotBeEmpty();
+        foreach (var assessment in assessments)
+        {
+            var again = AssessmentScoring.Recompute(assessment)!;
+            again.Total.ShouldBe(assessment.Total);
+            again.Version.ShouldBe(assessment.AlgorithmVersion);
+            assessment.ResultJson.ShouldContain("\"Contributions\"");
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.Scoring;
 using Stroma.Data.Audit;
@@ -408,20 +407,9 @@ public static class DemoRegistry
             var target = Target(course, baselineSledai, type, random);
             var present = Trim(descriptors, target);
             var items = Sledai2k.Descriptors.ToDictionary(d => d.Key, d => ItemValue.Of(present.Contains(d.Descriptor)), StringComparer.Ordinal);
-            var result = instrument.Score(items);
-            bundle.Assessments.Add(Stamp(new Assessment
-            {
-                Id = NewId(random),
-                PatientId = patient.Id,
-                VisitId = visit.Id,
-                AssessmentDate = date,
-                Instrument = instrument.Key,
-                AlgorithmVersion = instrument.Version,
-                InputsJson = JsonSerializer.Serialize(items.Where(kv => kv.Value.Boolean).ToDictionary(kv => kv.Key, _ => true)),
-                ResultJson = JsonSerializer.Serialize(new { result.Instrument, result.Algorithm, result.Version, result.Total, result.Grade, Contributions = result.Contributions.Select(c => new { c.Key, c.Points }) }),
-                Total = result.Total,
-                Grade = result.Grade,
-            }, db, now));
+            var assessment = AssessmentScoring.Score(instrument.Key, items, patient.Id, visit.Id, date)!;
+            assessment.Id = NewId(random);
+            bundle.Assessments.Add(Stamp(assessment, db, now));
             sledaiTargets[type] = target;
             AddLabs(bundle, patient, visit, lab, present, lupusNephritis, target, baselineSledai, random, db, now);
 
