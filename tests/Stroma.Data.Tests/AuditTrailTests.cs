@@ -206,6 +206,24 @@ public sealed class AuditTrailTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task SaveChanges_Synchronous_ChainsLikeTheAsyncPath(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await SeedAsync(database, TimeProvider.System);
+        using (var db = database.Open("sync"))
+        {
+            db.Sites.Add(new Site { Id = Guid.NewGuid(), Code = "S02", Name = "Site two" });
+            db.SaveChanges();
+        }
+
+        await using var check = database.Open();
+        var result = await AuditChain.VerifyAsync(check, Token);
+        result.IsIntact.ShouldBeTrue();
+        result.Entries.ShouldBe(3);
+    }
+
     [Fact]
     public void ComputeHash_AnyFieldChanged_ChangesTheHash()
     {

@@ -82,6 +82,14 @@ public static class AuditChain
         }
     }
 
+    /// <summary>Reads the chain's last link synchronously (for <c>SaveChanges</c>).</summary>
+    internal static (long Sequence, string Hash) Head(StromaDbContext db)
+    {
+        var head = db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefault();
+        return head is null ? (0, Genesis) : (head.Sequence, head.Hash);
+    }
+
     /// <summary>Reads the chain's last link (0 and <see cref="Genesis"/> when empty).</summary>
     internal static async Task<(long Sequence, string Hash)> HeadAsync(StromaDbContext db, CancellationToken cancellationToken)
     {

@@ -41,7 +41,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
             var entries = Stamp(db);
             if (entries.Count > 0)
             {
-                var (sequence, hash) = AuditChain.HeadAsync(db, CancellationToken.None).GetAwaiter().GetResult();
+                var (sequence, hash) = AuditChain.Head(db);
                 AuditChain.Link(entries, sequence, hash);
                 db.AuditEntries.AddRange(entries);
             }
