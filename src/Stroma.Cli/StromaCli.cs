@@ -28,6 +28,35 @@ public static class StromaCli
                 .WithExample("score", "sledai2k", "visits.jsonl")
                 .WithExample("score", "sdi", "--format", "csv", "damage.csv")
                 .WithExample("score", "--list");
+            config.AddBranch("db", db =>
+            {
+                db.SetDescription("Registry database administration.");
+                db.AddCommand<DbMigrateCommand>("migrate").WithData(io)
+                    .WithDescription("Create the database if needed (SQLite) and apply pending migrations.");
+            });
+            config.AddBranch("audit", audit =>
+            {
+                audit.SetDescription("The tamper-evident audit trail.");
+                audit.AddCommand<AuditVerifyCommand>("verify").WithData(io)
+                    .WithDescription("Recompute the audit hash chain and report the first broken link.");
+            });
+            config.AddCommand<DemoCommand>("demo").WithData(io)
+                .WithDescription("Fill an empty registry with the seed cases and a synthetic 2014-study cohort.")
+                .WithExample("demo", "--patients", "100000", "--seed", "7");
+            config.AddCommand<ExportCommand>("export").WithData(io)
+                .WithDescription("Export tidy CSV tables and a wide per-visit analysis table.")
+                .WithExample("export", "--format", "csv", "out");
+            config.AddCommand<BackupCommand>("backup").WithData(io)
+                .WithDescription("Write a consistent snapshot of the registry to FILE.");
+            config.AddCommand<RestoreCommand>("restore").WithData(io)
+                .WithDescription("Restore a backup into an empty database (SQLite or PostgreSQL).");
+            config.AddBranch("import", import =>
+            {
+                import.SetDescription("Bulk loads.");
+                import.AddCommand<ImportLabsCommand>("labs").WithData(io)
+                    .WithDescription("Load lab results (CSV) through the engine's fast path, with a reject file.")
+                    .WithExample("import", "labs", "labs.csv", "--partial");
+            });
             config.AddBranch("protocol", protocol =>
             {
                 protocol.SetDescription("Cell-therapy protocol templates and their calendars.");

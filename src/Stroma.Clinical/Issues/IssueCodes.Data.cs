@@ -1,0 +1,23 @@
+namespace Stroma.Clinical.Issues;
+
+/// <summary>Codes of the registry's data paths (import, audit); see docs/issue-codes.md "Data (DAT) and audit (AUD)".</summary>
+public static partial class IssueCodes
+{
+    /// <summary>An import row names a site code the registry does not have.</summary>
+    public const string UnknownSite = "DAT001";
+
+    /// <summary>An import row names a patient study id that does not exist at its site (or was deleted).</summary>
+    public const string UnknownPatient = "DAT002";
+
+    /// <summary>An import row names a visit date on which the patient has no visit.</summary>
+    public const string UnknownVisit = "DAT003";
+
+    /// <summary>An import row names a laboratory code its site does not have.</summary>
+    public const string UnknownLaboratory = "DAT004";
+
+    /// <summary>A specimen time without a UTC offset (ambiguous) or not an ISO 8601 date and time.</summary>
+    public const string AmbiguousTime = "DAT005";
+
+    /// <summary>The audit chain is broken: an entry was altered, inserted or removed after it was written.</summary>
+    public const string AuditChainBroken = "AUD001";
+}

@@ -1,0 +1,251 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.Issues;
+using Stroma.Data.Audit;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.Import;
+
+/// <summary>How an import ended.</summary>
+/// <param name="Read">Data rows read.</param>
+/// <param name="Inserted">Rows stored.</param>
+/// <param name="Duplicates">Valid rows skipped because their natural key (patient, analyte, specimen time) exists.</param>
+/// <param name="Rejected">Rows with errors (written to the reject file).</param>
+/// <param name="Committed">False when nothing was stored (rejects without <c>--partial</c>).</param>
+public sealed record LabImportResult(long Read, long Inserted, long Duplicates, long Rejected, bool Committed);
+
+/// <summary>Progress of a running import.</summary>
+public readonly record struct LabImportProgress(long Rows, long BytesRead, long TotalBytes);
+
+/// <summary>
+/// <c>stroma import labs</c>: streams a CSV of lab results (columns <c>site, patient, visit_date, analyte, value,
+/// unit, range, lab, specimen_time</c>; <c>visit_date</c>, <c>range</c>, <c>lab</c> optional) into
+/// <see cref="LabResult"/> rows. Every row is resolved (site, patient, visit, laboratory) and normalised by an
+/// <see cref="ILabNormaliser"/>; rows with errors go to the reject file with their line and reasons. Valid rows go
+/// through the engine's fast path (<see cref="BulkInsert"/>) in ONE transaction: all or nothing unless
+/// <c>partial</c>; rows whose natural key exists are skipped, so re-running a file adds nothing. One audit entry
+/// records the batch. Memory stays flat: only the site/patient/visit lookups are held.
+/// </summary>
+public static class LabImport
+{
+    private static readonly string[] Required = ["site", "patient", "analyte", "value", "unit", "specimen_time"];
+
+    public static async Task<LabImportResult> RunAsync(StromaDbContext db, Stream input, string sourceName, TextWriter rejects,
+        ILabNormaliser normaliser, bool partial, IProgress<LabImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(rejects);
+        ArgumentNullException.ThrowIfNull(normaliser);
+        var lookups = await Lookups.LoadAsync(db, cancellationToken).ConfigureAwait(false);
+        var now = AuditChain.Normalise(db.Clock.GetUtcNow());
+
+        using var reader = new StreamReader(input, System.Text.Encoding.UTF8, true, 1 << 16, leaveOpen: true);
+        using var csv = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null });
+        await using var rejectCsv = new CsvWriter(rejects, CultureInfo.InvariantCulture, leaveOpen: true);
+        if (!await csv.ReadAsync().ConfigureAwait(false))
+        {
+            return new LabImportResult(0, 0, 0, 0, true);
+        }
+
+        var header = csv.Record!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var missing = Required.Where(r => !header.Contains(r)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidDataException($"The header lacks column(s): {string.Join(", ", missing)}. Expected: site, patient, visit_date, analyte, value, unit, range, lab, specimen_time.");
+        }
+
+        int Column(string name) => Array.IndexOf(header, name);
+        int site = Column("site"), patient = Column("patient"), visitDate = Column("visit_date"), analyte = Column("analyte"), value = Column("value"),
+            unit = Column("unit"), range = Column("range"), lab = Column("lab"), specimen = Column("specimen_time");
+        foreach (var h in header)
+        {
+            rejectCsv.WriteField(h);
+        }
+
+        rejectCsv.WriteField("line");
+        rejectCsv.WriteField("reason");
+        await rejectCsv.NextRecordAsync().ConfigureAwait(false);
+
+        long read = 0, rejected = 0;
+        var total = input.CanSeek ? input.Length : 0;
+        var row = new LabResult { Version = 1, CreatedAt = now, CreatedBy = db.Actor };
+        var issues = new List<Issue>(4);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long inserted;
+        await using (var inserter = await BulkInsert.StartAsync<LabResult>(db, skipConflicts: true, cancellationToken).ConfigureAwait(false))
+        {
+            while (await csv.ReadAsync().ConfigureAwait(false))
+            {
+                read++;
+                issues.Clear();
+                var record = csv.Record!;
+                string Field(int index) => index >= 0 && index < record.Length ? record[index] : "";
+                string? Optional(int index) => Field(index) is { Length: > 0 } s ? s : null;
+
+                Guid? labId = null;
+                Lookups.PatientKey? who = null;
+                Guid? visitId = null;
+                if (!lookups.Sites.TryGetValue(Field(site), out var siteId))
+                {
+                    issues.Add(Issue.Error(IssueCodes.UnknownSite, "site", $"Site \"{Field(site)}\" is not in the registry."));
+                }
+                else
+                {
+                    if (lookups.Patients.TryGetValue((siteId, Field(patient)), out var p))
+                    {
+                        who = p;
+                    }
+                    else
+                    {
+                        issues.Add(Issue.Error(IssueCodes.UnknownPatient, "patient", $"Patient \"{Field(patient)}\" is not registered at site {Field(site)}."));
+                    }
+
+                    if (Optional(lab) is { } labCode)
+                    {
+                        if (lookups.Laboratories.TryGetValue((siteId, labCode), out var l))
+                        {
+                            labId = l;
+                        }
+                        else
+                        {
+                            issues.Add(Issue.Error(IssueCodes.UnknownLaboratory, "lab", $"Laboratory \"{labCode}\" is not registered at site {Field(site)}."));
+                        }
+                    }
+                }
+
+                var time = ParseTime(Field(specimen), issues);
+                if (who is { } known && Optional(visitDate) is { } dateText)
+                {
+                    if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                    {
+                        issues.Add(Issue.Error(IssueCodes.WrongType, "visit_date", $"Visit date \"{dateText}\" is not a date (yyyy-mm-dd)."));
+                    }
+                    else if (lookups.Visits.TryGetValue((known.Id, date), out var v))
+                    {
+                        visitId = v;
+                    }
+                    else
+                    {
+                        issues.Add(Issue.Error(IssueCodes.UnknownVisit, "visit_date", $"Patient {Field(patient)} has no visit on {dateText}."));
+                    }
+                }
+
+                LabNormalisation? normalised = null;
+                if (issues.Count == 0 && who is { } subject && time is { } when)
+                {
+                    normalised = normaliser.Normalise(new LabReport(Field(analyte).Trim(), Field(value), Optional(unit), Optional(range), subject.Sex, subject.BirthYear, when));
+                    issues.AddRange(normalised.Issues);
+                }
+
+                if (issues.Any(i => i.IsError) || normalised is null)
+                {
+                    rejected++;
+                    foreach (var field in record)
+                    {
+                        rejectCsv.WriteField(field);
+                    }
+
+                    rejectCsv.WriteField(read + 1);
+                    rejectCsv.WriteField(string.Join("; ", issues.Select(i => i.ToString())));
+                    await rejectCsv.NextRecordAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                row.Id = Guid.CreateVersion7(now);
+                row.PatientId = who!.Value.Id;
+                row.VisitId = visitId;
+                row.LaboratoryId = labId;
+                row.Analyte = normalised.Analyte;
+                row.SpecimenTime = time!.Value;
+                row.ReportedValue = Field(value);
+                row.ReportedUnit = Optional(unit);
+                row.ReportedRange = Optional(range);
+                row.NormalisedValue = normalised.Value;
+                row.NormalisedUnit = normalised.Unit;
+                row.Flag = normalised.Flag;
+                await inserter.AddAsync(row, cancellationToken).ConfigureAwait(false);
+                if (progress is not null && (read & 0xFFFF) == 0)
+                {
+                    progress.Report(new LabImportProgress(read, input.CanSeek ? input.Position : 0, total));
+                }
+            }
+
+            if (rejected > 0 && !partial)
+            {
+                await inserter.DisposeAsync().ConfigureAwait(false); // cancels an unfinished COPY first
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return new LabImportResult(read, 0, 0, rejected, false);
+            }
+
+            inserted = await inserter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var valid = inserter.Added;
+            progress?.Report(new LabImportProgress(read, total, total));
+            await AuditTrail.AppendBatchAsync(db, nameof(LabResult), $"import {sourceName}", new Dictionary<string, object?>
+            {
+                ["source"] = sourceName,
+                ["read"] = read,
+                ["inserted"] = inserted,
+                ["duplicates"] = valid - inserted,
+                ["rejected"] = rejected,
+            }, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new LabImportResult(read, inserted, valid - inserted, rejected, true);
+        }
+    }
+
+    private static DateTimeOffset? ParseTime(string text, List<Issue> issues)
+    {
+        var trimmed = text.AsSpan().Trim();
+        var hasOffset = trimmed.Length > 10 && (trimmed[^1] is 'Z' or 'z' || trimmed[^6] is '+' or '-');
+        if (!hasOffset || !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            issues.Add(Issue.Error(IssueCodes.AmbiguousTime, "specimen_time",
+                $"Specimen time \"{text}\" must be an ISO 8601 date and time with a UTC offset (e.g. 2011-03-05T08:30:00+08:00)."));
+            return null;
+        }
+
+        return AuditChain.Normalise(parsed);
+    }
+
+    private sealed class Lookups
+    {
+        public readonly record struct PatientKey(Guid Id, Sex Sex, int? BirthYear);
+
+        public Dictionary<string, Guid> Sites { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public Dictionary<(Guid, string), PatientKey> Patients { get; } = [];
+
+        public Dictionary<(Guid, string), Guid> Laboratories { get; } = [];
+
+        public Dictionary<(Guid, DateOnly), Guid> Visits { get; } = [];
+
+        public static async Task<Lookups> LoadAsync(StromaDbContext db, CancellationToken cancellationToken)
+        {
+            var lookups = new Lookups();
+            await foreach (var s in db.Sites.AsNoTracking().Select(s => new { s.Code, s.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                lookups.Sites[s.Code] = s.Id;
+            }
+
+            await foreach (var l in db.Laboratories.AsNoTracking().Select(l => new { l.SiteId, l.Code, l.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                lookups.Laboratories[(l.SiteId, l.Code)] = l.Id;
+            }
+
+            await foreach (var p in db.Patients.AsNoTracking().Select(p => new { p.SiteId, p.StudyId, p.Id, p.Sex, p.BirthYear, p.BirthDate }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                lookups.Patients[(p.SiteId, p.StudyId)] = new PatientKey(p.Id, p.Sex, p.BirthYear ?? p.BirthDate?.Year);
+            }
+
+            await foreach (var v in db.Visits.AsNoTracking().Select(v => new { v.PatientId, v.VisitDate, v.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                lookups.Visits.TryAdd((v.PatientId, v.VisitDate), v.Id);
+            }
+
+            return lookups;
+        }
+    }
+}

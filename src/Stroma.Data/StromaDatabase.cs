@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Stroma.Data.Audit;
+
+namespace Stroma.Data;
+
+/// <summary>The two engines Stroma stores data in.</summary>
+public enum DatabaseEngine
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Where the registry lives. Resolved from (in order) an explicit value, the <c>STROMA_DATABASE</c> environment
+/// variable, or the default SQLite file <c>stroma.db</c> in the user's data folder. A value that looks like an
+/// ADO.NET connection string with <c>Host=</c> selects PostgreSQL; anything else is a SQLite file path (or a SQLite
+/// connection string starting with <c>Data Source=</c>).
+/// </summary>
+/// <param name="Engine">The engine.</param>
+/// <param name="ConnectionString">The provider connection string.</param>
+public sealed record DataConfiguration(DatabaseEngine Engine, string ConnectionString)
+{
+    /// <summary>The environment variable naming the database.</summary>
+    public const string EnvironmentVariable = "STROMA_DATABASE";
+
+    /// <summary>The default SQLite file: <c>$XDG_DATA_HOME/stroma/stroma.db</c> or its platform equivalent.</summary>
+    public static string DefaultSqlitePath =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "stroma", "stroma.db");
+
+    public static DataConfiguration Resolve(string? database = null)
+    {
+        var value = !string.IsNullOrWhiteSpace(database) ? database : Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return Parse(string.IsNullOrWhiteSpace(value) ? DefaultSqlitePath : value);
+    }
+
+    public static DataConfiguration Parse(string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value);
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            return new DataConfiguration(DatabaseEngine.Postgres, value);
+        }
+
+        var builder = value.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(value)
+            : new SqliteConnectionStringBuilder { DataSource = value };
+        builder.Pooling = true;
+        return new DataConfiguration(DatabaseEngine.Sqlite, builder.ToString());
+    }
+
+    /// <summary>A description without secrets, for messages.</summary>
+    public string Describe() => Engine == DatabaseEngine.Sqlite
+        ? $"SQLite {new SqliteConnectionStringBuilder(ConnectionString).DataSource}"
+        : $"PostgreSQL {DescribePostgres()}";
+
+    private string DescribePostgres()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return $"{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+}
+
+/// <summary>Creates contexts and prepares databases (migrations, SQLite WAL mode).</summary>
+public static class StromaDatabase
+{
+    public static StromaDbContext CreateContext(DataConfiguration configuration, string actor = "system", TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        StromaDbContext db = configuration.Engine switch
+        {
+            DatabaseEngine.Sqlite => new SqliteStromaDbContext(new DbContextOptionsBuilder<SqliteStromaDbContext>()
+                .UseSqlite(configuration.ConnectionString, o => o.CommandTimeout(3600))
+                .AddInterceptors(AuditInterceptor.Instance).Options),
+            _ => new PostgresStromaDbContext(new DbContextOptionsBuilder<PostgresStromaDbContext>()
+                .UseNpgsql(configuration.ConnectionString, o => o.CommandTimeout(3600))
+                .AddInterceptors(AuditInterceptor.Instance).Options),
+        };
+        db.Actor = actor;
+        db.Clock = clock ?? TimeProvider.System;
+        return db;
+    }
+
+    /// <summary>
+    /// Applies every pending migration (creating the SQLite file and its folder on first use, in WAL mode).
+    /// Returns the migrations applied.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(DataConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.Engine == DatabaseEngine.Sqlite)
+        {
+            var path = new SqliteConnectionStringBuilder(configuration.ConnectionString).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        await using var db = CreateContext(configuration);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        if (configuration.Engine == DatabaseEngine.Sqlite)
+        {
+            // WAL is a property of the file: set once, it stays.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return pending;
+    }
+
+    /// <summary>
+    /// Makes a database ready for a command: a SQLite file is created and migrated on first use; a PostgreSQL
+    /// database must already be migrated (<c>stroma db migrate</c>), so no command changes its schema by surprise.
+    /// </summary>
+    public static async Task EnsureReadyAsync(DataConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.Engine == DatabaseEngine.Sqlite)
+        {
+            await MigrateAsync(configuration, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using var db = CreateContext(configuration);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{configuration.Describe()} has {pending.Count} pending migration(s); run 'stroma db migrate' first.");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Stroma.Data.Audit;
+using Stroma.Data.Model;
+
+namespace Stroma.Data;
+
+/// <summary>
+/// The one model of the registry. It is the same on both engines; the two thin subclasses
+/// (<see cref="SqliteStromaDbContext"/>, <see cref="PostgresStromaDbContext"/>) exist only so each engine has its
+/// own migration set (EF Core's documented "multiple providers" pattern). Create contexts with
+/// <see cref="StromaDatabase.CreateContext"/>.
+/// </summary>
+public abstract class StromaDbContext : DbContext
+{
+    protected StromaDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    /// <summary>Who is making changes through this context (the "who" of the audit trail).</summary>
+    public string Actor { get; set; } = "system";
+
+    /// <summary>The clock for audit timestamps and deletion times.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Why the next save changes saved clinical data; required for such changes, cleared after each save.</summary>
+    public string? ChangeReason { get; set; }
+
+    /// <summary>Set only by restore, which copies rows (audit trail included) exactly as they were.</summary>
+    internal bool BypassAudit { get; set; }
+
+    public DbSet<Site> Sites => Set<Site>();
+
+    public DbSet<Laboratory> Laboratories => Set<Laboratory>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<Patient> Patients => Set<Patient>();
+
+    public DbSet<Diagnosis> Diagnoses => Set<Diagnosis>();
+
+    public DbSet<Visit> Visits => Set<Visit>();
+
+    public DbSet<Assessment> Assessments => Set<Assessment>();
+
+    public DbSet<LabResult> LabResults => Set<LabResult>();
+
+    public DbSet<Medication> Medications => Set<Medication>();
+
+    public DbSet<AdverseEvent> AdverseEvents => Set<AdverseEvent>();
+
+    public DbSet<Death> Deaths => Set<Death>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Marks a clinical record deleted (the only way to delete one); saved with the reason in the audit trail.</summary>
+    public void MarkDeleted(ClinicalRecord record, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        record.DeletedAt = AuditChain.Normalise(Clock.GetUtcNow());
+        record.DeletedBy = Actor;
+        record.DeletionReason = reason;
+        ChangeReason ??= reason;
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Enums are stored by name: readable in exports and raw SQL, stable across engines and reordering.
+        configurationBuilder.Properties<SiteRole>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<Sex>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DiagnosisKind>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<VisitKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<LabAbnormality>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<MedicationClass>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<Causality>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.Entity<Site>(e =>
+        {
+            e.HasIndex(x => x.Code).IsUnique();
+            e.Property(x => x.Code).HasMaxLength(32);
+            e.Property(x => x.Country).HasMaxLength(2);
+        });
+        modelBuilder.Entity<Laboratory>(e =>
+        {
+            e.HasIndex(x => new { x.SiteId, x.Code }).IsUnique();
+            e.Property(x => x.Code).HasMaxLength(32);
+        });
+        modelBuilder.Entity<User>(e =>
+        {
+            e.HasIndex(x => x.UserName).IsUnique();
+            e.Property(x => x.UserName).HasMaxLength(128);
+        });
+        modelBuilder.Entity<Membership>(e => e.HasIndex(x => new { x.UserId, x.SiteId, x.Role, x.StartDate }).IsUnique());
+        modelBuilder.Entity<Patient>(e =>
+        {
+            e.HasIndex(x => new { x.SiteId, x.StudyId }).IsUnique();
+            e.Property(x => x.StudyId).HasMaxLength(64);
+        });
+        modelBuilder.Entity<Visit>(e => e.HasIndex(x => new { x.PatientId, x.VisitDate }));
+        modelBuilder.Entity<Assessment>(e => e.HasIndex(x => new { x.PatientId, x.Instrument, x.AssessmentDate }));
+        modelBuilder.Entity<LabResult>(e =>
+        {
+            // The natural key that makes imports idempotent.
+            e.HasIndex(x => new { x.PatientId, x.Analyte, x.SpecimenTime }).IsUnique();
+            e.Property(x => x.Analyte).HasMaxLength(64);
+        });
+        modelBuilder.Entity<Medication>(e => e.HasIndex(x => new { x.PatientId, x.StartDate }));
+        modelBuilder.Entity<AdverseEvent>(e => e.HasIndex(x => new { x.PatientId, x.OnsetDate }));
+        modelBuilder.Entity<Death>(e => e.HasIndex(x => x.PatientId).IsUnique());
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_entries");
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).ValueGeneratedNever();
+            e.Property(x => x.Hash).HasMaxLength(64).IsFixedLength();
+            e.Property(x => x.PreviousHash).HasMaxLength(64).IsFixedLength();
+            e.HasIndex(x => new { x.Entity, x.EntityKey });
+        });
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            if (typeof(TrackedRecord).IsAssignableFrom(entity.ClrType))
+            {
+                entity.FindProperty(nameof(TrackedRecord.Id))!.ValueGenerated = ValueGenerated.Never;
+                entity.FindProperty(nameof(TrackedRecord.Version))!.IsConcurrencyToken = true;
+                entity.SetTableName(TableName(entity.ClrType.Name));
+            }
+
+            if (typeof(ClinicalRecord).IsAssignableFrom(entity.ClrType))
+            {
+                var parameter = System.Linq.Expressions.Expression.Parameter(entity.ClrType, "r");
+                var filter = System.Linq.Expressions.Expression.Lambda(
+                    System.Linq.Expressions.Expression.Equal(
+                        System.Linq.Expressions.Expression.Property(parameter, nameof(ClinicalRecord.DeletedAt)),
+                        System.Linq.Expressions.Expression.Constant(null, typeof(DateTimeOffset?))),
+                    parameter);
+                entity.SetQueryFilter(filter);
+            }
+
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName($"pk_{entity.GetTableName()}");
+            }
+        }
+
+        // Clinical rows refer to each other but are never cascaded away (nothing is ever hard-deleted).
+        foreach (var foreignKey in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetForeignKeys()))
+        {
+            foreignKey.DeleteBehavior = DeleteBehavior.Restrict;
+        }
+    }
+
+    private static string TableName(string clrName) => clrName switch
+    {
+        nameof(Laboratory) => "laboratories",
+        nameof(Diagnosis) => "diagnoses",
+        nameof(Death) => "deaths",
+        _ => SnakeCase(clrName) + "s",
+    };
+
+    internal static string SnakeCase(string name)
+    {
+        var text = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                text.Append('_');
+            }
+
+            text.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>The model on SQLite (anchors <c>Migrations/Sqlite</c>).</summary>
+public sealed class SqliteStromaDbContext(DbContextOptions<SqliteStromaDbContext> options) : StromaDbContext(options);
+
+/// <summary>The model on PostgreSQL (anchors <c>Migrations/Postgres</c>).</summary>
+public sealed class PostgresStromaDbContext(DbContextOptions<PostgresStromaDbContext> options) : StromaDbContext(options);

@@ -1,0 +1,124 @@
+// Source: issue #5 "Demo and scale data"; published rows from Wang D et al. Arthritis Res Ther 2014;16:R79 Table 1
+// (patients 1–13) and Table 2 (adverse events), as transcribed in shared/reference/responses.md.
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using Stroma.Data.Audit;
+using Stroma.Data.Demo;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.Tests;
+
+public sealed class DemoRegistryTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static async Task<TestDatabase> DemoAsync(DatabaseEngine engine, DemoOptions options)
+    {
+        var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open("demo", ManualClock.At("2026-11-25T09:00:00Z"));
+        await DemoRegistry.CreateAsync(db, options, Token);
+        return database;
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Create_DefaultCohort_Has40PatientsAt4SitesPlusTheTwoSeedCases(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine, new DemoOptions());
+        await using var db = database.Open();
+
+        (await db.Patients.CountAsync(p => p.Site!.Code != "CR", Token)).ShouldBe(40);
+        (await db.Patients.Where(p => p.Site!.Code == "CR").Select(p => p.StudyId).OrderBy(s => s).ToListAsync(Token)).ShouldBe(["CR-001", "CR-002"]);
+        (await db.Patients.Where(p => p.Site!.Code != "CR").Select(p => p.SiteId).Distinct().CountAsync(Token)).ShouldBe(4);
+        (await db.Deaths.CountAsync(Token)).ShouldBe(3);
+        var case1Infusions = await db.Visits.Where(v => v.Patient!.StudyId == "CR-001").OrderBy(v => v.VisitDate).Select(v => v.VisitDate).ToListAsync(Token);
+        case1Infusions.ShouldBe([new DateOnly(2017, 8, 4), new DateOnly(2017, 9, 14), new DateOnly(2017, 10, 12)]);
+        (await AuditChain.VerifyAsync(db, Token)).IsIntact.ShouldBeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Create_PublishedRows_KeepBaselineSledaiAndVisitSchedule(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine, new DemoOptions());
+        await using var db = database.Open();
+
+        // Table 1, patient 8: baseline SLEDAI 34; patient 1: 17.
+        var baseline = await db.Assessments.Where(a => a.Visit!.Type == "baseline")
+            .Select(a => new { a.Patient!.StudyId, a.Total }).ToListAsync(Token);
+        baseline.Single(b => b.StudyId == "S4-008").Total.ShouldBe(34m);
+        baseline.Single(b => b.StudyId == "S1-001").Total.ShouldBe(17m);
+        var types = await db.Visits.Where(v => v.Patient!.StudyId == "S1-001").OrderBy(v => v.VisitDate).Select(v => v.Type).ToListAsync(Token);
+        types.ShouldBe(["baseline", "infusion_2", "month_1", "month_3", "month_6", "month_9", "month_12"]);
+
+        // Table 2: patient 9 died on day 7, so has no visit from day 7 on.
+        var nine = await db.Patients.SingleAsync(p => p.StudyId == "S1-009", Token);
+        var death = await db.Deaths.SingleAsync(d => d.PatientId == nine.Id, Token);
+        (await db.Visits.Where(v => v.PatientId == nine.Id).MaxAsync(v => v.VisitDate, Token)).ShouldBeLessThan(death.DeathDate);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Create_LabDependentDescriptors_AgreeWithThatVisitsLabs(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine, new DemoOptions());
+        await using var db = database.Open();
+        var assessments = await db.Assessments.ToListAsync(Token);
+        var labs = (await db.LabResults.Where(l => l.VisitId != null).ToListAsync(Token)).ToLookup(l => (l.VisitId, l.Analyte));
+
+        assessments.Count.ShouldBeGreaterThan(200);
+        foreach (var assessment in assessments)
+        {
+            var present = JsonSerializer.Deserialize<Dictionary<string, bool>>(assessment.InputsJson)!.Where(kv => kv.Value).Select(kv => kv.Key).ToHashSet();
+            decimal Lab(string analyte) => labs[(assessment.VisitId, analyte)].Single().NormalisedValue!.Value;
+            (Lab("c3") < 0.9m).ShouldBe(present.Contains("low_complement"), $"C3 vs low_complement at {assessment.Id}");
+            (Lab("anti_dsdna") > 30m).ShouldBe(present.Contains("increased_dna_binding"));
+            (Lab("urine_protein_24h") > 0.5m).ShouldBe(present.Contains("proteinuria"));
+            (Lab("urine_rbc_hpf") > 5m).ShouldBe(present.Contains("hematuria"));
+            (Lab("platelets") < 100m).ShouldBe(present.Contains("thrombocytopenia"));
+            (Lab("wbc") < 3m).ShouldBe(present.Contains("leukopenia"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Create_StoredAssessments_RecomputeToTheSameTotal(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine, new DemoOptions(Patients: 6));
+        await using var db = database.Open();
+        var assessments = await db.Assessments.ToListAsync(Token);
+
+        assessments.ShouldNotBeEmpty();
+        foreach (var assessment in assessments)
+        {
+            var again = AssessmentScoring.Recompute(assessment)!;
+            again.Total.ShouldBe(assessment.Total);
+            again.Version.ShouldBe(assessment.AlgorithmVersion);
+            assessment.ResultJson.ShouldContain("\"Contributions\"");
+        }
+    }
+
+    [Fact]
+    public async Task Create_SameSeedTwice_GivesTheSameRegistry()
+    {
+        await using var first = await DemoAsync(DatabaseEngine.Sqlite, new DemoOptions(Patients: 25, Seed: 7));
+        await using var second = await DemoAsync(DatabaseEngine.Sqlite, new DemoOptions(Patients: 25, Seed: 7));
+        await using var a = first.Open();
+        await using var b = second.Open();
+
+        var left = await a.LabResults.OrderBy(l => l.Id).Select(l => new { l.Id, l.Analyte, l.ReportedValue }).ToListAsync(Token);
+        var right = await b.LabResults.OrderBy(l => l.Id).Select(l => new { l.Id, l.Analyte, l.ReportedValue }).ToListAsync(Token);
+        right.ShouldBe(left);
+        left.Count.ShouldBeGreaterThan(25 * 80);
+    }
+
+    [Fact]
+    public async Task Create_NonEmptyDatabase_IsRefused()
+    {
+        await using var database = await DemoAsync(DatabaseEngine.Sqlite, new DemoOptions(Patients: 1));
+        await using var db = database.Open();
+
+        await Should.ThrowAsync<InvalidOperationException>(() => DemoRegistry.CreateAsync(db, new DemoOptions(), Token));
+    }
+}

@@ -1,0 +1,98 @@
+// Source: issue #5 "Bulk paths": tidy CSV export (RFC 4180) and backup/restore across engines.
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using Stroma.Data.Audit;
+using Stroma.Data.Backup;
+using Stroma.Data.Demo;
+using Stroma.Data.Export;
+
+namespace Stroma.Data.Tests;
+
+public sealed class ExportBackupTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Export_DemoRegistry_WritesTidyTablesAndOneRowPerVisit(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using (var db = database.Open("demo"))
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 3), Token);
+            var visit = await db.Visits.FirstAsync(v => v.Type == "month_3", Token);
+            visit.Notes = "Said: \"better, really\"\nsecond line";
+            db.ChangeReason = "Add note";
+            await db.SaveChangesAsync(Token);
+        }
+
+        var directory = Directory.CreateTempSubdirectory("stroma-export-").FullName;
+        try
+        {
+            var counts = await CsvExport.WriteAsync(database.Configuration, directory, Token);
+
+            await using var check = database.Open();
+            counts["analysis_visits"].ShouldBe(await check.Visits.CountAsync(Token));
+            counts["lab_results"].ShouldBe(await check.LabResults.CountAsync(Token));
+            var visits = await File.ReadAllTextAsync(Path.Combine(directory, "visits.csv"), Token);
+            visits.ShouldContain("\"Said: \"\"better, really\"\"\nsecond line\"");
+            visits.ShouldStartWith("site,study_id,id,");
+            var analysis = File.ReadLines(Path.Combine(directory, "analysis_visits.csv")).First();
+            analysis.ShouldStartWith("site,study_id,visit_id,visit_date,visit_type,sledai2k_total,");
+            analysis.ShouldContain("c3");
+            File.ReadAllText(Path.Combine(directory, "analysis_visits.csv")).ShouldContain("\r\n");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EnginePairs.All), MemberType = typeof(EnginePairs))]
+    public async Task Restore_BackupFromOneEngine_RecreatesTheRegistryOnTheOther(DatabaseEngine source, DatabaseEngine target)
+    {
+        await using var from = await TestDatabase.CreateAsync(source);
+        await using (var db = from.Open("demo"))
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 3, Seed: 5), Token);
+            var patient = await db.Patients.FirstAsync(Token);
+            db.MarkDeleted(patient, "Duplicate registration");
+            await db.SaveChangesAsync(Token);
+        }
+
+        using var backup = new MemoryStream();
+        var manifest = await RegistryBackup.BackupAsync(from.Configuration, backup, TimeProvider.System, Token);
+        backup.Position = 0;
+        await using var to = await TestDatabase.CreateAsync(target);
+
+        var restored = await RegistryBackup.RestoreAsync(to.Configuration, backup, Token);
+
+        restored.Audit.IsIntact.ShouldBeTrue();
+        restored.Audit.HeadHash.ShouldBe(manifest.AuditHead);
+        await using var a = from.Open();
+        await using var b = to.Open();
+        (await b.Patients.IgnoreQueryFilters().CountAsync(Token)).ShouldBe(await a.Patients.IgnoreQueryFilters().CountAsync(Token));
+        (await b.Patients.CountAsync(Token)).ShouldBe(await a.Patients.CountAsync(Token));
+        var left = await a.LabResults.OrderBy(l => l.Id).Select(l => new { l.Id, l.NormalisedValue, l.SpecimenTime, l.Flag }).ToListAsync(Token);
+        var right = await b.LabResults.OrderBy(l => l.Id).Select(l => new { l.Id, l.NormalisedValue, l.SpecimenTime, l.Flag }).ToListAsync(Token);
+        right.OrderBy(r => r.Id).ShouldBe(left.OrderBy(l => l.Id));
+        (await AuditChain.VerifyAsync(b, Token)).IsIntact.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Restore_IntoNonEmptyDatabase_IsRefused()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseEngine.Sqlite);
+        await using (var db = database.Open())
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 1), Token);
+        }
+
+        using var backup = new MemoryStream();
+        await RegistryBackup.BackupAsync(database.Configuration, backup, TimeProvider.System, Token);
+        backup.Position = 0;
+
+        await Should.ThrowAsync<InvalidOperationException>(() => RegistryBackup.RestoreAsync(database.Configuration, backup, Token));
+    }
+}

@@ -1,0 +1,118 @@
+// Source: issue #5 "Bulk paths": stroma import labs (reject file, all-or-nothing unless --partial, natural key).
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using Stroma.Data.Audit;
+using Stroma.Data.Demo;
+using Stroma.Data.Import;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.Tests;
+
+public sealed class LabImportTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static async Task<(TestDatabase Database, string VisitDate)> RegistryAsync(DatabaseEngine engine)
+    {
+        var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open("demo");
+        await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 2, Seed: 1, IncludeSeedCases: false), Token);
+        var date = await db.Visits.Where(v => v.Patient!.StudyId == "S1-001" && v.Type == "month_3").Select(v => v.VisitDate).SingleAsync(Token);
+        return (database, date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<(LabImportResult Result, string Rejects)> ImportAsync(TestDatabase database, string csv, bool partial = false)
+    {
+        await using var db = database.Open("importer");
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        using var rejects = new StringWriter();
+        var result = await LabImport.RunAsync(db, input, "labs.csv", rejects, ReportedUnitNormaliser.Instance, partial, null, Token);
+        return (result, rejects.ToString());
+    }
+
+    private static string File(string visitDate, params string[] rows) =>
+        "site,patient,visit_date,analyte,value,unit,range,lab,specimen_time\n" + string.Join("\n", rows.Select(r => r.Replace("{date}", visitDate, StringComparison.Ordinal))) + "\n";
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_ValidRows_StoresThemAsReportedWithFlagAndOneAuditEntry(DatabaseEngine engine)
+    {
+        var (database, date) = await RegistryAsync(engine);
+        await using var _ = database;
+        var (result, _) = await ImportAsync(database, File(date,
+            "S1,S1-001,{date},ferritin,412.5,ug/L,13-150,LAB,2030-01-05T08:30:00+08:00",
+            "S1,S1-001,,ferritin,\"<5\",ug/L,13-150,LAB,2030-02-05T08:30:00Z"));
+
+        result.ShouldBe(new LabImportResult(2, 2, 0, 0, true));
+        await using var db = database.Open();
+        var stored = await db.LabResults.Where(l => l.Analyte == "ferritin").ToListAsync(Token);
+        var first = stored.Single(l => l.ReportedValue == "412.5");
+        first.SpecimenTime.ShouldBe(new DateTimeOffset(2030, 1, 5, 0, 30, 0, TimeSpan.Zero));
+        first.NormalisedValue.ShouldBe(412.5m);
+        first.Flag.ShouldBe(LabAbnormality.High);
+        first.VisitId.ShouldNotBeNull();
+        first.CreatedBy.ShouldBe("importer");
+        stored.Single(l => l.ReportedValue == "<5").NormalisedValue.ShouldBeNull();
+        var audit = await db.AuditEntries.OrderBy(e => e.Sequence).LastAsync(Token);
+        audit.Action.ShouldBe("import");
+        audit.NewValue!.ShouldContain("\"inserted\":2");
+        (await AuditChain.VerifyAsync(db, Token)).IsIntact.ShouldBeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_SameFileTwice_AddsNoDuplicates(DatabaseEngine engine)
+    {
+        var (database, date) = await RegistryAsync(engine);
+        await using var _ = database;
+        var file = File(date, "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2030-01-05T08:30:00+08:00", "S2,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00+08:00");
+
+        (await ImportAsync(database, file)).Result.Inserted.ShouldBe(2);
+        var again = (await ImportAsync(database, file)).Result;
+
+        again.ShouldBe(new LabImportResult(2, 0, 2, 0, true));
+        await using var db = database.Open();
+        (await db.LabResults.CountAsync(l => l.Analyte == "ferritin", Token)).ShouldBe(2);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_RowsWithErrors_StoresNothingAndListsEveryReject(DatabaseEngine engine)
+    {
+        var (database, date) = await RegistryAsync(engine);
+        await using var _ = database;
+        var file = File(date,
+            "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2030-01-05T08:30:00+08:00",
+            "S9,S1-001,,ferritin,41,ug/L,,,2030-01-05T08:30:00Z",
+            "S1,S1-999,,ferritin,41,ug/L,,,2030-01-05T08:30:00Z",
+            "S1,S1-001,1999-01-01,ferritin,41,ug/L,,,2030-01-06T08:30:00Z",
+            "S1,S1-001,,ferritin,forty,ug/L,,,2030-01-07T08:30:00Z",
+            "S1,S1-001,,ferritin,41,ug/L,,,2030-01-08 08:30");
+
+        var (result, rejects) = await ImportAsync(database, file);
+
+        result.ShouldBe(new LabImportResult(6, 0, 0, 5, false));
+        rejects.ShouldContain("DAT001");
+        rejects.ShouldContain("DAT002");
+        rejects.ShouldContain("DAT003");
+        rejects.ShouldContain("INP003");
+        rejects.ShouldContain("DAT005");
+        rejects.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(6);
+        await using var db = database.Open();
+        (await db.LabResults.CountAsync(l => l.Analyte == "ferritin", Token)).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_Partial_StoresTheValidRows(DatabaseEngine engine)
+    {
+        var (database, date) = await RegistryAsync(engine);
+        await using var _ = database;
+        var file = File(date, "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2030-01-05T08:30:00+08:00", "S9,S1-001,,ferritin,41,ug/L,,,2030-01-05T08:30:00Z");
+
+        var (result, _) = await ImportAsync(database, file, partial: true);
+
+        result.ShouldBe(new LabImportResult(2, 1, 0, 1, true));
+    }
+}

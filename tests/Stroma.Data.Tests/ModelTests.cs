@@ -1,0 +1,80 @@
+// Source: issue #5 (both engines, two migration sets, no pending model changes) and CONVENTIONS.md "Data".
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.Tests;
+
+public sealed class ModelTests
+{
+    [Theory]
+    [InlineData(DatabaseEngine.Sqlite)]
+    [InlineData(DatabaseEngine.Postgres)]
+    public async Task Model_ComparedWithMigrations_HasNoPendingChanges(DatabaseEngine engine)
+    {
+        // Needs no server: compares the model with the engine's migration snapshot.
+        var configuration = engine == DatabaseEngine.Sqlite
+            ? DataConfiguration.Parse(Path.Combine(Path.GetTempPath(), "stroma-never-opened.db"))
+            : DataConfiguration.Parse("Host=127.0.0.1;Database=never_opened");
+        await using var db = StromaDatabase.CreateContext(configuration);
+
+        db.Database.HasPendingModelChanges().ShouldBeFalse(
+            $"the model changed without a migration: run dotnet ef migrations add <Name> --context {db.GetType().Name}");
+        db.Database.GetMigrations().ShouldNotBeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Migrate_FreshDatabase_CreatesEveryTableAndRoundTripsAPatient(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var clock = ManualClock.At("2026-11-25T10:00:00Z");
+        var site = new Site { Id = Guid.NewGuid(), Code = "S01", Name = "Site one", Country = "CN" };
+        var patient = new Patient
+        {
+            Id = Guid.NewGuid(),
+            SiteId = site.Id,
+            StudyId = "S01-001",
+            Sex = Sex.Female,
+            BirthYear = 1970,
+            ConsentVersion = "1.0",
+            ConsentDate = new DateOnly(2017, 7, 1),
+        };
+        await using (var db = database.Open(clock: clock))
+        {
+            db.AddRange(site, patient);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var db = database.Open())
+        {
+            var stored = await db.Patients.SingleAsync(p => p.StudyId == "S01-001", TestContext.Current.CancellationToken);
+            stored.ConsentDate.ShouldBe(new DateOnly(2017, 7, 1));
+            stored.CreatedAt.ShouldBe(clock.Now);
+            stored.CreatedBy.ShouldBe("tester");
+            stored.Version.ShouldBe(1);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task StudyId_DuplicateWithinSite_IsRejected(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open();
+        var site = new Site { Id = Guid.NewGuid(), Code = "S01", Name = "Site one" };
+        db.AddRange(site,
+            new Patient { Id = Guid.NewGuid(), SiteId = site.Id, StudyId = "S01-001" },
+            new Patient { Id = Guid.NewGuid(), SiteId = site.Id, StudyId = "S01-001" });
+
+        await Should.ThrowAsync<DbUpdateException>(() => db.SaveChangesAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Parse_ConnectionStringWithHost_SelectsPostgres()
+    {
+        DataConfiguration.Parse("Host=db;Database=stroma;Username=u").Engine.ShouldBe(DatabaseEngine.Postgres);
+        DataConfiguration.Parse("/var/lib/stroma/registry.db").Engine.ShouldBe(DatabaseEngine.Sqlite);
+        DataConfiguration.Parse("Data Source=x.db").Engine.ShouldBe(DatabaseEngine.Sqlite);
+    }
+}

@@ -1,0 +1,91 @@
+// Source: issue #5 "stroma import labs"; the stand-in normaliser converts nothing and flags only against the
+// laboratory's own reported range (no clinical factor or range is invented here).
+using Shouldly;
+using Stroma.Data.Import;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.Tests;
+
+public sealed class ReportedUnitNormaliserTests
+{
+    private static LabNormalisation Normalise(string value, string? range, string? unit = "g/L") =>
+        ReportedUnitNormaliser.Instance.Normalise(new LabReport("c3", value, unit, range, Sex.Female, 1980, DateTimeOffset.UnixEpoch));
+
+    [Theory]
+    [InlineData("0.85", "0.9-1.8", LabAbnormality.Low)]
+    [InlineData("0.9", "0.9-1.8", LabAbnormality.Normal)]
+    [InlineData("1.8", "0.9-1.8", LabAbnormality.Normal)]
+    [InlineData("1.81", "0.9 - 1.8", LabAbnormality.High)]
+    [InlineData("-1", "-2--0.5", LabAbnormality.Normal)]
+    [InlineData("6", "<5", LabAbnormality.High)]
+    [InlineData("4", "<=5", LabAbnormality.Normal)]
+    [InlineData("40", ">60", LabAbnormality.Low)]
+    [InlineData("1.2", null, LabAbnormality.Unknown)]
+    [InlineData("1.2", "see comment", LabAbnormality.Unknown)]
+    public void Normalise_NumericValue_FlagsAgainstTheReportedRangeOnly(string value, string? range, LabAbnormality flag)
+    {
+        var result = Normalise(value, range);
+
+        result.IsValid.ShouldBeTrue();
+        result.Flag.ShouldBe(flag);
+        result.Value.ShouldBe(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+        result.Unit.ShouldBe("g/L");
+    }
+
+    [Fact]
+    public void Normalise_CensoredValue_KeepsItAsReportedWithoutANumber()
+    {
+        var result = Normalise("<0.05", "0.9-1.8");
+
+        result.IsValid.ShouldBeTrue();
+        result.Value.ShouldBeNull();
+        result.Flag.ShouldBe(LabAbnormality.Unknown);
+    }
+
+    [Theory]
+    [InlineData("", "INP002")]
+    [InlineData("high", "INP003")]
+    [InlineData("1,5", "INP003")]
+    public void Normalise_UnusableValue_IsAnError(string value, string code)
+    {
+        var result = Normalise(value, "0.9-1.8");
+
+        result.IsValid.ShouldBeFalse();
+        result.Issues.Single().Code.ShouldBe(code);
+    }
+}
+
+public sealed class CatalogLabNormaliserTests
+{
+    private static LabNormalisation Normalise(string analyte, string value, string? unit, string? range = null) =>
+        CatalogLabNormaliser.Default.Normalise(new LabReport(analyte, value, unit, range, Sex.Female, 1980, DateTimeOffset.UnixEpoch));
+
+    [Fact]
+    public void Normalise_CreatinineInMgPerDl_ConvertsWithTheCatalogsCitedFactor()
+    {
+        // 1 mg/dL = 88.4 µmol/L (shared/reference/README.md "Kidney"; the factor is the catalogue's).
+        var result = Normalise("creatinine", "1.0", "mg/dL", "0.5-1.1");
+
+        result.IsValid.ShouldBeTrue();
+        result.Analyte.ShouldBe("creatinine");
+        result.Unit.ShouldBe("umol/L");
+        result.Value.ShouldBe(88.4m);
+        result.Flag.ShouldBe(LabAbnormality.Normal); // against the laboratory's own range, in the reported unit
+    }
+
+    [Fact]
+    public void Normalise_Alias_IsStoredUnderTheCatalogKey()
+    {
+        Normalise("urine_rbc", "12", "/[HPF]").Analyte.ShouldBe("urine_rbc_hpf");
+    }
+
+    [Theory]
+    [InlineData("ferritinx", "41", "ug/L")]
+    [InlineData("c3", "0.8", "furlongs")]
+    [InlineData("c3", "0.8", "umol/L")]
+    [InlineData("c3", "0.8", null)]
+    public void Normalise_UnknownAnalyteOrUnfitUnit_IsRejected(string analyte, string value, string? unit)
+    {
+        Normalise(analyte, value, unit).IsValid.ShouldBeFalse();
+    }
+}
