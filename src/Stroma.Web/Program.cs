@@ -1,6 +1,6 @@
 using Stroma.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(StromaWebHost.NormaliseArgs(args));
 builder.AddStromaWeb();
 
 var app = builder.Build();

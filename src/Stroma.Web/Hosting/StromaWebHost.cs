@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Stroma.Data;
+using Stroma.Web.Features.Account;
 using Stroma.Web.Features.Scoring;
 using Stroma.Web.Localization;
 
@@ -12,6 +16,10 @@ public static class StromaWebHost
 {
     /// <summary>The UI languages. English is the default; Simplified Chinese as used in mainland China.</summary>
     public static IReadOnlyList<CultureInfo> Cultures { get; } = [new("en"), new("zh-CN")];
+
+    /// <summary>Lets <c>--demo</c> be a bare switch (the configuration reader wants <c>--demo true</c>).</summary>
+    public static string[] NormaliseArgs(string[] args) =>
+        [.. (args ?? []).Select(a => a == "--demo" ? "--demo=true" : a)];
 
     public static WebApplicationBuilder AddStromaWeb(this WebApplicationBuilder builder)
     {
@@ -29,6 +37,54 @@ public static class StromaWebHost
         }
 
         var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        if (builder.Configuration.GetValue<bool>("demo"))
+        {
+            DemoMode.RequireLoopback(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? builder.Configuration["urls"]);
+            var demo = DemoMode.Create();
+            services.AddSingleton(demo);
+            services.AddHostedService<DemoStartup>();
+            services.AddScoped(sp => StromaDatabase.CreateContext(demo.Database, Actor(sp)));
+        }
+        else
+        {
+            // No account can sign in yet without --demo, so no page opens this database (docs/web.md).
+            var database = DataConfiguration.Resolve(builder.Configuration["database"]);
+            services.AddScoped(sp => StromaDatabase.CreateContext(database, Actor(sp)));
+        }
+
+        services.AddSingleton<SignInThrottle>();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.LoginPath = "/account/sign-in";
+            // A refusal is a 403 (shown by the status page), and API callers get 401/403, never a redirect to a page.
+            o.Events.OnRedirectToAccessDenied = c =>
+            {
+                c.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+            o.Events.OnRedirectToLogin = c =>
+            {
+                if (IsApi(c.HttpContext))
+                {
+                    c.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                }
+                else
+                {
+                    c.Response.Redirect(c.RedirectUri);
+                }
+
+                return Task.CompletedTask;
+            };
+            o.Cookie.Name = "stroma.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = SessionTimeout;
+            o.SlidingExpiration = true;
+        });
+        services.AddAuthorization();
+        services.AddHttpContextAccessor();
         services.AddLocalization();
         // Chinese text as characters in the HTML, not numeric entities (Razor still encodes what must be encoded).
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -74,10 +130,18 @@ public static class StromaWebHost
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapRazorPages();
         app.MapScoreApi();
         return app;
     }
+
+    /// <summary>A signed-in session ends after this long without a request.</summary>
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
+
+    private static string Actor(IServiceProvider services) =>
+        services.GetRequiredService<IHttpContextAccessor>().HttpContext?.User.Identity?.Name ?? "anonymous";
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 }

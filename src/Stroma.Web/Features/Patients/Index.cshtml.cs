@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Data;
+
+namespace Stroma.Web.Features.Patients;
+
+/// <summary>One row of the patient list (a view model: entities never leave the page model).</summary>
+public sealed record PatientRow(string Site, string StudyId, string Sex, int? BirthYear, DateOnly? ConsentDate, bool Withdrawn);
+
+/// <summary>
+/// The patient list with search (study id) and a site filter, 50 rows a page. Signed-in users only. Until stored
+/// accounts and memberships exist, the only account is the demo's, which sees the whole (fictional) demo registry;
+/// per-site isolation arrives with accounts (docs/web.md).
+/// </summary>
+[Authorize]
+public sealed class IndexModel(StromaDbContext db) : PageModel
+{
+    public const int PageSize = 50;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Search { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Site { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    public IReadOnlyList<string> Sites { get; private set; } = [];
+
+    public IReadOnlyList<PatientRow> Rows { get; private set; } = [];
+
+    public int Total { get; private set; }
+
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Sites = await db.Sites.OrderBy(s => s.Code).Select(s => s.Code).ToListAsync(cancellationToken);
+        var query = db.Patients.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(Search))
+        {
+            var term = Search.Trim();
+            query = query.Where(p => p.StudyId.Contains(term));
+        }
+
+        if (!string.IsNullOrWhiteSpace(Site))
+        {
+            query = query.Where(p => p.Site!.Code == Site);
+        }
+
+        Total = await query.CountAsync(cancellationToken);
+        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        var page = await query.OrderBy(p => p.Site!.Code).ThenBy(p => p.StudyId)
+            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
+            .Select(p => new { Site = p.Site!.Code, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate })
+            .ToListAsync(cancellationToken);
+        Rows = [.. page.Select(p => new PatientRow(p.Site, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate, p.WithdrawalDate is not null))];
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Stroma.Data;
+using Stroma.Data.Demo;
+
+namespace Stroma.Web.Hosting;
+
+/// <summary>
+/// <c>--demo</c>: a fresh SQLite registry loaded with <see cref="DemoRegistry"/> (fictional and published,
+/// de-identified data only) in a temporary file, one account with a random one-time password printed once at start,
+/// and loopback addresses only. Without <c>--demo</c> no account exists yet (see docs/web.md), so nobody can sign in
+/// and no registry page can be opened.
+/// </summary>
+public sealed class DemoMode
+{
+    public const string UserName = "demo";
+
+    private DemoMode(DataConfiguration database, string password)
+    {
+        Database = database;
+        Password = password;
+        PasswordHash = new PasswordHasher<string>().HashPassword(UserName, password);
+    }
+
+    public DataConfiguration Database { get; }
+
+    /// <summary>The one-time password (printed once at start; tests read it here).</summary>
+    internal string Password { get; }
+
+    public string PasswordHash { get; }
+
+    public static DemoMode Create()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"stroma-demo-{Guid.NewGuid():N}.db");
+        return new DemoMode(DataConfiguration.Parse(file), RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20));
+    }
+
+    public bool Verify(string password) =>
+        new PasswordHasher<string>().VerifyHashedPassword(UserName, PasswordHash, password) != PasswordVerificationResult.Failed;
+
+    /// <summary>Refuses any address that is not loopback: the demo account must never be reachable from the network.</summary>
+    public static void RequireLoopback(string? urls)
+    {
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var host = new Uri(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal)).Host;
+            var loopback = host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+            if (!loopback)
+            {
+                throw new ArgumentException($"--demo serves on loopback only; \"{url}\" is not a loopback address.");
+            }
+        }
+    }
+}
+
+/// <summary>Builds the demo registry before the server starts listening, then prints the one-time credentials.</summary>
+internal sealed partial class DemoStartup(DemoMode demo, ILogger<DemoStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await StromaDatabase.MigrateAsync(demo.Database, cancellationToken);
+        await using (var db = StromaDatabase.CreateContext(demo.Database, "demo"))
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(), cancellationToken);
+        }
+
+        LogDemo(logger, demo.Database.Describe());
+        // Printed once, to the console only (not the log): whoever started the server signs in with it.
+        Console.WriteLine($"Stroma demo: sign in as \"{DemoMode.UserName}\" with the one-time password {demo.Password}");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: fictional registry in {Database}; loopback only; one-time credentials printed on the console")]
+    private static partial void LogDemo(ILogger logger, string database);
+}

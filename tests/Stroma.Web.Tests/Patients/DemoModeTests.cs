@@ -1,0 +1,148 @@
+// Source: issue #8 "Accounts" (demo mode with one-time credentials on loopback only, lockout, secure cookies,
+// session timeout) and docs/web.md; the demo registry is Stroma.Data's DemoRegistry (40 cohort patients + 2 case reports).
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Stroma.Web.Features.Account;
+using Stroma.Web.Hosting;
+
+namespace Stroma.Web.Tests.Patients;
+
+/// <summary>The app started with <c>--demo</c>.</summary>
+public sealed class DemoFactory : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.UseEnvironment("Production").UseSetting("demo", "true");
+
+    public string Password => Services.GetRequiredService<DemoMode>().Password;
+
+    public HttpClient Client() => CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+}
+
+public sealed class DemoModeTests(DemoFactory demo, WebFactory plain) : IClassFixture<DemoFactory>, IClassFixture<WebFactory>
+{
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string userName, string password) =>
+        Html.PostFormAsync(client, "/account/sign-in", ("UserName", userName), ("Password", password));
+
+    [Fact]
+    public async Task Patients_Anonymous_RedirectedToSignIn()
+    {
+        using var client = demo.Client();
+
+        using var response = await client.GetAsync(new Uri("/patients", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldStartWith("http://localhost/account/sign-in?ReturnUrl=%2Fpatients");
+    }
+
+    [Fact]
+    public async Task SignIn_OneTimePassword_ThenPatientListOfTheDemoRegistry()
+    {
+        using var client = demo.Client();
+
+        using var signedIn = await SignInAsync(client, DemoMode.UserName, demo.Password);
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("stroma.auth=", StringComparison.Ordinal));
+        cookie.ShouldContain("httponly");
+        cookie.ShouldContain("samesite=strict");
+
+        var html = await client.GetStringAsync(new Uri("/patients", UriKind.Relative), TestContext.Current.CancellationToken);
+        html.ShouldContain("<p id=\"patient-count\">42 patients</p>");
+        html.ShouldContain("<span id=\"signed-in-as\">demo</span>");
+
+        var filtered = await client.GetStringAsync(new Uri("/patients?site=CR", UriKind.Relative), TestContext.Current.CancellationToken);
+        filtered.ShouldContain("<p id=\"patient-count\">2 patients</p>");
+    }
+
+    [Fact]
+    public async Task SignIn_WrongPassword_RefusedWithoutSayingWhy()
+    {
+        using var client = demo.Client();
+
+        using var response = await SignInAsync(client, DemoMode.UserName, "not-the-password");
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        html.ShouldContain("The user name or password is not correct.");
+        response.Headers.TryGetValues("Set-Cookie", out var cookies);
+        (cookies ?? []).ShouldNotContain(c => c.StartsWith("stroma.auth=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SignIn_FiveFailures_LockTheName_OthersUnaffected()
+    {
+        var throttle = new SignInThrottle(TimeProvider.System);
+        for (var i = 0; i < SignInThrottle.MaxFailures; i++)
+        {
+            throttle.IsLockedOut("someone").ShouldBeFalse();
+            throttle.Failed("someone");
+        }
+
+        throttle.IsLockedOut("someone").ShouldBeTrue();
+        throttle.IsLockedOut("someone-else").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task SignIn_LockedOutThroughTheForm_MessageInChinese()
+    {
+        using var client = demo.Client();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("zh-CN");
+        for (var i = 0; i < SignInThrottle.MaxFailures; i++)
+        {
+            using var _ = await SignInAsync(client, "lockme", "wrong");
+        }
+
+        using var response = await SignInAsync(client, "lockme", "wrong");
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        html.ShouldContain("失败次数过多：该账户已锁定 15 分钟。");
+    }
+
+    [Fact]
+    public async Task SignIn_EmptyFields_LocalizedRequiredMessages()
+    {
+        using var client = demo.Client();
+
+        using var response = await SignInAsync(client, "", "");
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        html.ShouldContain("User name is required.");
+        html.ShouldContain("Password is required.");
+    }
+
+    [Fact]
+    public async Task WithoutDemo_NobodyCanSignIn()
+    {
+        using var client = plain.Client();
+
+        using var response = await SignInAsync(client, DemoMode.UserName, "anything");
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        html.ShouldContain("Accounts are not available yet");
+        response.Headers.TryGetValues("Set-Cookie", out var cookies);
+        (cookies ?? []).ShouldNotContain(c => c.StartsWith("stroma.auth=", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5000")]
+    [InlineData("http://192.168.1.10:5000")]
+    [InlineData("http://*:5000")]
+    [InlineData("http://127.0.0.1:5000;http://example.org:80")]
+    public void Demo_NonLoopbackAddress_RefusedAtStart(string urls)
+    {
+        var builder = WebApplication.CreateBuilder(["--demo", "true", "--urls", urls]);
+
+        Should.Throw<ArgumentException>(() => builder.AddStromaWeb()).Message.ShouldContain("loopback");
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000")]
+    [InlineData("http://localhost:5000")]
+    [InlineData("http://[::1]:5000")]
+    public void Demo_LoopbackAddress_Accepted(string urls) => DemoMode.RequireLoopback(urls);
+
+    [Fact]
+    public void NormaliseArgs_BareDemoSwitch_BecomesTrue() =>
+        StromaWebHost.NormaliseArgs(["--demo", "--port", "8080"]).ShouldBe(["--demo=true", "--port", "8080"]);
+}
