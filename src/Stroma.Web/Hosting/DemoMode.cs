@@ -70,7 +70,18 @@ internal sealed partial class DemoStartup(DemoMode demo, ILogger<DemoStartup> lo
         Console.WriteLine($"Stroma demo: sign in as \"{DemoMode.UserName}\" with the one-time password {demo.Password}");
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>The demo registry lives as long as the process: its temporary file is removed on shutdown.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(demo.Database.ConnectionString).DataSource;
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(path);
+        }
+
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: fictional registry in {Database}; loopback only; one-time credentials printed on the console")]
     private static partial void LogDemo(ILogger logger, string database);
