@@ -138,8 +138,8 @@ public static class Bicla
 
         public IReadOnlyList<ItemDefinition> Items { get; } =
         [
-            ItemDefinition.Number("sledai2k_total", "SLEDAI-2K total", "SLEDAI-2K total at this visit (0–105).", 0m, Sledai2k.MaximumTotal, required: true, wholeNumber: true),
-            ItemDefinition.Number("baseline_sledai2k_total", "SLEDAI-2K total at baseline", "SLEDAI-2K total at baseline (0–105).", 0m, Sledai2k.MaximumTotal, required: true, wholeNumber: true),
+            Composite.SledaiTotalItem(baseline: false),
+            Composite.SledaiTotalItem(baseline: true),
             Composite.PgaItem(baseline: false),
             Composite.PgaItem(baseline: true),
             .. Composite.BilagItems(baseline: false),

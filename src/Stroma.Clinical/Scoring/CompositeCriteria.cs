@@ -178,6 +178,12 @@ internal static class Composite
         $"SELENA-SLEDAI physician global assessment of disease activity {(baseline ? "at baseline" : "at this visit")}, 0–3 (decimal).",
         0m, PgaMaximum, required: true);
 
+    public static ItemDefinition SledaiTotalItem(bool baseline) => ItemDefinition.Number(
+        baseline ? "baseline_sledai2k_total" : "sledai2k_total",
+        baseline ? "SLEDAI-2K total at baseline" : "SLEDAI-2K total",
+        $"SLEDAI-2K total {(baseline ? "at baseline" : "at this visit")} (0–105).",
+        0m, Sledai2k.MaximumTotal, required: true, wholeNumber: true);
+
     public static ItemDefinition PrednisoneItem() => ItemDefinition.Number("prednisone_mg_per_day", "Prednisone-equivalent dose (mg/day)",
         "Current daily glucocorticoid dose as prednisone/prednisolone equivalent in mg/day (decimal). Conversion from other glucocorticoids is the clinician's; the upper bound only catches typing errors.",
         0m, PrednisoneMaximum, required: true);
