@@ -41,6 +41,11 @@ public sealed class DemoBrowserTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(page.Locator("table.patients tbody tr").First).ToContainTextAsync("S2-");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "patients-zh-demo.png"), FullPage = true });
 
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "S2-002" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("S2-002");
+        await Expect(page.Locator("#sledai-chart")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "timeline-zh-demo.png"), FullPage = true });
+
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "退出登录" }).ClickAsync();
         await page.GotoAsync("/patients");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/sign-in"));

@@ -56,6 +56,37 @@ public sealed class DemoModeTests(DemoFactory demo, WebFactory plain) : IClassFi
     }
 
     [Fact]
+    public async Task Timeline_DemoPatient_VisitsScoresChartLabTrends()
+    {
+        using var client = demo.Client();
+        using var _ = await SignInAsync(client, DemoMode.UserName, demo.Password);
+        var list = await client.GetStringAsync(new Uri("/patients?search=S1-001", UriKind.Relative), TestContext.Current.CancellationToken);
+        var link = System.Text.RegularExpressions.Regex.Match(list, "<a href=\"(/patients/[0-9a-f-]{36})\">S1-001</a>").Groups[1].Value;
+        link.ShouldNotBeEmpty();
+
+        var html = await client.GetStringAsync(new Uri(link, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        html.ShouldContain("<h1>S1-001");
+        html.ShouldContain("<svg id=\"sledai-chart\"");
+        html.ShouldContain("<td lang=\"en\">baseline</td>");
+        html.ShouldContain("sledai2k ");
+        html.ShouldContain("<tr data-analyte=\"platelets\">");
+    }
+
+    [Fact]
+    public async Task Timeline_Anonymous_RedirectedToSignIn_UnknownPatient404()
+    {
+        using var anonymous = demo.Client();
+        using var response = await anonymous.GetAsync(new Uri($"/patients/{Guid.NewGuid()}", UriKind.Relative), TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        using var client = demo.Client();
+        using var _ = await SignInAsync(client, DemoMode.UserName, demo.Password);
+        using var missing = await client.GetAsync(new Uri($"/patients/{Guid.NewGuid()}", UriKind.Relative), TestContext.Current.CancellationToken);
+        missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task SignIn_WrongPassword_RefusedWithoutSayingWhy()
     {
         using var client = demo.Client();

@@ -7,7 +7,7 @@ using Stroma.Data;
 namespace Stroma.Web.Features.Patients;
 
 /// <summary>One row of the patient list (a view model: entities never leave the page model).</summary>
-public sealed record PatientRow(string Site, string StudyId, string Sex, int? BirthYear, DateOnly? ConsentDate, bool Withdrawn);
+public sealed record PatientRow(Guid Id, string Site, string StudyId, string Sex, int? BirthYear, DateOnly? ConsentDate, bool Withdrawn);
 
 /// <summary>
 /// The patient list with search (study id) and a site filter, 50 rows a page. Signed-in users only. Until stored
@@ -55,8 +55,8 @@ public sealed class IndexModel(StromaDbContext db) : PageModel
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         var page = await query.OrderBy(p => p.Site!.Code).ThenBy(p => p.StudyId)
             .Skip((PageNumber - 1) * PageSize).Take(PageSize)
-            .Select(p => new { Site = p.Site!.Code, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate })
+            .Select(p => new { p.Id, Site = p.Site!.Code, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate })
             .ToListAsync(cancellationToken);
-        Rows = [.. page.Select(p => new PatientRow(p.Site, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate, p.WithdrawalDate is not null))];
+        Rows = [.. page.Select(p => new PatientRow(p.Id, p.Site, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate, p.WithdrawalDate is not null))];
     }
 }

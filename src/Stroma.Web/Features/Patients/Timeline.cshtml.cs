@@ -1,0 +1,99 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Data;
+
+namespace Stroma.Web.Features.Patients;
+
+public sealed record TimelineVisit(DateOnly Date, string Type, IReadOnlyList<TimelineScore> Scores);
+
+public sealed record TimelineScore(string Instrument, decimal? Total, string? Grade);
+
+public sealed record TimelineLab(string Analyte, string Unit, IReadOnlyList<(DateOnly Date, decimal? Value, string Flag)> Points);
+
+public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious);
+
+/// <summary>
+/// One patient's timeline, read-only: visits with their scores, the SLEDAI-2K total over time (an SVG drawn on the
+/// server, no script), lab trends of the analytes issue #8 names, medications, adverse events and death.
+/// Signed-in users only; per-site isolation arrives with stored accounts (docs/web.md).
+/// </summary>
+[Authorize]
+public sealed class TimelineModel(StromaDbContext db) : PageModel
+{
+    /// <summary>The analytes whose trends the timeline shows (catalog keys), in this order.</summary>
+    public static IReadOnlyList<string> TrendAnalytes { get; } =
+        ["urine_protein_24h", "creatinine", "c3", "c4", "anti_dsdna", "platelets"];
+
+    public string Site { get; private set; } = "";
+
+    public string StudyId { get; private set; } = "";
+
+    public IReadOnlyList<TimelineVisit> Visits { get; private set; } = [];
+
+    public IReadOnlyList<(DateOnly Date, decimal Total)> Sledai { get; private set; } = [];
+
+    public IReadOnlyList<TimelineLab> Labs { get; private set; } = [];
+
+    public IReadOnlyList<TimelineEvent> Events { get; private set; } = [];
+
+    public IReadOnlyList<string> Medications { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var patient = await db.Patients.AsNoTracking().Where(p => p.Id == id)
+            .Select(p => new { Site = p.Site!.Code, p.StudyId }).SingleOrDefaultAsync(cancellationToken);
+        if (patient is null)
+        {
+            return NotFound();
+        }
+
+        (Site, StudyId) = (patient.Site, patient.StudyId);
+        var visits = await db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
+            .Select(v => new { v.Id, v.VisitDate, v.Type }).ToListAsync(cancellationToken);
+        var assessments = await db.Assessments.AsNoTracking().Where(a => a.PatientId == id)
+            .Select(a => new { a.VisitId, a.AssessmentDate, a.Instrument, a.Total, a.Grade }).ToListAsync(cancellationToken);
+        Visits = [.. visits.Select(v => new TimelineVisit(v.VisitDate, v.Type,
+            [.. assessments.Where(a => a.VisitId == v.Id).OrderBy(a => a.Instrument).Select(a => new TimelineScore(a.Instrument, a.Total, a.Grade))]))];
+        Sledai = [.. assessments.Where(a => a.Instrument == "sledai2k" && a.Total is not null)
+            .OrderBy(a => a.AssessmentDate).Select(a => (a.AssessmentDate, a.Total!.Value))];
+
+        var labs = await db.LabResults.AsNoTracking().Where(l => l.PatientId == id && TrendAnalytes.Contains(l.Analyte))
+            .Select(l => new { l.Analyte, l.SpecimenTime, l.NormalisedValue, l.NormalisedUnit, l.ReportedUnit, l.Flag })
+            .ToListAsync(cancellationToken);
+        Labs = [.. TrendAnalytes.Select(key => labs.Where(l => l.Analyte == key).OrderBy(l => l.SpecimenTime).ToList())
+            .Where(list => list.Count > 0)
+            .Select(list => new TimelineLab(list[0].Analyte, list[0].NormalisedUnit ?? list[0].ReportedUnit ?? "",
+                [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString()))]))];
+
+        var events = await db.AdverseEvents.AsNoTracking().Where(e => e.PatientId == id)
+            .Select(e => new { e.OnsetDate, e.Term, e.CtcaeGrade, e.Serious, e.Causality }).ToListAsync(cancellationToken);
+        var deaths = await db.Deaths.AsNoTracking().Where(d => d.PatientId == id)
+            .Select(d => new { d.DeathDate, d.Cause }).ToListAsync(cancellationToken);
+        Events = [.. events.Select(e => new TimelineEvent(e.OnsetDate,
+                $"{e.Term}{(e.CtcaeGrade is { } g ? $", CTCAE grade {g}" : "")}, {e.Causality}", e.Serious))
+            .Concat(deaths.Select(d => new TimelineEvent(d.DeathDate, $"death{(d.Cause is null ? "" : ": " + d.Cause)}", true)))
+            .OrderBy(e => e.Date)];
+        Medications = [.. (await db.Medications.AsNoTracking().Where(m => m.PatientId == id).OrderBy(m => m.StartDate)
+            .Select(m => new { m.Drug, m.Dose, m.DoseUnit, m.StartDate, m.StopDate }).ToListAsync(cancellationToken))
+            .Select(m => $"{m.Drug} {m.Dose?.ToString(CultureInfo.InvariantCulture)} {m.DoseUnit} · {m.StartDate:yyyy-MM-dd} – {m.StopDate:yyyy-MM-dd}")];
+        return Page();
+    }
+
+    /// <summary>SVG polyline points for the SLEDAI-2K totals: x by date, y by total (0 at the bottom), in a 600×160 box.</summary>
+    public string SledaiPoints()
+    {
+        if (Sledai.Count == 0)
+        {
+            return "";
+        }
+
+        var first = Sledai[0].Date.DayNumber;
+        var span = Math.Max(1, Sledai[^1].Date.DayNumber - first);
+        var top = Math.Max(1m, Sledai.Max(s => s.Total));
+        return string.Join(' ', Sledai.Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"{20 + (560m * (s.Date.DayNumber - first) / span):0.#},{150 - (130m * s.Total / top):0.#}")));
+    }
+}
