@@ -4,10 +4,13 @@
 # PostgreSQL half: set STROMA_BENCH_POSTGRES to an admin connection, e.g.
 #   Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres;Database=postgres
 # (a server as in .ci/run). Work files go to ${BENCH_DIR:-/tmp/stroma-bench} (about 15 GB for 10^7 rows).
+# BENCH_ENGINES=sqlite|postgres|both (default both); BENCH_REUSE=1 keeps base.db and the CSV files of a previous run.
 set -euo pipefail
 ROWS=${1:-10000000}; PATIENTS=${2:-100000}
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(cd "$HERE/../.." && pwd)
-DIR=${BENCH_DIR:-/tmp/stroma-bench}; rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
+DIR=${BENCH_DIR:-/tmp/stroma-bench}; ENGINES=${BENCH_ENGINES:-both}
+if [ "${BENCH_REUSE:-}" != 1 ] || [ ! -f "$DIR/labs.csv" ]; then rm -rf "$DIR"; REUSE=0; else REUSE=1; fi
+mkdir -p "$DIR"; chmod 755 "$DIR"
 dotnet build "$ROOT/src/Stroma.Cli" -c Release -v q -nologo >/dev/null
 S="$ROOT/src/Stroma.Cli/bin/Release/net10.0/stroma"
 T() { /usr/bin/time -f "%e %M" -o "$DIR/time" "$@" >/dev/null; cat "$DIR/time"; }
@@ -15,10 +18,14 @@ rate() { awk -v r="$ROWS" -v s="$1" 'BEGIN { printf "%.0f", r / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
 echo "# $(date -u +%FT%TZ) rows=$ROWS patients=$PATIENTS cores=$(nproc) sqlite3=$(sqlite3 --version | cut -d' ' -f1)"
 
+if [ "$REUSE" = 0 ]; then
+  T "$S" demo --patients "$PATIENTS" --no-labs --seed 7 -d "$DIR/base.db" | sed 's/^/SQLite demo (no labs): s KB = /'
+  python3 "$HERE/make-labs.py" "$DIR/base.db" "$ROWS" "$DIR"
+  chmod 644 "$DIR"/*.csv
+fi
+
+if [ "$ENGINES" != postgres ]; then
 echo "## SQLite"
-T "$S" demo --patients "$PATIENTS" --no-labs --seed 7 -d "$DIR/base.db" | sed 's/^/demo (no labs): s KB = /'
-python3 "$HERE/make-labs.py" "$DIR/base.db" "$ROWS" "$DIR"
-chmod 644 "$DIR"/*.csv
 for x in raw tuned stroma; do cp "$DIR/base.db" "$DIR/$x.db"; done
 read -r raw_s raw_kb < <(T sqlite3 "$DIR/raw.db" ".import --csv --skip 1 $DIR/raw.csv lab_results")
 read -r tuned_s tuned_kb < <(T sqlite3 "$DIR/tuned.db" "PRAGMA cache_size=-65536;" ".import --csv --skip 1 $DIR/raw.csv lab_results")
@@ -31,8 +38,9 @@ echo "| stroma import labs | $ours_s | $(rate "$ours_s") | $ours_kb | |"
 read -r again_s again_kb < <(T "$S" import labs "$DIR/labs.csv" -d "$DIR/stroma.db")
 echo "re-import of the same file (all duplicates, nothing added): $again_s s, $again_kb KB"
 rm -f "$DIR"/raw.db* "$DIR"/tuned.db* "$DIR"/stroma.db*
+fi
 
-if [ -n "${STROMA_BENCH_POSTGRES:-}" ]; then
+if [ "$ENGINES" != sqlite ] && [ -n "${STROMA_BENCH_POSTGRES:-}" ]; then
   echo "## PostgreSQL"
   host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$STROMA_BENCH_POSTGRES"); port=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$STROMA_BENCH_POSTGRES")
   user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$STROMA_BENCH_POSTGRES"); export PGPASSWORD=$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$STROMA_BENCH_POSTGRES")
@@ -55,4 +63,4 @@ if [ -n "${STROMA_BENCH_POSTGRES:-}" ]; then
   echo "re-import of the same file (all duplicates, nothing added): $again_s s, $again_kb KB"
   for d in stroma_bench_base stroma_bench_raw stroma_bench_ours; do $P -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
 fi
-rm -rf "$DIR"
+[ "${BENCH_KEEP:-}" = 1 ] || rm -rf "$DIR"

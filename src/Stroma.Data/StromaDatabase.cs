@@ -38,7 +38,7 @@ public sealed record DataConfiguration(DatabaseEngine Engine, string ConnectionS
     public static DataConfiguration Parse(string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
-        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase))
         {
             return new DataConfiguration(DatabaseEngine.Postgres, value);
         }

@@ -48,8 +48,19 @@ public static class RegistryBackup
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(clock);
         await using var db = StromaDatabase.CreateContext(configuration);
-        await using var transaction = await db.Database.BeginTransactionAsync(
-            configuration.Engine == DatabaseEngine.Postgres ? IsolationLevel.RepeatableRead : IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction;
+        if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            // A deferred transaction in WAL mode reads one snapshot without blocking writers.
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            transaction = (await db.Database.UseTransactionAsync(sqlite.BeginTransaction(deferred: true), cancellationToken).ConfigureAwait(false))!;
+        }
+        else
+        {
+            transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var _ = transaction;
         var rows = new Dictionary<string, long>(StringComparer.Ordinal);
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
