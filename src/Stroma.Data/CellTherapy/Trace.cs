@@ -46,7 +46,9 @@ public static class Trace
             return (null, unknown);
         }
 
-        var decision = await db.LotDecisions.AsNoTracking().Where(d => d.LotId == lot.Id).OrderByDescending(d => d.SignedAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        // SQLite cannot order by DateTimeOffset: a lot has at most one decision, so order the few rows here.
+        var decision = (await db.LotDecisions.AsNoTracking().Where(d => d.LotId == lot.Id).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .OrderByDescending(d => d.SignedAt).FirstOrDefault();
         var infusions = await InfusionsAsync(db, db.Infusions.Where(i => i.LotId == lot.Id), cancellationToken).ConfigureAwait(false);
         var recipients = new List<LotRecipient>();
         foreach (var group in infusions.GroupBy(i => (i.PatientStudyId, i.SiteCode)).OrderBy(g => g.Min(i => i.Date)).ThenBy(g => g.Key.PatientStudyId, StringComparer.Ordinal))
