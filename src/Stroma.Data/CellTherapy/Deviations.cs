@@ -5,7 +5,10 @@ using Stroma.Data.Model;
 
 namespace Stroma.Data.CellTherapy;
 
-/// <summary>What a deviation check found: the deviations newly recorded, those already on record, and every issue.</summary>
+/// <summary>
+/// What a deviation check found: the deviations newly recorded, those already on record, and the other issues (what
+/// could not be assessed, e.g. a dose rule not set, or a dose without the weight of the day).
+/// </summary>
 public sealed record DeviationCheck(IReadOnlyList<ProtocolDeviationRecord> Recorded, IReadOnlyList<ProtocolDeviationRecord> Existing, IReadOnlyList<Issue> Issues);
 
 /// <summary>
@@ -37,7 +40,7 @@ public static class Deviations
 
             var occurrences = await OccurrencesAsync(db, enrolled.Enrolment.Id, cancellationToken).ConfigureAwait(false);
             var report = ProtocolDeviations.Find(enrolled.Protocol, enrolled.Schedule, occurrences, asOf);
-            issues.AddRange(report.Issues);
+            issues.AddRange(report.Issues.Where(i => report.Deviations.All(d => !ReferenceEquals(d.Issue, i))));
             var existing = await db.ProtocolDeviations.Where(d => d.EnrolmentId == enrolled.Enrolment.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
             existingAll.AddRange(existing);
             foreach (var deviation in report.Deviations)
