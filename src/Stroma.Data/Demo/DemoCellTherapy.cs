@@ -52,6 +52,8 @@ internal static class DemoCellTherapy
 
         public List<Infusion> Infusions { get; } = [];
 
+        public List<FollowUpContact> Contacts { get; } = [];
+
         public async Task FlushAsync(StromaDbContext db, DemoOptions options, Dictionary<string, long> rows, CancellationToken cancellationToken)
         {
             await DemoRegistry.WriteAsync(db, Lots, rows, options, cancellationToken).ConfigureAwait(false);
@@ -61,6 +63,7 @@ internal static class DemoCellTherapy
             await DemoRegistry.WriteAsync(db, Enrolments, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, Events, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, Infusions, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Contacts, rows, options, cancellationToken).ConfigureAwait(false);
             Lots.Clear();
             Tests.Clear();
             Decisions.Clear();
@@ -68,6 +71,7 @@ internal static class DemoCellTherapy
             Enrolments.Clear();
             Events.Clear();
             Infusions.Clear();
+            Contacts.Clear();
         }
     }
 
@@ -115,6 +119,18 @@ internal static class DemoCellTherapy
                         Infuse(batch, member.Patient, enrolment, lot, protocol, key, date, dose, weight,
                             new ConsentRecord(member.ConsentDate, protocol.Version), random, db, now);
                     }
+
+                    // The cohort's follow-up visits (the demo's month_N visits) fulfil the schedule's follow-up events.
+                    foreach (var (type, day) in DemoRegistry.Schedule.Where(v => v.Type.StartsWith("month_", StringComparison.Ordinal)))
+                    {
+                        if (member.DeathDay is { } death && day >= death)
+                        {
+                            break;
+                        }
+
+                        batch.Contacts.Add(Contact(member.Patient, enrolment, type, member.Baseline.AddDays(day), ReportedChange.NotAsked, ReportedChange.NotAsked,
+                            false, "Demo follow-up visit.", random, db, now));
+                    }
                 }
             }
 
@@ -148,7 +164,31 @@ internal static class DemoCellTherapy
             Infuse(batch, case1, enrolment, lot, protocol, string.Create(CultureInfo.InvariantCulture, $"administration_{i + 1}"), date,
                 CellCount.Cells(5e7m), null, null, random, db, now);
         }
+
+        // What the case report says at the second and third infusions (sleep, fatigue and pain are not reported for the second).
+        batch.Contacts.Add(Contact(case1, enrolment, null, infused[1], ReportedChange.Better, ReportedChange.NotAsked, false,
+            "Case report: no adverse reaction after the first infusion; skin improved, rash clearly reduced.", random, db, now));
+        batch.Contacts.Add(Contact(case1, enrolment, null, infused[2], ReportedChange.Better, ReportedChange.Better, false,
+            "Case report: after two infusions skin clearly better, rash essentially gone, sleep improved.", random, db, now));
     }
+
+    private static FollowUpContact Contact(Patient patient, ProtocolEnrolment enrolment, string? eventKey, DateOnly date, ReportedChange rash, ReportedChange sleep,
+        bool adverseReaction, string notes, Random random, StromaDbContext db, DateTimeOffset now) =>
+        DemoRegistry.Stamp(new FollowUpContact
+        {
+            Id = DemoRegistry.NewId(random),
+            PatientId = patient.Id,
+            EnrolmentId = enrolment.Id,
+            EventKey = eventKey,
+            ContactDate = date,
+            Mode = ContactMode.ClinicVisit,
+            Rash = rash,
+            Sleep = sleep,
+            Fatigue = ReportedChange.NotAsked,
+            Pain = ReportedChange.NotAsked,
+            AdverseReaction = adverseReaction,
+            Notes = notes,
+        }, db, now);
 
     private static CellLotRecord Lot(Rows batch, string number, DateOnly manufactured, DateOnly expires, decimal cells, Random random, StromaDbContext db, DateTimeOffset now)
     {

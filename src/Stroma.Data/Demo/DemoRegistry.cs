@@ -47,7 +47,7 @@ public static class DemoRegistry
         (9, 7, "death", true), (12, 326, "tuberculosis", false), (14, 256, "death", true), (27, 192, "death", true),
     ];
 
-    private static readonly (string Type, int Day)[] Schedule =
+    internal static readonly (string Type, int Day)[] Schedule =
     [
         ("baseline", 0), ("infusion_2", 7), ("month_1", 30), ("month_3", 91), ("month_6", 182), ("month_9", 273), ("month_12", 365),
     ];
