@@ -58,7 +58,7 @@ public sealed class DataCommandsTests
         demo.ExitCode.ShouldBe(ExitCodes.Ok, demo.Error);
         Golden.Verify(Anonymise(demo.Out, database), "demo-default", "txt");
         verify.ExitCode.ShouldBe(ExitCodes.Ok, verify.Error);
-        verify.Out.ShouldStartWith("audit trail intact: 19 entries, head ");
+        verify.Out.ShouldStartWith("audit trail intact: 20 entries, head ");
         Run(database, "demo").ExitCode.ShouldBe(ExitCodes.InvalidInput);
     }
 

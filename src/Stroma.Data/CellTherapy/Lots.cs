@@ -113,7 +113,7 @@ public static class Lots
         var tests = await db.LotReleaseTests.AsNoTracking().Where(t => t.LotId == lotId).ToListAsync(cancellationToken).ConfigureAwait(false);
         return tests.GroupBy(t => t.TestKey, StringComparer.Ordinal)
             .Select(g => g.OrderBy(t => t.TestedOn).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id).Last())
-            .ToDictionary(t => t.TestKey, t => new ReleaseMeasurement(t.Value, t.Met), StringComparer.Ordinal);
+            .ToDictionary(t => t.TestKey, t => new ReleaseMeasurement(t.Value is { } v ? Normalise(v) : null, t.Met), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -251,6 +251,10 @@ public static class Lots
         var events = await db.CustodyEvents.AsNoTracking().Where(e => e.LotId == lotId).ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. events.OrderBy(e => e.At).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id)];
     }
+
+    /// <summary>The number without the storage scale (PostgreSQL numeric(18,6) reads 90 back as 90.000000), so messages read as entered.</summary>
+    internal static decimal Normalise(decimal value) =>
+        decimal.Parse(value.ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
 
     internal static CustodyEvent ToEvent(CustodyEventRecord e) => new(e.Kind, e.At, e.Place, e.Person, e.TemperatureCelsius);
 
