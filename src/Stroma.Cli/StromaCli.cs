@@ -97,6 +97,9 @@ public static class StromaCli
             config.AddCommand<InfuseCommand>("infuse").WithData(io)
                 .WithDescription("Record an infusion after the pre-checks (lot released and in date, product type, dose, consent).")
                 .WithExample("infuse", "S1-001", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "5.8e7", "--weight", "58");
+            config.AddCommand<ContactCommand>("contact").WithData(io)
+                .WithDescription("Record a follow-up contact (clinic visit or phone call): patient-reported change in rash, sleep, fatigue, pain; adverse reaction.")
+                .WithExample("contact", "S1-001", "--date", "2024-06-03", "--mode", "phone", "--event", "month_3", "--rash", "better", "--sleep", "better");
             config.AddBranch("trace", trace =>
             {
                 trace.SetDescription("Traceability between lots and patients.");

@@ -98,6 +98,9 @@ public sealed partial class CellTherapyCommandTests
             "--post", "at=2024-03-01T10:30+08:00;sbp=120;dbp=78;hr=74;temp=36.9;rr=16;spo2=98", "--premed", "promethazine;25 mg IM;2024-03-01T08:30+08:00").ShouldBe(ExitCodes.Ok);
         t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_2", "--start", "2024-03-11T09:00+08:00", "--dose", "5.7e7", "--weight", "57").ShouldBe(ExitCodes.Ok);
         t.Run("coordinator", "schedule", "CR-002", "--move", "month_3", "--to", "2024-06-10", "--reason", "patient travelling", "--as-of", "2024-07-01").ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "contact", "CR-002", "--date", "2024-04-02", "--mode", "phone", "--event", "month_1", "--rash", "better", "--sleep", "better",
+            "--fatigue", "unchanged", "--pain", "worse").ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "contact", "CR-002", "--date", "2024-04-02", "--event", "month_2").ShouldBe(ExitCodes.InvalidInput);
         t.Run("coordinator", "schedule", "CR-002", "--as-of", "2024-07-01", "--record-deviations").ShouldBe(ExitCodes.Ok);
         t.Run("reader", "trace", "lot", "UC-2024-001").ShouldBe(ExitCodes.Ok);
         t.Run("reader", "trace", "patient", "CR-002").ShouldBe(ExitCodes.Ok);
