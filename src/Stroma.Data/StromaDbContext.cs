@@ -174,6 +174,8 @@ public abstract class StromaDbContext : DbContext
         modelBuilder.Entity<Infusion>(e =>
         {
             e.HasIndex(x => new { x.PatientId, x.InfusionDate });
+            // One live infusion per administration and product, even if two users record it at once.
+            e.HasIndex(x => new { x.EnrolmentId, x.EventKey, x.ComponentKey }).IsUnique().HasFilter("deleted_at IS NULL");
             e.HasIndex(x => x.LotId);
             e.Property(x => x.DoseCells).HasPrecision(28, 4);
         });

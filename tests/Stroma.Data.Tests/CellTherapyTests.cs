@@ -342,6 +342,33 @@ public sealed class CellTherapyTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Infusion_SecondLiveRowForTheSameAdministration_RefusedByTheDatabase(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(clock: Clock());
+        await ArrangeWangAsync(db);
+        var first = (await Infusions.RecordAsync(db, Infuse())).Value!;
+        db.ChangeTracker.Clear();
+
+        db.Infusions.Add(new Infusion
+        {
+            Id = Guid.NewGuid(),
+            PatientId = first.PatientId,
+            EnrolmentId = first.EnrolmentId,
+            EventKey = first.EventKey,
+            ComponentKey = first.ComponentKey,
+            LotId = first.LotId,
+            InfusionDate = first.InfusionDate,
+            Start = first.Start,
+            DoseCells = first.DoseCells,
+            PrecheckOutcome = "bypassed",
+        });
+
+        await Should.ThrowAsync<DbUpdateException>(() => db.SaveChangesAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Infuse_EveryCheckFails_ReportsEveryIssueAndWritesNothing(DatabaseEngine engine)
     {
         await using var database = await TestDatabase.CreateAsync(engine);

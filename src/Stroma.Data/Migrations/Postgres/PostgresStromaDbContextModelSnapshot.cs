@@ -857,11 +857,13 @@ namespace Stroma.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_infusions");
 
-                    b.HasIndex("EnrolmentId");
-
                     b.HasIndex("LotId");
 
                     b.HasIndex("PatientId", "InfusionDate");
+
+                    b.HasIndex("EnrolmentId", "EventKey", "ComponentKey")
+                        .IsUnique()
+                        .HasFilter("deleted_at IS NULL");
 
                     b.ToTable("infusions");
                 });

@@ -852,11 +852,13 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_infusions");
 
-                    b.HasIndex("EnrolmentId");
-
                     b.HasIndex("LotId");
 
                     b.HasIndex("PatientId", "InfusionDate");
+
+                    b.HasIndex("EnrolmentId", "EventKey", "ComponentKey")
+                        .IsUnique()
+                        .HasFilter("deleted_at IS NULL");
 
                     b.ToTable("infusions");
                 });

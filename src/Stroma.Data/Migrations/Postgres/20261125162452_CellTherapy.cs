@@ -543,9 +543,11 @@ namespace Stroma.Data.Migrations.Postgres
                 column: "infusion_id");
 
             migrationBuilder.CreateIndex(
-                name: "IX_infusions_enrolment_id",
+                name: "IX_infusions_enrolment_id_event_key_component_key",
                 table: "infusions",
-                column: "enrolment_id");
+                columns: new[] { "enrolment_id", "event_key", "component_key" },
+                unique: true,
+                filter: "deleted_at IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_infusions_lot_id",
