@@ -68,6 +68,46 @@ public static class StromaCli
                     .WithDescription("Print a template's calendar of administrations and visits from a start date.")
                     .WithExample("protocol", "schedule", "wang_2014", "--start", "2024-01-31", "--weight", "58");
             });
+            config.AddBranch("lot", lot =>
+            {
+                lot.SetDescription("Cell-product lots: registration, release testing, signed release or rejection, chain of custody.");
+                lot.AddCommand<LotRegisterCommand>("register").WithData(io)
+                    .WithDescription("Register a manufactured lot (in quarantine).")
+                    .WithExample("lot", "register", "UC-2017-001", "--type", "uc_msc", "--donor", "D-017", "--tissue", "umbilical cord", "--manufacturer", "GMP lab",
+                        "--manufactured", "2017-07-20", "--expires", "2018-07-19", "--cells", "2e8", "--concentration", "2e6", "--viability", "95", "--volume", "100",
+                        "--location", "LN2 tank 1");
+                lot.AddCommand<LotTestCommand>("test").WithData(io)
+                    .WithDescription("Record release test results (key=value; met/not_met for qualitative tests).")
+                    .WithExample("lot", "test", "UC-2017-001", "--tested", "2017-07-27", "cd73=98.5", "cd45=0.4", "sterility=met");
+                lot.AddCommand<LotReleaseCommand>("release").WithData(io)
+                    .WithDescription("Release a lot in quarantine whose results pass the ISCT specification with the site's limits (signed by --user).")
+                    .WithExample("lot", "release", "UC-2017-001", "--meaning", "QA release for clinical use", "--viability-limit", "70", "--endotoxin-limit", "5", "--spec-version", "site-1");
+                lot.AddCommand<LotRejectCommand>("reject").WithData(io)
+                    .WithDescription("Reject a lot in quarantine (signed by --user, with a reason).");
+                lot.AddCommand<LotCustodyCommand>("custody").WithData(io)
+                    .WithDescription("Append a chain-of-custody event (checked against the whole chain).")
+                    .WithExample("lot", "custody", "UC-2017-001", "--event", "shipped", "--at", "2017-08-03T08:00+08:00", "--place", "GMP lab", "--person", "courier");
+            });
+            config.AddCommand<EnrolCommand>("enrol").WithData(io)
+                .WithDescription("Enrol a patient on a protocol template and generate the calendar.")
+                .WithExample("enrol", "S1-001", "--protocol", "wang_2014", "--start", "2024-03-01", "--consent-signed", "2024-02-20");
+            config.AddCommand<ScheduleCommand>("schedule").WithData(io)
+                .WithDescription("A patient's calendar with done / out-of-window / missed marks; --move reschedules an event (history kept).")
+                .WithExample("schedule", "S1-001", "--as-of", "2024-07-01");
+            config.AddCommand<InfuseCommand>("infuse").WithData(io)
+                .WithDescription("Record an infusion after the pre-checks (lot released and in date, product type, dose, consent).")
+                .WithExample("infuse", "S1-001", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "5.8e7", "--weight", "58");
+            config.AddCommand<ContactCommand>("contact").WithData(io)
+                .WithDescription("Record a follow-up contact (clinic visit or phone call): patient-reported change in rash, sleep, fatigue, pain; adverse reaction.")
+                .WithExample("contact", "S1-001", "--date", "2024-06-03", "--mode", "phone", "--event", "month_3", "--rash", "better", "--sleep", "better");
+            config.AddBranch("trace", trace =>
+            {
+                trace.SetDescription("Traceability between lots and patients.");
+                trace.AddCommand<TraceLotCommand>("lot").WithData(io)
+                    .WithDescription("Every patient who received a lot, with infusion dates and adverse events.");
+                trace.AddCommand<TracePatientCommand>("patient").WithData(io)
+                    .WithDescription("Every lot a patient received, with custody history.");
+            });
             config.AddBranch("labs", labs =>
             {
                 labs.SetDescription("Lab results: catalog, units, reference ranges, flags, eGFR, SLEDAI-2K/BILAG-2004 suggestions.");

@@ -57,6 +57,32 @@ public abstract class StromaDbContext : DbContext
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<CellLotRecord> CellLots => Set<CellLotRecord>();
+
+    public DbSet<LotReleaseTest> LotReleaseTests => Set<LotReleaseTest>();
+
+    public DbSet<LotDecision> LotDecisions => Set<LotDecision>();
+
+    public DbSet<CustodyEventRecord> CustodyEvents => Set<CustodyEventRecord>();
+
+    public DbSet<ProtocolEnrolment> ProtocolEnrolments => Set<ProtocolEnrolment>();
+
+    public DbSet<ScheduledEventRecord> ScheduledEvents => Set<ScheduledEventRecord>();
+
+    public DbSet<ScheduleChangeRecord> ScheduleChanges => Set<ScheduleChangeRecord>();
+
+    public DbSet<Infusion> Infusions => Set<Infusion>();
+
+    public DbSet<InfusionVitalSigns> InfusionVitalSigns => Set<InfusionVitalSigns>();
+
+    public DbSet<InfusionPremedication> InfusionPremedications => Set<InfusionPremedication>();
+
+    public DbSet<InfusionReactionRecord> InfusionReactions => Set<InfusionReactionRecord>();
+
+    public DbSet<FollowUpContact> FollowUpContacts => Set<FollowUpContact>();
+
+    public DbSet<ProtocolDeviationRecord> ProtocolDeviations => Set<ProtocolDeviationRecord>();
+
     /// <summary>Marks a clinical record deleted (the only way to delete one); saved with the reason in the audit trail.</summary>
     public void MarkDeleted(ClinicalRecord record, string reason)
     {
@@ -79,6 +105,19 @@ public abstract class StromaDbContext : DbContext
         configurationBuilder.Properties<LabAbnormality>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<MedicationClass>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<Causality>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.CellProductType>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.StorageCondition>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.LotStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.ReleaseVerdict>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.CustodyEventKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.ScheduledEventKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.CtcaeGrade>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.SeriousnessCriteria>().HaveConversion<string>().HaveMaxLength(160);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.Expectedness>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.CellTherapy.DeviationKind>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<VitalSignPhase>().HaveConversion<string>().HaveMaxLength(8);
+        configurationBuilder.Properties<ContactMode>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ReportedChange>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
     }
 
@@ -118,6 +157,34 @@ public abstract class StromaDbContext : DbContext
         modelBuilder.Entity<Medication>(e => e.HasIndex(x => new { x.PatientId, x.StartDate }));
         modelBuilder.Entity<AdverseEvent>(e => e.HasIndex(x => new { x.PatientId, x.OnsetDate }));
         modelBuilder.Entity<Death>(e => e.HasIndex(x => x.PatientId).IsUnique());
+        modelBuilder.Entity<CellLotRecord>(e =>
+        {
+            e.HasIndex(x => x.LotNumber).IsUnique();
+            e.Property(x => x.LotNumber).HasMaxLength(64);
+            // Cell counts reach 10^10 and more: keep 28 digits.
+            e.Property(x => x.TotalCells).HasPrecision(28, 4);
+            e.Property(x => x.CellsPerMillilitre).HasPrecision(28, 4);
+        });
+        modelBuilder.Entity<LotReleaseTest>(e => e.HasIndex(x => new { x.LotId, x.TestKey }));
+        modelBuilder.Entity<LotDecision>(e => e.HasIndex(x => x.LotId));
+        modelBuilder.Entity<CustodyEventRecord>(e => e.HasIndex(x => new { x.LotId, x.At }));
+        modelBuilder.Entity<ProtocolEnrolment>(e => e.HasIndex(x => new { x.PatientId, x.ProtocolKey }));
+        modelBuilder.Entity<ScheduledEventRecord>(e => e.HasIndex(x => new { x.EnrolmentId, x.EventKey }).IsUnique());
+        modelBuilder.Entity<ScheduleChangeRecord>(e => e.HasIndex(x => new { x.EnrolmentId, x.ChangedAt }));
+        modelBuilder.Entity<Infusion>(e =>
+        {
+            e.HasIndex(x => new { x.PatientId, x.InfusionDate });
+            // One live infusion per administration and product, even if two users record it at once.
+            e.HasIndex(x => new { x.EnrolmentId, x.EventKey, x.ComponentKey }).IsUnique().HasFilter("deleted_at IS NULL");
+            e.HasIndex(x => x.LotId);
+            e.Property(x => x.DoseCells).HasPrecision(28, 4);
+        });
+        modelBuilder.Entity<InfusionVitalSigns>(e => e.HasIndex(x => x.InfusionId));
+        modelBuilder.Entity<InfusionPremedication>(e => e.HasIndex(x => x.InfusionId));
+        modelBuilder.Entity<InfusionReactionRecord>(e => e.HasIndex(x => x.InfusionId));
+        modelBuilder.Entity<FollowUpContact>(e => e.HasIndex(x => new { x.PatientId, x.ContactDate }));
+        modelBuilder.Entity<ProtocolDeviationRecord>(e => e.HasIndex(x => new { x.EnrolmentId, x.EventKey }));
+        modelBuilder.Entity<AdverseEvent>(e => e.HasIndex(x => x.LotId));
         modelBuilder.Entity<AuditEntry>(e =>
         {
             e.ToTable("audit_entries");
@@ -171,6 +238,13 @@ public abstract class StromaDbContext : DbContext
         nameof(Laboratory) => "laboratories",
         nameof(Diagnosis) => "diagnoses",
         nameof(Death) => "deaths",
+        nameof(CellLotRecord) => "cell_lots",
+        nameof(CustodyEventRecord) => "custody_events",
+        nameof(ScheduledEventRecord) => "scheduled_events",
+        nameof(ScheduleChangeRecord) => "schedule_changes",
+        nameof(InfusionVitalSigns) => "infusion_vital_signs",
+        nameof(InfusionReactionRecord) => "infusion_reactions",
+        nameof(ProtocolDeviationRecord) => "protocol_deviations",
         _ => SnakeCase(clrName) + "s",
     };
 

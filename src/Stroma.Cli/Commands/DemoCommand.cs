@@ -53,7 +53,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         io.Out.WriteLine($"demo registry written to {configuration.Describe()} (seed {settings.Seed}, {settings.Patients} synthetic patients + 2 case reports)");
         foreach (var (table, rows) in summary.Rows)
         {
-            io.Out.WriteLine($"{table,-14} {rows,10}");
+            io.Out.WriteLine($"{table,-22} {rows,10}");
         }
 
         return ExitCodes.Ok;

@@ -36,7 +36,10 @@ public static class RegistryBackup
     internal static readonly Type[] Tables =
     [
         typeof(Site), typeof(Laboratory), typeof(User), typeof(Membership), typeof(Patient), typeof(Diagnosis), typeof(Visit),
-        typeof(Assessment), typeof(LabResult), typeof(Medication), typeof(AdverseEvent), typeof(Death), typeof(AuditEntry),
+        typeof(Assessment), typeof(LabResult), typeof(Medication), typeof(CellLotRecord), typeof(AdverseEvent), typeof(Death),
+        typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolEnrolment), typeof(ScheduledEventRecord),
+        typeof(ScheduleChangeRecord), typeof(Infusion), typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord),
+        typeof(FollowUpContact), typeof(ProtocolDeviationRecord), typeof(AuditEntry),
     ];
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };

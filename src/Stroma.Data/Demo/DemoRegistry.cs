@@ -47,7 +47,7 @@ public static class DemoRegistry
         (9, 7, "death", true), (12, 326, "tuberculosis", false), (14, 256, "death", true), (27, 192, "death", true),
     ];
 
-    private static readonly (string Type, int Day)[] Schedule =
+    internal static readonly (string Type, int Day)[] Schedule =
     [
         ("baseline", 0), ("infusion_2", 7), ("month_1", 30), ("month_3", 91), ("month_6", 182), ("month_9", 273), ("month_12", 365),
     ];
@@ -111,15 +111,18 @@ public static class DemoRegistry
         await WriteAsync(db, memberships, rows, options, cancellationToken).ConfigureAwait(false);
 
         var chunk = new Bundle();
+        Patient? case1 = null;
         if (options.IncludeSeedCases)
         {
-            SeedCases(chunk, caseSite, labs[^1], random, db, now);
+            case1 = SeedCases(chunk, caseSite, labs[^1], random, db, now);
         }
+
+        var cohort = new List<DemoCellTherapy.Member>(options.Patients);
 
         for (var n = 1; n <= options.Patients; n++)
         {
             var site = sites[(n - 1) % sites.Count];
-            Synthetic(chunk, n, site, labs[(n - 1) % sites.Count], random, db, now);
+            cohort.Add(Synthetic(chunk, n, site, labs[(n - 1) % sites.Count], random, db, now));
             if (!options.IncludeLabs)
             {
                 chunk.LabResults.Clear();
@@ -133,11 +136,12 @@ public static class DemoRegistry
         }
 
         await chunk.WriteAsync(db, rows, options, cancellationToken).ConfigureAwait(false);
+        await DemoCellTherapy.WriteAsync(db, case1, cohort, options, rows, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new DemoSummary(rows);
     }
 
-    private static Guid NewId(Random random)
+    internal static Guid NewId(Random random)
     {
         Span<byte> bytes = stackalloc byte[16];
         random.NextBytes(bytes);
@@ -146,7 +150,7 @@ public static class DemoRegistry
         return new Guid(bytes);
     }
 
-    private static T Stamp<T>(T record, StromaDbContext db, DateTimeOffset now)
+    internal static T Stamp<T>(T record, StromaDbContext db, DateTimeOffset now)
         where T : TrackedRecord
     {
         record.Version = 1;
@@ -155,7 +159,7 @@ public static class DemoRegistry
         return record;
     }
 
-    private static async Task WriteAsync<T>(StromaDbContext db, List<T> items, Dictionary<string, long> rows, DemoOptions options, CancellationToken cancellationToken)
+    internal static async Task WriteAsync<T>(StromaDbContext db, List<T> items, Dictionary<string, long> rows, DemoOptions options, CancellationToken cancellationToken)
         where T : class
     {
         if (items.Count == 0)
@@ -216,7 +220,7 @@ public static class DemoRegistry
     }
 
     /// <summary>The seed article's two case reports, with only what the article states.</summary>
-    private static void SeedCases(Bundle bundle, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now)
+    private static Patient SeedCases(Bundle bundle, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now)
     {
         // Case 1: woman, 57 in 2017, SLE since 2008 with rash; three monthly IV infusions of 5×10^7 UC-MSC.
         var case1 = Stamp(new Patient
@@ -300,9 +304,11 @@ public static class DemoRegistry
                 Flag = flag,
             }, db, now));
         }
+
+        return case1;
     }
 
-    private static void Synthetic(Bundle bundle, int number, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now)
+    private static DemoCellTherapy.Member Synthetic(Bundle bundle, int number, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now)
     {
         var published = number <= Table1.Length ? Table1[number - 1] : ((int, int, int, Course)?)null;
         var age = published?.Item1 ?? random.Next(17, 56);
@@ -474,6 +480,8 @@ public static class DemoRegistry
                 CtcaeGrade = 2,
             }, db, now));
         }
+
+        return new DemoCellTherapy.Member(patient, site.Code, baseline, patient.ConsentDate!.Value, deathDay);
     }
 
     /// <summary>Patients 14–40 fill the published totals (13 MCR, 11 PCR, 7 relapses among responders); later ones cycle.</summary>

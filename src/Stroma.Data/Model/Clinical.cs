@@ -271,6 +271,17 @@ public sealed class AdverseEvent : ClinicalRecord
     public Causality Causality { get; set; }
 
     public string? Outcome { get; set; }
+
+    /// <summary>The suspect cell lot, when the event is linked to one (cell therapy).</summary>
+    public Guid? LotId { get; set; }
+
+    public CellLotRecord? Lot { get; set; }
+
+    /// <summary>ICH E2A seriousness criteria, when assessed (cell therapy); <see cref="Serious"/> stays the summary flag.</summary>
+    public Stroma.Clinical.CellTherapy.SeriousnessCriteria? SeriousnessCriteria { get; set; }
+
+    /// <summary>Expected or unexpected against the reference safety information, when assessed.</summary>
+    public Stroma.Clinical.CellTherapy.Expectedness? Expectedness { get; set; }
 }
 
 /// <summary>A patient's death (at most one per patient).</summary>

@@ -123,6 +123,15 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("deletion_reason");
 
+                    b.Property<string>("Expectedness")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expectedness");
+
+                    b.Property<Guid?>("LotId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lot_id");
+
                     b.Property<DateOnly>("OnsetDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("onset_date");
@@ -142,6 +151,11 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.Property<bool>("Serious")
                         .HasColumnType("INTEGER")
                         .HasColumnName("serious");
+
+                    b.Property<string>("SeriousnessCriteria")
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seriousness_criteria");
 
                     b.Property<string>("Term")
                         .IsRequired()
@@ -163,6 +177,8 @@ namespace Stroma.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_adverse_events");
+
+                    b.HasIndex("LotId");
 
                     b.HasIndex("PatientId", "OnsetDate");
 
@@ -258,6 +274,218 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.HasIndex("PatientId", "Instrument", "AssessmentDate");
 
                     b.ToTable("assessments");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.CellLotRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("CellsPerMillilitre")
+                        .HasPrecision(28, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cells_per_millilitre");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<string>("DonorPseudonym")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("donor_pseudonym");
+
+                    b.Property<DateOnly>("ExpiresOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_on");
+
+                    b.Property<string>("LotNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lot_number");
+
+                    b.Property<DateOnly>("ManufacturedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("manufactured_on");
+
+                    b.Property<string>("ManufacturingSite")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("manufacturing_site");
+
+                    b.Property<int?>("Passage")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passage");
+
+                    b.Property<string>("ProductType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_type");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Storage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("storage");
+
+                    b.Property<string>("StorageLocation")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("storage_location");
+
+                    b.Property<string>("TissueSource")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tissue_source");
+
+                    b.Property<decimal>("TotalCells")
+                        .HasPrecision(28, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("total_cells");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<decimal>("ViabilityPercent")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("viability_percent");
+
+                    b.Property<decimal>("VolumeMillilitres")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("volume_millilitres");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cell_lots");
+
+                    b.HasIndex("LotNumber")
+                        .IsUnique();
+
+                    b.ToTable("cell_lots");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.CustodyEventRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("LotId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lot_id");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("place");
+
+                    b.Property<decimal?>("TemperatureCelsius")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("temperature_celsius");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Warnings")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warnings");
+
+                    b.HasKey("Id")
+                        .HasName("pk_custody_events");
+
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("LotId", "At");
+
+                    b.ToTable("custody_events");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.Death", b =>
@@ -418,6 +646,452 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.ToTable("diagnoses");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.FollowUpContact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AdverseEventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("adverse_event_id");
+
+                    b.Property<bool>("AdverseReaction")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("adverse_reaction");
+
+                    b.Property<DateOnly>("ContactDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contact_date");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<Guid?>("EnrolmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enrolment_id");
+
+                    b.Property<string>("EventKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("Fatigue")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fatigue");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Notes")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notes");
+
+                    b.Property<string>("Pain")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pain");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Rash")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rash");
+
+                    b.Property<string>("Sleep")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sleep");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_follow_up_contacts");
+
+                    b.HasIndex("AdverseEventId");
+
+                    b.HasIndex("EnrolmentId");
+
+                    b.HasIndex("PatientId", "ContactDate");
+
+                    b.ToTable("follow_up_contacts");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.Infusion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ComponentKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("component_key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<decimal>("DoseCells")
+                        .HasPrecision(28, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dose_cells");
+
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enrolment_id");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<DateOnly>("InfusionDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("infusion_date");
+
+                    b.Property<Guid>("LotId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lot_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("PrecheckOutcome")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("precheck_outcome");
+
+                    b.Property<DateTimeOffset>("Start")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("start");
+
+                    b.Property<DateTimeOffset?>("Stop")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stop");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<DateOnly?>("WeighedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("weighed_on");
+
+                    b.Property<decimal?>("WeightKg")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("weight_kg");
+
+                    b.HasKey("Id")
+                        .HasName("pk_infusions");
+
+                    b.HasIndex("LotId");
+
+                    b.HasIndex("PatientId", "InfusionDate");
+
+                    b.HasIndex("EnrolmentId", "EventKey", "ComponentKey")
+                        .IsUnique()
+                        .HasFilter("deleted_at IS NULL");
+
+                    b.ToTable("infusions");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.InfusionPremedication", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<string>("Dose")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dose");
+
+                    b.Property<string>("Drug")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drug");
+
+                    b.Property<DateTimeOffset>("GivenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("given_at");
+
+                    b.Property<Guid>("InfusionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("infusion_id");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_infusion_premedications");
+
+                    b.HasIndex("InfusionId");
+
+                    b.ToTable("infusion_premedications");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.InfusionReactionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<string>("Grade")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("grade");
+
+                    b.Property<Guid>("InfusionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("infusion_id");
+
+                    b.Property<DateTimeOffset>("Onset")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("onset");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("term");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_infusion_reactions");
+
+                    b.HasIndex("InfusionId");
+
+                    b.ToTable("infusion_reactions");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.InfusionVitalSigns", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<decimal?>("DiastolicMmHg")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("diastolic_mm_hg");
+
+                    b.Property<decimal?>("HeartRatePerMinute")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("heart_rate_per_minute");
+
+                    b.Property<Guid>("InfusionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("infusion_id");
+
+                    b.Property<decimal?>("OxygenSaturationPercent")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("oxygen_saturation_percent");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phase");
+
+                    b.Property<decimal?>("RespiratoryRatePerMinute")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("respiratory_rate_per_minute");
+
+                    b.Property<decimal?>("SystolicMmHg")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("systolic_mm_hg");
+
+                    b.Property<decimal?>("TemperatureCelsius")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("temperature_celsius");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_infusion_vital_signs");
+
+                    b.HasIndex("InfusionId");
+
+                    b.ToTable("infusion_vital_signs");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.LabResult", b =>
                 {
                     b.Property<Guid>("Id")
@@ -571,6 +1245,171 @@ namespace Stroma.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("laboratories");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.LotDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly>("DecisionDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision_date");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<string>("EvaluationJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evaluation_json");
+
+                    b.Property<Guid>("LotId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lot_id");
+
+                    b.Property<string>("Meaning")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meaning");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signed_at");
+
+                    b.Property<string>("SignedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signed_by");
+
+                    b.Property<string>("SpecificationName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("specification_name");
+
+                    b.Property<string>("SpecificationVersion")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("specification_version");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verdict");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lot_decisions");
+
+                    b.HasIndex("LotId");
+
+                    b.ToTable("lot_decisions");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.LotReleaseTest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<Guid>("LotId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lot_id");
+
+                    b.Property<bool?>("Met")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("met");
+
+                    b.Property<string>("TestKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("test_key");
+
+                    b.Property<DateOnly>("TestedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tested_on");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<decimal?>("Value")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lot_release_tests");
+
+                    b.HasIndex("LotId", "TestKey");
+
+                    b.ToTable("lot_release_tests");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.Medication", b =>
@@ -812,6 +1651,338 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.ToTable("patients");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.ProtocolDeviationRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<DateOnly>("DetectedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detected_on");
+
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enrolment_id");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_protocol_deviations");
+
+                    b.HasIndex("EnrolmentId", "EventKey");
+
+                    b.ToTable("protocol_deviations");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ProtocolEnrolment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ConsentProtocolVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consent_protocol_version");
+
+                    b.Property<DateOnly?>("ConsentSignedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consent_signed_on");
+
+                    b.Property<DateOnly?>("ConsentValidUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consent_valid_until");
+
+                    b.Property<DateOnly?>("ConsentWithdrawnOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consent_withdrawn_on");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateOnly?>("PlanningWeighedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("planning_weighed_on");
+
+                    b.Property<decimal?>("PlanningWeightKg")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("planning_weight_kg");
+
+                    b.Property<string>("ProtocolKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protocol_key");
+
+                    b.Property<string>("ProtocolVersion")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protocol_version");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("start_date");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_protocol_enrolments");
+
+                    b.HasIndex("PatientId", "ProtocolKey");
+
+                    b.ToTable("protocol_enrolments");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ScheduleChangeRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_by");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enrolment_id");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<DateOnly>("FromDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_date");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<DateOnly>("ToDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_date");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_schedule_changes");
+
+                    b.HasIndex("EnrolmentId", "ChangedAt");
+
+                    b.ToTable("schedule_changes");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ScheduledEventRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enrolment_id");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("label");
+
+                    b.Property<DateOnly>("OriginalTarget")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("original_target");
+
+                    b.Property<DateOnly>("Target")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<int>("WindowDaysAfter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_days_after");
+
+                    b.Property<int>("WindowDaysBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_days_before");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scheduled_events");
+
+                    b.HasIndex("EnrolmentId", "EventKey")
+                        .IsUnique();
+
+                    b.ToTable("scheduled_events");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.Site", b =>
                 {
                     b.Property<Guid>("Id")
@@ -986,11 +2157,18 @@ namespace Stroma.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Stroma.Data.Model.AdverseEvent", b =>
                 {
+                    b.HasOne("Stroma.Data.Model.CellLotRecord", "Lot")
+                        .WithMany()
+                        .HasForeignKey("LotId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Stroma.Data.Model.Patient", "Patient")
                         .WithMany()
                         .HasForeignKey("PatientId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("Lot");
 
                     b.Navigation("Patient");
                 });
@@ -1013,6 +2191,24 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.Navigation("Visit");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.CustodyEventRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.CellLotRecord", "Lot")
+                        .WithMany()
+                        .HasForeignKey("LotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Stroma.Data.Model.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Lot");
+
+                    b.Navigation("Patient");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.Death", b =>
                 {
                     b.HasOne("Stroma.Data.Model.Patient", "Patient")
@@ -1033,6 +2229,91 @@ namespace Stroma.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Patient");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.FollowUpContact", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.AdverseEvent", "AdverseEvent")
+                        .WithMany()
+                        .HasForeignKey("AdverseEventId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Stroma.Data.Model.ProtocolEnrolment", "Enrolment")
+                        .WithMany()
+                        .HasForeignKey("EnrolmentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Stroma.Data.Model.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("AdverseEvent");
+
+                    b.Navigation("Enrolment");
+
+                    b.Navigation("Patient");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.Infusion", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.ProtocolEnrolment", "Enrolment")
+                        .WithMany()
+                        .HasForeignKey("EnrolmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Stroma.Data.Model.CellLotRecord", "Lot")
+                        .WithMany()
+                        .HasForeignKey("LotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Stroma.Data.Model.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Enrolment");
+
+                    b.Navigation("Lot");
+
+                    b.Navigation("Patient");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.InfusionPremedication", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.Infusion", "Infusion")
+                        .WithMany()
+                        .HasForeignKey("InfusionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Infusion");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.InfusionReactionRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.Infusion", "Infusion")
+                        .WithMany()
+                        .HasForeignKey("InfusionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Infusion");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.InfusionVitalSigns", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.Infusion", "Infusion")
+                        .WithMany()
+                        .HasForeignKey("InfusionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Infusion");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.LabResult", b =>
@@ -1069,6 +2350,28 @@ namespace Stroma.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Site");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.LotDecision", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.CellLotRecord", "Lot")
+                        .WithMany()
+                        .HasForeignKey("LotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Lot");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.LotReleaseTest", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.CellLotRecord", "Lot")
+                        .WithMany()
+                        .HasForeignKey("LotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Lot");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.Medication", b =>
@@ -1110,6 +2413,50 @@ namespace Stroma.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Site");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ProtocolDeviationRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.ProtocolEnrolment", "Enrolment")
+                        .WithMany()
+                        .HasForeignKey("EnrolmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Enrolment");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ProtocolEnrolment", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Patient");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ScheduleChangeRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.ProtocolEnrolment", "Enrolment")
+                        .WithMany()
+                        .HasForeignKey("EnrolmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Enrolment");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ScheduledEventRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.ProtocolEnrolment", "Enrolment")
+                        .WithMany()
+                        .HasForeignKey("EnrolmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Enrolment");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.Visit", b =>

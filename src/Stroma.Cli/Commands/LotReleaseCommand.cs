@@ -1,0 +1,100 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Stroma.Cli.Io;
+using Stroma.Clinical.CellTherapy;
+using Stroma.Data.CellTherapy;
+using static Stroma.Cli.Commands.CellTherapyArguments;
+
+namespace Stroma.Cli.Commands;
+
+/// <summary>Options of a signed lot decision: the meaning of the signature; the signer is <c>--user</c>, the time is now.</summary>
+public class LotDecisionSettings : DatabaseSettings
+{
+    [CommandArgument(0, "<LOT>")]
+    [Description("Lot id.")]
+    public string Lot { get; init; } = "";
+
+    [CommandOption("--meaning <TEXT>")]
+    [Description("The meaning of the QA signature (e.g. \"QA release for clinical use\"). The signer is --user; the time is now.")]
+    public string Meaning { get; init; } = "";
+
+    [CommandOption("--viability-limit <PCT>")]
+    [Description("The site's minimum viability, % (ISCT gives none: required to release).")]
+    public string? ViabilityLimit { get; init; }
+
+    [CommandOption("--endotoxin-limit <EU_PER_KG>")]
+    [Description("The site's maximum endotoxin, EU/kg (ISCT gives none: required to release).")]
+    public string? EndotoxinLimit { get; init; }
+
+    [CommandOption("--spec-version <V>")]
+    [Description("The version of the site's specification that sets these limits.")]
+    public string? SpecVersion { get; init; }
+
+    [CommandOption("--spec-source <TEXT>")]
+    [Description("Where the site limits come from (document and version).")]
+    public string SpecSource { get; init; } = "site specification";
+
+    /// <summary>The ISCT 2006 MSC specification with the site's limits (unset limits stay unset and refuse a release, LOT002).</summary>
+    internal ReleaseSpecification Specification
+    {
+        get
+        {
+            var spec = ReleaseSpecification.IsctMscDefault;
+            var version = SpecVersion ?? "site";
+            if (ViabilityLimit is not null)
+            {
+                spec = spec.WithLimit("viability", Number(ViabilityLimit), version, SpecSource);
+            }
+
+            if (EndotoxinLimit is not null)
+            {
+                spec = spec.WithLimit("endotoxin", Number(EndotoxinLimit), version, SpecSource);
+            }
+
+            return spec;
+        }
+    }
+
+    public override ValidationResult Validate() => Check(
+        (ViabilityLimit is null || IsNumber(ViabilityLimit), "--viability-limit must be a percentage."),
+        (EndotoxinLimit is null || IsNumber(EndotoxinLimit), "--endotoxin-limit must be a number of EU/kg."),
+        ((ViabilityLimit is null && EndotoxinLimit is null) || SpecVersion is not null, "Name the site specification's --spec-version with its limits."));
+
+    internal async Task<int> DecideAsync(CommandContext context, ReleaseVerdict verdict, string? reason, CancellationToken cancellationToken)
+    {
+        var io = (CliIo)context.Data!;
+        await using var db = await OpenAsync(this, cancellationToken).ConfigureAwait(false);
+        var decision = new ReleaseDecision(verdict, Actor, db.Clock.GetUtcNow(), Meaning, reason);
+        var result = await Lots.DecideAsync(db, Lot, Specification, decision, cancellationToken).ConfigureAwait(false);
+        var code = Report(io, result.Issues);
+        if (result.Value is { } d)
+        {
+            io.Out.WriteLine($"lot {Lot} {(verdict == ReleaseVerdict.Release ? "released" : "rejected")}: signed by {d.SignedBy} at {Time(d.SignedAt)} ({d.Meaning}), "
+                + $"specification {d.SpecificationName} {d.SpecificationVersion}{(d.Reason is null ? "" : $", reason: {d.Reason}")}");
+        }
+
+        return code;
+    }
+}
+
+/// <summary><c>stroma lot release &lt;LOT&gt;</c>: releases a lot in quarantine whose results pass the specification (<see cref="LotRelease.Decide"/>).</summary>
+public sealed class LotReleaseCommand : AsyncCommand<LotDecisionSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, LotDecisionSettings settings, CancellationToken cancellationToken) =>
+        settings.DecideAsync(context, ReleaseVerdict.Release, null, cancellationToken);
+}
+
+/// <summary><c>stroma lot reject &lt;LOT&gt; --reason R</c>: rejects a lot in quarantine.</summary>
+public sealed class LotRejectCommand : AsyncCommand<LotRejectCommand.Settings>
+{
+    public sealed class Settings : LotDecisionSettings
+    {
+        [CommandOption("--reason <TEXT>")]
+        [Description("Why the lot is rejected (required).")]
+        public string? Reason { get; init; }
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        settings.DecideAsync(context, ReleaseVerdict.Reject, settings.Reason, cancellationToken);
+}

@@ -1,0 +1,38 @@
+namespace Stroma.Clinical.Issues;
+
+/// <summary>Codes of the cell-therapy records in the registry; see docs/issue-codes.md "Cell-therapy records (CTD)".</summary>
+public static partial class IssueCodes
+{
+    /// <summary>The lot number is not registered (or the lot was deleted).</summary>
+    public const string UnknownLot = "CTD001";
+
+    /// <summary>A lot with this number is already registered.</summary>
+    public const string DuplicateLot = "CTD002";
+
+    /// <summary>No protocol template has this key.</summary>
+    public const string UnknownProtocol = "CTD003";
+
+    /// <summary>The enrolment was made on a protocol version that is not the template's current version.</summary>
+    public const string ProtocolVersionChanged = "CTD004";
+
+    /// <summary>The patient is already enrolled on this protocol.</summary>
+    public const string AlreadyEnrolled = "CTD005";
+
+    /// <summary>The patient has no enrolment on a protocol (or not on the one named).</summary>
+    public const string NotEnrolled = "CTD006";
+
+    /// <summary>The infusion names an event that is not an administration of the patient's schedule.</summary>
+    public const string NotAnAdministration = "CTD007";
+
+    /// <summary>An infusion of this product is already recorded for this administration.</summary>
+    public const string AdministrationAlreadyRecorded = "CTD008";
+
+    /// <summary>Stroma has no release specification for the lot's product type (the ISCT criteria are for MSC only).</summary>
+    public const string NoReleaseSpecification = "CTD009";
+
+    /// <summary>A custody event other than a discard for a lot that has not been released.</summary>
+    public const string CustodyBeforeRelease = "CTD010";
+
+    /// <summary>The patient study id matches patients at more than one site.</summary>
+    public const string AmbiguousPatient = "CTD011";
+}

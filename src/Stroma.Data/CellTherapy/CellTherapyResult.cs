@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.Issues;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.CellTherapy;
+
+/// <summary>The outcome of a cell-therapy use case: the stored record, or every issue that refused it (nothing written).</summary>
+/// <typeparam name="T">The record written.</typeparam>
+/// <param name="Value">The record, or null when refused.</param>
+/// <param name="Issues">Every issue found (errors refuse; warnings and information are kept with an accepted record).</param>
+public sealed record CellTherapyResult<T>(T? Value, IReadOnlyList<Issue> Issues)
+    where T : class
+{
+    public bool Succeeded => Value is not null;
+}
+
+/// <summary>Builds refusals.</summary>
+internal static class Refusal
+{
+    public static CellTherapyResult<T> Of<T>(IEnumerable<Issue> issues)
+        where T : class => new(null, [.. issues]);
+}
+
+/// <summary>Look-ups shared by the use cases: patients by study id, lots by number.</summary>
+internal static class Lookup
+{
+    public static async Task<(Patient? Patient, Issue? Issue)> PatientAsync(StromaDbContext db, string studyId, CancellationToken cancellationToken)
+    {
+        var found = await db.Patients.Where(p => p.StudyId == studyId).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return found.Count switch
+        {
+            0 => (null, Issue.Error(IssueCodes.UnknownPatient, "patient", $"No patient has study id '{studyId}'.")),
+            1 => (found[0], null),
+            _ => (null, Issue.Error(IssueCodes.AmbiguousPatient, "patient", $"Study id '{studyId}' is used at more than one site.")),
+        };
+    }
+
+    public static async Task<(CellLotRecord? Lot, Issue? Issue)> LotAsync(StromaDbContext db, string lotNumber, CancellationToken cancellationToken)
+    {
+        var lot = await db.CellLots.SingleOrDefaultAsync(l => l.LotNumber == lotNumber, cancellationToken).ConfigureAwait(false);
+        return lot is null ? (null, Issue.Error(IssueCodes.UnknownLot, "lot", $"Lot '{lotNumber}' is not registered.")) : (lot, null);
+    }
+
+    public static DateOnly Today(StromaDbContext db) => DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
+}

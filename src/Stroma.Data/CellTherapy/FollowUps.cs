@@ -1,0 +1,165 @@
+using Stroma.Clinical.CellTherapy;
+using Stroma.Clinical.Issues;
+using Stroma.Data.Model;
+using ClinicalAdverseEvent = Stroma.Clinical.CellTherapy.AdverseEvent;
+
+namespace Stroma.Data.CellTherapy;
+
+/// <summary>A follow-up contact to record.</summary>
+/// <param name="PatientStudyId">The patient.</param>
+/// <param name="ContactDate">The date of the visit or call.</param>
+/// <param name="Mode">Clinic visit or phone call.</param>
+/// <param name="Rash">Patient-reported change in rash.</param>
+/// <param name="Sleep">Patient-reported change in sleep.</param>
+/// <param name="Fatigue">Patient-reported change in fatigue.</param>
+/// <param name="Pain">Patient-reported change in pain.</param>
+/// <param name="AdverseReaction">Whether the patient reports an adverse reaction.</param>
+/// <param name="AdverseEvent">The adverse event, when one is reported (validated and stored, linked to its suspect lot).</param>
+/// <param name="EventKey">The schedule event this contact fulfils, if any.</param>
+/// <param name="Notes">Free text.</param>
+public sealed record FollowUpRequest(
+    string PatientStudyId,
+    DateOnly ContactDate,
+    ContactMode Mode,
+    ReportedChange Rash,
+    ReportedChange Sleep,
+    ReportedChange Fatigue,
+    ReportedChange Pain,
+    bool AdverseReaction,
+    ClinicalAdverseEvent? AdverseEvent = null,
+    string? EventKey = null,
+    string? Notes = null);
+
+/// <summary>Follow-up contacts and adverse events linked to a lot (validated by <see cref="ClinicalAdverseEvent.Validate"/>).</summary>
+public static class FollowUps
+{
+    public static async Task<CellTherapyResult<FollowUpContact>> RecordAsync(StromaDbContext db, FollowUpRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(request);
+        var issues = new List<Issue>();
+        var (patient, problem) = await Lookup.PatientAsync(db, request.PatientStudyId, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            issues.Add(problem);
+        }
+
+        Guid? enrolmentId = null;
+        if (request.EventKey is not null && patient is not null)
+        {
+            var (schedules, notEnrolled) = await Enrolments.LoadAsync(db, request.PatientStudyId, cancellationToken).ConfigureAwait(false);
+            var owner = schedules.FirstOrDefault(s => s.Schedule.Event(request.EventKey) is not null);
+            if (owner is null)
+            {
+                issues.Add(notEnrolled ?? Issue.Error(IssueCodes.ScheduleUnknownEvent, "event", $"The patient's schedule has no event '{request.EventKey}'."));
+            }
+
+            enrolmentId = owner?.Enrolment.Id;
+        }
+
+        if (request.AdverseEvent is not null && !request.AdverseReaction)
+        {
+            issues.Add(Issue.Error(IssueCodes.Contradiction, "adverse_reaction", "An adverse event is given but no adverse reaction is reported."));
+        }
+
+        var (adverseEvent, aeIssues) = patient is null || request.AdverseEvent is null
+            ? (null, [])
+            : await ToRecordAsync(db, patient, request.AdverseEvent, cancellationToken).ConfigureAwait(false);
+        issues.AddRange(aeIssues);
+        if (issues.Any(i => i.IsError))
+        {
+            return Refusal.Of<FollowUpContact>(issues);
+        }
+
+        if (adverseEvent is not null)
+        {
+            db.AdverseEvents.Add(adverseEvent);
+        }
+
+        var contact = new FollowUpContact
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = patient!.Id,
+            EnrolmentId = enrolmentId,
+            EventKey = request.EventKey,
+            ContactDate = request.ContactDate,
+            Mode = request.Mode,
+            Rash = request.Rash,
+            Sleep = request.Sleep,
+            Fatigue = request.Fatigue,
+            Pain = request.Pain,
+            AdverseReaction = request.AdverseReaction,
+            AdverseEventId = adverseEvent?.Id,
+            Notes = request.Notes,
+        };
+        db.FollowUpContacts.Add(contact);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<FollowUpContact>(contact, issues);
+    }
+
+    /// <summary>Records an adverse event of a patient, linked to its suspect lot when one is named.</summary>
+    public static async Task<CellTherapyResult<Model.AdverseEvent>> RecordAdverseEventAsync(StromaDbContext db, string patientStudyId, ClinicalAdverseEvent adverseEvent,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(adverseEvent);
+        var (patient, problem) = await Lookup.PatientAsync(db, patientStudyId, cancellationToken).ConfigureAwait(false);
+        if (patient is null)
+        {
+            return Refusal.Of<Model.AdverseEvent>([problem!]);
+        }
+
+        var (record, issues) = await ToRecordAsync(db, patient, adverseEvent, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return Refusal.Of<Model.AdverseEvent>(issues);
+        }
+
+        db.AdverseEvents.Add(record);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<Model.AdverseEvent>(record, issues);
+    }
+
+    private static async Task<(Model.AdverseEvent? Record, IReadOnlyList<Issue> Issues)> ToRecordAsync(StromaDbContext db, Patient patient, ClinicalAdverseEvent ae,
+        CancellationToken cancellationToken)
+    {
+        var issues = new List<Issue>(ae.Validate());
+        CellLotRecord? lot = null;
+        if (!string.IsNullOrWhiteSpace(ae.SuspectLotId))
+        {
+            (lot, var unknown) = await Lookup.LotAsync(db, ae.SuspectLotId, cancellationToken).ConfigureAwait(false);
+            if (unknown is not null)
+            {
+                issues.Add(unknown);
+            }
+        }
+
+        if (issues.Any(i => i.IsError))
+        {
+            return (null, issues);
+        }
+
+        return (new Model.AdverseEvent
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = patient.Id,
+            Term = ae.Term,
+            OnsetDate = ae.Onset,
+            ResolutionDate = ae.Resolved,
+            CtcaeGrade = (int)ae.Grade,
+            Serious = ae.IsSerious,
+            SeriousnessCriteria = ae.Seriousness,
+            Expectedness = ae.Expectedness,
+            Causality = ae.Relatedness switch
+            {
+                Relatedness.NotRelated => Causality.NotRelated,
+                Relatedness.Unlikely => Causality.Unlikely,
+                Relatedness.Possible => Causality.Possible,
+                Relatedness.Probable => Causality.Probable,
+                _ => Causality.Definite,
+            },
+            Outcome = ae.Outcome.ToString(),
+            LotId = lot?.Id,
+        }, issues);
+    }
+}

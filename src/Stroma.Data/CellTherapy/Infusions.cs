@@ -1,0 +1,179 @@
+using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.CellTherapy;
+using Stroma.Clinical.Issues;
+using Stroma.Data.Audit;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.CellTherapy;
+
+/// <summary>An infusion to record.</summary>
+/// <param name="PatientStudyId">The patient.</param>
+/// <param name="LotNumber">The lot given.</param>
+/// <param name="EventKey">The schedule's administration (e.g. <c>administration_1</c>).</param>
+/// <param name="ComponentKey">The protocol component (e.g. <c>msc</c>).</param>
+/// <param name="Start">Start instant; its date in its own offset is the infusion date.</param>
+/// <param name="Stop">Stop instant.</param>
+/// <param name="DoseCells">Dose given, in cells.</param>
+/// <param name="WeightKg">Weight, kg.</param>
+/// <param name="WeighedOn">When the weight was measured (must be the infusion date for a per-kilogram dose).</param>
+/// <param name="PreVitals">Vital signs before.</param>
+/// <param name="PostVitals">Vital signs after.</param>
+/// <param name="Premedications">Premedications.</param>
+/// <param name="Reactions">Reactions.</param>
+/// <param name="ProtocolKey">The protocol, when the patient is enrolled on more than one.</param>
+public sealed record InfusionRequest(
+    string PatientStudyId,
+    string LotNumber,
+    string EventKey,
+    string ComponentKey,
+    DateTimeOffset Start,
+    DateTimeOffset? Stop,
+    decimal DoseCells,
+    decimal? WeightKg,
+    DateOnly? WeighedOn,
+    IReadOnlyList<VitalSigns> PreVitals,
+    IReadOnlyList<VitalSigns> PostVitals,
+    IReadOnlyList<Premedication> Premedications,
+    IReadOnlyList<InfusionReaction> Reactions,
+    string? ProtocolKey = null)
+{
+    public DateOnly InfusionDate => DateOnly.FromDateTime(Start.DateTime);
+}
+
+/// <summary>
+/// Records an infusion after <see cref="InfusionPrecheck.Run"/> (lot released and not expired, product type accepted,
+/// dose within tolerance of the rule's dose for the weight measured that day, consent current) and
+/// <see cref="InfusionRecord.Validate"/> (times). Any error refuses the whole infusion with every issue, and nothing is
+/// written.
+/// </summary>
+public static class Infusions
+{
+    public static async Task<CellTherapyResult<Infusion>> RecordAsync(StromaDbContext db, InfusionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(request);
+        var issues = new List<Issue>();
+        var (schedules, notFound) = await Enrolments.LoadAsync(db, request.PatientStudyId, cancellationToken).ConfigureAwait(false);
+        var (enrolled, notEnrolled) = notFound is null ? Enrolments.Pick(schedules, request.PatientStudyId, request.ProtocolKey) : (null, notFound);
+        if (notEnrolled is not null)
+        {
+            issues.Add(notEnrolled);
+        }
+
+        var (lot, unknownLot) = await Lookup.LotAsync(db, request.LotNumber, cancellationToken).ConfigureAwait(false);
+        if (unknownLot is not null)
+        {
+            issues.Add(unknownLot);
+        }
+
+        if (request.DoseCells < 0m)
+        {
+            issues.Add(Issue.Error(IssueCodes.OutOfRange, "dose", $"Dose {request.DoseCells} cells cannot be negative."));
+        }
+
+        if (request.WeightKg is { } kg && kg is <= 0m or > 1000m)
+        {
+            issues.Add(Issue.Error(IssueCodes.OutOfRange, "weight", $"Weight {kg} kg must be above 0 and at most 1000 kg."));
+        }
+
+        var protocol = enrolled?.Protocol;
+        if (enrolled is not null)
+        {
+            if (protocol is null)
+            {
+                issues.Add(Issue.Error(IssueCodes.UnknownProtocol, "protocol", $"The enrolment's protocol template '{enrolled.Enrolment.ProtocolKey}' no longer exists."));
+            }
+            else if (protocol.Version != enrolled.Enrolment.ProtocolVersion)
+            {
+                issues.Add(Issue.Error(IssueCodes.ProtocolVersionChanged, "protocol",
+                    $"The patient was enrolled on {protocol.Key} version {enrolled.Enrolment.ProtocolVersion}; the template is now version {protocol.Version}."));
+                protocol = null;
+            }
+
+            var scheduled = enrolled.Schedule.Event(request.EventKey);
+            if (scheduled is not { Kind: ScheduledEventKind.Administration })
+            {
+                issues.Add(Issue.Error(IssueCodes.NotAnAdministration, "event",
+                    $"'{request.EventKey}' is not an administration of the patient's schedule (administrations: "
+                    + $"{string.Join(", ", enrolled.Schedule.Events.Where(e => e.Kind == ScheduledEventKind.Administration).Select(e => e.Key))})."));
+            }
+            else if (await db.Infusions.AnyAsync(i => i.EnrolmentId == enrolled.Enrolment.Id && i.EventKey == request.EventKey && i.ComponentKey == request.ComponentKey,
+                cancellationToken).ConfigureAwait(false))
+            {
+                issues.Add(Issue.Error(IssueCodes.AdministrationAlreadyRecorded, "event", $"{scheduled.Label} ({request.ComponentKey}) is already recorded."));
+            }
+        }
+
+        var weight = request.WeightKg is { } w and > 0m and <= 1000m ? BodyMass.FromKilograms(w) : (BodyMass?)null;
+        if (protocol is not null && lot is not null && request.DoseCells >= 0m)
+        {
+            var e = enrolled!.Enrolment;
+            var withdrawn = new[] { e.ConsentWithdrawnOn, enrolled.Patient.WithdrawalDate }.Where(d => d is not null).Min();
+            var consent = e.ConsentSignedOn is { } signed ? new ConsentRecord(signed, e.ConsentProtocolVersion ?? "", withdrawn, e.ConsentValidUntil) : null;
+            issues.AddRange(InfusionPrecheck.Run(new InfusionPrecheckInput(protocol, request.ComponentKey, lot.ToLot(), lot.Status, request.InfusionDate,
+                weight, request.WeighedOn, CellCount.Cells(request.DoseCells), consent)));
+        }
+
+        if (request.DoseCells >= 0m)
+        {
+            issues.AddRange(new InfusionRecord(request.EventKey, request.LotNumber, request.ComponentKey, request.Start, request.Stop,
+                CellCount.Cells(request.DoseCells), weight, request.PreVitals, request.PostVitals, request.Premedications, request.Reactions).Validate());
+        }
+
+        if (issues.Any(i => i.IsError))
+        {
+            return Refusal.Of<Infusion>(issues);
+        }
+
+        var warnings = issues.Where(i => !i.IsError).ToList();
+        var infusion = new Infusion
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = enrolled!.Patient.Id,
+            EnrolmentId = enrolled.Enrolment.Id,
+            EventKey = request.EventKey,
+            ComponentKey = request.ComponentKey,
+            LotId = lot!.Id,
+            InfusionDate = request.InfusionDate,
+            Start = AuditChain.Normalise(request.Start),
+            Stop = request.Stop is { } stop ? AuditChain.Normalise(stop) : null,
+            DoseCells = request.DoseCells,
+            WeightKg = request.WeightKg,
+            WeighedOn = request.WeighedOn,
+            PrecheckOutcome = warnings.Count == 0 ? "passed" : "passed with warnings: " + string.Join("; ", warnings.Select(i => $"{i.Code} {i.Message}")),
+        };
+        db.Infusions.Add(infusion);
+        foreach (var (phase, vitals) in new[] { (VitalSignPhase.Pre, request.PreVitals), (VitalSignPhase.Post, request.PostVitals) })
+        {
+            foreach (var v in vitals)
+            {
+                db.InfusionVitalSigns.Add(new InfusionVitalSigns
+                {
+                    Id = Guid.CreateVersion7(),
+                    InfusionId = infusion.Id,
+                    Phase = phase,
+                    At = AuditChain.Normalise(v.At),
+                    SystolicMmHg = v.SystolicMmHg,
+                    DiastolicMmHg = v.DiastolicMmHg,
+                    HeartRatePerMinute = v.HeartRatePerMinute,
+                    TemperatureCelsius = v.TemperatureCelsius,
+                    RespiratoryRatePerMinute = v.RespiratoryRatePerMinute,
+                    OxygenSaturationPercent = v.OxygenSaturationPercent,
+                });
+            }
+        }
+
+        foreach (var p in request.Premedications)
+        {
+            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = p.Drug, Dose = p.Dose, GivenAt = AuditChain.Normalise(p.GivenAt) });
+        }
+
+        foreach (var r in request.Reactions)
+        {
+            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = r.Term, Grade = r.Grade, Onset = AuditChain.Normalise(r.Onset), Action = r.Action });
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<Infusion>(infusion, warnings);
+    }
+}

@@ -1,0 +1,262 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.CellTherapy;
+using Stroma.Clinical.Issues;
+using Stroma.Data.Audit;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.CellTherapy;
+
+/// <summary>
+/// Lots: registration, release testing, the signed release or rejection, and chain-of-custody events. Every rule is
+/// <c>Stroma.Clinical.CellTherapy</c>'s (<see cref="CellLot.Validate"/>, <see cref="ReleaseSpecification.Evaluate"/>,
+/// <see cref="LotRelease.Decide"/>, <see cref="ChainOfCustody.Validate"/>); this class loads, calls and stores.
+/// A refused request writes nothing.
+/// </summary>
+public static class Lots
+{
+    /// <summary>Registers a lot in quarantine; with <paramref name="lotIdIsIsbt128Din"/> the id is checked as an ISBT 128 DIN.</summary>
+    public static async Task<CellTherapyResult<CellLotRecord>> RegisterAsync(StromaDbContext db, CellLot lot, bool lotIdIsIsbt128Din = false,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(lot);
+        var issues = new List<Issue>(lot.Validate());
+        if (lotIdIsIsbt128Din)
+        {
+            issues.AddRange(Isbt128Din.Parse(lot.LotId).Issues);
+        }
+
+        if (await db.CellLots.IgnoreQueryFilters().AnyAsync(l => l.LotNumber == lot.LotId, cancellationToken).ConfigureAwait(false))
+        {
+            issues.Add(Issue.Error(IssueCodes.DuplicateLot, "lot_id", $"Lot '{lot.LotId}' is already registered."));
+        }
+
+        if (issues.Any(i => i.IsError))
+        {
+            return Refusal.Of<CellLotRecord>(issues);
+        }
+
+        var record = new CellLotRecord
+        {
+            Id = Guid.CreateVersion7(),
+            LotNumber = lot.LotId,
+            ProductType = lot.ProductType,
+            DonorPseudonym = lot.DonorPseudonym,
+            TissueSource = lot.TissueSource,
+            ManufacturingSite = lot.ManufacturingSite,
+            ManufacturedOn = lot.ManufacturedOn,
+            Passage = lot.Passage,
+            TotalCells = lot.TotalCells.Value,
+            CellsPerMillilitre = lot.Concentration.CellsPerMl,
+            ViabilityPercent = lot.ViabilityPercent,
+            VolumeMillilitres = lot.VolumeMillilitres,
+            Storage = lot.Storage.Condition,
+            StorageLocation = lot.Storage.Location,
+            ExpiresOn = lot.ExpiresOn,
+            Status = LotStatus.Quarantine,
+        };
+        db.CellLots.Add(record);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<CellLotRecord>(record, issues);
+    }
+
+    /// <summary>Records release test results of a lot in quarantine (a later result for a key supersedes the earlier one).</summary>
+    public static async Task<CellTherapyResult<CellLotRecord>> RecordTestsAsync(StromaDbContext db, string lotNumber,
+        IReadOnlyDictionary<string, ReleaseMeasurement> results, DateOnly testedOn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(results);
+        var (lot, missing) = await Lookup.LotAsync(db, lotNumber, cancellationToken).ConfigureAwait(false);
+        if (lot is null)
+        {
+            return Refusal.Of<CellLotRecord>([missing!]);
+        }
+
+        var issues = new List<Issue>();
+        if (lot.Status != LotStatus.Quarantine)
+        {
+            issues.Add(Issue.Error(IssueCodes.LotNotInQuarantine, "status", $"Lot {lot.LotNumber} is {Name(lot.Status)}; test results are recorded while it is in quarantine."));
+        }
+
+        if (results.Count == 0)
+        {
+            issues.Add(Issue.Error(IssueCodes.MissingItem, "results", "No test result given."));
+        }
+
+        foreach (var (key, value) in results)
+        {
+            if (value.Value is null && value.Met is null)
+            {
+                issues.Add(Issue.Error(IssueCodes.MissingItem, key, $"Test '{key}' has neither a value nor met/not met."));
+            }
+        }
+
+        if (issues.Count > 0)
+        {
+            return Refusal.Of<CellLotRecord>(issues);
+        }
+
+        foreach (var (key, value) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            db.LotReleaseTests.Add(new LotReleaseTest { Id = Guid.CreateVersion7(), LotId = lot.Id, TestKey = key, Value = value.Value, Met = value.Met, TestedOn = testedOn });
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<CellLotRecord>(lot, []);
+    }
+
+    /// <summary>The lot's current results: the latest per test key.</summary>
+    public static async Task<IReadOnlyDictionary<string, ReleaseMeasurement>> CurrentResultsAsync(StromaDbContext db, Guid lotId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var tests = await db.LotReleaseTests.AsNoTracking().Where(t => t.LotId == lotId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return tests.GroupBy(t => t.TestKey, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(t => t.TestedOn).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id).Last())
+            .ToDictionary(t => t.TestKey, t => new ReleaseMeasurement(t.Value is { } v ? Normalise(v) : null, t.Met), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Releases or rejects a lot in quarantine with a signed decision, after evaluating its results against
+    /// <paramref name="specification"/>. Refusals come from <see cref="LotRelease.Decide"/> (and
+    /// <see cref="IssueCodes.NoReleaseSpecification"/> for an MSC specification applied to another product type).
+    /// The decision date is the signing instant's UTC date.
+    /// </summary>
+    public static async Task<CellTherapyResult<LotDecision>> DecideAsync(StromaDbContext db, string lotNumber, ReleaseSpecification specification,
+        ReleaseDecision decision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(specification);
+        ArgumentNullException.ThrowIfNull(decision);
+        var (lot, missing) = await Lookup.LotAsync(db, lotNumber, cancellationToken).ConfigureAwait(false);
+        if (lot is null)
+        {
+            return Refusal.Of<LotDecision>([missing!]);
+        }
+
+        var issues = new List<Issue>();
+        if (decision.Verdict == ReleaseVerdict.Release && specification.Name == ReleaseSpecification.IsctMscDefault.Name && !lot.ProductType.IsMsc())
+        {
+            issues.Add(Issue.Error(IssueCodes.NoReleaseSpecification, "specification",
+                $"Lot {lot.LotNumber} is {lot.ProductType.Label()}; the ISCT criteria define MSC only, and Stroma has no release specification for it."));
+        }
+
+        var evaluation = specification.Evaluate(await CurrentResultsAsync(db, lot.Id, cancellationToken).ConfigureAwait(false));
+        var decisionDate = DateOnly.FromDateTime(decision.SignedAt.UtcDateTime);
+        var result = LotRelease.Decide(lot.ToLot(), lot.Status, evaluation, decision, decisionDate);
+        issues.AddRange(result.Issues);
+        if (decision.Verdict == ReleaseVerdict.Release && !evaluation.Passed)
+        {
+            issues.AddRange(evaluation.Issues);
+        }
+
+        if (!result.Accepted || issues.Any(i => i.IsError))
+        {
+            return Refusal.Of<LotDecision>(issues);
+        }
+
+        var record = new LotDecision
+        {
+            Id = Guid.CreateVersion7(),
+            LotId = lot.Id,
+            Verdict = decision.Verdict,
+            SignedBy = decision.SignedBy,
+            SignedAt = AuditChain.Normalise(decision.SignedAt),
+            Meaning = decision.Meaning,
+            Reason = decision.Reason,
+            DecisionDate = decisionDate,
+            SpecificationName = evaluation.SpecificationName,
+            SpecificationVersion = evaluation.SpecificationVersion,
+            EvaluationJson = JsonSerializer.Serialize(evaluation.Results.Select(r => new
+            {
+                key = r.Criterion.Key,
+                limit = r.Criterion.LimitText,
+                source = r.Criterion.Source,
+                outcome = r.Outcome.ToString(),
+                measured = r.Measured,
+            })),
+        };
+        db.LotDecisions.Add(record);
+        lot.Status = result.Status;
+        db.ChangeReason = decision.Verdict == ReleaseVerdict.Release
+            ? $"lot released by {decision.SignedBy}: {decision.Meaning}"
+            : $"lot rejected by {decision.SignedBy}: {decision.Reason}";
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<LotDecision>(record, issues);
+    }
+
+    /// <summary>
+    /// Appends a custody event after checking the whole chain with <see cref="ChainOfCustody.Validate"/>: an error at
+    /// the new event refuses it; a temperature excursion (warning) is stored with it for QA.
+    /// </summary>
+    public static async Task<CellTherapyResult<CustodyEventRecord>> RecordCustodyAsync(StromaDbContext db, string lotNumber, CustodyEvent custodyEvent,
+        string? patientStudyId = null, CustodyRules? rules = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(custodyEvent);
+        var (lot, missing) = await Lookup.LotAsync(db, lotNumber, cancellationToken).ConfigureAwait(false);
+        if (lot is null)
+        {
+            return Refusal.Of<CustodyEventRecord>([missing!]);
+        }
+
+        var issues = new List<Issue>();
+        Patient? patient = null;
+        if (patientStudyId is not null)
+        {
+            (patient, var problem) = await Lookup.PatientAsync(db, patientStudyId, cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                issues.Add(problem);
+            }
+        }
+
+        if (lot.Status != LotStatus.Released && custodyEvent.Kind != CustodyEventKind.Discarded)
+        {
+            issues.Add(Issue.Error(IssueCodes.CustodyBeforeRelease, "lot", $"Lot {lot.LotNumber} is {Name(lot.Status)}; only a released lot moves (a lot in quarantine or rejected may only be discarded)."));
+        }
+
+        var chain = await History(db, lot.Id, cancellationToken).ConfigureAwait(false);
+        var events = chain.Select(ToEvent).Append(custodyEvent).ToList();
+        var newPath = $"events[{events.Count - 1}]";
+        var chainIssues = ChainOfCustody.Validate(events, lot.Storage, rules ?? CustodyRules.NoTemperatureChecks).Where(i => i.Path == newPath).ToList();
+        issues.AddRange(chainIssues);
+        if (issues.Any(i => i.IsError))
+        {
+            return Refusal.Of<CustodyEventRecord>(issues);
+        }
+
+        var warnings = chainIssues.Where(i => !i.IsError).Select(i => $"{i.Code} {i.Message}").ToList();
+        var record = new CustodyEventRecord
+        {
+            Id = Guid.CreateVersion7(),
+            LotId = lot.Id,
+            Kind = custodyEvent.Kind,
+            At = AuditChain.Normalise(custodyEvent.At),
+            Place = custodyEvent.Place,
+            Person = custodyEvent.Person,
+            TemperatureCelsius = custodyEvent.TemperatureCelsius,
+            PatientId = patient?.Id,
+            Warnings = warnings.Count == 0 ? null : string.Join("\n", warnings),
+        };
+        db.CustodyEvents.Add(record);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<CustodyEventRecord>(record, issues);
+    }
+
+    /// <summary>A lot's custody events in the order they happened.</summary>
+    public static async Task<List<CustodyEventRecord>> History(StromaDbContext db, Guid lotId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var events = await db.CustodyEvents.AsNoTracking().Where(e => e.LotId == lotId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. events.OrderBy(e => e.At).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id)];
+    }
+
+    /// <summary>The number without the storage scale (PostgreSQL numeric(18,6) reads 90 back as 90.000000), so messages read as entered.</summary>
+    internal static decimal Normalise(decimal value) =>
+        decimal.Parse(value.ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+
+    internal static CustodyEvent ToEvent(CustodyEventRecord e) => new(e.Kind, e.At, e.Place, e.Person, e.TemperatureCelsius);
+
+    internal static string Name(LotStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Text.Json;
+using Stroma.Clinical.CellTherapy;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.Demo;
+
+/// <summary>
+/// The demo's cell-therapy records, written through the bulk path after the patients: the seed's case 1 (three UC-MSC
+/// lots of 5×10^7 cells, infused 2017-08-04, 2017-09-14 and 2017-10-12 on the <c>seed_case_1</c> template) and the
+/// synthetic cohort on <c>wang_2014</c> (infusions on day 0 and day 7; 1×10^6 cells/kg as the template states, marked
+/// UNCONFIRMED there), with released UC-MSC lots shared by up to three patients of the same site and quarter. The case
+/// report and the paper give no lot attributes, release results, custody times, weights or consent dates for case 1:
+/// those are demo values (fictional), like the demo site specification's viability and endotoxin limits. Schedules
+/// come from <see cref="PatientSchedule.Generate"/>, doses from the template's <see cref="DoseRule"/>, and every
+/// infusion is checked with <see cref="InfusionPrecheck.Run"/>; its outcome is stored as the use case would.
+/// </summary>
+internal static class DemoCellTherapy
+{
+    private const int FlushAt = 20000;
+
+    /// <summary>A cohort patient as the cell-therapy part needs it.</summary>
+    internal sealed record Member(Patient Patient, string SiteCode, DateOnly Baseline, DateOnly ConsentDate, int? DeathDay);
+
+    /// <summary>The demo's site specification: ISCT 2006 plus viability and endotoxin limits that are FICTIONAL (ISCT gives none).</summary>
+    internal static ReleaseSpecification Specification { get; } = ReleaseSpecification.IsctMscDefault
+        .WithLimit("viability", 70m, "demo-1", "demo site specification (fictional value)")
+        .WithLimit("endotoxin", 5m, "demo-1", "demo site specification (fictional value)");
+
+    private static readonly (string Key, decimal? Value, bool? Met)[] Results =
+    [
+        ("cd73", 98.6m, null), ("cd90", 99.2m, null), ("cd105", 97.1m, null), ("cd45", 0.4m, null), ("cd34", 0.3m, null), ("cd14", 0.5m, null),
+        ("cd19", 0.2m, null), ("hla_dr", 0.6m, null), ("plastic_adherence", null, true), ("trilineage_differentiation", null, true),
+        ("viability", 93m, null), ("sterility", null, true), ("endotoxin", 0.5m, null), ("mycoplasma", null, true),
+    ];
+
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+
+    private sealed class Rows
+    {
+        public List<CellLotRecord> Lots { get; } = [];
+
+        public List<LotReleaseTest> Tests { get; } = [];
+
+        public List<LotDecision> Decisions { get; } = [];
+
+        public List<CustodyEventRecord> Custody { get; } = [];
+
+        public List<ProtocolEnrolment> Enrolments { get; } = [];
+
+        public List<ScheduledEventRecord> Events { get; } = [];
+
+        public List<Infusion> Infusions { get; } = [];
+
+        public List<FollowUpContact> Contacts { get; } = [];
+
+        public async Task FlushAsync(StromaDbContext db, DemoOptions options, Dictionary<string, long> rows, CancellationToken cancellationToken)
+        {
+            await DemoRegistry.WriteAsync(db, Lots, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Tests, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Decisions, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Custody, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Enrolments, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Events, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Infusions, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Contacts, rows, options, cancellationToken).ConfigureAwait(false);
+            Lots.Clear();
+            Tests.Clear();
+            Decisions.Clear();
+            Custody.Clear();
+            Enrolments.Clear();
+            Events.Clear();
+            Infusions.Clear();
+            Contacts.Clear();
+        }
+    }
+
+    public static async Task WriteAsync(StromaDbContext db, Patient? case1, List<Member> cohort, DemoOptions options, Dictionary<string, long> rows,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // A generator of its own, so the rest of the demo stays exactly as it was for a given seed.
+        var random = new Random(unchecked(options.Seed * 31 + 6));
+        var batch = new Rows();
+        if (case1 is not null)
+        {
+            SeedCase1(batch, case1, random, db, now);
+        }
+
+        var groups = cohort
+            .GroupBy(m => (m.SiteCode, m.Baseline.Year, Quarter: (m.Baseline.Month - 1) / 3))
+            .OrderBy(g => g.Key.Year).ThenBy(g => g.Key.Quarter).ThenBy(g => g.Key.SiteCode, StringComparer.Ordinal);
+        var protocol = ProtocolTemplates.Wang2014();
+        foreach (var group in groups)
+        {
+            var quarterStart = new DateOnly(group.Key.Year, group.Key.Quarter * 3 + 1, 1);
+            var members = group.ToList();
+            for (var k = 0; k < members.Count; k += 3)
+            {
+                var lotNumber = string.Create(CultureInfo.InvariantCulture, $"DEMO-{group.Key.SiteCode}-{group.Key.Year}Q{group.Key.Quarter + 1}-{k / 3 + 1}");
+                var lot = Lot(batch, lotNumber, quarterStart.AddDays(-21), quarterStart.AddMonths(3).AddDays(60), 5e8m, random, db, now);
+                var released = new DateTimeOffset(quarterStart.AddDays(-13).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+                Custody(batch, lot, CustodyEventKind.Released, released.AddHours(2), "Demo GMP facility", "qa.demo", null, random, db, now);
+                Custody(batch, lot, CustodyEventKind.Shipped, released.AddDays(3), "Demo GMP facility", "courier.demo", null, random, db, now);
+                Custody(batch, lot, CustodyEventKind.Received, released.AddDays(3).AddHours(6), $"Demo hospital {group.Key.SiteCode} cell therapy unit", "pharmacist.demo", null, random, db, now);
+                foreach (var member in members.Skip(k).Take(3))
+                {
+                    var weight = BodyMass.FromKilograms(45m + random.Next(0, 61) / 2m);
+                    var enrolment = Enrol(batch, member.Patient, protocol, member.Baseline, weight.Kilograms,
+                        new ConsentRecord(member.ConsentDate, protocol.Version), random, db, now);
+                    foreach (var (key, day) in new[] { ("administration_1", 0), ("administration_2", 7) })
+                    {
+                        if (member.DeathDay is { } death && day >= death)
+                        {
+                            break;
+                        }
+
+                        var date = member.Baseline.AddDays(day);
+                        var dose = protocol.Components[0].Dose.Compute(weight).Dose!.Value;
+                        Infuse(batch, member.Patient, enrolment, lot, protocol, key, date, dose, weight,
+                            new ConsentRecord(member.ConsentDate, protocol.Version), random, db, now);
+                    }
+
+                    // The cohort's follow-up visits (the demo's month_N visits) fulfil the schedule's follow-up events.
+                    foreach (var (type, day) in DemoRegistry.Schedule.Where(v => v.Type.StartsWith("month_", StringComparison.Ordinal)))
+                    {
+                        if (member.DeathDay is { } death && day >= death)
+                        {
+                            break;
+                        }
+
+                        batch.Contacts.Add(Contact(member.Patient, enrolment, type, member.Baseline.AddDays(day), ReportedChange.NotAsked, ReportedChange.NotAsked,
+                            false, "Demo follow-up visit.", random, db, now));
+                    }
+                }
+            }
+
+            if (batch.Infusions.Count >= FlushAt)
+            {
+                await batch.FlushAsync(db, options, rows, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await batch.FlushAsync(db, options, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void SeedCase1(Rows batch, Patient case1, Random random, StromaDbContext db, DateTimeOffset now)
+    {
+        var protocol = ProtocolTemplates.SeedCase1();
+        DateOnly[] infused = [new(2017, 8, 4), new(2017, 9, 14), new(2017, 10, 12)];
+        // The case report gives no consent date: none is stored, and the stored pre-check outcome says so.
+        var enrolment = Enrol(batch, case1, protocol, infused[0], null, null, random, db, now);
+        for (var i = 0; i < infused.Length; i++)
+        {
+            var date = infused[i];
+            var lot = Lot(batch, string.Create(CultureInfo.InvariantCulture, $"CR-001-UCMSC-{i + 1}"), date.AddDays(-28), date.AddDays(60), 5e7m, random, db, now);
+            var start = new DateTimeOffset(date.ToDateTime(new TimeOnly(9, 0)), China);
+            var released = new DateTimeOffset(date.AddDays(-20).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+            Custody(batch, lot, CustodyEventKind.Released, released.AddHours(2), "Demo GMP facility", "qa.demo", null, random, db, now);
+            Custody(batch, lot, CustodyEventKind.Shipped, start.AddDays(-1).AddHours(-1), "Demo GMP facility", "courier.demo", null, random, db, now);
+            Custody(batch, lot, CustodyEventKind.Received, start.AddDays(-1).AddHours(5), "Case-report hospital cell therapy unit", "pharmacist.demo", null, random, db, now);
+            Custody(batch, lot, CustodyEventKind.Thawed, start.AddMinutes(-60), "Case-report hospital cell therapy unit", "pharmacist.demo", null, random, db, now);
+            Custody(batch, lot, CustodyEventKind.Prepared, start.AddMinutes(-30), "Case-report hospital cell therapy unit", "pharmacist.demo", null, random, db, now);
+            Custody(batch, lot, CustodyEventKind.Administered, start, "Case-report hospital ward", "nurse.demo", case1.Id, random, db, now);
+            Infuse(batch, case1, enrolment, lot, protocol, string.Create(CultureInfo.InvariantCulture, $"administration_{i + 1}"), date,
+                CellCount.Cells(5e7m), null, null, random, db, now);
+        }
+
+        // What the case report says at the second and third infusions (sleep, fatigue and pain are not reported for the second).
+        batch.Contacts.Add(Contact(case1, enrolment, null, infused[1], ReportedChange.Better, ReportedChange.NotAsked, false,
+            "Case report: no adverse reaction after the first infusion; skin improved, rash clearly reduced.", random, db, now));
+        batch.Contacts.Add(Contact(case1, enrolment, null, infused[2], ReportedChange.Better, ReportedChange.Better, false,
+            "Case report: after two infusions skin clearly better, rash essentially gone, sleep improved.", random, db, now));
+    }
+
+    private static FollowUpContact Contact(Patient patient, ProtocolEnrolment enrolment, string? eventKey, DateOnly date, ReportedChange rash, ReportedChange sleep,
+        bool adverseReaction, string notes, Random random, StromaDbContext db, DateTimeOffset now) =>
+        DemoRegistry.Stamp(new FollowUpContact
+        {
+            Id = DemoRegistry.NewId(random),
+            PatientId = patient.Id,
+            EnrolmentId = enrolment.Id,
+            EventKey = eventKey,
+            ContactDate = date,
+            Mode = ContactMode.ClinicVisit,
+            Rash = rash,
+            Sleep = sleep,
+            Fatigue = ReportedChange.NotAsked,
+            Pain = ReportedChange.NotAsked,
+            AdverseReaction = adverseReaction,
+            Notes = notes,
+        }, db, now);
+
+    private static CellLotRecord Lot(Rows batch, string number, DateOnly manufactured, DateOnly expires, decimal cells, Random random, StromaDbContext db, DateTimeOffset now)
+    {
+        var lot = DemoRegistry.Stamp(new CellLotRecord
+        {
+            Id = DemoRegistry.NewId(random),
+            LotNumber = number,
+            ProductType = CellProductType.UmbilicalCordMsc,
+            DonorPseudonym = string.Create(CultureInfo.InvariantCulture, $"DD-{random.Next(1000, 10000)}"),
+            TissueSource = "umbilical cord",
+            ManufacturingSite = "Demo GMP facility",
+            ManufacturedOn = manufactured,
+            Passage = 4,
+            TotalCells = cells,
+            CellsPerMillilitre = cells / 100m,
+            ViabilityPercent = 93m,
+            VolumeMillilitres = 100m,
+            Storage = StorageCondition.Cryopreserved,
+            StorageLocation = "demo LN2 tank 1",
+            ExpiresOn = expires,
+            Status = LotStatus.Released,
+        }, db, now);
+        batch.Lots.Add(lot);
+        var tested = manufactured.AddDays(7);
+        foreach (var (key, value, met) in Results)
+        {
+            batch.Tests.Add(DemoRegistry.Stamp(new LotReleaseTest { Id = DemoRegistry.NewId(random), LotId = lot.Id, TestKey = key, Value = value, Met = met, TestedOn = tested }, db, now));
+        }
+
+        var evaluation = Specification.Evaluate(Results.ToDictionary(r => r.Key, r => new ReleaseMeasurement(r.Value, r.Met), StringComparer.Ordinal));
+        var signedAt = new DateTimeOffset(manufactured.AddDays(8).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+        var decision = LotRelease.Decide(lot.ToLot(), LotStatus.Quarantine, evaluation,
+            new ReleaseDecision(ReleaseVerdict.Release, "qa.demo", signedAt, "QA release for clinical use (demo)"), manufactured.AddDays(8));
+        if (!decision.Accepted)
+        {
+            throw new InvalidOperationException($"Demo lot {number} would not be released: {string.Join("; ", decision.Issues)}");
+        }
+
+        batch.Decisions.Add(DemoRegistry.Stamp(new LotDecision
+        {
+            Id = DemoRegistry.NewId(random),
+            LotId = lot.Id,
+            Verdict = ReleaseVerdict.Release,
+            SignedBy = "qa.demo",
+            SignedAt = signedAt,
+            Meaning = "QA release for clinical use (demo)",
+            DecisionDate = manufactured.AddDays(8),
+            SpecificationName = evaluation.SpecificationName,
+            SpecificationVersion = evaluation.SpecificationVersion,
+            EvaluationJson = JsonSerializer.Serialize(evaluation.Results.Select(r => new
+            {
+                key = r.Criterion.Key,
+                limit = r.Criterion.LimitText,
+                source = r.Criterion.Source,
+                outcome = r.Outcome.ToString(),
+                measured = r.Measured,
+            })),
+        }, db, now));
+        return lot;
+    }
+
+    private static void Custody(Rows batch, CellLotRecord lot, CustodyEventKind kind, DateTimeOffset at, string place, string person, Guid? patient,
+        Random random, StromaDbContext db, DateTimeOffset now) =>
+        batch.Custody.Add(DemoRegistry.Stamp(new CustodyEventRecord
+        {
+            Id = DemoRegistry.NewId(random),
+            LotId = lot.Id,
+            Kind = kind,
+            At = at.ToUniversalTime(),
+            Place = place,
+            Person = person,
+            PatientId = patient,
+        }, db, now));
+
+    private static ProtocolEnrolment Enrol(Rows batch, Patient patient, Protocol protocol, DateOnly start, decimal? weightKg, ConsentRecord? consent,
+        Random random, StromaDbContext db, DateTimeOffset now)
+    {
+        var enrolment = DemoRegistry.Stamp(new ProtocolEnrolment
+        {
+            Id = DemoRegistry.NewId(random),
+            PatientId = patient.Id,
+            ProtocolKey = protocol.Key,
+            ProtocolVersion = protocol.Version,
+            StartDate = start,
+            PlanningWeightKg = weightKg,
+            PlanningWeighedOn = weightKg is null ? null : start,
+            ConsentSignedOn = consent?.SignedOn,
+            ConsentProtocolVersion = consent?.ProtocolVersion,
+        }, db, now);
+        batch.Enrolments.Add(enrolment);
+        foreach (var e in PatientSchedule.Generate(protocol, start).Events)
+        {
+            batch.Events.Add(DemoRegistry.Stamp(new ScheduledEventRecord
+            {
+                Id = DemoRegistry.NewId(random),
+                EnrolmentId = enrolment.Id,
+                EventKey = e.Key,
+                Label = e.Label,
+                Kind = e.Kind,
+                Target = e.Target,
+                OriginalTarget = e.Target,
+                WindowDaysBefore = e.Window.DaysBefore,
+                WindowDaysAfter = e.Window.DaysAfter,
+            }, db, now));
+        }
+
+        return enrolment;
+    }
+
+    private static void Infuse(Rows batch, Patient patient, ProtocolEnrolment enrolment, CellLotRecord lot, Protocol protocol, string eventKey, DateOnly date,
+        CellCount dose, BodyMass? weight, ConsentRecord? consent, Random random, StromaDbContext db, DateTimeOffset now)
+    {
+        var issues = InfusionPrecheck.Run(new InfusionPrecheckInput(protocol, "msc", lot.ToLot(), lot.Status, date, weight, weight is null ? null : date, dose, consent));
+        if (issues.Any(i => i.IsError && i.Code != Clinical.Issues.IssueCodes.ConsentNotCurrent))
+        {
+            throw new InvalidOperationException($"Demo infusion of {patient.StudyId} fails its pre-check: {string.Join("; ", issues)}");
+        }
+
+        var start = new DateTimeOffset(date.ToDateTime(new TimeOnly(9, 0)), China);
+        batch.Infusions.Add(DemoRegistry.Stamp(new Infusion
+        {
+            Id = DemoRegistry.NewId(random),
+            PatientId = patient.Id,
+            EnrolmentId = enrolment.Id,
+            EventKey = eventKey,
+            ComponentKey = "msc",
+            LotId = lot.Id,
+            InfusionDate = date,
+            Start = start.ToUniversalTime(),
+            Stop = start.AddMinutes(40).ToUniversalTime(),
+            DoseCells = dose.Value,
+            WeightKg = weight?.Kilograms,
+            WeighedOn = weight is null ? null : date,
+            PrecheckOutcome = issues.Count == 0 ? "passed"
+                : "recorded from the case report; pre-check: " + string.Join("; ", issues.Select(i => $"{i.Code} {i.Message}")),
+        }, db, now));
+    }
+}

@@ -1,0 +1,120 @@
+// Source: issue #6 (stroma lot, enrol, schedule, infuse, trace) and docs/cell-therapy.md "Records, commands and trace";
+// the seed's case 1 infusion dates 2017-08-04, 2017-09-14, 2017-10-12; Wang 2014 (day 0 and day 7, 1×10^6 cells/kg UNCONFIRMED).
+using System.Text;
+using System.Text.RegularExpressions;
+using Shouldly;
+using Stroma.Cli.Io;
+using Stroma.Data;
+using Stroma.Data.Tests;
+
+namespace Stroma.Cli.Tests;
+
+public sealed partial class CellTherapyCommandTests
+{
+    [GeneratedRegex(@"signed by (\S+) at \d{4}-\d\d-\d\d \d\d:\d\dZ")]
+    private static partial Regex SignedNow();
+
+    /// <summary>Runs each command and writes a transcript: the command, its stdout, its stderr lines prefixed "! ", its exit code.</summary>
+    private sealed class Transcript(TestDatabase database)
+    {
+        private readonly StringBuilder text = new();
+
+        public int Run(string user, params string[] args)
+        {
+            var outcome = CliRunner.Run("", [.. args, "--database", database.Configuration.ConnectionString, "--user", user]);
+            text.Append("$ stroma ").AppendJoin(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)).Append('\n');
+            text.Append(outcome.Out);
+            foreach (var line in outcome.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                text.Append("! ").Append(line).Append('\n');
+            }
+
+            text.Append("exit ").Append(outcome.ExitCode).Append("\n\n");
+            return outcome.ExitCode;
+        }
+
+        public override string ToString() => SignedNow().Replace(text.ToString().Replace(database.Configuration.Describe(), "<database>", StringComparison.Ordinal), "signed by $1 at <now>");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Demo_SeedCase1AndCohort_TraceAndScheduleShowLotsInfusionsAndMarks(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var t = new Transcript(database);
+        t.Run("demo", "demo").ShouldBe(ExitCodes.Ok);
+
+        t.Run("reader", "trace", "patient", "CR-001").ShouldBe(ExitCodes.Ok);
+        t.Run("reader", "schedule", "CR-001", "--as-of", "2018-01-01").ShouldBe(ExitCodes.Ok);
+        t.Run("reader", "trace", "lot", "DEMO-S1-2011Q2-1").ShouldBe(ExitCodes.Ok);
+        t.Run("reader", "schedule", "S1-009", "--as-of", "2012-06-01").ShouldBe(ExitCodes.Ok);
+        t.Run("reader", "trace", "lot", "NO-SUCH-LOT").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("reader", "trace", "patient", "S9-999").ShouldBe(ExitCodes.InvalidInput);
+
+        Golden.Verify(t.ToString(), "celltherapy-demo-trace", "txt");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Workflow_RegisterTestReleaseEnrolInfuse_RefusalsListEveryIssueAndTraceShowsTheRecords(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var t = new Transcript(database);
+        t.Run("demo", "demo", "--patients", "0").ShouldBe(ExitCodes.Ok);
+        string[] register =
+        [
+            "lot", "register", "UC-2024-001", "--type", "uc_msc", "--donor", "D-0042", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
+            "--manufactured", "2024-01-10", "--expires", "2099-12-31", "--passage", "4", "--cells", "5e8", "--concentration", "5e6", "--viability", "94",
+            "--volume", "100", "--location", "LN2 tank 2",
+        ];
+        string[] passing =
+        [
+            "cd73=98.5", "cd90=99.1", "cd105=96.2", "cd45=0.4", "cd34=0.3", "cd14=0.5", "cd19=0.2", "hla_dr=0.6", "plastic_adherence=met",
+            "trilineage_differentiation=met", "viability=93", "sterility=met", "endotoxin=0.5", "mycoplasma=met",
+        ];
+        // The signature is dated by the real clock, so the lot must not have expired on the day the test runs.
+        string[] release = ["lot", "release", "UC-2024-001", "--meaning", "QA release for clinical use", "--viability-limit", "70", "--endotoxin-limit", "5", "--spec-version", "site-1"];
+
+        t.Run("qa.lee", register).ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", register).ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", ["lot", "test", "UC-2024-001", "--tested", "2024-01-17", .. passing.Select(p => p.StartsWith("cd73=", StringComparison.Ordinal) ? "cd73=90" : p)]).ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", "lot", "custody", "UC-2024-001", "--event", "shipped", "--at", "2024-02-20T08:00+08:00", "--place", "GMP lab A", "--person", "courier").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", release).ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", "lot", "release", "UC-2024-001", "--meaning", "QA release for clinical use").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", ["lot", "test", "UC-2024-001", "--tested", "2024-01-18", "cd73=98.5"]).ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", release).ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", "lot", "reject", "UC-2024-001", "--meaning", "QA rejection", "--reason", "second thoughts").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", "lot", "custody", "UC-2024-001", "--event", "released", "--at", "2024-02-20T07:00+08:00", "--place", "GMP lab A", "--person", "qa.lee").ShouldBe(ExitCodes.Ok);
+        t.Run("courier", "lot", "custody", "UC-2024-001", "--event", "administered", "--at", "2024-02-20T09:00+08:00", "--place", "Ward 3", "--person", "nurse").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("courier", "lot", "custody", "UC-2024-001", "--event", "shipped", "--at", "2024-02-20T08:00+08:00", "--place", "GMP lab A", "--person", "courier").ShouldBe(ExitCodes.Ok);
+        t.Run("pharmacist", "lot", "custody", "UC-2024-001", "--event", "received", "--at", "2024-02-20T14:00+08:00", "--place", "CR pharmacy", "--person", "pharmacist", "--temperature", "-175").ShouldBe(ExitCodes.Ok);
+
+        t.Run("coordinator", "enrol", "CR-002", "--protocol", "wang_2014", "--start", "2024-03-01", "--weight", "58", "--weighed", "2024-02-28", "--consent-signed", "2024-02-20").ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "enrol", "CR-002", "--protocol", "wang_2014", "--start", "2024-03-01").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58", "--weighed", "2024-02-28").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--stop", "2024-03-01T09:40+08:00",
+            "--dose", "5.8e7", "--weight", "58", "--pre", "at=2024-03-01T08:45+08:00;sbp=118;dbp=76;hr=72;temp=36.6;rr=16;spo2=98",
+            "--post", "at=2024-03-01T10:30+08:00;sbp=120;dbp=78;hr=74;temp=36.9;rr=16;spo2=98", "--premed", "promethazine;25 mg IM;2024-03-01T08:30+08:00").ShouldBe(ExitCodes.Ok);
+        t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_2", "--start", "2024-03-11T09:00+08:00", "--dose", "5.7e7", "--weight", "57").ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "schedule", "CR-002", "--move", "month_3", "--to", "2024-06-10", "--reason", "patient travelling", "--as-of", "2024-07-01").ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "contact", "CR-002", "--date", "2024-04-02", "--mode", "phone", "--event", "month_1", "--rash", "better", "--sleep", "better",
+            "--fatigue", "unchanged", "--pain", "worse").ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "contact", "CR-002", "--date", "2024-04-02", "--event", "month_2").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("coordinator", "schedule", "CR-002", "--as-of", "2024-07-01", "--record-deviations").ShouldBe(ExitCodes.Ok);
+        t.Run("reader", "trace", "lot", "UC-2024-001").ShouldBe(ExitCodes.Ok);
+        t.Run("reader", "trace", "patient", "CR-002").ShouldBe(ExitCodes.Ok);
+        t.Run("reader", "audit", "verify").ShouldBe(ExitCodes.Ok);
+
+        Golden.Verify(Regex.Replace(t.ToString(), "head [0-9a-f]{64}", "head <hash>"), "celltherapy-workflow", "txt");
+    }
+
+    [Fact]
+    public void Infuse_TimeWithoutOffset_IsAUsageError()
+    {
+        var outcome = CliRunner.Run("", "infuse", "CR-002", "--lot", "L", "--event", "administration_1", "--start", "2024-03-01T09:00", "--dose", "5e7", "--database", "unused.db");
+
+        outcome.ExitCode.ShouldBe(ExitCodes.Usage);
+        outcome.Error.ShouldContain("UTC offset");
+    }
+}
