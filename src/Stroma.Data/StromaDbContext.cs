@@ -55,6 +55,8 @@ public abstract class StromaDbContext : DbContext
 
     public DbSet<Death> Deaths => Set<Death>();
 
+    public DbSet<ResponseAdjudication> ResponseAdjudications => Set<ResponseAdjudication>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>Marks a clinical record deleted (the only way to delete one); saved with the reason in the audit trail.</summary>
@@ -79,6 +81,7 @@ public abstract class StromaDbContext : DbContext
         configurationBuilder.Properties<LabAbnormality>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<MedicationClass>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<Causality>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.Outcomes.ClinicalResponseCategory>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
     }
 
@@ -118,6 +121,11 @@ public abstract class StromaDbContext : DbContext
         modelBuilder.Entity<Medication>(e => e.HasIndex(x => new { x.PatientId, x.StartDate }));
         modelBuilder.Entity<AdverseEvent>(e => e.HasIndex(x => new { x.PatientId, x.OnsetDate }));
         modelBuilder.Entity<Death>(e => e.HasIndex(x => x.PatientId).IsUnique());
+        modelBuilder.Entity<ResponseAdjudication>(e =>
+        {
+            e.HasIndex(x => new { x.PatientId, x.AssessmentDate });
+            e.Property(x => x.AdjudicatedBy).HasMaxLength(128);
+        });
         modelBuilder.Entity<AuditEntry>(e =>
         {
             e.ToTable("audit_entries");

@@ -36,7 +36,7 @@ public static class RegistryBackup
     internal static readonly Type[] Tables =
     [
         typeof(Site), typeof(Laboratory), typeof(User), typeof(Membership), typeof(Patient), typeof(Diagnosis), typeof(Visit),
-        typeof(Assessment), typeof(LabResult), typeof(Medication), typeof(AdverseEvent), typeof(Death), typeof(AuditEntry),
+        typeof(Assessment), typeof(LabResult), typeof(Medication), typeof(AdverseEvent), typeof(Death), typeof(ResponseAdjudication), typeof(AuditEntry),
     ];
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
