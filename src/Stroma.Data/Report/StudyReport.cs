@@ -22,7 +22,13 @@ public sealed record StudyReport(
     IReadOnlyList<string> Methods);
 
 /// <summary>Flow of patients. Enrolled: patients of the chosen sites with a baseline visit.</summary>
-public sealed record PatientFlow(int Registered, int Enrolled, int Treated, int Completed12Months, int Died, int Withdrawn);
+public sealed record PatientFlow(
+    int Registered,
+    int Enrolled,
+    int Treated,
+    [property: System.Text.Json.Serialization.JsonPropertyName("completed_12_months")] int Completed12Months,
+    int Died,
+    int Withdrawn);
 
 /// <summary>Baseline characteristics of the enrolled patients.</summary>
 public sealed record BaselineCharacteristics(
@@ -54,7 +60,7 @@ public sealed record MeasureRow(
     double? Q3,
     int Pairs,
     double? MeanChange,
-    double? PairedTP,
+    double? PairedTTestP,
     double? WilcoxonP,
     string? WilcoxonMethod);
 

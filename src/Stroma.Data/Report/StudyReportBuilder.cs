@@ -390,7 +390,7 @@ public static class StudyReportBuilder
                 foreach (var subtotal in subtotals.EnumerateArray())
                 {
                     var key = subtotal.TryGetProperty("Key", out var k) ? k : subtotal.TryGetProperty("key", out k) ? k : default;
-                    var points = subtotal.TryGetProperty("Points", out var p) ? p : subtotal.TryGetProperty("points", out p) ? p : default;
+                    var points = subtotal.TryGetProperty("Value", out var p) ? p : subtotal.TryGetProperty("value", out p) ? p : default;
                     if (key.ValueKind == JsonValueKind.String && key.GetString() == "renal" && points.ValueKind == JsonValueKind.Number)
                     {
                         return points.GetDouble();
