@@ -34,6 +34,10 @@ public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Setting
         [Description("Output file (replaced if it exists).")]
         public string? Out { get; init; }
 
+        [CommandOption("--charts <DIR>")]
+        [Description("Also write every chart as PNG and SVG files into DIR.")]
+        public string? Charts { get; init; }
+
         internal ReportFormat ResolvedFormat =>
             Enum.Parse<ReportFormat>(Format ?? (Path.GetExtension(Out ?? "").TrimStart('.') is { Length: > 0 } ext ? ext : "html"), ignoreCase: true);
 
@@ -77,6 +81,16 @@ public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Setting
         await using (var output = File.Create(settings.Out!))
         {
             await ReportWriters.WriteAsync(report, settings.ResolvedFormat, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.Charts is not null)
+        {
+            Directory.CreateDirectory(settings.Charts);
+            foreach (var chart in ReportCharts.Draw(report))
+            {
+                await File.WriteAllBytesAsync(Path.Combine(settings.Charts, chart.Key + ".png"), chart.Png, cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(Path.Combine(settings.Charts, chart.Key + ".svg"), chart.Svg, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         io.Error.WriteLine($"report: {report.Flow.Enrolled} enrolled patients; queries and statistics {built.TotalSeconds:0.00} s, total {clock.Elapsed.TotalSeconds:0.00} s");

@@ -114,10 +114,10 @@ public static class ReportCharts
         plot.Axes.Bottom.SetTicks(xs, [.. withMean.Select(r => $"{r.Month}\nn={r.N}")]);
         plot.XLabel("Month (n with a value)");
         plot.YLabel($"{first.Label} ({first.Unit})");
-        var low = ys.Zip(errors, (y, e) => y - e).Min();
         var high = ys.Zip(errors, (y, e) => y + e).Max();
-        var pad = Math.Max(1e-9, (high - low) * 0.1);
-        plot.Axes.SetLimits(xs.Min() - 0.5, xs.Max() + 0.5, Math.Min(0, low - pad), high + pad);
+        var pad = Math.Max(1e-9, high * 0.08);
+        // Every measure in the table is non-negative: the axis starts at 0 and clips an SD bar that would go below it.
+        plot.Axes.SetLimits(xs.Min() - 0.5, xs.Max() + 0.5, 0, high + pad);
     }
 
     private static void Spaghetti(Plot plot, IReadOnlyList<PatientTrajectory> patients)

@@ -16,6 +16,9 @@ internal static class ReportFormatting
         { } v => v.ToString("0.000", Invariant),
     };
 
+    /// <summary>"p = 0.271" or "p < 0.001".</summary>
+    public static string PText(double? p) => p is < 0.001 ? "p < 0.001" : "p = " + P(p);
+
     public static string Percent(double value) => (value * 100).ToString("0.0", Invariant) + "%";
 
     public static string MeanSd(MeasureRow row, int decimals) => row.Mean is null ? "–" : $"{Number(row.Mean, decimals)} ± {Number(row.Sd, decimals)}";
@@ -49,7 +52,7 @@ internal static class ReportFormatting
             yield return (3, $"{first.Label} ({first.Unit})");
             foreach (var row in group)
             {
-                var tests = row.Month == 0 ? "" : $"; vs baseline (n = {row.Pairs} pairs): paired t p = {P(row.PairedTTestP)}, Wilcoxon p = {P(row.WilcoxonP)}";
+                var tests = row.Month == 0 ? "" : $"; vs baseline (n = {row.Pairs} pairs): paired t {PText(row.PairedTTestP)}, Wilcoxon {PText(row.WilcoxonP)}";
                 yield return (0, $"Month {row.Month}: n = {row.N}; mean ± SD {MeanSd(row, d)}; median [IQR] {MedianIqr(row, d)}{tests}");
             }
         }

@@ -304,9 +304,7 @@ public static class ReportWriters
             using var stream = new MemoryStream(chart.Png);
             using var image = XImage.FromStream(stream);
             var height = width * image.PixelHeight / image.PixelWidth;
-            Break(height + 24);
-            gfx.DrawString(chart.Title, fonts[3], XBrushes.Black, new XRect(margin, y, width, 14), XStringFormats.TopLeft);
-            y += 16;
+            Break(height + 12);
             gfx.DrawImage(image, margin, y, width, height);
             y += height + 12;
         }

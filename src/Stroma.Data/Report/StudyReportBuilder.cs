@@ -18,6 +18,9 @@ public static class StudyReportBuilder
     /// <summary>Days per month used to express follow-up in months (365.25 / 12).</summary>
     public const double DaysPerMonth = 30.4375;
 
+    /// <summary>Visit window (days either side) used for numbers at risk at a nominal month.</summary>
+    public const double VisitWindowDays = 7;
+
     private const int MaxMonth = 60;
 
     /// <summary>The measures of the results table: key, label, unit, source (assessment instrument or lab analyte).</summary>
@@ -591,7 +594,9 @@ public static class StudyReportBuilder
     private static SurvivalSummary Curve(string endpoint, string definition, double[] time, bool[] events)
     {
         double[] marks = [0, 3, 6, 9, 12];
-        var atRisk = marks.Select(m => new AtRiskCount(m, time.Count(t => t >= m))).ToList();
+        // A visit "at month m" falls within the schedule's ±7-day window (ProtocolTemplates' default), so the
+        // number at risk at month m counts follow-up reaching m months less 7 days (month 12 is day 365 = 11.99 months).
+        var atRisk = marks.Select(m => new AtRiskCount(m, time.Count(t => t >= m - (VisitWindowDays / DaysPerMonth)))).ToList();
         if (time.Length == 0)
         {
             return new SurvivalSummary(endpoint, definition, 0, 0, [], atRisk, null, null, null, null);
