@@ -16,7 +16,7 @@ internal static class ReportFormatting
         { } v => v.ToString("0.000", Invariant),
     };
 
-    /// <summary>"p = 0.271" or "p < 0.001".</summary>
+    /// <summary>"p = 0.271" or "p &lt; 0.001".</summary>
     public static string PText(double? p) => p is < 0.001 ? "p < 0.001" : "p = " + P(p);
 
     public static string Percent(double value) => (value * 100).ToString("0.0", Invariant) + "%";
