@@ -26,7 +26,7 @@ public sealed class DataCommandsTests
             var outcome = CliRunner.Run("", "db", "migrate", "--database", path);
 
             outcome.ExitCode.ShouldBe(ExitCodes.Ok, outcome.Error);
-            outcome.Out.ShouldContain("1 migration(s) applied");
+            outcome.Out.ShouldContain("2 migration(s) applied");
             File.Exists(path).ShouldBeTrue();
             CliRunner.Run("", "db", "migrate", "--database", path).Out.ShouldContain("up to date");
             using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
@@ -54,7 +54,7 @@ public sealed class DataCommandsTests
         demo.ExitCode.ShouldBe(ExitCodes.Ok, demo.Error);
         Golden.Verify(Anonymise(demo.Out, database), "demo-default", "txt");
         verify.ExitCode.ShouldBe(ExitCodes.Ok, verify.Error);
-        verify.Out.ShouldStartWith("audit trail intact: 12 entries, head ");
+        verify.Out.ShouldStartWith("audit trail intact: 13 entries, head ");
         Run(database, "demo").ExitCode.ShouldBe(ExitCodes.InvalidInput);
     }
 
@@ -127,7 +127,7 @@ public sealed class DataCommandsTests
             restore.Out.ShouldContain("audit trail intact");
             export.ExitCode.ShouldBe(ExitCodes.Ok, export.Error);
             export.Out.ShouldContain("analysis_visits.csv");
-            Directory.GetFiles(folder, "*.csv").Length.ShouldBe(11);
+            Directory.GetFiles(folder, "*.csv").Length.ShouldBe(12);
             Run(to, "restore", file).ExitCode.ShouldBe(ExitCodes.InvalidInput);
         }
         finally
