@@ -38,6 +38,9 @@ public static class StudyReportBuilder
         ("anti_dsdna", "Anti-dsDNA", "IU/mL", "lab"),
     ];
 
+    /// <summary>The enrolled patients (a baseline visit), as a derived table to join.</summary>
+    private const string Enrolled = "SELECT DISTINCT b.patient_id FROM visits b WHERE b.type = 'baseline' AND b.deleted_at IS NULL";
+
     private static readonly string[] LabAnalytes = ["urine_protein_24h", "creatinine", "urea", "c3", "c4", "anti_dsdna"];
 
     public static async Task<StudyReport> BuildAsync(StromaDbContext db, StudyReportOptions options, CancellationToken cancellationToken = default)
@@ -53,13 +56,16 @@ public static class StudyReportBuilder
 
         try
         {
-            var sql = new Sql(db.Database.IsNpgsql(), options.Sites);
+            var sql = new Sql(db.Database.IsNpgsql(), options.Sites, db.Database.GetConnectionString()!);
             var cohort = await ReadPatientsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
             var months = await ReadMonthsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
             var values = new MonthValues(cohort.Enrolled.Count, months);
-            var grouped = await ReadGroupedAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+            // The database's GROUP BY aggregates run on a second connection while this one streams per-patient values:
+            // two scans of the lab table at once (both engines allow concurrent readers; SQLite in WAL mode).
+            var grouped = ReadGroupedOnNewConnectionAsync(connection, sql, cancellationToken);
             await ReadValuesAsync(connection, sql, cohort, values, cancellationToken).ConfigureAwait(false);
-            var measures = Measures(grouped, values, months);
+            var groupedResult = await grouped.ConfigureAwait(false);
+            var measures = Measures(groupedResult, values, months);
             var adjudications = await ReadAdjudicationsAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false);
             var responses = Responses(cohort, adjudications, options.HorizonMonths);
             var survival = Survival(cohort, adjudications);
@@ -242,6 +248,16 @@ public static class StudyReportBuilder
 
     private sealed record Grouped(long N, double Sum, double SumSquares);
 
+    private static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedOnNewConnectionAsync(DbConnection template, Sql sql, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var factory = DbProviderFactories.GetFactory(template) ?? throw new InvalidOperationException("The provider has no factory.");
+        await using var connection = factory.CreateConnection()!;
+        connection.ConnectionString = sql.ConnectionString;
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadGroupedAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>n, sum and sum of squares per (measure, visit type), computed by the database.</summary>
     private static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedAsync(DbConnection connection, Sql sql, CancellationToken cancellationToken)
     {
@@ -253,17 +269,17 @@ public static class StudyReportBuilder
             $"""
             SELECT l.analyte, v.type, COUNT(*), SUM({value}), SUM({value} * {value})
             FROM lab_results l JOIN visits v ON v.id = l.visit_id JOIN patients p ON p.id = l.patient_id JOIN sites s ON s.id = p.site_id
+              JOIN ({Enrolled}) c ON c.patient_id = l.patient_id
             WHERE l.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND l.normalised_value IS NOT NULL
               AND l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
-              AND EXISTS (SELECT 1 FROM visits b WHERE b.patient_id = p.id AND b.type = 'baseline' AND b.deleted_at IS NULL)
             GROUP BY l.analyte, v.type
             """,
             $"""
             SELECT a.instrument, v.type, COUNT(*), SUM({total}), SUM({total} * {total})
             FROM assessments a JOIN visits v ON v.id = a.visit_id JOIN patients p ON p.id = a.patient_id JOIN sites s ON s.id = p.site_id
+              JOIN ({Enrolled}) c ON c.patient_id = a.patient_id
             WHERE a.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND a.total IS NOT NULL
               AND a.instrument IN ('sledai2k', 'bilag2004') AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
-              AND EXISTS (SELECT 1 FROM visits b WHERE b.patient_id = p.id AND b.type = 'baseline' AND b.deleted_at IS NULL)
             GROUP BY a.instrument, v.type
             """,
         };
@@ -669,8 +685,10 @@ public static class StudyReportBuilder
     }
 
     /// <summary>The engine's SQL dialect details and the site filter with its parameters.</summary>
-    private sealed class Sql(bool postgres, IReadOnlyList<string> sites)
+    private sealed class Sql(bool postgres, IReadOnlyList<string> sites, string connectionString)
     {
+        public string ConnectionString => connectionString;
+
         public string SiteFilter => sites.Count == 0 ? "" : $"AND s.code IN ({string.Join(", ", sites.Select((_, i) => $"@site{i}"))})";
 
         public string Real(string column) => postgres ? $"CAST({column} AS double precision)" : $"CAST({column} AS REAL)";
