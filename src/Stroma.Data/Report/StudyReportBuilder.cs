@@ -557,7 +557,8 @@ public static class StudyReportBuilder
 
     private static ResponseCounts Responses(Cohort cohort, List<(int Patient, AdjudicatedResponse Response)> adjudications, decimal horizon)
     {
-        var keys = cohort.Enrolled.Select(p => p.Id).ToList();
+        // A set, not a list: Summarise looks every adjudicated patient up in the cohort (quadratic on a list of 10^5).
+        var keys = cohort.Enrolled.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var summary = ClinicalResponses.Summarise(keys, adjudications.Select(a => a.Response), horizon);
         var n = summary.CohortSize;
         ResponseCount Count(string category, int x)
