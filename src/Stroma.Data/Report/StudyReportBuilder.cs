@@ -115,7 +115,7 @@ public static class StudyReportBuilder
 
         public List<PatientRow> Enrolled { get; } = [];
 
-        public Dictionary<string, int> Index { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public Dictionary<Guid, int> Index { get; } = [];
 
         public PatientFlow Flow() => new(
             Registered,
@@ -198,8 +198,9 @@ public static class StudyReportBuilder
                 continue;
             }
 
+            var id = reader.GetGuid(0);
             var row = new PatientRow(
-                Key(reader.GetValue(0)),
+                id.ToString("D"),
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.GetString(3),
@@ -212,7 +213,7 @@ public static class StudyReportBuilder
                 Date(reader, 6),
                 Date(reader, 11),
                 Convert.ToInt64(reader.GetValue(12), CultureInfo.InvariantCulture) > 0);
-            cohort.Index[row.Id] = cohort.Enrolled.Count;
+            cohort.Index[id] = cohort.Enrolled.Count;
             cohort.Enrolled.Add(row);
         }
 
@@ -351,7 +352,7 @@ public static class StudyReportBuilder
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!cohort.Index.TryGetValue(Key(reader.GetValue(0)), out var patient) || MonthOf(reader.GetString(2)) is not { } month)
+                if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient) || MonthOf(reader.GetString(2)) is not { } month)
                 {
                     continue;
                 }
@@ -376,7 +377,7 @@ public static class StudyReportBuilder
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!cohort.Index.TryGetValue(Key(reader.GetValue(0)), out var patient) || MonthOf(reader.GetString(2)) is not { } month)
+                if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient) || MonthOf(reader.GetString(2)) is not { } month)
                 {
                     continue;
                 }
@@ -530,7 +531,7 @@ public static class StudyReportBuilder
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!cohort.Index.TryGetValue(Key(reader.GetValue(0)), out var patient))
+            if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient))
             {
                 continue;
             }
@@ -663,12 +664,6 @@ public static class StudyReportBuilder
     }
 
     // ---- SQL helpers ----------------------------------------------------------------------------------------
-
-    private static string Key(object id) => id switch
-    {
-        Guid g => g.ToString("D"),
-        _ => Convert.ToString(id, CultureInfo.InvariantCulture)!,
-    };
 
     private static DateOnly? Date(DbDataReader reader, int ordinal)
     {
