@@ -119,6 +119,16 @@ public static class StromaCli
                     .WithData(io)
                     .WithDescription("Print the analyte catalog (LOINC, units, cited conversions); --ranges adds the default ranges.");
             });
+            config.AddCommand<AdjudicateCommand>("adjudicate").WithData(io)
+                .WithDescription("Record an investigator's adjudicated clinical response (MCR, PCR, NR or relapse) for one patient and date.")
+                .WithExample("adjudicate", "--site", "S1", "--patient", "S1-001", "--date", "2011-07-01", "--months", "6", "--category", "pcr", "--basis", "protocol criteria", "--visit", "month_6");
+            config.AddBranch("report", report =>
+            {
+                report.SetDescription("Reports from the registry.");
+                report.AddCommand<ReportStudyCommand>("study").WithData(io)
+                    .WithDescription("The cohort's results section: flow, baseline, measures by month with paired tests, responses, Kaplan-Meier, adverse events, charts.")
+                    .WithExample("report", "study", "--protocol", "wang_2014", "--site", "S1", "--format", "html", "--out", "report.html");
+            });
             config.AddBranch("stats", stats =>
             {
                 stats.SetDescription("Statistics equal to R's (survival 3.5, stats): Kaplan-Meier, log-rank, Cox, paired tests, binomial intervals.");

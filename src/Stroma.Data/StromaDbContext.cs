@@ -55,6 +55,8 @@ public abstract class StromaDbContext : DbContext
 
     public DbSet<Death> Deaths => Set<Death>();
 
+    public DbSet<ResponseAdjudication> ResponseAdjudications => Set<ResponseAdjudication>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<CellLotRecord> CellLots => Set<CellLotRecord>();
@@ -118,6 +120,7 @@ public abstract class StromaDbContext : DbContext
         configurationBuilder.Properties<VitalSignPhase>().HaveConversion<string>().HaveMaxLength(8);
         configurationBuilder.Properties<ContactMode>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ReportedChange>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.Outcomes.ClinicalResponseCategory>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
     }
 
@@ -185,6 +188,11 @@ public abstract class StromaDbContext : DbContext
         modelBuilder.Entity<FollowUpContact>(e => e.HasIndex(x => new { x.PatientId, x.ContactDate }));
         modelBuilder.Entity<ProtocolDeviationRecord>(e => e.HasIndex(x => new { x.EnrolmentId, x.EventKey }));
         modelBuilder.Entity<AdverseEvent>(e => e.HasIndex(x => x.LotId));
+        modelBuilder.Entity<ResponseAdjudication>(e =>
+        {
+            e.HasIndex(x => new { x.PatientId, x.AssessmentDate });
+            e.Property(x => x.AdjudicatedBy).HasMaxLength(128);
+        });
         modelBuilder.Entity<AuditEntry>(e =>
         {
             e.ToTable("audit_entries");

@@ -58,7 +58,7 @@ public sealed class DataCommandsTests
         demo.ExitCode.ShouldBe(ExitCodes.Ok, demo.Error);
         Golden.Verify(Anonymise(demo.Out, database), "demo-default", "txt");
         verify.ExitCode.ShouldBe(ExitCodes.Ok, verify.Error);
-        verify.Out.ShouldStartWith("audit trail intact: 20 entries, head ");
+        verify.Out.ShouldStartWith("audit trail intact: 21 entries, head ");
         Run(database, "demo").ExitCode.ShouldBe(ExitCodes.InvalidInput);
     }
 
@@ -131,7 +131,7 @@ public sealed class DataCommandsTests
             restore.Out.ShouldContain("audit trail intact");
             export.ExitCode.ShouldBe(ExitCodes.Ok, export.Error);
             export.Out.ShouldContain("analysis_visits.csv");
-            Directory.GetFiles(folder, "*.csv").Length.ShouldBe(11);
+            Directory.GetFiles(folder, "*.csv").Length.ShouldBe(12);
             Run(to, "restore", file).ExitCode.ShouldBe(ExitCodes.InvalidInput);
         }
         finally

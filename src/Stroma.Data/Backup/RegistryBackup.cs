@@ -39,7 +39,7 @@ public static class RegistryBackup
         typeof(Assessment), typeof(LabResult), typeof(Medication), typeof(CellLotRecord), typeof(AdverseEvent), typeof(Death),
         typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolEnrolment), typeof(ScheduledEventRecord),
         typeof(ScheduleChangeRecord), typeof(Infusion), typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord),
-        typeof(FollowUpContact), typeof(ProtocolDeviationRecord), typeof(AuditEntry),
+        typeof(FollowUpContact), typeof(ProtocolDeviationRecord), typeof(ResponseAdjudication), typeof(AuditEntry),
     ];
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };

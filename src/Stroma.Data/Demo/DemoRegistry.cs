@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.Outcomes;
 using Stroma.Clinical.Scoring;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
@@ -23,8 +24,10 @@ public sealed record DemoSummary(IReadOnlyDictionary<string, long> Rows);
 /// take the published baseline rows of the paper's Table 1 (age, disease duration, baseline SLEDAI) and patients
 /// 2, 3, 9, 12, 14 and 27 the published adverse events and deaths of Table 2, as they are; the rest is synthetic
 /// and internally consistent (every SLEDAI-2K descriptor that depends on a lab agrees with that visit's lab result;
-/// scores are computed by <c>Stroma.Clinical</c>). Response labels (MCR/PCR/relapse) are NOT stored: their
-/// definitions are unconfirmed; trajectories only follow the published outcome category. Everything is written
+/// scores are computed by <c>Stroma.Clinical</c>). Response labels (MCR/PCR/relapse) are never computed: their
+/// definitions are unconfirmed; trajectories only follow the published outcome category, and the labels are stored
+/// as DEMO investigator adjudications (<see cref="ResponseAdjudication"/>, basis <see cref="DemoAdjudicationBasis"/>)
+/// that reproduce the published counts. Everything is written
 /// through the bulk path, with one audit entry per table and chunk.
 /// </summary>
 public static class DemoRegistry
@@ -112,6 +115,8 @@ public static class DemoRegistry
 
         var chunk = new Bundle();
         Patient? case1 = null;
+        // Adjudication ids come from their own generator so the rest of the cohort stays as it was before adjudications existed.
+        var adjudicationIds = new Random(unchecked(options.Seed + 7919));
         if (options.IncludeSeedCases)
         {
             case1 = SeedCases(chunk, caseSite, labs[^1], random, db, now);
@@ -122,7 +127,7 @@ public static class DemoRegistry
         for (var n = 1; n <= options.Patients; n++)
         {
             var site = sites[(n - 1) % sites.Count];
-            cohort.Add(Synthetic(chunk, n, site, labs[(n - 1) % sites.Count], random, db, now));
+            cohort.Add(Synthetic(chunk, n, site, labs[(n - 1) % sites.Count], random, db, now, adjudicationIds));
             if (!options.IncludeLabs)
             {
                 chunk.LabResults.Clear();
@@ -206,6 +211,8 @@ public static class DemoRegistry
 
         public List<Death> Deaths { get; } = [];
 
+        public List<ResponseAdjudication> Adjudications { get; } = [];
+
         public async Task WriteAsync(StromaDbContext db, Dictionary<string, long> rows, DemoOptions options, CancellationToken cancellationToken)
         {
             await DemoRegistry.WriteAsync(db, Patients, rows, options, cancellationToken).ConfigureAwait(false);
@@ -216,6 +223,7 @@ public static class DemoRegistry
             await DemoRegistry.WriteAsync(db, Medications, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, AdverseEvents, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, Deaths, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, Adjudications, rows, options, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -308,7 +316,7 @@ public static class DemoRegistry
         return case1;
     }
 
-    private static DemoCellTherapy.Member Synthetic(Bundle bundle, int number, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now)
+    private static DemoCellTherapy.Member Synthetic(Bundle bundle, int number, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now, Random adjudicationIds)
     {
         var published = number <= Table1.Length ? Table1[number - 1] : ((int, int, int, Course)?)null;
         var age = published?.Item1 ?? random.Next(17, 56);
@@ -481,7 +489,80 @@ public static class DemoRegistry
             }, db, now));
         }
 
+        Adjudicate(bundle, number, course, patient, site, baseline, deathDay, adjudicationIds, db, now);
         return new DemoCellTherapy.Member(patient, site.Code, baseline, patient.ConsentDate!.Value, deathDay);
+    }
+
+    /// <summary>Wording stored as the basis of every demo adjudication, so nobody mistakes it for a real judgement or a computation.</summary>
+    public const string DemoAdjudicationBasis =
+        "DEMO adjudication by the demo investigator: entered by 'stroma demo' to reproduce the published counts of Wang 2014 " +
+        "(MCR 13/40, PCR 11/40, relapses 3 at 9 and 4 at 12 months). Not a clinical judgement and not computed by Stroma " +
+        "(the MCR/PCR/relapse definitions are UNCONFIRMED).";
+
+    /// <summary>
+    /// The demo investigator's adjudications for patients 1–40, chosen to reproduce the published totals: 13 MCR and
+    /// 11 PCR within 12 months, relapses after a response in 3 patients at 9 months and 4 at 12 months. Patient 9
+    /// (Table 1: MCR then relapse) died on day 7 in Table 2 as transcribed, before any response visit, so the demo
+    /// investigator cannot adjudicate a response for them (counted as NR, intention to treat); synthetic patient 40
+    /// takes that PCR-then-relapse place. Later patients (scale cohorts) follow their synthetic course.
+    /// </summary>
+    private static void Adjudicate(Bundle bundle, int number, Course course, Patient patient, Site site, DateOnly baseline, int? deathDay,
+        Random ids, StromaDbContext db, DateTimeOffset now)
+    {
+        if (number == 9)
+        {
+            return;
+        }
+
+        (ClinicalResponseCategory Response, int? RelapseMonth) plan = number switch
+        {
+            40 => (ClinicalResponseCategory.PartialClinicalResponse, 9),
+            8 or 20 => (course == Course.MajorThenRelapse ? ClinicalResponseCategory.MajorClinicalResponse : ClinicalResponseCategory.PartialClinicalResponse, 9),
+            _ => course switch
+            {
+                Course.Major => (ClinicalResponseCategory.MajorClinicalResponse, null),
+                Course.MajorThenRelapse => (ClinicalResponseCategory.MajorClinicalResponse, 12),
+                Course.Partial => (ClinicalResponseCategory.PartialClinicalResponse, null),
+                Course.PartialThenRelapse => (ClinicalResponseCategory.PartialClinicalResponse, 12),
+                _ => (ClinicalResponseCategory.NoResponse, null),
+            },
+        };
+
+        var by = $"investigator.{site.Code.ToLowerInvariant()}";
+        void Add(ClinicalResponseCategory category, int month, string visit)
+        {
+            var day = Schedule.Single(s => s.Type == visit).Day;
+            if (deathDay is not null && day >= deathDay)
+            {
+                return;
+            }
+
+            var date = baseline.AddDays(day);
+            bundle.Adjudications.Add(Stamp(new ResponseAdjudication
+            {
+                Id = NewId(ids),
+                PatientId = patient.Id,
+                AssessmentDate = date,
+                MonthsSinceStart = month,
+                Category = category,
+                Basis = DemoAdjudicationBasis,
+                VisitKeys = $"baseline;{visit}",
+                AdjudicatedBy = by,
+                AdjudicatedAt = new DateTimeOffset(date.AddDays(1).ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero),
+            }, db, now));
+        }
+
+        if (plan.Response == ClinicalResponseCategory.NoResponse)
+        {
+            Add(ClinicalResponseCategory.NoResponse, deathDay is null ? 12 : 6, deathDay is null ? "month_12" : "month_6");
+            return;
+        }
+
+        Add(plan.Response, 6, "month_6");
+        if (plan.RelapseMonth is { } month)
+        {
+            Add(ClinicalResponseCategory.Relapse, month, $"month_{month}");
+        }
     }
 
     /// <summary>Patients 14–40 fill the published totals (13 MCR, 11 PCR, 7 relapses among responders); later ones cycle.</summary>

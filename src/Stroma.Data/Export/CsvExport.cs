@@ -21,7 +21,7 @@ public static class CsvExport
     internal static readonly Type[] Tables =
     [
         typeof(Site), typeof(Laboratory), typeof(Patient), typeof(Diagnosis), typeof(Visit), typeof(Assessment),
-        typeof(LabResult), typeof(Medication), typeof(AdverseEvent), typeof(Death),
+        typeof(LabResult), typeof(Medication), typeof(AdverseEvent), typeof(Death), typeof(ResponseAdjudication),
     ];
 
     private static readonly string[] AnalysisKeys = ["site", "study_id", "visit_id", "visit_date", "visit_type"];

@@ -1824,6 +1824,93 @@ namespace Stroma.Data.Migrations.Postgres
                     b.ToTable("protocol_enrolments");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.ResponseAdjudication", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AdjudicatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("adjudicated_at");
+
+                    b.Property<string>("AdjudicatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("adjudicated_by");
+
+                    b.Property<DateOnly>("AssessmentDate")
+                        .HasColumnType("date")
+                        .HasColumnName("assessment_date");
+
+                    b.Property<string>("Basis")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("basis");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("category");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("text")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<decimal>("MonthsSinceStart")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("months_since_start");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("VisitKeys")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("visit_keys");
+
+                    b.HasKey("Id")
+                        .HasName("pk_response_adjudications");
+
+                    b.HasIndex("PatientId", "AssessmentDate");
+
+                    b.ToTable("response_adjudications");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.ScheduleChangeRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2432,6 +2519,17 @@ namespace Stroma.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.ProtocolEnrolment", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Patient");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ResponseAdjudication", b =>
                 {
                     b.HasOne("Stroma.Data.Model.Patient", "Patient")
                         .WithMany()

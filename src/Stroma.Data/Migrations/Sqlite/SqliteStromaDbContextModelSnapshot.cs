@@ -1819,6 +1819,93 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.ToTable("protocol_enrolments");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.ResponseAdjudication", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AdjudicatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("adjudicated_at");
+
+                    b.Property<string>("AdjudicatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("adjudicated_by");
+
+                    b.Property<DateOnly>("AssessmentDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assessment_date");
+
+                    b.Property<string>("Basis")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("basis");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<decimal>("MonthsSinceStart")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("months_since_start");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("VisitKeys")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("visit_keys");
+
+                    b.HasKey("Id")
+                        .HasName("pk_response_adjudications");
+
+                    b.HasIndex("PatientId", "AssessmentDate");
+
+                    b.ToTable("response_adjudications");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.ScheduleChangeRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2427,6 +2514,17 @@ namespace Stroma.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.ProtocolEnrolment", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Patient");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.ResponseAdjudication", b =>
                 {
                     b.HasOne("Stroma.Data.Model.Patient", "Patient")
                         .WithMany()

@@ -1,0 +1,100 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Stroma.Cli.Io;
+using Stroma.Clinical.CellTherapy;
+using Stroma.Data;
+using Stroma.Data.Report;
+
+namespace Stroma.Cli.Commands;
+
+/// <summary>
+/// <c>stroma report study [--protocol P] [--site S ...] [--format html|pdf|csv|json] --out FILE</c>: the cohort's
+/// results section (flow, baseline, measures by month with paired tests, adjudicated responses, Kaplan-Meier, adverse
+/// events) with charts.
+/// </summary>
+public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Settings>
+{
+    public sealed class Settings : DatabaseSettings
+    {
+        [CommandOption("-p|--protocol <P>")]
+        [Description("Protocol template key named in the report (e.g. wang_2014); see 'stroma protocol list'.")]
+        public string? Protocol { get; init; }
+
+        [CommandOption("-s|--site <S>")]
+        [Description("Site code to include (repeat for several; default all sites). Other sites' rows are never read.")]
+        public string[] Sites { get; init; } = [];
+
+        [CommandOption("-f|--format <FORMAT>")]
+        [Description("html (inline SVG charts), pdf, csv (long format) or json. Default: from the --out extension, else html.")]
+        public string? Format { get; init; }
+
+        [CommandOption("-o|--out <FILE>")]
+        [Description("Output file (replaced if it exists).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--charts <DIR>")]
+        [Description("Also write every chart as PNG and SVG files into DIR.")]
+        public string? Charts { get; init; }
+
+        internal ReportFormat ResolvedFormat =>
+            Enum.Parse<ReportFormat>(Format ?? (Path.GetExtension(Out ?? "").TrimStart('.') is { Length: > 0 } ext ? ext : "html"), ignoreCase: true);
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Out))
+            {
+                return ValidationResult.Error("--out FILE is required.");
+            }
+
+            var format = Format ?? Path.GetExtension(Out).TrimStart('.');
+            if (!string.IsNullOrEmpty(format) && !Enum.TryParse<ReportFormat>(format, ignoreCase: true, out _))
+            {
+                return ValidationResult.Error($"Unknown format '{format}'; expected html, pdf, csv or json.");
+            }
+
+            if (Protocol is not null && ProtocolTemplates.Find(Protocol) is null)
+            {
+                return ValidationResult.Error($"Unknown protocol '{Protocol}'; expected one of {string.Join(", ", ProtocolTemplates.All.Select(p => p.Key))}.");
+            }
+
+            return ValidationResult.Success();
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var io = (CliIo)context.Data!;
+        var configuration = settings.Configuration;
+        await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);
+        var report = await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(settings.Protocol, settings.Sites), cancellationToken).ConfigureAwait(false);
+        var built = clock.Elapsed;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(settings.Out!));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using (var output = File.Create(settings.Out!))
+        {
+            await ReportWriters.WriteAsync(report, settings.ResolvedFormat, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.Charts is not null)
+        {
+            Directory.CreateDirectory(settings.Charts);
+            foreach (var chart in ReportCharts.Draw(report))
+            {
+                await File.WriteAllBytesAsync(Path.Combine(settings.Charts, chart.Key + ".png"), chart.Png, cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(Path.Combine(settings.Charts, chart.Key + ".svg"), chart.Svg, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        io.Error.WriteLine($"report: {report.Flow.Enrolled} enrolled patients; queries and statistics {built.TotalSeconds:0.00} s, total {clock.Elapsed.TotalSeconds:0.00} s");
+        io.Out.WriteLine($"{settings.ResolvedFormat.ToString().ToLowerInvariant()} report written to {settings.Out}");
+        return ExitCodes.Ok;
+    }
+}

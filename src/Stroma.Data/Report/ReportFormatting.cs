@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace Stroma.Data.Report;
+
+/// <summary>How figures read in the HTML and PDF tables (the JSON and CSV carry full precision).</summary>
+internal static class ReportFormatting
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Number(double? value, int decimals = 2) => value is { } v ? v.ToString("F" + decimals.ToString(Invariant), Invariant) : "–";
+
+    public static string P(double? p) => p switch
+    {
+        null => "–",
+        < 0.001 => "<0.001",
+        { } v => v.ToString("0.000", Invariant),
+    };
+
+    /// <summary>"p = 0.271" or "p &lt; 0.001".</summary>
+    public static string PText(double? p) => p is < 0.001 ? "p < 0.001" : "p = " + P(p);
+
+    public static string Percent(double value) => (value * 100).ToString("0.0", Invariant) + "%";
+
+    public static string MeanSd(MeasureRow row, int decimals) => row.Mean is null ? "–" : $"{Number(row.Mean, decimals)} ± {Number(row.Sd, decimals)}";
+
+    public static string MedianIqr(MeasureRow row, int decimals) => row.Median is null ? "–" : $"{Number(row.Median, decimals)} [{Number(row.Q1, decimals)}, {Number(row.Q3, decimals)}]";
+
+    public static int Decimals(string measure) => measure switch
+    {
+        "sledai2k" or "bilag2004" or "bilag2004_renal" or "creatinine" or "anti_dsdna" or "egfr" => 1,
+        _ => 2,
+    };
+
+    /// <summary>The report as lines of (heading level or 0, text) shared by the PDF writer.</summary>
+    public static IEnumerable<(int Level, string Text)> Lines(StudyReport report)
+    {
+        yield return (1, report.Title);
+        yield return (0, $"Protocol: {report.Protocol ?? "not named"}. Sites: {(report.Sites.Count == 0 ? "all" : string.Join(", ", report.Sites))}.");
+        yield return (2, "Flow of patients");
+        var f = report.Flow;
+        yield return (0, $"Registered at the selected sites: {f.Registered}. Enrolled (baseline visit): {f.Enrolled}. Treated: {f.Treated}.");
+        yield return (0, $"Completed 12 months: {f.Completed12Months}. Died: {f.Died}. Withdrawn: {f.Withdrawn}.");
+        yield return (2, "Baseline characteristics");
+        var b = report.Baseline;
+        yield return (0, $"n = {b.N}; female {b.Female} ({(b.N == 0 ? "–" : Percent((double)b.Female / b.N))}); age {Number(b.AgeMean, 1)} ± {Number(b.AgeSd, 1)} years (n = {b.AgeN}).");
+        yield return (0, $"Disease duration, median [IQR]: {Number(b.DiseaseDurationMedianMonths, 1)} [{Number(b.DiseaseDurationQ1, 1)}, {Number(b.DiseaseDurationQ3, 1)}] months (n = {b.DiseaseDurationN}); biopsy-proven lupus nephritis {b.BiopsyProvenNephritis}.");
+        yield return (2, "Disease activity, renal and serological measures by month");
+        foreach (var group in report.Measures.GroupBy(m => m.Measure))
+        {
+            var first = group.First();
+            var d = Decimals(first.Measure);
+            yield return (3, $"{first.Label} ({first.Unit})");
+            foreach (var row in group)
+            {
+                var tests = row.Month == 0 ? "" : $"; vs baseline (n = {row.Pairs} pairs): paired t {PText(row.PairedTTestP)}, Wilcoxon {PText(row.WilcoxonP)}";
+                yield return (0, $"Month {row.Month}: n = {row.N}; mean ± SD {MeanSd(row, d)}; median [IQR] {MedianIqr(row, d)}{tests}");
+            }
+        }
+
+        yield return (2, "Clinical responses (investigator adjudications)");
+        foreach (var c in report.Responses.Counts)
+        {
+            yield return (0, $"{c.Category}: {c.Count}/{c.N} ({Percent(c.Proportion)}; 95% CI {Percent(c.Lower)}–{Percent(c.Upper)}, Clopper-Pearson)");
+        }
+
+        foreach (var r in report.Responses.RelapsesByMonth)
+        {
+            yield return (0, $"Relapses adjudicated at month {r.Month.ToString("0.##", CultureInfo.InvariantCulture)}: {r.Count}");
+        }
+
+        yield return (2, "Survival");
+        foreach (var s in report.Survival)
+        {
+            yield return (3, s.Endpoint == "overall_survival" ? "Overall survival" : "Relapse-free survival");
+            yield return (0, $"{s.Definition} n = {s.N}, events = {s.Events}; at 12 months {Number(s.SurvivalAt12, 3)} (95% CI {Number(s.LowerAt12, 3)}–{Number(s.UpperAt12, 3)}); median {(s.MedianMonths is null ? "not reached" : Number(s.MedianMonths, 1) + " months")}.");
+            yield return (0, "Numbers at risk: " + string.Join(", ", s.AtRisk.Select(a => $"month {a.Month:0}: {a.AtRisk}")));
+        }
+
+        yield return (2, "Adverse events");
+        if (report.AdverseEvents.Count == 0)
+        {
+            yield return (0, "None recorded.");
+        }
+
+        foreach (var a in report.AdverseEvents)
+        {
+            yield return (0, $"Grade {a.Grade}, {a.Relatedness} ({a.Causality}){(a.Serious ? ", serious" : "")}: {a.Events} events in {a.Patients} patients");
+        }
+
+        yield return (2, "Methods");
+        foreach (var m in report.Methods)
+        {
+            yield return (0, m);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+namespace Stroma.Data.Report;
+
+/// <summary>What <c>stroma report study</c> covers.</summary>
+/// <param name="Protocol">Protocol key (e.g. <c>wang_2014</c>) named in the report; the registry stores no per-patient protocol assignment yet, so it does not filter.</param>
+/// <param name="Sites">Site codes to include (empty: every site). Applied in the queries: other sites' rows are never read.</param>
+/// <param name="HorizonMonths">Horizon of response counts (the 2014 study: 12 months).</param>
+/// <param name="SpaghettiPatients">At most this many patients drawn in the per-patient proteinuria chart.</param>
+public sealed record StudyReportOptions(string? Protocol, IReadOnlyList<string> Sites, decimal HorizonMonths = 12m, int SpaghettiPatients = 200);
+
+/// <summary>A results section: every figure of the study report, before rendering.</summary>
+public sealed record StudyReport(
+    string Title,
+    string? Protocol,
+    IReadOnlyList<string> Sites,
+    PatientFlow Flow,
+    BaselineCharacteristics Baseline,
+    IReadOnlyList<MeasureRow> Measures,
+    ResponseCounts Responses,
+    IReadOnlyList<SurvivalSummary> Survival,
+    IReadOnlyList<AdverseEventRow> AdverseEvents,
+    IReadOnlyList<PatientTrajectory> Proteinuria,
+    IReadOnlyList<string> Methods);
+
+/// <summary>Flow of patients. Enrolled: patients of the chosen sites with a baseline visit.</summary>
+public sealed record PatientFlow(
+    int Registered,
+    int Enrolled,
+    int Treated,
+    [property: System.Text.Json.Serialization.JsonPropertyName("completed_12_months")] int Completed12Months,
+    int Died,
+    int Withdrawn);
+
+/// <summary>Baseline characteristics of the enrolled patients.</summary>
+public sealed record BaselineCharacteristics(
+    int N,
+    int Female,
+    double? AgeMean,
+    double? AgeSd,
+    int AgeN,
+    double? DiseaseDurationMedianMonths,
+    double? DiseaseDurationQ1,
+    double? DiseaseDurationQ3,
+    int DiseaseDurationN,
+    int BiopsyProvenNephritis);
+
+/// <summary>
+/// One measure at one visit month: n, mean, SD (from the database's GROUP BY), median and IQR, and the paired tests
+/// of (month − baseline) over patients with both values.
+/// </summary>
+public sealed record MeasureRow(
+    string Measure,
+    string Label,
+    string Unit,
+    int Month,
+    int N,
+    double? Mean,
+    double? Sd,
+    double? Median,
+    double? Q1,
+    double? Q3,
+    int Pairs,
+    double? MeanChange,
+    double? PairedTTestP,
+    double? WilcoxonP,
+    string? WilcoxonMethod);
+
+/// <summary>Counts of adjudicated responses with exact (Clopper-Pearson) 95% intervals.</summary>
+public sealed record ResponseCounts(int N, decimal HorizonMonths, IReadOnlyList<ResponseCount> Counts, IReadOnlyList<RelapseCount> RelapsesByMonth, IReadOnlyList<string> Issues);
+
+/// <summary>One category: x of n, proportion, 95% Clopper-Pearson interval.</summary>
+public sealed record ResponseCount(string Category, int Count, int N, double Proportion, double Lower, double Upper);
+
+/// <summary>Relapses adjudicated at a month since start.</summary>
+public sealed record RelapseCount(decimal Month, int Count);
+
+/// <summary>A Kaplan-Meier curve (log intervals, Greenwood SE, as R's survfit) with numbers at risk.</summary>
+public sealed record SurvivalSummary(
+    string Endpoint,
+    string Definition,
+    int N,
+    int Events,
+    IReadOnlyList<SurvivalStep> Curve,
+    IReadOnlyList<AtRiskCount> AtRisk,
+    double? SurvivalAt12,
+    double? LowerAt12,
+    double? UpperAt12,
+    double? MedianMonths);
+
+/// <summary>One distinct time of the curve (months).</summary>
+public sealed record SurvivalStep(double Time, int AtRisk, int Events, int Censored, double Survival, double? Lower, double? Upper);
+
+/// <summary>Patients still at risk at a time (months).</summary>
+public sealed record AtRiskCount(double Month, int AtRisk);
+
+/// <summary>Adverse events by CTCAE grade and investigator-assessed relation to the therapy.</summary>
+public sealed record AdverseEventRow(string Grade, string Relatedness, string Causality, bool Serious, int Events, int Patients);
+
+/// <summary>One patient's 24-h proteinuria by month, for the per-patient chart.</summary>
+public sealed record PatientTrajectory(string Patient, IReadOnlyList<double> Months, IReadOnlyList<double> Values);

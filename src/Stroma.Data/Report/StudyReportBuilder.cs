@@ -1,0 +1,710 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.Labs;
+using Stroma.Clinical.Outcomes;
+using Stroma.Clinical.Statistics;
+
+namespace Stroma.Data.Report;
+
+/// <summary>
+/// Builds the <see cref="StudyReport"/> from the registry. Every query is restricted to the chosen sites in SQL; means,
+/// SDs and counts per visit month are GROUP BY aggregates in the database; per-patient values (needed for medians,
+/// paired tests and survival) are streamed once into arrays indexed by patient and month, never whole tables.
+/// </summary>
+public static class StudyReportBuilder
+{
+    /// <summary>Days per month used to express follow-up in months (365.25 / 12).</summary>
+    public const double DaysPerMonth = 30.4375;
+
+    /// <summary>Visit window (days either side) used for numbers at risk at a nominal month.</summary>
+    public const double VisitWindowDays = 7;
+
+    private const int MaxMonth = 60;
+
+    /// <summary>The measures of the results table: key, label, unit, source (assessment instrument or lab analyte).</summary>
+    internal static readonly (string Key, string Label, string Unit, string Source)[] MeasureDefinitions =
+    [
+        ("sledai2k", "SLEDAI-2K", "score", "assessment"),
+        ("bilag2004", "BILAG-2004 total (numeric)", "score", "assessment"),
+        ("bilag2004_renal", "BILAG-2004 renal (numeric)", "score", "assessment"),
+        ("urine_protein_24h", "24-h proteinuria", "g/24 h", "lab"),
+        ("creatinine", "Serum creatinine", "µmol/L", "lab"),
+        ("urea", "Urea (BUN, as urea)", "mmol/L", "lab"),
+        ("egfr", "eGFR (CKD-EPI 2021)", "mL/min/1.73 m²", "derived"),
+        ("c3", "C3", "g/L", "lab"),
+        ("c4", "C4", "g/L", "lab"),
+        ("anti_dsdna", "Anti-dsDNA", "IU/mL", "lab"),
+    ];
+
+    /// <summary>The enrolled patients (a baseline visit), as a derived table to join.</summary>
+    private const string Enrolled = "SELECT DISTINCT b.patient_id FROM visits b WHERE b.type = 'baseline' AND b.deleted_at IS NULL";
+
+    private static readonly string[] LabAnalytes = ["urine_protein_24h", "creatinine", "urea", "c3", "c4", "anti_dsdna"];
+
+    public static async Task<StudyReport> BuildAsync(StromaDbContext db, StudyReportOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var sql = new Sql(db.Database.IsNpgsql(), options.Sites, db.Database.GetConnectionString()!);
+            var cohort = await ReadPatientsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+            var months = await ReadMonthsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+            var values = new MonthValues(cohort.Enrolled.Count, months);
+            // The database's GROUP BY aggregates run on a second connection while this one streams per-patient values:
+            // two scans of the lab table at once (both engines allow concurrent readers; SQLite in WAL mode).
+            var grouped = ReadGroupedOnNewConnectionAsync(connection, sql, cancellationToken);
+            await ReadValuesAsync(connection, sql, cohort, values, cancellationToken).ConfigureAwait(false);
+            var groupedResult = await grouped.ConfigureAwait(false);
+            var measures = Measures(groupedResult, values, months);
+            var adjudications = await ReadAdjudicationsAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false);
+            var responses = Responses(cohort, adjudications, options.HorizonMonths);
+            var survival = Survival(cohort, adjudications);
+            var adverse = await ReadAdverseEventsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+            var spaghetti = Spaghetti(cohort, values, months, options.SpaghettiPatients);
+            return new StudyReport(
+                "Study report",
+                options.Protocol,
+                options.Sites,
+                cohort.Flow(),
+                cohort.Baseline(),
+                measures,
+                responses,
+                survival,
+                adverse,
+                spaghetti,
+                Methods(options));
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static List<string> Methods(StudyReportOptions options) =>
+    [
+        "Cohort: patients of the selected sites with a baseline visit (enrolled). Treated: enrolled patients with the day-0 baseline visit, where the 2014 schedule gives the first infusion (the registry holds no administration records yet).",
+        "Protocol: " + (options.Protocol ?? "not named") + ". The registry stores no per-patient protocol assignment, so the protocol names the schedule (visit months) and does not filter patients.",
+        "Follow-up months are the visit types baseline and month_N; times in months are days / 30.4375.",
+        "Mean ± SD and n per month are computed by the database (GROUP BY visit month); median [Q1, Q3] with R's default quantile (type 7).",
+        "P-values against baseline over patients with both values: paired t-test (R t.test(paired = TRUE)) and Wilcoxon signed-rank test (R wilcox.test(paired = TRUE): exact when n < 50 without ties or zeros, otherwise normal approximation with continuity correction).",
+        "eGFR is derived per visit from serum creatinine by CKD-EPI 2021 (race-free; age from birth date, or birth year when only the year is kept); it is not a stored value.",
+        "BILAG-2004 rows use stored bilag2004 assessments (numeric total and renal numeric value as scored by Stroma.Clinical); the numeric scheme of the 2014 paper is UNCONFIRMED.",
+        "Responses (MCR, PCR, NR, relapse) are investigator adjudications as stored, never computed by Stroma (their definitions are UNCONFIRMED); every enrolled patient is in the denominator (no adjudication counts as NR); 95% intervals are exact Clopper-Pearson.",
+        "Kaplan-Meier: overall survival (event: death) and relapse-free survival (event: first adjudicated relapse or death), from the baseline visit, censored at the last visit; 95% intervals on the log scale with Greenwood standard errors (R survfit defaults).",
+        "Adverse events by CTCAE v5.0 grade and investigator-assessed causality; related = possible, probable or definite.",
+    ];
+
+    // ---- patients -------------------------------------------------------------------------------------------
+
+    private sealed class Cohort
+    {
+        public int Registered { get; set; }
+
+        public List<PatientRow> Enrolled { get; } = [];
+
+        public Dictionary<Guid, int> Index { get; } = [];
+
+        public PatientFlow Flow() => new(
+            Registered,
+            Enrolled.Count,
+            Enrolled.Count,
+            Enrolled.Count(p => p.Completed12),
+            Enrolled.Count(p => p.Death is not null),
+            Enrolled.Count(p => p.Withdrawal is not null));
+
+        public BaselineCharacteristics Baseline()
+        {
+            var ages = Enrolled.Select(p => p.AgeAt(p.BaselineDate)).Where(a => a is not null).Select(a => (double)a!.Value).ToList();
+            var durations = Enrolled.Where(p => p.DiagnosisDate is not null)
+                .Select(p => (p.BaselineDate.DayNumber - p.DiagnosisDate!.Value.DayNumber) / DaysPerMonth).ToList();
+            var age = ages.Count > 0 ? Descriptive.Summarise(ages) : null;
+            var duration = durations.Count > 0 ? Descriptive.Summarise(durations) : null;
+            return new BaselineCharacteristics(
+                Enrolled.Count,
+                Enrolled.Count(p => p.Sex == "Female"),
+                age?.Mean,
+                age is { N: > 1 } ? age.StandardDeviation : null,
+                ages.Count,
+                duration?.Median,
+                duration?.Q1,
+                duration?.Q3,
+                durations.Count,
+                Enrolled.Count(p => p.Nephritis));
+        }
+    }
+
+    private sealed record PatientRow(
+        string Id,
+        string Site,
+        string StudyId,
+        string Sex,
+        int? BirthYear,
+        DateOnly? BirthDate,
+        DateOnly BaselineDate,
+        DateOnly LastVisit,
+        bool Completed12,
+        DateOnly? Death,
+        DateOnly? Withdrawal,
+        DateOnly? DiagnosisDate,
+        bool Nephritis)
+    {
+        public int? AgeAt(DateOnly date)
+        {
+            if (BirthDate is { } birth)
+            {
+                var age = date.Year - birth.Year;
+                return date < birth.AddYears(age) ? age - 1 : age;
+            }
+
+            return BirthYear is { } year ? date.Year - year : null;
+        }
+    }
+
+    private static async Task<Cohort> ReadPatientsAsync(DbConnection connection, Sql sql, CancellationToken cancellationToken)
+    {
+        var cohort = new Cohort();
+        await using var command = sql.Command(connection, $"""
+            SELECT p.id, s.code, p.study_id, p.sex, p.birth_year, p.birth_date, p.withdrawal_date,
+              (SELECT MIN(v.visit_date) FROM visits v WHERE v.patient_id = p.id AND v.type = 'baseline' AND v.deleted_at IS NULL),
+              (SELECT MAX(v.visit_date) FROM visits v WHERE v.patient_id = p.id AND v.deleted_at IS NULL),
+              (SELECT COUNT(*) FROM visits v WHERE v.patient_id = p.id AND v.type = 'month_12' AND v.deleted_at IS NULL),
+              (SELECT MIN(d.death_date) FROM deaths d WHERE d.patient_id = p.id AND d.deleted_at IS NULL),
+              (SELECT MIN(g.diagnosis_date) FROM diagnoses g WHERE g.patient_id = p.id AND g.kind = 'Classification' AND g.deleted_at IS NULL),
+              (SELECT COUNT(*) FROM diagnoses g WHERE g.patient_id = p.id AND g.kind = 'LupusNephritisBiopsy' AND g.deleted_at IS NULL)
+            FROM patients p JOIN sites s ON s.id = p.site_id
+            WHERE p.deleted_at IS NULL {sql.SiteFilter}
+            ORDER BY s.code, p.study_id
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cohort.Registered++;
+            var baseline = Date(reader, 7);
+            if (baseline is null)
+            {
+                continue;
+            }
+
+            var id = reader.GetGuid(0);
+            var row = new PatientRow(
+                id.ToString("D"),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
+                Date(reader, 5),
+                baseline.Value,
+                Date(reader, 8) ?? baseline.Value,
+                Convert.ToInt64(reader.GetValue(9), CultureInfo.InvariantCulture) > 0,
+                Date(reader, 10),
+                Date(reader, 6),
+                Date(reader, 11),
+                Convert.ToInt64(reader.GetValue(12), CultureInfo.InvariantCulture) > 0);
+            cohort.Index[id] = cohort.Enrolled.Count;
+            cohort.Enrolled.Add(row);
+        }
+
+        return cohort;
+    }
+
+    private static async Task<List<int>> ReadMonthsAsync(DbConnection connection, Sql sql, CancellationToken cancellationToken)
+    {
+        var months = new SortedSet<int> { 0 };
+        await using var command = sql.Command(connection, $"""
+            SELECT DISTINCT v.type FROM visits v JOIN patients p ON p.id = v.patient_id JOIN sites s ON s.id = p.site_id
+            WHERE v.deleted_at IS NULL AND p.deleted_at IS NULL AND v.type LIKE 'month%' {sql.SiteFilter}
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (MonthOf(reader.GetString(0)) is { } month)
+            {
+                months.Add(month);
+            }
+        }
+
+        return [.. months];
+    }
+
+    internal static int? MonthOf(string visitType) =>
+        visitType == "baseline" ? 0
+        : visitType.StartsWith("month_", StringComparison.Ordinal)
+          && int.TryParse(visitType.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m <= MaxMonth ? m
+        : null;
+
+    // ---- measures -------------------------------------------------------------------------------------------
+
+    private sealed record Grouped(long N, double Sum, double SumSquares);
+
+    private static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedOnNewConnectionAsync(DbConnection template, Sql sql, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var factory = DbProviderFactories.GetFactory(template) ?? throw new InvalidOperationException("The provider has no factory.");
+        await using var connection = factory.CreateConnection()!;
+        connection.ConnectionString = sql.ConnectionString;
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadGroupedAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>n, sum and sum of squares per (measure, visit type), computed by the database.</summary>
+    private static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedAsync(DbConnection connection, Sql sql, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<(string, int), Grouped>();
+        var value = sql.Real("l.normalised_value");
+        var total = sql.Real("a.total");
+        var commands = new[]
+        {
+            $"""
+            SELECT l.analyte, v.type, COUNT(*), SUM({value}), SUM({value} * {value})
+            FROM lab_results l JOIN visits v ON v.id = l.visit_id JOIN patients p ON p.id = l.patient_id JOIN sites s ON s.id = p.site_id
+              JOIN ({Enrolled}) c ON c.patient_id = l.patient_id
+            WHERE l.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND l.normalised_value IS NOT NULL
+              AND l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
+            GROUP BY l.analyte, v.type
+            """,
+            $"""
+            SELECT a.instrument, v.type, COUNT(*), SUM({total}), SUM({total} * {total})
+            FROM assessments a JOIN visits v ON v.id = a.visit_id JOIN patients p ON p.id = a.patient_id JOIN sites s ON s.id = p.site_id
+              JOIN ({Enrolled}) c ON c.patient_id = a.patient_id
+            WHERE a.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND a.total IS NOT NULL
+              AND a.instrument IN ('sledai2k', 'bilag2004') AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
+            GROUP BY a.instrument, v.type
+            """,
+        };
+        foreach (var text in commands)
+        {
+            await using var command = sql.Command(connection, text);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (MonthOf(reader.GetString(1)) is { } month)
+                {
+                    var key = (reader.GetString(0), month);
+                    var add = new Grouped(Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture), reader.GetDouble(3), reader.GetDouble(4));
+                    result[key] = result.TryGetValue(key, out var had) ? new Grouped(had.N + add.N, had.Sum + add.Sum, had.SumSquares + add.SumSquares) : add;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Per-patient values by month: one slot per (measure, patient, month), NaN when missing.</summary>
+    private sealed class MonthValues
+    {
+        private readonly Dictionary<string, double[]> slots = new(StringComparer.Ordinal);
+
+        public MonthValues(int patients, List<int> months)
+        {
+            Patients = patients;
+            Months = months;
+            foreach (var (key, _, _, _) in MeasureDefinitions)
+            {
+                var array = new double[patients * months.Count];
+                Array.Fill(array, double.NaN);
+                slots[key] = array;
+            }
+        }
+
+        public int Patients { get; }
+
+        public List<int> Months { get; }
+
+        public double Get(string measure, int patient, int monthIndex) => slots[measure][(patient * Months.Count) + monthIndex];
+
+        public void Set(string measure, int patient, int month, double value)
+        {
+            var index = Months.BinarySearch(month);
+            if (index >= 0)
+            {
+                // Two values in one month (an unscheduled repeat on a visit of the same type): the first is kept.
+                ref var slot = ref slots[measure][(patient * Months.Count) + index];
+                if (double.IsNaN(slot))
+                {
+                    slot = value;
+                }
+            }
+        }
+    }
+
+    private static async Task ReadValuesAsync(DbConnection connection, Sql sql, Cohort cohort, MonthValues values, CancellationToken cancellationToken)
+    {
+        await using (var command = sql.Command(connection, $"""
+            SELECT l.patient_id, l.analyte, v.type, v.visit_date, {sql.Real("l.normalised_value")}
+            FROM lab_results l JOIN visits v ON v.id = l.visit_id JOIN patients p ON p.id = l.patient_id JOIN sites s ON s.id = p.site_id
+            WHERE l.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND l.normalised_value IS NOT NULL
+              AND l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
+            """))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient) || MonthOf(reader.GetString(2)) is not { } month)
+                {
+                    continue;
+                }
+
+                var analyte = reader.GetString(1);
+                var value = reader.GetDouble(4);
+                values.Set(analyte, patient, month, value);
+                if (analyte == "creatinine" && Egfr(cohort.Enrolled[patient], Date(reader, 3)!.Value, value) is { } egfr)
+                {
+                    values.Set("egfr", patient, month, egfr);
+                }
+            }
+        }
+
+        await using (var command = sql.Command(connection, $"""
+            SELECT a.patient_id, a.instrument, v.type, {sql.Real("a.total")}, CASE WHEN a.instrument = 'bilag2004' THEN a.result_json END
+            FROM assessments a JOIN visits v ON v.id = a.visit_id JOIN patients p ON p.id = a.patient_id JOIN sites s ON s.id = p.site_id
+            WHERE a.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND a.total IS NOT NULL
+              AND a.instrument IN ('sledai2k', 'bilag2004') AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
+            """))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient) || MonthOf(reader.GetString(2)) is not { } month)
+                {
+                    continue;
+                }
+
+                var instrument = reader.GetString(1);
+                values.Set(instrument, patient, month, reader.GetDouble(3));
+                if (!reader.IsDBNull(4) && RenalNumeric(reader.GetString(4)) is { } renal)
+                {
+                    values.Set("bilag2004_renal", patient, month, renal);
+                }
+            }
+        }
+    }
+
+    private static double? Egfr(PatientRow patient, DateOnly date, double creatinineUmolPerLitre)
+    {
+        Sex? sex = patient.Sex switch { "Female" => Sex.Female, "Male" => Sex.Male, _ => null };
+        var (value, _) = DerivedValues.CkdEpi2021(new Quantity((decimal)creatinineUmolPerLitre, Units.MicromolePerLitre), patient.AgeAt(date), sex);
+        return value is null ? null : (double)value.Value.Value;
+    }
+
+    /// <summary>The renal system's numeric value from a stored BILAG-2004 result (its subtotal keyed <c>renal</c>).</summary>
+    private static double? RenalNumeric(string resultJson)
+    {
+        using var document = JsonDocument.Parse(resultJson);
+        foreach (var name in new[] { "Subtotals", "subtotals" })
+        {
+            if (document.RootElement.TryGetProperty(name, out var subtotals) && subtotals.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var subtotal in subtotals.EnumerateArray())
+                {
+                    var key = subtotal.TryGetProperty("Key", out var k) ? k : subtotal.TryGetProperty("key", out k) ? k : default;
+                    var points = subtotal.TryGetProperty("Value", out var p) ? p : subtotal.TryGetProperty("value", out p) ? p : default;
+                    if (key.ValueKind == JsonValueKind.String && key.GetString() == "renal" && points.ValueKind == JsonValueKind.Number)
+                    {
+                        return points.GetDouble();
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static List<MeasureRow> Measures(Dictionary<(string, int), Grouped> grouped, MonthValues values, List<int> months)
+    {
+        var rows = new List<MeasureRow>();
+        foreach (var (key, label, unit, source) in MeasureDefinitions)
+        {
+            for (var m = 0; m < months.Count; m++)
+            {
+                var observed = new List<double>();
+                var before = new List<double?>();
+                var after = new List<double?>();
+                for (var p = 0; p < values.Patients; p++)
+                {
+                    var value = values.Get(key, p, m);
+                    if (double.IsNaN(value))
+                    {
+                        continue;
+                    }
+
+                    observed.Add(value);
+                    var baseline = values.Get(key, p, 0);
+                    if (m > 0 && !double.IsNaN(baseline))
+                    {
+                        before.Add(baseline);
+                        after.Add(value);
+                    }
+                }
+
+                if (observed.Count == 0)
+                {
+                    continue;
+                }
+
+                var summary = Descriptive.Summarise(observed);
+                double? mean = summary.Mean;
+                double? sd = summary.N > 1 ? summary.StandardDeviation : null;
+                var n = summary.N;
+                if (source != "derived" && key != "bilag2004_renal" && grouped.TryGetValue((key, months[m]), out var g))
+                {
+                    // The table's n, mean and SD are the database's aggregates.
+                    n = checked((int)g.N);
+                    mean = g.Sum / g.N;
+                    sd = g.N > 1 ? Math.Sqrt(Math.Max(0, (g.SumSquares - (g.Sum * g.Sum / g.N)) / (g.N - 1))) : null;
+                }
+
+                double? meanChange = null, t = null, w = null;
+                string? method = null;
+                if (before.Count >= 2)
+                {
+                    var differences = before.Zip(after, (b, a) => a!.Value - b!.Value).ToList();
+                    meanChange = differences.Average();
+                    if (differences.Distinct().Count() > 1)
+                    {
+                        t = PairedTests.TTest(before, after).P;
+                    }
+
+                    if (differences.Any(d => d != 0))
+                    {
+                        var wilcoxon = PairedTests.Wilcoxon(before, after);
+                        w = wilcoxon.P;
+                        method = wilcoxon.Exact ? "exact" : "normal approximation with continuity correction";
+                    }
+                }
+
+                rows.Add(new MeasureRow(key, label, unit, months[m], n, mean, sd, summary.Median, summary.Q1, summary.Q3, before.Count, meanChange, t, w, method));
+            }
+        }
+
+        return rows;
+    }
+
+    private static List<PatientTrajectory> Spaghetti(Cohort cohort, MonthValues values, List<int> months, int limit)
+    {
+        var result = new List<PatientTrajectory>();
+        for (var p = 0; p < values.Patients && result.Count < limit; p++)
+        {
+            var xs = new List<double>();
+            var ys = new List<double>();
+            for (var m = 0; m < months.Count; m++)
+            {
+                var value = values.Get("urine_protein_24h", p, m);
+                if (!double.IsNaN(value))
+                {
+                    xs.Add(months[m]);
+                    ys.Add(value);
+                }
+            }
+
+            if (xs.Count > 0)
+            {
+                result.Add(new PatientTrajectory(cohort.Enrolled[p].StudyId, xs, ys));
+            }
+        }
+
+        return result;
+    }
+
+    // ---- responses and survival -----------------------------------------------------------------------------
+
+    private static async Task<List<(int Patient, AdjudicatedResponse Response)>> ReadAdjudicationsAsync(DbConnection connection, Sql sql, Cohort cohort, CancellationToken cancellationToken)
+    {
+        var list = new List<(int, AdjudicatedResponse)>();
+        await using var command = sql.Command(connection, $"""
+            SELECT r.patient_id, r.assessment_date, {sql.Real("r.months_since_start")}, r.category, r.basis, r.visit_keys, r.adjudicated_by, r.adjudicated_at
+            FROM response_adjudications r JOIN patients p ON p.id = r.patient_id JOIN sites s ON s.id = p.site_id
+            WHERE r.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter}
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient))
+            {
+                continue;
+            }
+
+            var at = reader.GetValue(7) switch
+            {
+                DateTimeOffset o => o,
+                DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
+                var other => DateTimeOffset.Parse(Convert.ToString(other, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
+            };
+            list.Add((patient, new AdjudicatedResponse(
+                cohort.Enrolled[patient].Id,
+                Date(reader, 1)!.Value,
+                (decimal)Math.Round(reader.GetDouble(2), 6),
+                Enum.Parse<ClinicalResponseCategory>(reader.GetString(3)),
+                reader.GetString(4),
+                reader.GetString(5).Split(';', StringSplitOptions.RemoveEmptyEntries),
+                reader.GetString(6),
+                at.ToUniversalTime())));
+        }
+
+        return list;
+    }
+
+    private static ResponseCounts Responses(Cohort cohort, List<(int Patient, AdjudicatedResponse Response)> adjudications, decimal horizon)
+    {
+        // A set, not a list: Summarise looks every adjudicated patient up in the cohort (quadratic on a list of 10^5).
+        var keys = cohort.Enrolled.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var summary = ClinicalResponses.Summarise(keys, adjudications.Select(a => a.Response), horizon);
+        var n = summary.CohortSize;
+        ResponseCount Count(string category, int x)
+        {
+            var ci = BinomialInterval.ClopperPearson(x, n);
+            return new ResponseCount(category, x, n, ci.Estimate, ci.Lower, ci.Upper);
+        }
+
+        var counts = n == 0 ? [] : new List<ResponseCount>
+        {
+            Count("MCR", summary.MajorClinicalResponses),
+            Count("PCR", summary.PartialClinicalResponses),
+            Count("MCR or PCR", summary.MajorClinicalResponses + summary.PartialClinicalResponses),
+            Count("NR", summary.NoResponses),
+            Count("Relapse after response", summary.Relapses),
+        };
+        var relapses = summary.Patients.Where(p => p.RelapseMonths is not null)
+            .GroupBy(p => p.RelapseMonths!.Value).OrderBy(g => g.Key).Select(g => new RelapseCount(g.Key, g.Count())).ToList();
+        return new ResponseCounts(n, horizon, counts, relapses, [.. summary.Issues.Select(i => i.ToString())]);
+    }
+
+    private static List<SurvivalSummary> Survival(Cohort cohort, List<(int Patient, AdjudicatedResponse Response)> adjudications)
+    {
+        var n = cohort.Enrolled.Count;
+        var osTime = new double[n];
+        var osEvent = new bool[n];
+        var rfsTime = new double[n];
+        var rfsEvent = new bool[n];
+        var relapse = adjudications.Where(a => a.Response.Category == ClinicalResponseCategory.Relapse)
+            .GroupBy(a => a.Patient).ToDictionary(g => g.Key, g => g.Min(a => a.Response.AssessmentDate));
+        for (var i = 0; i < n; i++)
+        {
+            var p = cohort.Enrolled[i];
+            var start = p.BaselineDate.DayNumber;
+            var last = p.LastVisit.DayNumber;
+            osEvent[i] = p.Death is not null;
+            osTime[i] = ((p.Death?.DayNumber ?? last) - start) / DaysPerMonth;
+            var firstEvent = new[] { p.Death, relapse.TryGetValue(i, out var r) ? r : null }.Where(d => d is not null).Min();
+            rfsEvent[i] = firstEvent is not null;
+            rfsTime[i] = ((firstEvent?.DayNumber ?? last) - start) / DaysPerMonth;
+        }
+
+        return
+        [
+            Curve("overall_survival", "Overall survival: time from baseline to death; censored at the last visit.", osTime, osEvent),
+            Curve("relapse_free_survival", "Relapse-free survival: time from baseline to the first adjudicated relapse or death, whichever first; censored at the last visit.", rfsTime, rfsEvent),
+        ];
+    }
+
+    private static SurvivalSummary Curve(string endpoint, string definition, double[] time, bool[] events)
+    {
+        double[] marks = [0, 3, 6, 9, 12];
+        // A visit "at month m" falls within the schedule's ±7-day window (ProtocolTemplates' default), so the
+        // number at risk at month m counts follow-up reaching m months less 7 days (month 12 is day 365 = 11.99 months).
+        var atRisk = marks.Select(m => new AtRiskCount(m, time.Count(t => t >= m - (VisitWindowDays / DaysPerMonth)))).ToList();
+        if (time.Length == 0)
+        {
+            return new SurvivalSummary(endpoint, definition, 0, 0, [], atRisk, null, null, null, null);
+        }
+
+        var curve = KaplanMeier.Fit(SurvivalData.Create(time, events))[0];
+        var steps = curve.Rows.Select(r => new SurvivalStep(r.Time, r.AtRisk, r.Events, r.Censored, r.Survival, Finite(r.Lower), Finite(r.Upper))).ToList();
+        var at12 = curve.Rows.LastOrDefault(r => r.Time <= 12.0);
+        return new SurvivalSummary(
+            endpoint,
+            definition,
+            time.Length,
+            events.Count(e => e),
+            steps,
+            atRisk,
+            at12?.Survival ?? 1.0,
+            at12 is null ? null : Finite(at12.Lower),
+            at12 is null ? null : Finite(at12.Upper),
+            curve.Median.Median);
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    // ---- adverse events -------------------------------------------------------------------------------------
+
+    private static async Task<List<AdverseEventRow>> ReadAdverseEventsAsync(DbConnection connection, Sql sql, CancellationToken cancellationToken)
+    {
+        var rows = new List<AdverseEventRow>();
+        await using var command = sql.Command(connection, $"""
+            SELECT a.ctcae_grade, a.causality, a.serious, COUNT(*), COUNT(DISTINCT a.patient_id)
+            FROM adverse_events a JOIN patients p ON p.id = a.patient_id JOIN sites s ON s.id = p.site_id
+            WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter}
+              AND EXISTS (SELECT 1 FROM visits b WHERE b.patient_id = p.id AND b.type = 'baseline' AND b.deleted_at IS NULL)
+            GROUP BY a.ctcae_grade, a.causality, a.serious
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var grade = reader.IsDBNull(0) ? "not graded" : Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            var causality = reader.GetString(1);
+            var related = causality is "Possible" or "Probable" or "Definite" ? "related" : causality == "NotAssessed" ? "not assessed" : "not related";
+            rows.Add(new AdverseEventRow(grade, related, causality, Convert.ToBoolean(reader.GetValue(2), CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture)));
+        }
+
+        return [.. rows.OrderBy(r => r.Grade, StringComparer.Ordinal).ThenBy(r => r.Relatedness, StringComparer.Ordinal).ThenBy(r => r.Causality, StringComparer.Ordinal).ThenBy(r => r.Serious)];
+    }
+
+    // ---- SQL helpers ----------------------------------------------------------------------------------------
+
+    private static DateOnly? Date(DbDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        return reader.GetValue(ordinal) switch
+        {
+            DateOnly d => d,
+            DateTime t => DateOnly.FromDateTime(t),
+            var other => DateOnly.Parse(Convert.ToString(other, CultureInfo.InvariantCulture)!.AsSpan(0, 10), CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>The engine's SQL dialect details and the site filter with its parameters.</summary>
+    private sealed class Sql(bool postgres, IReadOnlyList<string> sites, string connectionString)
+    {
+        public string ConnectionString => connectionString;
+
+        public string SiteFilter => sites.Count == 0 ? "" : $"AND s.code IN ({string.Join(", ", sites.Select((_, i) => $"@site{i}"))})";
+
+        public string Real(string column) => postgres ? $"CAST({column} AS double precision)" : $"CAST({column} AS REAL)";
+
+        public DbCommand Command(DbConnection connection, string text)
+        {
+            var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Only constant SQL fragments are interpolated; site codes are parameters.
+            command.CommandText = text;
+#pragma warning restore CA2100
+            command.CommandTimeout = 3600;
+            for (var i = 0; i < sites.Count; i++)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = $"@site{i}";
+                parameter.Value = sites[i];
+                command.Parameters.Add(parameter);
+            }
+
+            return command;
+        }
+    }
+}

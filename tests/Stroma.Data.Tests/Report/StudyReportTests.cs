@@ -1,0 +1,298 @@
+// Source: issue #7 "The study report": on the demo cohort the report must be checkable by hand. The raw values are
+// exported here through plain EF queries and every figure is recomputed with plain arithmetic (no
+// Stroma.Clinical.Statistics call): mean, SD, R type-7 quantiles, paired t p-value by numerical integration of the
+// t density, Clopper-Pearson by bisection on binomial sums, Kaplan-Meier by the product-limit formula. Published
+// counts: Wang D et al. Arthritis Res Ther 2014;16:R79 (MCR 13/40, PCR 11/40, relapses 3 at 9 and 4 at 12 months,
+// survival 37/40), as transcribed in shared/reference/responses.md.
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using Stroma.Clinical.Outcomes;
+using Stroma.Data.Demo;
+using Stroma.Data.Model;
+using Stroma.Data.Report;
+
+namespace Stroma.Data.Tests.Report;
+
+public sealed class StudyReportTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static async Task<TestDatabase> DemoAsync(DatabaseEngine engine)
+    {
+        var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open("demo", ManualClock.At("2026-11-25T09:00:00Z"));
+        await DemoRegistry.CreateAsync(db, new DemoOptions(), Token);
+        return database;
+    }
+
+    private static async Task<StudyReport> ReportAsync(TestDatabase database, params string[] sites)
+    {
+        await using var db = database.Open();
+        return await StudyReportBuilder.BuildAsync(db, new StudyReportOptions("wang_2014", sites), Token);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Build_DemoCohort_MeasuresEqualHandComputedFiguresFromTheRawValues(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine);
+        var report = await ReportAsync(database);
+        await using var db = database.Open();
+
+        // Export: every lab value of the cohort's protocol visits, as stored.
+        var raw = await db.LabResults.Where(l => l.Visit!.Type == "baseline" || l.Visit.Type.StartsWith("month_"))
+            .Where(l => l.NormalisedValue != null && l.Patient!.Site!.Code != "CR")
+            .Select(l => new { l.PatientId, l.Analyte, l.Visit!.Type, Value = (double)l.NormalisedValue!.Value })
+            .ToListAsync(Token);
+        string[] analytes = ["urine_protein_24h", "creatinine", "urea", "c3", "c4", "anti_dsdna"];
+        foreach (var analyte in analytes)
+        {
+            var byVisit = raw.Where(r => r.Analyte == analyte).GroupBy(r => r.Type).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.PatientId, r => r.Value));
+            foreach (var (type, values) in byVisit)
+            {
+                var month = type == "baseline" ? 0 : int.Parse(type[6..], System.Globalization.CultureInfo.InvariantCulture);
+                var row = report.Measures.Single(m => m.Measure == analyte && m.Month == month);
+                var list = values.Values.ToList();
+                row.N.ShouldBe(list.Count);
+                Close(row.Mean, Mean(list));
+                Close(row.Sd, Sd(list));
+                var sorted = list.Order().ToList();
+                Close(row.Median, Quantile(sorted, 0.5));
+                Close(row.Q1, Quantile(sorted, 0.25));
+                Close(row.Q3, Quantile(sorted, 0.75));
+                if (month > 0)
+                {
+                    var baseline = byVisit["baseline"];
+                    var differences = values.Where(v => baseline.ContainsKey(v.Key)).Select(v => v.Value - baseline[v.Key]).ToList();
+                    row.Pairs.ShouldBe(differences.Count);
+                    Close(row.MeanChange, Mean(differences));
+                    var t = Mean(differences) / (Sd(differences) / Math.Sqrt(differences.Count));
+                    Close(row.PairedTTestP, TwoSidedTP(t, differences.Count - 1), relative: 1e-6, absolute: 1e-9);
+                }
+            }
+        }
+
+        // SLEDAI-2K straight from the stored assessment totals.
+        var sledai = await db.Assessments.Where(a => a.Instrument == "sledai2k" && a.Visit!.Type == "month_6" && a.Patient!.Site!.Code != "CR")
+            .Select(a => (double)a.Total!.Value).ToListAsync(Token);
+        var sledaiRow = report.Measures.Single(m => m.Measure == "sledai2k" && m.Month == 6);
+        sledaiRow.N.ShouldBe(sledai.Count);
+        Close(sledaiRow.Mean, Mean(sledai));
+        Close(sledaiRow.Sd, Sd(sledai));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Build_DemoCohort_FlowResponsesAndSurvivalReproduceThePublishedCounts(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine);
+        var report = await ReportAsync(database);
+
+        report.Flow.ShouldBe(new PatientFlow(42, 40, 40, 37, 3, 0));
+        var counts = report.Responses.Counts.ToDictionary(c => c.Category, c => c);
+        counts["MCR"].Count.ShouldBe(13);
+        counts["PCR"].Count.ShouldBe(11);
+        counts["Relapse after response"].Count.ShouldBe(7);
+        report.Responses.RelapsesByMonth.ShouldBe([new RelapseCount(9m, 3), new RelapseCount(12m, 4)]);
+        foreach (var c in report.Responses.Counts)
+        {
+            var (lower, upper) = ClopperPearson(c.Count, c.N);
+            Close(c.Lower, lower, relative: 1e-7);
+            Close(c.Upper, upper, relative: 1e-7);
+        }
+
+        // 3 deaths, no censoring before the last: S(12) = 37/40 (the published 92.5%).
+        var os = report.Survival.Single(s => s.Endpoint == "overall_survival");
+        os.Events.ShouldBe(3);
+        Close(os.SurvivalAt12, 37.0 / 40.0);
+        os.AtRisk.Select(a => a.AtRisk).ShouldBe([40, 39, 39, 37, 37]);
+        var rfs = report.Survival.Single(s => s.Endpoint == "relapse_free_survival");
+        rfs.Events.ShouldBe(10);
+        Close(rfs.SurvivalAt12, await HandRelapseFreeAt12Async(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Build_OneSite_ReadsOnlyThatSitesPatients(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine);
+        var report = await ReportAsync(database, "S2");
+        await using var db = database.Open();
+        var s2 = await db.Patients.CountAsync(p => p.Site!.Code == "S2", Token);
+
+        report.Flow.Registered.ShouldBe(s2);
+        report.Flow.Enrolled.ShouldBe(s2);
+        report.Measures.ShouldAllBe(m => m.N <= s2);
+        report.Responses.N.ShouldBe(s2);
+        report.Proteinuria.ShouldAllBe(p => p.Patient.StartsWith("S2-", StringComparison.Ordinal));
+        (await ReportAsync(database, "NOPE")).Flow.Registered.ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ResponseAdjudication_SavedAndDeleted_IsAuditedAndHiddenNotRemoved(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine);
+        await using var db = database.Open("dr.li", ManualClock.At("2026-11-25T10:00:00Z"));
+        var patient = await db.Patients.SingleAsync(p => p.StudyId == "S3-003", Token);
+        var adjudication = new ResponseAdjudication
+        {
+            Id = Guid.NewGuid(),
+            PatientId = patient.Id,
+            AssessmentDate = new DateOnly(2011, 9, 1),
+            MonthsSinceStart = 6m,
+            Category = ClinicalResponseCategory.PartialClinicalResponse,
+            Basis = "Protocol criteria as applied by the investigator.",
+            VisitKeys = "baseline;month_6",
+            AdjudicatedBy = "dr.li",
+            AdjudicatedAt = new DateTimeOffset(2011, 9, 2, 8, 0, 0, TimeSpan.Zero),
+        };
+        db.ResponseAdjudications.Add(adjudication);
+        await db.SaveChangesAsync(Token);
+        db.MarkDeleted(adjudication, "entered for the wrong patient");
+        await db.SaveChangesAsync(Token);
+
+        await using var check = database.Open();
+        (await check.ResponseAdjudications.AnyAsync(r => r.Id == adjudication.Id, Token)).ShouldBeFalse();
+        (await check.ResponseAdjudications.IgnoreQueryFilters().SingleAsync(r => r.Id == adjudication.Id, Token)).DeletionReason.ShouldBe("entered for the wrong patient");
+        var trail = await check.AuditEntries.Where(a => a.Entity == nameof(ResponseAdjudication)).ToListAsync(Token);
+        trail = [.. trail.Where(a => a.EntityKey.Equals(adjudication.Id.ToString(), StringComparison.OrdinalIgnoreCase))];
+        trail.Select(a => a.Action).Distinct().Count().ShouldBe(2);
+        trail.ShouldContain(a => a.Reason == "entered for the wrong patient" && a.UserName == "dr.li");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Demo_Adjudications_AreMarkedAsDemoInvestigatorJudgements(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine);
+        await using var db = database.Open();
+
+        var all = await db.ResponseAdjudications.ToListAsync(Token);
+        all.ShouldNotBeEmpty();
+        all.ShouldAllBe(a => a.Basis == DemoRegistry.DemoAdjudicationBasis && a.AdjudicatedBy.StartsWith("investigator.", StringComparison.Ordinal));
+    }
+
+    /// <summary>Relapse-free survival at 12 months by the product-limit formula over raw dates (event: relapse or death).</summary>
+    private static async Task<double> HandRelapseFreeAt12Async(TestDatabase database)
+    {
+        await using var db = database.Open();
+        var patients = await db.Patients.Where(p => p.Site!.Code != "CR").Select(p => new
+        {
+            Start = db.Visits.Where(v => v.PatientId == p.Id && v.Type == "baseline").Min(v => v.VisitDate),
+            Last = db.Visits.Where(v => v.PatientId == p.Id).Max(v => v.VisitDate),
+            Death = db.Deaths.Where(d => d.PatientId == p.Id).Select(d => (DateOnly?)d.DeathDate).FirstOrDefault(),
+            Relapse = db.ResponseAdjudications.Where(r => r.PatientId == p.Id && r.Category == ClinicalResponseCategory.Relapse)
+                .Select(r => (DateOnly?)r.AssessmentDate).OrderBy(d => d).FirstOrDefault(),
+        }).ToListAsync(Token);
+        var data = patients.Select(p =>
+        {
+            var eventDate = new[] { p.Death, p.Relapse }.Where(d => d is not null).Min();
+            return (Days: (eventDate ?? p.Last).DayNumber - p.Start.DayNumber, Event: eventDate is not null);
+        }).ToList();
+        var s = 1.0;
+        foreach (var day in data.Where(d => d.Event && d.Days <= 365.25).Select(d => d.Days).Distinct().Order())
+        {
+            var atRisk = data.Count(d => d.Days >= day);
+            var events = data.Count(d => d.Event && d.Days == day);
+            s *= 1.0 - ((double)events / atRisk);
+        }
+
+        return s;
+    }
+
+    private static void Close(double? actual, double expected, double relative = 1e-9, double absolute = 0)
+    {
+        actual.ShouldNotBeNull();
+        Math.Abs(actual.Value - expected).ShouldBeLessThanOrEqualTo(Math.Max(absolute, relative * Math.Abs(expected)), $"expected {expected}, got {actual}");
+    }
+
+    private static double Mean(List<double> x) => x.Sum() / x.Count;
+
+    private static double Sd(List<double> x)
+    {
+        var m = Mean(x);
+        return Math.Sqrt(x.Sum(v => (v - m) * (v - m)) / (x.Count - 1));
+    }
+
+    /// <summary>R's default quantile (type 7): linear interpolation at h = (n − 1)p.</summary>
+    private static double Quantile(List<double> sorted, double p)
+    {
+        var h = (sorted.Count - 1) * p;
+        var lo = (int)Math.Floor(h);
+        return lo + 1 < sorted.Count ? sorted[lo] + ((h - lo) * (sorted[lo + 1] - sorted[lo])) : sorted[lo];
+    }
+
+    /// <summary>Two-sided p of Student's t with integer df: 1 − 2∫₀^|t| f(x) dx by composite Simpson's rule.</summary>
+    private static double TwoSidedTP(double t, int df)
+    {
+        // Γ((ν+1)/2) / (√(νπ) Γ(ν/2)) by the recurrence on half-integers.
+        double c = df % 2 == 1 ? 1.0 / Math.PI : 0.5;
+        for (var k = df % 2 == 1 ? 1 : 2; k < df; k += 2)
+        {
+            c *= (k + 1.0) / k;
+        }
+
+        c /= Math.Sqrt(df);
+        double F(double x) => c * Math.Pow(1 + (x * x / df), -(df + 1) / 2.0);
+        var a = Math.Abs(t);
+        const int steps = 200000;
+        var h = a / steps;
+        var sum = F(0) + F(a);
+        for (var i = 1; i < steps; i++)
+        {
+            sum += F(i * h) * (i % 2 == 1 ? 4 : 2);
+        }
+
+        return Math.Max(0, 1 - (2 * sum * h / 3));
+    }
+
+    private static double BinomialTail(int x, int n, double p, bool upper)
+    {
+        double total = 0;
+        for (var k = upper ? x : 0; upper ? k <= n : k <= x; k++)
+        {
+            var log = LogChoose(n, k) + (k * Math.Log(p)) + ((n - k) * Math.Log(1 - p));
+            total += Math.Exp(log);
+        }
+
+        return total;
+    }
+
+    private static double LogChoose(int n, int k)
+    {
+        double s = 0;
+        for (var i = 1; i <= k; i++)
+        {
+            s += Math.Log(n - k + i) - Math.Log(i);
+        }
+
+        return s;
+    }
+
+    private static (double Lower, double Upper) ClopperPearson(int x, int n)
+    {
+        static double Bisect(Func<double, double> f)
+        {
+            double lo = 1e-15, hi = 1 - 1e-15;
+            for (var i = 0; i < 200; i++)
+            {
+                var mid = (lo + hi) / 2;
+                if (f(mid) < 0)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return (lo + hi) / 2;
+        }
+
+        var lower = x == 0 ? 0 : Bisect(p => BinomialTail(x, n, p, upper: true) - 0.025);
+        var upper = x == n ? 1 : Bisect(p => 0.025 - BinomialTail(x, n, p, upper: false));
+        return (lower, upper);
+    }
+}
