@@ -117,4 +117,53 @@ public sealed partial class CellTherapyCommandTests
         outcome.ExitCode.ShouldBe(ExitCodes.Usage);
         outcome.Error.ShouldContain("UTC offset");
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Release_NkLotAgainstTheSitesSpecificationFile_IsReleased_AndABadFileIsRefused(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var t = new Transcript(database);
+        var folder = Directory.CreateTempSubdirectory("stroma-spec-");
+        try
+        {
+            // A fictional site specification for NK cells (ISCT defines MSC only): the limits are the site's, not published.
+            var spec = Path.Combine(folder.FullName, "nk-spec.csv");
+            File.WriteAllText(spec,
+                "key,label,kind,limit,unit,source\n" +
+                "cd56,CD56+ CD3- cells,at_least,70,%,Site NK release SOP v3 (test fixture)\n" +
+                "viability,Viable cells,at_least,80,%,Site NK release SOP v3 (test fixture)\n" +
+                "sterility,Sterility: no growth,must_be_met,,,Site NK release SOP v3 (test fixture)\n");
+            var bad = Path.Combine(folder.FullName, "bad-spec.csv");
+            File.WriteAllText(bad,
+                "key,label,kind,limit,unit,source\n" +
+                "cd56,CD56+ CD3- cells,at_least,seventy,%,SOP\n" +
+                "cd56,CD56+ again,more_than,70,%,SOP\n" +
+                "viability,Viable cells,at_least,80,%,\n");
+            t.Run("demo", "demo", "--patients", "0").ShouldBe(ExitCodes.Ok);
+            t.Run("qa.lee",
+                "lot", "register", "NK-2024-001", "--type", "nk_cells", "--donor", "D-0043", "--tissue", "peripheral blood", "--manufacturer", "GMP lab A",
+                "--manufactured", "2024-01-10", "--expires", "2099-12-31", "--passage", "0", "--cells", "2e9", "--concentration", "2e7", "--viability", "92",
+                "--volume", "100", "--location", "LN2 tank 3").ShouldBe(ExitCodes.Ok);
+            t.Run("qa.lee", "lot", "test", "NK-2024-001", "--tested", "2024-01-17", "cd56=85", "viability=91", "sterility=met").ShouldBe(ExitCodes.Ok);
+
+            t.Run("qa.lee", "lot", "release", "NK-2024-001", "--meaning", "QA release").ShouldBe(ExitCodes.InvalidInput);
+            t.Run("qa.lee", "lot", "release", "NK-2024-001", "--meaning", "QA release", "--spec", bad, "--spec-version", "3").ShouldBe(ExitCodes.InvalidInput);
+            t.Run("qa.lee", "lot", "release", "NK-2024-001", "--meaning", "QA release", "--spec", spec).ShouldBe(ExitCodes.Usage);
+            t.Run("qa.lee", "lot", "release", "NK-2024-001", "--meaning", "QA release for clinical use", "--spec", spec, "--spec-version", "3",
+                "--spec-name", "Site NK release SOP").ShouldBe(ExitCodes.Ok);
+
+            var transcript = t.ToString().Replace(folder.FullName, "<folder>", StringComparison.Ordinal);
+            transcript.ShouldContain("CTD009");
+            transcript.ShouldContain("Specification line 2: limit \"seventy\" is not a number");
+            transcript.ShouldContain("Specification line 3: kind \"more_than\" is not a kind");
+            transcript.ShouldContain("Specification line 4: source key, label and source are required");
+            transcript.ShouldContain("lot NK-2024-001 released: signed by qa.lee");
+            transcript.ShouldContain("specification Site NK release SOP 3");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Clinical.CellTherapy;
+using Stroma.Clinical.Issues;
 using Stroma.Data.CellTherapy;
 using static Stroma.Cli.Commands.CellTherapyArguments;
 
@@ -35,10 +36,26 @@ public class LotDecisionSettings : DatabaseSettings
     [Description("Where the site limits come from (document and version).")]
     public string SpecSource { get; init; } = "site specification";
 
-    /// <summary>The ISCT 2006 MSC specification with the site's limits (unset limits stay unset and refuse a release, LOT002).</summary>
-    internal ReleaseSpecification Specification
+    [CommandOption("--spec <FILE>")]
+    [Description("The site's own release specification as CSV (key,label,kind,limit,unit,source), e.g. for NK cells; replaces the ISCT MSC default. Needs --spec-version.")]
+    public string? SpecFile { get; init; }
+
+    [CommandOption("--spec-name <NAME>")]
+    [Description("Name of the site's specification given with --spec.")]
+    [DefaultValue("site release specification")]
+    public string SpecName { get; init; } = "site release specification";
+
+    /// <summary>
+    /// The site's specification file when given (its problems as issues), else the ISCT 2006 MSC specification with
+    /// the site's limits (unset limits stay unset and refuse a release, LOT002).
+    /// </summary>
+    internal (ReleaseSpecification? Specification, IReadOnlyList<Issue> Issues) Specification()
     {
-        get
+        if (SpecFile is not null)
+        {
+            return ReleaseSpecificationFile.Read(SpecFile, SpecName, SpecVersion!);
+        }
+
         {
             var spec = ReleaseSpecification.IsctMscDefault;
             var version = SpecVersion ?? "site";
@@ -52,21 +69,30 @@ public class LotDecisionSettings : DatabaseSettings
                 spec = spec.WithLimit("endotoxin", Number(EndotoxinLimit), version, SpecSource);
             }
 
-            return spec;
+            return (spec, []);
         }
     }
 
     public override ValidationResult Validate() => Check(
         (ViabilityLimit is null || IsNumber(ViabilityLimit), "--viability-limit must be a percentage."),
         (EndotoxinLimit is null || IsNumber(EndotoxinLimit), "--endotoxin-limit must be a number of EU/kg."),
-        ((ViabilityLimit is null && EndotoxinLimit is null) || SpecVersion is not null, "Name the site specification's --spec-version with its limits."));
+        ((ViabilityLimit is null && EndotoxinLimit is null) || SpecVersion is not null, "Name the site specification's --spec-version with its limits."),
+        (SpecFile is null || (ViabilityLimit is null && EndotoxinLimit is null), "--spec replaces the ISCT default: put viability and endotoxin limits in the file."),
+        (SpecFile is null || SpecVersion is not null, "Name the version of the --spec file with --spec-version."),
+        (SpecFile is null || File.Exists(SpecFile), $"Specification file '{SpecFile}' does not exist."));
 
     internal async Task<int> DecideAsync(CommandContext context, ReleaseVerdict verdict, string? reason, CancellationToken cancellationToken)
     {
         var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(this, cancellationToken).ConfigureAwait(false);
         var decision = new ReleaseDecision(verdict, Actor, db.Clock.GetUtcNow(), Meaning, reason);
-        var result = await Lots.DecideAsync(db, Lot, Specification, decision, cancellationToken).ConfigureAwait(false);
+        var (specification, problems) = Specification();
+        if (specification is null)
+        {
+            return Report(io, problems);
+        }
+
+        var result = await Lots.DecideAsync(db, Lot, specification, decision, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Value is { } d)
         {

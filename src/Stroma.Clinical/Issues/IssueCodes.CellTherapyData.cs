@@ -35,4 +35,7 @@ public static partial class IssueCodes
 
     /// <summary>The patient study id matches patients at more than one site.</summary>
     public const string AmbiguousPatient = "CTD011";
+
+    /// <summary>A site's release-specification file is malformed (bad kind or limit, repeated key, no source).</summary>
+    public const string SpecificationFileInvalid = "CTD012";
 }
