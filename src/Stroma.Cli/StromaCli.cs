@@ -100,6 +100,9 @@ public static class StromaCli
             config.AddCommand<ContactCommand>("contact").WithData(io)
                 .WithDescription("Record a follow-up contact (clinic visit or phone call): patient-reported change in rash, sleep, fatigue, pain; adverse reaction.")
                 .WithExample("contact", "S1-001", "--date", "2024-06-03", "--mode", "phone", "--event", "month_3", "--rash", "better", "--sleep", "better");
+            config.AddCommand<AdverseEventCommand>("ae").WithData(io)
+                .WithDescription("Record an adverse event: CTCAE v5.0 grade, seriousness, relatedness to the product and suspect lot, expectedness, outcome.")
+                .WithExample("ae", "S1-002", "--term", "Herpes zoster", "--category", "infection", "--onset", "2024-10-18", "--grade", "2", "--relatedness", "not_related", "--outcome", "recovered");
             config.AddBranch("trace", trace =>
             {
                 trace.SetDescription("Traceability between lots and patients.");

@@ -166,4 +166,31 @@ public sealed partial class CellTherapyCommandTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Ae_RecordsGradedEvents_RefusesInconsistentOnes_AndTraceShowsTheSuspectLot(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var t = new Transcript(database);
+        t.Run("demo", "demo", "--patients", "0").ShouldBe(ExitCodes.Ok);
+
+        t.Run("dr.li", "ae", "CR-001", "--term", "Herpes zoster", "--category", "infection", "--onset", "2017-09-01", "--grade", "2",
+            "--relatedness", "not_related", "--outcome", "recovered", "--resolved", "2017-09-20").ShouldBe(ExitCodes.Ok);
+        // Related events must name their lot; grade 5 needs a fatal outcome, the death criterion and a death date: refused, nothing written.
+        t.Run("dr.li", "ae", "CR-001", "--term", "Fever", "--category", "infusion_related_reaction", "--onset", "2017-08-04", "--grade", "1",
+            "--relatedness", "probable").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("dr.li", "ae", "CR-001", "--term", "Sepsis", "--onset", "2017-10-20", "--grade", "5", "--relatedness", "unlikely").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("dr.li", "ae", "CR-001", "--term", "Anaphylaxis", "--category", "infusion_related_reaction", "--onset", "2017-09-14", "--grade", "3",
+            "--serious", "hospitalisation", "--relatedness", "probable", "--lot", "CR-001-UCMSC-2", "--unexpected", "--outcome", "recovered").ShouldBe(ExitCodes.Ok);
+        t.Run("dr.li", "ae", "CR-001", "--term", "Rash", "--onset", "2017-08-05", "--grade", "7", "--relatedness", "maybe").ShouldBe(ExitCodes.Usage);
+        t.Run("reader", "trace", "lot", "CR-001-UCMSC-2").ShouldBe(ExitCodes.Ok);
+
+        var transcript = t.ToString();
+        transcript.ShouldContain("adverse event recorded: patient CR-001, Herpes zoster, CTCAE grade 2");
+        transcript.ShouldContain("adverse event recorded: patient CR-001, Anaphylaxis, CTCAE grade 3, onset 2017-09-14, serious, probable (lot CR-001-UCMSC-2); SUSAR");
+        transcript.Split("$ stroma trace lot")[1].ShouldContain("Anaphylaxis");
+        transcript.Split("$ stroma ae")[2].ShouldContain("! ");
+        transcript.Split("$ stroma ae")[3].ShouldContain("! ");
+    }
 }

@@ -11,7 +11,7 @@ namespace Stroma.Cli.Commands;
 /// <summary>
 /// <c>stroma contact &lt;PATIENT&gt; --date DATE --mode clinic|phone</c>: records a follow-up contact with the patient-reported
 /// change in rash, sleep, fatigue and pain, and whether an adverse reaction is reported (record the adverse event itself
-/// with its CTCAE grade and suspect lot through the registry).
+/// with its CTCAE grade and suspect lot with <c>stroma ae</c>).
 /// </summary>
 public sealed class ContactCommand : AsyncCommand<ContactCommand.Settings>
 {
