@@ -167,14 +167,7 @@ public static class Lots
             DecisionDate = decisionDate,
             SpecificationName = evaluation.SpecificationName,
             SpecificationVersion = evaluation.SpecificationVersion,
-            EvaluationJson = JsonSerializer.Serialize(evaluation.Results.Select(r => new
-            {
-                key = r.Criterion.Key,
-                limit = r.Criterion.LimitText,
-                source = r.Criterion.Source,
-                outcome = r.Outcome.ToString(),
-                measured = r.Measured,
-            })),
+            EvaluationJson = EvaluationJson(evaluation),
         };
         db.LotDecisions.Add(record);
         lot.Status = result.Status;
@@ -259,4 +252,18 @@ public static class Lots
     internal static CustodyEvent ToEvent(CustodyEventRecord e) => new(e.Kind, e.At, e.Place, e.Person, e.TemperatureCelsius);
 
     internal static string Name(LotStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// The stored form of a release evaluation (each criterion's key, limit, source, outcome and measured value), as
+    /// <see cref="LotDecision.EvaluationJson"/> holds it for every decision, the demo's included.
+    /// </summary>
+    internal static string EvaluationJson(ReleaseEvaluation evaluation) =>
+        JsonSerializer.Serialize(evaluation.Results.Select(r => new
+        {
+            key = r.Criterion.Key,
+            limit = r.Criterion.LimitText,
+            source = r.Criterion.Source,
+            outcome = r.Outcome.ToString(),
+            measured = r.Measured,
+        }));
 }

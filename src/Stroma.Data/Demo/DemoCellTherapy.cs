@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using Stroma.Clinical.CellTherapy;
+using Stroma.Data.CellTherapy;
 using Stroma.Data.Model;
 
 namespace Stroma.Data.Demo;
@@ -238,14 +238,7 @@ internal static class DemoCellTherapy
             DecisionDate = manufactured.AddDays(8),
             SpecificationName = evaluation.SpecificationName,
             SpecificationVersion = evaluation.SpecificationVersion,
-            EvaluationJson = JsonSerializer.Serialize(evaluation.Results.Select(r => new
-            {
-                key = r.Criterion.Key,
-                limit = r.Criterion.LimitText,
-                source = r.Criterion.Source,
-                outcome = r.Outcome.ToString(),
-                measured = r.Measured,
-            })),
+            EvaluationJson = Lots.EvaluationJson(evaluation),
         }, db, now));
         return lot;
     }
