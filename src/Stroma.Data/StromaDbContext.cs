@@ -141,7 +141,10 @@ public abstract class StromaDbContext : DbContext
         modelBuilder.Entity<User>(e =>
         {
             e.HasIndex(x => x.UserName).IsUnique();
+            e.HasIndex(x => x.NormalizedUserName).IsUnique();
             e.Property(x => x.UserName).HasMaxLength(128);
+            e.Property(x => x.NormalizedUserName).HasMaxLength(128);
+            e.Property(x => x.Language).HasMaxLength(16);
         });
         modelBuilder.Entity<Membership>(e => e.HasIndex(x => new { x.UserId, x.SiteId, x.Role, x.StartDate }).IsUnique());
         modelBuilder.Entity<Patient>(e =>

@@ -1,15 +1,78 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Stroma.Data;
+using Stroma.Data.Model;
+using Stroma.Web.Hosting;
 
 namespace Stroma.Web.Tests;
 
-/// <summary>The app in memory, as <c>dotnet run</c> would start it (Production settings, the real instrument catalog).</summary>
+/// <summary>
+/// The app in memory, as <c>dotnet run</c> would start it (Production settings, the real instrument catalog), on its
+/// own fresh SQLite registry in a temporary file (migrated at start; no account until a test creates one).
+/// </summary>
 public sealed class WebFactory : WebApplicationFactory<Program>
 {
+    public const string TestPassword = "Correct-Horse-7";
+
+    private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"stroma-web-test-{Guid.NewGuid():N}.db");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-        builder.UseEnvironment("Production");
+        builder.UseEnvironment("Production").UseSetting("database", databaseFile);
+
+    /// <summary>A scope with the app's services, to arrange data the way the app itself stores it.</summary>
+    public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    /// <summary>Creates an account with <see cref="TestPassword"/> and the given roles (site code, role) through Identity.</summary>
+    public async Task<User> AddUserAsync(string userName, bool administrator = false, params (string Site, SiteRole Role)[] roles)
+    {
+        await using var scope = Scope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+        var user = new User { UserName = userName, DisplayName = userName, IsAdministrator = administrator };
+        var result = await users.CreateAsync(user, TestPassword);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+
+        var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+        foreach (var (site, role) in roles)
+        {
+            var siteId = await db.Sites.Where(s => s.Code == site).Select(s => s.Id).SingleAsync();
+            db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), UserId = user.Id, SiteId = siteId, Role = role, StartDate = new DateOnly(2000, 1, 1) });
+        }
+
+        await db.SaveChangesAsync();
+        Services.GetRequiredService<FirstRun>().AccountsExist();
+        return user;
+    }
+
+    /// <summary>A client signed in as <paramref name="userName"/> (with <see cref="TestPassword"/>).</summary>
+    public async Task<HttpClient> SignedInAsync(string userName, string? language = null)
+    {
+        var client = Client(language);
+        using var response = await Html.PostFormAsync(client, "/account/sign-in", ("UserName", userName), ("Password", TestPassword));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in as {userName} failed: {(int)response.StatusCode}.");
+        }
+
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var path in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm" })
+        {
+            File.Delete(path);
+        }
+    }
 
     public HttpClient Client(string? language = null)
     {

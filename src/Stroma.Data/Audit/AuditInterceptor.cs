@@ -157,7 +157,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
                 foreach (var property in changed)
                 {
                     audit.Add(Entry(now, actor, action, entry, property.Metadata.Name,
-                        Canonical(property.OriginalValue), Canonical(property.CurrentValue), reason));
+                        Audited(property.Metadata, property.OriginalValue), Audited(property.Metadata, property.CurrentValue), reason));
                 }
             }
         }
@@ -189,12 +189,18 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         {
             if (!Bookkeeping.Contains(property.Metadata.Name))
             {
-                fields[property.Metadata.Name] = Canonical(property.CurrentValue);
+                fields[property.Metadata.Name] = Audited(property.Metadata, property.CurrentValue);
             }
         }
 
         return JsonSerializer.Serialize(fields);
     }
+
+    /// <summary>What the trail writes for a field's value: <see cref="AuditRedactedAttribute.Placeholder"/> for a secret.</summary>
+    private static string? Audited(Microsoft.EntityFrameworkCore.Metadata.IProperty property, object? value) =>
+        value is not null && property.PropertyInfo?.IsDefined(typeof(AuditRedactedAttribute), inherit: false) == true
+            ? AuditRedactedAttribute.Placeholder
+            : Canonical(value);
 
     /// <summary>The invariant text form of a stored value, as the audit trail keeps it.</summary>
     internal static string? Canonical(object? value) => value switch

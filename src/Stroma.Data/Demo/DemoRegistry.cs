@@ -99,7 +99,7 @@ public static class DemoRegistry
         var caseSite = Stamp(new Site { Id = NewId(random), Code = "CR", Name = "Case reports (seed article)", Country = "CN" }, db, now);
         var allSites = options.IncludeSeedCases ? [.. sites, caseSite] : sites;
         var labs = allSites.Select(s => Stamp(new Laboratory { Id = NewId(random), SiteId = s.Id, Code = "LAB", Name = $"{s.Name} laboratory" }, db, now)).ToList();
-        var users = allSites.Select(s => Stamp(new User { Id = NewId(random), UserName = $"investigator.{s.Code.ToLowerInvariant()}", DisplayName = $"Investigator {s.Code}" }, db, now)).ToList();
+        var users = allSites.Select(s => Stamp(new User { Id = NewId(random), UserName = $"investigator.{s.Code.ToLowerInvariant()}", NormalizedUserName = $"INVESTIGATOR.{s.Code.ToUpperInvariant()}", DisplayName = $"Investigator {s.Code}" }, db, now)).ToList();
         var memberships = users.Select((u, i) => Stamp(new Membership
         {
             Id = NewId(random),

@@ -1,3 +1,5 @@
+using Stroma.Data.Audit;
+
 namespace Stroma.Data.Model;
 
 /// <summary>A participating hospital or centre.</summary>
@@ -27,25 +29,66 @@ public sealed class Laboratory : TrackedRecord
     public string Name { get; set; } = "";
 }
 
-/// <summary>A person who signs in; what they may do comes from their <see cref="Membership"/>s.</summary>
+/// <summary>
+/// A person who signs in (ASP.NET Core Identity stores its credential fields here, see Stroma.Web's user store); what
+/// they may see and do comes from their <see cref="Membership"/>s, and <see cref="IsAdministrator"/> lets them manage
+/// sites and accounts. Users are disabled, never deleted: the audit trail names them.
+/// </summary>
 public sealed class User : TrackedRecord
 {
     /// <summary>Unique sign-in name; also the "who" of the audit trail.</summary>
     public string UserName { get; set; } = "";
 
+    /// <summary>Identity's normalised form of <see cref="UserName"/> (upper case), used for lookups.</summary>
+    public string NormalizedUserName { get; set; } = "";
+
     public string DisplayName { get; set; } = "";
+
+    /// <summary>Identity's salted PBKDF2 hash; null for a user who cannot sign in. Never written to the audit trail.</summary>
+    [AuditRedacted]
+    public string? PasswordHash { get; set; }
+
+    /// <summary>Changes when the credentials change, which signs out every other session. Never audited in clear.</summary>
+    [AuditRedacted]
+    public string? SecurityStamp { get; set; }
+
+    /// <summary>Locked out until this instant after repeated failed sign-ins.</summary>
+    public DateTimeOffset? LockoutEnd { get; set; }
+
+    public int AccessFailedCount { get; set; }
+
+    /// <summary>Manages sites and accounts. Seeing clinical data still needs a membership at the site.</summary>
+    public bool IsAdministrator { get; set; }
+
+    /// <summary>The user's UI language (<c>en</c> or <c>zh-CN</c>); null follows the browser.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>A disabled user cannot sign in (accounts are disabled, never deleted).</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
 
     public List<Membership> Memberships { get; } = [];
 }
 
-/// <summary>What a user does at a site.</summary>
+/// <summary>What a user does at a site (what each role may do: <c>Stroma.Data.Access.AccessPolicy</c>).</summary>
 public enum SiteRole
 {
+    /// <summary>A physician: reads and records the site's clinical data and signs visits.</summary>
     Investigator,
+
+    /// <summary>A study coordinator: reads and records the site's clinical data; cannot sign.</summary>
     Coordinator,
+
+    /// <summary>Like a coordinator (data entry and cleaning); cannot sign.</summary>
     DataManager,
+
+    /// <summary>Reads the site's clinical data and its audit trail; changes nothing.</summary>
     Monitor,
-    Administrator,
+
+    /// <summary>Cell-lab quality assurance: registers, tests, releases and rejects lots and records custody.</summary>
+    CellLabQa,
+
+    /// <summary>Sees de-identified data only: the study report and de-identified exports of the site.</summary>
+    Statistician,
 }
 
 /// <summary>A user's role at one site, from a date, until it ends (memberships are ended, never deleted).</summary>

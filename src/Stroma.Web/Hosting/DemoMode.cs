@@ -1,16 +1,17 @@
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Stroma.Data;
 using Stroma.Data.Demo;
+using Stroma.Data.Model;
 
 namespace Stroma.Web.Hosting;
 
 /// <summary>
 /// <c>--demo</c>: a fresh SQLite registry loaded with <see cref="DemoRegistry"/> (fictional and published,
-/// de-identified data only) in a temporary file, one account with a random one-time password printed once at start,
-/// and loopback addresses only. Without <c>--demo</c> no account exists yet (see docs/web.md), so nobody can sign in
-/// and no registry page can be opened.
+/// de-identified data only) in a temporary file, one account with a random one-time password printed once at start
+/// (an administrator and investigator at every demo site), and loopback addresses only.
 /// </summary>
 public sealed class DemoMode
 {
@@ -20,7 +21,6 @@ public sealed class DemoMode
     {
         Database = database;
         Password = password;
-        PasswordHash = new PasswordHasher<string>().HashPassword(UserName, password);
     }
 
     public DataConfiguration Database { get; }
@@ -28,16 +28,18 @@ public sealed class DemoMode
     /// <summary>The one-time password (printed once at start; tests read it here).</summary>
     internal string Password { get; }
 
-    public string PasswordHash { get; }
-
     public static DemoMode Create()
     {
         var file = Path.Combine(Path.GetTempPath(), $"stroma-demo-{Guid.NewGuid():N}.db");
-        return new DemoMode(DataConfiguration.Parse(file), RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20));
-    }
+        string password;
+        do
+        {
+            password = RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
+        }
+        while (!password.Any(char.IsDigit) || !password.Any(char.IsLower) || !password.Any(char.IsUpper));
 
-    public bool Verify(string password) =>
-        new PasswordHasher<string>().VerifyHashedPassword(UserName, PasswordHash, password) != PasswordVerificationResult.Failed;
+        return new DemoMode(DataConfiguration.Parse(file), password);
+    }
 
     /// <summary>Refuses any address that is not loopback: the demo account must never be reachable from the network.</summary>
     public static void RequireLoopback(string? urls)
@@ -55,7 +57,7 @@ public sealed class DemoMode
 }
 
 /// <summary>Builds the demo registry before the server starts listening, then prints the one-time credentials.</summary>
-internal sealed partial class DemoStartup(DemoMode demo, ILogger<DemoStartup> logger) : IHostedService
+internal sealed partial class DemoStartup(DemoMode demo, FirstRun firstRun, IServiceProvider services, ILogger<DemoStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -64,6 +66,27 @@ internal sealed partial class DemoStartup(DemoMode demo, ILogger<DemoStartup> lo
         {
             await DemoRegistry.CreateAsync(db, new DemoOptions(), cancellationToken);
         }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = new User { UserName = DemoMode.UserName, DisplayName = "Demo", IsAdministrator = true };
+            var created = await users.CreateAsync(user, demo.Password);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException($"The demo account could not be created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+            }
+
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            foreach (var site in await db.Sites.Select(s => s.Id).ToListAsync(cancellationToken))
+            {
+                db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), UserId = user.Id, SiteId = site, Role = SiteRole.Investigator, StartDate = new DateOnly(2000, 1, 1) });
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        firstRun.AccountsExist();
 
         LogDemo(logger, demo.Database.Describe());
         // Printed once, to the console only (not the log): whoever started the server signs in with it.

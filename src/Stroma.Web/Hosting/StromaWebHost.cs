@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stroma.Data;
+using Stroma.Data.Model;
 using Stroma.Web.Features.Account;
 using Stroma.Web.Features.Scoring;
 using Stroma.Web.Localization;
@@ -38,23 +40,44 @@ public static class StromaWebHost
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FirstRun>();
         if (builder.Configuration.GetValue<bool>("demo"))
         {
             DemoMode.RequireLoopback(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? builder.Configuration["urls"]);
             var demo = DemoMode.Create();
             services.AddSingleton(demo);
+            services.AddSingleton(demo.Database);
             services.AddHostedService<DemoStartup>();
-            services.AddScoped(sp => StromaDatabase.CreateContext(demo.Database, Actor(sp)));
         }
         else
         {
-            // No account can sign in yet without --demo, so no page opens this database (docs/web.md).
-            var database = DataConfiguration.Resolve(builder.Configuration["database"]);
-            services.AddScoped(sp => StromaDatabase.CreateContext(database, Actor(sp)));
+            services.AddSingleton(DataConfiguration.Resolve(builder.Configuration["database"]));
+            services.AddHostedService<FirstRunStartup>();
         }
 
-        services.AddSingleton<SignInThrottle>();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        services.AddScoped(sp => StromaDatabase.CreateContext(sp.GetRequiredService<DataConfiguration>(), Actor(sp)));
+
+        // ASP.NET Core Identity over the registry's own users table (StromaUserStore): password hashing and rules,
+        // lockout, security stamps; the cookie is Identity's application cookie.
+        services.AddIdentityCore<User>(o =>
+            {
+                o.Password.RequiredLength = MinimumPasswordLength;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 4;
+                o.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
+                o.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
+                o.Lockout.AllowedForNewUsers = true;
+                o.SignIn.RequireConfirmedAccount = true;
+                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-";
+            })
+            .AddUserStore<StromaUserStore>()
+            .AddSignInManager();
+        services.AddScoped<IUserConfirmation<User>, EnabledAccountConfirmation>();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/sign-in";
             // A refusal is a 403 (shown by the status page), and API callers get 401/403, never a redirect to a page.
@@ -83,12 +106,21 @@ public static class StromaWebHost
             o.ExpireTimeSpan = SessionTimeout;
             o.SlidingExpiration = true;
         });
-        services.AddAuthorization();
+        services.AddScoped<AccessHolder>();
+        services.AddScoped(sp => sp.GetRequiredService<AccessHolder>().Current);
+        services.AddScoped<IAuthorizationHandler, AccessHandler>();
+        services.AddAuthorization(Policies.Add);
         services.AddHttpContextAccessor();
         services.AddLocalization();
         // Chinese text as characters in the HTML, not numeric entities (Razor still encodes what must be encoded).
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.AddRazorPages(o => o.RootDirectory = "/Features")
+        // Every page needs a signed-in user unless its model says [AllowAnonymous] (sign-in, setup, the calculators,
+        // errors); API endpoints state theirs (RequireAuthorization). The route test walks them all.
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Features";
+                o.Conventions.AuthorizeFolder("/");
+            })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
         services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<Microsoft.AspNetCore.Mvc.MvcOptions>, ModelBindingMessages>();
@@ -130,12 +162,22 @@ public static class StromaWebHost
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseRouting();
+        app.UseMiddleware<FirstRunMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<AccessMiddleware>();
         app.UseAuthorization();
         app.MapRazorPages();
         app.MapScoreApi();
         return app;
     }
+
+    /// <summary>Identity's password rule: at least this many characters, with a digit, a lower- and an upper-case letter.</summary>
+    public const int MinimumPasswordLength = 10;
+
+    /// <summary>Failed sign-ins in a row that lock an account (for <see cref="LockoutDuration"/>).</summary>
+    public const int MaxFailedSignIns = 5;
+
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
 
     /// <summary>A signed-in session ends after this long without a request.</summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);

@@ -2129,6 +2129,10 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<int>("AccessFailedCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("access_failed_count");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -2138,10 +2142,41 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disabled_at");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("display_name");
+
+                    b.Property<bool>("IsAdministrator")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_administrator");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<DateTimeOffset?>("LockoutEnd")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lockout_end");
+
+                    b.Property<string>("NormalizedUserName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_user_name");
+
+                    b.Property<string>("PasswordHash")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
+                    b.Property<string>("SecurityStamp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("security_stamp");
 
                     b.Property<DateTimeOffset?>("UpdatedAt")
                         .HasColumnType("TEXT")
@@ -2164,6 +2199,9 @@ namespace Stroma.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_users");
+
+                    b.HasIndex("NormalizedUserName")
+                        .IsUnique();
 
                     b.HasIndex("UserName")
                         .IsUnique();

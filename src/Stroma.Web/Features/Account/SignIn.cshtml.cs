@@ -1,20 +1,23 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Stroma.Data.Model;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 
 namespace Stroma.Web.Features.Account;
 
 /// <summary>
-/// Sign-in. Only the demo account exists so far (<c>--demo</c>); without it every attempt is refused with the reason.
-/// Failures count towards the lockout; the message never says whether the user name exists.
+/// Sign-in through ASP.NET Core Identity: failures count towards the lockout (<see cref="StromaWebHost.MaxFailedSignIns"/>
+/// in a row lock the account for <see cref="StromaWebHost.LockoutDuration"/>); the message never says whether the user
+/// name exists. The user's saved language becomes the UI language.
 /// </summary>
-public sealed class SignInModel(SignInThrottle throttle, IStringLocalizer<Text> text, DemoMode? demo = null) : PageModel
+[AllowAnonymous]
+public sealed class SignInModel(SignInManager<User> signIn, IStringLocalizer<Text> text) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "validation.required")]
@@ -30,8 +33,6 @@ public sealed class SignInModel(SignInThrottle throttle, IStringLocalizer<Text> 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public bool AccountsAvailable => demo is not null;
-
     public void OnGet()
     {
     }
@@ -43,36 +44,33 @@ public sealed class SignInModel(SignInThrottle throttle, IStringLocalizer<Text> 
             return Page();
         }
 
-        if (demo is null)
+        var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.IsLockedOut)
         {
-            ModelState.AddModelError("", text["account.unavailable"]);
+            ModelState.AddModelError("", text["account.locked", (int)StromaWebHost.LockoutDuration.TotalMinutes]);
             return Page();
         }
 
-        if (throttle.IsLockedOut(UserName))
+        if (!result.Succeeded)
         {
-            ModelState.AddModelError("", text["account.locked", (int)SignInThrottle.LockoutDuration.TotalMinutes]);
-            return Page();
-        }
-
-        if (!string.Equals(UserName, DemoMode.UserName, StringComparison.Ordinal) || !demo.Verify(Password))
-        {
-            throttle.Failed(UserName);
             ModelState.AddModelError("", text["account.failed"]);
             return Page();
         }
 
-        throttle.Succeeded(UserName);
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, DemoMode.UserName), new Claim(ClaimTypes.Role, "demo")],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        var user = await signIn.UserManager.FindByNameAsync(UserName.Trim());
+        if (user?.Language is { } language && StromaWebHost.Cultures.Any(c => c.Name == language))
+        {
+            Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = Request.IsHttps });
+        }
+
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/patients");
     }
 
     public async Task<IActionResult> OnPostSignOutAsync()
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await signIn.SignOutAsync();
         return LocalRedirect("/");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -6,6 +7,7 @@ namespace Stroma.Web.Features.Errors;
 /// <summary>Shown after an unexpected error: no detail of it, only the correlation id that the log carries.</summary>
 [IgnoreAntiforgeryToken]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+[AllowAnonymous]
 public sealed class IndexModel : PageModel
 {
     public string CorrelationId => HttpContext.TraceIdentifier;

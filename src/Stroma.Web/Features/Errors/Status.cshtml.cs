@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,6 +13,7 @@ namespace Stroma.Web.Features.Errors;
 /// own ProblemDetails and never reach this page.
 /// </summary>
 [IgnoreAntiforgeryToken]
+[AllowAnonymous]
 public sealed class StatusModel(IStringLocalizer<Text> text) : PageModel
 {
     public string Title { get; private set; } = "";

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Stroma.Clinical.Issues;
@@ -21,6 +22,8 @@ public sealed record LabRow(AnalyteDefinition Analyte, string? Value, string? Un
 /// suggestions and BILAG-2004 lab items are computed by Stroma.Clinical. Nothing is stored: saving results needs
 /// patients (Stroma.Data).
 /// </summary>
+/// <remarks>Open without signing in: it stores and reads no registry data.</remarks>
+[AllowAnonymous]
 public sealed class PanelModel : PageModel
 {
     [BindProperty]

@@ -1,23 +1,36 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Data;
+using Stroma.Data.Access;
 using Stroma.Web.Hosting;
 
 namespace Stroma.Web.Features.Language;
 
 /// <summary>
 /// The language switch in the layout posts here: it stores the choice in the culture cookie (for a year) and goes
-/// back to the page the user was on. Only the offered cultures and local return addresses are accepted.
+/// back to the page the user was on; for a signed-in user it also becomes the account's language (applied at every
+/// sign-in). Only the offered cultures and local return addresses are accepted.
 /// </summary>
-public sealed class IndexModel : PageModel
+[AllowAnonymous]
+public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageModel
 {
     public IActionResult OnGet() => LocalRedirect("/");
 
-    public IActionResult OnPost(string? culture, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? culture, string? returnUrl, CancellationToken cancellationToken)
     {
         if (culture is null || !StromaWebHost.Cultures.Any(c => c.Name == culture))
         {
             return BadRequest();
+        }
+
+        // A signed-in user's choice is kept with the account, so it follows them to another browser.
+        if (access.UserId is { } userId && await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user && user.Language != culture)
+        {
+            user.Language = culture;
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         Response.Cookies.Append(

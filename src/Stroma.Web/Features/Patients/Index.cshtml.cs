@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Data;
+using Stroma.Data.Access;
+using Stroma.Web.Hosting;
 
 namespace Stroma.Web.Features.Patients;
 
@@ -10,12 +12,11 @@ namespace Stroma.Web.Features.Patients;
 public sealed record PatientRow(Guid Id, string Site, string StudyId, string Sex, int? BirthYear, DateOnly? ConsentDate, bool Withdrawn);
 
 /// <summary>
-/// The patient list with search (study id) and a site filter, 50 rows a page. Signed-in users only. Until stored
-/// accounts and memberships exist, the only account is the demo's, which sees the whole (fictional) demo registry;
-/// per-site isolation arrives with accounts (docs/web.md).
+/// The patient list with search (study id) and a site filter, 50 rows a page: only the patients of the sites where
+/// the user may read clinical data (<see cref="Capability.ReadClinical"/>), whatever the filter says.
 /// </summary>
-[Authorize]
-public sealed class IndexModel(StromaDbContext db) : PageModel
+[Authorize(Policy = Policies.ReadClinical)]
+public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageModel
 {
     public const int PageSize = 50;
 
@@ -38,8 +39,8 @@ public sealed class IndexModel(StromaDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Sites = await db.Sites.OrderBy(s => s.Code).Select(s => s.Code).ToListAsync(cancellationToken);
-        var query = db.Patients.AsNoTracking();
+        Sites = await db.SitesFor(access, Capability.ReadClinical).OrderBy(s => s.Code).Select(s => s.Code).ToListAsync(cancellationToken);
+        var query = db.PatientsFor(access, Capability.ReadClinical).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Search))
         {
             var term = Search.Trim();

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Data;
+using Stroma.Data.Access;
+using Stroma.Web.Hosting;
 
 namespace Stroma.Web.Features.Patients;
 
@@ -18,10 +20,11 @@ public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious);
 /// <summary>
 /// One patient's timeline, read-only: visits with their scores, the SLEDAI-2K total over time (an SVG drawn on the
 /// server, no script), lab trends of the analytes issue #8 names, medications, adverse events and death.
-/// Signed-in users only; per-site isolation arrives with stored accounts (docs/web.md).
+/// Only for a user who may read clinical data at the patient's site; anyone else gets 404 (not even the existence of
+/// another site's patient is revealed).
 /// </summary>
-[Authorize]
-public sealed class TimelineModel(StromaDbContext db) : PageModel
+[Authorize(Policy = Policies.ReadClinical)]
+public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageModel
 {
     /// <summary>The analytes whose trends the timeline shows (catalog keys), in this order.</summary>
     public static IReadOnlyList<string> TrendAnalytes { get; } =
@@ -43,7 +46,7 @@ public sealed class TimelineModel(StromaDbContext db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        var patient = await db.Patients.AsNoTracking().Where(p => p.Id == id)
+        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
             .Select(p => new { Site = p.Site!.Code, p.StudyId }).SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -14,6 +15,8 @@ public sealed record ItemGroup(string? Legend, IReadOnlyList<ItemDefinition> Ite
 /// <c>/api/score/{instrument}</c> (wwwroot/js/score.js); on submit the server scores again and is the source of
 /// truth, mapping each issue onto the item it names. Nothing is stored yet (patient records arrive with Stroma.Data).
 /// </summary>
+/// <remarks>Open without signing in: it stores and reads no registry data.</remarks>
+[AllowAnonymous]
 public sealed class FormModel(Instruments instruments, ClinicalText clinical, IStringLocalizer<Text> text) : PageModel
 {
     public IInstrument Instrument { get; private set; } = null!;

@@ -15,7 +15,8 @@ public static class ScoreApi
 {
     public static IEndpointRouteBuilder MapScoreApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        // The scoring calculator stores and reads no registry data: open without signing in, like the forms.
+        var api = app.MapGroup("/api").AllowAnonymous();
         api.MapGet("/instruments", (Instruments instruments) => instruments.All.Select(InstrumentDto.From));
         api.MapPost("/score/{instrument}", ScoreAsync);
         return app;

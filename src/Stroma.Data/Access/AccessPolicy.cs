@@ -1,0 +1,144 @@
+using Microsoft.EntityFrameworkCore;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.Access;
+
+/// <summary>Something a user may do, at a site (see <see cref="AccessPolicy.Grants"/>).</summary>
+public enum Capability
+{
+    /// <summary>Read the site's identifiable clinical records (patients, visits, labs, infusions, AEs).</summary>
+    ReadClinical,
+
+    /// <summary>Create and change the site's clinical records (enrol, visits, labs, infusions, AEs).</summary>
+    EditClinical,
+
+    /// <summary>Sign the site's visits (and unlock a signed visit, with a reason).</summary>
+    SignVisits,
+
+    /// <summary>Read the site's audit trail.</summary>
+    ReadAudit,
+
+    /// <summary>The study report and de-identified exports over the site's patients.</summary>
+    ReadDeidentified,
+
+    /// <summary>Register, test, release and reject cell lots and record custody (lots belong to no single site).</summary>
+    ManageLots,
+
+    /// <summary>See lots and their release status (to infuse, or to check).</summary>
+    ReadLots,
+}
+
+/// <summary>
+/// Which role grants which capability: the whole authorisation matrix of Stroma in one table (docs/web.md repeats it).
+/// Least privilege: a monitor changes nothing; a statistician never sees identifiable records; cell-lab QA sees lots,
+/// not patients; only an investigator signs. Administrators (<see cref="User.IsAdministrator"/>) manage sites and
+/// accounts and see clinical data only through a membership, like everyone else.
+/// </summary>
+public static class AccessPolicy
+{
+    public static IReadOnlySet<Capability> Grants(SiteRole role) => role switch
+    {
+        SiteRole.Investigator => Set(Capability.ReadClinical, Capability.EditClinical, Capability.SignVisits, Capability.ReadAudit,
+            Capability.ReadDeidentified, Capability.ReadLots),
+        SiteRole.Coordinator or SiteRole.DataManager => Set(Capability.ReadClinical, Capability.EditClinical, Capability.ReadAudit,
+            Capability.ReadDeidentified, Capability.ReadLots),
+        SiteRole.Monitor => Set(Capability.ReadClinical, Capability.ReadAudit, Capability.ReadDeidentified, Capability.ReadLots),
+        SiteRole.CellLabQa => Set(Capability.ManageLots, Capability.ReadLots),
+        SiteRole.Statistician => Set(Capability.ReadDeidentified),
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role."),
+    };
+
+    private static HashSet<Capability> Set(params Capability[] capabilities) => [.. capabilities];
+}
+
+/// <summary>
+/// What one signed-in user may do, read from the database on each request (so an ended membership or a disabled
+/// account takes effect at once, not at the next sign-in). Every page, API call, export and report asks it.
+/// </summary>
+public sealed class UserAccess
+{
+    private readonly Dictionary<Capability, HashSet<Guid>> sites = [];
+
+    private UserAccess(string userName, Guid? userId, bool isAdministrator)
+    {
+        UserName = userName;
+        UserId = userId;
+        IsAdministrator = isAdministrator;
+    }
+
+    /// <summary>Nobody: no sites, no capabilities.</summary>
+    public static UserAccess None { get; } = new("", null, false);
+
+    public string UserName { get; }
+
+    public Guid? UserId { get; }
+
+    public bool IsAdministrator { get; }
+
+    /// <summary>The sites where the user has <paramref name="capability"/> (empty when none).</summary>
+    public IReadOnlySet<Guid> Sites(Capability capability) =>
+        sites.TryGetValue(capability, out var set) ? set : (IReadOnlySet<Guid>)new HashSet<Guid>();
+
+    public bool Can(Capability capability, Guid siteId) => sites.TryGetValue(capability, out var set) && set.Contains(siteId);
+
+    /// <summary>True when the user has <paramref name="capability"/> at any site.</summary>
+    public bool CanAnywhere(Capability capability) => sites.TryGetValue(capability, out var set) && set.Count > 0;
+
+    /// <summary>The access of the (enabled) user named <paramref name="userName"/> on <paramref name="today"/>.</summary>
+    public static async Task<UserAccess> LoadAsync(StromaDbContext db, string? userName, DateOnly today, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (string.IsNullOrEmpty(userName))
+        {
+            return None;
+        }
+
+        var user = await db.Users.AsNoTracking().Where(u => u.UserName == userName && u.DisabledAt == null)
+            .Select(u => new { u.Id, u.IsAdministrator }).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return None;
+        }
+
+        var memberships = await db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == user.Id && m.StartDate <= today && (m.EndDate == null || m.EndDate >= today))
+            .Select(m => new { m.SiteId, m.Role }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var access = new UserAccess(userName, user.Id, user.IsAdministrator);
+        foreach (var membership in memberships)
+        {
+            foreach (var capability in AccessPolicy.Grants(membership.Role))
+            {
+                if (!access.sites.TryGetValue(capability, out var set))
+                {
+                    access.sites[capability] = set = [];
+                }
+
+                set.Add(membership.SiteId);
+            }
+        }
+
+        return access;
+    }
+}
+
+/// <summary>Queries narrowed to what a user may see: the one way pages, exports and reports select patients.</summary>
+public static class AccessQueries
+{
+    /// <summary>The patients of the sites where <paramref name="access"/> has <paramref name="capability"/>.</summary>
+    public static IQueryable<Patient> PatientsFor(this StromaDbContext db, UserAccess access, Capability capability)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(access);
+        var sites = access.Sites(capability).ToArray();
+        return db.Patients.Where(p => sites.Contains(p.SiteId));
+    }
+
+    /// <summary>The sites where <paramref name="access"/> has <paramref name="capability"/>.</summary>
+    public static IQueryable<Site> SitesFor(this StromaDbContext db, UserAccess access, Capability capability)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(access);
+        var sites = access.Sites(capability).ToArray();
+        return db.Sites.Where(s => sites.Contains(s.Id));
+    }
+}
