@@ -1,0 +1,290 @@
+// Source: issue #8 "Accounts, roles, sites": "A user sees and changes only what their role and sites allow, and this
+// is enforced on the server for every page, API call, export and report, not by hiding links. A test walks every
+// route for every role against a record of another site and expects refusal." The matrix is AccessPolicy's.
+using System.Net;
+using System.Reflection;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Stroma.Data;
+using Stroma.Data.Model;
+
+namespace Stroma.Web.Tests.Access;
+
+/// <summary>
+/// One registry with two sites, A and B, the same kinds of record at each (<see cref="Seed"/>), and one account per
+/// kind of user, every membership at site A only. Ids of the seeded records are in <see cref="Ids"/> by name
+/// (<c>patient.A</c>, <c>patient.B</c>, ...).
+/// </summary>
+public sealed class RouteAccessFixture : IAsyncLifetime
+{
+    /// <summary>Every kind of user the matrix checks: their role at site A (none for anonymous, nobody and admin).</summary>
+    public static readonly IReadOnlyDictionary<string, SiteRole?> Users = new Dictionary<string, SiteRole?>
+    {
+        ["anonymous"] = null,
+        ["nobody"] = null,
+        ["admin"] = null,
+        ["investigator"] = SiteRole.Investigator,
+        ["coordinator"] = SiteRole.Coordinator,
+        ["datamanager"] = SiteRole.DataManager,
+        ["monitor"] = SiteRole.Monitor,
+        ["qa"] = SiteRole.CellLabQa,
+        ["statistician"] = SiteRole.Statistician,
+    };
+
+    private readonly Dictionary<string, HttpClient> clients = [];
+
+    public WebFactory Factory { get; } = new();
+
+    public Dictionary<string, Guid> Ids { get; } = [];
+
+    public HttpClient Client(string user) => clients[user];
+
+    public async ValueTask InitializeAsync()
+    {
+        await using (var scope = Factory.Scope())
+        {
+            await Seed(scope.ServiceProvider.GetRequiredService<StromaDbContext>());
+        }
+
+        foreach (var (name, role) in Users.Where(u => u.Key != "anonymous"))
+        {
+            await Factory.AddUserAsync(name, administrator: name == "admin", [.. role is { } r ? new[] { ("A", r) } : []]);
+        }
+
+        clients["anonymous"] = Factory.Client();
+        foreach (var name in Users.Keys.Where(u => u != "anonymous"))
+        {
+            clients[name] = await Factory.SignedInAsync(name);
+        }
+    }
+
+    /// <summary>The same records at site A and at site B. Add the records your pages show, for both sites.</summary>
+    private async Task Seed(StromaDbContext db)
+    {
+        foreach (var site in new[] { "A", "B" })
+        {
+            var siteId = Add($"site.{site}");
+            db.Sites.Add(new Site { Id = siteId, Code = site, Name = $"Site {site}" });
+            db.Laboratories.Add(new Laboratory { Id = Add($"lab.{site}"), SiteId = siteId, Code = "LAB", Name = $"Lab {site}" });
+            db.Patients.Add(new Patient { Id = Add($"patient.{site}"), SiteId = siteId, StudyId = $"{site}-SECRET-001", Sex = Sex.Female, BirthYear = 1985 });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private Guid Add(string name) => Ids[name] = Guid.CreateVersion7();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in clients.Values)
+        {
+            client.Dispose();
+        }
+
+        await Factory.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// One row of the route table: a route (as its template), a handler, the path to one of site <c>A</c>'s or <c>B</c>'s
+/// records, and the users allowed at their own site (A). Site B's records are refused to everyone; public routes are
+/// open to all; admin routes to the administrator only.
+/// </summary>
+public sealed record RouteRule(string Template, string Method, string? Handler, Func<IReadOnlyDictionary<string, Guid>, string, string> Path,
+    Scope Scope, params string[] Allowed)
+{
+    public override string ToString() => $"{Method} {Template}{(Handler is null ? "" : "?handler=" + Handler)}";
+}
+
+public enum Scope
+{
+    /// <summary>Open to anyone (the calculators, sign-in, errors).</summary>
+    Public,
+
+    /// <summary>Not about any site's records (administration): only <see cref="RouteRule.Allowed"/> users.</summary>
+    Global,
+
+    /// <summary>A site's record: allowed users at their own site only; site B's record refused (403/404) to all.</summary>
+    Site,
+
+    /// <summary>A list across sites (filtered by the path to site B): it may answer, but never with site B's data.</summary>
+    SiteList,
+}
+
+public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture<RouteAccessFixture>
+{
+    private const string ClinicalReaders = "investigator coordinator datamanager monitor";
+
+    private static string[] Who(string names) => names.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Every route of the app, each handler once. A new page or endpoint must be added here (a test checks).</summary>
+    public static readonly RouteRule[] Rules =
+    [
+        new("", "GET", null, (_, _) => "/", Scope.Public),
+        new("score/{instrument}", "GET", null, (_, _) => "/score/sledai2k", Scope.Public),
+        new("score/{instrument}", "POST", null, (_, _) => "/score/sledai2k", Scope.Public),
+        new("score/{instrument}", "POST", "Labs", (_, _) => "/score/sledai2k", Scope.Public),
+        new("labs", "GET", null, (_, _) => "/labs", Scope.Public),
+        new("labs", "POST", null, (_, _) => "/labs", Scope.Public),
+        new("api/instruments", "GET", null, (_, _) => "/api/instruments", Scope.Public),
+        new("api/score/{instrument}", "POST", null, (_, _) => "/api/score/pga", Scope.Public),
+        new("account/sign-in", "GET", null, (_, _) => "/account/sign-in", Scope.Public),
+        new("account/sign-in", "POST", null, (_, _) => "/account/sign-in", Scope.Public),
+        new("account/sign-in", "POST", "SignOut", (_, _) => "/account/sign-in", Scope.Public),
+        new("setup", "GET", null, (_, _) => "/setup", Scope.Public),
+        new("setup", "POST", null, (_, _) => "/setup", Scope.Public),
+        new("language", "GET", null, (_, _) => "/language", Scope.Public),
+        new("language", "POST", null, (_, _) => "/language", Scope.Public),
+        new("Error", "GET", null, (_, _) => "/Error", Scope.Public),
+        new("Error", "POST", null, (_, _) => "/Error", Scope.Public),
+        new("status/{code:int}", "GET", null, (_, _) => "/status/404", Scope.Public),
+        new("status/{code:int}", "POST", null, (_, _) => "/status/404", Scope.Public),
+
+        new("admin/sites", "GET", null, (_, _) => "/admin/sites", Scope.Global, "admin"),
+        new("admin/sites", "POST", null, (_, _) => "/admin/sites", Scope.Global, "admin"),
+        new("admin/users", "GET", null, (_, _) => "/admin/users", Scope.Global, "admin"),
+        new("admin/users", "POST", null, (_, _) => "/admin/users", Scope.Global, "admin"),
+        new("admin/users/{id:guid}", "GET", null, (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
+        new("admin/users/{id:guid}", "POST", "AddMembership", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
+        new("admin/users/{id:guid}", "POST", "EndMembership", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
+        new("admin/users/{id:guid}", "POST", "Disable", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
+        new("admin/users/{id:guid}", "POST", "Password", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
+
+        new("patients", "GET", null, (_, site) => $"/patients?site={site}", Scope.SiteList, Who(ClinicalReaders)),
+        new("patients/{id:guid}", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+    ];
+
+    public static TheoryData<string, string> RuleAndUser()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var rule in Rules)
+        {
+            foreach (var user in RouteAccessFixture.Users.Keys)
+            {
+                data.Add(rule.ToString(), user);
+            }
+        }
+
+        return data;
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void EveryRouteAndHandler_IsInTheTable()
+    {
+        var endpoints = fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var missing = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            var template = endpoint.RoutePattern.RawText?.Trim('/') ?? "";
+            var page = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>();
+            var handlers = page is null
+                ? endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Select(m => (m, (string?)null)).ToList() ?? []
+                : Handlers(page.ViewEnginePath);
+            foreach (var (method, handler) in handlers)
+            {
+                if (!Rules.Any(r => r.Template == template && r.Method == method && r.Handler == handler))
+                {
+                    missing.Add($"{method} {template}{(handler is null ? "" : "?handler=" + handler)}");
+                }
+            }
+        }
+
+        missing.ShouldBeEmpty($"Add these routes to RouteAccessTests.Rules with who may use them: {string.Join(", ", missing)}");
+        Rules.Length.ShouldBeGreaterThan(20);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleAndUser))]
+    public async Task Route_OtherSitesRecord_RefusedToEveryone_OwnSiteAsThePolicySays(string ruleName, string user)
+    {
+        var rule = Rules.Single(r => r.ToString() == ruleName);
+        var client = fixture.Client(user);
+        var auditBefore = await AuditCountAsync();
+
+        if (rule.Scope == Scope.Public)
+        {
+            // A fresh anonymous client: public routes include signing out, which would end the shared sessions.
+            using var anonymous = fixture.Factory.Client();
+            using var open = await SendAsync(anonymous, rule, "A");
+            ((int)open.StatusCode).ShouldBeLessThan(500, $"{rule}");
+            return;
+        }
+
+        if (rule.Scope is Scope.Site or Scope.SiteList)
+        {
+            using var other = await SendAsync(client, rule, "B");
+            if (rule.Scope == Scope.Site || !rule.Allowed.Contains(user))
+            {
+                ShouldBeRefused(other, rule, user, "B");
+            }
+
+            (await other.Content.ReadAsStringAsync(Ct)).ShouldNotContain("B-SECRET", Case.Sensitive, $"{rule} as {user} showed site B's data");
+            (await AuditCountAsync()).ShouldBe(auditBefore, $"{rule} as {user} changed site B's records");
+        }
+
+        using var own = await SendAsync(client, rule, "A");
+        if (rule.Allowed.Contains(user))
+        {
+            if (rule.Method == "GET")
+            {
+                own.StatusCode.ShouldBe(rule.Scope == Scope.Global && rule.Template.Contains('{', StringComparison.Ordinal) ? HttpStatusCode.NotFound : HttpStatusCode.OK,
+                    $"{rule} as {user} at their own site");
+            }
+        }
+        else
+        {
+            ShouldBeRefused(own, rule, user, "A");
+            (await AuditCountAsync()).ShouldBe(auditBefore, $"{rule} as {user} changed records it may not");
+        }
+    }
+
+    private static void ShouldBeRefused(HttpResponseMessage response, RouteRule rule, string user, string site)
+    {
+        var status = (int)response.StatusCode;
+        var toSignIn = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/sign-in", StringComparison.Ordinal) == true;
+        (status is 401 or 403 or 404 || toSignIn).ShouldBeTrue($"{rule} as {user} at site {site}: {status} {response.Headers.Location}");
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpClient client, RouteRule rule, string site)
+    {
+        var path = rule.Path(fixture.Ids, site);
+        if (rule.Handler is not null)
+        {
+            path += (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "handler=" + rule.Handler;
+        }
+
+        if (rule.Method == "GET")
+        {
+            return await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
+        }
+
+        // A real antiforgery token for this client (tokens are per user, not per form), so refusal is about access.
+        var token = Html.Token(await client.GetStringAsync(new Uri("/", UriKind.Relative), Ct));
+        using var content = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]);
+        return await client.PostAsync(new Uri(path, UriKind.Relative), content, Ct);
+    }
+
+    private async Task<int> AuditCountAsync()
+    {
+        await using var scope = fixture.Factory.Scope();
+        return await scope.ServiceProvider.GetRequiredService<StromaDbContext>().AuditEntries.CountAsync(Ct);
+    }
+
+    /// <summary>The handlers of a page, by our convention Features/{Folder}/{Page} → Stroma.Web.Features.{Folder}.{Page}Model.</summary>
+    private static List<(string Method, string? Handler)> Handlers(string viewEnginePath)
+    {
+        var parts = viewEnginePath.Trim('/').Split('/');
+        var typeName = $"Stroma.Web.Features.{string.Join('.', parts[..^1])}.{parts[^1]}Model";
+        var type = typeof(Program).Assembly.GetType(typeName)
+            ?? throw new InvalidOperationException($"Page {viewEnginePath} has no model {typeName} (convention: Features/Folder/Page → Folder.PageModel).");
+        return [.. type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Select(m => m.Name.EndsWith("Async", StringComparison.Ordinal) ? m.Name[..^5] : m.Name)
+            .Where(n => n.StartsWith("OnGet", StringComparison.Ordinal) || n.StartsWith("OnPost", StringComparison.Ordinal))
+            .Select(n => n.StartsWith("OnGet", StringComparison.Ordinal) ? ("GET", n[5..]) : ("POST", n[6..]))
+            .Select(x => (x.Item1, x.Item2.Length == 0 ? null : x.Item2))
+            .Distinct()];
+    }
+}
