@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Load test of the web app (issue #8): the patient list and the patient timeline over a generated registry,
+# driven by wrk (Debian package `wrk`) with CLIENTS concurrent connections for DURATION each.
+# usage: bench/web/run.sh [PATIENTS=100000] [DURATION=30s] [CLIENTS=50]
+# Work files go to ${WORK:-/tmp/stroma-web-bench}; the generated registry is kept there and reused.
+set -euo pipefail
+PATIENTS=${1:-100000}
+DURATION=${2:-30s}
+CLIENTS=${3:-50}
+WORK=${WORK:-/tmp/stroma-web-bench}
+PORT=${PORT:-5077}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BASE="http://127.0.0.1:$PORT"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+mkdir -p "$WORK"
+
+echo "== publish (Release)"
+dotnet publish "$ROOT/src/Stroma.Cli" -c Release -o "$WORK/cli" > "$WORK/publish-cli.log"
+dotnet publish "$ROOT/src/Stroma.Web" -c Release -o "$WORK/web" > "$WORK/publish-web.log"
+
+DB="$WORK/registry-$PATIENTS.db"
+if [ ! -f "$DB" ]; then
+  echo "== generate a registry of $PATIENTS patients"
+  /usr/bin/time -f "demo: %e s" "$WORK/cli/stroma" demo --patients "$PATIENTS" --seed 7 --database "$DB"
+fi
+rm -f "$WORK/run.db"*; cp "$DB" "$WORK/run.db"
+
+echo "== start the web app on $BASE"
+PASSWORD="Bench-Load-2026"
+STROMA_ADMIN_PASSWORD="$PASSWORD" "$WORK/web/Stroma.Web" --database "$WORK/run.db" --admin bench --port "$PORT" > "$WORK/web.log" 2>&1 &
+WEB=$!
+trap 'kill $WEB 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
+
+# Sign in (antiforgery token + cookie) and make the bench account an investigator at every site, through the admin pages.
+JAR="$WORK/cookies.txt"; rm -f "$JAR"
+token() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
+T=$(curl -fs -c "$JAR" -b "$JAR" "$BASE/account/sign-in" | token)
+curl -fs -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" \
+  --data-urlencode "UserName=bench" --data-urlencode "Password=$PASSWORD" "$BASE/account/sign-in"
+USER_PAGE=$(curl -fs -b "$JAR" "$BASE/admin/users" | grep -o 'href="/admin/users/[0-9a-f-]*">bench<' | sed 's/href="//; s/">bench<//')
+PAGE=$(curl -fs -b "$JAR" "$BASE$USER_PAGE")
+for SITE in $(echo "$PAGE" | grep -o '<option value="[0-9a-f-]\{36\}"' | sed 's/<option value="//; s/"//'); do
+  T=$(curl -fs -b "$JAR" "$BASE$USER_PAGE" | token)
+  curl -fs -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "SiteId=$SITE" \
+    --data-urlencode "Role=Investigator" "$BASE$USER_PAGE?handler=AddMembership"
+done
+COOKIE=$(awk '$6 == "stroma.auth" { print $6 "=" $7 }' "$JAR")
+[ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
+
+sqlite3 "$DB" "SELECT lower(id) FROM patients ORDER BY random() LIMIT 2000;" > "$WORK/patient-ids.txt"
+curl -fs -o /dev/null -w "timeline warm-up: %{http_code}\n" -H "Cookie: $COOKIE" "$BASE/patients/$(head -1 "$WORK/patient-ids.txt")"
+
+echo "== wrk: patient list ($CLIENTS clients, $DURATION)"
+PAGES=$((PATIENTS / 50)) wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$ROOT/bench/web/list.lua" "$BASE" | tee "$WORK/wrk-list.txt"
+echo "== wrk: patient timeline ($CLIENTS clients, $DURATION)"
+IDS="$WORK/patient-ids.txt" wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$ROOT/bench/web/timeline.lua" "$BASE" | tee "$WORK/wrk-timeline.txt"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
