@@ -70,6 +70,14 @@ public sealed class DemoModeTests(DemoFactory demo) : IClassFixture<DemoFactory>
         html.ShouldContain("<td lang=\"en\">baseline</td>");
         html.ShouldContain("sledai2k ");
         html.ShouldContain("<tr data-analyte=\"platelets\">");
+        html.ShouldContain("<figure class=\"trend\" data-analyte=\"urine_protein_24h\">");
+        html.ShouldContain("<ul id=\"infusions\">");
+        // Every listed infusion is marked on every chart.
+        var infusions = System.Text.RegularExpressions.Regex.Count(
+            System.Text.RegularExpressions.Regex.Match(html, "<ul id=\"infusions\">(.*?)</ul>", System.Text.RegularExpressions.RegexOptions.Singleline).Value, "<li>");
+        var charts = System.Text.RegularExpressions.Regex.Count(html, "<figure class=\"trend\"");
+        infusions.ShouldBeGreaterThan(0);
+        System.Text.RegularExpressions.Regex.Count(html, "<line class=\"infusion\"").ShouldBe(infusions * charts);
     }
 
     [Fact]

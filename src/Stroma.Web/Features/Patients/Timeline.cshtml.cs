@@ -28,7 +28,13 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 {
     /// <summary>The analytes whose trends the timeline shows (catalog keys), in this order.</summary>
     public static IReadOnlyList<string> TrendAnalytes { get; } =
-        ["urine_protein_24h", "creatinine", "c3", "c4", "anti_dsdna", "platelets"];
+        ["urine_protein_24h", "creatinine", "egfr", "c3", "c4", "anti_dsdna", "platelets"];
+
+    /// <summary>The patient's infusions (date, product lot, dose), marked on every trend chart.</summary>
+    public IReadOnlyList<(DateOnly Date, string Lot, decimal Cells)> Infusions { get; private set; } = [];
+
+    /// <summary>One chart per analyte with values, on the shared time axis of <see cref="Labs"/> and infusions.</summary>
+    public IReadOnlyList<(TimelineLab Lab, TrendChart Chart)> Charts { get; private set; } = [];
 
     public string Site { get; private set; } = "";
 
@@ -70,6 +76,18 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
             .Where(list => list.Count > 0)
             .Select(list => new TimelineLab(list[0].Analyte, list[0].NormalisedUnit ?? list[0].ReportedUnit ?? "",
                 [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString()))]))];
+
+        var infusions = await db.Infusions.AsNoTracking().Where(i => i.PatientId == id).OrderBy(i => i.InfusionDate)
+            .Select(i => new { i.InfusionDate, i.Lot!.LotNumber, i.DoseCells }).ToListAsync(cancellationToken);
+        Infusions = [.. infusions.Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells))];
+        var dates = Labs.SelectMany(l => l.Points.Select(p => p.Date)).Concat(Infusions.Select(i => i.Date)).ToList();
+        if (dates.Count > 0)
+        {
+            var (first, last) = (dates.Min(), dates.Max());
+            Charts = [.. Labs.Select(lab => (lab, TrendChart.Create(
+                lab.Points.Where(p => p.Value is not null).Select(p => (p.Date, p.Value!.Value, p.Flag is not "Normal" and not "None" and not "")),
+                Infusions.Select(i => i.Date), first, last)))];
+        }
 
         var events = await db.AdverseEvents.AsNoTracking().Where(e => e.PatientId == id)
             .Select(e => new { e.OnsetDate, e.Term, e.CtcaeGrade, e.Serious, e.Causality }).ToListAsync(cancellationToken);

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Stroma.Web.Features.Patients;
+
+/// <summary>One point of a trend chart, in SVG coordinates, with what it shows.</summary>
+public sealed record ChartPoint(double X, double Y, DateOnly Date, decimal Value, bool Flagged);
+
+/// <summary>
+/// A small server-drawn SVG line chart of one lab analyte over time, on the time axis shared by all of the patient's
+/// charts (so an infusion, drawn as a dashed vertical line, sits at the same x in each). No script: the page stays
+/// readable without JavaScript, and the table next to it gives the same numbers.
+/// </summary>
+public sealed class TrendChart
+{
+    public const double Width = 600;
+    public const double Height = 140;
+    private const double Left = 56;
+    private const double Right = 12;
+    private const double Top = 10;
+    private const double Bottom = 24;
+
+    private TrendChart(IReadOnlyList<ChartPoint> points, IReadOnlyList<(double X, DateOnly Date)> infusions, decimal min, decimal max,
+        DateOnly first, DateOnly last)
+    {
+        Points = points;
+        Infusions = infusions;
+        Min = min;
+        Max = max;
+        First = first;
+        Last = last;
+    }
+
+    public IReadOnlyList<ChartPoint> Points { get; }
+
+    public IReadOnlyList<(double X, DateOnly Date)> Infusions { get; }
+
+    public decimal Min { get; }
+
+    public decimal Max { get; }
+
+    public DateOnly First { get; }
+
+    public DateOnly Last { get; }
+
+    public static double PlotLeft => Left;
+
+    public static double PlotRight => Width - Right;
+
+    public static double PlotTop => Top;
+
+    public static double PlotBottom => Height - Bottom;
+
+    /// <summary>The polyline's points attribute.</summary>
+    public string Polyline => string.Join(' ', Points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.X:0.#},{p.Y:0.#}")));
+
+    /// <summary>
+    /// Lays out <paramref name="values"/> (date, value, flagged) between <paramref name="first"/> and
+    /// <paramref name="last"/> (the patient's whole time span), with the infusion dates inside it as markers.
+    /// The value axis runs from 0 (or the lowest value when negative) to the highest value.
+    /// </summary>
+    public static TrendChart Create(IEnumerable<(DateOnly Date, decimal Value, bool Flagged)> values, IEnumerable<DateOnly> infusions,
+        DateOnly first, DateOnly last)
+    {
+        var list = values.OrderBy(v => v.Date).ToList();
+        var min = Math.Min(0m, list.Count == 0 ? 0m : list.Min(v => v.Value));
+        var max = list.Count == 0 ? 1m : list.Max(v => v.Value);
+        if (max <= min)
+        {
+            max = min + 1m;
+        }
+
+        var span = Math.Max(1, last.DayNumber - first.DayNumber);
+        double X(DateOnly date) => Left + ((Width - Left - Right) * (date.DayNumber - first.DayNumber) / span);
+        double Y(decimal value) => Height - Bottom - ((Height - Top - Bottom) * (double)((value - min) / (max - min)));
+        return new TrendChart(
+            [.. list.Select(v => new ChartPoint(X(v.Date), Y(v.Value), v.Date, v.Value, v.Flagged))],
+            [.. infusions.Where(d => d >= first && d <= last).Distinct().Order().Select(d => (X(d), d))],
+            min, max, first, last);
+    }
+}
