@@ -93,16 +93,22 @@ public sealed class UserAccess
             return None;
         }
 
-        var user = await db.Users.AsNoTracking().Where(u => u.UserName == userName && u.DisabledAt == null)
-            .Select(u => new { u.Id, u.IsAdministrator }).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (user is null)
+        // One round trip: the enabled user with the memberships current on `today` (none when it has no role).
+        var rows = await db.Users.AsNoTracking().Where(u => u.UserName == userName && u.DisabledAt == null)
+            .Select(u => new
+            {
+                u.Id,
+                u.IsAdministrator,
+                Memberships = u.Memberships.Where(m => m.StartDate <= today && (m.EndDate == null || m.EndDate >= today))
+                    .Select(m => new { m.SiteId, m.Role }).ToList(),
+            })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (rows.Count != 1)
         {
             return None;
         }
 
-        var memberships = await db.Memberships.AsNoTracking()
-            .Where(m => m.UserId == user.Id && m.StartDate <= today && (m.EndDate == null || m.EndDate >= today))
-            .Select(m => new { m.SiteId, m.Role }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var (user, memberships) = (rows[0], rows[0].Memberships);
         var access = new UserAccess(userName, user.Id, user.IsAdministrator);
         foreach (var membership in memberships)
         {
