@@ -25,6 +25,10 @@ internal static class ReportFormatting
 
     public static string MedianIqr(MeasureRow row, int decimals) => row.Median is null ? "–" : $"{Number(row.Median, decimals)} [{Number(row.Q1, decimals)}, {Number(row.Q3, decimals)}]";
 
+    /// <summary>Who the flow's first count holds: the patients of the chosen sites, on the chosen protocol if one is named.</summary>
+    public static string RegisteredLabel(StudyReport report) =>
+        report.Protocol is null ? "Registered at the selected sites" : $"Registered at the selected sites and enrolled on protocol {report.Protocol}";
+
     public static int Decimals(string measure) => measure switch
     {
         "sledai2k" or "bilag2004" or "bilag2004_renal" or "creatinine" or "anti_dsdna" or "egfr" => 1,
@@ -38,7 +42,7 @@ internal static class ReportFormatting
         yield return (0, $"Protocol: {report.Protocol ?? "not named"}. Sites: {(report.Sites.Count == 0 ? "all" : string.Join(", ", report.Sites))}.");
         yield return (2, "Flow of patients");
         var f = report.Flow;
-        yield return (0, $"Registered at the selected sites: {f.Registered}. Enrolled (baseline visit): {f.Enrolled}. Treated: {f.Treated}.");
+        yield return (0, $"{RegisteredLabel(report)}: {f.Registered}. Enrolled (baseline visit): {f.Enrolled}. Treated: {f.Treated}.");
         yield return (0, $"Completed 12 months: {f.Completed12Months}. Died: {f.Died}. Withdrawn: {f.Withdrawn}.");
         yield return (2, "Baseline characteristics");
         var b = report.Baseline;

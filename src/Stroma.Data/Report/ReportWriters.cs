@@ -166,7 +166,7 @@ public static class ReportWriters
          .Append(E(report.Sites.Count == 0 ? "all" : string.Join(", ", report.Sites))).Append(".</p>\n");
         var f = report.Flow;
         h.Append("<h2>Flow of patients</h2>\n<table><tr><th>Stage</th><th>n</th></tr>");
-        foreach (var (label, n) in new[] { ("Registered at the selected sites", f.Registered), ("Enrolled (baseline visit)", f.Enrolled), ("Treated", f.Treated), ("Completed 12 months", f.Completed12Months), ("Died", f.Died), ("Withdrawn", f.Withdrawn) })
+        foreach (var (label, n) in new[] { (ReportFormatting.RegisteredLabel(report), f.Registered), ("Enrolled (baseline visit)", f.Enrolled), ("Treated", f.Treated), ("Completed 12 months", f.Completed12Months), ("Died", f.Died), ("Withdrawn", f.Withdrawn) })
         {
             h.Append("<tr><td>").Append(E(label)).Append("</td><td>").Append(n).Append("</td></tr>");
         }
