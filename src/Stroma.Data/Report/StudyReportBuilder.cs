@@ -70,21 +70,18 @@ public static class StudyReportBuilder
             var visits = await ReadVisitsAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false);
             trace.Step("visits", visits.Count);
             var values = new MonthValues(cohort.Enrolled.Count, visits.Months);
-            // The database's GROUP BY aggregates run on a second connection while this one streams per-patient values.
-            var grouped = ReadGroupedOnNewConnectionAsync(connection, sql, trace, cancellationToken);
+            // A second connection runs the database's GROUP BY aggregates, then reads adjudications and adverse events,
+            // while this one streams the per-patient values (both engines allow concurrent readers; SQLite in WAL mode).
+            var second = ReadOnSecondConnectionAsync(connection, sql, cohort, trace, cancellationToken);
             await ReadLabValuesAsync(connection, sql, cohort, visits, values, trace, cancellationToken).ConfigureAwait(false);
             await ReadAssessmentValuesAsync(connection, sql, visits, values, trace, cancellationToken).ConfigureAwait(false);
-            var groupedResult = await grouped.ConfigureAwait(false);
+            var (groupedResult, adjudications, adverse) = await second.ConfigureAwait(false);
             var months = visits.Months;
             var measures = Measures(groupedResult, values, months);
             trace.Step("statistics of the measures", measures.Count);
-            var adjudications = await ReadAdjudicationsAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false);
-            trace.Step("adjudications", adjudications.Count);
             var responses = Responses(cohort, adjudications, options.HorizonMonths);
             var survival = Survival(cohort, adjudications);
             trace.Step("responses and survival", cohort.Enrolled.Count);
-            var adverse = await ReadAdverseEventsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
-            trace.Step("adverse events", adverse.Count);
             var spaghetti = Spaghetti(cohort, values, months, options.SpaghettiPatients);
             return new StudyReport(
                 "Study report",
@@ -235,11 +232,12 @@ public static class StudyReportBuilder
     {
         var cohort = new Cohort();
         await using var command = sql.Command(connection, $"""
-            SELECT p.id, s.code, p.study_id, p.sex, p.birth_year, p.birth_date, p.withdrawal_date,
-              (SELECT MIN(d.death_date) FROM deaths d WHERE d.patient_id = p.id AND d.deleted_at IS NULL),
-              (SELECT MIN(g.diagnosis_date) FROM diagnoses g WHERE g.patient_id = p.id AND g.kind = 'Classification' AND g.deleted_at IS NULL),
-              (SELECT COUNT(*) FROM diagnoses g WHERE g.patient_id = p.id AND g.kind = 'LupusNephritisBiopsy' AND g.deleted_at IS NULL)
+            SELECT p.id, s.code, p.study_id, p.sex, p.birth_year, p.birth_date, p.withdrawal_date, d.death_date, g.diagnosis_date, g.biopsies
             FROM patients p JOIN sites s ON s.id = p.site_id
+              LEFT JOIN (SELECT patient_id, MIN(death_date) AS death_date FROM deaths WHERE deleted_at IS NULL GROUP BY patient_id) d ON d.patient_id = p.id
+              LEFT JOIN (SELECT patient_id, MIN(CASE WHEN kind = 'Classification' THEN diagnosis_date END) AS diagnosis_date,
+                  COUNT(CASE WHEN kind = 'LupusNephritisBiopsy' THEN 1 END) AS biopsies
+                FROM diagnoses WHERE deleted_at IS NULL GROUP BY patient_id) g ON g.patient_id = p.id
             WHERE p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter}
             ORDER BY s.code, p.study_id
             """);
@@ -258,7 +256,7 @@ public static class StudyReportBuilder
                 Date(reader, 6),
                 Date(reader, 7),
                 Date(reader, 8),
-                Convert.ToInt64(reader.GetValue(9), CultureInfo.InvariantCulture) > 0));
+                !reader.IsDBNull(9) && Convert.ToInt64(reader.GetValue(9), CultureInfo.InvariantCulture) > 0));
         }
 
         return cohort;
@@ -344,14 +342,20 @@ public static class StudyReportBuilder
 
     private sealed record Grouped(long N, double Sum, double SumSquares);
 
-    private static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedOnNewConnectionAsync(DbConnection template, Sql sql, Trace trace, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<(string Measure, int Month), Grouped> Grouped, List<(int Patient, AdjudicatedResponse Response)> Adjudications, List<AdverseEventRow> AdverseEvents)>
+        ReadOnSecondConnectionAsync(DbConnection template, Sql sql, Cohort cohort, Trace trace, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var factory = DbProviderFactories.GetFactory(template) ?? throw new InvalidOperationException("The provider has no factory.");
         await using var connection = factory.CreateConnection()!;
         connection.ConnectionString = sql.ConnectionString;
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadGroupedAsync(connection, sql, trace, cancellationToken).ConfigureAwait(false);
+        var grouped = await ReadGroupedAsync(connection, sql, trace, cancellationToken).ConfigureAwait(false);
+        var adjudications = await ReadAdjudicationsAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false);
+        trace.Step("adjudications (second connection)", adjudications.Count);
+        var adverse = await ReadAdverseEventsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        trace.Step("adverse events (second connection)", adverse.Count);
+        return (grouped, adjudications, adverse);
     }
 
     /// <summary>n, sum and sum of squares per (measure, visit type), computed by the database.</summary>
@@ -535,72 +539,78 @@ public static class StudyReportBuilder
 
     private static List<MeasureRow> Measures(Dictionary<(string, int), Grouped> grouped, MonthValues values, List<int> months)
     {
-        var rows = new List<MeasureRow>();
-        foreach (var (key, label, unit, source) in MeasureDefinitions)
+        // Each (measure, month) cell is independent (sorting for quantiles and ranks dominates): computed in parallel,
+        // collected in the table's order.
+        var cells = new MeasureRow?[MeasureDefinitions.Length * months.Count];
+        Parallel.For(0, cells.Length, i =>
         {
-            for (var m = 0; m < months.Count; m++)
+            var (key, label, unit, source) = MeasureDefinitions[i / months.Count];
+            cells[i] = Measure(key, label, unit, source, i % months.Count, grouped, values, months);
+        });
+        return [.. cells.Where(c => c is not null).Select(c => c!)];
+    }
+
+    private static MeasureRow? Measure(string key, string label, string unit, string source, int m, Dictionary<(string, int), Grouped> grouped, MonthValues values, List<int> months)
+    {
+        var slots = values.Of(key);
+        var stride = months.Count;
+        var observed = new List<double>();
+        var before = new List<double?>();
+        var after = new List<double?>();
+        for (var p = 0; p < values.Patients; p++)
+        {
+            var value = slots[(p * stride) + m];
+            if (double.IsNaN(value))
             {
-                var observed = new List<double>();
-                var before = new List<double?>();
-                var after = new List<double?>();
-                for (var p = 0; p < values.Patients; p++)
-                {
-                    var value = values.Get(key, p, m);
-                    if (double.IsNaN(value))
-                    {
-                        continue;
-                    }
+                continue;
+            }
 
-                    observed.Add(value);
-                    var baseline = values.Get(key, p, 0);
-                    if (m > 0 && !double.IsNaN(baseline))
-                    {
-                        before.Add(baseline);
-                        after.Add(value);
-                    }
-                }
-
-                if (observed.Count == 0)
-                {
-                    continue;
-                }
-
-                var summary = Descriptive.Summarise(observed);
-                double? mean = summary.Mean;
-                double? sd = summary.N > 1 ? summary.StandardDeviation : null;
-                var n = summary.N;
-                if (source != "derived" && key != "bilag2004_renal" && grouped.TryGetValue((key, months[m]), out var g))
-                {
-                    // The table's n, mean and SD are the database's aggregates.
-                    n = checked((int)g.N);
-                    mean = g.Sum / g.N;
-                    sd = g.N > 1 ? Math.Sqrt(Math.Max(0, (g.SumSquares - (g.Sum * g.Sum / g.N)) / (g.N - 1))) : null;
-                }
-
-                double? meanChange = null, t = null, w = null;
-                string? method = null;
-                if (before.Count >= 2)
-                {
-                    var differences = before.Zip(after, (b, a) => a!.Value - b!.Value).ToList();
-                    meanChange = differences.Average();
-                    if (differences.Distinct().Count() > 1)
-                    {
-                        t = PairedTests.TTest(before, after).P;
-                    }
-
-                    if (differences.Any(d => d != 0))
-                    {
-                        var wilcoxon = PairedTests.Wilcoxon(before, after);
-                        w = wilcoxon.P;
-                        method = wilcoxon.Exact ? "exact" : "normal approximation with continuity correction";
-                    }
-                }
-
-                rows.Add(new MeasureRow(key, label, unit, months[m], n, mean, sd, summary.Median, summary.Q1, summary.Q3, before.Count, meanChange, t, w, method));
+            observed.Add(value);
+            var baseline = slots[p * stride];
+            if (m > 0 && !double.IsNaN(baseline))
+            {
+                before.Add(baseline);
+                after.Add(value);
             }
         }
 
-        return rows;
+        if (observed.Count == 0)
+        {
+            return null;
+        }
+
+        var summary = Descriptive.Summarise(observed);
+        double? mean = summary.Mean;
+        double? sd = summary.N > 1 ? summary.StandardDeviation : null;
+        var n = summary.N;
+        if (source != "derived" && key != "bilag2004_renal" && grouped.TryGetValue((key, months[m]), out var g))
+        {
+            // The table's n, mean and SD are the database's aggregates.
+            n = checked((int)g.N);
+            mean = g.Sum / g.N;
+            sd = g.N > 1 ? Math.Sqrt(Math.Max(0, (g.SumSquares - (g.Sum * g.Sum / g.N)) / (g.N - 1))) : null;
+        }
+
+        double? meanChange = null, t = null, w = null;
+        string? method = null;
+        if (before.Count >= 2)
+        {
+            var differences = before.Zip(after, (b, a) => a!.Value - b!.Value).ToList();
+            meanChange = differences.Average();
+            if (differences.Distinct().Count() > 1)
+            {
+                t = PairedTests.TTest(before, after).P;
+            }
+
+            if (differences.Any(d => d != 0))
+            {
+                var wilcoxon = PairedTests.Wilcoxon(before, after);
+                w = wilcoxon.P;
+                method = wilcoxon.Exact ? "exact" : "normal approximation with continuity correction";
+            }
+        }
+
+        return new MeasureRow(key, label, unit, months[m], n, mean, sd, summary.Median, summary.Q1, summary.Q3, before.Count, meanChange, t, w, method);
     }
 
     private static List<PatientTrajectory> Spaghetti(Cohort cohort, MonthValues values, List<int> months, int limit)
