@@ -105,7 +105,7 @@ internal static class ReportFormatting
         yield return (0, $"Disease duration, median [IQR]: {Number(b.DiseaseDurationMedianMonths, 1)} [{Number(b.DiseaseDurationQ1, 1)}, {Number(b.DiseaseDurationQ3, 1)}] months (n = {b.DiseaseDurationN}); biopsy-proven lupus nephritis {b.BiopsyProvenNephritis}.");
         yield return (2, "Disease activity, renal and serological measures by month");
         yield return (TableLevel, "measures");
-        yield return (0, "Mean ± SD and n from the database's aggregates; median and IQR (Q1–Q3, R type 7). P-values compare each month with baseline over the patients with both values (pairs): paired t-test and Wilcoxon signed-rank test.");
+        yield return (0, "Mean ± SD, n, median and IQR (Q1–Q3, R type 7). P-values compare each month with baseline over the patients with both values (pairs): paired t-test and Wilcoxon signed-rank test.");
         yield return (2, "Clinical responses (investigator adjudications)");
         foreach (var c in report.Responses.Counts)
         {
