@@ -158,6 +158,8 @@ public abstract class StromaDbContext : DbContext
         {
             // The natural key that makes imports idempotent.
             e.HasIndex(x => new { x.PatientId, x.Analyte, x.SpecimenTime }).IsUnique();
+            // The study report's access path: one index-only range scan per analyte yielding (visit, value) (StudyReportBuilder).
+            e.HasIndex(x => new { x.Analyte, x.VisitId, x.NormalisedValue }, "IX_lab_results_report").HasFilter("deleted_at IS NULL");
             e.Property(x => x.Analyte).HasMaxLength(64);
         });
         modelBuilder.Entity<Medication>(e => e.HasIndex(x => new { x.PatientId, x.StartDate }));

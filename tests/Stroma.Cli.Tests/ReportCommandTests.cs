@@ -120,6 +120,41 @@ public sealed class ReportCommandTests
         outcome.ExitCode.ShouldBe(ExitCodes.Usage);
     }
 
+    [Fact]
+    public void ReportStudy_UnknownProtocol_NamesTheValueAndTheKnownProtocols()
+    {
+        var outcome = CliRunner.Run("", "report", "study", "--protocol", "wang_2041", "--out", "x.html", "--database", Path.Combine(Path.GetTempPath(), "never-created.db"));
+
+        outcome.ExitCode.ShouldBe(ExitCodes.Usage);
+        outcome.Error.ShouldContain("Unknown protocol 'wang_2041'; known protocols: seed_case_1, wang_2014, seed_case_2.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ReportStudy_Protocol_ReportsOnlyThePatientsEnrolledOnIt(DatabaseEngine engine)
+    {
+        var (database, folder) = await DemoAsync(engine);
+        await using var _ = database;
+        try
+        {
+            var onCase1 = Path.Combine(folder, "case1.csv");
+            var everyone = Path.Combine(folder, "all.csv");
+            var outcome = Run(database, "report", "study", "--protocol", "seed_case_1", "--out", onCase1, "--timings");
+            Run(database, "report", "study", "--out", everyone).ExitCode.ShouldBe(ExitCodes.Ok);
+
+            outcome.ExitCode.ShouldBe(ExitCodes.Ok, outcome.Error);
+            outcome.Error.ShouldContain("lab values creatinine");
+            var case1 = await File.ReadAllLinesAsync(onCase1, TestContext.Current.CancellationToken);
+            case1.ShouldContain("flow,registered,,n,1");
+            case1.ShouldContain("flow,enrolled,,n,0");
+            (await File.ReadAllLinesAsync(everyone, TestContext.Current.CancellationToken)).ShouldContain("flow,registered,,n,42");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Adjudicate_ValidAndInvalid_RecordsOneAndReportsTheOther(DatabaseEngine engine)

@@ -19,7 +19,7 @@ public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Setting
     public sealed class Settings : DatabaseSettings
     {
         [CommandOption("-p|--protocol <P>")]
-        [Description("Protocol template key named in the report (e.g. wang_2014); see 'stroma protocol list'.")]
+        [Description("Protocol template key (e.g. wang_2014; see 'stroma protocol list'): the cohort is the patients enrolled on it. Default: every patient.")]
         public string? Protocol { get; init; }
 
         [CommandOption("-s|--site <S>")]
@@ -37,6 +37,10 @@ public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Setting
         [CommandOption("--charts <DIR>")]
         [Description("Also write every chart as PNG and SVG files into DIR.")]
         public string? Charts { get; init; }
+
+        [CommandOption("--timings")]
+        [Description("Write each query's elapsed time and row count to stderr.")]
+        public bool Timings { get; init; }
 
         internal ReportFormat ResolvedFormat =>
             Enum.Parse<ReportFormat>(Format ?? (Path.GetExtension(Out ?? "").TrimStart('.') is { Length: > 0 } ext ? ext : "html"), ignoreCase: true);
@@ -56,7 +60,7 @@ public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Setting
 
             if (Protocol is not null && ProtocolTemplates.Find(Protocol) is null)
             {
-                return ValidationResult.Error($"Unknown protocol '{Protocol}'; expected one of {string.Join(", ", ProtocolTemplates.All.Select(p => p.Key))}.");
+                return ValidationResult.Error($"Unknown protocol '{Protocol}'; known protocols: {string.Join(", ", StudyReportBuilder.KnownProtocols)}.");
             }
 
             return ValidationResult.Success();
@@ -70,7 +74,8 @@ public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Setting
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);
-        var report = await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(settings.Protocol, settings.Sites), cancellationToken).ConfigureAwait(false);
+        var report = await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(settings.Protocol, settings.Sites,
+            Trace: settings.Timings ? line => io.Error.WriteLine("report: " + line) : null), cancellationToken).ConfigureAwait(false);
         var built = clock.Elapsed;
         var folder = Path.GetDirectoryName(Path.GetFullPath(settings.Out!));
         if (!string.IsNullOrEmpty(folder))

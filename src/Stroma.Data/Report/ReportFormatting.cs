@@ -25,38 +25,87 @@ internal static class ReportFormatting
 
     public static string MedianIqr(MeasureRow row, int decimals) => row.Median is null ? "–" : $"{Number(row.Median, decimals)} [{Number(row.Q1, decimals)}, {Number(row.Q3, decimals)}]";
 
+    /// <summary>Who the flow's first count holds: the patients of the chosen sites, on the chosen protocol if one is named.</summary>
+    public static string RegisteredLabel(StudyReport report) =>
+        report.Protocol is null ? "Registered at the selected sites" : $"Registered at the selected sites and enrolled on protocol {report.Protocol}";
+
     public static int Decimals(string measure) => measure switch
     {
         "sledai2k" or "bilag2004" or "bilag2004_renal" or "creatinine" or "anti_dsdna" or "egfr" => 1,
         _ => 2,
     };
 
-    /// <summary>The report as lines of (heading level or 0, text) shared by the PDF writer.</summary>
+    /// <summary>A line's level that stands for a table (its text names it: <see cref="Table"/>) rather than text.</summary>
+    public const int TableLevel = 9;
+
+    /// <summary>A table for the PDF: columns with relative widths and alignment; rows, where a group row spans all columns.</summary>
+    public sealed record ReportTable(IReadOnlyList<(string Header, double Width, bool Numeric)> Columns, IReadOnlyList<(string? Group, IReadOnlyList<string> Cells)> Rows);
+
+    /// <summary>The table named by a <see cref="TableLevel"/> line.</summary>
+    public static ReportTable Table(StudyReport report, string name)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return name switch
+        {
+            "measures" => MeasuresTable(report),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such report table."),
+        };
+    }
+
+    /// <summary>The measures by month: a group row per measure (label and unit), then one row per month with numbers in columns.</summary>
+    public static ReportTable MeasuresTable(StudyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var rows = new List<(string?, IReadOnlyList<string>)>();
+        foreach (var group in report.Measures.GroupBy(m => m.Measure))
+        {
+            var first = group.First();
+            var d = Decimals(first.Measure);
+            rows.Add(($"{first.Label} ({first.Unit})", []));
+            foreach (var m in group)
+            {
+                var paired = m.Month > 0;
+                rows.Add((null,
+                [
+                    m.Month.ToString(Invariant),
+                    m.N.ToString(Invariant),
+                    Number(m.Mean, d),
+                    Number(m.Sd, d),
+                    Number(m.Median, d),
+                    m.Median is null ? "–" : $"{Number(m.Q1, d)}–{Number(m.Q3, d)}",
+                    paired ? m.Pairs.ToString(Invariant) : "",
+                    paired ? Signed(m.MeanChange, d) : "",
+                    paired ? P(m.PairedTTestP) : "",
+                    paired ? P(m.WilcoxonP) : "",
+                ]));
+            }
+        }
+
+        return new ReportTable(
+        [
+            ("Month", 0.8, true), ("n", 0.9, true), ("Mean", 1.0, true), ("SD", 0.9, true), ("Median", 1.0, true), ("IQR", 1.7, true),
+            ("Pairs", 0.9, true), ("Mean change", 1.45, true), ("Paired t p", 1.3, true), ("Wilcoxon p", 1.35, true),
+        ], rows);
+    }
+
+    private static string Signed(double? value, int decimals) => value is { } v && v > 0 ? "+" + Number(v, decimals) : Number(value, decimals);
+
+    /// <summary>The report as lines of (heading level or 0, text) shared by the PDF writer; <see cref="TableLevel"/> lines name a table.</summary>
     public static IEnumerable<(int Level, string Text)> Lines(StudyReport report)
     {
         yield return (1, report.Title);
         yield return (0, $"Protocol: {report.Protocol ?? "not named"}. Sites: {(report.Sites.Count == 0 ? "all" : string.Join(", ", report.Sites))}.");
         yield return (2, "Flow of patients");
         var f = report.Flow;
-        yield return (0, $"Registered at the selected sites: {f.Registered}. Enrolled (baseline visit): {f.Enrolled}. Treated: {f.Treated}.");
+        yield return (0, $"{RegisteredLabel(report)}: {f.Registered}. Enrolled (baseline visit): {f.Enrolled}. Treated: {f.Treated}.");
         yield return (0, $"Completed 12 months: {f.Completed12Months}. Died: {f.Died}. Withdrawn: {f.Withdrawn}.");
         yield return (2, "Baseline characteristics");
         var b = report.Baseline;
         yield return (0, $"n = {b.N}; female {b.Female} ({(b.N == 0 ? "–" : Percent((double)b.Female / b.N))}); age {Number(b.AgeMean, 1)} ± {Number(b.AgeSd, 1)} years (n = {b.AgeN}).");
         yield return (0, $"Disease duration, median [IQR]: {Number(b.DiseaseDurationMedianMonths, 1)} [{Number(b.DiseaseDurationQ1, 1)}, {Number(b.DiseaseDurationQ3, 1)}] months (n = {b.DiseaseDurationN}); biopsy-proven lupus nephritis {b.BiopsyProvenNephritis}.");
         yield return (2, "Disease activity, renal and serological measures by month");
-        foreach (var group in report.Measures.GroupBy(m => m.Measure))
-        {
-            var first = group.First();
-            var d = Decimals(first.Measure);
-            yield return (3, $"{first.Label} ({first.Unit})");
-            foreach (var row in group)
-            {
-                var tests = row.Month == 0 ? "" : $"; vs baseline (n = {row.Pairs} pairs): paired t {PText(row.PairedTTestP)}, Wilcoxon {PText(row.WilcoxonP)}";
-                yield return (0, $"Month {row.Month}: n = {row.N}; mean ± SD {MeanSd(row, d)}; median [IQR] {MedianIqr(row, d)}{tests}");
-            }
-        }
-
+        yield return (TableLevel, "measures");
+        yield return (0, "Mean ± SD, n, median and IQR (Q1–Q3, R type 7). P-values compare each month with baseline over the patients with both values (pairs): paired t-test and Wilcoxon signed-rank test.");
         yield return (2, "Clinical responses (investigator adjudications)");
         foreach (var c in report.Responses.Counts)
         {

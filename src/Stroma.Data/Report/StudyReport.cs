@@ -1,11 +1,12 @@
 namespace Stroma.Data.Report;
 
 /// <summary>What <c>stroma report study</c> covers.</summary>
-/// <param name="Protocol">Protocol key (e.g. <c>wang_2014</c>) named in the report; the registry stores no per-patient protocol assignment yet, so it does not filter.</param>
+/// <param name="Protocol">Protocol template key (e.g. <c>wang_2014</c>): the cohort is the patients enrolled on it (null: every patient).</param>
 /// <param name="Sites">Site codes to include (empty: every site). Applied in the queries: other sites' rows are never read.</param>
 /// <param name="HorizonMonths">Horizon of response counts (the 2014 study: 12 months).</param>
 /// <param name="SpaghettiPatients">At most this many patients drawn in the per-patient proteinuria chart.</param>
-public sealed record StudyReportOptions(string? Protocol, IReadOnlyList<string> Sites, decimal HorizonMonths = 12m, int SpaghettiPatients = 200);
+/// <param name="Trace">Receives one line per query or step with its elapsed time and rows (null: silent).</param>
+public sealed record StudyReportOptions(string? Protocol, IReadOnlyList<string> Sites, decimal HorizonMonths = 12m, int SpaghettiPatients = 200, Action<string>? Trace = null);
 
 /// <summary>A results section: every figure of the study report, before rendering.</summary>
 public sealed record StudyReport(
@@ -21,7 +22,7 @@ public sealed record StudyReport(
     IReadOnlyList<PatientTrajectory> Proteinuria,
     IReadOnlyList<string> Methods);
 
-/// <summary>Flow of patients. Enrolled: patients of the chosen sites with a baseline visit.</summary>
+/// <summary>Flow of patients. Registered: patients of the chosen sites (enrolled on the chosen protocol, if named); enrolled: those with a baseline visit.</summary>
 public sealed record PatientFlow(
     int Registered,
     int Enrolled,

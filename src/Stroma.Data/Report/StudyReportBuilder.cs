@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Labs;
 using Stroma.Clinical.Outcomes;
 using Stroma.Clinical.Statistics;
@@ -47,6 +48,12 @@ public static class StudyReportBuilder
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Protocol is { } key && ProtocolTemplates.Find(key) is null)
+        {
+            // The surfaces check this first (stroma report study: a usage error naming the known protocols).
+            throw new ArgumentException($"Unknown protocol '{key}'; known protocols: {string.Join(", ", KnownProtocols)}.", nameof(options));
+        }
+
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -56,20 +63,25 @@ public static class StudyReportBuilder
 
         try
         {
-            var sql = new Sql(db.Database.IsNpgsql(), options.Sites, db.Database.GetConnectionString()!);
+            var trace = new Trace(options.Trace);
+            var sql = new Sql(db.Database.IsNpgsql(), options.Sites, options.Protocol, db.Database.GetConnectionString()!);
             var cohort = await ReadPatientsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
-            var months = await ReadMonthsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
-            var values = new MonthValues(cohort.Enrolled.Count, months);
-            // The database's GROUP BY aggregates run on a second connection while this one streams per-patient values:
-            // two scans of the lab table at once (both engines allow concurrent readers; SQLite in WAL mode).
-            var grouped = ReadGroupedOnNewConnectionAsync(connection, sql, cancellationToken);
-            await ReadValuesAsync(connection, sql, cohort, values, cancellationToken).ConfigureAwait(false);
-            var groupedResult = await grouped.ConfigureAwait(false);
+            trace.Step("patients", cohort.Registered);
+            var visits = await ReadVisitsAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false);
+            trace.Step("visits", visits.Count);
+            var values = new MonthValues(cohort.Enrolled.Count, visits.Months);
+            // A second connection runs the database's GROUP BY aggregates, then reads adjudications and adverse events,
+            // while this one streams the per-patient values (both engines allow concurrent readers; SQLite in WAL mode).
+            var second = ReadOnSecondConnectionAsync(connection, sql, cohort, trace, cancellationToken);
+            await ReadLabValuesAsync(connection, sql, cohort, visits, values, trace, cancellationToken).ConfigureAwait(false);
+            await ReadAssessmentValuesAsync(connection, sql, visits, values, trace, cancellationToken).ConfigureAwait(false);
+            var (groupedResult, adjudications, adverse) = await second.ConfigureAwait(false);
+            var months = visits.Months;
             var measures = Measures(groupedResult, values, months);
-            var adjudications = await ReadAdjudicationsAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false);
+            trace.Step("statistics of the measures", measures.Count);
             var responses = Responses(cohort, adjudications, options.HorizonMonths);
             var survival = Survival(cohort, adjudications);
-            var adverse = await ReadAdverseEventsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+            trace.Step("responses and survival", cohort.Enrolled.Count);
             var spaghetti = Spaghetti(cohort, values, months, options.SpaghettiPatients);
             return new StudyReport(
                 "Study report",
@@ -93,12 +105,17 @@ public static class StudyReportBuilder
         }
     }
 
+    /// <summary>The protocol keys a report can name: the protocol templates (an enrolment always names one of them).</summary>
+    public static IReadOnlyList<string> KnownProtocols => [.. ProtocolTemplates.All.Select(p => p.Key)];
+
     private static List<string> Methods(StudyReportOptions options) =>
     [
-        "Cohort: patients of the selected sites with a baseline visit (enrolled). Treated: enrolled patients with the day-0 baseline visit, where the 2014 schedule gives the first infusion (the registry holds no administration records yet).",
-        "Protocol: " + (options.Protocol ?? "not named") + ". The registry stores no per-patient protocol assignment, so the protocol names the schedule (visit months) and does not filter patients.",
+        options.Protocol is null
+            ? "Cohort: patients of the selected sites with a baseline visit (enrolled); no protocol named, so patients on any protocol (or none) are included."
+            : $"Cohort: patients of the selected sites enrolled on protocol {options.Protocol} (a protocol enrolment record that is not deleted) with a baseline visit.",
+        "Treated: enrolled patients with the day-0 baseline visit, where the 2014 schedule gives the first infusion (infusion records are not read by the report).",
         "Follow-up months are the visit types baseline and month_N; times in months are days / 30.4375.",
-        "Mean ± SD and n per month are computed by the database (GROUP BY visit month); median [Q1, Q3] with R's default quantile (type 7).",
+        "Mean ± SD and n per month: on PostgreSQL computed by the database (GROUP BY visit month: n, Σx, Σx²); on SQLite from the same per-patient values as the medians (SQLite cannot hash-join the lab results to the visits). Median [Q1, Q3] with R's default quantile (type 7).",
         "P-values against baseline over patients with both values: paired t-test (R t.test(paired = TRUE)) and Wilcoxon signed-rank test (R wilcox.test(paired = TRUE): exact when n < 50 without ties or zeros, otherwise normal approximation with continuity correction).",
         "eGFR is derived per visit from serum creatinine by CKD-EPI 2021 (race-free; age from birth date, or birth year when only the year is kept); it is not a stored value.",
         "BILAG-2004 rows use stored bilag2004 assessments (numeric total and renal numeric value as scored by Stroma.Clinical); the numeric scheme of the 2014 paper is UNCONFIRMED.",
@@ -107,15 +124,42 @@ public static class StudyReportBuilder
         "Adverse events by CTCAE v5.0 grade and investigator-assessed causality; related = possible, probable or definite.",
     ];
 
-    // ---- patients -------------------------------------------------------------------------------------------
+    // ---- patients and visits --------------------------------------------------------------------------------
 
     private sealed class Cohort
     {
-        public int Registered { get; set; }
+        public int Registered => Candidates.Count;
+
+        /// <summary>The patients of the chosen sites (and protocol), in report order, before the baseline-visit test.</summary>
+        public List<Candidate> Candidates { get; } = [];
+
+        public Dictionary<Guid, int> CandidateIndex { get; } = [];
 
         public List<PatientRow> Enrolled { get; } = [];
 
         public Dictionary<Guid, int> Index { get; } = [];
+
+        /// <summary>Keeps the candidates with a baseline visit; returns each candidate's enrolled index or -1.</summary>
+        public int[] Enrol()
+        {
+            var map = new int[Candidates.Count];
+            for (var i = 0; i < Candidates.Count; i++)
+            {
+                var c = Candidates[i];
+                if (c.Baseline is not { } baseline)
+                {
+                    map[i] = -1;
+                    continue;
+                }
+
+                map[i] = Enrolled.Count;
+                Index[c.Id] = Enrolled.Count;
+                Enrolled.Add(new PatientRow(c.Id.ToString("D"), c.Site, c.StudyId, c.Sex, c.BirthYear, c.BirthDate, baseline, c.LastVisit ?? baseline,
+                    c.Completed12, c.Death, c.Withdrawal, c.DiagnosisDate, c.Nephritis));
+            }
+
+            return map;
+        }
 
         public PatientFlow Flow() => new(
             Registered,
@@ -144,6 +188,17 @@ public static class StudyReportBuilder
                 durations.Count,
                 Enrolled.Count(p => p.Nephritis));
         }
+    }
+
+    /// <summary>A patient of the chosen sites; the visit columns are filled from the one stream of visits.</summary>
+    private sealed record Candidate(Guid Id, string Site, string StudyId, string Sex, int? BirthYear, DateOnly? BirthDate, DateOnly? Withdrawal,
+        DateOnly? Death, DateOnly? DiagnosisDate, bool Nephritis)
+    {
+        public DateOnly? Baseline { get; set; }
+
+        public DateOnly? LastVisit { get; set; }
+
+        public bool Completed12 { get; set; }
     }
 
     private sealed record PatientRow(
@@ -177,66 +232,104 @@ public static class StudyReportBuilder
     {
         var cohort = new Cohort();
         await using var command = sql.Command(connection, $"""
-            SELECT p.id, s.code, p.study_id, p.sex, p.birth_year, p.birth_date, p.withdrawal_date,
-              (SELECT MIN(v.visit_date) FROM visits v WHERE v.patient_id = p.id AND v.type = 'baseline' AND v.deleted_at IS NULL),
-              (SELECT MAX(v.visit_date) FROM visits v WHERE v.patient_id = p.id AND v.deleted_at IS NULL),
-              (SELECT COUNT(*) FROM visits v WHERE v.patient_id = p.id AND v.type = 'month_12' AND v.deleted_at IS NULL),
-              (SELECT MIN(d.death_date) FROM deaths d WHERE d.patient_id = p.id AND d.deleted_at IS NULL),
-              (SELECT MIN(g.diagnosis_date) FROM diagnoses g WHERE g.patient_id = p.id AND g.kind = 'Classification' AND g.deleted_at IS NULL),
-              (SELECT COUNT(*) FROM diagnoses g WHERE g.patient_id = p.id AND g.kind = 'LupusNephritisBiopsy' AND g.deleted_at IS NULL)
+            SELECT p.id, s.code, p.study_id, p.sex, p.birth_year, p.birth_date, p.withdrawal_date, d.death_date, g.diagnosis_date, g.biopsies
             FROM patients p JOIN sites s ON s.id = p.site_id
-            WHERE p.deleted_at IS NULL {sql.SiteFilter}
+              LEFT JOIN (SELECT patient_id, MIN(death_date) AS death_date FROM deaths WHERE deleted_at IS NULL GROUP BY patient_id) d ON d.patient_id = p.id
+              LEFT JOIN (SELECT patient_id, MIN(CASE WHEN kind = 'Classification' THEN diagnosis_date END) AS diagnosis_date,
+                  COUNT(CASE WHEN kind = 'LupusNephritisBiopsy' THEN 1 END) AS biopsies
+                FROM diagnoses WHERE deleted_at IS NULL GROUP BY patient_id) g ON g.patient_id = p.id
+            WHERE p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter}
             ORDER BY s.code, p.study_id
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            cohort.Registered++;
-            var baseline = Date(reader, 7);
-            if (baseline is null)
-            {
-                continue;
-            }
-
             var id = reader.GetGuid(0);
-            var row = new PatientRow(
-                id.ToString("D"),
+            cohort.CandidateIndex[id] = cohort.Candidates.Count;
+            cohort.Candidates.Add(new Candidate(
+                id,
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.GetString(3),
                 reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
                 Date(reader, 5),
-                baseline.Value,
-                Date(reader, 8) ?? baseline.Value,
-                Convert.ToInt64(reader.GetValue(9), CultureInfo.InvariantCulture) > 0,
-                Date(reader, 10),
                 Date(reader, 6),
-                Date(reader, 11),
-                Convert.ToInt64(reader.GetValue(12), CultureInfo.InvariantCulture) > 0);
-            cohort.Index[id] = cohort.Enrolled.Count;
-            cohort.Enrolled.Add(row);
+                Date(reader, 7),
+                Date(reader, 8),
+                !reader.IsDBNull(9) && Convert.ToInt64(reader.GetValue(9), CultureInfo.InvariantCulture) > 0));
         }
 
         return cohort;
     }
 
-    private static async Task<List<int>> ReadMonthsAsync(DbConnection connection, Sql sql, CancellationToken cancellationToken)
+    /// <summary>Where a visit's values go: the enrolled patient, the month's index and the visit date (for eGFR's age).</summary>
+    private readonly record struct VisitSlot(int Patient, int MonthIndex, DateOnly Date);
+
+    /// <summary>The follow-up months present and each protocol visit of an enrolled patient, by visit id.</summary>
+    private sealed class VisitMap(List<int> months, Dictionary<Guid, VisitSlot> slots)
+    {
+        public List<int> Months => months;
+
+        public int Count => slots.Count;
+
+        public bool TryGet(Guid visit, out VisitSlot slot) => slots.TryGetValue(visit, out slot);
+    }
+
+    /// <summary>
+    /// One stream of the visits of the chosen patients (7 × 10^5 rows at 10^5 patients): each patient's baseline date, last
+    /// visit and month-12 visit, the months present, and visit id → (patient, month), so that the lab and assessment
+    /// streams need no join to <c>visits</c> (a hash join done once here, not a B-tree lookup per lab row).
+    /// </summary>
+    private static async Task<VisitMap> ReadVisitsAsync(DbConnection connection, Sql sql, Cohort cohort, CancellationToken cancellationToken)
     {
         var months = new SortedSet<int> { 0 };
-        await using var command = sql.Command(connection, $"""
-            SELECT DISTINCT v.type FROM visits v JOIN patients p ON p.id = v.patient_id JOIN sites s ON s.id = p.site_id
-            WHERE v.deleted_at IS NULL AND p.deleted_at IS NULL AND v.type LIKE 'month%' {sql.SiteFilter}
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var protocolVisits = new List<(Guid Visit, int Candidate, int Month, DateOnly Date)>();
+        await using (var command = sql.Command(connection, $"""
+            SELECT v.id, v.patient_id, v.type, v.visit_date FROM visits v {sql.PatientJoin("v")}
+            WHERE v.deleted_at IS NULL {sql.SiteFilter}
+            """))
         {
-            if (MonthOf(reader.GetString(0)) is { } month)
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                months.Add(month);
+                if (!cohort.CandidateIndex.TryGetValue(reader.GetGuid(1), out var index))
+                {
+                    continue;
+                }
+
+                var candidate = cohort.Candidates[index];
+                var type = reader.GetString(2);
+                var date = Date(reader, 3)!.Value;
+                candidate.LastVisit = candidate.LastVisit is { } last && last >= date ? last : date;
+                if (type == "baseline")
+                {
+                    candidate.Baseline = candidate.Baseline is { } first && first <= date ? first : date;
+                }
+                else if (type == "month_12")
+                {
+                    candidate.Completed12 = true;
+                }
+
+                if (MonthOf(type) is { } month)
+                {
+                    months.Add(month);
+                    protocolVisits.Add((reader.GetGuid(0), index, month, date));
+                }
             }
         }
 
-        return [.. months];
+        var enrolled = cohort.Enrol();
+        var list = months.ToList();
+        var slots = new Dictionary<Guid, VisitSlot>(protocolVisits.Count);
+        foreach (var (visit, candidate, month, date) in protocolVisits)
+        {
+            if (enrolled[candidate] >= 0)
+            {
+                slots[visit] = new VisitSlot(enrolled[candidate], list.BinarySearch(month), date);
+            }
+        }
+
+        return new VisitMap(list, slots);
     }
 
     internal static int? MonthOf(string visitType) =>
@@ -249,43 +342,51 @@ public static class StudyReportBuilder
 
     private sealed record Grouped(long N, double Sum, double SumSquares);
 
-    private static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedOnNewConnectionAsync(DbConnection template, Sql sql, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<(string Measure, int Month), Grouped> Grouped, List<(int Patient, AdjudicatedResponse Response)> Adjudications, List<AdverseEventRow> AdverseEvents)>
+        ReadOnSecondConnectionAsync(DbConnection template, Sql sql, Cohort cohort, Trace trace, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var factory = DbProviderFactories.GetFactory(template) ?? throw new InvalidOperationException("The provider has no factory.");
         await using var connection = factory.CreateConnection()!;
         connection.ConnectionString = sql.ConnectionString;
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadGroupedAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        // PostgreSQL hash-joins lab_results to visits and aggregates in parallel with the value stream. SQLite has no hash
+        // join: the same GROUP BY costs a B-tree search per lab row (measured: 16 s of CPU at 3.6 × 10^6 rows, more than the
+        // rest of the report), so there n, mean and SD come from the one stream of values (Descriptive.Summarise).
+        var grouped = sql.Postgres ? await ReadGroupedAsync(connection, sql, trace, cancellationToken).ConfigureAwait(false) : [];
+        var adjudications = await ReadAdjudicationsAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false);
+        trace.Step("adjudications (second connection)", adjudications.Count);
+        var adverse = await ReadAdverseEventsAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        trace.Step("adverse events (second connection)", adverse.Count);
+        return (grouped, adjudications, adverse);
     }
 
     /// <summary>n, sum and sum of squares per (measure, visit type), computed by the database.</summary>
-    private static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedAsync(DbConnection connection, Sql sql, CancellationToken cancellationToken)
+    private static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedAsync(DbConnection connection, Sql sql, Trace trace, CancellationToken cancellationToken)
     {
         var result = new Dictionary<(string, int), Grouped>();
         var value = sql.Real("l.normalised_value");
         var total = sql.Real("a.total");
         var commands = new[]
         {
-            $"""
+            ("GROUP BY lab_results", $"""
             SELECT l.analyte, v.type, COUNT(*), SUM({value}), SUM({value} * {value})
-            FROM lab_results l JOIN visits v ON v.id = l.visit_id JOIN patients p ON p.id = l.patient_id JOIN sites s ON s.id = p.site_id
-              JOIN ({Enrolled}) c ON c.patient_id = l.patient_id
-            WHERE l.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND l.normalised_value IS NOT NULL
-              AND l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
+            FROM lab_results l JOIN visits v ON v.id = l.visit_id
+            WHERE l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL
+              AND v.deleted_at IS NULL AND (v.type = 'baseline' OR v.type LIKE 'month%') AND v.patient_id IN ({sql.CohortIds})
             GROUP BY l.analyte, v.type
-            """,
-            $"""
+            """),
+            ("GROUP BY assessments", $"""
             SELECT a.instrument, v.type, COUNT(*), SUM({total}), SUM({total} * {total})
-            FROM assessments a JOIN visits v ON v.id = a.visit_id JOIN patients p ON p.id = a.patient_id JOIN sites s ON s.id = p.site_id
-              JOIN ({Enrolled}) c ON c.patient_id = a.patient_id
-            WHERE a.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND a.total IS NOT NULL
-              AND a.instrument IN ('sledai2k', 'bilag2004') AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
+            FROM assessments a JOIN visits v ON v.id = a.visit_id
+            WHERE a.instrument IN ('sledai2k', 'bilag2004') AND a.deleted_at IS NULL AND a.total IS NOT NULL
+              AND v.deleted_at IS NULL AND (v.type = 'baseline' OR v.type LIKE 'month%') AND v.patient_id IN ({sql.CohortIds})
             GROUP BY a.instrument, v.type
-            """,
+            """),
         };
-        foreach (var text in commands)
+        foreach (var (label, text) in commands)
         {
+            var rows = 0L;
             await using var command = sql.Command(connection, text);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -294,9 +395,12 @@ public static class StudyReportBuilder
                 {
                     var key = (reader.GetString(0), month);
                     var add = new Grouped(Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture), reader.GetDouble(3), reader.GetDouble(4));
+                    rows += add.N;
                     result[key] = result.TryGetValue(key, out var had) ? new Grouped(had.N + add.N, had.Sum + add.Sum, had.SumSquares + add.SumSquares) : add;
                 }
             }
+
+            trace.Step(label + " (second connection)", rows);
         }
 
         return result;
@@ -323,72 +427,86 @@ public static class StudyReportBuilder
 
         public List<int> Months { get; }
 
+        public double[] Of(string measure) => slots[measure];
+
         public double Get(string measure, int patient, int monthIndex) => slots[measure][(patient * Months.Count) + monthIndex];
 
-        public void Set(string measure, int patient, int month, double value)
+        /// <summary>Two values in one month (an unscheduled repeat on a visit of the same type): the first is kept.</summary>
+        public void Set(double[] measure, VisitSlot visit, double value)
         {
-            var index = Months.BinarySearch(month);
-            if (index >= 0)
+            ref var slot = ref measure[(visit.Patient * Months.Count) + visit.MonthIndex];
+            if (double.IsNaN(slot))
             {
-                // Two values in one month (an unscheduled repeat on a visit of the same type): the first is kept.
-                ref var slot = ref slots[measure][(patient * Months.Count) + index];
-                if (double.IsNaN(slot))
-                {
-                    slot = value;
-                }
+                slot = value;
             }
         }
     }
 
-    private static async Task ReadValuesAsync(DbConnection connection, Sql sql, Cohort cohort, MonthValues values, CancellationToken cancellationToken)
+    /// <summary>
+    /// One index-only scan per analyte (<c>ix_lab_results_report</c>: analyte, visit id, value, of the rows not deleted),
+    /// reading only the visit id and the value; the visit map places each value.
+    /// </summary>
+    private static async Task ReadLabValuesAsync(DbConnection connection, Sql sql, Cohort cohort, VisitMap visits, MonthValues values, Trace trace, CancellationToken cancellationToken)
     {
-        await using (var command = sql.Command(connection, $"""
-            SELECT l.patient_id, l.analyte, v.type, v.visit_date, {sql.Real("l.normalised_value")}
-            FROM lab_results l JOIN visits v ON v.id = l.visit_id JOIN patients p ON p.id = l.patient_id JOIN sites s ON s.id = p.site_id
-            WHERE l.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND l.normalised_value IS NOT NULL
-              AND l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
-            """))
+        var egfr = values.Of("egfr");
+        foreach (var analyte in LabAnalytes)
         {
+            var rows = 0L;
+            var slots = values.Of(analyte);
+            await using var command = sql.Command(connection, $"""
+                SELECT l.visit_id, {sql.Real("l.normalised_value")} FROM lab_results l {sql.PatientJoin("l")}
+                WHERE l.analyte = '{analyte}' AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL AND l.visit_id IS NOT NULL {sql.SiteFilter}
+                """);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient) || MonthOf(reader.GetString(2)) is not { } month)
+                rows++;
+                if (!visits.TryGet(reader.GetGuid(0), out var visit))
                 {
                     continue;
                 }
 
-                var analyte = reader.GetString(1);
-                var value = reader.GetDouble(4);
-                values.Set(analyte, patient, month, value);
-                if (analyte == "creatinine" && Egfr(cohort.Enrolled[patient], Date(reader, 3)!.Value, value) is { } egfr)
+                var value = reader.GetDouble(1);
+                values.Set(slots, visit, value);
+                if (analyte == "creatinine" && Egfr(cohort.Enrolled[visit.Patient], visit.Date, value) is { } e)
                 {
-                    values.Set("egfr", patient, month, egfr);
+                    values.Set(egfr, visit, e);
                 }
             }
+
+            trace.Step("lab values " + analyte, rows);
         }
+    }
 
-        await using (var command = sql.Command(connection, $"""
-            SELECT a.patient_id, a.instrument, v.type, {sql.Real("a.total")}, CASE WHEN a.instrument = 'bilag2004' THEN a.result_json END
-            FROM assessments a JOIN visits v ON v.id = a.visit_id JOIN patients p ON p.id = a.patient_id JOIN sites s ON s.id = p.site_id
-            WHERE a.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL AND a.total IS NOT NULL
-              AND a.instrument IN ('sledai2k', 'bilag2004') AND (v.type = 'baseline' OR v.type LIKE 'month%') {sql.SiteFilter}
-            """))
+    private static async Task ReadAssessmentValuesAsync(DbConnection connection, Sql sql, VisitMap visits, MonthValues values, Trace trace, CancellationToken cancellationToken)
+    {
+        var renal = values.Of("bilag2004_renal");
+        foreach (var instrument in new[] { "sledai2k", "bilag2004" })
         {
+            var rows = 0L;
+            var slots = values.Of(instrument);
+            var json = instrument == "bilag2004" ? "a.result_json" : "NULL";
+            await using var command = sql.Command(connection, $"""
+                SELECT a.visit_id, {sql.Real("a.total")}, {json} FROM assessments a {sql.PatientJoin("a")}
+                WHERE a.instrument = '{instrument}' AND a.deleted_at IS NULL AND a.total IS NOT NULL AND a.visit_id IS NOT NULL {sql.SiteFilter}
+                """);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient) || MonthOf(reader.GetString(2)) is not { } month)
+                rows++;
+                if (!visits.TryGet(reader.GetGuid(0), out var visit))
                 {
                     continue;
                 }
 
-                var instrument = reader.GetString(1);
-                values.Set(instrument, patient, month, reader.GetDouble(3));
-                if (!reader.IsDBNull(4) && RenalNumeric(reader.GetString(4)) is { } renal)
+                values.Set(slots, visit, reader.GetDouble(1));
+                if (!reader.IsDBNull(2) && RenalNumeric(reader.GetString(2)) is { } r)
                 {
-                    values.Set("bilag2004_renal", patient, month, renal);
+                    values.Set(renal, visit, r);
                 }
             }
+
+            trace.Step("assessment values " + instrument, rows);
         }
     }
 
@@ -424,72 +542,78 @@ public static class StudyReportBuilder
 
     private static List<MeasureRow> Measures(Dictionary<(string, int), Grouped> grouped, MonthValues values, List<int> months)
     {
-        var rows = new List<MeasureRow>();
-        foreach (var (key, label, unit, source) in MeasureDefinitions)
+        // Each (measure, month) cell is independent (sorting for quantiles and ranks dominates): computed in parallel,
+        // collected in the table's order.
+        var cells = new MeasureRow?[MeasureDefinitions.Length * months.Count];
+        Parallel.For(0, cells.Length, i =>
         {
-            for (var m = 0; m < months.Count; m++)
+            var (key, label, unit, source) = MeasureDefinitions[i / months.Count];
+            cells[i] = Measure(key, label, unit, source, i % months.Count, grouped, values, months);
+        });
+        return [.. cells.Where(c => c is not null).Select(c => c!)];
+    }
+
+    private static MeasureRow? Measure(string key, string label, string unit, string source, int m, Dictionary<(string, int), Grouped> grouped, MonthValues values, List<int> months)
+    {
+        var slots = values.Of(key);
+        var stride = months.Count;
+        var observed = new List<double>();
+        var before = new List<double?>();
+        var after = new List<double?>();
+        for (var p = 0; p < values.Patients; p++)
+        {
+            var value = slots[(p * stride) + m];
+            if (double.IsNaN(value))
             {
-                var observed = new List<double>();
-                var before = new List<double?>();
-                var after = new List<double?>();
-                for (var p = 0; p < values.Patients; p++)
-                {
-                    var value = values.Get(key, p, m);
-                    if (double.IsNaN(value))
-                    {
-                        continue;
-                    }
+                continue;
+            }
 
-                    observed.Add(value);
-                    var baseline = values.Get(key, p, 0);
-                    if (m > 0 && !double.IsNaN(baseline))
-                    {
-                        before.Add(baseline);
-                        after.Add(value);
-                    }
-                }
-
-                if (observed.Count == 0)
-                {
-                    continue;
-                }
-
-                var summary = Descriptive.Summarise(observed);
-                double? mean = summary.Mean;
-                double? sd = summary.N > 1 ? summary.StandardDeviation : null;
-                var n = summary.N;
-                if (source != "derived" && key != "bilag2004_renal" && grouped.TryGetValue((key, months[m]), out var g))
-                {
-                    // The table's n, mean and SD are the database's aggregates.
-                    n = checked((int)g.N);
-                    mean = g.Sum / g.N;
-                    sd = g.N > 1 ? Math.Sqrt(Math.Max(0, (g.SumSquares - (g.Sum * g.Sum / g.N)) / (g.N - 1))) : null;
-                }
-
-                double? meanChange = null, t = null, w = null;
-                string? method = null;
-                if (before.Count >= 2)
-                {
-                    var differences = before.Zip(after, (b, a) => a!.Value - b!.Value).ToList();
-                    meanChange = differences.Average();
-                    if (differences.Distinct().Count() > 1)
-                    {
-                        t = PairedTests.TTest(before, after).P;
-                    }
-
-                    if (differences.Any(d => d != 0))
-                    {
-                        var wilcoxon = PairedTests.Wilcoxon(before, after);
-                        w = wilcoxon.P;
-                        method = wilcoxon.Exact ? "exact" : "normal approximation with continuity correction";
-                    }
-                }
-
-                rows.Add(new MeasureRow(key, label, unit, months[m], n, mean, sd, summary.Median, summary.Q1, summary.Q3, before.Count, meanChange, t, w, method));
+            observed.Add(value);
+            var baseline = slots[p * stride];
+            if (m > 0 && !double.IsNaN(baseline))
+            {
+                before.Add(baseline);
+                after.Add(value);
             }
         }
 
-        return rows;
+        if (observed.Count == 0)
+        {
+            return null;
+        }
+
+        var summary = Descriptive.Summarise(observed);
+        double? mean = summary.Mean;
+        double? sd = summary.N > 1 ? summary.StandardDeviation : null;
+        var n = summary.N;
+        if (source != "derived" && key != "bilag2004_renal" && grouped.TryGetValue((key, months[m]), out var g))
+        {
+            // The table's n, mean and SD are the database's aggregates.
+            n = checked((int)g.N);
+            mean = g.Sum / g.N;
+            sd = g.N > 1 ? Math.Sqrt(Math.Max(0, (g.SumSquares - (g.Sum * g.Sum / g.N)) / (g.N - 1))) : null;
+        }
+
+        double? meanChange = null, t = null, w = null;
+        string? method = null;
+        if (before.Count >= 2)
+        {
+            var differences = before.Zip(after, (b, a) => a!.Value - b!.Value).ToList();
+            meanChange = differences.Average();
+            if (differences.Distinct().Count() > 1)
+            {
+                t = PairedTests.TTest(before, after).P;
+            }
+
+            if (differences.Any(d => d != 0))
+            {
+                var wilcoxon = PairedTests.Wilcoxon(before, after);
+                w = wilcoxon.P;
+                method = wilcoxon.Exact ? "exact" : "normal approximation with continuity correction";
+            }
+        }
+
+        return new MeasureRow(key, label, unit, months[m], n, mean, sd, summary.Median, summary.Q1, summary.Q3, before.Count, meanChange, t, w, method);
     }
 
     private static List<PatientTrajectory> Spaghetti(Cohort cohort, MonthValues values, List<int> months, int limit)
@@ -526,7 +650,7 @@ public static class StudyReportBuilder
         await using var command = sql.Command(connection, $"""
             SELECT r.patient_id, r.assessment_date, {sql.Real("r.months_since_start")}, r.category, r.basis, r.visit_keys, r.adjudicated_by, r.adjudicated_at
             FROM response_adjudications r JOIN patients p ON p.id = r.patient_id JOIN sites s ON s.id = p.site_id
-            WHERE r.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter}
+            WHERE r.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter}
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -646,7 +770,7 @@ public static class StudyReportBuilder
         await using var command = sql.Command(connection, $"""
             SELECT a.ctcae_grade, a.causality, a.serious, COUNT(*), COUNT(DISTINCT a.patient_id)
             FROM adverse_events a JOIN patients p ON p.id = a.patient_id JOIN sites s ON s.id = p.site_id
-            WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter}
+            WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter}
               AND EXISTS (SELECT 1 FROM visits b WHERE b.patient_id = p.id AND b.type = 'baseline' AND b.deleted_at IS NULL)
             GROUP BY a.ctcae_grade, a.causality, a.serious
             """);
@@ -680,31 +804,84 @@ public static class StudyReportBuilder
         };
     }
 
-    /// <summary>The engine's SQL dialect details and the site filter with its parameters.</summary>
-    private sealed class Sql(bool postgres, IReadOnlyList<string> sites, string connectionString)
+    /// <summary>The engine's SQL dialect details and the cohort filters (sites, protocol) with their parameters.</summary>
+    private sealed class Sql(bool postgres, IReadOnlyList<string> sites, string? protocol, string connectionString)
     {
         public string ConnectionString => connectionString;
 
+        public bool Postgres => postgres;
+
+        /// <summary>Restricts rows joined to <c>sites s</c> to the chosen sites.</summary>
         public string SiteFilter => sites.Count == 0 ? "" : $"AND s.code IN ({string.Join(", ", sites.Select((_, i) => $"@site{i}"))})";
+
+        /// <summary>Restricts rows joined to <c>patients p</c> to the patients enrolled on the chosen protocol.</summary>
+        public string ProtocolFilter => protocol is null ? ""
+            : "AND EXISTS (SELECT 1 FROM protocol_enrolments e WHERE e.patient_id = p.id AND e.protocol_key = @protocol AND e.deleted_at IS NULL)";
+
+        /// <summary>Joins <c>patients p</c> and <c>sites s</c> to a table's <c>patient_id</c> when sites are chosen (else no join).</summary>
+        public string PatientJoin(string alias) => sites.Count == 0 ? "" : $"JOIN patients p ON p.id = {alias}.patient_id JOIN sites s ON s.id = p.site_id";
+
+        /// <summary>The ids of the cohort's patients: chosen sites and protocol, not deleted, with a baseline visit.</summary>
+        public string CohortIds => $"""
+            SELECT p.id FROM patients p JOIN sites s ON s.id = p.site_id
+            WHERE p.deleted_at IS NULL {SiteFilter} {ProtocolFilter}
+              AND EXISTS (SELECT 1 FROM visits b WHERE b.patient_id = p.id AND b.type = 'baseline' AND b.deleted_at IS NULL)
+            """;
 
         public string Real(string column) => postgres ? $"CAST({column} AS double precision)" : $"CAST({column} AS REAL)";
 
         public DbCommand Command(DbConnection connection, string text)
         {
             var command = connection.CreateCommand();
-#pragma warning disable CA2100 // Only constant SQL fragments are interpolated; site codes are parameters.
+#pragma warning disable CA2100 // Only constant SQL fragments are interpolated; site codes and the protocol are parameters.
             command.CommandText = text;
 #pragma warning restore CA2100
             command.CommandTimeout = 3600;
+            void Add(string name, string value)
+            {
+                if (text.Contains(name, StringComparison.Ordinal))
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = value;
+                    command.Parameters.Add(parameter);
+                }
+            }
+
             for (var i = 0; i < sites.Count; i++)
             {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = $"@site{i}";
-                parameter.Value = sites[i];
-                command.Parameters.Add(parameter);
+                Add($"@site{i}", sites[i]);
+            }
+
+            if (protocol is not null)
+            {
+                Add("@protocol", protocol);
             }
 
             return command;
+        }
+    }
+
+    /// <summary>Elapsed time and rows of each step, to the caller's log (<c>stroma report study --timings</c>).</summary>
+    private sealed class Trace(Action<string>? log)
+    {
+        private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+        private readonly Lock gate = new();
+        private TimeSpan last;
+
+        public void Step(string what, long rows)
+        {
+            if (log is null)
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                var now = clock.Elapsed;
+                log(string.Create(CultureInfo.InvariantCulture, $"{now.TotalSeconds,7:0.000} s (+{(now - last).TotalSeconds:0.000} s) {what}: {rows} rows"));
+                last = now;
+            }
         }
     }
 }

@@ -25,10 +25,12 @@ public sealed class StudyReportTests
         return database;
     }
 
-    private static async Task<StudyReport> ReportAsync(TestDatabase database, params string[] sites)
+    private static Task<StudyReport> ReportAsync(TestDatabase database, params string[] sites) => ReportOnAsync(database, "wang_2014", sites);
+
+    private static async Task<StudyReport> ReportOnAsync(TestDatabase database, string? protocol, params string[] sites)
     {
         await using var db = database.Open();
-        return await StudyReportBuilder.BuildAsync(db, new StudyReportOptions("wang_2014", sites), Token);
+        return await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(protocol, sites), Token);
     }
 
     [Theory]
@@ -88,7 +90,8 @@ public sealed class StudyReportTests
         await using var database = await DemoAsync(engine);
         var report = await ReportAsync(database);
 
-        report.Flow.ShouldBe(new PatientFlow(42, 40, 40, 37, 3, 0));
+        // On wang_2014: the 40 patients of the cohort (the two case reports are on their own protocols or none).
+        report.Flow.ShouldBe(new PatientFlow(40, 40, 40, 37, 3, 0));
         var counts = report.Responses.Counts.ToDictionary(c => c.Category, c => c);
         counts["MCR"].Count.ShouldBe(13);
         counts["PCR"].Count.ShouldBe(11);
@@ -126,6 +129,55 @@ public sealed class StudyReportTests
         report.Responses.N.ShouldBe(s2);
         report.Proteinuria.ShouldAllBe(p => p.Patient.StartsWith("S2-", StringComparison.Ordinal));
         (await ReportAsync(database, "NOPE")).Flow.Registered.ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Build_Protocol_CohortIsThePatientsEnrolledOnIt(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine);
+        string[] s1;
+        await using (var db = database.Open("dr.li", ManualClock.At("2026-11-25T10:00:00Z")))
+        {
+            // The first S1 patient also enrolled on seed_case_2; the second one's wang_2014 enrolment deleted (hidden, not removed).
+            s1 = [.. await db.Patients.Where(p => p.Site!.Code == "S1").OrderBy(p => p.StudyId).Select(p => p.StudyId).Take(2).ToListAsync(Token)];
+            var enrolled = await Stroma.Data.CellTherapy.Enrolments.EnrolAsync(db, s1[0], "seed_case_2", new Stroma.Data.CellTherapy.EnrolmentRequest(new DateOnly(2012, 1, 1)), Token);
+            enrolled.Value.ShouldNotBeNull(string.Join("; ", enrolled.Issues));
+            var second = await db.Patients.SingleAsync(p => p.StudyId == s1[1], Token);
+            db.MarkDeleted(await db.ProtocolEnrolments.SingleAsync(e => e.PatientId == second.Id && e.ProtocolKey == "wang_2014", Token), "enrolled in error");
+            await db.SaveChangesAsync(Token);
+        }
+
+        var all = await ReportOnAsync(database, protocol: null);
+        var wang = await ReportOnAsync(database, "wang_2014");
+        var case2 = await ReportOnAsync(database, "seed_case_2");
+        var case1 = await ReportOnAsync(database, "seed_case_1");
+
+        all.Flow.Registered.ShouldBe(42);
+        all.Flow.Enrolled.ShouldBe(40);
+        wang.Flow.Registered.ShouldBe(39);
+        wang.Flow.Enrolled.ShouldBe(39);
+        wang.Proteinuria.ShouldNotContain(p => p.Patient == s1[1]);
+        wang.Responses.N.ShouldBe(39);
+        case2.Flow.Registered.ShouldBe(1);
+        case2.Proteinuria.Select(p => p.Patient).ShouldBe([s1[0]]);
+        case2.Measures.ShouldAllBe(m => m.N == 1);
+        case1.Flow.Registered.ShouldBe(1);
+        case1.Flow.Enrolled.ShouldBe(0);
+        case1.Measures.ShouldBeEmpty();
+        (await ReportOnAsync(database, "seed_case_2", "S2")).Flow.Registered.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Build_UnknownProtocol_ThrowsNamingTheValueAndTheKnownProtocols()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseEngine.Sqlite);
+
+        var error = await Should.ThrowAsync<ArgumentException>(() => ReportOnAsync(database, "wang_2041"));
+
+        error.Message.ShouldContain("'wang_2041'");
+        error.Message.ShouldContain("wang_2014, ");
+        error.Message.ShouldContain("seed_case_1");
     }
 
     [Theory]

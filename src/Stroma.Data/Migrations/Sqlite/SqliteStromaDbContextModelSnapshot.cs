@@ -1192,6 +1192,9 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.HasIndex("PatientId", "Analyte", "SpecimenTime")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "Analyte", "VisitId", "NormalisedValue" }, "IX_lab_results_report")
+                        .HasFilter("deleted_at IS NULL");
+
                     b.ToTable("lab_results");
                 });
 
