@@ -152,7 +152,13 @@ public abstract class StromaDbContext : DbContext
             e.HasIndex(x => new { x.SiteId, x.StudyId }).IsUnique();
             e.Property(x => x.StudyId).HasMaxLength(64);
         });
-        modelBuilder.Entity<Visit>(e => e.HasIndex(x => new { x.PatientId, x.VisitDate }));
+        modelBuilder.Entity<Visit>(e =>
+        {
+            e.HasIndex(x => new { x.PatientId, x.VisitDate });
+            e.Property(x => x.SignedBy).HasMaxLength(128);
+            e.Property(x => x.SignedByName).HasMaxLength(256);
+            e.Property(x => x.SignatureMeaning).HasMaxLength(512);
+        });
         modelBuilder.Entity<Assessment>(e => e.HasIndex(x => new { x.PatientId, x.Instrument, x.AssessmentDate }));
         modelBuilder.Entity<LabResult>(e =>
         {

@@ -27,8 +27,27 @@ public static class Enrolments
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
-        var issues = new List<Issue>();
         var (patient, problem) = await Lookup.PatientAsync(db, patientStudyId, cancellationToken).ConfigureAwait(false);
+        return await EnrolAsync(db, patient, problem, protocolKey, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Enrols a patient already found (the web enrols the patient it has just registered at a site, where the study id
+    /// alone may be ambiguous across sites). The patient may be new in <paramref name="db"/>: both are saved together.
+    /// </summary>
+    public static Task<CellTherapyResult<ProtocolEnrolment>> EnrolAsync(StromaDbContext db, Patient patient, string protocolKey,
+        EnrolmentRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(patient);
+        ArgumentNullException.ThrowIfNull(request);
+        return EnrolAsync(db, patient, null, protocolKey, request, cancellationToken);
+    }
+
+    private static async Task<CellTherapyResult<ProtocolEnrolment>> EnrolAsync(StromaDbContext db, Patient? patient, Issue? problem, string protocolKey,
+        EnrolmentRequest request, CancellationToken cancellationToken)
+    {
+        var issues = new List<Issue>();
         if (problem is not null)
         {
             issues.Add(problem);
@@ -49,7 +68,7 @@ public static class Enrolments
         if (patient is not null && protocol is not null
             && await db.ProtocolEnrolments.AnyAsync(e => e.PatientId == patient.Id && e.ProtocolKey == protocol.Key, cancellationToken).ConfigureAwait(false))
         {
-            issues.Add(Issue.Error(IssueCodes.AlreadyEnrolled, "protocol", $"Patient {patientStudyId} is already enrolled on {protocol.Key}."));
+            issues.Add(Issue.Error(IssueCodes.AlreadyEnrolled, "protocol", $"Patient {patient.StudyId} is already enrolled on {protocol.Key}."));
         }
 
         if (issues.Count > 0)

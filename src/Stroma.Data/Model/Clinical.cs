@@ -103,6 +103,25 @@ public sealed class Visit : ClinicalRecord
     public string Type { get; set; } = "";
 
     public string? Notes { get; set; }
+
+    /// <summary>
+    /// User name of the investigator who signed the visit electronically (21 CFR 11.50 manifestation: with
+    /// <see cref="SignedByName"/>, <see cref="SignedAt"/> and <see cref="SignatureMeaning"/>); null while unsigned. A signed
+    /// visit is locked: its assessments cannot be added or changed until it is unlocked with a reason (audited).
+    /// </summary>
+    public string? SignedBy { get; set; }
+
+    /// <summary>The signer's printed name at the time of signing.</summary>
+    public string? SignedByName { get; set; }
+
+    /// <summary>When the visit was signed (UTC).</summary>
+    public DateTimeOffset? SignedAt { get; set; }
+
+    /// <summary>The meaning of the signature: the statement the signer saw and confirmed, as shown.</summary>
+    public string? SignatureMeaning { get; set; }
+
+    /// <summary>True when the visit is signed, and so locked.</summary>
+    public bool IsSigned => SignedAt is not null;
 }
 
 /// <summary>

@@ -27,6 +27,9 @@ public sealed class AccessMiddleware(RequestDelegate next)
         {
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             holder.Current = await UserAccess.LoadAsync(db, context.User.Identity.Name, today, context.RequestAborted);
+            // The context may have been made before authentication ran (Identity's cookie validation resolves the
+            // user store), when the actor was still "anonymous": the audit trail must name the signed-in user.
+            db.Actor = context.User.Identity.Name ?? db.Actor;
             if (holder.Current.UserId is null)
             {
                 await context.SignOutAsync(IdentityConstants.ApplicationScheme);

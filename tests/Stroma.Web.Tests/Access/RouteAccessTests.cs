@@ -68,6 +68,11 @@ public sealed class RouteAccessFixture : IAsyncLifetime
             db.Sites.Add(new Site { Id = siteId, Code = site, Name = $"Site {site}" });
             db.Laboratories.Add(new Laboratory { Id = Add($"lab.{site}"), SiteId = siteId, Code = "LAB", Name = $"Lab {site}" });
             db.Patients.Add(new Patient { Id = Add($"patient.{site}"), SiteId = siteId, StudyId = $"{site}-SECRET-001", Sex = Sex.Female, BirthYear = 1985 });
+            db.Visits.Add(new Visit { Id = Add($"visit.{site}"), PatientId = Ids[$"patient.{site}"], VisitDate = new DateOnly(2024, 2, 1), Type = $"{site}-SECRET-baseline" });
+            var assessment = AssessmentScoring.Score("sledai2k", new Dictionary<string, Stroma.Clinical.Scoring.ItemValue> { ["seizure"] = Stroma.Clinical.Scoring.ItemValue.Of(true) },
+                Ids[$"patient.{site}"], Ids[$"visit.{site}"], new DateOnly(2024, 2, 1))!;
+            assessment.Id = Add($"assessment.{site}");
+            db.Assessments.Add(assessment);
         }
 
         await db.SaveChangesAsync();
@@ -115,6 +120,10 @@ public enum Scope
 public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture<RouteAccessFixture>
 {
     private const string ClinicalReaders = "investigator coordinator datamanager monitor";
+    private const string ClinicalEditors = "investigator coordinator datamanager";
+
+    private static string AssessmentPath(IReadOnlyDictionary<string, Guid> ids, string site) =>
+        $"/visits/{ids[$"visit.{site}"]}/assess/sledai2k/{ids[$"assessment.{site}"]}";
 
     private static string[] Who(string names) => names.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
@@ -153,6 +162,19 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
 
         new("patients", "GET", null, (_, site) => $"/patients?site={site}", Scope.SiteList, Who(ClinicalReaders)),
         new("patients/{id:guid}", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+
+        // Enrolment: the site is chosen in the form (a site the user may not edit is refused: EnrolTests).
+        new("patients/enrol", "GET", null, (_, _) => "/patients/enrol", Scope.Global, Who(ClinicalEditors)),
+        new("patients/enrol", "POST", null, (_, _) => "/patients/enrol", Scope.Global, Who(ClinicalEditors)),
+        new("patients/{id:guid}/visits/new", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/visits/new", Scope.Site, Who(ClinicalEditors)),
+        new("patients/{id:guid}/visits/new", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/visits/new", Scope.Site, Who(ClinicalEditors)),
+        new("visits/{id:guid}", "GET", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("visits/{id:guid}/assess/{instrument}/{assessmentId:guid?}", "GET", null, AssessmentPath, Scope.Site, Who(ClinicalEditors)),
+        new("visits/{id:guid}/assess/{instrument}/{assessmentId:guid?}", "POST", null, AssessmentPath, Scope.Site, Who(ClinicalEditors)),
+        new("visits/{id:guid}/assess/{instrument}/{assessmentId:guid?}", "POST", "Labs", AssessmentPath, Scope.Site, Who(ClinicalEditors)),
+        new("visits/{id:guid}/sign", "GET", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
+        new("visits/{id:guid}/sign", "POST", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
+        new("visits/{id:guid}/sign", "POST", "Unlock", (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
     ];
 
     public static TheoryData<string, string> RuleAndUser()

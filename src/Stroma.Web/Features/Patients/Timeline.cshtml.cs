@@ -9,7 +9,7 @@ using Stroma.Web.Hosting;
 
 namespace Stroma.Web.Features.Patients;
 
-public sealed record TimelineVisit(DateOnly Date, string Type, IReadOnlyList<TimelineScore> Scores);
+public sealed record TimelineVisit(Guid Id, DateOnly Date, string Type, IReadOnlyList<TimelineScore> Scores, bool IsSigned);
 
 public sealed record TimelineScore(string Instrument, decimal? Total, string? Grade);
 
@@ -40,6 +40,11 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public string StudyId { get; private set; } = "";
 
+    public Guid PatientId { get; private set; }
+
+    /// <summary>Whether the user may add visits for this patient (edit clinical data at the patient's site).</summary>
+    public bool CanEdit { get; private set; }
+
     public IReadOnlyList<TimelineVisit> Visits { get; private set; } = [];
 
     public IReadOnlyList<(DateOnly Date, decimal Total)> Sledai { get; private set; } = [];
@@ -53,19 +58,20 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
-            .Select(p => new { Site = p.Site!.Code, p.StudyId }).SingleOrDefaultAsync(cancellationToken);
+            .Select(p => new { p.SiteId, Site = p.Site!.Code, p.StudyId }).SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {
             return NotFound();
         }
 
-        (Site, StudyId) = (patient.Site, patient.StudyId);
+        (Site, StudyId, PatientId) = (patient.Site, patient.StudyId, id);
+        CanEdit = access.Can(Capability.EditClinical, patient.SiteId);
         var visits = await db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
-            .Select(v => new { v.Id, v.VisitDate, v.Type }).ToListAsync(cancellationToken);
+            .Select(v => new { v.Id, v.VisitDate, v.Type, Signed = v.SignedAt != null }).ToListAsync(cancellationToken);
         var assessments = await db.Assessments.AsNoTracking().Where(a => a.PatientId == id)
             .Select(a => new { a.VisitId, a.AssessmentDate, a.Instrument, a.Total, a.Grade }).ToListAsync(cancellationToken);
-        Visits = [.. visits.Select(v => new TimelineVisit(v.VisitDate, v.Type,
-            [.. assessments.Where(a => a.VisitId == v.Id).OrderBy(a => a.Instrument).Select(a => new TimelineScore(a.Instrument, a.Total, a.Grade))]))];
+        Visits = [.. visits.Select(v => new TimelineVisit(v.Id, v.VisitDate, v.Type,
+            [.. assessments.Where(a => a.VisitId == v.Id).OrderBy(a => a.Instrument).Select(a => new TimelineScore(a.Instrument, a.Total, a.Grade))], v.Signed))];
         Sledai = [.. assessments.Where(a => a.Instrument == "sledai2k" && a.Total is not null)
             .OrderBy(a => a.AssessmentDate).Select(a => (a.AssessmentDate, a.Total!.Value))];
 
