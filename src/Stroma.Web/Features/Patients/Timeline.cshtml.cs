@@ -32,6 +32,10 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public string Site { get; private set; } = "";
 
+    public Guid SiteId { get; private set; }
+
+    public Guid PatientId { get; private set; }
+
     public string StudyId { get; private set; } = "";
 
     public IReadOnlyList<TimelineVisit> Visits { get; private set; } = [];
@@ -47,13 +51,13 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
-            .Select(p => new { Site = p.Site!.Code, p.StudyId }).SingleOrDefaultAsync(cancellationToken);
+            .Select(p => new { Site = p.Site!.Code, p.SiteId, p.StudyId }).SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {
             return NotFound();
         }
 
-        (Site, StudyId) = (patient.Site, patient.StudyId);
+        (Site, SiteId, StudyId, PatientId) = (patient.Site, patient.SiteId, patient.StudyId, id);
         var visits = await db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
             .Select(v => new { v.Id, v.VisitDate, v.Type }).ToListAsync(cancellationToken);
         var assessments = await db.Assessments.AsNoTracking().Where(a => a.PatientId == id)
