@@ -67,7 +67,10 @@ public sealed class RouteAccessFixture : IAsyncLifetime
             var siteId = Add($"site.{site}");
             db.Sites.Add(new Site { Id = siteId, Code = site, Name = $"Site {site}" });
             db.Laboratories.Add(new Laboratory { Id = Add($"lab.{site}"), SiteId = siteId, Code = "LAB", Name = $"Lab {site}" });
-            db.Patients.Add(new Patient { Id = Add($"patient.{site}"), SiteId = siteId, StudyId = $"{site}-SECRET-001", Sex = Sex.Female, BirthYear = 1985 });
+            var patientId = Add($"patient.{site}");
+            db.Patients.Add(new Patient { Id = patientId, SiteId = siteId, StudyId = $"{site}-SECRET-001", Sex = Sex.Female, BirthYear = 1985 });
+            // Reports and exports need an enrolled patient (a baseline visit); its note carries the secret too.
+            db.Visits.Add(new Visit { Id = Add($"visit.{site}"), PatientId = patientId, VisitDate = new DateOnly(2024, 1, 10), Type = "baseline", Notes = $"{site}-SECRET visit" });
         }
 
         await db.SaveChangesAsync();
@@ -115,6 +118,8 @@ public enum Scope
 public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture<RouteAccessFixture>
 {
     private const string ClinicalReaders = "investigator coordinator datamanager monitor";
+    private const string AuditReaders = "investigator coordinator datamanager monitor";
+    private const string DeidentifiedReaders = "investigator coordinator datamanager monitor statistician";
 
     private static string[] Who(string names) => names.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
@@ -153,6 +158,13 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
 
         new("patients", "GET", null, (_, site) => $"/patients?site={site}", Scope.SiteList, Who(ClinicalReaders)),
         new("patients/{id:guid}", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("patients/{id:guid}/audit", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/audit", Scope.Site, Who(AuditReaders)),
+        new("admin/audit", "GET", null, (_, _) => "/admin/audit", Scope.Global, "admin"),
+        new("reports", "GET", null, (_, site) => $"/reports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
+        new("reports", "GET", "Pdf", (_, site) => $"/reports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
+        new("reports", "GET", "Csv", (_, site) => $"/reports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
+        new("exports", "GET", null, (_, site) => $"/exports?site={site}", Scope.SiteList, Who(DeidentifiedReaders)),
+        new("exports", "GET", "Download", (_, site) => $"/exports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
     ];
 
     public static TheoryData<string, string> RuleAndUser()
