@@ -49,6 +49,93 @@ public sealed class ExportBackupTests
     }
 
     [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Export_OneSiteDeidentified_OnlyThatSitePseudonymousKeysNoStudyIdsBirthDatesOrFreeText(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        string[] allStudyIds;
+        string[] siteStudyIds;
+        int siteVisits;
+        await using (var db = database.Open("demo"))
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 8, Seed: 3), Token);
+            var visit = await db.Visits.FirstAsync(v => v.Patient!.Site!.Code == "S1", Token);
+            visit.Notes = "Seen with her sister Mrs Example";
+            db.ChangeReason = "Add note";
+            await db.SaveChangesAsync(Token);
+            allStudyIds = [.. await db.Patients.Select(p => p.StudyId).ToListAsync(Token)];
+            siteStudyIds = [.. await db.Patients.Where(p => p.Site!.Code == "S1").Select(p => p.StudyId).ToListAsync(Token)];
+            siteVisits = await db.Visits.CountAsync(v => v.Patient!.Site!.Code == "S1", Token);
+        }
+
+        var directory = Directory.CreateTempSubdirectory("stroma-export-").FullName;
+        try
+        {
+            var counts = await CsvExport.WriteAsync(database.Configuration, directory, new CsvExportOptions(["S1"], Deidentify: true), Token);
+
+            counts["patients"].ShouldBe(siteStudyIds.Length);
+            counts["analysis_visits"].ShouldBe(siteVisits);
+            counts["sites"].ShouldBe(1);
+            var everything = string.Join("\n", Directory.GetFiles(directory).Select(File.ReadAllText));
+            foreach (var studyId in allStudyIds)
+            {
+                everything.ShouldNotContain(studyId);
+            }
+
+            everything.ShouldNotContain("Mrs Example");
+            Directory.GetFiles(directory).Select(f => File.ReadLines(f).First().Split(',')).ShouldAllBe(h => !h.Contains("created_by") && !h.Contains("study_id"));
+            var patients = File.ReadAllLines(Path.Combine(directory, "patients.csv"));
+            patients[0].Split(',').ShouldNotContain("birth_date");
+            patients[0].Split(',').ShouldNotContain("created_by");
+            patients[0].ShouldStartWith("id,");
+            var keys = patients.Skip(1).Select(l => l.Split(',')[0]).ToList();
+            keys.ShouldAllBe(k => k.StartsWith('P') && k.Length == 5);
+            var birthYear = Array.IndexOf(patients[0].Split(','), "birth_year");
+            patients.Skip(1).ShouldAllBe(l => l.Split(',')[birthYear].Length == 4);
+            var visits = File.ReadAllLines(Path.Combine(directory, "visits.csv"));
+            visits[0].ShouldStartWith("site,patient_key,id,");
+            visits.Skip(1).ShouldAllBe(l => l.StartsWith("S1,", StringComparison.Ordinal) && keys.Contains(l.Split(',')[1]));
+            File.ReadLines(Path.Combine(directory, "analysis_visits.csv")).First().ShouldStartWith("site,patient_key,visit_id,");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Export_OneSiteIdentifiable_KeepsStudyIdsOfThatSiteOnly(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        string[] otherStudyIds;
+        await using (var db = database.Open("demo"))
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 8, Seed: 3), Token);
+            otherStudyIds = [.. await db.Patients.Where(p => p.Site!.Code != "S1").Select(p => p.StudyId).ToListAsync(Token)];
+        }
+
+        var directory = Directory.CreateTempSubdirectory("stroma-export-").FullName;
+        try
+        {
+            await CsvExport.WriteAsync(database.Configuration, directory, new CsvExportOptions(["S1"]), Token);
+
+            var everything = string.Join("\n", Directory.GetFiles(directory).Select(File.ReadAllText));
+            foreach (var studyId in otherStudyIds)
+            {
+                everything.ShouldNotContain(studyId);
+            }
+
+            File.ReadLines(Path.Combine(directory, "visits.csv")).First().ShouldStartWith("site,study_id,id,");
+            File.ReadLines(Path.Combine(directory, "patients.csv")).First().Split(',').ShouldContain("birth_date");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(EnginePairs.All), MemberType = typeof(EnginePairs))]
     public async Task Restore_BackupFromOneEngine_RecreatesTheRegistryOnTheOther(DatabaseEngine source, DatabaseEngine target)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -14,6 +15,7 @@ namespace Stroma.Data.Export;
 /// value as columns). RFC 4180: comma, double-quote quoting with doubled quotes, CRLF. Values are written as
 /// stored (invariant formats: ISO dates, UTC instants, decimals as stored); records marked deleted are left out.
 /// Every table streams from the database, so memory stays flat (only the patient key map is held).
+/// <see cref="CsvExportOptions"/> narrows it to some sites and can de-identify it (docs/web.md, "Exports").
 /// </summary>
 public static class CsvExport
 {
@@ -26,16 +28,64 @@ public static class CsvExport
 
     private static readonly string[] AnalysisKeys = ["site", "study_id", "visit_id", "visit_date", "visit_type"];
 
-    public static async Task<IReadOnlyDictionary<string, long>> WriteAsync(DataConfiguration configuration, string directory, CancellationToken cancellationToken = default)
+    /// <summary>Audit metadata left out of a de-identified export (staff user names and record-keeping instants).</summary>
+    internal static readonly HashSet<string> AuditColumns =
+        ["version", "created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by", "deletion_reason"];
+
+    /// <summary>
+    /// Columns left out of a de-identified export: the study id, the full birth date (birth year is kept, derived from
+    /// it when only the date is stored), and free text that may name or describe a person.
+    /// </summary>
+    internal static readonly HashSet<(string Table, string Column)> IdentifyingColumns =
+    [
+        ("patients", "study_id"), ("patients", "birth_date"), ("patients", "withdrawal_reason"),
+        ("diagnoses", "notes"), ("visits", "notes"), ("deaths", "cause"), ("adverse_events", "outcome"),
+        ("response_adjudications", "basis"), ("response_adjudications", "adjudicated_by"), ("response_adjudications", "visit_keys"),
+    ];
+
+    /// <summary>Every site, identifiable (as <c>stroma export</c> writes it).</summary>
+    public static Task<IReadOnlyDictionary<string, long>> WriteAsync(DataConfiguration configuration, string directory, CancellationToken cancellationToken = default) =>
+        WriteAsync(configuration, directory, CsvExportOptions.Everything, cancellationToken);
+
+    public static async Task<IReadOnlyDictionary<string, long>> WriteAsync(DataConfiguration configuration, string directory, CsvExportOptions options,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(directory);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var db = StromaDatabase.CreateContext(configuration);
+        Guid[]? siteIds = null;
+        if (options.Sites.Count > 0)
+        {
+            var codes = options.Sites.ToArray();
+            siteIds = [.. await db.Sites.Where(s => codes.Contains(s.Code)).Select(s => s.Id).ToListAsync(cancellationToken).ConfigureAwait(false)];
+            if (siteIds.Length != codes.Distinct(StringComparer.Ordinal).Count())
+            {
+                throw new ArgumentException($"Unknown site code among {string.Join(", ", codes)}.", nameof(options));
+            }
+        }
+
+        var keys = new ExportKeys(options.Deidentify);
         var patients = new Dictionary<Guid, (string Site, string StudyId)>();
-        await foreach (var p in db.Patients.AsNoTracking().Select(p => new { p.Id, p.Site!.Code, p.StudyId }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var p in PatientsOf(db, siteIds).AsNoTracking().Select(p => new { p.Id, p.Site!.Code, p.StudyId }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             patients[p.Id] = (p.Code, p.StudyId);
+        }
+
+        if (options.Deidentify)
+        {
+            // Per-export patient keys P0001, P0002, ... in a random order, so neither the study id nor the registry's
+            // patient id nor the order of study ids can be read back from them; a new export draws new keys.
+            var shuffled = patients.Keys.ToArray();
+            RandomNumberGenerator.Shuffle<Guid>(shuffled);
+            var width = Math.Max(4, shuffled.Length.ToString(CultureInfo.InvariantCulture).Length);
+            for (var i = 0; i < shuffled.Length; i++)
+            {
+                var key = "P" + (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+                keys.Patients[shuffled[i]] = key;
+                patients[shuffled[i]] = (patients[shuffled[i]].Site, key);
+            }
         }
 
         foreach (var table in Tables)
@@ -43,12 +93,41 @@ public static class CsvExport
             var method = typeof(CsvExport).GetMethod(nameof(WriteTableAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(table);
             var entityType = db.Model.FindEntityType(table)!;
             var path = Path.Combine(directory, entityType.GetTableName() + ".csv");
-            counts[entityType.GetTableName()!] = await ((Task<long>)method.Invoke(null, [db, entityType, path, patients, cancellationToken])!).ConfigureAwait(false);
+            counts[entityType.GetTableName()!] = await ((Task<long>)method.Invoke(null, [db, entityType, path, patients, siteIds, keys, cancellationToken])!).ConfigureAwait(false);
             db.ChangeTracker.Clear();
         }
 
-        counts["analysis_visits"] = await WriteAnalysisAsync(configuration, Path.Combine(directory, "analysis_visits.csv"), patients, cancellationToken).ConfigureAwait(false);
+        counts["analysis_visits"] = await WriteAnalysisAsync(configuration, Path.Combine(directory, "analysis_visits.csv"), patients, siteIds, keys, cancellationToken).ConfigureAwait(false);
         return counts;
+    }
+
+    private static IQueryable<Patient> PatientsOf(StromaDbContext db, Guid[]? siteIds) =>
+        siteIds is null ? db.Patients : db.Patients.Where(p => siteIds.Contains(p.SiteId));
+
+    /// <summary>The rows of <typeparamref name="T"/> that belong to the chosen sites (by patient, else by site).</summary>
+    private static IQueryable<T> OfSites<T>(StromaDbContext db, IEntityType entityType, Guid[]? siteIds)
+        where T : class
+    {
+        var query = db.Set<T>().AsNoTracking();
+        if (siteIds is null)
+        {
+            return query;
+        }
+
+        if (entityType.FindProperty(nameof(LabResult.PatientId)) is not null)
+        {
+            var ids = PatientsOf(db, siteIds).Select(p => p.Id);
+            return query.Where(e => ids.Contains(EF.Property<Guid>(e, nameof(LabResult.PatientId))));
+        }
+
+        if (entityType.FindProperty(nameof(Laboratory.SiteId)) is not null)
+        {
+            return query.Where(e => siteIds.Contains(EF.Property<Guid>(e, nameof(Laboratory.SiteId))));
+        }
+
+        return typeof(T) == typeof(Site)
+            ? query.Where(e => siteIds.Contains(EF.Property<Guid>(e, nameof(Site.Id))))
+            : throw new InvalidOperationException($"{typeof(T).Name} has no site: it cannot be narrowed to sites.");
     }
 
     private static CsvWriter OpenCsv(string path)
@@ -58,16 +137,20 @@ public static class CsvExport
     }
 
     private static async Task<long> WriteTableAsync<T>(StromaDbContext db, IEntityType entityType, string path,
-        Dictionary<Guid, (string Site, string StudyId)> patients, CancellationToken cancellationToken)
+        Dictionary<Guid, (string Site, string StudyId)> patients, Guid[]? siteIds, ExportKeys keys, CancellationToken cancellationToken)
         where T : class
     {
-        var columns = entityType.GetProperties().ToList();
+        var table = entityType.GetTableName()!;
+        var columns = entityType.GetProperties()
+            .Where(c => !keys.Deidentify || (!AuditColumns.Contains(c.GetColumnName()) && !IdentifyingColumns.Contains((table, c.GetColumnName()))))
+            .ToList();
         var patientColumn = columns.FirstOrDefault(c => c.Name == nameof(LabResult.PatientId));
+        var birthYear = keys.Deidentify && typeof(T) == typeof(Patient);
         await using var csv = OpenCsv(path);
         if (patientColumn is not null)
         {
             csv.WriteField("site");
-            csv.WriteField("study_id");
+            csv.WriteField(keys.Deidentify ? "patient_key" : "study_id");
         }
 
         foreach (var column in columns)
@@ -77,7 +160,7 @@ public static class CsvExport
 
         await csv.NextRecordAsync().ConfigureAwait(false);
         long count = 0;
-        await foreach (var row in db.Set<T>().AsNoTracking().OrderBy(e => EF.Property<Guid>(e, "Id")).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var row in OfSites<T>(db, entityType, siteIds).OrderBy(e => EF.Property<Guid>(e, "Id")).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (patientColumn is not null)
             {
@@ -88,7 +171,15 @@ public static class CsvExport
 
             foreach (var column in columns)
             {
-                csv.WriteField(AuditInterceptor.Canonical(column.GetGetter().GetClrValueUsingContainingEntity(row)) ?? "");
+                var value = column.GetGetter().GetClrValueUsingContainingEntity(row);
+                if (birthYear && column.Name == nameof(Patient.BirthYear) && row is Patient { BirthDate: { } born })
+                {
+                    value = born.Year;
+                }
+
+                csv.WriteField(keys.Deidentify && value is Guid id
+                    ? (column.Name == nameof(LabResult.PatientId) || (typeof(T) == typeof(Patient) && column.Name == nameof(Patient.Id)) ? keys.Patient(id) : keys.Record(id))
+                    : AuditInterceptor.Canonical(value) ?? "");
             }
 
             await csv.NextRecordAsync().ConfigureAwait(false);
@@ -99,27 +190,33 @@ public static class CsvExport
     }
 
     private static async Task<long> WriteAnalysisAsync(DataConfiguration configuration, string path,
-        Dictionary<Guid, (string Site, string StudyId)> patients, CancellationToken cancellationToken)
+        Dictionary<Guid, (string Site, string StudyId)> patients, Guid[]? siteIds, ExportKeys keys, CancellationToken cancellationToken)
     {
         await using var visitsDb = StromaDatabase.CreateContext(configuration);
         await using var scoresDb = StromaDatabase.CreateContext(configuration);
         await using var labsDb = StromaDatabase.CreateContext(configuration);
-        var instruments = await scoresDb.Assessments.Select(a => a.Instrument).Distinct().OrderBy(i => i).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var analytes = await labsDb.LabResults.Where(l => l.VisitId != null).Select(l => l.Analyte).Distinct().OrderBy(a => a).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var visitRows = OfSites<Visit>(visitsDb, visitsDb.Model.FindEntityType(typeof(Visit))!, siteIds);
+        var scoreVisits = OfSites<Visit>(scoresDb, scoresDb.Model.FindEntityType(typeof(Visit))!, siteIds);
+        var labVisits = OfSites<Visit>(labsDb, labsDb.Model.FindEntityType(typeof(Visit))!, siteIds);
+        var instruments = await (from a in scoresDb.Assessments join v in scoreVisits on a.VisitId equals v.Id select a.Instrument)
+            .Distinct().OrderBy(i => i).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var analytes = await (from l in labsDb.LabResults join v in labVisits on l.VisitId equals v.Id select l.Analyte)
+            .Distinct().OrderBy(a => a).ToListAsync(cancellationToken).ConfigureAwait(false);
 
-        var visits = visitsDb.Visits.AsNoTracking().OrderBy(v => v.PatientId).ThenBy(v => v.VisitDate).ThenBy(v => v.Id)
+        var visits = visitRows.OrderBy(v => v.PatientId).ThenBy(v => v.VisitDate).ThenBy(v => v.Id)
             .Select(v => new { v.Id, v.PatientId, v.VisitDate, v.Type }).AsAsyncEnumerable();
         var scores = (from a in scoresDb.Assessments.AsNoTracking()
-                      join v in scoresDb.Visits on a.VisitId equals v.Id
+                      join v in scoreVisits on a.VisitId equals v.Id
                       orderby v.PatientId, v.VisitDate, v.Id
                       select new { VisitId = v.Id, a.Instrument, a.Total }).AsAsyncEnumerable();
         var labs = (from l in labsDb.LabResults.AsNoTracking()
-                    join v in labsDb.Visits on l.VisitId equals v.Id
+                    join v in labVisits on l.VisitId equals v.Id
                     orderby v.PatientId, v.VisitDate, v.Id
                     select new { VisitId = v.Id, l.Analyte, l.NormalisedValue, l.SpecimenTime }).AsAsyncEnumerable();
 
         await using var csv = OpenCsv(path);
-        foreach (var name in AnalysisKeys.Concat(instruments.Select(i => $"{i}_total")).Concat(analytes))
+        foreach (var name in AnalysisKeys.Select(k => keys.Deidentify && k == "study_id" ? "patient_key" : k)
+            .Concat(instruments.Select(i => $"{i}_total")).Concat(analytes))
         {
             csv.WriteField(name);
         }
@@ -160,7 +257,7 @@ public static class CsvExport
             var key = patients.GetValueOrDefault(visit.PatientId);
             csv.WriteField(key.Site);
             csv.WriteField(key.StudyId);
-            csv.WriteField(visit.Id.ToString("D"));
+            csv.WriteField(keys.Deidentify ? keys.Record(visit.Id) : visit.Id.ToString("D"));
             csv.WriteField(visit.VisitDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             csv.WriteField(visit.Type);
             foreach (var t in totals)
@@ -179,4 +276,34 @@ public static class CsvExport
 
         return count;
     }
+}
+
+/// <summary>What <see cref="CsvExport"/> writes.</summary>
+/// <param name="Sites">Site codes to include (empty: every site). Applied in the queries: other sites' rows are never read.</param>
+/// <param name="Deidentify">
+/// Leave out study ids, full birth dates (birth year kept), free text (<see cref="CsvExport.IdentifyingColumns"/>) and
+/// audit metadata (<see cref="CsvExport.AuditColumns"/>); patient keys become per-export pseudonyms (P0001, ...) and every
+/// other record id a per-export keyed hash (HMAC-SHA256, random key, never stored), so rows still join within the export
+/// but not to the registry or to another export. Clinical dates are kept: the result is pseudonymous, not anonymous.
+/// </param>
+public sealed record CsvExportOptions(IReadOnlyList<string> Sites, bool Deidentify = false)
+{
+    /// <summary>Every site, identifiable: what <c>stroma export</c> writes.</summary>
+    public static CsvExportOptions Everything { get; } = new([]);
+}
+
+/// <summary>The pseudonyms of one de-identified export (patient keys, and a keyed hash for every other id).</summary>
+internal sealed class ExportKeys(bool deidentify)
+{
+    private readonly byte[] secret = RandomNumberGenerator.GetBytes(32);
+
+    public bool Deidentify { get; } = deidentify;
+
+    public Dictionary<Guid, string> Patients { get; } = [];
+
+    /// <summary>The patient's per-export key (a patient outside the export, which cannot happen, gets a hashed id).</summary>
+    public string Patient(Guid id) => Patients.TryGetValue(id, out var key) ? key : Record(id);
+
+    /// <summary>The first 16 bytes of HMAC-SHA256(secret, id) in hex: stable within the export, unlinkable outside it.</summary>
+    public string Record(Guid id) => Convert.ToHexStringLower(HMACSHA256.HashData(secret, id.ToByteArray()).AsSpan(0, 16));
 }

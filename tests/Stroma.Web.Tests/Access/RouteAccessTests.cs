@@ -67,10 +67,12 @@ public sealed class RouteAccessFixture : IAsyncLifetime
             var siteId = Add($"site.{site}");
             db.Sites.Add(new Site { Id = siteId, Code = site, Name = $"Site {site}" });
             db.Laboratories.Add(new Laboratory { Id = Add($"lab.{site}"), SiteId = siteId, Code = "LAB", Name = $"Lab {site}" });
-            db.Patients.Add(new Patient { Id = Add($"patient.{site}"), SiteId = siteId, StudyId = $"{site}-SECRET-001", Sex = Sex.Female, BirthYear = 1985 });
-            db.Visits.Add(new Visit { Id = Add($"visit.{site}"), PatientId = Ids[$"patient.{site}"], VisitDate = new DateOnly(2024, 2, 1), Type = $"{site}-SECRET-baseline" });
+            var patientId = Add($"patient.{site}");
+            db.Patients.Add(new Patient { Id = patientId, SiteId = siteId, StudyId = $"{site}-SECRET-001", Sex = Sex.Female, BirthYear = 1985 });
+            // Reports and exports need an enrolled patient (a baseline visit); its note carries the secret too.
+            db.Visits.Add(new Visit { Id = Add($"visit.{site}"), PatientId = patientId, VisitDate = new DateOnly(2024, 1, 10), Type = "baseline", Notes = $"{site}-SECRET visit" });
             var assessment = AssessmentScoring.Score("sledai2k", new Dictionary<string, Stroma.Clinical.Scoring.ItemValue> { ["seizure"] = Stroma.Clinical.Scoring.ItemValue.Of(true) },
-                Ids[$"patient.{site}"], Ids[$"visit.{site}"], new DateOnly(2024, 2, 1))!;
+                patientId, Ids[$"visit.{site}"], new DateOnly(2024, 1, 10))!;
             assessment.Id = Add($"assessment.{site}");
             db.Assessments.Add(assessment);
         }
@@ -124,6 +126,8 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
 
     private static string AssessmentPath(IReadOnlyDictionary<string, Guid> ids, string site) =>
         $"/visits/{ids[$"visit.{site}"]}/assess/sledai2k/{ids[$"assessment.{site}"]}";
+    private const string AuditReaders = "investigator coordinator datamanager monitor";
+    private const string DeidentifiedReaders = "investigator coordinator datamanager monitor statistician";
 
     private static string[] Who(string names) => names.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
@@ -175,6 +179,13 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("visits/{id:guid}/sign", "GET", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
         new("visits/{id:guid}/sign", "POST", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
         new("visits/{id:guid}/sign", "POST", "Unlock", (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
+        new("patients/{id:guid}/audit", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/audit", Scope.Site, Who(AuditReaders)),
+        new("admin/audit", "GET", null, (_, _) => "/admin/audit", Scope.Global, "admin"),
+        new("reports", "GET", null, (_, site) => $"/reports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
+        new("reports", "GET", "Pdf", (_, site) => $"/reports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
+        new("reports", "GET", "Csv", (_, site) => $"/reports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
+        new("exports", "GET", null, (_, site) => $"/exports?site={site}", Scope.SiteList, Who(DeidentifiedReaders)),
+        new("exports", "GET", "Download", (_, site) => $"/exports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
     ];
 
     public static TheoryData<string, string> RuleAndUser()

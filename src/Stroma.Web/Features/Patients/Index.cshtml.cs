@@ -4,15 +4,24 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Data;
 using Stroma.Data.Access;
+using Stroma.Data.Model;
 using Stroma.Web.Hosting;
 
 namespace Stroma.Web.Features.Patients;
 
 /// <summary>One row of the patient list (a view model: entities never leave the page model).</summary>
-public sealed record PatientRow(Guid Id, string Site, string StudyId, string Sex, int? BirthYear, DateOnly? ConsentDate, bool Withdrawn);
+public sealed record PatientRow(Guid Id, string Site, string StudyId, string Sex, int? BirthYear, DateOnly? ConsentDate, PatientStatus Status);
+
+/// <summary>A patient's status in the list: deceased (a death record) before withdrawn (a withdrawal date) before active.</summary>
+public enum PatientStatus
+{
+    Active,
+    Withdrawn,
+    Deceased,
+}
 
 /// <summary>
-/// The patient list with search (study id) and a site filter, 50 rows a page: only the patients of the sites where
+/// The patient list with search (study id), site, protocol (any enrolment on it) and status filters, 50 rows a page: only the patients of the sites where
 /// the user may read clinical data (<see cref="Capability.ReadClinical"/>), whatever the filter says.
 /// </summary>
 [Authorize(Policy = Policies.ReadClinical)]
@@ -25,6 +34,17 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
 
     [BindProperty(SupportsGet = true)]
     public string? Site { get; set; }
+
+    /// <summary>Protocol key: patients with an enrolment on it.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Protocol { get; set; }
+
+    /// <summary>Status filter (<see cref="PatientStatus"/>), or null for all.</summary>
+    [BindProperty(SupportsGet = true)]
+    public PatientStatus? Status { get; set; }
+
+    /// <summary>The protocols the user's visible patients are enrolled on.</summary>
+    public IReadOnlyList<string> Protocols { get; private set; } = [];
 
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
@@ -40,6 +60,9 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Sites = await db.SitesFor(access, Capability.ReadClinical).OrderBy(s => s.Code).Select(s => s.Code).ToListAsync(cancellationToken);
+        var visible = db.PatientsFor(access, Capability.ReadClinical).Select(p => p.Id);
+        Protocols = await db.Set<ProtocolEnrolment>().Where(e => visible.Contains(e.PatientId)).Select(e => e.ProtocolKey).Distinct()
+            .OrderBy(k => k).ToListAsync(cancellationToken);
         var query = db.PatientsFor(access, Capability.ReadClinical).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Search))
         {
@@ -52,12 +75,28 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
             query = query.Where(p => p.Site!.Code == Site);
         }
 
+        if (!string.IsNullOrWhiteSpace(Protocol))
+        {
+            var enrolled = db.Set<ProtocolEnrolment>().Where(e => e.ProtocolKey == Protocol).Select(e => e.PatientId);
+            query = query.Where(p => enrolled.Contains(p.Id));
+        }
+
+        var dead = db.Deaths.Select(d => d.PatientId);
+        query = Status switch
+        {
+            PatientStatus.Deceased => query.Where(p => dead.Contains(p.Id)),
+            PatientStatus.Withdrawn => query.Where(p => !dead.Contains(p.Id) && p.WithdrawalDate != null),
+            PatientStatus.Active => query.Where(p => !dead.Contains(p.Id) && p.WithdrawalDate == null),
+            _ => query,
+        };
+
         Total = await query.CountAsync(cancellationToken);
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         var page = await query.OrderBy(p => p.Site!.Code).ThenBy(p => p.StudyId)
             .Skip((PageNumber - 1) * PageSize).Take(PageSize)
-            .Select(p => new { p.Id, Site = p.Site!.Code, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate })
+            .Select(p => new { p.Id, Site = p.Site!.Code, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate, Dead = dead.Contains(p.Id) })
             .ToListAsync(cancellationToken);
-        Rows = [.. page.Select(p => new PatientRow(p.Id, p.Site, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate, p.WithdrawalDate is not null))];
+        Rows = [.. page.Select(p => new PatientRow(p.Id, p.Site, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate,
+            p.Dead ? PatientStatus.Deceased : p.WithdrawalDate is not null ? PatientStatus.Withdrawn : PatientStatus.Active))];
     }
 }

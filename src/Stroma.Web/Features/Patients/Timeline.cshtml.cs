@@ -38,9 +38,11 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public string Site { get; private set; } = "";
 
-    public string StudyId { get; private set; } = "";
+    public Guid SiteId { get; private set; }
 
     public Guid PatientId { get; private set; }
+
+    public string StudyId { get; private set; } = "";
 
     /// <summary>Whether the user may add visits for this patient (edit clinical data at the patient's site).</summary>
     public bool CanEdit { get; private set; }
@@ -64,7 +66,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
             return NotFound();
         }
 
-        (Site, StudyId, PatientId) = (patient.Site, patient.StudyId, id);
+        (Site, SiteId, StudyId, PatientId) = (patient.Site, patient.SiteId, patient.StudyId, id);
         CanEdit = access.Can(Capability.EditClinical, patient.SiteId);
         var visits = await db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
             .Select(v => new { v.Id, v.VisitDate, v.Type, Signed = v.SignedAt != null }).ToListAsync(cancellationToken);

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Data;
+using Stroma.Data.Access;
+using Stroma.Data.Report;
+using Stroma.Web.Hosting;
+
+namespace Stroma.Web.Features.Reports;
+
+/// <summary>
+/// The study report (as <c>stroma report study</c> builds it) on screen with its charts, and as PDF or CSV, over the
+/// sites where the user has <see cref="Capability.ReadDeidentified"/> only: by default all of them, or the ones chosen.
+/// Asking for a site outside them is refused (403), never answered with an empty or a whole-registry report.
+/// The report holds aggregates only; its per-patient chart is drawn without labels.
+/// </summary>
+[Authorize(Policy = Policies.ReadDeidentified)]
+public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageModel
+{
+    /// <summary>Site codes chosen (query <c>site</c>, repeatable); empty: every site the user may report on.</summary>
+    [BindProperty(SupportsGet = true, Name = "site")]
+    public IReadOnlyList<string> Selected { get; set; } = [];
+
+    /// <summary>The user's own sites (codes) for the report.</summary>
+    public IReadOnlyList<string> Sites { get; private set; } = [];
+
+    public StudyReport? Report { get; private set; }
+
+    public IReadOnlyList<ReportChart> Charts { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await BuildAsync(cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        Charts = ReportCharts.Draw(Report!);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetPdfAsync(CancellationToken cancellationToken) =>
+        await DownloadAsync(ReportFormat.Pdf, "application/pdf", "pdf", cancellationToken);
+
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken) =>
+        await DownloadAsync(ReportFormat.Csv, "text/csv; charset=utf-8", "csv", cancellationToken);
+
+    private async Task<IActionResult> DownloadAsync(ReportFormat format, string contentType, string extension, CancellationToken cancellationToken)
+    {
+        if (await BuildAsync(cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        var output = new MemoryStream();
+        await ReportWriters.WriteAsync(Report!, format, output, cancellationToken);
+        output.Position = 0;
+        return File(output, contentType, $"study-report-{string.Join('-', Report!.Sites)}.{extension}");
+    }
+
+    /// <summary>Checks the chosen sites against the user's, then builds the report; a refusal when any is not theirs.</summary>
+    private async Task<IActionResult?> BuildAsync(CancellationToken cancellationToken)
+    {
+        Sites = await db.SitesFor(access, Capability.ReadDeidentified).OrderBy(s => s.Code).Select(s => s.Code).ToListAsync(cancellationToken);
+        var chosen = Selected.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        if (chosen.Any(code => !Sites.Contains(code, StringComparer.Ordinal)))
+        {
+            return Forbid();
+        }
+
+        // Never an empty site list: StudyReportOptions reads an empty list as "every site".
+        var sites = chosen.Count > 0 ? chosen : [.. Sites];
+        if (sites.Count == 0)
+        {
+            return Forbid();
+        }
+
+        Selected = sites;
+        Report = await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(null, sites), cancellationToken);
+        return null;
+    }
+
+    /// <summary>A number with <paramref name="decimals"/> decimals (invariant), or an en dash when missing.</summary>
+    public static string Number(double? value, int decimals = 2) =>
+        value is { } v ? v.ToString("F" + decimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>A p-value as reports print it (p &lt; 0.001 below that).</summary>
+    public static string P(double? p) => p switch
+    {
+        null => "–",
+        < 0.001 => "< 0.001",
+        _ => Number(p, 3),
+    };
+
+    public static string Percent(double value) => (value * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>The query string of the current site selection, for the download links.</summary>
+    public string SiteQuery() => string.Join('&', Selected.Select(s => "site=" + Uri.EscapeDataString(s)));
+}
