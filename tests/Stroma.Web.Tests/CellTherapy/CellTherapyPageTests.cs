@@ -119,7 +119,7 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
 
         var results = Passing().Select(r => ($"Results[{r.Key}]", r.Value.Value is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : r.Value.Met == true ? "met" : "not_met"));
         using var tested = await Html.PostFormAsync(qa, lotPath, lotPath + "?handler=Tests", [.. results, ("TestedOn", "2024-01-20")]);
-        tested.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        tested.StatusCode.ShouldBe(HttpStatusCode.Redirect, await tested.Content.ReadAsStringAsync(Ct));
         (await QueryAsync(db => db.LotReleaseTests.CountAsync(Ct))).ShouldBe(14);
 
         // Before signing: the evaluation with the site's limits, criterion by criterion.
@@ -207,7 +207,7 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
         (await QueryAsync(db => db.InfusionPremedications.CountAsync(Ct))).ShouldBe(1);
         var audit = await QueryAsync(db => db.AuditEntries.Where(a => a.Entity == "Infusion" && a.Action == "insert").ToListAsync(Ct));
         audit.ShouldNotBeEmpty();
-        audit.ShouldAllBe(a => a.UserName == "coord");
+        audit.Select(a => a.UserName).Distinct().ShouldBe(["coord"]);
     }
 
     [Fact]
@@ -269,7 +269,6 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("infusion", null)]
     [InlineData("infusion", "Check")]
     [InlineData("infusion", "Save")]
     [InlineData("adverse-event", null)]

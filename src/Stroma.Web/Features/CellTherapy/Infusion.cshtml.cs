@@ -104,7 +104,7 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
     public string? Event { get; set; }
 
     [BindProperty]
-    public string Component { get; set; } = "msc";
+    public string? Component { get; set; } = "msc";
 
     [BindProperty]
     public string? LotNumber { get; set; }
@@ -390,7 +390,7 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
         }
 
         var weighedOn = WeighedOn ?? (weight is null ? null : DateOnly.FromDateTime(start.Value.DateTime));
-        return new InfusionRequest(StudyId, LotNumber!.Trim(), choice.EventKey, Component, start.Value, stop, doseCells.Value, weight, weighedOn,
+        return new InfusionRequest(StudyId, LotNumber!.Trim(), choice.EventKey, string.IsNullOrWhiteSpace(Component) ? "msc" : Component, start.Value, stop, doseCells.Value, weight, weighedOn,
             pre, post, premeds, reactions, choice.Protocol);
     }
 

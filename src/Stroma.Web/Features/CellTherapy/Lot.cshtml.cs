@@ -71,7 +71,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, UserManager<
     public string? SpecSource { get; set; }
 
     [BindProperty]
-    public string Meaning { get; set; } = DefaultMeaning;
+    public string? Meaning { get; set; } = DefaultMeaning;
 
     [BindProperty]
     public string? Password { get; set; }
@@ -256,7 +256,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, UserManager<
 
         if (ModelState.IsValid && specification is not null)
         {
-            var decision = new ReleaseDecision(verdict, access.UserName, db.Clock.GetUtcNow(), Meaning.Trim(), Reason?.Trim());
+            var decision = new ReleaseDecision(verdict, access.UserName, db.Clock.GetUtcNow(), Meaning!.Trim(), Reason?.Trim());
             var result = await Lots.DecideAsync(db, Lot!.LotNumber, specification, decision, cancellationToken);
             if (result.Succeeded)
             {
