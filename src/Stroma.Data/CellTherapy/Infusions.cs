@@ -48,10 +48,92 @@ public sealed record InfusionRequest(
 /// </summary>
 public static class Infusions
 {
+    /// <summary>
+    /// The checks <see cref="RecordAsync"/> runs, without writing anything, plus one the web's confirmation step shows:
+    /// an administration outside its schedule window (<see cref="ScheduledEvent.IsWithinWindow"/>) is a warning (it will
+    /// be a protocol deviation, <see cref="IssueCodes.VisitOutsideWindow"/>), not a refusal.
+    /// </summary>
+    public static async Task<IReadOnlyList<Issue>> CheckAsync(StromaDbContext db, InfusionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(request);
+        var checkedRequest = await CheckRequestAsync(db, request, cancellationToken).ConfigureAwait(false);
+        var issues = checkedRequest.Issues;
+        if (checkedRequest.Enrolled?.Schedule.Event(request.EventKey) is { Kind: ScheduledEventKind.Administration } scheduled && !scheduled.IsWithinWindow(request.InfusionDate))
+        {
+            issues.Add(Issue.Warning(IssueCodes.VisitOutsideWindow, "event",
+                $"{scheduled.Label} on {request.InfusionDate:yyyy-MM-dd} is outside its window {scheduled.WindowStart:yyyy-MM-dd} to {scheduled.WindowEnd:yyyy-MM-dd} (target {scheduled.Target:yyyy-MM-dd}): a protocol deviation."));
+        }
+
+        return issues;
+    }
+
     public static async Task<CellTherapyResult<Infusion>> RecordAsync(StromaDbContext db, InfusionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
+        var (issues, enrolled, lot) = await CheckRequestAsync(db, request, cancellationToken).ConfigureAwait(false);
+        if (issues.Any(i => i.IsError))
+        {
+            return Refusal.Of<Infusion>(issues);
+        }
+
+        var warnings = issues.Where(i => !i.IsError).ToList();
+        var infusion = new Infusion
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = enrolled!.Patient.Id,
+            EnrolmentId = enrolled.Enrolment.Id,
+            EventKey = request.EventKey,
+            ComponentKey = request.ComponentKey,
+            LotId = lot!.Id,
+            InfusionDate = request.InfusionDate,
+            Start = AuditChain.Normalise(request.Start),
+            Stop = request.Stop is { } stop ? AuditChain.Normalise(stop) : null,
+            DoseCells = request.DoseCells,
+            WeightKg = request.WeightKg,
+            WeighedOn = request.WeighedOn,
+            PrecheckOutcome = warnings.Count == 0 ? "passed" : "passed with warnings: " + string.Join("; ", warnings.Select(i => $"{i.Code} {i.Message}")),
+        };
+        db.Infusions.Add(infusion);
+        foreach (var (phase, vitals) in new[] { (VitalSignPhase.Pre, request.PreVitals), (VitalSignPhase.Post, request.PostVitals) })
+        {
+            foreach (var v in vitals)
+            {
+                db.InfusionVitalSigns.Add(new InfusionVitalSigns
+                {
+                    Id = Guid.CreateVersion7(),
+                    InfusionId = infusion.Id,
+                    Phase = phase,
+                    At = AuditChain.Normalise(v.At),
+                    SystolicMmHg = v.SystolicMmHg,
+                    DiastolicMmHg = v.DiastolicMmHg,
+                    HeartRatePerMinute = v.HeartRatePerMinute,
+                    TemperatureCelsius = v.TemperatureCelsius,
+                    RespiratoryRatePerMinute = v.RespiratoryRatePerMinute,
+                    OxygenSaturationPercent = v.OxygenSaturationPercent,
+                });
+            }
+        }
+
+        foreach (var p in request.Premedications)
+        {
+            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = p.Drug, Dose = p.Dose, GivenAt = AuditChain.Normalise(p.GivenAt) });
+        }
+
+        foreach (var r in request.Reactions)
+        {
+            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = r.Term, Grade = r.Grade, Onset = AuditChain.Normalise(r.Onset), Action = r.Action });
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<Infusion>(infusion, warnings);
+    }
+
+    private sealed record CheckedRequest(List<Issue> Issues, EnrolledSchedule? Enrolled, CellLotRecord? Lot);
+
+    private static async Task<CheckedRequest> CheckRequestAsync(StromaDbContext db, InfusionRequest request, CancellationToken cancellationToken)
+    {
         var issues = new List<Issue>();
         var (schedules, notFound) = await Enrolments.LoadAsync(db, request.PatientStudyId, cancellationToken).ConfigureAwait(false);
         var (enrolled, notEnrolled) = notFound is null ? Enrolments.Pick(schedules, request.PatientStudyId, request.ProtocolKey) : (null, notFound);
@@ -120,60 +202,6 @@ public static class Infusions
                 CellCount.Cells(request.DoseCells), weight, request.PreVitals, request.PostVitals, request.Premedications, request.Reactions).Validate());
         }
 
-        if (issues.Any(i => i.IsError))
-        {
-            return Refusal.Of<Infusion>(issues);
-        }
-
-        var warnings = issues.Where(i => !i.IsError).ToList();
-        var infusion = new Infusion
-        {
-            Id = Guid.CreateVersion7(),
-            PatientId = enrolled!.Patient.Id,
-            EnrolmentId = enrolled.Enrolment.Id,
-            EventKey = request.EventKey,
-            ComponentKey = request.ComponentKey,
-            LotId = lot!.Id,
-            InfusionDate = request.InfusionDate,
-            Start = AuditChain.Normalise(request.Start),
-            Stop = request.Stop is { } stop ? AuditChain.Normalise(stop) : null,
-            DoseCells = request.DoseCells,
-            WeightKg = request.WeightKg,
-            WeighedOn = request.WeighedOn,
-            PrecheckOutcome = warnings.Count == 0 ? "passed" : "passed with warnings: " + string.Join("; ", warnings.Select(i => $"{i.Code} {i.Message}")),
-        };
-        db.Infusions.Add(infusion);
-        foreach (var (phase, vitals) in new[] { (VitalSignPhase.Pre, request.PreVitals), (VitalSignPhase.Post, request.PostVitals) })
-        {
-            foreach (var v in vitals)
-            {
-                db.InfusionVitalSigns.Add(new InfusionVitalSigns
-                {
-                    Id = Guid.CreateVersion7(),
-                    InfusionId = infusion.Id,
-                    Phase = phase,
-                    At = AuditChain.Normalise(v.At),
-                    SystolicMmHg = v.SystolicMmHg,
-                    DiastolicMmHg = v.DiastolicMmHg,
-                    HeartRatePerMinute = v.HeartRatePerMinute,
-                    TemperatureCelsius = v.TemperatureCelsius,
-                    RespiratoryRatePerMinute = v.RespiratoryRatePerMinute,
-                    OxygenSaturationPercent = v.OxygenSaturationPercent,
-                });
-            }
-        }
-
-        foreach (var p in request.Premedications)
-        {
-            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = p.Drug, Dose = p.Dose, GivenAt = AuditChain.Normalise(p.GivenAt) });
-        }
-
-        foreach (var r in request.Reactions)
-        {
-            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = r.Term, Grade = r.Grade, Onset = AuditChain.Normalise(r.Onset), Action = r.Action });
-        }
-
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new CellTherapyResult<Infusion>(infusion, warnings);
+        return new CheckedRequest(issues, enrolled, lot);
     }
 }

@@ -27,10 +27,13 @@ public sealed class AccessMiddleware(RequestDelegate next)
         {
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             holder.Current = await UserAccess.LoadAsync(db, context.User.Identity.Name, today, context.RequestAborted);
-            // The context may have been made before authentication ran (Identity's cookie validation resolves the
-            // user store), when the actor was still "anonymous": the audit trail must name the signed-in user.
-            db.Actor = context.User.Identity.Name ?? db.Actor;
-            if (holder.Current.UserId is null)
+            if (holder.Current.UserId is not null)
+            {
+                // The request's context may have been created before authentication ran (the first-run check, the
+                // security-stamp check), when its actor was still "anonymous": the audit trail must name the user.
+                db.Actor = holder.Current.UserName;
+            }
+            else
             {
                 await context.SignOutAsync(IdentityConstants.ApplicationScheme);
                 context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
