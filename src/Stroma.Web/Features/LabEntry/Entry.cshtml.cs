@@ -34,7 +34,7 @@ public sealed record SavedResult(string Analyte, string Name, string Reported, s
 /// <see cref="LabResultRow"/> rows exactly as <c>stroma import labs</c> stores them: each result normalised by the
 /// import's <see cref="CatalogLabNormaliser"/> (conversion to the canonical unit through the catalog's cited factors;
 /// flag from the laboratory's printed range when entered, else the site laboratory's configured range, else a sourced
-/// default, else none with LAB010) and mapped by <see cref="LabImport.Fill"/>; optionally attached to a visit.
+/// default, else none with LAB010) and mapped by <see cref="Data.Import.LabImport.Fill"/>; optionally attached to a visit.
 /// All rows are checked before any is written: one bad field stores nothing. Each row is audited on insert.
 /// Only for a user who may edit clinical data at the patient's site (read-only there: 403; not readable: 404).
 /// </summary>
@@ -160,7 +160,7 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
         foreach (var (row, normalised) in results)
         {
             var record = new LabResultRow { Id = Guid.CreateVersion7() };
-            LabImport.Fill(record, id, VisitId, LaboratoryId, when.Value, row.Value!, row.Analyte.IsQuantitative ? row.Unit : null, row.Range, normalised);
+            Data.Import.LabImport.Fill(record, id, VisitId, LaboratoryId, when.Value, row.Value!, row.Analyte.IsQuantitative ? row.Unit : null, row.Range, normalised);
             db.LabResults.Add(record);
         }
 
