@@ -68,6 +68,21 @@ public sealed class RouteAccessFixture : IAsyncLifetime
             db.Sites.Add(new Site { Id = siteId, Code = site, Name = $"Site {site}" });
             db.Laboratories.Add(new Laboratory { Id = Add($"lab.{site}"), SiteId = siteId, Code = "LAB", Name = $"Lab {site}" });
             db.Patients.Add(new Patient { Id = Add($"patient.{site}"), SiteId = siteId, StudyId = $"{site}-SECRET-001", Sex = Sex.Female, BirthYear = 1985 });
+            db.Visits.Add(new Visit { Id = Add($"visit.{site}"), PatientId = Ids[$"patient.{site}"], VisitDate = new DateOnly(2024, 1, 15), Type = $"{site}-SECRET-baseline" });
+            db.LabResults.Add(new LabResult
+            {
+                Id = Add($"labresult.{site}"),
+                PatientId = Ids[$"patient.{site}"],
+                VisitId = Ids[$"visit.{site}"],
+                LaboratoryId = Ids[$"lab.{site}"],
+                Analyte = "c3",
+                SpecimenTime = new DateTimeOffset(2024, 1, 15, 0, 30, 0, TimeSpan.Zero),
+                ReportedValue = "0.5",
+                ReportedUnit = "g/L",
+                NormalisedValue = 0.5m,
+                NormalisedUnit = "g/L",
+                Flag = LabAbnormality.Low,
+            });
         }
 
         await db.SaveChangesAsync();
@@ -115,6 +130,7 @@ public enum Scope
 public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture<RouteAccessFixture>
 {
     private const string ClinicalReaders = "investigator coordinator datamanager monitor";
+    private const string ClinicalEditors = "investigator coordinator datamanager";
 
     private static string[] Who(string names) => names.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
@@ -153,6 +169,11 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
 
         new("patients", "GET", null, (_, site) => $"/patients?site={site}", Scope.SiteList, Who(ClinicalReaders)),
         new("patients/{id:guid}", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("patients/{id:guid}/labs", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/labs?Panel=Complement", Scope.Site, Who(ClinicalEditors)),
+        new("patients/{id:guid}/labs", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/labs?Panel=Complement", Scope.Site, Who(ClinicalEditors)),
+        new("labs/import", "GET", null, (_, site) => $"/labs/import?site={site}", Scope.SiteList, Who(ClinicalEditors)),
+        new("labs/import", "POST", null, (_, site) => $"/labs/import?site={site}", Scope.SiteList, Who(ClinicalEditors)),
+        new("labs/import/rejects/{token:guid}", "GET", null, (_, _) => $"/labs/import/rejects/{Guid.Empty}", Scope.Global, Who(ClinicalEditors)),
     ];
 
     public static TheoryData<string, string> RuleAndUser()

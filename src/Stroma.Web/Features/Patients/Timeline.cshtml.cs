@@ -34,6 +34,9 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public string StudyId { get; private set; } = "";
 
+    /// <summary>True when the user may enter clinical data at the patient's site (links to the entry pages).</summary>
+    public bool CanEdit { get; private set; }
+
     public IReadOnlyList<TimelineVisit> Visits { get; private set; } = [];
 
     public IReadOnlyList<(DateOnly Date, decimal Total)> Sledai { get; private set; } = [];
@@ -47,13 +50,13 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
-            .Select(p => new { Site = p.Site!.Code, p.StudyId }).SingleOrDefaultAsync(cancellationToken);
+            .Select(p => new { Site = p.Site!.Code, p.StudyId, p.SiteId }).SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {
             return NotFound();
         }
 
-        (Site, StudyId) = (patient.Site, patient.StudyId);
+        (Site, StudyId, CanEdit) = (patient.Site, patient.StudyId, access.Can(Capability.EditClinical, patient.SiteId));
         var visits = await db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
             .Select(v => new { v.Id, v.VisitDate, v.Type }).ToListAsync(cancellationToken);
         var assessments = await db.Assessments.AsNoTracking().Where(a => a.PatientId == id)
