@@ -27,6 +27,9 @@ public sealed class AccessMiddleware(RequestDelegate next)
         {
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             holder.Current = await UserAccess.LoadAsync(db, context.User.Identity.Name, today, context.RequestAborted);
+            // The request's context may have been created before authentication ran (then its actor is "anonymous"):
+            // the audit trail names the signed-in user.
+            db.Actor = holder.Current.UserId is null ? db.Actor : holder.Current.UserName;
             if (holder.Current.UserId is null)
             {
                 await context.SignOutAsync(IdentityConstants.ApplicationScheme);

@@ -33,6 +33,7 @@ public static class LabSeed
 
         await db.SaveChangesAsync();
         await factory.AddUserAsync("coord", false, ("A", SiteRole.Coordinator));
+        await factory.AddUserAsync("coord2", false, ("A", SiteRole.Coordinator));
         await factory.AddUserAsync("monitor", false, ("A", SiteRole.Monitor));
         await factory.AddUserAsync("stats", false, ("A", SiteRole.Statistician));
         return new Records(ids["patient.A"], ids["patient.B"], ids["visit.A"], ids["lab.A"]);
@@ -186,6 +187,6 @@ public sealed class LabEntryTests
         using var coordinator = await factory.SignedInAsync("coord");
         (await coordinator.GetStringAsync(new Uri($"/patients/{seed.PatientA}", UriKind.Relative), Ct)).ShouldContain($"href=\"/patients/{seed.PatientA}/labs\"");
         using var monitor = await factory.SignedInAsync("monitor");
-        (await monitor.GetStringAsync(new Uri($"/patients/{seed.PatientA}", UriKind.Relative), Ct)).ShouldNotContain("/labs\"");
+        (await monitor.GetStringAsync(new Uri($"/patients/{seed.PatientA}", UriKind.Relative), Ct)).ShouldNotContain($"/patients/{seed.PatientA}/labs");
     }
 }
