@@ -62,6 +62,30 @@ public sealed class LabImportTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_OnlySite_RowsOfOtherSitesRejectedByField_NeverWritten(DatabaseEngine engine)
+    {
+        var (database, date) = await RegistryAsync(engine);
+        await using var _ = database;
+        var sink = new List<LabImportReject>();
+        LabImportResult result;
+        await using (var db = database.Open("importer"))
+        {
+            using var input = new MemoryStream(Encoding.UTF8.GetBytes(File(date,
+                "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00+08:00",
+                "S2,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00+08:00",
+                "S1,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00+08:00")));
+            result = await LabImport.RunAsync(db, input, "labs.csv", TextWriter.Null, ReportedUnitNormaliser.Instance,
+                new LabImportOptions { Partial = true, OnlySite = "S1", Rejects = sink }, null, Token);
+        }
+
+        result.ShouldBe(new LabImportResult(3, 1, 0, 2, true));
+        sink.Select(r => (r.Line, r.Field, r.Value)).ShouldBe([(3L, "site", "S2"), (4L, "patient", "S2-002")]);
+        await using var check = database.Open();
+        (await check.LabResults.CountAsync(l => l.Analyte == "ferritin" && l.Patient!.StudyId == "S2-002", Token)).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Run_SameFileTwice_AddsNoDuplicates(DatabaseEngine engine)
     {
         var (database, date) = await RegistryAsync(engine);

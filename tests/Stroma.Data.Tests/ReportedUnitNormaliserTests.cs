@@ -88,4 +88,20 @@ public sealed class CatalogLabNormaliserTests
     {
         Normalise(analyte, value, unit).IsValid.ShouldBeFalse();
     }
+
+    [Fact]
+    public void Normalise_NoRangeConfigured_KeepsTheLab010Note_ReportedRangeSilencesIt()
+    {
+        // Urea nitrogen (bun) has no sourced default range (docs/labs.md): stored unflagged, saying so.
+        var none = Normalise("bun", "12", "mg/dL");
+        none.IsValid.ShouldBeTrue();
+        none.Flag.ShouldBe(LabAbnormality.Unknown);
+        none.Issues.ShouldContain(i => i.Code == "LAB010");
+        none.RangeUsed.ShouldBeNull();
+
+        var reported = Normalise("bun", "25", "mg/dL", "7-20");
+        reported.Flag.ShouldBe(LabAbnormality.High);
+        reported.Issues.ShouldBeEmpty();
+        reported.RangeUsed!.ShouldContain("7-20");
+    }
 }

@@ -16,6 +16,28 @@ namespace Stroma.Data.Import;
 /// <param name="Committed">False when nothing was stored (rejects without <c>--partial</c>).</param>
 public sealed record LabImportResult(long Read, long Inserted, long Duplicates, long Rejected, bool Committed);
 
+/// <summary>One problem of one rejected row: its line in the file, the column, the value there and the issue.</summary>
+public sealed record LabImportReject(long Line, string Field, string Value, Issue Issue);
+
+/// <summary>How to run an import beyond the defaults of <c>stroma import labs</c>.</summary>
+public sealed record LabImportOptions
+{
+    /// <summary>Store the valid rows even when some are rejected (<c>--partial</c>).</summary>
+    public bool Partial { get; init; }
+
+    /// <summary>
+    /// When set, only rows of this site (code) are imported: a row naming another site is rejected without looking it
+    /// up, and only this site's patients, visits and laboratories are known (site isolation for a web upload).
+    /// </summary>
+    public string? OnlySite { get; init; }
+
+    /// <summary>When set, each issue of each rejected row is also added here (for a reject report by field).</summary>
+    public ICollection<LabImportReject>? Rejects { get; init; }
+
+    /// <summary>When set, the laboratory id given to the normaliser (which ranges apply) from the site and laboratory codes.</summary>
+    public Func<string, string, string>? RangeLabId { get; init; }
+}
+
 /// <summary>Progress of a running import.</summary>
 public readonly record struct LabImportProgress(long Rows, long BytesRead, long TotalBytes);
 
@@ -32,14 +54,20 @@ public static class LabImport
 {
     private static readonly string[] Required = ["site", "patient", "analyte", "value", "unit", "specimen_time"];
 
+    public static Task<LabImportResult> RunAsync(StromaDbContext db, Stream input, string sourceName, TextWriter rejects,
+        ILabNormaliser normaliser, bool partial, IProgress<LabImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        RunAsync(db, input, sourceName, rejects, normaliser, new LabImportOptions { Partial = partial }, progress, cancellationToken);
+
     public static async Task<LabImportResult> RunAsync(StromaDbContext db, Stream input, string sourceName, TextWriter rejects,
-        ILabNormaliser normaliser, bool partial, IProgress<LabImportProgress>? progress = null, CancellationToken cancellationToken = default)
+        ILabNormaliser normaliser, LabImportOptions options, IProgress<LabImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(rejects);
         ArgumentNullException.ThrowIfNull(normaliser);
-        var lookups = await Lookups.LoadAsync(db, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(options);
+        var partial = options.Partial;
+        var lookups = await Lookups.LoadAsync(db, options.OnlySite, cancellationToken).ConfigureAwait(false);
         var now = AuditChain.Normalise(db.Clock.GetUtcNow());
 
         using var reader = new StreamReader(input, System.Text.Encoding.UTF8, true, 1 << 16, leaveOpen: true);
@@ -88,7 +116,13 @@ public static class LabImport
                 Guid? labId = null;
                 Lookups.PatientKey? who = null;
                 Guid? visitId = null;
-                if (!lookups.Sites.TryGetValue(Field(site), out var siteId))
+                string? rangeLab = null;
+                if (options.OnlySite is { } only && !string.Equals(Field(site).Trim(), only, StringComparison.OrdinalIgnoreCase))
+                {
+                    issues.Add(Issue.Error(IssueCodes.UnknownSite, "site",
+                        $"The row is for site \"{Field(site)}\"; this import is for site {only} only, so rows of other sites are not imported."));
+                }
+                else if (!lookups.Sites.TryGetValue(Field(site), out var siteId))
                 {
                     issues.Add(Issue.Error(IssueCodes.UnknownSite, "site", $"Site \"{Field(site)}\" is not in the registry."));
                 }
@@ -108,6 +142,7 @@ public static class LabImport
                         if (lookups.Laboratories.TryGetValue((siteId, labCode), out var l))
                         {
                             labId = l;
+                            rangeLab = options.RangeLabId?.Invoke(Field(site).Trim(), labCode);
                         }
                         else
                         {
@@ -136,7 +171,10 @@ public static class LabImport
                 LabNormalisation? normalised = null;
                 if (issues.Count == 0 && who is { } subject && time is { } when)
                 {
-                    normalised = normaliser.Normalise(new LabReport(Field(analyte).Trim(), Field(value), Optional(unit), Optional(range), subject.Sex, subject.BirthYear, when));
+                    normalised = normaliser.Normalise(new LabReport(Field(analyte).Trim(), Field(value), Optional(unit), Optional(range), subject.Sex, subject.BirthYear, when)
+                    {
+                        LabId = rangeLab,
+                    });
                     issues.AddRange(normalised.Issues);
                 }
 
@@ -149,23 +187,21 @@ public static class LabImport
                     }
 
                     rejectCsv.WriteField(read + 1);
-                    rejectCsv.WriteField(string.Join("; ", issues.Select(i => i.ToString())));
+                    rejectCsv.WriteField(string.Join("; ", issues.Where(i => i.IsError).Select(i => i.ToString())));
+                    if (options.Rejects is { } sink)
+                    {
+                        foreach (var issue in issues.Where(i => i.IsError))
+                        {
+                            sink.Add(new LabImportReject(read + 1, issue.Path, Field(Array.IndexOf(header, issue.Path)), issue));
+                        }
+                    }
+
                     await rejectCsv.NextRecordAsync().ConfigureAwait(false);
                     continue;
                 }
 
                 row.Id = Guid.CreateVersion7(now);
-                row.PatientId = who!.Value.Id;
-                row.VisitId = visitId;
-                row.LaboratoryId = labId;
-                row.Analyte = normalised.Analyte;
-                row.SpecimenTime = time!.Value;
-                row.ReportedValue = Field(value);
-                row.ReportedUnit = Optional(unit);
-                row.ReportedRange = Optional(range);
-                row.NormalisedValue = normalised.Value;
-                row.NormalisedUnit = normalised.Unit;
-                row.Flag = normalised.Flag;
+                Fill(row, who!.Value.Id, visitId, labId, time!.Value, Field(value), Optional(unit), Optional(range), normalised);
                 await inserter.AddAsync(row, cancellationToken).ConfigureAwait(false);
                 if (progress is not null && (read & 0xFFFF) == 0)
                 {
@@ -196,6 +232,29 @@ public static class LabImport
         }
     }
 
+    /// <summary>
+    /// Fills a <see cref="LabResult"/> from a normalised report, the one mapping of an import row (and of a result
+    /// entered on the web) onto the stored record: the value, unit and range as reported, the normalised value and
+    /// unit and the flag as <paramref name="normalised"/> gives them.
+    /// </summary>
+    public static void Fill(LabResult row, Guid patientId, Guid? visitId, Guid? laboratoryId, DateTimeOffset specimenTime,
+        string reportedValue, string? reportedUnit, string? reportedRange, LabNormalisation normalised)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(normalised);
+        row.PatientId = patientId;
+        row.VisitId = visitId;
+        row.LaboratoryId = laboratoryId;
+        row.Analyte = normalised.Analyte;
+        row.SpecimenTime = specimenTime;
+        row.ReportedValue = reportedValue;
+        row.ReportedUnit = reportedUnit;
+        row.ReportedRange = reportedRange;
+        row.NormalisedValue = normalised.Value;
+        row.NormalisedUnit = normalised.Unit;
+        row.Flag = normalised.Flag;
+    }
+
     private static DateTimeOffset? ParseTime(string text, List<Issue> issues)
     {
         var trimmed = text.AsSpan().Trim();
@@ -222,25 +281,30 @@ public static class LabImport
 
         public Dictionary<(Guid, DateOnly), Guid> Visits { get; } = [];
 
-        public static async Task<Lookups> LoadAsync(StromaDbContext db, CancellationToken cancellationToken)
+        public static async Task<Lookups> LoadAsync(StromaDbContext db, string? onlySite, CancellationToken cancellationToken)
         {
             var lookups = new Lookups();
-            await foreach (var s in db.Sites.AsNoTracking().Select(s => new { s.Code, s.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            var sites = onlySite is null ? db.Sites : db.Sites.Where(s => s.Code == onlySite);
+            var siteIds = sites.Select(s => s.Id);
+            var laboratories = onlySite is null ? db.Laboratories : db.Laboratories.Where(l => siteIds.Contains(l.SiteId));
+            var patients = onlySite is null ? db.Patients : db.Patients.Where(p => siteIds.Contains(p.SiteId));
+            var visits = onlySite is null ? db.Visits : db.Visits.Where(v => siteIds.Contains(v.Patient!.SiteId));
+            await foreach (var s in sites.AsNoTracking().Select(s => new { s.Code, s.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 lookups.Sites[s.Code] = s.Id;
             }
 
-            await foreach (var l in db.Laboratories.AsNoTracking().Select(l => new { l.SiteId, l.Code, l.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var l in laboratories.AsNoTracking().Select(l => new { l.SiteId, l.Code, l.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 lookups.Laboratories[(l.SiteId, l.Code)] = l.Id;
             }
 
-            await foreach (var p in db.Patients.AsNoTracking().Select(p => new { p.SiteId, p.StudyId, p.Id, p.Sex, p.BirthYear, p.BirthDate }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var p in patients.AsNoTracking().Select(p => new { p.SiteId, p.StudyId, p.Id, p.Sex, p.BirthYear, p.BirthDate }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 lookups.Patients[(p.SiteId, p.StudyId)] = new PatientKey(p.Id, p.Sex, p.BirthYear ?? p.BirthDate?.Year);
             }
 
-            await foreach (var v in db.Visits.AsNoTracking().Select(v => new { v.PatientId, v.VisitDate, v.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var v in visits.AsNoTracking().Select(v => new { v.PatientId, v.VisitDate, v.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 lookups.Visits.TryAdd((v.PatientId, v.VisitDate), v.Id);
             }

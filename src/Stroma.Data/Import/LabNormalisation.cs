@@ -6,17 +6,24 @@ using Stroma.Data.Model;
 namespace Stroma.Data.Import;
 
 /// <summary>One lab result as the laboratory reported it, with what normalisation may need about the patient.</summary>
-public sealed record LabReport(string Analyte, string Value, string? Unit, string? Range, Model.Sex Sex, int? BirthYear, DateTimeOffset SpecimenTime);
+public sealed record LabReport(string Analyte, string Value, string? Unit, string? Range, Model.Sex Sex, int? BirthYear, DateTimeOffset SpecimenTime)
+{
+    /// <summary>The laboratory id whose configured ranges apply (<see cref="ReferenceRange.LabId"/>); null for the defaults only.</summary>
+    public string? LabId { get; init; }
+}
 
 /// <summary>The normalised form of a <see cref="LabReport"/>, or the issues that prevent storing it.</summary>
 /// <param name="Analyte">The analyte key to store.</param>
 /// <param name="Value">The value in <paramref name="Unit"/>, or null when not numeric (e.g. "&lt;0.5").</param>
 /// <param name="Unit">The canonical UCUM unit, or the reported unit when no conversion is known.</param>
 /// <param name="Flag">Abnormality relative to the reference range.</param>
-/// <param name="Issues">Errors reject the row; warnings are reported and the row is stored.</param>
+/// <param name="Issues">Errors reject the row; warnings and notes (e.g. LAB010, no range configured) are reported and the row is stored.</param>
 public sealed record LabNormalisation(string Analyte, decimal? Value, string? Unit, LabAbnormality Flag, IReadOnlyList<Issue> Issues)
 {
     public bool IsValid => !Issues.Any(i => i.IsError);
+
+    /// <summary>Which range produced <see cref="Flag"/> (the laboratory's reported range, or a configured range and its source); null when none did.</summary>
+    public string? RangeUsed { get; init; }
 }
 
 /// <summary>
@@ -132,6 +139,7 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
 
         var interpretation = LabInterpreter.Interpret(new LabObservation(report.Analyte, report.Value, report.Unit)
         {
+            LabId = report.LabId,
             Sex = report.Sex switch { Model.Sex.Female => Clinical.Labs.Sex.Female, Model.Sex.Male => Clinical.Labs.Sex.Male, _ => null },
         }, ranges);
         if (interpretation.Result is not { } result)
@@ -140,12 +148,16 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
         }
 
         var flag = LabAbnormality.Unknown;
-        if (result.Reported is { } reported && ReportedUnitNormaliser.IsRange(report.Range))
+        string? rangeUsed = null;
+        var fromReport = result.Reported is not null && ReportedUnitNormaliser.IsRange(report.Range);
+        if (fromReport)
         {
-            flag = ReportedUnitNormaliser.Flag(reported.Value, report.Range);
+            flag = ReportedUnitNormaliser.Flag(result.Reported!.Value.Value, report.Range);
+            rangeUsed = $"{report.Range!.Trim()} {report.Unit} (reported by the laboratory)";
         }
         else if (result.Range is not null)
         {
+            rangeUsed = $"{result.Range.Describe()} ({result.Range.DescribeSource()})";
             flag = result.Flag switch
             {
                 LabFlag.Normal => LabAbnormality.Normal,
@@ -159,6 +171,9 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
 
         var value = result.Normalised?.Value;
         var unit = result.Normalised?.Unit.Code ?? result.Reported?.Unit.Code;
-        return new LabNormalisation(result.Analyte.Key, value, unit, flag, [.. interpretation.Issues.Where(i => i.IsError)]);
+        // Range notes (LAB005 none applies, LAB010 none configured) describe the configured ranges: moot when the
+        // laboratory's own reported range flagged the row.
+        var issues = fromReport ? interpretation.Issues.Where(i => i.IsError || i.Code is not (IssueCodes.NoReferenceRange or IssueCodes.NoRangeConfigured)) : interpretation.Issues;
+        return new LabNormalisation(result.Analyte.Key, value, unit, flag, [.. issues]) { RangeUsed = rangeUsed };
     }
 }

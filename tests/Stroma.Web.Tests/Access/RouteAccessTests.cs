@@ -75,6 +75,20 @@ public sealed class RouteAccessFixture : IAsyncLifetime
                 patientId, Ids[$"visit.{site}"], new DateOnly(2024, 1, 10))!;
             assessment.Id = Add($"assessment.{site}");
             db.Assessments.Add(assessment);
+            db.LabResults.Add(new LabResult
+            {
+                Id = Add($"labresult.{site}"),
+                PatientId = Ids[$"patient.{site}"],
+                VisitId = Ids[$"visit.{site}"],
+                LaboratoryId = Ids[$"lab.{site}"],
+                Analyte = "c3",
+                SpecimenTime = new DateTimeOffset(2024, 1, 10, 0, 30, 0, TimeSpan.Zero),
+                ReportedValue = "0.5",
+                ReportedUnit = "g/L",
+                NormalisedValue = 0.5m,
+                NormalisedUnit = "g/L",
+                Flag = LabAbnormality.Low,
+            });
         }
 
         // Lots belong to no site (Scope.Global routes).
@@ -220,6 +234,11 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("patients/{id:guid}/infusion", "POST", "Save", (ids, site) => $"/patients/{ids[$"patient.{site}"]}/infusion", Scope.Site, Who(ClinicalEditors)),
         new("patients/{id:guid}/adverse-event", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/adverse-event", Scope.Site, Who(ClinicalEditors)),
         new("patients/{id:guid}/adverse-event", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/adverse-event", Scope.Site, Who(ClinicalEditors)),
+        new("patients/{id:guid}/labs", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/labs?Panel=Complement", Scope.Site, Who(ClinicalEditors)),
+        new("patients/{id:guid}/labs", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/labs?Panel=Complement", Scope.Site, Who(ClinicalEditors)),
+        new("labs/import", "GET", null, (_, site) => $"/labs/import?site={site}", Scope.SiteList, Who(ClinicalEditors)),
+        new("labs/import", "POST", null, (_, site) => $"/labs/import?site={site}", Scope.SiteList, Who(ClinicalEditors)),
+        new("labs/import/rejects/{token:guid}", "GET", null, (_, _) => $"/labs/import/rejects/{Guid.Empty}", Scope.Global, Who(ClinicalEditors)),
     ];
 
     public static TheoryData<string, string> RuleAndUser()

@@ -44,7 +44,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public string StudyId { get; private set; } = "";
 
-    /// <summary>Whether the user may add visits for this patient (edit clinical data at the patient's site).</summary>
+    /// <summary>True when the user may enter clinical data at the patient's site (links to the entry pages).</summary>
     public bool CanEdit { get; private set; }
 
     public IReadOnlyList<TimelineVisit> Visits { get; private set; } = [];
