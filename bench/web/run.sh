@@ -27,7 +27,8 @@ rm -f "$WORK/run.db"*; cp "$DB" "$WORK/run.db"
 
 echo "== start the web app on $BASE"
 PASSWORD="Bench-Load-2026"
-STROMA_ADMIN_PASSWORD="$PASSWORD" "$WORK/web/Stroma.Web" --database "$WORK/run.db" --admin bench --port "$PORT" > "$WORK/web.log" 2>&1 &
+# Started from its publish folder: the content root (appsettings.json, wwwroot) is the working directory.
+(cd "$WORK/web" && STROMA_ADMIN_PASSWORD="$PASSWORD" exec ./Stroma.Web --database "$WORK/run.db" --admin bench --port "$PORT") > "$WORK/web.log" 2>&1 &
 WEB=$!
 trap 'kill $WEB 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
