@@ -255,6 +255,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
 
             importer = await connection.BeginBinaryImportAsync(
                 $"COPY \"{target}\" ({ColumnList()}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            importer.Timeout = TimeSpan.Zero; // no limit: a COPY of 10^7 rows into an indexed table may wait long on the server
         }
 
         /// <summary>Whether any row of the batch has a primary or unique key already stored (one query per key).</summary>
@@ -264,7 +265,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
                 .Prepend(EntityType.FindPrimaryKey()!.Properties);
             foreach (var key in keys)
             {
-                await using var command = new NpgsqlCommand { Connection = connection };
+                await using var command = new NpgsqlCommand { Connection = connection, CommandTimeout = 0 };
                 var names = new List<string>();
                 var on = new List<string>();
                 foreach (var property in key)
@@ -397,7 +398,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
 
         private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
         {
-            await using var command = new NpgsqlCommand(sql, connection);
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
