@@ -28,7 +28,11 @@ public readonly record struct LabImportProgress(long Rows, long BytesRead, long 
 /// <see cref="ILabNormaliser"/>; rows with errors go to the reject file with their line and reasons. Valid rows go
 /// through the engine's fast path (<see cref="BulkInsert"/>) in ONE transaction: all or nothing unless
 /// <c>partial</c>; rows whose natural key exists are skipped, so re-running a file adds nothing. One audit entry
-/// records the batch. Memory stays flat: only the site/patient/visit lookups are held.
+/// records the batch. One thread parses, resolves and normalises rows while the calling flow writes them (a bounded
+/// channel and a fixed pool of batches between them). On PostgreSQL the rows are first copied straight into the
+/// table (<see cref="BulkConflicts.SkipOptimistic"/>); if a stored key turns up, the file is read again through the
+/// staging path, so the input must then be seekable (a non-seekable input takes the staging path at once). Memory
+/// stays flat: only the site/patient/visit lookups and the batches are held.
 /// </summary>
 public static class LabImport
 {
