@@ -139,4 +139,84 @@ public sealed class LabImportTests
 
         result.ShouldBe(new LabImportResult(2, 1, 0, 1, true));
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_SameRowTwiceInOneFile_StoresItOnce(DatabaseEngine engine)
+    {
+        var (database, date) = await RegistryAsync(engine);
+        await using var _ = database;
+        var row = "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00Z";
+
+        var (result, _) = await ImportAsync(database, File(date, row, "S2,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00Z", row));
+
+        result.ShouldBe(new LabImportResult(3, 2, 1, 0, true));
+        await using var db = database.Open();
+        (await db.LabResults.CountAsync(l => l.Analyte == "ferritin", Token)).ShouldBe(2);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_StoredRowAfterManyNewOnes_SkipsItStoresTheRestAndListsEachRejectOnce(DatabaseEngine engine)
+    {
+        // The first batch is all new, so PostgreSQL copies straight into the table; the stored row comes later and
+        // sends it back through the staging path (the file is read again; rejects must not be written twice).
+        var (database, date) = await RegistryAsync(engine);
+        await using var _ = database;
+        var stored = "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00Z";
+        (await ImportAsync(database, File(date, stored))).Result.Inserted.ShouldBe(1);
+        var start = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var rows = Enumerable.Range(0, 3000)
+            .Select(i => $"S1,S1-001,,ferritin,{i % 200},ug/L,13-150,,{start.AddMinutes(i):yyyy-MM-ddTHH:mm:ssZ}")
+            .Append("S9,S1-001,,ferritin,41,ug/L,,,2030-01-05T08:30:00Z")
+            .Append(stored)
+            .ToArray();
+
+        var (result, rejects) = await ImportAsync(database, File(date, rows), partial: true);
+
+        result.ShouldBe(new LabImportResult(3002, 3000, 1, 1, true));
+        rejects.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2);
+        await using var db = database.Open();
+        (await db.LabResults.CountAsync(l => l.Analyte == "ferritin", Token)).ShouldBe(3001);
+        (await db.AuditEntries.OrderBy(e => e.Sequence).LastAsync(Token)).NewValue!.ShouldContain("\"inserted\":3000");
+    }
+
+    [Fact]
+    public async Task Run_Sqlite_StoresTheSameTextAsEntityFramework()
+    {
+        // The SQLite fast path encodes values itself; they must match what EF Core (Microsoft.Data.Sqlite) stores, or
+        // natural keys written one way would not match keys written the other way.
+        var (database, date) = await RegistryAsync(DatabaseEngine.Sqlite);
+        await using var _ = database;
+        await ImportAsync(database, File(date,
+            "S1,S1-001,{date},creatinine,0.000123456789012345678,umol/L,,,2030-01-05T08:30:00.1234567+08:00",
+            "S1,S1-001,,creatinine,-12,umol/L,45-84,,2030-01-05T08:31:00Z",
+            "S1,S1-001,,ferritin,\"<5\",ug/L,,,2030-01-05T08:32:00.5Z"));
+        await using (var db = database.Open("ef"))
+        {
+            foreach (var imported in await db.LabResults.AsNoTracking().Where(l => l.CreatedBy == "importer").ToListAsync(Token))
+            {
+                imported.Id = Guid.NewGuid();
+                imported.SpecimenTime = imported.SpecimenTime.AddYears(1);
+                db.LabResults.Add(imported);
+            }
+
+            await db.SaveChangesAsync(Token);
+        }
+
+        await using var check = database.Open();
+        var connection = check.Database.GetDbConnection();
+        await connection.OpenAsync(Token);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT count(*) FROM lab_results a JOIN lab_results b ON b.created_by = 'ef' AND a.created_by = 'importer'
+              AND b.reported_value = a.reported_value
+              AND substr(b.specimen_time, 5) = substr(a.specimen_time, 5) AND length(b.id) = length(a.id) AND upper(b.id) = b.id AND upper(a.id) = a.id
+              AND b.patient_id = a.patient_id AND b.visit_id IS a.visit_id AND b.laboratory_id IS a.laboratory_id AND b.analyte = a.analyte
+              AND b.reported_unit IS a.reported_unit AND b.reported_range IS a.reported_range AND b.normalised_value IS a.normalised_value
+              AND typeof(b.normalised_value) = typeof(a.normalised_value) AND b.normalised_unit IS a.normalised_unit AND b.flag = a.flag
+              AND b.version = a.version AND typeof(b.version) = typeof(a.version) AND length(b.created_at) > 19 AND length(a.created_at) > 19
+            """;
+        Convert.ToInt64(await command.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(3);
+    }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Threading.Channels;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
@@ -48,7 +50,11 @@ public readonly record struct LabImportProgress(long Rows, long BytesRead, long 
 /// <see cref="ILabNormaliser"/>; rows with errors go to the reject file with their line and reasons. Valid rows go
 /// through the engine's fast path (<see cref="BulkInsert"/>) in ONE transaction: all or nothing unless
 /// <c>partial</c>; rows whose natural key exists are skipped, so re-running a file adds nothing. One audit entry
-/// records the batch. Memory stays flat: only the site/patient/visit lookups are held.
+/// records the batch. One thread parses, resolves and normalises rows while the calling flow writes them (a bounded
+/// channel and a fixed pool of batches between them). On PostgreSQL the rows are first copied straight into the
+/// table (<see cref="BulkConflicts.SkipOptimistic"/>); if a stored key turns up, the file is read again through the
+/// staging path, so the input must then be seekable (a non-seekable input takes the staging path at once). Memory
+/// stays flat: only the site/patient/visit lookups and the batches are held.
 /// </summary>
 public static class LabImport
 {
@@ -69,45 +75,173 @@ public static class LabImport
         var partial = options.Partial;
         var lookups = await Lookups.LoadAsync(db, options.OnlySite, cancellationToken).ConfigureAwait(false);
         var now = AuditChain.Normalise(db.Clock.GetUtcNow());
-
-        using var reader = new StreamReader(input, System.Text.Encoding.UTF8, true, 1 << 16, leaveOpen: true);
-        using var csv = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null });
+        var origin = input.CanSeek ? input.Position : 0;
         await using var rejectCsv = new CsvWriter(rejects, CultureInfo.InvariantCulture, leaveOpen: true);
-        if (!await csv.ReadAsync().ConfigureAwait(false))
-        {
-            return new LabImportResult(0, 0, 0, 0, true);
-        }
-
-        var header = csv.Record!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
-        var missing = Required.Where(r => !header.Contains(r)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new InvalidDataException($"The header lacks column(s): {string.Join(", ", missing)}. Expected: site, patient, visit_date, analyte, value, unit, range, lab, specimen_time.");
-        }
-
-        int Column(string name) => Array.IndexOf(header, name);
-        int site = Column("site"), patient = Column("patient"), visitDate = Column("visit_date"), analyte = Column("analyte"), value = Column("value"),
-            unit = Column("unit"), range = Column("range"), lab = Column("lab"), specimen = Column("specimen_time");
-        foreach (var h in header)
-        {
-            rejectCsv.WriteField(h);
-        }
-
-        rejectCsv.WriteField("line");
-        rejectCsv.WriteField("reason");
-        await rejectCsv.NextRecordAsync().ConfigureAwait(false);
-
-        long read = 0, rejected = 0;
-        var total = input.CanSeek ? input.Length : 0;
-        var row = new LabResult { Version = 1, CreatedAt = now, CreatedBy = db.Actor };
-        var issues = new List<Issue>(4);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        long inserted;
-        await using (var inserter = await BulkInsert.StartAsync<LabResult>(db, skipConflicts: true, cancellationToken).ConfigureAwait(false))
+
+        // Copy straight into the table while no stored key turns up; when one does (PostgreSQL), the copied rows are
+        // rolled back to a savepoint and the file is read again through the staging path. Only a seekable input can
+        // be read twice.
+        var conflicts = input.CanSeek ? BulkConflicts.SkipOptimistic : BulkConflicts.Skip;
+        long rejectsWritten = 0;
+        while (true)
         {
-            while (await csv.ReadAsync().ConfigureAwait(false))
+            if (input.CanSeek)
             {
-                read++;
+                input.Position = origin;
+            }
+
+            var pass = new Pass(db, input, rejectCsv, lookups, now, normaliser, options, progress, rejectsWritten);
+            try
+            {
+                var outcome = await pass.RunAsync(conflicts, cancellationToken).ConfigureAwait(false);
+                if (outcome is null)
+                {
+                    return new LabImportResult(0, 0, 0, 0, true);
+                }
+
+                var (read, rejected, valid, inserted) = outcome.Value;
+                if (rejected > 0 && !partial)
+                {
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    return new LabImportResult(read, 0, 0, rejected, false);
+                }
+
+                progress?.Report(new LabImportProgress(read, input.CanSeek ? input.Length : 0, input.CanSeek ? input.Length : 0));
+                await AuditTrail.AppendBatchAsync(db, nameof(LabResult), $"import {sourceName}", new Dictionary<string, object?>
+                {
+                    ["source"] = sourceName,
+                    ["read"] = read,
+                    ["inserted"] = inserted,
+                    ["duplicates"] = valid - inserted,
+                    ["rejected"] = rejected,
+                }, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new LabImportResult(read, inserted, valid - inserted, rejected, true);
+            }
+            catch (BulkInsertConflictException) when (conflicts == BulkConflicts.SkipOptimistic)
+            {
+                conflicts = BulkConflicts.Skip;
+                rejectsWritten = pass.Read;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One reading of the file: a producer thread parses, resolves, validates and normalises each row, writes rejects
+    /// and encodes valid rows into batches; the calling flow writes the batches (a bounded channel between them, and
+    /// a fixed pool of batches, so memory stays flat).
+    /// </summary>
+    private sealed class Pass(StromaDbContext db, Stream input, CsvWriter rejectCsv, Lookups lookups, DateTimeOffset now, ILabNormaliser normaliser,
+        LabImportOptions options, IProgress<LabImportProgress>? progress, long rejectsWritten)
+    {
+        private readonly bool partial = options.Partial;
+
+        private const int Batches = 4;
+        private long read;
+        private long rejected;
+
+        public long Read => Interlocked.Read(ref read);
+
+        /// <summary>Null when the file is empty; else (read, rejected, valid rows written, rows inserted).</summary>
+        public async Task<(long Read, long Rejected, long Valid, long Inserted)?> RunAsync(BulkConflicts conflicts, CancellationToken cancellationToken)
+        {
+            using var reader = new StreamReader(input, System.Text.Encoding.UTF8, true, 1 << 16, leaveOpen: true);
+            using var csv = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null });
+            if (!csv.Read())
+            {
+                return null;
+            }
+
+            var header = csv.Record!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+            var missing = Required.Where(r => !header.Contains(r)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new InvalidDataException($"The header lacks column(s): {string.Join(", ", missing)}. Expected: site, patient, visit_date, analyte, value, unit, range, lab, specimen_time.");
+            }
+
+            if (rejectsWritten == 0)
+            {
+                foreach (var h in header)
+                {
+                    rejectCsv.WriteField(h);
+                }
+
+                rejectCsv.WriteField("line");
+                rejectCsv.WriteField("reason");
+                rejectCsv.NextRecord();
+            }
+
+            await using var inserter = await BulkInsert.StartAsync<LabResult>(db, conflicts, cancellationToken).ConfigureAwait(false);
+            var full = Channel.CreateBounded<BulkBatch<LabResult>>(new BoundedChannelOptions(Batches) { SingleReader = true, SingleWriter = true });
+            var empty = Channel.CreateUnbounded<BulkBatch<LabResult>>();
+            for (var i = 0; i < Batches; i++)
+            {
+                empty.Writer.TryWrite(inserter.CreateBatch());
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var producer = Task.Factory.StartNew(() => Produce(csv, header, full.Writer, empty.Reader, stop.Token), stop.Token,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            long inserted;
+            try
+            {
+                while (await full.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (full.Reader.TryRead(out var batch))
+                    {
+                        await inserter.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
+                        empty.Writer.TryWrite(batch);
+                    }
+                }
+
+                await producer.ConfigureAwait(false);
+                inserted = rejected > 0 && !partial ? 0 : await inserter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await producer.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // stopped because the writer failed
+                }
+
+                throw;
+            }
+
+            return (read, rejected, inserter.Added, inserted);
+        }
+
+        private void Produce(CsvParser csv, string[] header, ChannelWriter<BulkBatch<LabResult>> full, ChannelReader<BulkBatch<LabResult>> empty, CancellationToken cancellationToken)
+        {
+            try
+            {
+                ProduceRows(csv, header, full, empty, cancellationToken);
+            }
+            finally
+            {
+                full.TryComplete();
+            }
+        }
+
+        private void ProduceRows(CsvParser csv, string[] header, ChannelWriter<BulkBatch<LabResult>> full, ChannelReader<BulkBatch<LabResult>> empty, CancellationToken cancellationToken)
+        {
+            int Column(string name) => Array.IndexOf(header, name);
+            int site = Column("site"), patient = Column("patient"), visitDate = Column("visit_date"), analyte = Column("analyte"), value = Column("value"),
+                unit = Column("unit"), range = Column("range"), lab = Column("lab"), specimen = Column("specimen_time");
+            var total = input.CanSeek ? input.Length : 0;
+            var row = new LabResult { Version = 1, CreatedAt = now, CreatedBy = db.Actor };
+            var issues = new List<Issue>(4);
+            var ids = new Version7Ids(now);
+            BulkBatch<LabResult>? batch = null;
+            while (csv.Read())
+            {
+                var line = Interlocked.Increment(ref read);
                 issues.Clear();
                 var record = csv.Record!;
                 string Field(int index) => index >= 0 && index < record.Length ? record[index] : "";
@@ -181,54 +315,64 @@ public static class LabImport
                 if (issues.Any(i => i.IsError) || normalised is null)
                 {
                     rejected++;
-                    foreach (var field in record)
+                    if (line > rejectsWritten)
                     {
-                        rejectCsv.WriteField(field);
-                    }
-
-                    rejectCsv.WriteField(read + 1);
-                    rejectCsv.WriteField(string.Join("; ", issues.Where(i => i.IsError).Select(i => i.ToString())));
-                    if (options.Rejects is { } sink)
-                    {
-                        foreach (var issue in issues.Where(i => i.IsError))
+                        foreach (var field in record)
                         {
-                            sink.Add(new LabImportReject(read + 1, issue.Path, Field(Array.IndexOf(header, issue.Path)), issue));
+                            rejectCsv.WriteField(field);
+                        }
+
+                        rejectCsv.WriteField(line + 1);
+                        rejectCsv.WriteField(string.Join("; ", issues.Select(i => i.ToString())));
+                        rejectCsv.NextRecord();
+                        if (options.Rejects is { } sink)
+                        {
+                            foreach (var issue in issues.Where(i => i.IsError))
+                            {
+                                sink.Add(new LabImportReject(line + 1, issue.Path, Field(Array.IndexOf(header, issue.Path)), issue));
+                            }
                         }
                     }
 
-                    await rejectCsv.NextRecordAsync().ConfigureAwait(false);
                     continue;
                 }
 
-                row.Id = Guid.CreateVersion7(now);
-                Fill(row, who!.Value.Id, visitId, labId, time!.Value, Field(value), Optional(unit), Optional(range), normalised);
-                await inserter.AddAsync(row, cancellationToken).ConfigureAwait(false);
-                if (progress is not null && (read & 0xFFFF) == 0)
+                if (rejected > 0 && !partial)
                 {
-                    progress.Report(new LabImportProgress(read, input.CanSeek ? input.Position : 0, total));
+                    continue; // nothing will be stored: only go on listing rejects
+                }
+
+                row.Id = ids.Next();
+                Fill(row, who!.Value.Id, visitId, labId, time!.Value, Field(value), Optional(unit), Optional(range), normalised);
+                batch ??= Take(empty, cancellationToken);
+                batch.Add(row);
+                if (batch.IsFull)
+                {
+                    Send(full, batch, cancellationToken);
+                    batch = null;
+                }
+
+                if (progress is not null && (line & 0xFFFF) == 0)
+                {
+                    progress.Report(new LabImportProgress(line, input.CanSeek ? input.Position : 0, total));
                 }
             }
 
-            if (rejected > 0 && !partial)
+            if (batch is { Count: > 0 })
             {
-                await inserter.DisposeAsync().ConfigureAwait(false); // cancels an unfinished COPY first
-                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                return new LabImportResult(read, 0, 0, rejected, false);
+                Send(full, batch, cancellationToken);
             }
+        }
 
-            inserted = await inserter.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            var valid = inserter.Added;
-            progress?.Report(new LabImportProgress(read, total, total));
-            await AuditTrail.AppendBatchAsync(db, nameof(LabResult), $"import {sourceName}", new Dictionary<string, object?>
+        private static BulkBatch<LabResult> Take(ChannelReader<BulkBatch<LabResult>> empty, CancellationToken cancellationToken) =>
+            empty.TryRead(out var batch) ? batch : empty.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+
+        private static void Send(ChannelWriter<BulkBatch<LabResult>> full, BulkBatch<LabResult> batch, CancellationToken cancellationToken)
+        {
+            if (!full.TryWrite(batch))
             {
-                ["source"] = sourceName,
-                ["read"] = read,
-                ["inserted"] = inserted,
-                ["duplicates"] = valid - inserted,
-                ["rejected"] = rejected,
-            }, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new LabImportResult(read, inserted, valid - inserted, rejected, true);
+                full.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
+            }
         }
     }
 
@@ -267,6 +411,39 @@ public static class LabImport
         }
 
         return AuditChain.Normalise(parsed);
+    }
+
+    /// <summary>
+    /// UUIDv7 ids as <see cref="Guid.CreateVersion7(DateTimeOffset)"/> makes them (RFC 9562 section 5.7: the 48-bit Unix
+    /// millisecond timestamp, version 7, the RFC variant, 74 random bits), but with the random bits taken from a
+    /// cryptographic generator 1 024 ids at a time: <c>CreateVersion7</c> asks the operating system once per id.
+    /// </summary>
+    private sealed class Version7Ids(DateTimeOffset time)
+    {
+        private readonly long milliseconds = time.ToUnixTimeMilliseconds();
+        private readonly byte[] random = new byte[16 * 1024];
+        private int next = 16 * 1024;
+
+        public Guid Next()
+        {
+            if (next == random.Length)
+            {
+                RandomNumberGenerator.Fill(random);
+                next = 0;
+            }
+
+            Span<byte> bytes = stackalloc byte[16];
+            random.AsSpan(next, 16).CopyTo(bytes);
+            next += 16;
+            for (var i = 0; i < 6; i++)
+            {
+                bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
+            }
+
+            bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
+            bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+            return new Guid(bytes, bigEndian: true);
+        }
     }
 
     private sealed class Lookups
