@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Model;
@@ -59,10 +60,10 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Sites = await db.SitesFor(access, Capability.ReadClinical).OrderBy(s => s.Code).Select(s => s.Code).ToListAsync(cancellationToken);
-        var visible = db.PatientsFor(access, Capability.ReadClinical).Select(p => p.Id);
-        Protocols = await db.Set<ProtocolEnrolment>().Where(e => visible.Contains(e.PatientId)).Select(e => e.ProtocolKey).Distinct()
-            .OrderBy(k => k).ToListAsync(cancellationToken);
+        var sites = await db.SitesFor(access, Capability.ReadClinical).OrderBy(s => s.Code).Select(s => new { s.Id, s.Code }).ToListAsync(cancellationToken);
+        Sites = [.. sites.Select(s => s.Code)];
+        // The protocols the registry knows (Stroma.Clinical's templates): no scan of the enrolments on every page.
+        Protocols = [.. ProtocolTemplates.All.Select(p => p.Key).Order(StringComparer.Ordinal)];
         var query = db.PatientsFor(access, Capability.ReadClinical).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Search))
         {
@@ -90,13 +91,34 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
             _ => query,
         };
 
-        Total = await query.CountAsync(cancellationToken);
+        // Paging in (site code, study id) order without sorting the whole registry: count per site (the index on
+        // (site, study id) answers it), then read the page's rows site by site in index order.
+        var counts = (await query.GroupBy(p => p.SiteId).Select(g => new { Site = g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
+            .ToDictionary(c => c.Site, c => c.Count);
+        Total = counts.Values.Sum();
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
-        var page = await query.OrderBy(p => p.Site!.Code).ThenBy(p => p.StudyId)
-            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
-            .Select(p => new { p.Id, Site = p.Site!.Code, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate, Dead = dead.Contains(p.Id) })
-            .ToListAsync(cancellationToken);
-        Rows = [.. page.Select(p => new PatientRow(p.Id, p.Site, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate,
-            p.Dead ? PatientStatus.Deceased : p.WithdrawalDate is not null ? PatientStatus.Withdrawn : PatientStatus.Active))];
+        var skip = (PageNumber - 1) * PageSize;
+        var rows = new List<PatientRow>(PageSize);
+        foreach (var site in sites)
+        {
+            if (!counts.TryGetValue(site.Id, out var count) || skip >= count)
+            {
+                skip -= counts.GetValueOrDefault(site.Id);
+                continue;
+            }
+
+            var page = await query.Where(p => p.SiteId == site.Id).OrderBy(p => p.StudyId).Skip(skip).Take(PageSize - rows.Count)
+                .Select(p => new { p.Id, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate, Dead = dead.Contains(p.Id) })
+                .ToListAsync(cancellationToken);
+            rows.AddRange(page.Select(p => new PatientRow(p.Id, site.Code, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate,
+                p.Dead ? PatientStatus.Deceased : p.WithdrawalDate is not null ? PatientStatus.Withdrawn : PatientStatus.Active)));
+            skip = 0;
+            if (rows.Count == PageSize)
+            {
+                break;
+            }
+        }
+
+        Rows = rows;
     }
 }
