@@ -127,11 +127,11 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         var patientPath = new Uri(coord.Url).AbsolutePath;
         patientPath.ShouldMatch("^/patients/[0-9a-f-]{36}$");
 
-        // 4. A visit, SLEDAI-2K with the live total, saved; then the investigator signs it.
+        // 4. The baseline visit (the study report counts patients with one), SLEDAI-2K with the live total, saved; then the investigator signs it.
         await coord.Locator("#new-visit").ClickAsync();
-        await coord.GetByLabel("Visit date").FillAsync("2024-03-15");
+        await coord.GetByLabel("Visit date").FillAsync("2024-03-01");
         await coord.GetByLabel("Scheduled", new PageGetByLabelOptions { Exact = true }).CheckAsync();
-        await coord.GetByLabel("Type", new PageGetByLabelOptions { Exact = true }).FillAsync("week_2");
+        await coord.GetByLabel("Type", new PageGetByLabelOptions { Exact = true }).FillAsync("baseline");
         await Button(coord, "Create visit").ClickAsync();
         await Expect(coord).ToHaveURLAsync(new Regex("/visits/[0-9a-f-]{36}$"));
         var visitPath = new Uri(coord.Url).AbsolutePath;
@@ -166,7 +166,7 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await coord.Locator("#enter-labs").ClickAsync();
         await coord.Locator("#i-Panel").SelectOptionAsync("Kidney");
         await Button(coord, "Show form").ClickAsync();
-        await coord.Locator("#i-SpecimenTime").FillAsync("2024-03-14T08:30");
+        await coord.Locator("#i-SpecimenTime").FillAsync("2024-02-29T08:30");
         await coord.Locator("#i-Offset").FillAsync("+08:00");
         await coord.Locator("[name='v.creatinine']").FillAsync("1.5");
         await coord.Locator("[name='u.creatinine']").SelectOptionAsync("mg/dL");
