@@ -234,6 +234,7 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await ShotAsync(qa, "13-lot-released");
 
         // 7. The coordinator records the first infusion with that lot: checks first, then save.
+        // By address: the timeline has no link to the infusion page (docs/web.md says it does).
         await coord.GotoAsync(patientPath + "/infusion");
         await coord.Locator("#Event").SelectOptionAsync("seed_case_1|administration_1");
         await coord.Locator("#Component").SelectOptionAsync("msc");
