@@ -198,4 +198,29 @@ public sealed class AccountTests
         using var second = await factory.SignedInAsync("admin");
         (await second.GetStringAsync(new Uri("/admin/users", UriKind.Relative), Ct)).ShouldContain("<h1>用户</h1>");
     }
+
+    [Theory]
+    [InlineData(SiteRole.Coordinator, "/patients")]
+    [InlineData(SiteRole.CellLabQa, "/lots")]
+    [InlineData(SiteRole.Statistician, "/reports")]
+    public async Task SignIn_WithoutReturnAddress_LandsOnTheFirstPageTheRoleOpens(SiteRole role, string landing)
+    {
+        await using var factory = new WebFactory();
+        await using (var scope = factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            db.Sites.Add(new Site { Id = Guid.CreateVersion7(), Code = "A", Name = "A" });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await factory.AddUserAsync("someone", false, ("A", role));
+        using var client = factory.Client();
+
+        using var response = await Html.PostFormAsync(client, "/account/sign-in", ("UserName", "someone"), ("Password", WebFactory.TestPassword));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe(landing);
+        using var page = await client.GetAsync(response.Headers.Location, Ct);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
 }

@@ -234,8 +234,9 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await ShotAsync(qa, "13-lot-released");
 
         // 7. The coordinator records the first infusion with that lot: checks first, then save.
-        // By address: the timeline has no link to the infusion page (docs/web.md says it does).
-        await coord.GotoAsync(patientPath + "/infusion");
+        await coord.GotoAsync(patientPath);
+        await coord.Locator("#record-infusion").ClickAsync();
+        await Expect(coord).ToHaveURLAsync(new Regex(Regex.Escape(patientPath + "/infusion") + "$"));
         await coord.Locator("#Event").SelectOptionAsync("seed_case_1|administration_1");
         await coord.Locator("#Component").SelectOptionAsync("msc");
         await coord.Locator("#LotNumber").SelectOptionAsync("UC-E2E-1");

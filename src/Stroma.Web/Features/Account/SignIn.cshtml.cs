@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Stroma.Data;
+using Stroma.Data.Access;
 using Stroma.Data.Model;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
@@ -17,7 +19,7 @@ namespace Stroma.Web.Features.Account;
 /// name exists. The user's saved language becomes the UI language.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInManager<User> signIn, IStringLocalizer<Text> text) : PageModel
+public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "validation.required")]
@@ -65,7 +67,19 @@ public sealed class SignInModel(SignInManager<User> signIn, IStringLocalizer<Tex
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = Request.IsHttps });
         }
 
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/patients");
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : await LandingPageAsync(UserName.Trim()));
+    }
+
+    /// <summary>Where a user lands after signing in without a return address: the first page their roles open.</summary>
+    private async Task<string> LandingPageAsync(string userName)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var access = await UserAccess.LoadAsync(db, userName, today, HttpContext.RequestAborted);
+        return access.CanAnywhere(Capability.ReadClinical) ? "/patients"
+            : access.CanAnywhere(Capability.ManageLots) ? "/lots"
+            : access.CanAnywhere(Capability.ReadDeidentified) ? "/reports"
+            : access.IsAdministrator ? "/admin/users"
+            : "/";
     }
 
     public async Task<IActionResult> OnPostSignOutAsync()
