@@ -150,6 +150,9 @@ public abstract class StromaDbContext : DbContext
         modelBuilder.Entity<Patient>(e =>
         {
             e.HasIndex(x => new { x.SiteId, x.StudyId }).IsUnique();
+            // The patient list counts and pages the live (not deleted) patients of a site in study-id order: a partial
+            // index makes both an index-only scan, instead of reading every patient row on each page.
+            e.HasIndex(x => new { x.SiteId, x.StudyId }, "IX_patients_live_site_study").HasFilter("deleted_at IS NULL");
             e.Property(x => x.StudyId).HasMaxLength(64);
         });
         modelBuilder.Entity<Visit>(e =>

@@ -1656,6 +1656,9 @@ namespace Stroma.Data.Migrations.Postgres
                     b.HasIndex("SiteId", "StudyId")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "SiteId", "StudyId" }, "IX_patients_live_site_study")
+                        .HasFilter("deleted_at IS NULL");
+
                     b.ToTable("patients");
                 });
 

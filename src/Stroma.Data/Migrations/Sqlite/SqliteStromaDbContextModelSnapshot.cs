@@ -1651,6 +1651,9 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.HasIndex("SiteId", "StudyId")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "SiteId", "StudyId" }, "IX_patients_live_site_study")
+                        .HasFilter("deleted_at IS NULL");
+
                     b.ToTable("patients");
                 });
 
