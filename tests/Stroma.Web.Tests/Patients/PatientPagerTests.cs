@@ -1,6 +1,7 @@
 // Source: issue #8 (patient list over a 10^5-patient registry) and docs/web.md: pages in (site code, study id) order,
 // a window of page links around the current page.
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data;
 using Stroma.Data.Model;
@@ -49,6 +50,51 @@ public sealed partial class PatientPagerTests
 
         var last = await client.GetStringAsync(new Uri("/patients?p=10", UriKind.Relative), ct);
         StudyIds().Matches(last).Select(m => m.Groups[1].Value).Last().ShouldBe("ZB-230");
+    }
+
+    [Fact]
+    public async Task List_CountsRemembered_ButNeverStale_AfterAPatientIsAddedOrDeleted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var factory = new WebFactory();
+        Guid siteId;
+        await using (var scope = factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            siteId = Guid.CreateVersion7();
+            db.Sites.Add(new Site { Id = siteId, Code = "AA", Name = "AA" });
+            db.Patients.Add(new Patient { Id = Guid.CreateVersion7(), SiteId = siteId, StudyId = "AA-001", Sex = Sex.Female, BirthYear = 1990 });
+            await db.SaveChangesAsync(ct);
+        }
+
+        await factory.AddUserAsync("inv", false, ("AA", SiteRole.Investigator));
+        using var client = await factory.SignedInAsync("inv");
+        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patients</p>");
+        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patients</p>");
+
+        var added = Guid.CreateVersion7();
+        await using (var scope = factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            db.Patients.Add(new Patient { Id = added, SiteId = siteId, StudyId = "AA-002", Sex = Sex.Male, BirthYear = 1991 });
+            await db.SaveChangesAsync(ct);
+        }
+
+        var after = await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct);
+        after.ShouldContain("<p id=\"patient-count\">2 patients</p>");
+        after.ShouldContain("AA-002");
+
+        await using (var scope = factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            var patient = await db.Patients.SingleAsync(p => p.Id == added, ct);
+            patient.DeletedAt = DateTimeOffset.UtcNow;
+            patient.DeletionReason = "entered in error";
+            db.ChangeReason = "entered in error";
+            await db.SaveChangesAsync(ct);
+        }
+
+        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patients</p>");
     }
 
     [GeneratedRegex("<a href=\"/patients/[0-9a-f-]{36}\">([A-Z]{2}-\\d{3})</a>")]

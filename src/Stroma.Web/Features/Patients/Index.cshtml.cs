@@ -26,7 +26,7 @@ public enum PatientStatus
 /// the user may read clinical data (<see cref="Capability.ReadClinical"/>), whatever the filter says.
 /// </summary>
 [Authorize(Policy = Policies.ReadClinical)]
-public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageModel
+public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientCounts patientCounts) : PageModel
 {
     public const int PageSize = 50;
 
@@ -93,8 +93,11 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
 
         // Paging in (site code, study id) order without sorting the whole registry: count per site (the index on
         // (site, study id) answers it), then read the page's rows site by site in index order.
-        var counts = (await query.GroupBy(p => p.SiteId).Select(g => new { Site = g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
-            .ToDictionary(c => c.Site, c => c.Count);
+        // Remembered while the audit trail's head is unchanged (PatientCounts): exact, and cheap on most pages.
+        var key = string.Join('|', Search?.Trim(), Site, Protocol, Status, string.Join(',', access.Sites(Capability.ReadClinical).Order()));
+        var counts = await patientCounts.GetAsync(db, key, async ct =>
+            (await query.GroupBy(p => p.SiteId).Select(g => new { Site = g.Key, Count = g.Count() }).ToListAsync(ct))
+                .ToDictionary(c => c.Site, c => c.Count), cancellationToken);
         Total = counts.Values.Sum();
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         var skip = (PageNumber - 1) * PageSize;
