@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -62,9 +61,7 @@ public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, 
         var user = await signIn.UserManager.FindByNameAsync(UserName.Trim());
         if (user?.Language is { } language && StromaWebHost.Cultures.Any(c => c.Name == language))
         {
-            Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language)),
-                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = Request.IsHttps });
+            Language.IndexModel.WriteCultureCookie(Response, language);
         }
 
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : await LandingPageAsync(UserName.Trim()));

@@ -126,8 +126,8 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeP
         }
 
         var user = await users.FindByIdAsync(id.ToString());
-        var token = await users.HasPasswordAsync(user!) ? await users.RemovePasswordAsync(user!) : IdentityResult.Success;
-        var result = token.Succeeded ? await users.AddPasswordAsync(user!, NewPassword) : token;
+        var removed = await users.HasPasswordAsync(user!) ? await users.RemovePasswordAsync(user!) : IdentityResult.Success;
+        var result = removed.Succeeded ? await users.AddPasswordAsync(user!, NewPassword) : removed;
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)

@@ -33,10 +33,17 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        Response.Cookies.Append(
+        WriteCultureCookie(Response, culture);
+        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/");
+    }
+
+    /// <summary>The culture cookie the request-localization middleware reads (a year; also set at sign-in).</summary>
+    public static void WriteCultureCookie(HttpResponse response, string culture)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Cookies.Append(
             CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = Request.IsHttps });
-        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/");
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = response.HttpContext.Request.IsHttps });
     }
 }

@@ -104,9 +104,10 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientCou
         var rows = new List<PatientRow>(PageSize);
         foreach (var site in sites)
         {
-            if (!counts.TryGetValue(site.Id, out var count) || skip >= count)
+            var count = counts.GetValueOrDefault(site.Id);
+            if (skip >= count)
             {
-                skip -= counts.GetValueOrDefault(site.Id);
+                skip -= count;
                 continue;
             }
 
