@@ -223,4 +223,18 @@ public sealed class AccountTests
         using var page = await client.GetAsync(response.Headers.Location, Ct);
         page.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task Administrator_SetsAWeakPassword_Refused_TheOldPasswordStillWorks()
+    {
+        await using var factory = new WebFactory();
+        await factory.AddUserAsync("admin", administrator: true);
+        var user = await factory.AddUserAsync("someone");
+        using var admin = await factory.SignedInAsync("admin");
+
+        using var weak = await Html.PostFormAsync(admin, $"/admin/users/{user.Id}", $"/admin/users/{user.Id}?handler=Password", ("NewPassword", "short"));
+
+        (await weak.Content.ReadAsStringAsync(Ct)).ShouldContain("Passwords need at least 10 characters.");
+        using var again = await factory.SignedInAsync("someone");
+    }
 }

@@ -126,7 +126,16 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeP
         }
 
         var user = await users.FindByIdAsync(id.ToString());
-        var removed = await users.HasPasswordAsync(user!) ? await users.RemovePasswordAsync(user!) : IdentityResult.Success;
+        // Check the new password against the rules first: removing the old one and then failing to add the new one
+        // would leave the account without a password.
+        var errors = new List<IdentityError>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            errors.AddRange((await validator.ValidateAsync(users, user!, NewPassword)).Errors);
+        }
+
+        var removed = errors.Count > 0 ? IdentityResult.Failed([.. errors])
+            : await users.HasPasswordAsync(user!) ? await users.RemovePasswordAsync(user!) : IdentityResult.Success;
         var result = removed.Succeeded ? await users.AddPasswordAsync(user!, NewPassword) : removed;
         if (!result.Succeeded)
         {
