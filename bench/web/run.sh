@@ -50,7 +50,12 @@ COOKIE=$(awk '$6 == "stroma.auth" { print $6 "=" $7 }' "$JAR")
 [ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
 
 sqlite3 "$DB" "SELECT lower(id) FROM patients ORDER BY random() LIMIT 2000;" > "$WORK/patient-ids.txt"
-curl -fs -o /dev/null -w "timeline warm-up: %{http_code}\n" -H "Cookie: $COOKIE" "$BASE/patients/$(head -1 "$WORK/patient-ids.txt")"
+# Warm-up, not measured: each workload for WARMUP (default 10s), so that the server is measured as it runs for days
+# (the JIT has compiled the hot paths to optimised code, the patient list has been read once) rather than cold.
+WARMUP=${WARMUP:-10s}
+echo "== warm-up ($WARMUP each, not measured)"
+PAGES=$((PATIENTS / 50)) wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $COOKIE" -s "$ROOT/bench/web/list.lua" "$BASE" > "$WORK/warmup-list.txt"
+IDS="$WORK/patient-ids.txt" wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $COOKIE" -s "$ROOT/bench/web/timeline.lua" "$BASE" > "$WORK/warmup-timeline.txt"
 
 echo "== wrk: patient list ($CLIENTS clients, $DURATION)"
 PAGES=$((PATIENTS / 50)) wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$ROOT/bench/web/list.lua" "$BASE" | tee "$WORK/wrk-list.txt"

@@ -50,6 +50,13 @@ public sealed partial class PatientPagerTests
 
         var last = await client.GetStringAsync(new Uri("/patients?p=10", UriKind.Relative), ct);
         StudyIds().Matches(last).Select(m => m.Groups[1].Value).Last().ShouldBe("ZB-230");
+
+        // A search is a part of the study id in any letter case, paged like the whole list: "b-2" matches ZB-200..ZB-230.
+        var search = await client.GetStringAsync(new Uri("/patients?search=b-2", UriKind.Relative), ct);
+        search.ShouldContain("<p id=\"patient-count\">31 patients</p>");
+        StudyIds().Matches(search).Select(m => m.Groups[1].Value).ShouldBe([.. Enumerable.Range(200, 31).Select(i => $"ZB-{i}")]);
+        var second = await client.GetStringAsync(new Uri("/patients?search=-1&p=2", UriKind.Relative), ct);
+        StudyIds().Matches(second).Select(m => m.Groups[1].Value).First().ShouldBe("AA-150");
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public enum PatientStatus
 /// the user may read clinical data (<see cref="Capability.ReadClinical"/>), whatever the filter says.
 /// </summary>
 [Authorize(Policy = Policies.ReadClinical)]
-public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientCounts patientCounts) : PageModel
+public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientDirectory patientDirectory) : PageModel
 {
     public const int PageSize = 50;
 
@@ -64,13 +64,37 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientCou
         Sites = [.. sites.Select(s => s.Code)];
         // The protocols the registry knows (Stroma.Clinical's templates): no scan of the enrolments on every page.
         Protocols = [.. ProtocolTemplates.All.Select(p => p.Key).Order(StringComparer.Ordinal)];
-        var query = db.PatientsFor(access, Capability.ReadClinical).AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(Search))
+        // The filtered list in (site code, study id) order, read site by site through the (site, study id) index and
+        // remembered while the audit trail's head is unchanged (PatientDirectory): exact, and on most requests no
+        // patient query at all. The search and the page are then taken from it in memory.
+        var key = string.Join('|', Site, Protocol, Status, string.Join(',', access.Sites(Capability.ReadClinical).Order()));
+        var listing = await patientDirectory.GetAsync(db, key, async context =>
         {
-            var term = Search.Trim();
-            query = query.Where(p => p.StudyId.Contains(term));
-        }
+            var query = Filtered(context);
+            var dead = context.Deaths.Select(d => d.PatientId);
+            var rows = new List<PatientRow>();
+            foreach (var site in sites)
+            {
+                var page = await query.Where(p => p.SiteId == site.Id).OrderBy(p => p.StudyId)
+                    .Select(p => new { p.Id, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate, Dead = dead.Contains(p.Id) })
+                    .ToListAsync(CancellationToken.None);
+                rows.AddRange(page.Select(p => new PatientRow(p.Id, site.Code, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate,
+                    p.Dead ? PatientStatus.Deceased : p.WithdrawalDate is not null ? PatientStatus.Withdrawn : PatientStatus.Active)));
+            }
 
+            return rows;
+        }, cancellationToken);
+
+        // Study-id search: a part of the id, in any letter case ("s1-00" finds S1-001).
+        var matches = listing.Search(Search?.Trim() ?? string.Empty);
+        Total = matches.Count;
+        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        Rows = [.. matches.Skip((PageNumber - 1) * PageSize).Take(PageSize)];
+    }
+    /// <summary>The user's readable patients that pass the site, protocol and status filters, on <paramref name="context"/>.</summary>
+    private IQueryable<Patient> Filtered(StromaDbContext context)
+    {
+        var query = context.PatientsFor(access, Capability.ReadClinical).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Site))
         {
             query = query.Where(p => p.Site!.Code == Site);
@@ -78,51 +102,17 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientCou
 
         if (!string.IsNullOrWhiteSpace(Protocol))
         {
-            var enrolled = db.Set<ProtocolEnrolment>().Where(e => e.ProtocolKey == Protocol).Select(e => e.PatientId);
+            var enrolled = context.Set<ProtocolEnrolment>().Where(e => e.ProtocolKey == Protocol).Select(e => e.PatientId);
             query = query.Where(p => enrolled.Contains(p.Id));
         }
 
-        var dead = db.Deaths.Select(d => d.PatientId);
-        query = Status switch
+        var dead = context.Deaths.Select(d => d.PatientId);
+        return Status switch
         {
             PatientStatus.Deceased => query.Where(p => dead.Contains(p.Id)),
             PatientStatus.Withdrawn => query.Where(p => !dead.Contains(p.Id) && p.WithdrawalDate != null),
             PatientStatus.Active => query.Where(p => !dead.Contains(p.Id) && p.WithdrawalDate == null),
             _ => query,
         };
-
-        // Paging in (site code, study id) order without sorting the whole registry: count per site (the index on
-        // (site, study id) answers it), then read the page's rows site by site in index order.
-        // Remembered while the audit trail's head is unchanged (PatientCounts): exact, and cheap on most pages.
-        var key = string.Join('|', Search?.Trim(), Site, Protocol, Status, string.Join(',', access.Sites(Capability.ReadClinical).Order()));
-        var counts = await patientCounts.GetAsync(db, key, async ct =>
-            (await query.GroupBy(p => p.SiteId).Select(g => new { Site = g.Key, Count = g.Count() }).ToListAsync(ct))
-                .ToDictionary(c => c.Site, c => c.Count), cancellationToken);
-        Total = counts.Values.Sum();
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
-        var skip = (PageNumber - 1) * PageSize;
-        var rows = new List<PatientRow>(PageSize);
-        foreach (var site in sites)
-        {
-            var count = counts.GetValueOrDefault(site.Id);
-            if (skip >= count)
-            {
-                skip -= count;
-                continue;
-            }
-
-            var page = await query.Where(p => p.SiteId == site.Id).OrderBy(p => p.StudyId).Skip(skip).Take(PageSize - rows.Count)
-                .Select(p => new { p.Id, p.StudyId, p.Sex, p.BirthYear, p.BirthDate, p.ConsentDate, p.WithdrawalDate, Dead = dead.Contains(p.Id) })
-                .ToListAsync(cancellationToken);
-            rows.AddRange(page.Select(p => new PatientRow(p.Id, site.Code, p.StudyId, p.Sex.ToString(), p.BirthYear ?? p.BirthDate?.Year, p.ConsentDate,
-                p.Dead ? PatientStatus.Deceased : p.WithdrawalDate is not null ? PatientStatus.Withdrawn : PatientStatus.Active)));
-            skip = 0;
-            if (rows.Count == PageSize)
-            {
-                break;
-            }
-        }
-
-        Rows = rows;
     }
 }
