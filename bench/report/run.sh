@@ -9,7 +9,7 @@ SEED=${2:-7}
 WORK=${WORK:-/tmp/stroma-report-bench}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$WORK"
-dotnet publish "$ROOT/src/Stroma.Cli" -c Release -o "$WORK/bin" > "$WORK/publish.log"
+dotnet publish "$ROOT/src/Stroma.Cli" -c Release -r linux-x64 -o "$WORK/bin" > "$WORK/publish.log"   # ReadyToRun, as released
 STROMA="$WORK/bin/stroma"
 
 run_report() { # $1 = database, $2 = label
@@ -30,7 +30,7 @@ fi
 run_report "$DB" sqlite
 
 if [ -n "${STROMA_BENCH_POSTGRES:-}" ]; then
-  NAME="stroma_report_bench_$PATIENTS"
+  NAME="${PGNAME:-stroma_report_bench_$PATIENTS}"   # PGNAME: reuse a registry database made earlier
   PG=$(echo "$STROMA_BENCH_POSTGRES" | sed "s/Database=[^;]*/Database=$NAME/")
   if ! psql "$(echo "$STROMA_BENCH_POSTGRES" | sed 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Password=/password=/; s/Database=/dbname=/')" \
        -tAc "SELECT 1 FROM pg_database WHERE datname = '$NAME'" | grep -q 1; then

@@ -107,7 +107,13 @@ public static class StromaDatabase
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         }
 
-        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        if (pending.Count > 0)
+        {
+            // Only when there is something to apply: EF's migrate also compares the model with the migrations' snapshot,
+            // which costs about half a second on every command otherwise.
+            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return pending;
     }
 

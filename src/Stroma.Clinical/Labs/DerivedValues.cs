@@ -55,12 +55,7 @@ public static class DerivedValues
         }
 
         var female = sex == Sex.Female;
-        var kappa = female ? 0.7 : 0.9;
-        var alpha = female ? -0.241 : -0.302;
-        var ratio = (double)mgdl.Value.Value / kappa;
-        var egfr = 142.0 * Math.Pow(Math.Min(ratio, 1.0), alpha) * Math.Pow(Math.Max(ratio, 1.0), -1.200)
-                   * Math.Pow(0.9938, age.Value) * (female ? 1.012 : 1.0);
-        var value = (decimal)Math.Round(egfr, 1, MidpointRounding.AwayFromZero);
+        var value = CkdEpi2021Number(mgdl.Value.Value, age.Value, female);
         return (new DerivedValue("egfr_ckd_epi_2021", "eGFR (CKD-EPI 2021, creatinine)", new Quantity(value, Units.GfrUnit),
             CkdEpi2021Formula, CkdEpi2021Version,
             [
@@ -68,6 +63,34 @@ public static class DerivedValues
                 new("age", age.Value.ToString(CultureInfo.InvariantCulture), null),
                 new("sex", female ? "female" : "male", null),
             ]), null);
+    }
+
+    /// <summary>
+    /// The eGFR number alone, for bulk use (the study report derives it for every creatinine of a cohort): the same formula,
+    /// conditions and rounding as <see cref="CkdEpi2021"/>, without building its provenance. Null where
+    /// <see cref="CkdEpi2021"/> gives a reason instead of a value.
+    /// </summary>
+    public static decimal? CkdEpi2021Value(Quantity creatinine, int? age, Sex? sex)
+    {
+        if (age is null || sex is null || age < 18)
+        {
+            return null;
+        }
+
+        var mgdl = AnalyteCatalog.Get("creatinine").Convert(creatinine, Units.MilligramPerDecilitre);
+        Preconditions.Requires(mgdl is not null, "Creatinine must be in a creatinine unit.");
+        return mgdl!.Value.Value <= 0m ? null : CkdEpi2021Number(mgdl.Value.Value, age.Value, sex == Sex.Female);
+    }
+
+    /// <summary>CKD-EPI 2021 (<see cref="CkdEpi2021Formula"/>) from creatinine in mg/dL, rounded to 0.1 mL/min/1.73 m².</summary>
+    private static decimal CkdEpi2021Number(decimal creatinineMgDl, int age, bool female)
+    {
+        var kappa = female ? 0.7 : 0.9;
+        var alpha = female ? -0.241 : -0.302;
+        var ratio = (double)creatinineMgDl / kappa;
+        var egfr = 142.0 * Math.Pow(Math.Min(ratio, 1.0), alpha) * Math.Pow(Math.Max(ratio, 1.0), -1.200)
+                   * Math.Pow(0.9938, age) * (female ? 1.012 : 1.0);
+        return (decimal)Math.Round(egfr, 1, MidpointRounding.AwayFromZero);
     }
 
     public const string UpcrVersion = "UPCR = spot urine protein (mg/L) / spot urine creatinine (mmol/L); Stroma 1";

@@ -68,14 +68,24 @@ public static class PairedTests
             return new WilcoxonResult(0, zeros, 0, double.NaN, false);
         }
 
-        var order = Enumerable.Range(0, n).OrderBy(i => Math.Abs(nonzero[i])).ToArray();
+        // Indices sorted by |d|. Array.Sort is not stable, but tied |d| share one mid-rank, so the ranks do not depend on
+        // the order within ties (and this is several times faster than a LINQ OrderBy at 10^5 differences).
+        var magnitudes = new double[n];
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            magnitudes[i] = Math.Abs(nonzero[i]);
+            order[i] = i;
+        }
+
+        Array.Sort(magnitudes, order);
         var ranks = new double[n];
         var tieCorrection = 0.0;
         var ties = false;
         for (var i = 0; i < n;)
         {
             var j = i;
-            while (j + 1 < n && Math.Abs(nonzero[order[j + 1]]) == Math.Abs(nonzero[order[i]]))
+            while (j + 1 < n && magnitudes[j + 1] == magnitudes[i])
             {
                 j++;
             }

@@ -33,6 +33,20 @@ public class CkdEpi2021Tests
         Assert.Equal(DerivedValues.CkdEpi2021Version, value.FormulaVersion);
         Assert.Equal(["creatinine", "age", "sex"], value.Inputs.Select(i => i.Name));
         Assert.Equal("5", value.Inputs[0].SourceId);
+        Assert.Equal((decimal)expected, DerivedValues.CkdEpi2021Value(new Quantity((decimal)creatinine, Units.Find(unit)!), age, sex));
+    }
+
+    [Fact]
+    public void CkdEpi2021Value_EqualsTheFullDerivation_WhereverItIsComputed()
+    {
+        Gen.Select(Gen.Int[1, 2000], Gen.Int[10, 100], Gen.Int[0, 2]).Sample((umol, age, s) =>
+        {
+            Sex? sex = s switch { 0 => Sex.Female, 1 => Sex.Male, _ => null };
+            var creatinine = new Quantity(umol / 2m, Units.MicromolePerLitre);
+            Assert.Equal(DerivedValues.CkdEpi2021(creatinine, age, sex).Value?.Value.Value, DerivedValues.CkdEpi2021Value(creatinine, age, sex));
+        });
+        Assert.Null(DerivedValues.CkdEpi2021Value(new Quantity(0m, Units.MicromolePerLitre), 40, Sex.Female));
+        Assert.Null(DerivedValues.CkdEpi2021Value(new Quantity(60m, Units.MicromolePerLitre), null, Sex.Female));
     }
 
     [Fact]
