@@ -2,6 +2,7 @@
 # Load test of the web app (issue #8): the patient list and the patient timeline over a generated registry,
 # driven by wrk (Debian package `wrk`) with CLIENTS concurrent connections for DURATION each.
 # usage: bench/web/run.sh [PATIENTS=100000] [DURATION=30s] [CLIENTS=50]
+# DATABASE=<PostgreSQL connection string> runs it on PostgreSQL (a registry made earlier) instead of a SQLite copy.
 # Work files go to ${WORK:-/tmp/stroma-web-bench}; the generated registry is kept there and reused.
 set -euo pipefail
 PATIENTS=${1:-100000}
@@ -18,17 +19,28 @@ echo "== publish (Release)"
 dotnet publish "$ROOT/src/Stroma.Cli" -c Release -o "$WORK/cli" > "$WORK/publish-cli.log"
 dotnet publish "$ROOT/src/Stroma.Web" -c Release -o "$WORK/web" > "$WORK/publish-web.log"
 
-DB="$WORK/registry-$PATIENTS.db"
-if [ ! -f "$DB" ]; then
-  echo "== generate a registry of $PATIENTS patients"
-  /usr/bin/time -f "demo: %e s" "$WORK/cli/stroma" demo --patients "$PATIENTS" --seed 7 --database "$DB"
+if [ -n "${DATABASE:-}" ]; then
+  # PostgreSQL: DATABASE is the connection string of a registry of PATIENTS patients made earlier (e.g. by
+  # bench/report/run.sh); it is used in place (the bench account and its memberships are added on the first run).
+  RUN_DB="$DATABASE"
+  "$WORK/cli/stroma" db migrate --database "$RUN_DB"
+  PGURL=$(echo "$DATABASE" | sed 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Password=/password=/; s/Database=/dbname=/')
+  random_ids() { psql "$PGURL" -tAc "SELECT lower(id::text) FROM patients ORDER BY random() LIMIT 2000"; }
+else
+  DB="$WORK/registry-$PATIENTS.db"
+  if [ ! -f "$DB" ]; then
+    echo "== generate a registry of $PATIENTS patients"
+    /usr/bin/time -f "demo: %e s" "$WORK/cli/stroma" demo --patients "$PATIENTS" --seed 7 --database "$DB"
+  fi
+  rm -f "$WORK/run.db"*; cp "$DB" "$WORK/run.db"
+  RUN_DB="$WORK/run.db"
+  random_ids() { sqlite3 "$RUN_DB" "SELECT lower(id) FROM patients ORDER BY random() LIMIT 2000;"; }
 fi
-rm -f "$WORK/run.db"*; cp "$DB" "$WORK/run.db"
 
 echo "== start the web app on $BASE"
 PASSWORD="Bench-Load-2026"
 # Started from its publish folder: the content root (appsettings.json, wwwroot) is the working directory.
-(cd "$WORK/web" && STROMA_ADMIN_PASSWORD="$PASSWORD" exec ./Stroma.Web --database "$WORK/run.db" --admin bench --port "$PORT") > "$WORK/web.log" 2>&1 &
+(cd "$WORK/web" && STROMA_ADMIN_PASSWORD="$PASSWORD" exec ./Stroma.Web --database "$RUN_DB" --admin bench --port "$PORT") > "$WORK/web.log" 2>&1 &
 WEB=$!
 trap 'kill $WEB 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
@@ -43,13 +55,13 @@ USER_PAGE=$(curl -fs -b "$JAR" "$BASE/admin/users" | grep -o 'href="/admin/users
 PAGE=$(curl -fs -b "$JAR" "$BASE$USER_PAGE")
 for SITE in $(echo "$PAGE" | grep -o '<option value="[0-9a-f-]\{36\}"' | sed 's/<option value="//; s/"//'); do
   T=$(curl -fs -b "$JAR" "$BASE$USER_PAGE" | token)
-  curl -fs -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "SiteId=$SITE" \
-    --data-urlencode "Role=Investigator" "$BASE$USER_PAGE?handler=AddMembership"
+  curl -s -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "SiteId=$SITE" \
+    --data-urlencode "Role=Investigator" "$BASE$USER_PAGE?handler=AddMembership"   # a second run finds it there already
 done
 COOKIE=$(awk '$6 == "stroma.auth" { print $6 "=" $7 }' "$JAR")
 [ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
 
-sqlite3 "$DB" "SELECT lower(id) FROM patients ORDER BY random() LIMIT 2000;" > "$WORK/patient-ids.txt"
+random_ids > "$WORK/patient-ids.txt"
 # Warm-up, not measured: each workload for WARMUP (default 10s), so that the server is measured as it runs for days
 # (the JIT has compiled the hot paths to optimised code, the patient list has been read once) rather than cold.
 WARMUP=${WARMUP:-10s}

@@ -40,7 +40,22 @@ public sealed record DataConfiguration(DatabaseEngine Engine, string ConnectionS
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
         if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase))
         {
-            return new DataConfiguration(DatabaseEngine.Postgres, value);
+            // Npgsql performance settings, unless the connection string sets them: statements run five times or more are
+            // prepared on the server (no parse and plan per page view), and a pooled connection is not reset with
+            // DISCARD ALL when returned (Stroma keeps no session state: no SET, temporary table or LISTEN). Measured on
+            // the timeline page under load (bench/web): 289 → 474 requests/s.
+            var postgres = new NpgsqlConnectionStringBuilder(value);
+            if (!value.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                postgres.MaxAutoPrepare = 64;
+            }
+
+            if (!value.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+            {
+                postgres.NoResetOnClose = true;
+            }
+
+            return new DataConfiguration(DatabaseEngine.Postgres, postgres.ConnectionString);
         }
 
         var builder = value.Contains('=', StringComparison.Ordinal)
