@@ -62,9 +62,9 @@ COOKIE=$(awk '$6 == "stroma.auth" { print $6 "=" $7 }' "$JAR")
 [ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
 
 random_ids > "$WORK/patient-ids.txt"
-# Warm-up, not measured: each workload for WARMUP (default 10s), so that the server is measured as it runs for days
+# Warm-up, not measured: each workload for WARMUP (default 30s), so that the server is measured as it runs for days
 # (the JIT has compiled the hot paths to optimised code, the patient list has been read once) rather than cold.
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-30s}
 echo "== warm-up ($WARMUP each, not measured)"
 PAGES=$((PATIENTS / 50)) wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $COOKIE" -s "$ROOT/bench/web/list.lua" "$BASE" > "$WORK/warmup-list.txt"
 IDS="$WORK/patient-ids.txt" wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $COOKIE" -s "$ROOT/bench/web/timeline.lua" "$BASE" > "$WORK/warmup-timeline.txt"
