@@ -96,7 +96,7 @@ public sealed class VisitTests(VisitFixture fixture) : IClassFixture<VisitFixtur
     }
 
     [Fact]
-    public async Task Sign_WrongPassword_RefusedClearly_NotSigned_NoLockoutCount()
+    public async Task Sign_WrongPassword_RefusedClearly_NotSigned_CountsTowardsLockout()
     {
         var visit = await fixture.AddVisitAsync(await fixture.AddPatientAsync());
         using var client = await fixture.Factory.SignedInAsync("inv");
@@ -106,6 +106,11 @@ public sealed class VisitTests(VisitFixture fixture) : IClassFixture<VisitFixtur
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("The password is not correct: the visit was not signed.");
         (await QueryAsync(db => db.Visits.SingleAsync(v => v.Id == visit, Ct))).SignedAt.ShouldBeNull();
+        // Counted like a failed sign-in (the sign-in just before reset the count), so a signature cannot be used to guess.
+        (await QueryAsync(db => db.Users.SingleAsync(u => u.UserName == "inv", Ct))).AccessFailedCount.ShouldBe(1);
+
+        using var signed = await SignAsync(client, visit, WebFactory.TestPassword);
+        (await QueryAsync(db => db.Visits.SingleAsync(v => v.Id == visit, Ct))).SignedAt.ShouldNotBeNull();
         (await QueryAsync(db => db.Users.SingleAsync(u => u.UserName == "inv", Ct))).AccessFailedCount.ShouldBe(0);
     }
 

@@ -19,10 +19,10 @@ namespace Stroma.Web.Features.Visits;
 /// chooses and confirms the meaning of the signature; the signer's user name and printed name, the time (from the
 /// app's <see cref="TimeProvider"/>) and the statement are stored on the visit and shown with it (11.50). A signed
 /// visit is locked. Unlocking needs the same capability and a reason; both are in the audit trail (the reason on every
-/// changed field's entry). A wrong password only refuses the signature: it does not count towards the account's lockout.
+/// changed field's entry). A wrong password refuses the signature and counts towards the account's lockout.
 /// </summary>
 [Authorize(Policy = Policies.SignVisits)]
-public sealed class SignModel(StromaDbContext db, UserAccess access, UserManager<User> users, TimeProvider clock, IStringLocalizer<Text> text)
+public sealed class SignModel(StromaDbContext db, UserAccess access, UserManager<User> users, SignInManager<User> signIn, TimeProvider clock, IStringLocalizer<Text> text)
     : PageModel
 {
     public const int ReasonMaxLength = 500;
@@ -80,8 +80,9 @@ public sealed class SignModel(StromaDbContext db, UserAccess access, UserManager
         }
 
         var user = await users.FindByNameAsync(access.UserName);
-        // CheckPasswordAsync verifies only: unlike a sign-in it does not count failures towards the lockout.
-        if (user is null || !await users.CheckPasswordAsync(user, Password!))
+        // Failures count towards the account's lockout, as at sign-in and at a lot's release: a signature cannot be used
+        // to guess the password. A locked-out account cannot sign until the lockout ends.
+        if (user is null || !(await signIn.CheckPasswordSignInAsync(user, Password!, lockoutOnFailure: true)).Succeeded)
         {
             ModelState.AddModelError(nameof(Password), text["visit.wrong_password"]);
             return Page();
