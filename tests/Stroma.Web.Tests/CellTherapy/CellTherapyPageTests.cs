@@ -151,6 +151,24 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lot_TestForm_NamesEachMeasurementOnce_InTheUsersLanguage()
+    {
+        await ArrangeLotAsync("UC-NAMES-1", release: false);
+        var id = (await QueryAsync(db => db.CellLots.SingleAsync(l => l.LotNumber == "UC-NAMES-1", Ct))).Id;
+        using var english = await factory.SignedInAsync("qa");
+        using var chinese = await factory.SignedInAsync("qa", "zh-CN");
+
+        var en = await english.GetStringAsync(new Uri($"/lots/{id}", UriKind.Relative), Ct);
+        var zh = await chinese.GetStringAsync(new Uri($"/lots/{id}", UriKind.Relative), Ct);
+
+        en.ShouldContain("<label for=\"result-cd14\">CD14 positive <code>cd14</code> (%)</label>");
+        en.ShouldNotContain("(cd14)");
+        zh.ShouldContain("<label for=\"result-cd14\">CD14 阳性 <code>cd14</code> (%)</label>");
+        zh.ShouldContain("<label for=\"result-plastic_adherence\">标准培养条件下贴壁生长 <code>plastic_adherence</code></label>");
+        zh.ShouldNotContain("Plastic-adherent");
+    }
+
+    [Fact]
     public async Task Lot_RegisterInvalid_FieldErrorsNothingWritten()
     {
         using var qa = await factory.SignedInAsync("qa", "zh-CN");

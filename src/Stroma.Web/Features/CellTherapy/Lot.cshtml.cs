@@ -49,8 +49,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, UserManager<
 
     /// <summary>The measurement keys a result may be recorded for, with whether they are met/not met (else a number).</summary>
     public static IReadOnlyList<(string Key, string Label, bool Qualitative, string Unit)> MeasurementKeys { get; } =
-        [.. ReleaseSpecification.IsctMscDefault.Criteria.SelectMany(c => c.AlternativeKeys.Select(k => (k, c.AlternativeKeys.Count > 1 ? $"{c.Label} ({k})" : c.Label,
-            c.Kind == CriterionKind.MustBeMet, c.Unit)))];
+        [.. ReleaseSpecification.IsctMscDefault.Criteria.SelectMany(c => c.AlternativeKeys.Select(k => (k, c.Label, c.Kind == CriterionKind.MustBeMet, c.Unit)))];
 
     [BindProperty]
     public Dictionary<string, string?> Results { get; set; } = [];
