@@ -72,10 +72,10 @@ public sealed class DemoModeTests(DemoFactory demo) : IClassFixture<DemoFactory>
         html.ShouldContain("<tr data-analyte=\"platelets\">");
         html.ShouldContain("<figure class=\"trend\" data-analyte=\"urine_protein_24h\">");
         html.ShouldContain("<ul id=\"infusions\">");
-        // Every listed infusion is marked on every chart.
+        // Every listed infusion is marked on every chart: each lab chart and the SLEDAI-2K chart, on one time axis.
         var infusions = System.Text.RegularExpressions.Regex.Count(
             System.Text.RegularExpressions.Regex.Match(html, "<ul id=\"infusions\">(.*?)</ul>", System.Text.RegularExpressions.RegexOptions.Singleline).Value, "<li>");
-        var charts = System.Text.RegularExpressions.Regex.Count(html, "<figure class=\"trend\"");
+        var charts = System.Text.RegularExpressions.Regex.Count(html, "<figure class=\"trend\"") + 1;
         infusions.ShouldBeGreaterThan(0);
         System.Text.RegularExpressions.Regex.Count(html, "<line class=\"infusion\"").ShouldBe(infusions * charts);
     }

@@ -18,8 +18,9 @@ public sealed record TimelineLab(string Analyte, string Unit, IReadOnlyList<(Dat
 public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious);
 
 /// <summary>
-/// One patient's timeline, read-only: visits with their scores, the SLEDAI-2K total over time (an SVG drawn on the
-/// server, no script), lab trends of the analytes issue #8 names, medications, adverse events and death.
+/// One patient's timeline, read-only: visits with their scores, the SLEDAI-2K total and the lab trends of the analytes
+/// issue #8 names over time (SVG charts drawn on the server by <see cref="TrendChart"/>, no script), medications,
+/// adverse events and death.
 /// Only for a user who may read clinical data at the patient's site; anyone else gets 404 (not even the existence of
 /// another site's patient is revealed).
 /// </summary>
@@ -50,6 +51,9 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
     public IReadOnlyList<TimelineVisit> Visits { get; private set; } = [];
 
     public IReadOnlyList<(DateOnly Date, decimal Total)> Sledai { get; private set; } = [];
+
+    /// <summary>The SLEDAI-2K totals as a chart on the same time axis as the lab charts, infusions marked; null without totals.</summary>
+    public TrendChart? SledaiChart { get; private set; }
 
     public IReadOnlyList<TimelineLab> Labs { get; private set; } = [];
 
@@ -83,13 +87,15 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
         var infusions = await Queries.Infusions(db, id).ToListAsync(cancellationToken);
         Infusions = [.. infusions.Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells))];
-        var dates = Labs.SelectMany(l => l.Points.Select(p => p.Date)).Concat(Infusions.Select(i => i.Date)).ToList();
+        // One time axis for every chart (labs, SLEDAI-2K, infusions), so that an infusion sits at the same x in each.
+        var dates = Labs.SelectMany(l => l.Points.Select(p => p.Date)).Concat(Infusions.Select(i => i.Date)).Concat(Sledai.Select(s => s.Date)).ToList();
         if (dates.Count > 0)
         {
             var (first, last) = (dates.Min(), dates.Max());
             Charts = [.. Labs.Select(lab => (lab, TrendChart.Create(
                 lab.Points.Where(p => p.Value is not null).Select(p => (p.Date, p.Value!.Value, p.Flag is not "Normal" and not "None" and not "")),
                 Infusions.Select(i => i.Date), first, last)))];
+            SledaiChart = Sledai.Count == 0 ? null : TrendChart.Create(Sledai.Select(s => (s.Date, s.Total, false)), Infusions.Select(i => i.Date), first, last);
         }
 
         var events = await Queries.AdverseEvents(db, id).ToListAsync(cancellationToken);
@@ -158,19 +164,4 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
     private sealed record DeathRow(DateOnly DeathDate, string? Cause);
 
     private sealed record MedicationRow(string Drug, decimal? Dose, string? DoseUnit, DateOnly StartDate, DateOnly? StopDate);
-
-    /// <summary>SVG polyline points for the SLEDAI-2K totals: x by date, y by total (0 at the bottom), in a 600×160 box.</summary>
-    public string SledaiPoints()
-    {
-        if (Sledai.Count == 0)
-        {
-            return "";
-        }
-
-        var first = Sledai[0].Date.DayNumber;
-        var span = Math.Max(1, Sledai[^1].Date.DayNumber - first);
-        var top = Math.Max(1m, Sledai.Max(s => s.Total));
-        return string.Join(' ', Sledai.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"{20 + (560m * (s.Date.DayNumber - first) / span):0.#},{150 - (130m * s.Total / top):0.#}")));
-    }
 }

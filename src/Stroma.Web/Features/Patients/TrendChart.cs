@@ -2,11 +2,14 @@ using System.Globalization;
 
 namespace Stroma.Web.Features.Patients;
 
+/// <summary>A trend chart with its accessible label and, when the page needs one, its element id (<c>_TrendChart.cshtml</c>).</summary>
+public sealed record TrendChartView(TrendChart Chart, string Label, string? Id);
+
 /// <summary>One point of a trend chart, in SVG coordinates, with what it shows.</summary>
 public sealed record ChartPoint(double X, double Y, DateOnly Date, decimal Value, bool Flagged);
 
 /// <summary>
-/// A small server-drawn SVG line chart of one lab analyte over time, on the time axis shared by all of the patient's
+/// A small server-drawn SVG line chart of one lab analyte (or the SLEDAI-2K total) over time, on the time axis shared by all of the patient's
 /// charts (so an infusion, drawn as a dashed vertical line, sits at the same x in each). No script: the page stays
 /// readable without JavaScript, and the table next to it gives the same numbers.
 /// </summary>
