@@ -91,6 +91,7 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientDir
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         Rows = [.. matches.Skip((PageNumber - 1) * PageSize).Take(PageSize)];
     }
+
     /// <summary>The user's readable patients that pass the site, protocol and status filters, on <paramref name="context"/>.</summary>
     private IQueryable<Patient> Filtered(StromaDbContext context)
     {
