@@ -51,7 +51,7 @@ public static class ReportCharts
 
     private static void KaplanMeierPlot(Plot plot, SurvivalSummary survival)
     {
-        // A step function from (0, 1): each row's survival holds until the next distinct time.
+        // A step function from (0, 1): each row's survival holds until the next distinct time, up to the last one.
         var xs = new List<double> { 0 };
         var ys = new List<double> { 1 };
         var lower = new List<double> { 1 };
@@ -68,11 +68,9 @@ public static class ReportCharts
             upper.Add(step.Upper ?? step.Survival);
         }
 
+        // The curve ends at the last observed time (an event or a censoring), as R's plot.survfit draws it: nothing is
+        // known after it, so it is not drawn on flat to the axis' end. The axis still shows at least 12 months.
         var end = Math.Max(12, survival.Curve.Count > 0 ? survival.Curve.Max(s => s.Time) : 12);
-        xs.Add(end);
-        ys.Add(ys[^1]);
-        lower.Add(lower[^1]);
-        upper.Add(upper[^1]);
 
         var band = plot.Add.FillY([.. xs], [.. lower], [.. upper]);
         band.FillColor = Colors.SteelBlue.WithAlpha(0.2);
