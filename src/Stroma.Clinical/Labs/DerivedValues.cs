@@ -36,50 +36,48 @@ public static class DerivedValues
     /// <summary>Computes eGFR; null with a reason when it cannot (age under 18, unknown sex or age).</summary>
     public static (DerivedValue? Value, string? WhyNot) CkdEpi2021(Quantity creatinine, int? age, Sex? sex, string? sourceId = null)
     {
-        var analyte = AnalyteCatalog.Get("creatinine");
-        if (age is null || sex is null)
+        if (CkdEpi2021WhyNot(creatinine, age, sex, out var mgdl) is { } whyNot)
         {
-            return (null, "eGFR (CKD-EPI 2021) needs age and sex.");
-        }
-
-        if (age < 18)
-        {
-            return (null, $"eGFR (CKD-EPI 2021) was developed in adults; age {age} is under 18.");
-        }
-
-        var mgdl = analyte.Convert(creatinine, Units.MilligramPerDecilitre);
-        Preconditions.Requires(mgdl is not null, "Creatinine must be in a creatinine unit.");
-        if (mgdl!.Value.Value <= 0m)
-        {
-            return (null, "eGFR (CKD-EPI 2021) needs a creatinine above zero.");
+            return (null, whyNot);
         }
 
         var female = sex == Sex.Female;
-        var value = CkdEpi2021Number(mgdl.Value.Value, age.Value, female);
+        var value = CkdEpi2021Number(mgdl, age!.Value, female);
         return (new DerivedValue("egfr_ckd_epi_2021", "eGFR (CKD-EPI 2021, creatinine)", new Quantity(value, Units.GfrUnit),
             CkdEpi2021Formula, CkdEpi2021Version,
             [
-                new("creatinine", $"{creatinine} (= {Quantity.Format(decimal.Round(mgdl.Value.Value, 4))} mg/dL)", sourceId),
+                new("creatinine", $"{creatinine} (= {Quantity.Format(decimal.Round(mgdl, 4))} mg/dL)", sourceId),
                 new("age", age.Value.ToString(CultureInfo.InvariantCulture), null),
                 new("sex", female ? "female" : "male", null),
             ]), null);
     }
 
     /// <summary>
-    /// The eGFR number alone, for bulk use (the study report derives it for every creatinine of a cohort): the same formula,
-    /// conditions and rounding as <see cref="CkdEpi2021"/>, without building its provenance. Null where
+    /// The eGFR number alone, for bulk use (the study report derives it for every creatinine of a cohort): the same
+    /// conditions, formula and rounding as <see cref="CkdEpi2021"/>, without building its provenance. Null where
     /// <see cref="CkdEpi2021"/> gives a reason instead of a value.
     /// </summary>
-    public static decimal? CkdEpi2021Value(Quantity creatinine, int? age, Sex? sex)
+    public static decimal? CkdEpi2021Value(Quantity creatinine, int? age, Sex? sex) =>
+        CkdEpi2021WhyNot(creatinine, age, sex, out var mgdl) is null ? CkdEpi2021Number(mgdl, age!.Value, sex == Sex.Female) : null;
+
+    /// <summary>Why CKD-EPI 2021 cannot be computed (null when it can), and the creatinine in mg/dL.</summary>
+    private static string? CkdEpi2021WhyNot(Quantity creatinine, int? age, Sex? sex, out decimal creatinineMgDl)
     {
-        if (age is null || sex is null || age < 18)
+        creatinineMgDl = 0m;
+        if (age is null || sex is null)
         {
-            return null;
+            return "eGFR (CKD-EPI 2021) needs age and sex.";
+        }
+
+        if (age < 18)
+        {
+            return $"eGFR (CKD-EPI 2021) was developed in adults; age {age} is under 18.";
         }
 
         var mgdl = AnalyteCatalog.Get("creatinine").Convert(creatinine, Units.MilligramPerDecilitre);
         Preconditions.Requires(mgdl is not null, "Creatinine must be in a creatinine unit.");
-        return mgdl!.Value.Value <= 0m ? null : CkdEpi2021Number(mgdl.Value.Value, age.Value, sex == Sex.Female);
+        creatinineMgDl = mgdl!.Value.Value;
+        return creatinineMgDl <= 0m ? "eGFR (CKD-EPI 2021) needs a creatinine above zero." : null;
     }
 
     /// <summary>CKD-EPI 2021 (<see cref="CkdEpi2021Formula"/>) from creatinine in mg/dL, rounded to 0.1 mL/min/1.73 m².</summary>
