@@ -39,8 +39,8 @@ public static class StudyReportBuilder
         ("anti_dsdna", "Anti-dsDNA", "IU/mL", "lab"),
     ];
 
-    /// <summary>The enrolled patients (a baseline visit), as a derived table to join.</summary>
-    private const string Enrolled = "SELECT DISTINCT b.patient_id FROM visits b WHERE b.type = 'baseline' AND b.deleted_at IS NULL";
+    /// <summary>Keeps the patients <c>p</c> that are enrolled: a baseline visit that is not deleted.</summary>
+    private const string HasBaseline = "EXISTS (SELECT 1 FROM visits b WHERE b.patient_id = p.id AND b.type = 'baseline' AND b.deleted_at IS NULL)";
 
     private static readonly string[] LabAnalytes = ["urine_protein_24h", "creatinine", "urea", "c3", "c4", "anti_dsdna"];
 
@@ -71,7 +71,7 @@ public static class StudyReportBuilder
             var (groupedResult, (responses, survival), adverse) = await ReadInParallelAsync(connection, sql, cohort, visits, values, cells, options.HorizonMonths, trace, cancellationToken)
                 .ConfigureAwait(false);
             var months = visits.Months;
-            var measures = Measures(groupedResult, cells, months);
+            var measures = Measures(groupedResult, cells);
             trace.Step("statistics of the measures", measures.Count);
             var spaghetti = Spaghetti(cohort, values, months, options.SpaghettiPatients);
             return new StudyReport(
@@ -687,7 +687,7 @@ public static class StudyReportBuilder
     /// when it finished (<see cref="MeasureCells"/>), any left computed now in parallel, and on PostgreSQL n, mean and SD
     /// replaced by the database's aggregates.
     /// </summary>
-    private static List<MeasureRow> Measures(Dictionary<(string, int), Grouped> grouped, MeasureCells cells, List<int> months)
+    private static List<MeasureRow> Measures(Dictionary<(string, int), Grouped> grouped, MeasureCells cells)
     {
         Parallel.For(0, MeasureDefinitions.Length, cells.Compute);
         var rows = new List<MeasureRow>();
@@ -739,20 +739,21 @@ public static class StudyReportBuilder
                 return;
             }
 
-            var (key, label, unit, source) = MeasureDefinitions[index];
-            var months = values.Months;
-            for (var m = 0; m < months.Count; m++)
+            var (key, label, unit, _) = MeasureDefinitions[index];
+            var months = values.Months.Count;
+            for (var m = 0; m < months; m++)
             {
-                cells[(index * months.Count) + m] = Measure(key, label, unit, m, values, months);
+                cells[(index * months) + m] = Measure(key, label, unit, m, values);
             }
         }
 
         public IEnumerable<MeasureRow> Rows() => cells.Where(c => c is not null).Select(c => c!);
     }
 
-    private static MeasureRow? Measure(string key, string label, string unit, int m, MonthValues values, List<int> months)
+    private static MeasureRow? Measure(string key, string label, string unit, int m, MonthValues values)
     {
         var slots = values.Of(key);
+        var months = values.Months;
         var stride = months.Count;
         var observed = new List<double>();
         var before = new List<double?>();
@@ -960,8 +961,7 @@ public static class StudyReportBuilder
         await using var command = sql.Command(connection, $"""
             SELECT a.ctcae_grade, a.causality, a.serious, COUNT(*), COUNT(DISTINCT a.patient_id)
             FROM adverse_events a JOIN patients p ON p.id = a.patient_id JOIN sites s ON s.id = p.site_id
-            WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter}
-              AND EXISTS (SELECT 1 FROM visits b WHERE b.patient_id = p.id AND b.type = 'baseline' AND b.deleted_at IS NULL)
+            WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter} AND {HasBaseline}
             GROUP BY a.ctcae_grade, a.causality, a.serious
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -1014,8 +1014,7 @@ public static class StudyReportBuilder
         /// <summary>The ids of the cohort's patients: chosen sites and protocol, not deleted, with a baseline visit.</summary>
         public string CohortIds => $"""
             SELECT p.id FROM patients p JOIN sites s ON s.id = p.site_id
-            WHERE p.deleted_at IS NULL {SiteFilter} {ProtocolFilter}
-              AND EXISTS (SELECT 1 FROM visits b WHERE b.patient_id = p.id AND b.type = 'baseline' AND b.deleted_at IS NULL)
+            WHERE p.deleted_at IS NULL {SiteFilter} {ProtocolFilter} AND {HasBaseline}
             """;
 
         public string Real(string column) => postgres ? $"CAST({column} AS double precision)" : $"CAST({column} AS REAL)";
