@@ -5,13 +5,13 @@ using Stroma.Data;
 namespace Stroma.Web.Features.Patients;
 
 /// <summary>
-/// The patient list's rows, in order, for one set of filters (site, protocol, status and
-/// the user's sites), remembered between requests while the registry is unchanged. Every change to a patient (insert,
+/// The patient list's rows, in order, for one set of filters (site, protocol, status and the user's sites),
+/// remembered between requests while the registry is unchanged. Every change to a patient (insert,
 /// deletion as a state, withdrawal, death, enrolment, import) appends to the hash-chained audit trail, so the head of
 /// the trail (its highest sequence number, a primary-key lookup) tells exactly whether a remembered listing may still
 /// be used: nothing is ever served stale. With the rows in memory (~100 bytes a patient), page N is a slice and a
-/// study-id search a scan of ~10^5 short strings (about a millisecond), where the database would walk its index to
-/// the page's offset or match every study id anew on each request.
+/// study-id search one scan of the listing's text (<see cref="PatientListing"/>), where the database would walk its
+/// index to the page's offset or match every study id anew on each request.
 /// </summary>
 public sealed class PatientDirectory(DataConfiguration configuration)
 {
@@ -59,8 +59,10 @@ public sealed class PatientDirectory(DataConfiguration configuration)
             {
                 if (entries is null || head < atHead || entries.IsFaulted || entries.IsCanceled)
                 {
+                    // Started on the thread pool, not under this lock: Microsoft.Data.Sqlite's "async" reads run to the
+                    // end synchronously, which would hold the lock (and block the waiting requests' threads) meanwhile.
                     head = atHead;
-                    entries = read();
+                    entries = Task.Run(read);
                 }
 
                 return entries;
@@ -103,10 +105,15 @@ public sealed class PatientListing
     {
         ArgumentNullException.ThrowIfNull(term);
         var key = term.ToUpperInvariant();
-        var found = new List<PatientRow>();
-        if (key.Length == 0 || key.Contains(Separator, StringComparison.Ordinal))
+        if (key.Length == 0)
         {
-            return key.Length == 0 ? Rows : found;
+            return Rows;
+        }
+
+        var found = new List<PatientRow>();
+        if (key.Contains(Separator, StringComparison.Ordinal))
+        {
+            return found;
         }
 
         var at = text.IndexOf(key, StringComparison.Ordinal);
