@@ -28,8 +28,7 @@ public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious);
 public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageModel
 {
     /// <summary>The analytes whose trends the timeline shows (catalog keys), in this order.</summary>
-    public static IReadOnlyList<string> TrendAnalytes { get; } =
-        ["urine_protein_24h", "creatinine", "egfr", "c3", "c4", "anti_dsdna", "platelets"];
+    public static IReadOnlyList<string> TrendAnalytes => TrendAnalyteKeys;
 
     /// <summary>The patient's infusions (date, product lot, dose), marked on every trend chart.</summary>
     public IReadOnlyList<(DateOnly Date, string Lot, decimal Cells)> Infusions { get; private set; } = [];
@@ -63,8 +62,8 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        // The same rows as db.PatientsFor(access, ReadClinical): the patient only at a site where the user may read.
-        var patient = await Queries.Patient(db, id, [.. access.Sites(Capability.ReadClinical)], cancellationToken);
+        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
+            .Select(p => new PatientHeader(p.SiteId, p.Site!.Code, p.StudyId)).SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {
             return NotFound();
@@ -109,18 +108,16 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
         return Page();
     }
 
-    private static readonly string[] TrendAnalyteKeys = [.. TrendAnalytes];
+    /// <summary>The keys of <see cref="TrendAnalytes"/>, as the array the labs query takes.</summary>
+    private static readonly string[] TrendAnalyteKeys = ["urine_protein_24h", "creatinine", "egfr", "c3", "c4", "anti_dsdna", "platelets"];
 
     /// <summary>
-    /// The timeline's reads as compiled queries: EF Core translates each once rather than on every page view (its query
-    /// cache lookup was about a sixth of the page's time under load, bench/web).
+    /// The timeline's reads of the patient's records as compiled queries: EF Core translates each once rather than on every
+    /// page view (its query cache lookup was about a sixth of the page's time under load, bench/web). The patient itself
+    /// is read through <see cref="AccessQueries.PatientsFor"/>, the one place site isolation is written.
     /// </summary>
     private static class Queries
     {
-        public static readonly Func<StromaDbContext, Guid, Guid[], CancellationToken, Task<PatientHeader?>> Patient = EF.CompileAsyncQuery(
-            (StromaDbContext db, Guid id, Guid[] sites, CancellationToken _) => db.Patients.AsNoTracking().Where(p => p.Id == id && sites.Contains(p.SiteId))
-                .Select(p => new PatientHeader(p.SiteId, p.Site!.Code, p.StudyId)).SingleOrDefault());
-
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<VisitRow>> Visits = EF.CompileAsyncQuery(
             (StromaDbContext db, Guid id) => db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
                 .Select(v => new VisitRow(v.Id, v.VisitDate, v.Type, v.SignedAt != null)));
