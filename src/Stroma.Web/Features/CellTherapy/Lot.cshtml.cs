@@ -10,6 +10,7 @@ using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.CellTherapy;
 using Stroma.Data.Model;
+using Stroma.Web.Features.Account;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 
@@ -30,7 +31,7 @@ public sealed record LotDecisionRow(ReleaseVerdict Verdict, string SignedBy, Dat
 /// <see cref="Lots"/>' (as <c>stroma lot test|release|reject|custody</c>).
 /// </summary>
 [Authorize(Policy = Policies.ReadLots)]
-public sealed class LotModel(StromaDbContext db, UserAccess access, UserManager<User> users, SignInManager<User> signIn, IStringLocalizer<Text> text)
+public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManager<User> signIn, IStringLocalizer<Text> text)
     : PageModel
 {
     public const string DefaultMeaning = "QA release for clinical use: release testing reviewed against the specification";
@@ -247,8 +248,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, UserManager<
         {
             ModelState.AddModelError(nameof(Password), text["validation.required", text["lot.password"]]);
         }
-        else if (await users.FindByNameAsync(access.UserName) is not { } user
-            || !(await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true)).Succeeded)
+        else if (await signIn.ConfirmSignerAsync(access.UserName, Password) is null)
         {
             ModelState.AddModelError(nameof(Password), text["lot.password_wrong"]);
         }

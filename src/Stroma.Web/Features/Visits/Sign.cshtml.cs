@@ -8,6 +8,7 @@ using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
+using Stroma.Web.Features.Account;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 
@@ -22,7 +23,7 @@ namespace Stroma.Web.Features.Visits;
 /// changed field's entry). A wrong password refuses the signature and counts towards the account's lockout.
 /// </summary>
 [Authorize(Policy = Policies.SignVisits)]
-public sealed class SignModel(StromaDbContext db, UserAccess access, UserManager<User> users, SignInManager<User> signIn, TimeProvider clock, IStringLocalizer<Text> text)
+public sealed class SignModel(StromaDbContext db, UserAccess access, SignInManager<User> signIn, TimeProvider clock, IStringLocalizer<Text> text)
     : PageModel
 {
     public const int ReasonMaxLength = 500;
@@ -79,10 +80,7 @@ public sealed class SignModel(StromaDbContext db, UserAccess access, UserManager
             return Page();
         }
 
-        var user = await users.FindByNameAsync(access.UserName);
-        // Failures count towards the account's lockout, as at sign-in and at a lot's release: a signature cannot be used
-        // to guess the password. A locked-out account cannot sign until the lockout ends.
-        if (user is null || !(await signIn.CheckPasswordSignInAsync(user, Password!, lockoutOnFailure: true)).Succeeded)
+        if (await signIn.ConfirmSignerAsync(access.UserName, Password!) is not { } user)
         {
             ModelState.AddModelError(nameof(Password), text["visit.wrong_password"]);
             return Page();
