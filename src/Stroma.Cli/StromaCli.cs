@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Stroma.Cli.Commands;
+using Stroma.Cli.Injection;
 using Stroma.Cli.Io;
 
 namespace Stroma.Cli;
@@ -8,10 +10,11 @@ namespace Stroma.Cli;
 /// <summary>Builds the <c>stroma</c> command tree and maps failures onto the documented exit codes.</summary>
 public static class StromaCli
 {
-    public static int Run(string[] args, CliIo io)
+    /// <summary>Runs one command line against <paramref name="io"/>; "now" comes from <paramref name="clock"/> (the system clock by default).</summary>
+    public static int Run(string[] args, CliIo io, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(io);
-        var app = new CommandApp();
+        var app = new CommandApp(new TypeRegistrar(Services(io, clock ?? TimeProvider.System)));
         app.Configure(config =>
         {
             config.SetApplicationName("stroma");
@@ -23,7 +26,6 @@ public static class StromaCli
             }));
             config.PropagateExceptions();
             config.AddCommand<ScoreCommand>("score")
-                .WithData(io)
                 .WithDescription("Score assessments (JSON Lines or CSV) with a validated SLE instrument.")
                 .WithExample("score", "sledai2k", "visits.jsonl")
                 .WithExample("score", "sdi", "--format", "csv", "damage.csv")
@@ -31,29 +33,29 @@ public static class StromaCli
             config.AddBranch("db", db =>
             {
                 db.SetDescription("Registry database administration.");
-                db.AddCommand<DbMigrateCommand>("migrate").WithData(io)
+                db.AddCommand<DbMigrateCommand>("migrate")
                     .WithDescription("Create the database if needed (SQLite) and apply pending migrations.");
             });
             config.AddBranch("audit", audit =>
             {
                 audit.SetDescription("The tamper-evident audit trail.");
-                audit.AddCommand<AuditVerifyCommand>("verify").WithData(io)
+                audit.AddCommand<AuditVerifyCommand>("verify")
                     .WithDescription("Recompute the audit hash chain and report the first broken link.");
             });
-            config.AddCommand<DemoCommand>("demo").WithData(io)
+            config.AddCommand<DemoCommand>("demo")
                 .WithDescription("Fill an empty registry with the seed cases and a synthetic 2014-study cohort.")
                 .WithExample("demo", "--patients", "100000", "--seed", "7");
-            config.AddCommand<ExportCommand>("export").WithData(io)
+            config.AddCommand<ExportCommand>("export")
                 .WithDescription("Export tidy CSV tables and a wide per-visit analysis table.")
                 .WithExample("export", "--format", "csv", "out");
-            config.AddCommand<BackupCommand>("backup").WithData(io)
+            config.AddCommand<BackupCommand>("backup")
                 .WithDescription("Write a consistent snapshot of the registry to FILE.");
-            config.AddCommand<RestoreCommand>("restore").WithData(io)
+            config.AddCommand<RestoreCommand>("restore")
                 .WithDescription("Restore a backup into an empty database (SQLite or PostgreSQL).");
             config.AddBranch("import", import =>
             {
                 import.SetDescription("Bulk loads.");
-                import.AddCommand<ImportLabsCommand>("labs").WithData(io)
+                import.AddCommand<ImportLabsCommand>("labs")
                     .WithDescription("Load lab results (CSV) through the engine's fast path, with a reject file.")
                     .WithExample("import", "labs", "labs.csv", "--partial");
             });
@@ -61,90 +63,86 @@ public static class StromaCli
             {
                 protocol.SetDescription("Cell-therapy protocol templates and their calendars.");
                 protocol.AddCommand<ProtocolListCommand>("list")
-                    .WithData(io)
                     .WithDescription("List the built-in protocol templates.");
                 protocol.AddCommand<ProtocolScheduleCommand>("schedule")
-                    .WithData(io)
                     .WithDescription("Print a template's calendar of administrations and visits from a start date.")
                     .WithExample("protocol", "schedule", "wang_2014", "--start", "2024-01-31", "--weight", "58");
             });
             config.AddBranch("lot", lot =>
             {
                 lot.SetDescription("Cell-product lots: registration, release testing, signed release or rejection, chain of custody.");
-                lot.AddCommand<LotRegisterCommand>("register").WithData(io)
+                lot.AddCommand<LotRegisterCommand>("register")
                     .WithDescription("Register a manufactured lot (in quarantine).")
                     .WithExample("lot", "register", "UC-2017-001", "--type", "uc_msc", "--donor", "D-017", "--tissue", "umbilical cord", "--manufacturer", "GMP lab",
                         "--manufactured", "2017-07-20", "--expires", "2018-07-19", "--cells", "2e8", "--concentration", "2e6", "--viability", "95", "--volume", "100",
                         "--location", "LN2 tank 1");
-                lot.AddCommand<LotTestCommand>("test").WithData(io)
+                lot.AddCommand<LotTestCommand>("test")
                     .WithDescription("Record release test results (key=value; met/not_met for qualitative tests).")
                     .WithExample("lot", "test", "UC-2017-001", "--tested", "2017-07-27", "cd73=98.5", "cd45=0.4", "sterility=met");
-                lot.AddCommand<LotReleaseCommand>("release").WithData(io)
+                lot.AddCommand<LotReleaseCommand>("release")
                     .WithDescription("Release a lot in quarantine whose results pass the ISCT specification with the site's limits (signed by --user).")
                     .WithExample("lot", "release", "UC-2017-001", "--meaning", "QA release for clinical use", "--viability-limit", "70", "--endotoxin-limit", "5", "--spec-version", "site-1");
-                lot.AddCommand<LotRejectCommand>("reject").WithData(io)
+                lot.AddCommand<LotRejectCommand>("reject")
                     .WithDescription("Reject a lot in quarantine (signed by --user, with a reason).");
-                lot.AddCommand<LotCustodyCommand>("custody").WithData(io)
+                lot.AddCommand<LotCustodyCommand>("custody")
                     .WithDescription("Append a chain-of-custody event (checked against the whole chain).")
                     .WithExample("lot", "custody", "UC-2017-001", "--event", "shipped", "--at", "2017-08-03T08:00+08:00", "--place", "GMP lab", "--person", "courier");
             });
-            config.AddCommand<EnrolCommand>("enrol").WithData(io)
+            config.AddCommand<EnrolCommand>("enrol")
                 .WithDescription("Enrol a patient on a protocol template and generate the calendar.")
                 .WithExample("enrol", "S1-001", "--protocol", "wang_2014", "--start", "2024-03-01", "--consent-signed", "2024-02-20");
-            config.AddCommand<ScheduleCommand>("schedule").WithData(io)
+            config.AddCommand<ScheduleCommand>("schedule")
                 .WithDescription("A patient's calendar with done / out-of-window / missed marks; --move reschedules an event (history kept).")
                 .WithExample("schedule", "S1-001", "--as-of", "2024-07-01");
-            config.AddCommand<InfuseCommand>("infuse").WithData(io)
+            config.AddCommand<InfuseCommand>("infuse")
                 .WithDescription("Record an infusion after the pre-checks (lot released and in date, product type, dose, consent).")
                 .WithExample("infuse", "S1-001", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "5.8e7", "--weight", "58");
-            config.AddCommand<ContactCommand>("contact").WithData(io)
+            config.AddCommand<ContactCommand>("contact")
                 .WithDescription("Record a follow-up contact (clinic visit or phone call): patient-reported change in rash, sleep, fatigue, pain; adverse reaction.")
                 .WithExample("contact", "S1-001", "--date", "2024-06-03", "--mode", "phone", "--event", "month_3", "--rash", "better", "--sleep", "better");
-            config.AddCommand<AdverseEventCommand>("ae").WithData(io)
+            config.AddCommand<AdverseEventCommand>("ae")
                 .WithDescription("Record an adverse event: CTCAE v5.0 grade, seriousness, relatedness to the product and suspect lot, expectedness, outcome.")
                 .WithExample("ae", "S1-002", "--term", "Herpes zoster", "--category", "infection", "--onset", "2024-10-18", "--grade", "2", "--relatedness", "not_related", "--outcome", "recovered");
             config.AddBranch("trace", trace =>
             {
                 trace.SetDescription("Traceability between lots and patients.");
-                trace.AddCommand<TraceLotCommand>("lot").WithData(io)
+                trace.AddCommand<TraceLotCommand>("lot")
                     .WithDescription("Every patient who received a lot, with infusion dates and adverse events.");
-                trace.AddCommand<TracePatientCommand>("patient").WithData(io)
+                trace.AddCommand<TracePatientCommand>("patient")
                     .WithDescription("Every lot a patient received, with custody history.");
             });
             config.AddBranch("labs", labs =>
             {
                 labs.SetDescription("Lab results: catalog, units, reference ranges, flags, eGFR, SLEDAI-2K/BILAG-2004 suggestions.");
                 labs.AddCommand<LabsInterpretCommand>("interpret")
-                    .WithData(io)
                     .WithDescription("Normalise and flag lab results (CSV or JSON Lines); derive eGFR, UPCR, 24-h protein; suggest SLEDAI-2K descriptors.")
                     .WithExample("labs", "interpret", "results.csv", "--format", "csv", "--ranges", "site-ranges.csv");
                 labs.AddCommand<LabsCatalogCommand>("catalog")
-                    .WithData(io)
                     .WithDescription("Print the analyte catalog (LOINC, units, cited conversions); --ranges adds the default ranges.");
             });
-            config.AddCommand<AdjudicateCommand>("adjudicate").WithData(io)
+            config.AddCommand<AdjudicateCommand>("adjudicate")
                 .WithDescription("Record an investigator's adjudicated clinical response (MCR, PCR, NR or relapse) for one patient and date.")
                 .WithExample("adjudicate", "--site", "S1", "--patient", "S1-001", "--date", "2011-07-01", "--months", "6", "--category", "pcr", "--basis", "protocol criteria", "--visit", "month_6");
             config.AddBranch("report", report =>
             {
                 report.SetDescription("Reports from the registry.");
-                report.AddCommand<ReportStudyCommand>("study").WithData(io)
+                report.AddCommand<ReportStudyCommand>("study")
                     .WithDescription("The cohort's results section: flow, baseline, measures by month with paired tests, responses, Kaplan-Meier, adverse events, charts.")
                     .WithExample("report", "study", "--protocol", "wang_2014", "--site", "S1", "--format", "html", "--out", "report.html");
             });
             config.AddBranch("stats", stats =>
             {
                 stats.SetDescription("Statistics equal to R's (survival 3.5, stats): Kaplan-Meier, log-rank, Cox, paired tests, binomial intervals.");
-                stats.AddCommand<StatsKmCommand>("km").WithData(io)
+                stats.AddCommand<StatsKmCommand>("km")
                     .WithDescription("Kaplan-Meier table, medians and log-rank test from a CSV file.")
                     .WithExample("stats", "km", "lung.csv", "--time", "time", "--event", "status", "--group", "sex");
-                stats.AddCommand<StatsCoxCommand>("cox").WithData(io)
+                stats.AddCommand<StatsCoxCommand>("cox")
                     .WithDescription("Cox proportional hazards model from a CSV file.")
                     .WithExample("stats", "cox", "lung.csv", "--time", "time", "--event", "status", "--covariate", "age", "--covariate", "sex");
-                stats.AddCommand<StatsPairedCommand>("paired").WithData(io)
+                stats.AddCommand<StatsPairedCommand>("paired")
                     .WithDescription("Descriptives, paired t-test and Wilcoxon signed-rank test of after - before.")
                     .WithExample("stats", "paired", "proteinuria.csv", "--before", "baseline", "--after", "month12");
-                stats.AddCommand<StatsCiCommand>("ci").WithData(io)
+                stats.AddCommand<StatsCiCommand>("ci")
                     .WithDescription("Clopper-Pearson and Wilson confidence intervals for x of n.")
                     .WithExample("stats", "ci", "--x", "13", "--n", "40");
             });
@@ -173,5 +171,14 @@ public static class StromaCli
             io.Out.Flush();
             io.Error.Flush();
         }
+    }
+
+    /// <summary>The services a command may take in its constructor; Spectre.Console.Cli adds the commands themselves.</summary>
+    internal static ServiceCollection Services(CliIo io, TimeProvider clock)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(io);
+        services.AddSingleton(clock);
+        return services;
     }
 }

@@ -17,7 +17,7 @@ namespace Stroma.Cli.Commands;
 /// record is checked as a clinician's judgement (who, on what basis) before it is stored; it is audited like every
 /// clinical record and never hard-deleted.
 /// </summary>
-public sealed class AdjudicateCommand : AsyncCommand<AdjudicateCommand.Settings>
+public sealed class AdjudicateCommand(CliIo io) : AsyncCommand<AdjudicateCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -82,7 +82,6 @@ public sealed class AdjudicateCommand : AsyncCommand<AdjudicateCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var issues = new List<Issue>();
         if (!DateOnly.TryParseExact(settings.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {

@@ -11,11 +11,10 @@ namespace Stroma.Cli.Commands;
 /// or the number of entries and the head hash (exit 0). Keep the head hash elsewhere: it also reveals removal of
 /// the newest entries.
 /// </summary>
-public sealed class AuditVerifyCommand : AsyncCommand<DatabaseSettings>
+public sealed class AuditVerifyCommand(CliIo io) : AsyncCommand<DatabaseSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, DatabaseSettings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);

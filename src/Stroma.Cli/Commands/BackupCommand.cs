@@ -7,7 +7,7 @@ using Stroma.Data.Backup;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma backup FILE</c>: a consistent snapshot of the whole registry, restorable to either engine.</summary>
-public sealed class BackupCommand : AsyncCommand<BackupCommand.Settings>
+public sealed class BackupCommand(CliIo io, TimeProvider clock) : AsyncCommand<BackupCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -18,14 +18,13 @@ public sealed class BackupCommand : AsyncCommand<BackupCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         var temporary = settings.File + ".partial";
         BackupManifest manifest;
         await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         {
-            manifest = await RegistryBackup.BackupAsync(configuration, output, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            manifest = await RegistryBackup.BackupAsync(configuration, output, clock, cancellationToken).ConfigureAwait(false);
         }
 
         File.Move(temporary, settings.File, overwrite: true);

@@ -5,11 +5,10 @@ using Stroma.Data;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma db migrate</c>: creates the database if needed (SQLite) and applies every pending migration.</summary>
-public sealed class DbMigrateCommand : AsyncCommand<DatabaseSettings>
+public sealed class DbMigrateCommand(CliIo io) : AsyncCommand<DatabaseSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, DatabaseSettings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var configuration = settings.Configuration;
         var applied = await StromaDatabase.MigrateAsync(configuration, cancellationToken).ConfigureAwait(false);
         foreach (var migration in applied)

@@ -11,7 +11,7 @@ namespace Stroma.Cli.Commands;
 /// <c>stroma demo</c>: fills an empty registry with the seed article's two cases and a deterministic synthetic
 /// cohort following the 2014 UC-MSC study (40 patients, 4 sites by default).
 /// </summary>
-public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
+public sealed class DemoCommand(CliIo io) : AsyncCommand<DemoCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -35,7 +35,6 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);

@@ -9,7 +9,7 @@ using static Stroma.Cli.Commands.CellTherapyArguments;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma enrol &lt;PATIENT&gt; --protocol KEY --start DATE</c>: enrols a patient on a protocol template and generates the calendar.</summary>
-public sealed class EnrolCommand : AsyncCommand<EnrolCommand.Settings>
+public sealed class EnrolCommand(CliIo io) : AsyncCommand<EnrolCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -55,7 +55,6 @@ public sealed class EnrolCommand : AsyncCommand<EnrolCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         var version = settings.ConsentVersion ?? ProtocolTemplates.Find(settings.Protocol)?.Version ?? "";
         var consent = settings.ConsentSigned is null ? null

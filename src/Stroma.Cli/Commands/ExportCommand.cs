@@ -8,7 +8,7 @@ using Stroma.Data.Export;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma export --format csv OUTDIR</c>: tidy tables per entity plus a wide per-visit analysis table.</summary>
-public sealed class ExportCommand : AsyncCommand<ExportCommand.Settings>
+public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -27,7 +27,6 @@ public sealed class ExportCommand : AsyncCommand<ExportCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         var counts = await CsvExport.WriteAsync(configuration, settings.OutputDirectory, cancellationToken).ConfigureAwait(false);

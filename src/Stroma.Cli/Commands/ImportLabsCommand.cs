@@ -13,7 +13,7 @@ namespace Stroma.Cli.Commands;
 /// errors go to the reject file (FILE.rejects.csv unless --rejects) and, unless --partial, nothing is stored.
 /// Re-running a file adds no duplicates. On a terminal a progress line shows rows/s.
 /// </summary>
-public sealed class ImportLabsCommand : AsyncCommand<ImportLabsCommand.Settings>
+public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -35,7 +35,6 @@ public sealed class ImportLabsCommand : AsyncCommand<ImportLabsCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);

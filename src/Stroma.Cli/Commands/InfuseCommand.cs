@@ -13,7 +13,7 @@ namespace Stroma.Cli.Commands;
 /// infusion after the pre-checks (<see cref="InfusionPrecheck.Run"/>); any failing check refuses it with every issue
 /// (exit 1) and nothing is written.
 /// </summary>
-public sealed class InfuseCommand : AsyncCommand<InfuseCommand.Settings>
+public sealed class InfuseCommand(CliIo io) : AsyncCommand<InfuseCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -71,7 +71,7 @@ public sealed class InfuseCommand : AsyncCommand<InfuseCommand.Settings>
         public string[] Premed { get; init; } = [];
 
         [CommandOption("--reaction <TERM;GRADE;TIME>")]
-        [Description("A reaction: term;CTCAE grade 1-5;onset time[;action] (repeatable).")]
+        [Description("A reaction: term;CTCAE grade 1-5;onset time[[;action]] (repeatable).")]
         public string[] Reaction { get; init; } = [];
 
         internal static VitalSigns? Vitals(string text)
@@ -116,7 +116,6 @@ public sealed class InfuseCommand : AsyncCommand<InfuseCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         var start = Instant(settings.Start!);
         var request = new InfusionRequest(settings.Patient, settings.Lot, settings.Event, settings.Component, start,

@@ -6,7 +6,7 @@ using Stroma.Clinical.Labs;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma labs catalog</c>: prints the analyte catalog (key, LOINC, canonical unit, accepted units, conversions).</summary>
-public sealed class LabsCatalogCommand : Command<LabsCatalogCommand.Settings>
+public sealed class LabsCatalogCommand(CliIo io) : Command<LabsCatalogCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -17,7 +17,6 @@ public sealed class LabsCatalogCommand : Command<LabsCatalogCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         foreach (var panel in AnalyteCatalog.All.GroupBy(a => a.Panel))
         {
             io.Out.WriteLine($"## {panel.Key}");

@@ -14,7 +14,7 @@ namespace Stroma.Cli.Commands;
 /// flag and the range used, then per specimen (id + taken_at) the derived values, SLEDAI-2K suggestions and BILAG-2004
 /// lab items. Bad rows are reported on standard error (line and field) and skipped; the rest are still processed.
 /// </summary>
-public sealed class LabsInterpretCommand : Command<LabsInterpretCommand.Settings>
+public sealed class LabsInterpretCommand(CliIo io) : Command<LabsInterpretCommand.Settings>
 {
     /// <summary>The input fields (docs/labs.md).</summary>
     public static IReadOnlyList<string> Fields { get; } = ["analyte", "value", "unit", "taken_at", "lab", "sex", "age"];
@@ -57,7 +57,6 @@ public sealed class LabsInterpretCommand : Command<LabsInterpretCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var ranges = ReferenceRangeSet.Default;
         if (settings.Ranges is not null)
         {

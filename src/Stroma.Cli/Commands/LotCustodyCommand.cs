@@ -9,7 +9,7 @@ using static Stroma.Cli.Commands.CellTherapyArguments;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma lot custody &lt;LOT&gt; --event KIND --at TIME --place P --person WHO</c>: appends a chain-of-custody event (<see cref="ChainOfCustody.Validate"/>).</summary>
-public sealed class LotCustodyCommand : AsyncCommand<LotCustodyCommand.Settings>
+public sealed class LotCustodyCommand(CliIo io) : AsyncCommand<LotCustodyCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -49,7 +49,6 @@ public sealed class LotCustodyCommand : AsyncCommand<LotCustodyCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         TryKind(settings.Event, out var kind);
         var custodyEvent = new CustodyEvent(kind, Instant(settings.At!), settings.Place, settings.Person, settings.Temperature is null ? null : Number(settings.Temperature));

@@ -9,7 +9,7 @@ using static Stroma.Cli.Commands.CellTherapyArguments;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma lot register &lt;LOT&gt;</c>: registers a manufactured lot in quarantine (checked by <see cref="CellLot.Validate"/>).</summary>
-public sealed class LotRegisterCommand : AsyncCommand<LotRegisterCommand.Settings>
+public sealed class LotRegisterCommand(CliIo io) : AsyncCommand<LotRegisterCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -85,7 +85,6 @@ public sealed class LotRegisterCommand : AsyncCommand<LotRegisterCommand.Setting
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         TryProduct(settings.Type, out var type);
         var lot = new CellLot(settings.Lot, type, settings.Donor, settings.Tissue, settings.Manufacturer, Date(settings.Manufactured!), settings.Passage,

@@ -81,9 +81,8 @@ public class LotDecisionSettings : DatabaseSettings
         (SpecFile is null || SpecVersion is not null, "Name the version of the --spec file with --spec-version."),
         (SpecFile is null || File.Exists(SpecFile), $"Specification file '{SpecFile}' does not exist."));
 
-    internal async Task<int> DecideAsync(CommandContext context, ReleaseVerdict verdict, string? reason, CancellationToken cancellationToken)
+    internal async Task<int> DecideAsync(CliIo io, ReleaseVerdict verdict, string? reason, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(this, cancellationToken).ConfigureAwait(false);
         var decision = new ReleaseDecision(verdict, Actor, db.Clock.GetUtcNow(), Meaning, reason);
         var (specification, problems) = Specification();
@@ -105,14 +104,14 @@ public class LotDecisionSettings : DatabaseSettings
 }
 
 /// <summary><c>stroma lot release &lt;LOT&gt;</c>: releases a lot in quarantine whose results pass the specification (<see cref="LotRelease.Decide"/>).</summary>
-public sealed class LotReleaseCommand : AsyncCommand<LotDecisionSettings>
+public sealed class LotReleaseCommand(CliIo io) : AsyncCommand<LotDecisionSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, LotDecisionSettings settings, CancellationToken cancellationToken) =>
-        settings.DecideAsync(context, ReleaseVerdict.Release, null, cancellationToken);
+        settings.DecideAsync(io, ReleaseVerdict.Release, null, cancellationToken);
 }
 
 /// <summary><c>stroma lot reject &lt;LOT&gt; --reason R</c>: rejects a lot in quarantine.</summary>
-public sealed class LotRejectCommand : AsyncCommand<LotRejectCommand.Settings>
+public sealed class LotRejectCommand(CliIo io) : AsyncCommand<LotRejectCommand.Settings>
 {
     public sealed class Settings : LotDecisionSettings
     {
@@ -122,5 +121,5 @@ public sealed class LotRejectCommand : AsyncCommand<LotRejectCommand.Settings>
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        settings.DecideAsync(context, ReleaseVerdict.Reject, settings.Reason, cancellationToken);
+        settings.DecideAsync(io, ReleaseVerdict.Reject, settings.Reason, cancellationToken);
 }

@@ -5,7 +5,7 @@ using Stroma.Clinical.CellTherapy;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma protocol list</c>: the built-in protocol templates with version, products, doses and timing.</summary>
-public sealed class ProtocolListCommand : Command<ProtocolListCommand.Settings>
+public sealed class ProtocolListCommand(CliIo io) : Command<ProtocolListCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -13,7 +13,6 @@ public sealed class ProtocolListCommand : Command<ProtocolListCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         foreach (var p in ProtocolTemplates.All)
         {
             io.Out.WriteLine($"{p.Key,-12} {p.Name} (version {p.Version})");

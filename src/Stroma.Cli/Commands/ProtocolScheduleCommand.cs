@@ -12,7 +12,7 @@ namespace Stroma.Cli.Commands;
 /// administrations and follow-up visits with their windows, and each product's dose (in cells when a weight is given
 /// for a per-kilogram rule).
 /// </summary>
-public sealed class ProtocolScheduleCommand : Command<ProtocolScheduleCommand.Settings>
+public sealed class ProtocolScheduleCommand(CliIo io) : Command<ProtocolScheduleCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -56,7 +56,6 @@ public sealed class ProtocolScheduleCommand : Command<ProtocolScheduleCommand.Se
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var protocol = ProtocolTemplates.Find(settings.Template)!;
         var schedule = PatientSchedule.Generate(protocol, settings.StartDate);
         var mass = settings.Mass;

@@ -14,7 +14,7 @@ namespace Stroma.Cli.Commands;
 /// results section (flow, baseline, measures by month with paired tests, adjudicated responses, Kaplan-Meier, adverse
 /// events) with charts.
 /// </summary>
-public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Settings>
+public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -69,7 +69,6 @@ public sealed class ReportStudyCommand : AsyncCommand<ReportStudyCommand.Setting
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();

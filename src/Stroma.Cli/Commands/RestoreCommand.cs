@@ -8,7 +8,7 @@ using Stroma.Data.Backup;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma restore FILE</c>: loads a backup into an empty database (either engine) and verifies it.</summary>
-public sealed class RestoreCommand : AsyncCommand<RestoreCommand.Settings>
+public sealed class RestoreCommand(CliIo io) : AsyncCommand<RestoreCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -22,7 +22,6 @@ public sealed class RestoreCommand : AsyncCommand<RestoreCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var configuration = settings.Configuration;
         RestoreResult result;
         await using (var input = new FileStream(settings.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))

@@ -13,7 +13,7 @@ namespace Stroma.Cli.Commands;
 /// and the rescheduling history. <c>--move EVENT --to DATE --reason R</c> reschedules one event first;
 /// <c>--record-deviations</c> records the deviations found (missed, out of window, dose outside tolerance).
 /// </summary>
-public sealed class ScheduleCommand : AsyncCommand<ScheduleCommand.Settings>
+public sealed class ScheduleCommand(CliIo io) : AsyncCommand<ScheduleCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -52,7 +52,6 @@ public sealed class ScheduleCommand : AsyncCommand<ScheduleCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         var asOf = settings.AsOf is null ? DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime) : Date(settings.AsOf);
         if (settings.Move is not null)

@@ -11,7 +11,7 @@ namespace Stroma.Cli.Commands;
 /// <c>stroma score &lt;instrument&gt; [FILE]</c>: scores assessments in bulk, streaming. Bad lines never stop the
 /// batch: each problem goes to standard error with its line number, and the exit code is 1 if any line had an error.
 /// </summary>
-public sealed class ScoreCommand : Command<ScoreCommand.Settings>
+public sealed class ScoreCommand(CliIo io) : Command<ScoreCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -65,7 +65,6 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         if (settings.List)
         {
             foreach (var i in InstrumentCatalog.All)

@@ -8,7 +8,7 @@ using Stroma.Clinical.Statistics;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma stats ci --x 13 --n 40</c>: Clopper-Pearson and Wilson 95% intervals for x of n.</summary>
-public sealed class StatsCiCommand : Command<StatsCiCommand.Settings>
+public sealed class StatsCiCommand(CliIo io) : Command<StatsCiCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -61,7 +61,6 @@ public sealed class StatsCiCommand : Command<StatsCiCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var intervals = new[]
         {
             ("clopper-pearson", BinomialInterval.ClopperPearson(settings.X!.Value, settings.N!.Value, settings.Conf)),

@@ -12,7 +12,7 @@ namespace Stroma.Cli.Commands;
 /// <c>stroma stats cox FILE --time COL --event COL --covariate COL... [--ties efron|breslow]</c>: Cox proportional
 /// hazards model as R's <c>summary(coxph(Surv(time, event) ~ covariates))</c>.
 /// </summary>
-public sealed class StatsCoxCommand : Command<StatsCoxCommand.Settings>
+public sealed class StatsCoxCommand(CliIo io) : Command<StatsCoxCommand.Settings>
 {
     public sealed class Settings : StatsFileSettings
     {
@@ -44,7 +44,6 @@ public sealed class StatsCoxCommand : Command<StatsCoxCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var issues = new List<(long Line, Issue Issue)>();
         using var input = settings.File is null or "-" ? null : io.OpenInput(settings.File);
         var names = settings.Covariates;

@@ -13,7 +13,7 @@ namespace Stroma.Cli.Commands;
 /// <c>stroma stats km FILE --time COL --event COL [--group COL] [--strata COL] [--conf-type log|log-log]</c>:
 /// Kaplan-Meier table per group (R's <c>summary(survfit(...), censored = TRUE)</c>), medians and the log-rank test.
 /// </summary>
-public sealed class StatsKmCommand : Command<StatsKmCommand.Settings>
+public sealed class StatsKmCommand(CliIo io) : Command<StatsKmCommand.Settings>
 {
     public sealed class Settings : StatsFileSettings
     {
@@ -51,7 +51,6 @@ public sealed class StatsKmCommand : Command<StatsKmCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var issues = new List<(long Line, Issue Issue)>();
         using var input = settings.File is null or "-" ? null : io.OpenInput(settings.File);
         var columns = SurvivalColumns.Read(input ?? io.In, settings.Time!, settings.Event!, settings.Group, settings.Strata, [], issues);

@@ -12,7 +12,7 @@ namespace Stroma.Cli.Commands;
 /// <c>stroma stats paired FILE --before COL --after COL</c>: descriptives of both columns and of the differences,
 /// the paired t-test and the Wilcoxon signed-rank test of after − before (R's t.test / wilcox.test, paired = TRUE).
 /// </summary>
-public sealed class StatsPairedCommand : Command<StatsPairedCommand.Settings>
+public sealed class StatsPairedCommand(CliIo io) : Command<StatsPairedCommand.Settings>
 {
     public sealed class Settings : StatsFileSettings
     {
@@ -30,7 +30,6 @@ public sealed class StatsPairedCommand : Command<StatsPairedCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         var issues = new List<(long Line, Issue Issue)>();
         using var input = settings.File is null or "-" ? null : io.OpenInput(settings.File);
         var csv = StatsCsvReader.Open(input ?? io.In, [("--before", settings.Before!), ("--after", settings.After!)], issues);

@@ -16,11 +16,10 @@ public sealed class TraceSettings : DatabaseSettings
 }
 
 /// <summary><c>stroma trace lot &lt;LOT&gt;</c>: the lot, its release decision and custody, and every patient who received it, with infusion dates and adverse events.</summary>
-public sealed class TraceLotCommand : AsyncCommand<TraceSettings>
+public sealed class TraceLotCommand(CliIo io) : AsyncCommand<TraceSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, TraceSettings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         var (trace, problem) = await Trace.LotAsync(db, settings.Id, cancellationToken).ConfigureAwait(false);
         if (trace is null)
@@ -85,11 +84,10 @@ public sealed class TraceLotCommand : AsyncCommand<TraceSettings>
 }
 
 /// <summary><c>stroma trace patient &lt;PATIENT&gt;</c>: every lot the patient received, with infusion dates and each lot's custody history.</summary>
-public sealed class TracePatientCommand : AsyncCommand<TraceSettings>
+public sealed class TracePatientCommand(CliIo io) : AsyncCommand<TraceSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, TraceSettings settings, CancellationToken cancellationToken)
     {
-        var io = (CliIo)context.Data!;
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         var (trace, problem) = await Trace.PatientAsync(db, settings.Id, cancellationToken).ConfigureAwait(false);
         if (trace is null)
