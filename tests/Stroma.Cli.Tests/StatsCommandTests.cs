@@ -187,6 +187,39 @@ public class StatsCommandTests
     }
 
     [Fact]
+    public void Paired_EmptyAndNaCells_WarnSta005AndDropThePair()
+    {
+        var outcome = CliRunner.Run("b,a\n1,2.5\n3,\n2,2.25\nNA,4\n5,7\n", "stats", "paired", "--before", "b", "--after", "a", "--format", "json");
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Equal(
+            "line 3: warning STA005 [a]: The --after cell is empty or NA; the pair is left out of the paired tests (as R's complete.cases) but the other value still counts in its column's summary.\n" +
+            "line 5: warning STA005 [b]: The --before cell is empty or NA; the pair is left out of the paired tests (as R's complete.cases) but the other value still counts in its column's summary.\n",
+            outcome.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(outcome.Out);
+        Assert.Equal(3, json.RootElement.GetProperty("paired_t").GetProperty("n").GetInt32());
+        Assert.Equal(4, json.RootElement.GetProperty("before").GetProperty("n").GetInt32());
+    }
+
+    [Fact]
+    public void Paired_HeaderOnly_IsTooFewData()
+    {
+        var outcome = CliRunner.Run("b,a\n", "stats", "paired", "--before", "b", "--after", "a");
+
+        Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
+        Assert.StartsWith("line 1: error STA006", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Km_QuotedFieldWithLineBreak_IsReadAsOneRow()
+    {
+        var outcome = CliRunner.Run("note,time,status\n\"first\nvisit\",5,1\nx,7,0\n", "stats", "km", "--time", "time", "--event", "status");
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Equal(3, outcome.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public void Ci_13Of40_EqualsBinomTestAndPropTest()
     {
         var outcome = CliRunner.Run("", "stats", "ci", "--x", "13", "--n", "40");

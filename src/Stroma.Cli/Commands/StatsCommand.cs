@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Clinical.Issues;
+using Stroma.Clinical.Scoring;
 
 namespace Stroma.Cli.Commands;
 
@@ -34,198 +34,65 @@ public class StatsFileSettings : CommandSettings
 }
 
 /// <summary>
-/// A streaming CSV reader for the statistics commands: reads only the named columns, one line at a time, and hands
-/// out each needed cell as a span (no per-cell allocation unless the cell is quoted). RFC 4180 quoting within a line
-/// is honoured; a quoted field spanning lines is not supported (reported as a malformed line).
+/// The named columns of a CSV file, row by row, read through the CLI's one CSV reader (<see cref="CsvRecordReader"/>:
+/// RFC 4180, streaming, a malformed line reported and skipped). Cells are trimmed text; an empty cell is null.
 /// </summary>
-internal sealed class StatsCsvReader
+internal static class StatsCsv
 {
-    private readonly TextReader _reader;
-    private readonly int[] _columnIndex;
-    private readonly int[] _start;
-    private readonly int[] _length;
-    private readonly string?[] _unquoted;
-    private readonly int _headerCount;
-    private string _line = "";
-
-    private StatsCsvReader(TextReader reader, int[] columnIndex, int headerCount)
+    /// <summary>
+    /// Yields (line, cells) with one cell per named column. A malformed line is added to <paramref name="issues"/> and
+    /// skipped; a named column missing from the header (seen on the first readable row) is reported on line 1 and ends
+    /// the reading; a file with no data rows is reported as too little data.
+    /// </summary>
+    public static IEnumerable<(long Line, string?[] Cells)> Read(TextReader reader, IReadOnlyList<(string Option, string Column)> columns, List<(long Line, Issue Issue)> issues)
     {
-        _reader = reader;
-        _columnIndex = columnIndex;
-        _headerCount = headerCount;
-        _start = new int[columnIndex.Length];
-        _length = new int[columnIndex.Length];
-        _unquoted = new string?[columnIndex.Length];
-    }
-
-    /// <summary>1-based line number of the current row (the header is line 1).</summary>
-    public long Line { get; private set; } = 1;
-
-    /// <summary>Opens the reader on the header row; reports each named column that is missing.</summary>
-    public static StatsCsvReader? Open(TextReader reader, IReadOnlyList<(string Option, string Column)> columns, List<(long Line, Issue Issue)> issues)
-    {
-        var headerLine = reader.ReadLine();
-        if (headerLine is null)
+        var checkedHeader = false;
+        var any = false;
+        foreach (var record in CsvRecordReader.Read(reader))
         {
-            issues.Add((1, Issue.Error(IssueCodes.StatsTooFewData, "", "The file is empty; expected a header row and data rows.")));
-            return null;
-        }
-
-        var header = SplitAll(headerLine.TrimStart('\uFEFF')).Select(h => h.Trim()).ToList();
-        var index = new int[columns.Count];
-        var ok = true;
-        for (var i = 0; i < columns.Count; i++)
-        {
-            index[i] = header.IndexOf(columns[i].Column);
-            if (index[i] < 0)
+            any = true;
+            if (record.Items is null)
             {
-                ok = false;
-                issues.Add((1, Issue.Error(IssueCodes.StatsColumnNotFound, columns[i].Column,
-                    $"The {columns[i].Option} column '{columns[i].Column}' is not in the header ({string.Join(", ", header)}).")));
-            }
-        }
-
-        return ok ? new StatsCsvReader(reader, index, header.Count) : null;
-    }
-
-    /// <summary>Moves to the next non-blank line; false at the end. A malformed line yields an issue instead.</summary>
-    public bool Next(out Issue? malformed)
-    {
-        malformed = null;
-        while (_reader.ReadLine() is { } line)
-        {
-            Line++;
-            if (line.Length == 0 || string.IsNullOrWhiteSpace(line))
-            {
+                issues.Add((record.Line, record.Problem!));
                 continue;
             }
 
-            _line = line;
-            var count = Locate(line);
-            if (count != _headerCount)
+            if (!checkedHeader)
             {
-                malformed = Issue.Error(IssueCodes.MalformedRecord, "", $"Line {Line} cannot be read: it has {count} fields; the header has {_headerCount}.");
+                checkedHeader = true;
+                var header = (record.Id is null ? record.Items.Keys : record.Items.Keys.Prepend("id")).ToList();
+                var missing = columns.Where(c => c.Column != "id" && !record.Items.ContainsKey(c.Column)).ToList();
+                foreach (var (option, column) in missing)
+                {
+                    issues.Add((1, Issue.Error(IssueCodes.StatsColumnNotFound, column,
+                        $"The {option} column '{column}' is not in the header ({string.Join(", ", header)}).")));
+                }
+
+                if (missing.Count > 0)
+                {
+                    yield break;
+                }
             }
 
-            return true;
+            var cells = new string?[columns.Count];
+            for (var k = 0; k < cells.Length; k++)
+            {
+                // CsvRecordReader hands the id column out as the record's Id rather than as an item.
+                cells[k] = columns[k].Column == "id" ? record.Id
+                    : record.Items.TryGetValue(columns[k].Column, out var v) && v.Kind != ItemValueKind.Null ? v.Text : null;
+            }
+
+            yield return (record.Line, cells);
         }
 
-        return false;
+        if (!any)
+        {
+            issues.Add((1, Issue.Error(IssueCodes.StatsTooFewData, "", "The file has no data rows; expected a header row and data rows.")));
+        }
     }
-
-    /// <summary>The k-th named column's cell on the current line, trimmed.</summary>
-    public ReadOnlySpan<char> Cell(int k) => _unquoted[k] is { } text ? text.AsSpan() : _line.AsSpan(_start[k], _length[k]).Trim();
 
     /// <summary>Whether a cell is missing as R reads it: empty or NA.</summary>
-    public static bool IsMissing(ReadOnlySpan<char> cell) => cell.IsEmpty || cell.SequenceEqual("NA");
-
-    private int Locate(string line)
-    {
-        Array.Clear(_unquoted);
-        var field = 0;
-        var pos = 0;
-        while (true)
-        {
-            int start = pos, end;
-            string? unquoted = null;
-            if (pos < line.Length && line[pos] == '"')
-            {
-                var sb = new StringBuilder();
-                pos++;
-                while (pos < line.Length)
-                {
-                    if (line[pos] == '"')
-                    {
-                        if (pos + 1 < line.Length && line[pos + 1] == '"')
-                        {
-                            sb.Append('"');
-                            pos += 2;
-                            continue;
-                        }
-
-                        pos++;
-                        break;
-                    }
-
-                    sb.Append(line[pos++]);
-                }
-
-                unquoted = sb.ToString().Trim();
-                end = pos;
-                while (pos < line.Length && line[pos] != ',')
-                {
-                    pos++;
-                }
-            }
-            else
-            {
-                var comma = line.IndexOf(',', pos);
-                end = comma < 0 ? line.Length : comma;
-                pos = end;
-            }
-
-            for (var k = 0; k < _columnIndex.Length; k++)
-            {
-                if (_columnIndex[k] == field)
-                {
-                    _start[k] = start;
-                    _length[k] = end - start;
-                    _unquoted[k] = unquoted;
-                }
-            }
-
-            field++;
-            if (pos >= line.Length)
-            {
-                return field;
-            }
-
-            pos++;
-        }
-    }
-
-    private static List<string> SplitAll(string line)
-    {
-        var fields = new List<string>();
-        var sb = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    sb.Append('"');
-                    i++;
-                }
-                else if (ch == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    sb.Append(ch);
-                }
-            }
-            else if (ch == '"')
-            {
-                quoted = true;
-            }
-            else if (ch == ',')
-            {
-                fields.Add(sb.ToString());
-                sb.Clear();
-            }
-            else
-            {
-                sb.Append(ch);
-            }
-        }
-
-        fields.Add(sb.ToString());
-        return fields;
-    }
+    public static bool IsMissing(string? cell) => cell is null or "NA";
 }
 
 /// <summary>Shared parsing and formatting for the statistics commands.</summary>
@@ -355,66 +222,48 @@ internal sealed class SurvivalColumns
 
         var firstCovariate = columns.Count;
         columns.AddRange(covariates.Select(c => ("--covariate", c)));
-        var csv = StatsCsvReader.Open(input, columns, issues);
-        if (csv is null)
-        {
-            return null;
-        }
-
         var result = new SurvivalColumns();
         var errors = issues.Count(i => i.Issue.IsError);
         var cov = new double[covariates.Count];
-        while (csv.Next(out var malformed))
+        long lastLine = 1;
+        foreach (var (line, cell) in StatsCsv.Read(input, columns, issues))
         {
-            if (malformed is not null)
-            {
-                issues.Add((csv.Line, malformed));
-                continue;
-            }
-
-            var missing = -1;
-            for (var k = 0; k < columns.Count && missing < 0; k++)
-            {
-                if (StatsCsvReader.IsMissing(csv.Cell(k)))
-                {
-                    missing = k;
-                }
-            }
-
+            lastLine = line;
+            var missing = Array.FindIndex(cell, StatsCsv.IsMissing);
             if (missing >= 0)
             {
-                issues.Add((csv.Line, Issue.Warning(IssueCodes.StatsMissingDropped, columns[missing].Item2,
+                issues.Add((line, Issue.Warning(IssueCodes.StatsMissingDropped, columns[missing].Item2,
                     $"The {columns[missing].Item1} cell is empty or NA; the row is dropped (as R's na.omit).")));
                 continue;
             }
 
             var ok = true;
-            var t = StatsFormat.Number(csv.Cell(0));
+            var t = StatsFormat.Number(cell[0]);
             if (t is null)
             {
                 ok = false;
-                issues.Add((csv.Line, Issue.Error(IssueCodes.StatsNotANumber, time, $"'{csv.Cell(0)}' is not a number; the time must be a number.")));
+                issues.Add((line, Issue.Error(IssueCodes.StatsNotANumber, time, $"'{cell[0]}' is not a number; the time must be a number.")));
             }
             else if (t < 0)
             {
                 ok = false;
-                issues.Add((csv.Line, Issue.Error(IssueCodes.StatsNegativeTime, time, $"The time {csv.Cell(0)} is negative.")));
+                issues.Add((line, Issue.Error(IssueCodes.StatsNegativeTime, time, $"The time {cell[0]} is negative.")));
             }
 
-            var e = StatsFormat.Event(csv.Cell(1));
+            var e = StatsFormat.Event(cell[1]);
             if (e < 0)
             {
                 ok = false;
-                issues.Add((csv.Line, Issue.Error(IssueCodes.StatsBadEvent, evt, $"'{csv.Cell(1)}' is not an event code; expected 0/1, 1/2 (2 = event) or TRUE/FALSE.")));
+                issues.Add((line, Issue.Error(IssueCodes.StatsBadEvent, evt, $"'{cell[1]}' is not an event code; expected 0/1, 1/2 (2 = event) or TRUE/FALSE.")));
             }
 
             for (var c = 0; c < covariates.Count; c++)
             {
-                var v = StatsFormat.Number(csv.Cell(firstCovariate + c));
+                var v = StatsFormat.Number(cell[firstCovariate + c]);
                 if (v is null)
                 {
                     ok = false;
-                    issues.Add((csv.Line, Issue.Error(IssueCodes.StatsNotANumber, covariates[c], $"'{csv.Cell(firstCovariate + c)}' is not a number; covariates must be numeric (code categories as 0/1 columns).")));
+                    issues.Add((line, Issue.Error(IssueCodes.StatsNotANumber, covariates[c], $"'{cell[firstCovariate + c]}' is not a number; covariates must be numeric (code categories as 0/1 columns).")));
                 }
                 else
                 {
@@ -431,17 +280,17 @@ internal sealed class SurvivalColumns
             result.EventCode.Add(e);
             if (e == 2)
             {
-                result.EventLine.Add(csv.Line);
+                result.EventLine.Add(line);
             }
 
             if (groupIndex >= 0)
             {
-                result.Group.Add(result.Groups.Code(csv.Cell(groupIndex)));
+                result.Group.Add(result.Groups.Code(cell[groupIndex]));
             }
 
             if (strataIndex >= 0)
             {
-                result.Stratum.Add(result.Strata.Code(csv.Cell(strataIndex)));
+                result.Stratum.Add(result.Strata.Code(cell[strataIndex]));
             }
 
             if (covariates.Count > 0)
@@ -457,7 +306,7 @@ internal sealed class SurvivalColumns
 
         if (result.Time.Count == 0)
         {
-            issues.Add((csv.Line, Issue.Error(IssueCodes.StatsTooFewData, "", "No usable rows.")));
+            issues.Add((lastLine, Issue.Error(IssueCodes.StatsTooFewData, "", "No usable rows.")));
             return null;
         }
 

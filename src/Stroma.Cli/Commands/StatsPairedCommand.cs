@@ -32,29 +32,24 @@ public sealed class StatsPairedCommand(CliIo io) : Command<StatsPairedCommand.Se
     {
         var issues = new List<(long Line, Issue Issue)>();
         using var input = settings.File is null or "-" ? null : io.OpenInput(settings.File);
-        var csv = StatsCsvReader.Open(input ?? io.In, [("--before", settings.Before!), ("--after", settings.After!)], issues);
         var before = new List<double?>();
         var after = new List<double?>();
-        while (csv is not null && csv.Next(out var malformed))
+        long lastLine = 1;
+        foreach (var (line, cells) in StatsCsv.Read(input ?? io.In, [("--before", settings.Before!), ("--after", settings.After!)], issues))
         {
-            if (malformed is not null)
-            {
-                issues.Add((csv.Line, malformed));
-                continue;
-            }
-
-            before.Add(Read(csv, 0, settings.Before!, issues));
-            after.Add(Read(csv, 1, settings.After!, issues));
+            lastLine = line;
+            before.Add(Read(line, cells[0], "--before", settings.Before!, issues));
+            after.Add(Read(line, cells[1], "--after", settings.After!, issues));
         }
 
         var complete = before.Zip(after).Count(p => p.First is not null && p.Second is not null);
-        if (csv is not null && complete < 2 && !issues.Any(i => i.Issue.IsError))
+        if (complete < 2 && !issues.Any(i => i.Issue.IsError))
         {
-            issues.Add((csv.Line, Issue.Error(IssueCodes.StatsTooFewData, "", $"{complete} complete pair(s); the paired tests need at least 2.")));
+            issues.Add((lastLine, Issue.Error(IssueCodes.StatsTooFewData, "", $"{complete} complete pair(s); the paired tests need at least 2.")));
         }
 
         StatsFormat.Report(io, issues);
-        if (csv is null || issues.Any(i => i.Issue.IsError))
+        if (issues.Any(i => i.Issue.IsError))
         {
             return ExitCodes.InvalidInput;
         }
@@ -78,18 +73,19 @@ public sealed class StatsPairedCommand(CliIo io) : Command<StatsPairedCommand.Se
         return ExitCodes.Ok;
     }
 
-    private static double? Read(StatsCsvReader csv, int k, string column, List<(long Line, Issue Issue)> issues)
+    private static double? Read(long line, string? cell, string option, string column, List<(long Line, Issue Issue)> issues)
     {
-        var cell = csv.Cell(k);
-        if (StatsCsvReader.IsMissing(cell))
+        if (StatsCsv.IsMissing(cell))
         {
+            issues.Add((line, Issue.Warning(IssueCodes.StatsMissingDropped, column,
+                $"The {option} cell is empty or NA; the pair is left out of the paired tests (as R's complete.cases) but the other value still counts in its column's summary.")));
             return null;
         }
 
         var v = StatsFormat.Number(cell);
         if (v is null)
         {
-            issues.Add((csv.Line, Issue.Error(IssueCodes.StatsNotANumber, column, $"'{cell}' is not a number.")));
+            issues.Add((line, Issue.Error(IssueCodes.StatsNotANumber, column, $"'{cell}' is not a number.")));
         }
 
         return v;
