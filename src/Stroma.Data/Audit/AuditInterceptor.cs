@@ -41,7 +41,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
             var entries = Stamp(db);
             if (entries.Count > 0)
             {
-                var (sequence, hash) = AuditChain.Head(db);
+                var (sequence, hash) = AuditAppendLock.LockHead(db);
                 AuditChain.Link(entries, sequence, hash);
                 db.AuditEntries.AddRange(entries);
             }
@@ -59,7 +59,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
             var entries = Stamp(db);
             if (entries.Count > 0)
             {
-                var (sequence, hash) = await AuditChain.HeadAsync(db, cancellationToken).ConfigureAwait(false);
+                var (sequence, hash) = await AuditAppendLock.LockHeadAsync(db, cancellationToken).ConfigureAwait(false);
                 AuditChain.Link(entries, sequence, hash);
                 db.AuditEntries.AddRange(entries);
             }
@@ -73,22 +73,55 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         ArgumentNullException.ThrowIfNull(eventData);
         if (eventData.Context is StromaDbContext db)
         {
+            AuditAppendLock.Commit(db);
             db.ChangeReason = null;
         }
 
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
         if (eventData.Context is StromaDbContext db)
         {
+            await AuditAppendLock.CommitAsync(db, cancellationToken).ConfigureAwait(false);
             db.ChangeReason = null;
         }
 
-        return ValueTask.FromResult(result);
+        return result;
+    }
+
+    // A save that fails or is cancelled releases the audit append lock (the transaction begun for it rolls back).
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is { } db)
+        {
+            AuditAppendLock.Abandon(db);
+        }
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SaveChangesFailed(eventData);
+        return Task.CompletedTask;
+    }
+
+    public override void SaveChangesCanceled(DbContextEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is { } db)
+        {
+            AuditAppendLock.Abandon(db);
+        }
+    }
+
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SaveChangesCanceled(eventData);
+        return Task.CompletedTask;
     }
 
     private static List<AuditEntry> Stamp(StromaDbContext db)

@@ -24,7 +24,7 @@ public static class AuditTrail
             NewValue = JsonSerializer.Serialize(details),
             Reason = db.ChangeReason,
         };
-        var (sequence, hash) = await AuditChain.HeadAsync(db, cancellationToken).ConfigureAwait(false);
+        var (sequence, hash) = await AuditAppendLock.LockHeadAsync(db, cancellationToken).ConfigureAwait(false);
         AuditChain.Link([entry], sequence, hash);
         db.AuditEntries.Add(entry);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
