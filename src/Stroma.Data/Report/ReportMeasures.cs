@@ -1,0 +1,300 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Stroma.Clinical.Labs;
+using Stroma.Clinical.Statistics;
+
+namespace Stroma.Data.Report;
+
+/// <summary>
+/// The measures by month (disease activity, renal and serological): their definitions, the per-patient value streams
+/// and the database's aggregates that fill them, and their statistics (n, mean ± SD, median [IQR], paired tests).
+/// </summary>
+internal static class ReportMeasures
+{
+    /// <summary>
+    /// The measures of the results table: key, label, unit, source (assessment instrument, lab analyte, or derived). A lab
+    /// measure's unit is its analyte's canonical unit in the catalogue (<see cref="AnalyteCatalog"/>: the unit
+    /// <c>normalised_value</c> is stored in); eGFR's is the unit CKD-EPI 2021 gives (<see cref="DerivedValues.CkdEpi2021"/>).
+    /// </summary>
+    internal static readonly (string Key, string Label, string Unit, string Source)[] Definitions =
+    [
+        ("sledai2k", "SLEDAI-2K", "score", "assessment"),
+        ("bilag2004", "BILAG-2004 total (numeric)", "score", "assessment"),
+        ("bilag2004_renal", "BILAG-2004 renal (numeric)", "score", "assessment"),
+        Lab("urine_protein_24h", "24-h proteinuria"),
+        Lab("creatinine", "Serum creatinine"),
+        Lab("urea", "Urea (BUN, as urea)"),
+        ("egfr", "eGFR (CKD-EPI 2021)", Units.GfrUnit.Display, "derived"),
+        Lab("c3", "C3"),
+        Lab("c4", "C4"),
+        Lab("anti_dsdna", "Anti-dsDNA"),
+    ];
+
+    /// <summary>The lab analytes among the measures, in table order.</summary>
+    internal static readonly string[] LabAnalytes = [.. Definitions.Where(d => d.Source == "lab").Select(d => d.Key)];
+
+    /// <summary>n, sum and sum of squares of a measure at a month, as the database aggregates them.</summary>
+    internal sealed record Grouped(long N, double Sum, double SumSquares);
+
+    private static (string Key, string Label, string Unit, string Source) Lab(string analyte, string label) =>
+        (analyte, label, AnalyteCatalog.Get(analyte).CanonicalUnit!.Display, "lab");
+
+    /// <summary>n, sum and sum of squares per (measure, visit type), computed by the database.</summary>
+    public static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedAsync(DbConnection connection, ReportSql sql, ReportTrace trace, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<(string, int), Grouped>();
+        var value = sql.Real("l.normalised_value");
+        var total = sql.Real("a.total");
+        var commands = new[]
+        {
+            ("GROUP BY lab_results", $"""
+            SELECT l.analyte, v.type, COUNT(*), SUM({value}), SUM({value} * {value})
+            FROM lab_results l JOIN visits v ON v.id = l.visit_id
+            WHERE l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL
+              AND v.deleted_at IS NULL AND (v.type = 'baseline' OR v.type LIKE 'month%') AND v.patient_id IN ({sql.CohortIds})
+            GROUP BY l.analyte, v.type
+            """),
+            ("GROUP BY assessments", $"""
+            SELECT a.instrument, v.type, COUNT(*), SUM({total}), SUM({total} * {total})
+            FROM assessments a JOIN visits v ON v.id = a.visit_id
+            WHERE a.instrument IN ('sledai2k', 'bilag2004') AND a.deleted_at IS NULL AND a.total IS NOT NULL
+              AND v.deleted_at IS NULL AND (v.type = 'baseline' OR v.type LIKE 'month%') AND v.patient_id IN ({sql.CohortIds})
+            GROUP BY a.instrument, v.type
+            """),
+        };
+        foreach (var (label, text) in commands)
+        {
+            var rows = 0L;
+            await using var command = sql.Command(connection, text);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (ReportCohort.MonthOf(reader.GetString(1)) is { } month)
+                {
+                    var key = (reader.GetString(0), month);
+                    var add = new Grouped(Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture), reader.GetDouble(3), reader.GetDouble(4));
+                    rows += add.N;
+                    result[key] = result.TryGetValue(key, out var had) ? new Grouped(had.N + add.N, had.Sum + add.Sum, had.SumSquares + add.SumSquares) : add;
+                }
+            }
+
+            trace.Step(label, rows);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// One index-only scan per analyte (<c>ix_lab_results_report</c>: analyte, visit id, value, of the rows not deleted),
+    /// reading only the visit id and the value; the visit map places each value.
+    /// </summary>
+    public static async Task ReadLabValuesAsync(DbConnection connection, ReportSql sql, string analyte, ReportCohort cohort, VisitMap visits, MonthValues values, ReportTrace trace, CancellationToken cancellationToken)
+    {
+        // Creatinine's stream also fills eGFR (derived per visit); no other stream writes either measure.
+        var egfr = analyte == "creatinine" ? values.Of("egfr") : null;
+        var rows = 0L;
+        var slots = values.Of(analyte);
+        await using (var command = sql.Command(connection, $"""
+            SELECT l.visit_id, {sql.Real("l.normalised_value")} FROM lab_results l {sql.PatientJoin("l")}
+            WHERE l.analyte = '{analyte}' AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL AND l.visit_id IS NOT NULL {sql.SiteFilter}
+            """))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows++;
+                if (!visits.TryGet(reader.GetGuid(0), out var visit))
+                {
+                    continue;
+                }
+
+                var value = reader.GetDouble(1);
+                values.Set(slots, visit, value);
+                if (egfr is not null && Egfr(cohort.Enrolled[visit.Patient], visit.Date, value) is { } e)
+                {
+                    values.Set(egfr, visit, e);
+                }
+            }
+        }
+
+        trace.Step("lab values " + analyte, rows);
+    }
+
+    public static async Task ReadAssessmentValuesAsync(DbConnection connection, ReportSql sql, string instrument, VisitMap visits, MonthValues values, ReportTrace trace, CancellationToken cancellationToken)
+    {
+        // BILAG-2004's stream also fills its renal value; no other stream writes either measure.
+        var renal = instrument == "bilag2004" ? values.Of("bilag2004_renal") : null;
+        var rows = 0L;
+        var slots = values.Of(instrument);
+        var json = renal is not null ? "a.result_json" : "NULL";
+        await using (var command = sql.Command(connection, $"""
+            SELECT a.visit_id, {sql.Real("a.total")}, {json} FROM assessments a {sql.PatientJoin("a")}
+            WHERE a.instrument = '{instrument}' AND a.deleted_at IS NULL AND a.total IS NOT NULL AND a.visit_id IS NOT NULL {sql.SiteFilter}
+            """))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows++;
+                if (!visits.TryGet(reader.GetGuid(0), out var visit))
+                {
+                    continue;
+                }
+
+                values.Set(slots, visit, reader.GetDouble(1));
+                if (renal is not null && !reader.IsDBNull(2) && RenalNumeric(reader.GetString(2)) is { } r)
+                {
+                    values.Set(renal, visit, r);
+                }
+            }
+        }
+
+        trace.Step("assessment values " + instrument, rows);
+    }
+
+    private static double? Egfr(CohortPatient patient, DateOnly date, double creatinineUmolPerLitre)
+    {
+        Sex? sex = patient.Sex switch { "Female" => Sex.Female, "Male" => Sex.Male, _ => null };
+        var value = DerivedValues.CkdEpi2021Value(new Quantity((decimal)creatinineUmolPerLitre, Units.MicromolePerLitre), patient.AgeAt(date), sex);
+        return value is null ? null : (double)value.Value;
+    }
+
+    /// <summary>The renal system's numeric value from a stored BILAG-2004 result (its subtotal keyed <c>renal</c>).</summary>
+    private static double? RenalNumeric(string resultJson)
+    {
+        using var document = JsonDocument.Parse(resultJson);
+        foreach (var name in new[] { "Subtotals", "subtotals" })
+        {
+            if (document.RootElement.TryGetProperty(name, out var subtotals) && subtotals.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var subtotal in subtotals.EnumerateArray())
+                {
+                    var key = subtotal.TryGetProperty("Key", out var k) ? k : subtotal.TryGetProperty("key", out k) ? k : default;
+                    var points = subtotal.TryGetProperty("Value", out var p) ? p : subtotal.TryGetProperty("value", out p) ? p : default;
+                    if (key.ValueKind == JsonValueKind.String && key.GetString() == "renal" && points.ValueKind == JsonValueKind.Number)
+                    {
+                        return points.GetDouble();
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The table of measures by month, in <see cref="Definitions"/> order: the cells each value stream computed
+    /// when it finished (<see cref="MeasureCells"/>), any left computed now in parallel, and on PostgreSQL n, mean and SD
+    /// replaced by the database's aggregates.
+    /// </summary>
+    public static List<MeasureRow> Table(Dictionary<(string, int), Grouped> grouped, MeasureCells cells)
+    {
+        Parallel.For(0, Definitions.Length, cells.Compute);
+        var rows = new List<MeasureRow>();
+        foreach (var row in cells.Rows())
+        {
+            var (_, _, _, source) = Definitions.First(d => d.Key == row.Measure);
+            if (source != "derived" && row.Measure != "bilag2004_renal" && grouped.TryGetValue((row.Measure, row.Month), out var g))
+            {
+                // The table's n, mean and SD are the database's aggregates.
+                rows.Add(row with
+                {
+                    N = checked((int)g.N),
+                    Mean = g.Sum / g.N,
+                    Sd = g.N > 1 ? Math.Sqrt(Math.Max(0, (g.SumSquares - (g.Sum * g.Sum / g.N)) / (g.N - 1))) : null,
+                });
+            }
+            else
+            {
+                rows.Add(row);
+            }
+        }
+
+        return rows;
+    }
+
+    internal static MeasureRow? Measure(string key, string label, string unit, int m, MonthValues values)
+    {
+        var slots = values.Of(key);
+        var months = values.Months;
+        var stride = months.Count;
+        var observed = new List<double>();
+        var before = new List<double?>();
+        var after = new List<double?>();
+        for (var p = 0; p < values.Patients; p++)
+        {
+            var value = slots[(p * stride) + m];
+            if (double.IsNaN(value))
+            {
+                continue;
+            }
+
+            observed.Add(value);
+            var baseline = slots[p * stride];
+            if (m > 0 && !double.IsNaN(baseline))
+            {
+                before.Add(baseline);
+                after.Add(value);
+            }
+        }
+
+        if (observed.Count == 0)
+        {
+            return null;
+        }
+
+        var summary = Descriptive.Summarise(observed);
+        double? mean = summary.Mean;
+        double? sd = summary.N > 1 ? summary.StandardDeviation : null;
+        var n = summary.N;
+
+        double? meanChange = null, t = null, w = null;
+        string? method = null;
+        if (before.Count >= 2)
+        {
+            var differences = before.Zip(after, (b, a) => a!.Value - b!.Value).ToList();
+            meanChange = differences.Average();
+            if (differences.Exists(d => d != differences[0]))
+            {
+                t = PairedTests.TTest(before, after).P;
+            }
+
+            if (differences.Any(d => d != 0))
+            {
+                var wilcoxon = PairedTests.Wilcoxon(before, after);
+                w = wilcoxon.P;
+                method = wilcoxon.Exact ? "exact" : "normal approximation with continuity correction";
+            }
+        }
+
+        return new MeasureRow(key, label, unit, months[m], n, mean, sd, summary.Median, summary.Q1, summary.Q3, before.Count, meanChange, t, w, method);
+    }
+
+    /// <summary>The per-patient 24-h proteinuria by month of the first <paramref name="limit"/> enrolled patients with a value.</summary>
+    public static List<PatientTrajectory> Spaghetti(ReportCohort cohort, MonthValues values, List<int> months, int limit)
+    {
+        var result = new List<PatientTrajectory>();
+        for (var p = 0; p < values.Patients && result.Count < limit; p++)
+        {
+            var xs = new List<double>();
+            var ys = new List<double>();
+            for (var m = 0; m < months.Count; m++)
+            {
+                var value = values.Get("urine_protein_24h", p, m);
+                if (!double.IsNaN(value))
+                {
+                    xs.Add(months[m]);
+                    ys.Add(value);
+                }
+            }
+
+            if (xs.Count > 0)
+            {
+                result.Add(new PatientTrajectory(cohort.Enrolled[p].StudyId, xs, ys));
+            }
+        }
+
+        return result;
+    }
+}
