@@ -6,6 +6,7 @@ using Stroma.Cli.Io;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
 using Stroma.Data.Report;
+using Stroma.Reporting;
 
 namespace Stroma.Cli.Commands;
 

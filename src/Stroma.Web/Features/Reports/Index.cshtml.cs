@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Report;
+using Stroma.Reporting;
 using Stroma.Web.Hosting;
 
 namespace Stroma.Web.Features.Reports;

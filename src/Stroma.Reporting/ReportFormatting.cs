@@ -1,6 +1,7 @@
 using System.Globalization;
+using Stroma.Data.Report;
 
-namespace Stroma.Data.Report;
+namespace Stroma.Reporting;
 
 /// <summary>How figures read in the HTML and PDF tables (the JSON and CSV carry full precision).</summary>
 internal static class ReportFormatting

@@ -1,6 +1,7 @@
 using ScottPlot;
+using Stroma.Data.Report;
 
-namespace Stroma.Data.Report;
+namespace Stroma.Reporting;
 
 /// <summary>A rendered chart: a title and the same picture as PNG bytes and as SVG text.</summary>
 public sealed record ReportChart(string Key, string Title, byte[] Png, string Svg);
@@ -130,7 +131,8 @@ public static class ReportCharts
         var months = patients.SelectMany(p => p.Months).Distinct().Order().ToArray();
         plot.Axes.Bottom.SetTicks(months, [.. months.Select(m => m.ToString("0", System.Globalization.CultureInfo.InvariantCulture))]);
         plot.XLabel($"Month ({patients.Count} patients drawn)");
-        plot.YLabel("24-h proteinuria (g/24 h)");
+        // The unit the values are stored in: the analyte's canonical unit in the catalogue (g/24 h).
+        plot.YLabel($"24-h proteinuria ({Stroma.Clinical.Labs.AnalyteCatalog.Get("urine_protein_24h").CanonicalUnit!.Display})");
         plot.Axes.SetLimitsX(months.Min() - 0.5, months.Max() + 0.5);
         plot.Axes.SetLimitsY(0, (patients.SelectMany(p => p.Values).DefaultIfEmpty(1).Max() * 1.05) + 0.05);
     }

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CsvHelper;
+using Stroma.Data.Report;
+
+namespace Stroma.Reporting;
+
+/// <summary>Output formats of the study report.</summary>
+public enum ReportFormat
+{
+    Html,
+    Pdf,
+    Csv,
+    Json,
+}
+
+/// <summary>
+/// Writes a <see cref="StudyReport"/> as JSON, CSV (long format), HTML (inline SVG charts; ReportWriters.Html.cs) or PDF
+/// (PNG charts; ReportWriters.Pdf.cs).
+/// </summary>
+public static partial class ReportWriters
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static async Task WriteAsync(StudyReport report, ReportFormat format, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        switch (format)
+        {
+            case ReportFormat.Json:
+                await JsonSerializer.SerializeAsync(output, report, Json, cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                break;
+            case ReportFormat.Csv:
+                await WriteTextAsync(output, Csv(report), cancellationToken).ConfigureAwait(false);
+                break;
+            case ReportFormat.Html:
+                await WriteTextAsync(output, Html(report, ReportCharts.Draw(report)), cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                Pdf(report, ReportCharts.Draw(report)).Save(output, false);
+                break;
+        }
+    }
+
+    private static async Task WriteTextAsync(Stream output, string text, CancellationToken cancellationToken) =>
+        await output.WriteAsync(new UTF8Encoding(false).GetBytes(text), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Long format, one figure per line: <c>section,item,month,statistic,value</c>.</summary>
+    public static string Csv(StudyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
+        void Row(string section, string item, string? month, string statistic, object? value)
+        {
+            csv.WriteField(section);
+            csv.WriteField(item);
+            csv.WriteField(month ?? "");
+            csv.WriteField(statistic);
+            csv.WriteField(value switch
+            {
+                null => "",
+                double d => d.ToString("R", CultureInfo.InvariantCulture),
+                decimal m => m.ToString(CultureInfo.InvariantCulture),
+                bool b => b ? "true" : "false",
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+            });
+            csv.NextRecord();
+        }
+
+        foreach (var header in new[] { "section", "item", "month", "statistic", "value" })
+        {
+            csv.WriteField(header);
+        }
+
+        csv.NextRecord();
+        var f = report.Flow;
+        Row("flow", "registered", null, "n", f.Registered);
+        Row("flow", "enrolled", null, "n", f.Enrolled);
+        Row("flow", "treated", null, "n", f.Treated);
+        Row("flow", "completed_12_months", null, "n", f.Completed12Months);
+        Row("flow", "died", null, "n", f.Died);
+        Row("flow", "withdrawn", null, "n", f.Withdrawn);
+        var b = report.Baseline;
+        Row("baseline", "patients", null, "n", b.N);
+        Row("baseline", "female", null, "n", b.Female);
+        Row("baseline", "age_years", null, "n", b.AgeN);
+        Row("baseline", "age_years", null, "mean", b.AgeMean);
+        Row("baseline", "age_years", null, "sd", b.AgeSd);
+        Row("baseline", "disease_duration_months", null, "n", b.DiseaseDurationN);
+        Row("baseline", "disease_duration_months", null, "median", b.DiseaseDurationMedianMonths);
+        Row("baseline", "disease_duration_months", null, "q1", b.DiseaseDurationQ1);
+        Row("baseline", "disease_duration_months", null, "q3", b.DiseaseDurationQ3);
+        Row("baseline", "biopsy_proven_nephritis", null, "n", b.BiopsyProvenNephritis);
+        foreach (var m in report.Measures)
+        {
+            var month = m.Month.ToString(CultureInfo.InvariantCulture);
+            Row("measure", m.Measure, month, "n", m.N);
+            Row("measure", m.Measure, month, "mean", m.Mean);
+            Row("measure", m.Measure, month, "sd", m.Sd);
+            Row("measure", m.Measure, month, "median", m.Median);
+            Row("measure", m.Measure, month, "q1", m.Q1);
+            Row("measure", m.Measure, month, "q3", m.Q3);
+            if (m.Month > 0)
+            {
+                Row("measure", m.Measure, month, "pairs", m.Pairs);
+                Row("measure", m.Measure, month, "mean_change", m.MeanChange);
+                Row("measure", m.Measure, month, "paired_t_p", m.PairedTTestP);
+                Row("measure", m.Measure, month, "wilcoxon_p", m.WilcoxonP);
+            }
+        }
+
+        foreach (var c in report.Responses.Counts)
+        {
+            Row("response", c.Category, null, "count", c.Count);
+            Row("response", c.Category, null, "n", c.N);
+            Row("response", c.Category, null, "proportion", c.Proportion);
+            Row("response", c.Category, null, "lower_95", c.Lower);
+            Row("response", c.Category, null, "upper_95", c.Upper);
+        }
+
+        foreach (var r in report.Responses.RelapsesByMonth)
+        {
+            Row("relapse", "relapse", r.Month.ToString(CultureInfo.InvariantCulture), "count", r.Count);
+        }
+
+        foreach (var s in report.Survival)
+        {
+            Row("survival", s.Endpoint, null, "n", s.N);
+            Row("survival", s.Endpoint, null, "events", s.Events);
+            Row("survival", s.Endpoint, "12", "survival", s.SurvivalAt12);
+            Row("survival", s.Endpoint, "12", "lower_95", s.LowerAt12);
+            Row("survival", s.Endpoint, "12", "upper_95", s.UpperAt12);
+            Row("survival", s.Endpoint, null, "median_months", s.MedianMonths);
+            foreach (var a in s.AtRisk)
+            {
+                Row("survival", s.Endpoint, a.Month.ToString(CultureInfo.InvariantCulture), "at_risk", a.AtRisk);
+            }
+        }
+
+        foreach (var a in report.AdverseEvents)
+        {
+            var item = $"grade {a.Grade}; {a.Relatedness}; {a.Causality}{(a.Serious ? "; serious" : "")}";
+            Row("adverse_events", item, null, "events", a.Events);
+            Row("adverse_events", item, null, "patients", a.Patients);
+        }
+
+        csv.Flush();
+        return text.ToString();
+    }
+}
