@@ -150,7 +150,7 @@ public static class StromaCli
 
         try
         {
-            var code = app.Run(StatsCiCommand.NormaliseArguments(args));
+            var code = app.Run(StandardInputArgument.Protect(StatsCiCommand.NormaliseArguments(args)));
             return code;
         }
         catch (CommandAppException ex)

@@ -91,4 +91,39 @@ public class ScoreCommandTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Score_DashAsFile_ReadsStandardInput()
+    {
+        var outcome = CliRunner.Run("{\"id\":\"s\",\"vasculitis\":true}\n", "score", "sledai2k", "-");
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Equal("", outcome.Error);
+        Assert.Contains("\"id\":\"s\"", outcome.Out, StringComparison.Ordinal);
+        Assert.Contains("\"total\":8", outcome.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Score_DashAsFileWithCsvFormat_ReadsStandardInput()
+    {
+        var outcome = CliRunner.Run("id,vasculitis\nc1,true\n", "score", "sledai2k", "--format", "csv", "-");
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Contains("c1,", outcome.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"id\": \"\\ud800\"}", "a string")]
+    [InlineData("{\"id\": \"v1\", \"rash\": \"\\udc00x\"}", "a string")]
+    [InlineData("{\"\\ud800\": true, \"id\": \"v1\"}", "a key")]
+    public void Score_LoneSurrogateEscape_ReportsTheLineAndExitsOne(string line, string where)
+    {
+        var outcome = CliRunner.Run("{\"id\":\"ok\",\"fever\":true}\n" + line + "\n", "score", "sledai2k");
+
+        Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
+        Assert.Equal(
+            $"line 2: error INP007: Line 2 cannot be read: {where} holds an unpaired UTF-16 surrogate escape (such as \\ud800), which is not text.\n",
+            outcome.Error.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Contains("\"id\":\"ok\"", outcome.Out, StringComparison.Ordinal);
+    }
 }

@@ -23,6 +23,7 @@ public sealed class LabsInterpretCommand(CliIo io) : Command<LabsInterpretComman
     {
         [CommandArgument(0, "[FILE]")]
         [Description("Results file; standard input when omitted or '-'.")]
+        [TypeConverter(typeof(StandardInputArgument.Converter))]
         public string? File { get; init; }
 
         [CommandOption("-f|--format <FORMAT>")]

@@ -21,6 +21,7 @@ public sealed class ScoreCommand(CliIo io) : Command<ScoreCommand.Settings>
 
         [CommandArgument(1, "[FILE]")]
         [Description("Input file; standard input when omitted or '-'.")]
+        [TypeConverter(typeof(StandardInputArgument.Converter))]
         public string? File { get; init; }
 
         [CommandOption("-f|--format <FORMAT>")]

@@ -13,6 +13,7 @@ public class StatsFileSettings : CommandSettings
 {
     [CommandArgument(0, "[FILE]")]
     [Description("CSV file with a header row; standard input when omitted or '-'.")]
+    [TypeConverter(typeof(StandardInputArgument.Converter))]
     public string? File { get; init; }
 
     [CommandOption("-f|--format <FORMAT>")]

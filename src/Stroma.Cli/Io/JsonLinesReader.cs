@@ -107,6 +107,12 @@ public static class JsonLinesReader
         {
             return Malformed(lineNumber, $"not valid JSON ({ex.Message.Split(" LineNumber", 2)[0]})");
         }
+        catch (InvalidOperationException) when (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+        {
+            // Utf8JsonReader accepts an escaped lone surrogate such as "\ud800" as JSON but cannot turn it into text.
+            var what = reader.TokenType == JsonTokenType.PropertyName ? "a key" : "a string";
+            return Malformed(lineNumber, $"{what} holds an unpaired UTF-16 surrogate escape (such as \\ud800), which is not text");
+        }
 
         return new InputRecord(lineNumber, id, items, null);
     }
