@@ -156,12 +156,46 @@ public class StatsCommandTests
     }
 
     [Fact]
-    public void Cox_ConstantCovariate_IsNotConverged()
+    public void Cox_OnlyCovariateConstant_IsRefusedNamingIt()
     {
         var outcome = CliRunner.Run("t,e,z\n1,1,1\n2,0,1\n3,1,1\n4,1,1\n", "stats", "cox", "--time", "t", "--event", "e", "--covariate", "z");
 
         Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
-        Assert.Contains("STA007", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal("", outcome.Out);
+        Assert.Equal("line 1: error STA007 [z]: No covariate is left to fit: 'z' is constant.\n", outcome.Error);
+    }
+
+    [Fact]
+    public void Cox_SingularDesign_NamesDroppedCovariatesAndFitsTheRestAsCoxph()
+    {
+        var outcome = CliRunner.Run("", "stats", "cox", Data("singular.csv"), "--time", "time", "--event", "status", "--covariate", "x1,k,x2,x12");
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Contains("line 1: warning STA008 [k]: 'k' is constant or a linear combination", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("line 1: warning STA008 [x12]: 'x12' is constant or a linear combination", outcome.Error, StringComparison.Ordinal);
+        var expected = Csv(File.ReadAllText(Data("cox-edge.csv"))).Where(r => r[0] == "singular" && r[1] == "efron").ToList();
+        var actual = Csv(outcome.Out).Skip(1).ToList();
+        Assert.Equal(expected.Select(r => r[3]), actual.Select(r => r[0]));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            if (expected[i][4] == "NA")
+            {
+                Assert.Equal(["NA", "NA", "NA", "NA", "NA", "NA", "NA"], actual[i][1..]);
+                continue;
+            }
+
+            var e = double.Parse(expected[i][4], CultureInfo.InvariantCulture);
+            Assert.Equal(e, double.Parse(actual[i][1], CultureInfo.InvariantCulture), Math.Abs(e) * 1e-8);
+        }
+    }
+
+    [Fact]
+    public void Cox_Separation_WarnsThatTheCoefficientMayBeInfinite()
+    {
+        var outcome = CliRunner.Run("", "stats", "cox", Data("separation.csv"), "--time", "time", "--event", "status", "--covariate", "x,age");
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Equal("line 1: warning STA010 [x]: The log-likelihood converged before 'x': its coefficient may be infinite (e.g. every event on one side of it); its hazard ratio, SE and p are not meaningful.\n", outcome.Error);
     }
 
     [Fact]

@@ -59,15 +59,41 @@ public sealed class StatsCoxCommand(CliIo io) : Command<StatsCoxCommand.Settings
         if (columns is not null && events is not null)
         {
             fit = CoxRegression.Fit(columns.Time, events, columns.Covariates, names, settings.Ties == "breslow" ? CoxTies.Breslow : CoxTies.Efron);
-            if (!fit.Converged)
+            if (fit.Dropped.Count == names.Count)
             {
                 issues.Add((1, Issue.Error(IssueCodes.StatsNotConverged, string.Join(",", names),
-                    $"The model did not converge after {fit.Iterations} iterations or its information matrix is singular; check for constant or collinear covariates.")));
+                    $"No covariate is left to fit: {Listed(fit.Dropped)} {(names.Count == 1 ? "is constant" : "are constant or collinear")}.")));
+            }
+            else
+            {
+                foreach (var name in fit.Dropped)
+                {
+                    issues.Add((1, Issue.Warning(IssueCodes.StatsCovariateDropped, name,
+                        $"'{name}' is constant or a linear combination of the covariates before it, so the design is singular: it is left out and the others fitted (R's coxph reports its coefficient as NA).")));
+                }
+
+                if (fit.RanOutOfIterations)
+                {
+                    issues.Add((1, Issue.Warning(IssueCodes.StatsIterationsExhausted, string.Join(",", names),
+                        $"Ran out of iterations and did not converge ({fit.Iterations - 1} Newton-Raphson iterations); the estimates are those of the last accepted step.")));
+                }
+
+                foreach (var name in fit.MayBeInfinite)
+                {
+                    issues.Add((1, Issue.Warning(IssueCodes.StatsInfiniteCoefficient, name,
+                        $"The log-likelihood converged before '{name}': its coefficient may be infinite (e.g. every event on one side of it); its hazard ratio, SE and p are not meaningful.")));
+                }
+
+                if (!fit.RanOutOfIterations && !fit.Converged)
+                {
+                    issues.Add((1, Issue.Error(IssueCodes.StatsNotConverged, string.Join(",", names),
+                        "The information matrix at the estimate is singular; no standard errors can be computed.")));
+                }
             }
         }
 
         StatsFormat.Report(io, issues);
-        if (fit is null || !fit.Converged)
+        if (fit is null || issues.Any(i => i.Issue.IsError))
         {
             return ExitCodes.InvalidInput;
         }
@@ -90,6 +116,8 @@ public sealed class StatsCoxCommand(CliIo io) : Command<StatsCoxCommand.Settings
 
         return ExitCodes.Ok;
     }
+
+    private static string Listed(IReadOnlyList<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
     private static void WriteJson(TextWriter o, string ties, CoxResult fit, double z)
     {

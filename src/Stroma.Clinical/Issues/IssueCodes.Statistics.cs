@@ -20,6 +20,15 @@ public static partial class IssueCodes
     /// <summary>Too little data for the statistic (no rows, fewer than two pairs, no events).</summary>
     public const string StatsTooFewData = "STA006";
 
-    /// <summary>The Cox model did not converge or its information matrix is singular (collinear or constant covariates).</summary>
+    /// <summary>The Cox model cannot be fitted: every covariate makes the design singular, or the information matrix at the estimate is singular.</summary>
     public const string StatsNotConverged = "STA007";
+
+    /// <summary>A Cox covariate is constant or a linear combination of the covariates before it: it is left out and the rest fitted, as R's coxph reports it NA (a warning).</summary>
+    public const string StatsCovariateDropped = "STA008";
+
+    /// <summary>The Cox fit ran out of Newton-Raphson iterations before converging; the last accepted estimates are reported, as R does (a warning).</summary>
+    public const string StatsIterationsExhausted = "STA009";
+
+    /// <summary>A Cox coefficient may be infinite (monotone likelihood, e.g. separation), as R's "Loglik converged before variable" (a warning).</summary>
+    public const string StatsInfiniteCoefficient = "STA010";
 }

@@ -37,21 +37,56 @@ public sealed record ChiSquareTest(double Statistic, int DegreesOfFreedom, doubl
 /// <param name="Iterations">Newton-Raphson iterations (R: <c>fit$iter</c>).</param>
 /// <param name="Converged">False when the iteration limit was reached or the information matrix was singular.</param>
 public sealed record CoxResult(int N, int Events, IReadOnlyList<CoxCoefficient> Coefficients, double LogLikelihoodNull, double LogLikelihood,
-    ChiSquareTest LikelihoodRatio, ChiSquareTest Wald, ChiSquareTest Score, int Iterations, bool Converged);
+    ChiSquareTest LikelihoodRatio, ChiSquareTest Wald, ChiSquareTest Score, int Iterations, bool Converged)
+{
+    /// <summary>
+    /// The iteration limit was reached before the log-likelihood converged (R warns "Ran out of iterations and did not
+    /// converge"); the estimates are those of the last accepted iteration.
+    /// </summary>
+    public bool RanOutOfIterations { get; init; }
+
+    /// <summary>
+    /// Covariates whose coefficient may be infinite (monotone likelihood, e.g. separation: every event on one side of
+    /// the covariate): the log-likelihood converged while the Newton step I⁻¹U for the coefficient was still above eps
+    /// and above √eps·|β| (R warns "Loglik converged before variable k; coefficient may be infinite").
+    /// </summary>
+    public IReadOnlyList<string> MayBeInfinite { get; init; } = [];
+
+    /// <summary>
+    /// Covariates left out because they make the design singular (constant, or a linear combination of the covariates
+    /// before them): R's <c>coxph</c> reports their coefficient as NA; here every value of theirs is NaN.
+    /// </summary>
+    public IReadOnlyList<string> Dropped { get; init; } = [];
+}
 
 /// <summary>
 /// Cox proportional hazards regression (Cox 1972) fitted by Newton-Raphson exactly as R survival 3.5's
 /// <c>coxph</c> (C routine <c>coxfit6</c>): start at β = 0, step β += I⁻¹U, halve the step when the log-likelihood
 /// falls, stop when |1 − ℓ_old/ℓ_new| ≤ 1e-9 (<c>coxph.control</c>'s eps) or after 20 iterations. Covariates are
 /// centred (which leaves the partial likelihood unchanged). Data sorted once by time.
+/// <para>
+/// Singular designs as <c>coxfit6</c>'s <c>cholesky2</c>: on the information matrix at β = 0 of the centred covariates
+/// scaled by n/Σ|x − x̄| (as <c>coxfit6</c> scales them), a column whose pivot falls below
+/// <c>toler.chol</c> = ε^¾ times the largest diagonal is singular; R keeps its β at 0 and reports NA, which is the fit
+/// without it, so it is dropped and the rest fitted (<see cref="CoxResult.Dropped"/>). After the fit, R's
+/// <c>coxph.fit</c> checks for infinite coefficients (<see cref="CoxResult.MayBeInfinite"/>, <c>toler.inf</c> = √eps)
+/// and for running out of iterations (<see cref="CoxResult.RanOutOfIterations"/>).
+/// </para>
 /// </summary>
 public static class CoxRegression
 {
     private const double Eps = 1e-9;
     private const int MaxIterations = 20;
 
-    /// <summary>Fits the model. <paramref name="covariates"/> is [observation][covariate].</summary>
-    public static CoxResult Fit(IReadOnlyList<double> time, IReadOnlyList<bool> isEvent, IReadOnlyList<double[]> covariates, IReadOnlyList<string> names, CoxTies ties = CoxTies.Efron)
+    // coxph.control(): toler.chol = .Machine$double.eps^0.75, toler.inf = sqrt(eps).
+    private static readonly double TolerChol = Math.Pow(double.BitIncrement(1.0) - 1.0, 0.75);
+    private static readonly double TolerInf = Math.Sqrt(Eps);
+
+    /// <summary>
+    /// Fits the model. <paramref name="covariates"/> is [observation][covariate]; <paramref name="maxIterations"/> is
+    /// the Newton-Raphson limit (R: <c>coxph.control(iter.max = 20)</c>).
+    /// </summary>
+    public static CoxResult Fit(IReadOnlyList<double> time, IReadOnlyList<bool> isEvent, IReadOnlyList<double[]> covariates, IReadOnlyList<string> names, CoxTies ties = CoxTies.Efron, int maxIterations = MaxIterations)
     {
         Preconditions.NotNull(time);
         Preconditions.NotNull(isEvent);
@@ -61,6 +96,7 @@ public static class CoxRegression
         var p = names.Count;
         Preconditions.Requires(isEvent.Count == n && covariates.Count == n, "time, isEvent and covariates must have the same length.");
         Preconditions.Requires(p >= 1, "At least one covariate is needed.");
+        Preconditions.Requires(maxIterations >= 1, "maxIterations must be at least 1.");
 
         // Descending time, one sort; covariates copied row-major and centred.
         var order = new int[n];
@@ -109,6 +145,12 @@ public static class CoxRegression
         var u = new double[p];
         var imat = new double[p, p];
         var loglikNull = model.Evaluate(beta, u, imat);
+        var singular = SingularColumns(x, n, p, imat);
+        if (singular.Count > 0)
+        {
+            return WithoutSingular(time, isEvent, covariates, names, ties, maxIterations, singular, loglikNull, events);
+        }
+
         var step = LinearAlgebra.Solve(imat, u);
         var score = 0.0;
         for (var c = 0; c < p; c++)
@@ -127,17 +169,12 @@ public static class CoxRegression
         var converged = false;
         var iteration = 1;
         var newLoglik = loglikNull;
-        for (; iteration <= MaxIterations; iteration++)
+        for (; iteration <= maxIterations; iteration++)
         {
             newLoglik = model.Evaluate(beta, u, imat);
             if (Math.Abs(1 - (loglik / newLoglik)) <= Eps && !halving)
             {
                 converged = true;
-                break;
-            }
-
-            if (iteration == MaxIterations)
-            {
                 break;
             }
 
@@ -162,6 +199,14 @@ public static class CoxRegression
             }
         }
 
+        if (!converged)
+        {
+            // coxfit6 ran out of iterations: it reports the last accepted β (here oldBeta, whether the last step was
+            // accepted or halved), recomputes ℓ, U and I there, and counts maxIterations + 1 iterations.
+            Array.Copy(oldBeta, beta, p);
+            newLoglik = model.Evaluate(beta, u, imat);
+        }
+
         loglik = newLoglik;
         var variance = LinearAlgebra.Inverse(imat);
         var coefficients = new CoxCoefficient[p];
@@ -177,13 +222,124 @@ public static class CoxRegression
             }
         }
 
+        var ranOut = !converged;
+        var infinite = new List<string>();
+        if (!ranOut)
+        {
+            // coxph.fit: infs <- abs(u %*% var); flagged when !is.finite(u) or (infs > eps and infs > toler.inf·|β|).
+            for (var r = 0; r < p; r++)
+            {
+                var newtonStep = 0.0;
+                for (var c = 0; c < p; c++)
+                {
+                    newtonStep += u[c] * variance[c, r];
+                }
+
+                newtonStep = Math.Abs(newtonStep);
+                if (!double.IsFinite(u[r]) || (newtonStep > Eps && newtonStep > TolerInf * Math.Abs(beta[r])))
+                {
+                    infinite.Add(names[r]);
+                }
+            }
+        }
+
         converged &= coefficients.All(c => double.IsFinite(c.StandardError));
         var lr = 2 * (loglik - loglikNull);
         return new CoxResult(n, events, coefficients, loglikNull, loglik,
             new ChiSquareTest(lr, p, Distributions.ChiSquareUpper(lr, p)),
             new ChiSquareTest(wald, p, Distributions.ChiSquareUpper(wald, p)),
             new ChiSquareTest(score, p, Distributions.ChiSquareUpper(score, p)),
-            Math.Min(iteration, MaxIterations), converged);
+            ranOut ? maxIterations + 1 : iteration, converged)
+        {
+            RanOutOfIterations = ranOut,
+            MayBeInfinite = infinite,
+        };
+    }
+
+    /// <summary>
+    /// Columns <c>cholesky2</c> finds singular in the information matrix at β = 0 of the centred covariates after
+    /// <c>coxfit6</c>'s scaling (n/Σ|x − x̄|, 1 for a constant column): pivots below toler.chol·max(diagonal).
+    /// </summary>
+    private static List<int> SingularColumns(double[] x, int n, int p, double[,] imat)
+    {
+        var scale = new double[p];
+        for (var c = 0; c < p; c++)
+        {
+            var sum = 0.0;
+            for (var r = 0; r < n; r++)
+            {
+                sum += Math.Abs(x[(r * p) + c]);
+            }
+
+            scale[c] = sum > 0 ? n / sum : 1.0;
+        }
+
+        var m = new double[p, p];
+        var eps = 0.0;
+        for (var i = 0; i < p; i++)
+        {
+            for (var j = 0; j < p; j++)
+            {
+                m[i, j] = imat[i, j] * scale[i] * scale[j];
+            }
+
+            eps = Math.Max(eps, m[i, i]);
+        }
+
+        eps = eps == 0 ? TolerChol : eps * TolerChol;
+        var singular = new List<int>();
+        for (var i = 0; i < p; i++)
+        {
+            var pivot = m[i, i];
+            if (!double.IsFinite(pivot) || pivot < eps)
+            {
+                m[i, i] = 0;
+                singular.Add(i);
+                continue;
+            }
+
+            for (var j = i + 1; j < p; j++)
+            {
+                var temp = m[j, i] / pivot;
+                m[j, i] = temp;
+                m[j, j] -= temp * temp * pivot;
+                for (var k = j + 1; k < p; k++)
+                {
+                    m[k, j] -= temp * m[k, i];
+                }
+            }
+        }
+
+        return singular;
+    }
+
+    /// <summary>The fit without the singular columns, their coefficients NaN (R: NA), in the original order.</summary>
+    private static CoxResult WithoutSingular(IReadOnlyList<double> time, IReadOnlyList<bool> isEvent, IReadOnlyList<double[]> covariates, IReadOnlyList<string> names,
+        CoxTies ties, int maxIterations, List<int> singular, double loglikNull, int events)
+    {
+        var dropped = singular.Select(i => names[i]).ToArray();
+        var keep = Enumerable.Range(0, names.Count).Where(i => !singular.Contains(i)).ToArray();
+        static CoxCoefficient NotAvailable(string name) => new(name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        if (keep.Length == 0)
+        {
+            var none = new ChiSquareTest(double.NaN, 0, double.NaN);
+            return new CoxResult(time.Count, events, [.. names.Select(NotAvailable)], loglikNull, loglikNull, none, none, none, 0, false) { Dropped = dropped };
+        }
+
+        var reduced = covariates.Select(row => keep.Select(i => row[i]).ToArray()).ToArray();
+        var fit = Fit(time, isEvent, reduced, [.. keep.Select(i => names[i])], ties, maxIterations);
+        var coefficients = new CoxCoefficient[names.Count];
+        for (var k = 0; k < keep.Length; k++)
+        {
+            coefficients[keep[k]] = fit.Coefficients[k];
+        }
+
+        foreach (var i in singular)
+        {
+            coefficients[i] = NotAvailable(names[i]);
+        }
+
+        return fit with { Coefficients = coefficients, Dropped = dropped };
     }
 
     /// <summary>Partial log-likelihood, score and information at β for data in descending time order.</summary>

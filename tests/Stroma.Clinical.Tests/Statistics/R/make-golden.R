@@ -100,6 +100,35 @@ for (tt in c("efron", "breslow")) {
 put(do.call(rbind, coxrows), "cox-coef.csv")
 put(do.call(rbind, coxtests), "cox-tests.csv")
 
+# ---- Cox: R's warnings (infinite coefficient, out of iterations) and singular designs -------------------------
+# separation.csv: every subject with x = 1 fails before any with x = 0 is censored or fails, so beta(x) -> Inf.
+# singular.csv: ties.csv plus a constant k and x12 = x1 + 2*x2 (R drops k and x12: coefficient NA).
+sep <- data.frame(time = 1:12, status = c(1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1),
+                  x = c(1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0), age = c(61, 45, 70, 52, 66, 58, 49, 63, 71, 55, 60, 47))
+sing <- ties[, c("time", "status", "x1", "x2")]
+sing$k <- 5; sing$x12 <- sing$x1 + 2 * sing$x2
+sing <- sing[, c("time", "status", "x1", "k", "x2", "x12")]
+put(sep, "separation.csv"); put(sing, "singular.csv")
+edgerows <- list()
+cxe <- function(fo, d, name, ties_, iter_max) {
+  msgs <- character(0)
+  m <- withCallingHandlers(coxph(fo, d, ties = ties_, iter.max = iter_max),
+                           warning = function(w) { msgs <<- c(msgs, conditionMessage(w)); invokeRestart("muffleWarning") })
+  co <- summary(m)$coefficients
+  # After running out of iterations coxfit6 reports a variance that is not the inverse information at the
+  # coefficients it reports; se_at_coef is that inverse information (a fit started at coef with iter.max = 0).
+  se0 <- if (any(is.na(coef(m)))) co[, 3] else sqrt(diag(coxph(fo, d, ties = ties_, init = coef(m), iter.max = 0)$var))
+  edgerows[[length(edgerows) + 1]] <<- data.frame(name = name, ties = ties_, iter_max = iter_max, term = rownames(co),
+      coef = co[, 1], se = co[, 3], se_at_coef = se0, iter = m$iter, loglik = m$loglik[2], lr = summary(m)$logtest[1],
+      lr_df = summary(m)$logtest[2], warning = gsub("[, ]+", " ", trimws(paste(msgs, collapse = " | "))))
+}
+for (tt in c("efron", "breslow")) {
+  cxe(Surv(time, status) ~ x + age, sep, "separation", tt, 20)
+  cxe(Surv(time, status) ~ x + age, sep, "separation", tt, 3)
+  cxe(Surv(time, status) ~ x1 + k + x2 + x12, sing, "singular", tt, 20)
+}
+put(do.call(rbind, edgerows), "cox-edge.csv")
+
 # ---- paired tests and descriptives ---------------------------------------------------------------
 set.seed(7)
 pairs <- list(
