@@ -90,7 +90,7 @@ public abstract class StromaDbContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        record.DeletedAt = AuditChain.Normalise(Clock.GetUtcNow());
+        record.DeletedAt = Clock.GetUtcNow();
         record.DeletedBy = Actor;
         record.DeletionReason = reason;
         ChangeReason ??= reason;
@@ -101,7 +101,7 @@ public abstract class StromaDbContext : DbContext
         ArgumentNullException.ThrowIfNull(configurationBuilder);
         // Enums are stored by name: readable in exports and raw SQL, stable across engines and reordering.
         configurationBuilder.Properties<SiteRole>().HaveConversion<string>().HaveMaxLength(32);
-        configurationBuilder.Properties<Sex>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stroma.Clinical.Labs.Sex>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DiagnosisKind>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<VisitKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<LabAbnormality>().HaveConversion<string>().HaveMaxLength(16);
@@ -122,6 +122,8 @@ public abstract class StromaDbContext : DbContext
         configurationBuilder.Properties<ReportedChange>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Stroma.Clinical.Outcomes.ClinicalResponseCategory>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
+        // Every instant is stored in UTC with microseconds (StoredInstant), so no feature truncates by hand.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<StoredInstantConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

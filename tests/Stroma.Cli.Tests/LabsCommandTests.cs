@@ -1,4 +1,4 @@
-// Source: the seed's second case (../shared/seed/, case 2: woman, 40, SLE with lupus nephritis, admitted 2015-09-26):
+// Source: the seed's second case (the article 回输间充质干细胞对系统性红斑狼疮(SLE)的治疗作用, 2021-01-17, case 2, summarised in docs/sources/README.md: woman, 40, SLE with lupus nephritis, admitted 2015-09-26):
 // low lymphocytes, platelets, alkaline phosphatase, serum protein, IgG, C3; high neutrophils, haemoglobin, urine
 // protein, fibrinogen, urine occult blood. The values are illustrative (the article gives only low/high); the test
 // checks each comes out flagged as the article says when the results come from the fictional demo laboratory

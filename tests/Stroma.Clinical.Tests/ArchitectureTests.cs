@@ -15,6 +15,24 @@ public class ArchitectureTests
     }
 
     [Fact]
+    public void Repository_TextFiles_CiteNothingOutsideTheRepository()
+    {
+        // Issue #23: the repository stands alone; sources are cited by publication and copied into docs/sources/.
+        string[] outside = ["../" + "shared/", "/work/" + "shared", "shared/" + "reference", "shared/" + "STACK"];
+        string[] roots = ["src", "tests", "docs", "bench"];
+        string[] rootFiles = ["README.md", "Directory.Packages.props", "Directory.Build.props"];
+        var files = roots.SelectMany(r => Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, r), "*", SearchOption.AllDirectories))
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "TestResults"))
+            .Where(f => Path.GetExtension(f) is ".cs" or ".md" or ".resx" or ".cshtml" or ".csproj" or ".props" or ".json" or ".sh" or ".txt")
+            .Concat(rootFiles.Select(f => Path.Combine(RepositoryRoot.Path, f)))
+            .ToList();
+        Assert.NotEmpty(files);
+        var offenders = files.Where(f => outside.Any(o => File.ReadAllText(f).Contains(o, StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(RepositoryRoot.Path, f)).ToList();
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
     public void Instruments_HaveUniqueSnakeCaseKeys()
     {
         foreach (var instrument in InstrumentCatalog.All)

@@ -2,6 +2,7 @@
 using Stroma.Clinical.CellTherapy;
 using Stroma.Data.CellTherapy;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Tests;
 

@@ -1,5 +1,5 @@
 // Source: issue #5 "Demo and scale data"; published rows from Wang D et al. Arthritis Res Ther 2014;16:R79 Table 1
-// (patients 1–13) and Table 2 (adverse events), as transcribed in shared/reference/responses.md.
+// (patients 1–13) and Table 2 (adverse events), as transcribed in docs/sources/responses.md.
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shouldly;

@@ -1,7 +1,9 @@
 // Source: issue #5 (both engines, two migration sets, no pending model changes) and CONVENTIONS.md "Data".
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
+using Stroma.Data.Audit;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Tests;
 
@@ -53,6 +55,33 @@ public sealed class ModelTests
             stored.CreatedAt.ShouldBe(clock.Now);
             stored.CreatedBy.ShouldBe("tester");
             stored.Version.ShouldBe(1);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Save_InstantWithOffsetAndTicks_IsStoredInUtcToTheMicrosecond(DatabaseEngine engine)
+    {
+        // The one converter (StoredInstant) replaces the truncation each feature used to write by hand.
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var clock = ManualClock.At("2026-11-25T10:00:00.1234567Z");
+        var site = new Site { Id = Guid.NewGuid(), Code = "S01", Name = "Site one" };
+        var patient = new Patient { Id = Guid.NewGuid(), SiteId = site.Id, StudyId = "S01-001" };
+        var visit = new Visit { Id = Guid.NewGuid(), PatientId = patient.Id, VisitDate = new DateOnly(2026, 11, 25), Type = "baseline" };
+        visit.SignedAt = DateTimeOffset.Parse("2026-11-25T18:00:00.9876543+08:00", global::System.Globalization.CultureInfo.InvariantCulture);
+        await using (var db = database.Open(clock: clock))
+        {
+            db.AddRange(site, patient, visit);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var db = database.Open())
+        {
+            var stored = await db.Visits.SingleAsync(v => v.Id == visit.Id, TestContext.Current.CancellationToken);
+            stored.SignedAt.ShouldBe(DateTimeOffset.Parse("2026-11-25T10:00:00.987654Z", global::System.Globalization.CultureInfo.InvariantCulture));
+            stored.SignedAt!.Value.Offset.ShouldBe(TimeSpan.Zero);
+            stored.CreatedAt.ShouldBe(DateTimeOffset.Parse("2026-11-25T10:00:00.123456Z", global::System.Globalization.CultureInfo.InvariantCulture));
+            (await AuditChain.VerifyAsync(db, TestContext.Current.CancellationToken)).IsIntact.ShouldBeTrue();
         }
     }
 

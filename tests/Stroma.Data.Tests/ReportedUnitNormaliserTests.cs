@@ -3,6 +3,7 @@
 using Shouldly;
 using Stroma.Data.Import;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Tests;
 
@@ -63,7 +64,7 @@ public sealed class CatalogLabNormaliserTests
     [Fact]
     public void Normalise_CreatinineInMgPerDl_ConvertsWithTheCatalogsCitedFactor()
     {
-        // 1 mg/dL = 88.4 µmol/L (shared/reference/README.md "Kidney"; the factor is the catalogue's).
+        // 1 mg/dL = 88.4 µmol/L (docs/sources/README.md "Kidney"; the factor is the catalogue's).
         var result = Normalise("creatinine", "1.0", "mg/dL", "0.5-1.1");
 
         result.IsValid.ShouldBeTrue();

@@ -16,11 +16,16 @@ public enum LabPanel
     UrineProtein,
 }
 
-/// <summary>Administrative sex as reference ranges and CKD-EPI use it.</summary>
+/// <summary>
+/// Administrative sex: the one type for a patient's record and for reference ranges and CKD-EPI. <see cref="Unknown"/>
+/// is recorded when it is not known; it selects no sex-specific range and gives no eGFR, exactly like an absent sex.
+/// The registry stores the member's name ("Female", "Male", "Unknown").
+/// </summary>
 public enum Sex
 {
     Female,
     Male,
+    Unknown,
 }
 
 /// <summary>

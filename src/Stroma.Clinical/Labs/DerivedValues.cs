@@ -64,7 +64,7 @@ public static class DerivedValues
     private static string? CkdEpi2021WhyNot(Quantity creatinine, int? age, Sex? sex, out decimal creatinineMgDl)
     {
         creatinineMgDl = 0m;
-        if (age is null || sex is null)
+        if (age is null || sex is null or Sex.Unknown)
         {
             return "eGFR (CKD-EPI 2021) needs age and sex.";
         }

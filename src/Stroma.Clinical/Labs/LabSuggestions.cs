@@ -20,7 +20,8 @@ public sealed record SledaiSuggestion(Sledai2kDescriptor Descriptor, string Rule
 
 /// <summary>
 /// A BILAG-2004 renal or haematological value item filled from results, in the unit printed on the form
-/// (item numbers and names from the BILAG-2004 index form, revision 1 Sep 2009; see ../shared/reference/bilag-2004.md).
+/// (item numbers and names from the BILAG-2004 index form, revision 1 Sep 2009: Isenberg DA et al. Rheumatology
+/// 2005;44:902-6, supplementary Appendix 1; see docs/sources/bilag-2004.md).
 /// Whether the value is due to SLE activity (the form's Y/N box) is the investigator's call.
 /// </summary>
 public sealed record BilagLabItem(int Number, string Name, string FormUnit, decimal? Value, string Text, IReadOnlyList<string> SourceIds);

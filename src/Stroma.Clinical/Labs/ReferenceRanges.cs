@@ -82,7 +82,7 @@ public sealed record ReferenceRange(string AnalyteKey, string Source, RangeStatu
     /// the age: an unknown sex or age never selects a banded range (that would be a guess).
     /// </summary>
     public bool AppliesTo(Sex? sex, int? age) =>
-        (Sex is null || Sex == sex)
+        (Sex is null || (Sex == sex && sex is not Labs.Sex.Unknown))
         && ((AgeMin is null && AgeMax is null) || (age is not null && (AgeMin is null || age >= AgeMin) && (AgeMax is null || age <= AgeMax)));
 
     /// <summary>Text for reports: "61-83 g/L", "≤1.5 LL, ≥3.25 HH", "upper normal: negative", plus sex/age.</summary>
@@ -118,7 +118,7 @@ public sealed record ReferenceRange(string AnalyteKey, string Source, RangeStatu
 
         if (Sex is { } s)
         {
-            parts.Add(s == Labs.Sex.Female ? "female" : "male");
+            parts.Add(s switch { Labs.Sex.Female => "female", Labs.Sex.Male => "male", _ => "sex unknown" });
         }
 
         if (AgeMin is not null || AgeMax is not null)

@@ -4,8 +4,9 @@ namespace Stroma.Clinical.Outcomes;
 
 /// <summary>
 /// Clinical response categories reported by the UC-MSC studies in SLE (Wang D et al. Arthritis Res Ther
-/// 2014;16:R79). Their definitions are in the papers' Methods, which could not be read (../shared/reference/
-/// responses.md marks them UNCONFIRMED), so Stroma never derives them by itself: each is either adjudicated by an
+/// 2014;16:R79). Their definitions are in the papers' Methods, which could not be read (neither could those of Sun L
+/// et al. Arthritis Rheum 2010 and Liang J et al. Ann Rheum Dis 2010; docs/sources/responses.md marks them
+/// UNCONFIRMED), so Stroma never derives them by itself: each is either adjudicated by an
 /// investigator (<see cref="AdjudicatedResponse"/>) or computed by a rule the study declares as data
 /// (<see cref="StudyResponseRule"/>), and every result names which.
 /// </summary>

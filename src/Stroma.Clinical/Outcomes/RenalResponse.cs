@@ -114,7 +114,7 @@ public sealed record RenalResponseResult(
 
 /// <summary>
 /// Kidney response in lupus nephritis as defined by KDIGO 2024 (Kidney Int 2024;105(1S):S1-S69), taken from a
-/// secondary summary of the guideline (see ../shared/reference/responses.md):
+/// secondary summary of the guideline, the guideline's own figure not read (see docs/sources/responses.md):
 /// complete — proteinuria &lt; 0.5 g/g (50 mg/mmol) and kidney function stable or improved (±10–15% of baseline);
 /// partial — proteinuria reduced by ≥ 50% and to &lt; 3 g/g (300 mg/mmol), kidney function stable or improved;
 /// none — neither. Response is expected within 6–12 months of starting therapy (it may take longer).

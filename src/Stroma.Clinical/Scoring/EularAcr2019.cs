@@ -150,7 +150,7 @@ public sealed record EularAcr2019Result(
 /// 3 immunological domains. A criterion counts only if not better explained by another cause (the clinician attests
 /// this per criterion); it need occur only once; within each domain only the highest-weighted criterion counts.
 /// Classified as SLE with ≥ 10 points and at least one clinical criterion. Validation cohort: sensitivity 96.1%,
-/// specificity 93.4%. Weights checked against the MSD Manual table of the criteria and ../shared/reference;
+/// specificity 93.4%. Weights checked against the MSD Manual table of the criteria and two printed tables (docs/sources);
 /// definitions against the paper's Table 1 (ard.bmj.com) as far as it could be read; the wording of some definitions
 /// is UNCONFIRMED (listed in the docs page) but no weight or rule depends on it. See docs/instruments/eular_acr_2019.md.
 /// </summary>

@@ -216,8 +216,8 @@ public sealed record SdiResult(
 /// index for systemic lupus erythematosus. Arthritis Rheum 1996;39(3):363-9.
 /// Damage is an irreversible change present for at least 6 months unless the item says otherwise, since lupus
 /// onset, whatever the cause; the clinician attests it by recording the item. 41 items in 12 systems, total 0–47.
-/// Items and points as collected in ../shared/reference (PhenX protocol, HHE Rheumatology 2019 Table 5, medix.cn
-/// Chinese version, an open-source SDI form); tendon rupture is corroborated only by secondary sources (see
+/// Items and points from the PhenX toolkit's SLE protocol table, HHE Rheumatology 2019 Table 5, the medix.cn
+/// Chinese version with per-system maxima, and an open-source SDI form (docs/sources/README.md); tendon rupture is corroborated only by secondary sources (see
 /// docs/instruments/sdi.md, "Open points"). End-stage renal disease makes the renal system score 3 (medix.cn:
 /// "终末期肾病…则肾脏总的损害指数为3分"), standing in for GFR &lt; 50% and proteinuria.
 /// </summary>

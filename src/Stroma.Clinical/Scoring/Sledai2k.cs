@@ -93,7 +93,8 @@ public sealed record Sledai2kResult(int Total, int ClinicalTotal, SledaiWindow W
 /// J Rheumatol 2002;29(2):288-91. 24 descriptors weighted 8 (eight), 4 (six), 2 (seven) and 1 (three): total 0–105.
 /// Rash, alopecia, mucosal ulcers and proteinuria count when present, not only when new or recurrent.
 /// The 30-day variant: Touma Z, Urowitz MB, Gladman DD. Lupus 2010;19(1):49-51 (same descriptors and weights).
-/// Weights checked against ../shared/reference (two independent tables). See docs/instruments/sledai2k.md.
+/// Weights checked against two independent tables: HHE Rheumatology 2019 Table 4 (all 24 items) and
+/// medicalcriteria.com/web/reusledai (8- and 4-point items). See docs/instruments/sledai2k.md.
 /// </summary>
 public static class Sledai2k
 {

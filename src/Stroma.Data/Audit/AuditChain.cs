@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Stroma.Data.Model;
 
 namespace Stroma.Data.Audit;
 
@@ -23,7 +24,7 @@ public sealed record AuditVerification(long Entries, string HeadHash, AuditBreak
 /// Hashing and verification of the audit trail. The canonical serialisation is a fixed version tag followed by
 /// every field of the entry in a fixed order, each written as its UTF-8 byte length, a colon and the bytes (null as
 /// <c>-1:</c>), so no choice of field contents can make two different entries serialise alike. Timestamps are
-/// written as UTC with microseconds (the precision both engines keep).
+/// written as UTC with microseconds (<see cref="StoredInstant"/>: the form and precision both engines store).
 /// </summary>
 public static class AuditChain
 {
@@ -32,20 +33,13 @@ public static class AuditChain
 
     private const string FormatTag = "stroma-audit-v1";
 
-    /// <summary>Truncates an instant to whole microseconds in UTC (PostgreSQL keeps microseconds; .NET keeps 100 ns).</summary>
-    public static DateTimeOffset Normalise(DateTimeOffset instant)
-    {
-        var utc = instant.ToUniversalTime();
-        return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
-    }
-
     public static string ComputeHash(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var text = new StringBuilder(256);
         Append(text, FormatTag);
         Append(text, entry.Sequence.ToString(CultureInfo.InvariantCulture));
-        Append(text, Normalise(entry.Timestamp).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+        Append(text, StoredInstant.ToAuditText(entry.Timestamp));
         Append(text, entry.UserName);
         Append(text, entry.Action);
         Append(text, entry.Entity);
@@ -75,7 +69,6 @@ public static class AuditChain
         foreach (var entry in entries)
         {
             entry.Sequence = ++lastSequence;
-            entry.Timestamp = Normalise(entry.Timestamp);
             entry.PreviousHash = lastHash;
             entry.Hash = ComputeHash(entry);
             lastHash = entry.Hash;

@@ -127,7 +127,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
     private static List<AuditEntry> Stamp(StromaDbContext db)
     {
         db.ChangeTracker.DetectChanges();
-        var now = AuditChain.Normalise(db.Clock.GetUtcNow());
+        var now = db.Clock.GetUtcNow();
         var actor = db.Actor;
         var reason = string.IsNullOrWhiteSpace(db.ChangeReason) ? null : db.ChangeReason.Trim();
         var audit = new List<AuditEntry>();
@@ -241,7 +241,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         null => null,
         string s => s,
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTimeOffset t => AuditChain.Normalise(t).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        DateTimeOffset t => StoredInstant.ToAuditText(t),
         bool b => b ? "true" : "false",
         Guid g => g.ToString("D"),
         Enum e => e.ToString(),

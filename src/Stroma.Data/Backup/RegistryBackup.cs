@@ -78,7 +78,7 @@ public static class RegistryBackup
 
             var head = await AuditChain.HeadAsync(db, cancellationToken).ConfigureAwait(false);
             var migration = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
-            var manifest = new BackupManifest(FormatVersion, configuration.Engine.ToString(), migration, AuditChain.Normalise(clock.GetUtcNow()), rows, head.Hash);
+            var manifest = new BackupManifest(FormatVersion, configuration.Engine.ToString(), migration, clock.GetUtcNow(), rows, head.Hash);
             var manifestEntry = zip.CreateEntry("manifest.json");
             await using (var stream = manifestEntry.Open())
             {

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
-using Stroma.Data.Audit;
 using Stroma.Data.Model;
 
 namespace Stroma.Data.CellTherapy;
@@ -76,11 +75,26 @@ public static class Enrolments
             return Refusal.Of<ProtocolEnrolment>(issues);
         }
 
+        var (enrolment, events) = Records(Guid.CreateVersion7, patient!.Id, protocol!, request);
+        db.ProtocolEnrolments.Add(enrolment);
+        db.ScheduledEvents.AddRange(events);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<ProtocolEnrolment>(enrolment, []);
+    }
+
+    /// <summary>
+    /// The stored form of an enrolment and its calendar from <see cref="PatientSchedule.Generate"/>, written once for
+    /// <see cref="EnrolAsync(StromaDbContext, Patient, string, EnrolmentRequest, CancellationToken)"/> and the demo;
+    /// <paramref name="newId"/> gives the enrolment's id, then each event's in calendar order.
+    /// </summary>
+    internal static (ProtocolEnrolment Enrolment, IReadOnlyList<ScheduledEventRecord> Events) Records(Func<Guid> newId, Guid patientId, Protocol protocol,
+        EnrolmentRequest request)
+    {
         var enrolment = new ProtocolEnrolment
         {
-            Id = Guid.CreateVersion7(),
-            PatientId = patient!.Id,
-            ProtocolKey = protocol!.Key,
+            Id = newId(),
+            PatientId = patientId,
+            ProtocolKey = protocol.Key,
             ProtocolVersion = protocol.Version,
             StartDate = request.Start,
             PlanningWeightKg = request.PlanningWeightKg,
@@ -90,25 +104,19 @@ public static class Enrolments
             ConsentWithdrawnOn = request.Consent?.WithdrawnOn,
             ConsentValidUntil = request.Consent?.ValidUntil,
         };
-        db.ProtocolEnrolments.Add(enrolment);
-        foreach (var e in PatientSchedule.Generate(protocol, request.Start).Events)
+        var events = PatientSchedule.Generate(protocol, request.Start).Events.Select(e => new ScheduledEventRecord
         {
-            db.ScheduledEvents.Add(new ScheduledEventRecord
-            {
-                Id = Guid.CreateVersion7(),
-                EnrolmentId = enrolment.Id,
-                EventKey = e.Key,
-                Label = e.Label,
-                Kind = e.Kind,
-                Target = e.Target,
-                OriginalTarget = e.Target,
-                WindowDaysBefore = e.Window.DaysBefore,
-                WindowDaysAfter = e.Window.DaysAfter,
-            });
-        }
-
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new CellTherapyResult<ProtocolEnrolment>(enrolment, []);
+            Id = newId(),
+            EnrolmentId = enrolment.Id,
+            EventKey = e.Key,
+            Label = e.Label,
+            Kind = e.Kind,
+            Target = e.Target,
+            OriginalTarget = e.Target,
+            WindowDaysBefore = e.Window.DaysBefore,
+            WindowDaysAfter = e.Window.DaysAfter,
+        }).ToList();
+        return (enrolment, events);
     }
 
     /// <summary>The patient's enrolments with their schedules, oldest first.</summary>
@@ -173,7 +181,7 @@ public static class Enrolments
             return Refusal.Of<ScheduleChangeRecord>([notEnrolled!]);
         }
 
-        var now = AuditChain.Normalise(db.Clock.GetUtcNow());
+        var now = db.Clock.GetUtcNow();
         var (moved, issues) = enrolled.Schedule.Reschedule(eventKey, newTarget, reason, db.Actor, now);
         if (issues.Any(i => i.IsError))
         {

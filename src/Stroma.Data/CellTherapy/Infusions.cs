@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
-using Stroma.Data.Audit;
 using Stroma.Data.Model;
 
 namespace Stroma.Data.CellTherapy;
@@ -88,8 +87,8 @@ public static class Infusions
             ComponentKey = request.ComponentKey,
             LotId = lot!.Id,
             InfusionDate = request.InfusionDate,
-            Start = AuditChain.Normalise(request.Start),
-            Stop = request.Stop is { } stop ? AuditChain.Normalise(stop) : null,
+            Start = request.Start,
+            Stop = request.Stop,
             DoseCells = request.DoseCells,
             WeightKg = request.WeightKg,
             WeighedOn = request.WeighedOn,
@@ -105,7 +104,7 @@ public static class Infusions
                     Id = Guid.CreateVersion7(),
                     InfusionId = infusion.Id,
                     Phase = phase,
-                    At = AuditChain.Normalise(v.At),
+                    At = v.At,
                     SystolicMmHg = v.SystolicMmHg,
                     DiastolicMmHg = v.DiastolicMmHg,
                     HeartRatePerMinute = v.HeartRatePerMinute,
@@ -118,12 +117,12 @@ public static class Infusions
 
         foreach (var p in request.Premedications)
         {
-            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = p.Drug, Dose = p.Dose, GivenAt = AuditChain.Normalise(p.GivenAt) });
+            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = p.Drug, Dose = p.Dose, GivenAt = p.GivenAt });
         }
 
         foreach (var r in request.Reactions)
         {
-            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = r.Term, Grade = r.Grade, Onset = AuditChain.Normalise(r.Onset), Action = r.Action });
+            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = r.Term, Grade = r.Grade, Onset = r.Onset, Action = r.Action });
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

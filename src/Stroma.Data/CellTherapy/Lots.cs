@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
-using Stroma.Data.Audit;
 using Stroma.Data.Model;
 
 namespace Stroma.Data.CellTherapy;
@@ -37,25 +36,7 @@ public static class Lots
             return Refusal.Of<CellLotRecord>(issues);
         }
 
-        var record = new CellLotRecord
-        {
-            Id = Guid.CreateVersion7(),
-            LotNumber = lot.LotId,
-            ProductType = lot.ProductType,
-            DonorPseudonym = lot.DonorPseudonym,
-            TissueSource = lot.TissueSource,
-            ManufacturingSite = lot.ManufacturingSite,
-            ManufacturedOn = lot.ManufacturedOn,
-            Passage = lot.Passage,
-            TotalCells = lot.TotalCells.Value,
-            CellsPerMillilitre = lot.Concentration.CellsPerMl,
-            ViabilityPercent = lot.ViabilityPercent,
-            VolumeMillilitres = lot.VolumeMillilitres,
-            Storage = lot.Storage.Condition,
-            StorageLocation = lot.Storage.Location,
-            ExpiresOn = lot.ExpiresOn,
-            Status = LotStatus.Quarantine,
-        };
+        var record = LotRecord(Guid.CreateVersion7(), lot, LotStatus.Quarantine);
         db.CellLots.Add(record);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CellTherapyResult<CellLotRecord>(record, issues);
@@ -99,7 +80,7 @@ public static class Lots
 
         foreach (var (key, value) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            db.LotReleaseTests.Add(new LotReleaseTest { Id = Guid.CreateVersion7(), LotId = lot.Id, TestKey = key, Value = value.Value, Met = value.Met, TestedOn = testedOn });
+            db.LotReleaseTests.Add(TestRecord(Guid.CreateVersion7(), lot.Id, key, value, testedOn));
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -155,20 +136,7 @@ public static class Lots
             return Refusal.Of<LotDecision>(issues);
         }
 
-        var record = new LotDecision
-        {
-            Id = Guid.CreateVersion7(),
-            LotId = lot.Id,
-            Verdict = decision.Verdict,
-            SignedBy = decision.SignedBy,
-            SignedAt = AuditChain.Normalise(decision.SignedAt),
-            Meaning = decision.Meaning,
-            Reason = decision.Reason,
-            DecisionDate = decisionDate,
-            SpecificationName = evaluation.SpecificationName,
-            SpecificationVersion = evaluation.SpecificationVersion,
-            EvaluationJson = EvaluationJson(evaluation),
-        };
+        var record = DecisionRecord(Guid.CreateVersion7(), lot.Id, decision, decisionDate, evaluation);
         db.LotDecisions.Add(record);
         lot.Status = result.Status;
         db.ChangeReason = decision.Verdict == ReleaseVerdict.Release
@@ -220,18 +188,7 @@ public static class Lots
         }
 
         var warnings = chainIssues.Where(i => !i.IsError).Select(i => $"{i.Code} {i.Message}").ToList();
-        var record = new CustodyEventRecord
-        {
-            Id = Guid.CreateVersion7(),
-            LotId = lot.Id,
-            Kind = custodyEvent.Kind,
-            At = AuditChain.Normalise(custodyEvent.At),
-            Place = custodyEvent.Place,
-            Person = custodyEvent.Person,
-            TemperatureCelsius = custodyEvent.TemperatureCelsius,
-            PatientId = patient?.Id,
-            Warnings = warnings.Count == 0 ? null : string.Join("\n", warnings),
-        };
+        var record = CustodyRecord(Guid.CreateVersion7(), lot.Id, custodyEvent, patient?.Id, warnings.Count == 0 ? null : string.Join("\n", warnings));
         db.CustodyEvents.Add(record);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CellTherapyResult<CustodyEventRecord>(record, issues);
@@ -251,13 +208,70 @@ public static class Lots
 
     internal static CustodyEvent ToEvent(CustodyEventRecord e) => new(e.Kind, e.At, e.Place, e.Person, e.TemperatureCelsius);
 
+    // The record mappings, written once for the use cases above and the demo (which stores through the bulk path).
+
+    /// <summary>The stored form of a lot (the inverse of <see cref="CellLotRecord.ToLot"/>).</summary>
+    internal static CellLotRecord LotRecord(Guid id, CellLot lot, LotStatus status) => new()
+    {
+        Id = id,
+        LotNumber = lot.LotId,
+        ProductType = lot.ProductType,
+        DonorPseudonym = lot.DonorPseudonym,
+        TissueSource = lot.TissueSource,
+        ManufacturingSite = lot.ManufacturingSite,
+        ManufacturedOn = lot.ManufacturedOn,
+        Passage = lot.Passage,
+        TotalCells = lot.TotalCells.Value,
+        CellsPerMillilitre = lot.Concentration.CellsPerMl,
+        ViabilityPercent = lot.ViabilityPercent,
+        VolumeMillilitres = lot.VolumeMillilitres,
+        Storage = lot.Storage.Condition,
+        StorageLocation = lot.Storage.Location,
+        ExpiresOn = lot.ExpiresOn,
+        Status = status,
+    };
+
+    /// <summary>The stored form of one release test result.</summary>
+    internal static LotReleaseTest TestRecord(Guid id, Guid lotId, string key, ReleaseMeasurement measurement, DateOnly testedOn) =>
+        new() { Id = id, LotId = lotId, TestKey = key, Value = measurement.Value, Met = measurement.Met, TestedOn = testedOn };
+
+    /// <summary>The stored form of a signed decision with the evaluation it was made on.</summary>
+    internal static LotDecision DecisionRecord(Guid id, Guid lotId, ReleaseDecision decision, DateOnly decisionDate, ReleaseEvaluation evaluation) => new()
+    {
+        Id = id,
+        LotId = lotId,
+        Verdict = decision.Verdict,
+        SignedBy = decision.SignedBy,
+        SignedAt = decision.SignedAt,
+        Meaning = decision.Meaning,
+        Reason = decision.Reason,
+        DecisionDate = decisionDate,
+        SpecificationName = evaluation.SpecificationName,
+        SpecificationVersion = evaluation.SpecificationVersion,
+        EvaluationJson = EvaluationJson(evaluation),
+    };
+
+    /// <summary>The stored form of a custody event (the inverse of <see cref="ToEvent"/>).</summary>
+    internal static CustodyEventRecord CustodyRecord(Guid id, Guid lotId, CustodyEvent custodyEvent, Guid? patientId, string? warnings) => new()
+    {
+        Id = id,
+        LotId = lotId,
+        Kind = custodyEvent.Kind,
+        At = custodyEvent.At,
+        Place = custodyEvent.Place,
+        Person = custodyEvent.Person,
+        TemperatureCelsius = custodyEvent.TemperatureCelsius,
+        PatientId = patientId,
+        Warnings = warnings,
+    };
+
     internal static string Name(LotStatus status) => status.ToString().ToLowerInvariant();
 
     /// <summary>
     /// The stored form of a release evaluation (each criterion's key, limit, source, outcome and measured value), as
     /// <see cref="LotDecision.EvaluationJson"/> holds it for every decision, the demo's included.
     /// </summary>
-    internal static string EvaluationJson(ReleaseEvaluation evaluation) =>
+    private static string EvaluationJson(ReleaseEvaluation evaluation) =>
         JsonSerializer.Serialize(evaluation.Results.Select(r => new
         {
             key = r.Criterion.Key,

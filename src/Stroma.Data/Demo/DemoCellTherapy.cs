@@ -27,11 +27,12 @@ internal static class DemoCellTherapy
         .WithLimit("viability", 70m, "demo-1", "demo site specification (fictional value)")
         .WithLimit("endotoxin", 5m, "demo-1", "demo site specification (fictional value)");
 
-    private static readonly (string Key, decimal? Value, bool? Met)[] Results =
+    private static readonly (string Key, ReleaseMeasurement Measurement)[] Results =
     [
-        ("cd73", 98.6m, null), ("cd90", 99.2m, null), ("cd105", 97.1m, null), ("cd45", 0.4m, null), ("cd34", 0.3m, null), ("cd14", 0.5m, null),
-        ("cd19", 0.2m, null), ("hla_dr", 0.6m, null), ("plastic_adherence", null, true), ("trilineage_differentiation", null, true),
-        ("viability", 93m, null), ("sterility", null, true), ("endotoxin", 0.5m, null), ("mycoplasma", null, true),
+        ("cd73", new(98.6m, null)), ("cd90", new(99.2m, null)), ("cd105", new(97.1m, null)), ("cd45", new(0.4m, null)), ("cd34", new(0.3m, null)),
+        ("cd14", new(0.5m, null)), ("cd19", new(0.2m, null)), ("hla_dr", new(0.6m, null)), ("plastic_adherence", new(null, true)),
+        ("trilineage_differentiation", new(null, true)), ("viability", new(93m, null)), ("sterility", new(null, true)), ("endotoxin", new(0.5m, null)),
+        ("mycoplasma", new(null, true)),
     ];
 
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
@@ -192,102 +193,42 @@ internal static class DemoCellTherapy
 
     private static CellLotRecord Lot(Rows batch, string number, DateOnly manufactured, DateOnly expires, decimal cells, Random random, StromaDbContext db, DateTimeOffset now)
     {
-        var lot = DemoRegistry.Stamp(new CellLotRecord
-        {
-            Id = DemoRegistry.NewId(random),
-            LotNumber = number,
-            ProductType = CellProductType.UmbilicalCordMsc,
-            DonorPseudonym = string.Create(CultureInfo.InvariantCulture, $"DD-{random.Next(1000, 10000)}"),
-            TissueSource = "umbilical cord",
-            ManufacturingSite = "Demo GMP facility",
-            ManufacturedOn = manufactured,
-            Passage = 4,
-            TotalCells = cells,
-            CellsPerMillilitre = cells / 100m,
-            ViabilityPercent = 93m,
-            VolumeMillilitres = 100m,
-            Storage = StorageCondition.Cryopreserved,
-            StorageLocation = "demo LN2 tank 1",
-            ExpiresOn = expires,
-            Status = LotStatus.Released,
-        }, db, now);
+        var id = DemoRegistry.NewId(random);
+        var donor = string.Create(CultureInfo.InvariantCulture, $"DD-{random.Next(1000, 10000)}");
+        var lot = DemoRegistry.Stamp(Lots.LotRecord(id, new CellLot(number, CellProductType.UmbilicalCordMsc, donor, "umbilical cord", "Demo GMP facility",
+            manufactured, 4, CellCount.Cells(cells), CellConcentration.CellsPerMillilitre(cells / 100m), 93m, 100m,
+            new LotStorage(StorageCondition.Cryopreserved, "demo LN2 tank 1"), expires), LotStatus.Released), db, now);
         batch.Lots.Add(lot);
         var tested = manufactured.AddDays(7);
-        foreach (var (key, value, met) in Results)
+        foreach (var (key, measurement) in Results)
         {
-            batch.Tests.Add(DemoRegistry.Stamp(new LotReleaseTest { Id = DemoRegistry.NewId(random), LotId = lot.Id, TestKey = key, Value = value, Met = met, TestedOn = tested }, db, now));
+            batch.Tests.Add(DemoRegistry.Stamp(Lots.TestRecord(DemoRegistry.NewId(random), lot.Id, key, measurement, tested), db, now));
         }
 
-        var evaluation = Specification.Evaluate(Results.ToDictionary(r => r.Key, r => new ReleaseMeasurement(r.Value, r.Met), StringComparer.Ordinal));
+        var evaluation = Specification.Evaluate(Results.ToDictionary(r => r.Key, r => r.Measurement, StringComparer.Ordinal));
         var signedAt = new DateTimeOffset(manufactured.AddDays(8).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
-        var decision = LotRelease.Decide(lot.ToLot(), LotStatus.Quarantine, evaluation,
-            new ReleaseDecision(ReleaseVerdict.Release, "qa.demo", signedAt, "QA release for clinical use (demo)"), manufactured.AddDays(8));
+        var release = new ReleaseDecision(ReleaseVerdict.Release, "qa.demo", signedAt, "QA release for clinical use (demo)");
+        var decision = LotRelease.Decide(lot.ToLot(), LotStatus.Quarantine, evaluation, release, manufactured.AddDays(8));
         if (!decision.Accepted)
         {
             throw new InvalidOperationException($"Demo lot {number} would not be released: {string.Join("; ", decision.Issues)}");
         }
 
-        batch.Decisions.Add(DemoRegistry.Stamp(new LotDecision
-        {
-            Id = DemoRegistry.NewId(random),
-            LotId = lot.Id,
-            Verdict = ReleaseVerdict.Release,
-            SignedBy = "qa.demo",
-            SignedAt = signedAt,
-            Meaning = "QA release for clinical use (demo)",
-            DecisionDate = manufactured.AddDays(8),
-            SpecificationName = evaluation.SpecificationName,
-            SpecificationVersion = evaluation.SpecificationVersion,
-            EvaluationJson = Lots.EvaluationJson(evaluation),
-        }, db, now));
+        batch.Decisions.Add(DemoRegistry.Stamp(Lots.DecisionRecord(DemoRegistry.NewId(random), lot.Id, release, manufactured.AddDays(8), evaluation), db, now));
         return lot;
     }
 
     private static void Custody(Rows batch, CellLotRecord lot, CustodyEventKind kind, DateTimeOffset at, string place, string person, Guid? patient,
         Random random, StromaDbContext db, DateTimeOffset now) =>
-        batch.Custody.Add(DemoRegistry.Stamp(new CustodyEventRecord
-        {
-            Id = DemoRegistry.NewId(random),
-            LotId = lot.Id,
-            Kind = kind,
-            At = at.ToUniversalTime(),
-            Place = place,
-            Person = person,
-            PatientId = patient,
-        }, db, now));
+        batch.Custody.Add(DemoRegistry.Stamp(Lots.CustodyRecord(DemoRegistry.NewId(random), lot.Id, new CustodyEvent(kind, at, place, person), patient, null), db, now));
 
     private static ProtocolEnrolment Enrol(Rows batch, Patient patient, Protocol protocol, DateOnly start, decimal? weightKg, ConsentRecord? consent,
         Random random, StromaDbContext db, DateTimeOffset now)
     {
-        var enrolment = DemoRegistry.Stamp(new ProtocolEnrolment
-        {
-            Id = DemoRegistry.NewId(random),
-            PatientId = patient.Id,
-            ProtocolKey = protocol.Key,
-            ProtocolVersion = protocol.Version,
-            StartDate = start,
-            PlanningWeightKg = weightKg,
-            PlanningWeighedOn = weightKg is null ? null : start,
-            ConsentSignedOn = consent?.SignedOn,
-            ConsentProtocolVersion = consent?.ProtocolVersion,
-        }, db, now);
-        batch.Enrolments.Add(enrolment);
-        foreach (var e in PatientSchedule.Generate(protocol, start).Events)
-        {
-            batch.Events.Add(DemoRegistry.Stamp(new ScheduledEventRecord
-            {
-                Id = DemoRegistry.NewId(random),
-                EnrolmentId = enrolment.Id,
-                EventKey = e.Key,
-                Label = e.Label,
-                Kind = e.Kind,
-                Target = e.Target,
-                OriginalTarget = e.Target,
-                WindowDaysBefore = e.Window.DaysBefore,
-                WindowDaysAfter = e.Window.DaysAfter,
-            }, db, now));
-        }
-
+        var (enrolment, events) = Enrolments.Records(() => DemoRegistry.NewId(random), patient.Id, protocol,
+            new EnrolmentRequest(start, weightKg, weightKg is null ? null : start, consent));
+        batch.Enrolments.Add(DemoRegistry.Stamp(enrolment, db, now));
+        batch.Events.AddRange(events.Select(e => DemoRegistry.Stamp(e, db, now)));
         return enrolment;
     }
 

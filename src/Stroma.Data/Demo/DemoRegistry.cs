@@ -4,6 +4,7 @@ using Stroma.Clinical.Outcomes;
 using Stroma.Clinical.Scoring;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Demo;
 
@@ -85,7 +86,7 @@ public static class DemoRegistry
         }
 
         var rows = new Dictionary<string, long>(StringComparer.Ordinal);
-        var now = AuditChain.Normalise(db.Clock.GetUtcNow());
+        var now = db.Clock.GetUtcNow();
         var random = new Random(options.Seed);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.Issues;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Import;
 
@@ -74,7 +75,7 @@ public static class LabImport
         ArgumentNullException.ThrowIfNull(options);
         var partial = options.Partial;
         var lookups = await Lookups.LoadAsync(db, options.OnlySite, cancellationToken).ConfigureAwait(false);
-        var now = AuditChain.Normalise(db.Clock.GetUtcNow());
+        var now = db.Clock.GetUtcNow();
         var origin = input.CanSeek ? input.Position : 0;
         await using var rejectCsv = new CsvWriter(rejects, CultureInfo.InvariantCulture, leaveOpen: true);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -410,7 +411,7 @@ public static class LabImport
             return null;
         }
 
-        return AuditChain.Normalise(parsed);
+        return parsed;
     }
 
     /// <summary>

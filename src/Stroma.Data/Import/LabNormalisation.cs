@@ -6,7 +6,7 @@ using Stroma.Data.Model;
 namespace Stroma.Data.Import;
 
 /// <summary>One lab result as the laboratory reported it, with what normalisation may need about the patient.</summary>
-public sealed record LabReport(string Analyte, string Value, string? Unit, string? Range, Model.Sex Sex, int? BirthYear, DateTimeOffset SpecimenTime)
+public sealed record LabReport(string Analyte, string Value, string? Unit, string? Range, Sex Sex, int? BirthYear, DateTimeOffset SpecimenTime)
 {
     /// <summary>The laboratory id whose configured ranges apply (<see cref="ReferenceRange.LabId"/>); null for the defaults only.</summary>
     public string? LabId { get; init; }
@@ -140,7 +140,7 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
         var interpretation = LabInterpreter.Interpret(new LabObservation(report.Analyte, report.Value, report.Unit)
         {
             LabId = report.LabId,
-            Sex = report.Sex switch { Model.Sex.Female => Clinical.Labs.Sex.Female, Model.Sex.Male => Clinical.Labs.Sex.Male, _ => null },
+            Sex = report.Sex,
         }, ranges);
         if (interpretation.Result is not { } result)
         {

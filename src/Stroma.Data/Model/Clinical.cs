@@ -1,12 +1,6 @@
-namespace Stroma.Data.Model;
+using Stroma.Clinical.Labs;
 
-/// <summary>Sex as recorded for eGFR equations and reference ranges.</summary>
-public enum Sex
-{
-    Female,
-    Male,
-    Unknown,
-}
+namespace Stroma.Data.Model;
 
 /// <summary>
 /// A study participant, known only by a pseudonymous <see cref="StudyId"/> that is unique within the site. Either

@@ -5,7 +5,7 @@ namespace Stroma.Data.Model;
 /// <summary>
 /// An investigator's adjudicated clinical response (MCR, PCR, NR or relapse) for one patient at one time point, as
 /// the UC-MSC studies report them (Wang D et al. Arthritis Res Ther 2014;16:R79). The definitions of MCR/PCR are
-/// UNCONFIRMED (shared/reference/responses.md), so Stroma never derives these labels: they are the clinician's
+/// UNCONFIRMED (the papers' Methods could not be read: docs/sources/responses.md), so Stroma never derives these labels: they are the clinician's
 /// judgement, stored with who made it, when and on what basis. Never hard-deleted; every change is audited by the
 /// audit interceptor like any clinical record. Maps onto <see cref="AdjudicatedResponse"/>.
 /// </summary>

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Clinical.Labs;
 using Stroma.Data;
 using Stroma.Data.Access;
 
@@ -92,3 +95,50 @@ public sealed class AccessHandler(AccessHolder holder) : AuthorizationHandler<Ac
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// The one refusal of a page that changes records, checked before anything posted is looked at: 404 when the user
+/// may not read the record (it does not exist, or lies at a site they may not read: the page must not reveal that
+/// another site's record exists), 403 when they may read it but lack the capability for the change, null when they
+/// may go ahead.
+/// </summary>
+public static class AccessRefusal
+{
+    /// <summary>404 unless <paramref name="readable"/>; then 403 unless <paramref name="permitted"/>; else null.</summary>
+    public static IActionResult? For(bool readable, bool permitted) =>
+        !readable ? new NotFoundResult() : permitted ? null : new ForbidResult();
+
+    /// <summary>
+    /// For a record at <paramref name="siteId"/> (null when the record was not found): readable with
+    /// <see cref="Capability.ReadClinical"/> there, permitted with <paramref name="capability"/> there.
+    /// </summary>
+    public static IActionResult? AtSite(UserAccess access, Guid? siteId, Capability capability = Capability.EditClinical)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        return siteId is { } site
+            ? For(access.Can(Capability.ReadClinical, site) || access.Can(capability, site), access.Can(capability, site))
+            : new NotFoundResult();
+    }
+
+    /// <summary>
+    /// The patient <paramref name="id"/> for a page that edits their records (<see cref="Capability.EditClinical"/> at
+    /// their site), or the refusal: 404 when the user may not read the patient, 403 when they may only read.
+    /// </summary>
+    public static async Task<(EditablePatient? Patient, IActionResult? Refused)> PatientAsync(StromaDbContext db, UserAccess access, Guid id,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
+            .Select(p => new { p.Id, p.SiteId, Site = p.Site!.Code, p.StudyId, p.Sex, p.BirthYear, p.BirthDate })
+            .SingleOrDefaultAsync(cancellationToken);
+        return AtSite(access, patient?.SiteId) is { } refused
+            ? (null, refused)
+            : (new EditablePatient(patient!.Id, patient.SiteId, patient.Site, patient.StudyId, patient.Sex, patient.BirthYear ?? patient.BirthDate?.Year), null);
+    }
+}
+
+/// <summary>
+/// A patient whose records the user may edit, as the editing pages need it: id, site (id and code), study id, sex,
+/// and <c>BirthYear</c>, the recorded birth year or else the year of the birth date.
+/// </summary>
+public sealed record EditablePatient(Guid Id, Guid SiteId, string Site, string StudyId, Sex Sex, int? BirthYear);

@@ -1,5 +1,5 @@
 // Source: CKD-EPI 2021 creatinine equation, Inker LA et al. N Engl J Med 2021;385:1737-49 (formula as in
-// ../shared/reference/README.md). Expected values computed by hand from the formula (shown per case) and
+// docs/sources/README.md). Expected values computed by hand from the formula (shown per case) and
 // cross-checked with an independent double-precision evaluation; Stroma rounds to 0.1 mL/min/1.73 m².
 using CsCheck;
 using Stroma.Clinical.Labs;
@@ -56,6 +56,8 @@ public class CkdEpi2021Tests
 
         Assert.Null(DerivedValues.CkdEpi2021(creatinine, 17, Sex.Female).Value);
         Assert.Null(DerivedValues.CkdEpi2021(creatinine, 40, null).Value);
+        Assert.Null(DerivedValues.CkdEpi2021(creatinine, 40, Sex.Unknown).Value);
+        Assert.Null(DerivedValues.CkdEpi2021Value(creatinine, 40, Sex.Unknown));
         Assert.Null(DerivedValues.CkdEpi2021(creatinine, null, Sex.Male).Value);
         Assert.NotNull(DerivedValues.CkdEpi2021(creatinine, 18, Sex.Female).Value);
     }

@@ -1,5 +1,5 @@
 // Source: UPCR = protein (mg/L) / creatinine (mmol/L); 24-h protein = concentration × volume; urea (mmol/L) =
-// BUN (mg/dL) × 0.357 (../shared/reference/README.md; SI table in AnalyteCatalog.SiTable). Values computed by hand.
+// BUN (mg/dL) × 0.357 (docs/sources/README.md; SI table in AnalyteCatalog.SiTable). Values computed by hand.
 using Stroma.Clinical.Labs;
 
 namespace Stroma.Clinical.Tests.Labs;

@@ -94,6 +94,16 @@ public class FlagTests
         Assert.Contains(unknown.Issues, i => i.Code == IssueCodes.NoReferenceRange && !i.IsError);
     }
 
+    [Fact]
+    public void Select_SexRecordedAsUnknown_SelectsNoSexSpecificRange()
+    {
+        var unknown = Read("hb", "120", "g/L", Sex.Unknown, lab: "T1", ranges: SiteHb);
+
+        Assert.Equal(LabFlag.None, unknown.Result!.Flag);
+        Assert.Null(unknown.Result.Range);
+        Assert.Contains(unknown.Issues, i => i.Code == IssueCodes.NoReferenceRange && i.Message.Contains("sex unknown", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("hb", "156", "g/L", null)]
     [InlineData("hb", "156", "g/L", "T2")]

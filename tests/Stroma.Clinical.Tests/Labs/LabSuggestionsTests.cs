@@ -1,5 +1,5 @@
 // Source: SLEDAI-2K definitions (Gladman DD, Ibañez D, Urowitz MB. J Rheumatol 2002;29:288-91; thresholds as in
-// ../shared/reference/README.md) and BILAG-2004 items 78-97 (../shared/reference/bilag-2004.md).
+// docs/sources/README.md) and BILAG-2004 items 78-97 (docs/sources/bilag-2004.md).
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
 using Stroma.Clinical.Scoring;

@@ -1,6 +1,6 @@
 // Source: counts as reported by Wang D et al. Arthritis Res Ther 2014;16:R79 (MCR 13/40, PCR 11/40 within 12 months;
 // relapse in 3 patients at 9 and 4 at 12 months). The MCR/PCR definitions are UNCONFIRMED, so responses here are
-// investigator-adjudicated records (../shared/reference/responses.md).
+// investigator-adjudicated records (docs/sources/responses.md).
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Outcomes;
 

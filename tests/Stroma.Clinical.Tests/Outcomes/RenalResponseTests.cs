@@ -1,5 +1,5 @@
 // Source: KDIGO 2024 Clinical Practice Guideline for the Management of Lupus Nephritis, Kidney Int
-// 2024;105(1S):S1-S69, as summarised in ../shared/reference/responses.md: complete < 0.5 g/g (50 mg/mmol) with
+// 2024;105(1S):S1-S69, as summarised in docs/sources/responses.md: complete < 0.5 g/g (50 mg/mmol) with
 // stable kidney function (±10–15%); partial ≥ 50% fall and < 3 g/g (300 mg/mmol) with stable kidney function.
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Outcomes;

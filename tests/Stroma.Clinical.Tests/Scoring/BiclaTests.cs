@@ -1,6 +1,6 @@
 // Source: Wallace D, Strand V, Furie R, et al. Arthritis Rheum 2011;63(Suppl):S894 (BICLA development, ACR abstract);
 // EMBLEM: Wallace DJ, Kalunian K, Petri MA, et al. Ann Rheum Dis 2014;73(1):183-90; definition as described by ePROVIDE
-// (../shared/reference/responses.md). The PGA "≤ 10%" arithmetic and "new A/B" are UNCONFIRMED: named rules.
+// (docs/sources/responses.md). The PGA "≤ 10%" arithmetic and "new A/B" are UNCONFIRMED: named rules.
 using System.Globalization;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Scoring;

@@ -1,5 +1,5 @@
 // Sources: BILAG-2004 form revision 1 Sep 2009 and glossary (supplement to Isenberg DA et al. Rheumatology
-// 2005;44:902-6; items 70-97 as in ../shared/reference/bilag-2004.md); numeric scheme A=12, B=8, C=1, D=0, E=0 from
+// 2005;44:902-6; items 70-97 as in docs/sources/bilag-2004.md); numeric scheme A=12, B=8, C=1, D=0, E=0 from
 // Yee CS et al. Rheumatology 2010;49:1665-9; overall grade = highest system grade from Yee CS et al. Arthritis Rheum
 // 2007;56:4113-19. Grades are physician-entered: the per-system grading rules are UNCONFIRMED and not implemented.
 using CsCheck;

@@ -1,6 +1,6 @@
 // Source: van Vollenhoven RF, Bertsias G, Doria A, et al. 2021 DORIS definition of remission in SLE: final
 // recommendations from an international task force. Lupus Sci Med 2021;8(1):e000538 (abstract: prednisolone ≤ 5 mg/day;
-// Table 2: < 5 mg/day; clinical SLEDAI = 0; PGA < 0.5), as in ../shared/reference/responses.md.
+// Table 2: < 5 mg/day; clinical SLEDAI = 0; PGA < 0.5), as in docs/sources/responses.md.
 using System.Globalization;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Scoring;

@@ -1,6 +1,6 @@
 // Source: Aringer M et al. 2019 EULAR/ACR classification criteria for SLE. Ann Rheum Dis 2019;78:1151-9 and
 // Arthritis Rheumatol 2019;71:1400-12 (entry criterion, domains, weights, highest-per-domain rule, ≥ 10 points with
-// ≥ 1 clinical criterion); weights as in ../shared/reference, checked against the MSD Manual table of the criteria.
+// ≥ 1 clinical criterion); weights as in two printed tables (docs/sources/README.md), checked against the MSD Manual table of the criteria.
 using CsCheck;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Scoring;

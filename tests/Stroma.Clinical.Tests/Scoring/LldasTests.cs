@@ -1,5 +1,5 @@
 // Source: Franklyn K, Lau CS, Navarra SV, et al. Definition and initial validation of a Lupus Low Disease Activity
-// State (LLDAS). Ann Rheum Dis 2016;75(9):1615-21, Table 1 (criteria as in ../shared/reference/responses.md).
+// State (LLDAS). Ann Rheum Dis 2016;75(9):1615-21, Table 1 (criteria as in docs/sources/responses.md).
 using CsCheck;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Scoring;

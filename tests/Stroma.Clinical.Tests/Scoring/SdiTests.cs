@@ -1,5 +1,5 @@
 // Source: Gladman D, Ginzler E, Goldsmith C, et al. Arthritis Rheum 1996;39:363-9 (SLICC/ACR Damage Index); items,
-// points and per-system maxima as collected in ../shared/reference/README.md (PhenX protocol, HHE Rheumatology 2019
+// points and per-system maxima as collected in docs/sources/README.md (PhenX protocol, HHE Rheumatology 2019
 // Table 5, medix.cn Chinese version with per-system maxima; end-stage renal disease makes the renal system 3).
 using CsCheck;
 using Stroma.Clinical.Issues;

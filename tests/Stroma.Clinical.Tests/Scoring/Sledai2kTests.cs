@@ -1,5 +1,5 @@
-// Source: Gladman DD, Ibañez D, Urowitz MB. J Rheumatol 2002;29:288-91 (weights as in ../shared/reference,
-// confirmed against two independent published tables); 30-day variant: Touma Z et al. Lupus 2010;19:49-51.
+// Source: Gladman DD, Ibañez D, Urowitz MB. J Rheumatol 2002;29:288-91 (weights confirmed against two independent
+// published tables: HHE Rheumatology 2019 Table 4 and medicalcriteria.com/web/reusledai; docs/sources/README.md); 30-day variant: Touma Z et al. Lupus 2010;19:49-51.
 using CsCheck;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Scoring;

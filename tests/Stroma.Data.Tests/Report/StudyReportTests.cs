@@ -3,7 +3,7 @@
 // Stroma.Clinical.Statistics call): mean, SD, R type-7 quantiles, paired t p-value by numerical integration of the
 // t density, Clopper-Pearson by bisection on binomial sums, Kaplan-Meier by the product-limit formula. Published
 // counts: Wang D et al. Arthritis Res Ther 2014;16:R79 (MCR 13/40, PCR 11/40, relapses 3 at 9 and 4 at 12 months,
-// survival 37/40), as transcribed in shared/reference/responses.md.
+// survival 37/40), as transcribed in docs/sources/responses.md.
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using Stroma.Clinical.Outcomes;

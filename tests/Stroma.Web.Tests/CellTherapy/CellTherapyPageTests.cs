@@ -8,6 +8,7 @@ using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
 using Stroma.Data.CellTherapy;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Web.Tests.CellTherapy;
 

@@ -8,7 +8,7 @@ namespace Stroma.Web.Tests.EndToEnd;
 
 /// <summary>
 /// The app on a real loopback socket (Kestrel, port chosen by the OS) and Debian's Chromium driven by Playwright,
-/// launched as ../shared/STACK.md says (never `playwright install`). Screenshots go to the test output folder.
+/// launched as docs/web.md says (never `playwright install`). Screenshots go to the test output folder.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {

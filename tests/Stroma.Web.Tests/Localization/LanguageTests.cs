@@ -1,4 +1,4 @@
-// Source: docs/web.md (language); Chinese SLEDAI-2K names from ../shared/reference/README.md "Chinese terms".
+// Source: docs/web.md (language); Chinese SLEDAI-2K names from docs/sources/README.md "Chinese terms".
 using System.Net;
 
 namespace Stroma.Web.Tests.Localization;

@@ -1,4 +1,4 @@
-// Source: ../shared/reference/README.md "Chinese terms for the bilingual UI" (SLEDAI-2K names); docs/web.md (language).
+// Source: docs/sources/README.md "Chinese terms for the bilingual UI" (SLEDAI-2K names); docs/web.md (language).
 using System.Xml.Linq;
 using Stroma.Clinical.Scoring;
 

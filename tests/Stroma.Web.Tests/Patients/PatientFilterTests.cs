@@ -3,6 +3,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Web.Tests.Patients;
 

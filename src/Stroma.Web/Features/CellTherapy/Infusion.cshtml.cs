@@ -396,20 +396,13 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
 
     private async Task<IActionResult?> RefuseAsync(Guid id, CancellationToken cancellationToken)
     {
-        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
-            .Select(p => new { p.Id, p.SiteId, p.StudyId, Site = p.Site!.Code }).SingleOrDefaultAsync(cancellationToken);
-        if (patient is null)
+        var (patient, refused) = await AccessRefusal.PatientAsync(db, access, id, cancellationToken);
+        if (patient is not null)
         {
-            return NotFound();
+            (PatientId, StudyId, Site) = (patient.Id, patient.StudyId, patient.Site);
         }
 
-        if (!access.Can(Capability.EditClinical, patient.SiteId))
-        {
-            return Forbid();
-        }
-
-        (PatientId, StudyId, Site) = (patient.Id, patient.StudyId, patient.Site);
-        return null;
+        return refused;
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

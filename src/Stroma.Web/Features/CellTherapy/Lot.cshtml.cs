@@ -314,7 +314,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
     private async Task<IActionResult?> RefuseAsync(Guid id, CancellationToken cancellationToken)
     {
         Lot = await db.CellLots.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
-        return Lot is null ? NotFound() : CanManage ? null : Forbid();
+        return AccessRefusal.For(Lot is not null, CanManage);
     }
 
     private async Task<bool> LoadAsync(Guid id, ReleaseSpecification specification, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ using Stroma.Data.CellTherapy;
 using Stroma.Data.Model;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Web.Features.Enrolment;
 
@@ -89,9 +90,9 @@ public sealed class EnrolModel(StromaDbContext db, UserAccess access, TimeProvid
         await LoadAsync(cancellationToken);
 
         // Access first: a site the user may not edit is refused before anything posted is looked at.
-        if (SiteId is { } requested && !access.Can(Capability.EditClinical, requested))
+        if (SiteId is { } requested && AccessRefusal.AtSite(access, requested) is { } refused)
         {
-            return access.Can(Capability.ReadClinical, requested) ? Forbid() : NotFound();
+            return refused;
         }
 
         Validate();

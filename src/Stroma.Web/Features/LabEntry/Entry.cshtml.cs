@@ -75,7 +75,7 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
 
     public IReadOnlyList<SavedResult> Saved { get; private set; } = [];
 
-    private Data.Model.Sex sex;
+    private Sex sex;
     private int? birthYear;
     private Guid siteId;
 
@@ -222,25 +222,19 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
             return null;
         }
 
-        return Data.Audit.AuditChain.Normalise(parsed);
+        return parsed;
     }
 
     /// <summary>Loads the patient; 404 when the user may not read the site's records, 403 when they may read but not edit.</summary>
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
-            .Select(p => new { p.SiteId, Site = p.Site!.Code, p.StudyId, p.Sex, p.BirthYear, p.BirthDate }).SingleOrDefaultAsync(cancellationToken);
+        var (patient, refused) = await AccessRefusal.PatientAsync(db, access, id, cancellationToken);
         if (patient is null)
         {
-            return NotFound();
+            return refused;
         }
 
-        if (!access.Can(Capability.EditClinical, patient.SiteId))
-        {
-            return Forbid();
-        }
-
-        (PatientId, StudyId, Site, siteId, sex, birthYear) = (id, patient.StudyId, patient.Site, patient.SiteId, patient.Sex, patient.BirthYear ?? patient.BirthDate?.Year);
+        (PatientId, StudyId, Site, siteId, sex, birthYear) = (id, patient.StudyId, patient.Site, patient.SiteId, patient.Sex, patient.BirthYear);
         Visits = [.. (await db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderByDescending(v => v.VisitDate)
             .Select(v => new { v.Id, v.VisitDate, v.Type }).ToListAsync(cancellationToken))
             .Select(v => (v.Id, $"{v.VisitDate:yyyy-MM-dd} {v.Type}"))];

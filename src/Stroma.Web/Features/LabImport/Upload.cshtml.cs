@@ -68,9 +68,9 @@ public sealed class UploadModel(StromaDbContext db, UserAccess access, IConfigur
             return code.Length == 0 ? Invalid(nameof(Site), text["labimport.site_required"]) : NotFound();
         }
 
-        if (!access.Can(Capability.EditClinical, site.Id))
+        if (AccessRefusal.AtSite(access, site.Id) is { } refused)
         {
-            return Forbid();
+            return refused;
         }
 
         if (Upload is null || Upload.Length == 0)

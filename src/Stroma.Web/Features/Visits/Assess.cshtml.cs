@@ -176,14 +176,10 @@ public sealed class AssessModel(StromaDbContext db, UserAccess access, Instrumen
     private async Task<(IActionResult? Refused, Assessment? Existing)> LoadAsync(Guid id, string instrument, Guid? assessmentId,
         CancellationToken cancellationToken)
     {
-        if (await VisitRecord.FindAsync(db, access, id, cancellationToken) is not { } visit)
+        var visit = await VisitRecord.FindAsync(db, access, id, cancellationToken);
+        if (AccessRefusal.AtSite(access, visit?.SiteId) is { } refused)
         {
-            return (NotFound(), null);
-        }
-
-        if (!access.Can(Capability.EditClinical, visit.SiteId))
-        {
-            return (Forbid(), null);
+            return (refused, null);
         }
 
         if (!VisitInstruments.Contains(instrument) || instruments.Find(instrument) is not { } found)
@@ -191,7 +187,7 @@ public sealed class AssessModel(StromaDbContext db, UserAccess access, Instrumen
             return (NotFound(), null);
         }
 
-        Visit = visit;
+        Visit = visit!;
         Form = new InstrumentForm(found, clinical, text, ModelState);
         if (assessmentId is not { } aid)
         {

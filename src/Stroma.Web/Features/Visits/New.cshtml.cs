@@ -125,16 +125,10 @@ public sealed class NewModel(StromaDbContext db, UserAccess access, TimeProvider
     /// <summary>Null when the user may edit the patient's records; else the refusal (404 if not even readable).</summary>
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id && p.DeletedAt == null)
-            .Select(p => new { p.SiteId, Site = p.Site!.Code, p.StudyId }).SingleOrDefaultAsync(cancellationToken);
+        var (patient, refused) = await AccessRefusal.PatientAsync(db, access, id, cancellationToken);
         if (patient is null)
         {
-            return NotFound();
-        }
-
-        if (!access.Can(Capability.EditClinical, patient.SiteId))
-        {
-            return Forbid();
+            return refused;
         }
 
         (PatientId, StudyId, Site) = (id, patient.StudyId, patient.Site);

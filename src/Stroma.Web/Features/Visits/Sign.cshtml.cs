@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Stroma.Data;
 using Stroma.Data.Access;
-using Stroma.Data.Audit;
 using Stroma.Data.Model;
 using Stroma.Web.Features.Account;
 using Stroma.Web.Hosting;
@@ -90,7 +89,7 @@ public sealed class SignModel(StromaDbContext db, UserAccess access, SignInManag
         var visit = await db.Visits.SingleAsync(v => v.Id == id, cancellationToken);
         visit.SignedBy = user.UserName;
         visit.SignedByName = string.IsNullOrWhiteSpace(user.DisplayName) ? user.UserName : user.DisplayName;
-        visit.SignedAt = AuditChain.Normalise(clock.GetUtcNow());
+        visit.SignedAt = clock.GetUtcNow();
         visit.SignatureMeaning = statement;
         db.ChangeReason = $"signed: {statement}";
         await db.SaveChangesAsync(cancellationToken);
@@ -139,17 +138,13 @@ public sealed class SignModel(StromaDbContext db, UserAccess access, SignInManag
     /// <summary>Null when the user may sign at the visit's site; else 404 (not readable) or 403 (readable only).</summary>
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await VisitRecord.FindAsync(db, access, id, cancellationToken) is not { } visit)
+        var visit = await VisitRecord.FindAsync(db, access, id, cancellationToken);
+        if (AccessRefusal.AtSite(access, visit?.SiteId, Capability.SignVisits) is { } refused)
         {
-            return NotFound();
+            return refused;
         }
 
-        if (!access.Can(Capability.SignVisits, visit.SiteId))
-        {
-            return Forbid();
-        }
-
-        Visit = visit;
+        Visit = visit!;
         Assessments = [.. (await db.Assessments.AsNoTracking().Where(a => a.VisitId == id)
             .Select(a => new AssessmentRow(a.Id, a.Instrument, a.Total, a.Grade, a.AlgorithmVersion, a.CreatedBy, a.CreatedAt, a.UpdatedBy, a.UpdatedAt))
             .ToListAsync(cancellationToken)).OrderBy(a => a.RecordedAt)];

@@ -1,6 +1,9 @@
-namespace Stroma.Web.Tests;
+namespace Stroma.Tests;
 
-/// <summary>Finds the repository root (the folder holding Stroma.slnx) from the test's output folder.</summary>
+/// <summary>
+/// Finds the repository root (the folder holding Stroma.slnx) from the test's output folder. One file, compiled into
+/// each test project that reads repository files (a linked <c>Compile</c> item in its project file).
+/// </summary>
 internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
