@@ -40,7 +40,11 @@ public static class StromaCli
             {
                 audit.SetDescription("The tamper-evident audit trail.");
                 audit.AddCommand<AuditVerifyCommand>("verify")
-                    .WithDescription("Recompute the audit hash chain and report the first broken link.");
+                    .WithDescription("Recompute the audit hash chain and report the first broken link; --anchor FILE: check a signed anchor; --data: the ledger check.")
+                    .WithExample("audit", "verify", "--data", "--anchor", "anchors/anchor.json", "--key-file", "/etc/stroma/anchor.key");
+                audit.AddCommand<AuditAnchorCommand>("anchor")
+                    .WithDescription("Write the audit chain's head, signed with a key kept outside the database, to a file or directory.")
+                    .WithExample("audit", "anchor", "--out", "/mnt/anchors", "--key-env", "STROMA_ANCHOR_KEY");
             });
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("Fill an empty registry with the seed cases and a synthetic 2014-study cohort.")

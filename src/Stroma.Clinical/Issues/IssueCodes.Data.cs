@@ -20,4 +20,16 @@ public static partial class IssueCodes
 
     /// <summary>The audit chain is broken: an entry was altered, inserted or removed after it was written.</summary>
     public const string AuditChainBroken = "AUD001";
+
+    /// <summary>A record's stored state differs from the state its audit trail ends in (or bulk rows from their import digest).</summary>
+    public const string LedgerMismatch = "AUD002";
+
+    /// <summary>The audit chain no longer extends a signed anchor: its tail was removed or rewritten.</summary>
+    public const string AnchorNotExtended = "AUD003";
+
+    /// <summary>An anchor file cannot be read, or its signature does not verify with the key given.</summary>
+    public const string AnchorInvalid = "AUD004";
+
+    /// <summary>The anchor key is missing or shorter than 32 bytes.</summary>
+    public const string AnchorKeyInvalid = "AUD005";
 }

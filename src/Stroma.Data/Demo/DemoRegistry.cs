@@ -185,13 +185,20 @@ public static class DemoRegistry
 
         var name = typeof(T).Name;
         rows[name] = rows.GetValueOrDefault(name) + items.Count;
-        await AuditTrail.AppendBatchAsync(db, name, $"demo seed {options.Seed}", new Dictionary<string, object?>
+        var details = new Dictionary<string, object?>
         {
             ["source"] = "stroma demo",
             ["patients"] = options.Patients,
             ["seed"] = options.Seed,
             ["rows"] = items.Count,
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        if (items is IReadOnlyCollection<TrackedRecord> tracked)
+        {
+            // The ledger check's cover for rows without an audit entry each (LedgerDigest).
+            details["ledger"] = LedgerDigest.Of(db, typeof(T), tracked);
+        }
+
+        await AuditTrail.AppendBatchAsync(db, name, $"demo seed {options.Seed}", details, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed class Bundle

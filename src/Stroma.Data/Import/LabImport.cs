@@ -85,6 +85,8 @@ public static class LabImport
         // be read twice.
         var conflicts = input.CanSeek ? BulkConflicts.SkipOptimistic : BulkConflicts.Skip;
         long rejectsWritten = 0;
+        // The ledger check covers the rows this import writes by their digest: what its id range holds after, less before.
+        var ledgerBefore = await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             if (input.CanSeek)
@@ -116,6 +118,7 @@ public static class LabImport
                     ["inserted"] = inserted,
                     ["duplicates"] = valid - inserted,
                     ["rejected"] = rejected,
+                    ["ledger"] = (await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false) - ledgerBefore).ToBatch(now),
                 }, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new LabImportResult(read, inserted, valid - inserted, rejected, true);

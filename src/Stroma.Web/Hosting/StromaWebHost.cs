@@ -56,6 +56,7 @@ public static class StromaWebHost
         }
 
         services.AddScoped(sp => StromaDatabase.CreateContext(sp.GetRequiredService<DataConfiguration>(), Actor(sp)));
+        AuditAnchorOptions.Add(services, builder.Configuration);
 
         // ASP.NET Core Identity over the registry's own users table (StromaUserStore): password hashing and rules,
         // lockout, security stamps; the cookie is Identity's application cookie.

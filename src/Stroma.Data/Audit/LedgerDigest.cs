@@ -1,0 +1,169 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Stroma.Data.Model;
+
+namespace Stroma.Data.Audit;
+
+/// <summary>
+/// What a bulk write records in its audit entry (under <c>"ledger"</c>) so that the rows it wrote, which have no
+/// audit entry each, are covered by the ledger check: the creation instant its rows carry, how many rows it wrote
+/// and their <see cref="LedgerDigest"/>.
+/// </summary>
+/// <param name="CreatedAt">The rows' <see cref="TrackedRecord.CreatedAt"/> in the audit trail's text form.</param>
+/// <param name="Rows">Rows written.</param>
+/// <param name="Digest">The rows' digest, 64 lowercase hex digits.</param>
+public sealed record LedgerBatch(string CreatedAt, long Rows, string Digest);
+
+/// <summary>
+/// An order-independent digest of a set of rows: the sum modulo 2^256 of each row's SHA-256 (an additive multiset
+/// hash, MSet-Add-Hash of Clarke D et al., "Incremental multiset hash functions and their application to memory
+/// integrity checking", ASIACRYPT 2003). Being a sum, the digests of the chunks of one bulk write, or of several
+/// writes at the same instant, add up to the digest of all their rows, and the ledger check can add rows up in
+/// whatever order it streams them. A row's hash covers its entity type and every non-null field except the ones
+/// that change on every edit (<see cref="TrackedRecord.Version"/>, <c>UpdatedAt</c>, <c>UpdatedBy</c>), each written
+/// as in the audit trail (redacted fields as the placeholder); null fields are left out so that adding a nullable
+/// column later does not change the digest of rows written before.
+/// </summary>
+public readonly record struct LedgerDigest(long Rows, UInt128 High, UInt128 Low)
+{
+    private const string FormatTag = "stroma-ledger-v1";
+
+    private static readonly HashSet<string> Changing =
+        [nameof(TrackedRecord.Version), nameof(TrackedRecord.UpdatedAt), nameof(TrackedRecord.UpdatedBy)];
+
+    public static LedgerDigest Empty => default;
+
+    /// <summary>The 256-bit sum as 64 lowercase hex digits.</summary>
+    public string Hex => High.ToString("x32", CultureInfo.InvariantCulture) + Low.ToString("x32", CultureInfo.InvariantCulture);
+
+    public static LedgerDigest operator +(LedgerDigest left, LedgerDigest right)
+    {
+        var low = left.Low + right.Low;
+        var carry = low < left.Low ? UInt128.One : UInt128.Zero;
+        return new LedgerDigest(left.Rows + right.Rows, left.High + right.High + carry, low);
+    }
+
+    public static LedgerDigest operator -(LedgerDigest left, LedgerDigest right)
+    {
+        var low = left.Low - right.Low;
+        var borrow = left.Low < right.Low ? UInt128.One : UInt128.Zero;
+        return new LedgerDigest(left.Rows - right.Rows, left.High - right.High - borrow, low);
+    }
+
+    public static LedgerDigest Add(LedgerDigest left, LedgerDigest right) => left + right;
+
+    public static LedgerDigest Subtract(LedgerDigest left, LedgerDigest right) => left - right;
+
+    /// <summary>Parses <see cref="LedgerBatch.Rows"/> and <see cref="LedgerBatch.Digest"/>; null when malformed.</summary>
+    public static LedgerDigest? Parse(long rows, string? hex)
+    {
+        if (hex is not { Length: 64 }
+            || !UInt128.TryParse(hex.AsSpan(0, 32), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
+            || !UInt128.TryParse(hex.AsSpan(32), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low))
+        {
+            return null;
+        }
+
+        return new LedgerDigest(rows, high, low);
+    }
+
+    /// <summary>The digest of one row given as (field, audit-trail text) pairs of its entity type.</summary>
+    internal static LedgerDigest OfRow(string entity, IEnumerable<KeyValuePair<string, string?>> fields)
+    {
+        var text = new StringBuilder(256);
+        Append(text, FormatTag);
+        Append(text, entity);
+        foreach (var (name, value) in fields.Where(f => f.Value is not null && !Changing.Contains(f.Key)).OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            Append(text, name);
+            Append(text, value);
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
+        return new LedgerDigest(1, BinaryPrimitives.ReadUInt128BigEndian(hash[..16]), BinaryPrimitives.ReadUInt128BigEndian(hash[16..]));
+    }
+
+    /// <summary>The digest of one entity as it is (in memory, or as read from the database).</summary>
+    internal static LedgerDigest OfEntity(IEntityType entityType, object entity) =>
+        OfRow(entityType.ClrType.Name, LedgerCheck.Fields(entityType).Select(p => KeyValuePair.Create(p.Name, LedgerCheck.Audited(p, entity))));
+
+    /// <summary>
+    /// The <see cref="LedgerBatch"/> of rows about to be bulk-written (all with the same creation instant), for a
+    /// bulk path that writes every row it is given.
+    /// </summary>
+    public static LedgerBatch Of(StromaDbContext db, Type entity, IEnumerable<TrackedRecord> rows)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(rows);
+        var entityType = db.Model.FindEntityType(entity) ?? throw new InvalidOperationException($"{entity.Name} is not in the model.");
+        var digest = Empty;
+        string? createdAt = null;
+        foreach (var row in rows)
+        {
+            var instant = AuditInterceptor.Canonical(row.CreatedAt)!;
+            if (createdAt is not null && createdAt != instant)
+            {
+                throw new InvalidOperationException("The rows of one bulk write must share one creation instant.");
+            }
+
+            createdAt = instant;
+            digest += OfEntity(entityType, row);
+        }
+
+        return new LedgerBatch(createdAt ?? "", digest.Rows, digest.Hex);
+    }
+
+    /// <summary>
+    /// The digest of the stored <typeparamref name="T"/> rows created at <paramref name="createdAt"/> whose
+    /// (UUID version 7) id was minted in that instant's millisecond: a range read on the primary key. A bulk path
+    /// that may skip rows (stored keys) takes it before and after its write; the difference covers what it wrote.
+    /// </summary>
+    public static async Task<LedgerDigest> OfStoredVersion7Async<T>(StromaDbContext db, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
+        where T : TrackedRecord
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        var milliseconds = createdAt.ToUnixTimeMilliseconds();
+        var from = Version7Floor(milliseconds);
+        var to = Version7Floor(milliseconds + 1);
+        var id = entityType.FindProperty(nameof(TrackedRecord.Id))!.GetColumnName();
+        var sql = $"SELECT * FROM \"{entityType.GetTableName()}\" WHERE \"{id}\" >= {{0}} AND \"{id}\" < {{1}}";
+        // SQLite keeps UUIDs as upper-case text (Microsoft.Data.Sqlite's form), PostgreSQL as uuid.
+        object[] bounds = db.Database.IsNpgsql() ? [from, to] : [from.ToString("D").ToUpperInvariant(), to.ToString("D").ToUpperInvariant()];
+        var instant = AuditInterceptor.Canonical(createdAt);
+        var digest = Empty;
+        await foreach (var row in db.Set<T>().FromSqlRaw(sql, bounds).IgnoreQueryFilters().AsNoTracking().AsAsyncEnumerable()
+                           .WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (AuditInterceptor.Canonical(row.CreatedAt) == instant)
+            {
+                digest += OfEntity(entityType, row);
+            }
+        }
+
+        return digest;
+    }
+
+    /// <summary>The batch record of this digest for rows created at <paramref name="createdAt"/>.</summary>
+    public LedgerBatch ToBatch(DateTimeOffset createdAt) => new(AuditInterceptor.Canonical(createdAt)!, Rows, Hex);
+
+    private static Guid Version7Floor(long milliseconds)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
+        }
+
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private static void Append(StringBuilder text, string? value) =>
+        text.Append(Encoding.UTF8.GetByteCount(value!)).Append(':').Append(value);
+}
