@@ -59,7 +59,7 @@ public class LabsCommandTests
         Golden.Verify(outcome.Error, "labs-seed-case2-no-ranges-stderr", "txt");
         var flags = ResultFlags(outcome.Out);
         // Sourced defaults (one published laboratory list) still flag; nothing else is flagged.
-        Assert.All(["alp", "total_protein", "igg", "c3"], k => Assert.Equal("L", flags[k]));
+        Assert.All(["alp", "total_protein", "albumin", "igg", "c3"], k => Assert.Equal("L", flags[k]));
         Assert.All(["lymphocytes", "platelets", "neutrophils", "hemoglobin", "urine_protein_dipstick", "fibrinogen", "urine_blood_dipstick", "anti_dsdna", "ana_titre"],
             k => Assert.Equal("", flags[k]));
         Assert.Contains("line 5: info LAB010 [value]: Haemoglobin (hemoglobin): no reference range is configured for this analyte at laboratory stroma-demo", outcome.Error, StringComparison.Ordinal);

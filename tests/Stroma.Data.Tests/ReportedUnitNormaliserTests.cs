@@ -1,7 +1,7 @@
 // Source: issue #5 "stroma import labs"; the stand-in normaliser converts nothing and flags only against the
 // laboratory's own reported range (no clinical factor or range is invented here).
 using Shouldly;
-using Stroma.Data.Import;
+using Stroma.Data.Labs;
 using Stroma.Data.Model;
 using Sex = Stroma.Clinical.Labs.Sex;
 
@@ -22,7 +22,6 @@ public sealed class ReportedUnitNormaliserTests
     [InlineData("4", "<=5", LabAbnormality.Normal)]
     [InlineData("40", ">60", LabAbnormality.Low)]
     [InlineData("1.2", null, LabAbnormality.Unknown)]
-    [InlineData("1.2", "see comment", LabAbnormality.Unknown)]
     public void Normalise_NumericValue_FlagsAgainstTheReportedRangeOnly(string value, string? range, LabAbnormality flag)
     {
         var result = Normalise(value, range);
@@ -41,6 +40,21 @@ public sealed class ReportedUnitNormaliserTests
         result.IsValid.ShouldBeTrue();
         result.Value.ShouldBeNull();
         result.Flag.ShouldBe(LabAbnormality.Unknown);
+    }
+
+    [Theory]
+    [InlineData("see comment")]
+    [InlineData("5-3")]
+    [InlineData("NaN-Infinity")]
+    [InlineData("<NaN")]
+    public void Normalise_UnreadableOrInvertedReportedRange_IsRefusedWithLab007(string range)
+    {
+        // Issue #21: such ranges used to be ignored (unflagged) or to flag wrongly (5-3 flagged high).
+        var result = Normalise("4", range);
+
+        result.IsValid.ShouldBeFalse();
+        result.Issues.Single().Code.ShouldBe("LAB007");
+        result.Issues.Single().Path.ShouldBe("range");
     }
 
     [Theory]

@@ -22,8 +22,20 @@ public sealed class WebFactory(string? database = null) : WebApplicationFactory<
 
     private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"stroma-web-test-{Guid.NewGuid():N}.db");
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+    /// <summary>The registry's SQLite file (for a test that also runs the CLI on it).</summary>
+    public string DatabaseFile => databaseFile;
+
+    /// <summary>Extra settings (e.g. <c>lab-ranges</c>), applied when the app starts: set them before the first request.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
         builder.UseEnvironment("Production").UseSetting("database", database ?? databaseFile);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
 
     /// <summary>A scope with the app's services, to arrange data the way the app itself stores it.</summary>
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();

@@ -4,7 +4,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Data;
-using Stroma.Data.Import;
+using Stroma.Data.Labs;
 
 namespace Stroma.Cli.Commands;
 
@@ -25,16 +25,33 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
         [Description("Where rejected rows go, with line and reasons (default: FILE.rejects.csv).")]
         public string? Rejects { get; init; }
 
+        [CommandOption("--ranges <FILE>")]
+        [Description("The site laboratories' reference ranges (lab column SITE/LAB; docs/labs.md), as the web's lab-ranges setting.")]
+        public string? Ranges { get; init; }
+
         [CommandOption("--partial")]
         [Description("Store the valid rows even when some rows are rejected.")]
         public bool Partial { get; init; }
 
         public override ValidationResult Validate() =>
-            System.IO.File.Exists(File) ? ValidationResult.Success() : ValidationResult.Error($"Input file '{File}' does not exist.");
+            !System.IO.File.Exists(File) ? ValidationResult.Error($"Input file '{File}' does not exist.")
+            : Ranges is not null && !System.IO.File.Exists(Ranges) ? ValidationResult.Error($"Ranges file '{Ranges}' does not exist.")
+            : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        ILabNormaliser normaliser;
+        try
+        {
+            normaliser = SiteLabRanges.Normaliser(settings.Ranges);
+        }
+        catch (InvalidDataException e)
+        {
+            io.Error.WriteLine(e.Message);
+            return ExitCodes.InvalidInput;
+        }
+
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);
@@ -58,8 +75,19 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
         await using (var input = new FileStream(settings.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
         await using (var rejects = new StreamWriter(rejectPath, false, new System.Text.UTF8Encoding(false)))
         {
-            result = await LabImport.RunAsync(db, input, Path.GetFileName(settings.File), rejects, CatalogLabNormaliser.Default,
-                settings.Partial, progress, cancellationToken).ConfigureAwait(false);
+            result = await LabImport.RunAsync(db, input, Path.GetFileName(settings.File), rejects, normaliser,
+                new LabImportOptions { Partial = settings.Partial, RangeLabId = SiteLabRanges.LabId }, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (result.Refused)
+        {
+            File.Delete(rejectPath);
+            foreach (var issue in result.FileIssues)
+            {
+                io.Error.WriteLine($"{settings.File}: {issue}");
+            }
+
+            return ExitCodes.InvalidInput;
         }
 
         if (io.IsTerminal)

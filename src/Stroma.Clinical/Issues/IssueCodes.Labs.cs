@@ -41,4 +41,16 @@ public static partial class IssueCodes
     /// DNA binding) cannot be suggested from a result because no such limit is configured for it.
     /// </summary>
     public const string SuggestionNeedsLabRange = "LAB011";
+
+    /// <summary>
+    /// A specimen time that cannot be true: before 1900-01-01, or before the year the patient was born (a typing or
+    /// parsing slip, e.g. year 0001); the row is refused rather than stored.
+    /// </summary>
+    public const string ImplausibleSpecimenTime = "LAB012";
+
+    /// <summary>A lab result for this patient, analyte and specimen time is already stored.</summary>
+    public const string DuplicateLabResult = "LAB013";
+
+    /// <summary>A lab import file whose header lacks a required column (or is not a header at all).</summary>
+    public const string LabFileHeader = "LAB014";
 }

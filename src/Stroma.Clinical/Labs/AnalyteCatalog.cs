@@ -215,7 +215,7 @@ public static class AnalyteCatalog
         Q("albumin", "1751-7", true, "Albumin (serum)", LabPanel.Liver, GramPerLitre, Protein, "alb"),
 
         // Kidney function
-        Q("creatinine", "2160-0", true, "Creatinine (serum/plasma)", LabPanel.Kidney, MicromolePerLitre, [MicromolePerLitre, MilligramPerDecilitre, MillimolePerLitre], "scr", "cr")
+        Q("creatinine", "2160-0", true, "Creatinine (serum/plasma)", LabPanel.Kidney, MicromolePerLitre, [MicromolePerLitre, MilligramPerDecilitre, MilligramPerLitre, MillimolePerLitre], "scr", "cr")
             with { Conversions = [CreatinineFactor], OtherLoincs = ["14682-9"] },
         Q("urea", "22664-7", false, "Urea (serum/plasma)", LabPanel.Kidney, MillimolePerLitre, [MillimolePerLitre, MilligramPerDecilitre])
             with

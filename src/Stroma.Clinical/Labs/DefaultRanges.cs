@@ -12,6 +12,9 @@ namespace Stroma.Clinical.Labs;
 /// autoantibodies, urine protein, …) has no default, so its results are not flagged until the site configures its
 /// laboratory's ranges (issue LAB010; docs/labs.md). The national standards WS/T 405-2012 (blood count) and WS/T 404
 /// (clinical chemistry) were looked for but their tables could not be read, so none of their values is used here.
+/// Creatinine has no default: the list was read on a document-sharing website, not in the laboratory's own publication,
+/// and no publication of that laboratory could be found, so its creatinine range (the one issue #23 questioned) was
+/// dropped; a site configures its laboratory's creatinine range. (The other rows come from the same page.)
 /// Illustrative values for demonstrations live in a fictional laboratory's ranges file
 /// (docs/examples/demo-laboratory-ranges.csv), never here.
 /// </summary>
@@ -38,7 +41,6 @@ public static class DefaultRanges
         Example("sodium", MillimolePerLitre, 135m, 148m) with { CriticalLow = 120m, CriticalHigh = 160m },
         Example("potassium", MillimolePerLitre, 3.5m, 5.5m) with { CriticalLow = 2.8m, CriticalHigh = 6.2m },
         Example("chloride", MillimolePerLitre, 96m, 106m),
-        Example("creatinine", MicromolePerLitre, 50m, 110m),
         Example("uric_acid", MillimolePerLitre, 0.15m, 0.42m),
         Example("calcium", MillimolePerLitre, 2.15m, 2.62m) with { CriticalLow = 1.5m, CriticalHigh = 3.25m },
         Example("phosphate", MillimolePerLitre, 0.82m, 1.62m),

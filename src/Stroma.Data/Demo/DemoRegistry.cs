@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.Outcomes;
 using Stroma.Clinical.Scoring;
 using Stroma.Data.Audit;
+using Stroma.Data.Labs;
 using Stroma.Data.Model;
 using Sex = Stroma.Clinical.Labs.Sex;
 
@@ -732,21 +733,19 @@ public static class DemoRegistry
 
             var rounded = Math.Round((decimal)value, decimals, MidpointRounding.AwayFromZero);
             var text = rounded.ToString(decimals == 0 ? "0" : "0." + new string('0', decimals), CultureInfo.InvariantCulture);
-            bundle.LabResults.Add(Stamp(new LabResult
+            var range = $"{low.ToString(CultureInfo.InvariantCulture)}-{high.ToString(CultureInfo.InvariantCulture)}";
+            // The synthetic laboratory's report goes through the normaliser and row mapping of every lab writer
+            // (Stroma.Data/Labs): its printed range flags it, as it would flag an imported row.
+            var normalised = CatalogLabNormaliser.Default.Normalise(new LabReport(key, text, unit, range, patient.Sex, patient.BirthYear, specimen));
+            if (!normalised.IsValid)
             {
-                Id = NewId(random),
-                PatientId = patient.Id,
-                VisitId = visit.Id,
-                LaboratoryId = lab.Id,
-                Analyte = key,
-                SpecimenTime = specimen,
-                ReportedValue = text,
-                ReportedUnit = unit,
-                ReportedRange = $"{low.ToString(CultureInfo.InvariantCulture)}-{high.ToString(CultureInfo.InvariantCulture)}",
-                NormalisedValue = rounded,
-                NormalisedUnit = unit,
-                Flag = rounded < low ? LabAbnormality.Low : rounded > high ? LabAbnormality.High : LabAbnormality.Normal,
-            }, db, now));
+                throw new InvalidOperationException($"The demo's {key} result {text} {unit} is refused: {string.Join("; ", normalised.Issues)}");
+            }
+
+            var row = LabResultRows.ForBulk(db, now);
+            row.Id = NewId(random);
+            LabResultRows.Fill(row, patient.Id, visit.Id, lab.Id, specimen, text, unit, range, normalised);
+            bundle.LabResults.Add(row);
         }
     }
 

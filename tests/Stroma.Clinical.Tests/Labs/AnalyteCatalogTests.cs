@@ -120,9 +120,10 @@ public class AnalyteCatalogTests
     [Fact]
     public void Defaults_HoldOnlyTheAnalytesThePublishedListGives()
     {
-        // The published laboratory list (bwwdw.com/article/ef22.html) gives these; nothing else has a default.
+        // The published laboratory list (bwwdw.com/article/ef22.html) gives these; nothing else has a default. Creatinine
+        // was dropped (issue #23: the list was read on a document-sharing website; the site configures it).
         string[] sourced = ["total_protein", "albumin", "alt", "ast", "alp", "ggt", "urea", "sodium", "potassium", "chloride",
-            "creatinine", "uric_acid", "calcium", "phosphate", "igg", "iga", "igm", "c3", "c4"];
+            "uric_acid", "calcium", "phosphate", "igg", "iga", "igm", "c3", "c4"];
 
         Assert.Equal(sourced.Order(StringComparer.Ordinal), DefaultRanges.All.Select(r => r.AnalyteKey).Distinct().Order(StringComparer.Ordinal));
         Assert.All(AnalyteCatalog.All.Where(a => !sourced.Contains(a.Key)), a => Assert.False(ReferenceRangeSet.Default.IsConfigured(a.Key, null), a.Key));

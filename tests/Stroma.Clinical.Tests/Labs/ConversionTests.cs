@@ -140,4 +140,15 @@ public class ConversionTests
         Assert.Null(Units.Find("G/L"));
         Assert.Null(Units.Find("IU/L"));
     }
+
+    [Fact]
+    public void Interpret_CreatinineInMilligramsPerLitre_IsConvertedAsTenthOfMgPerDecilitre()
+    {
+        // Issue #23: mg/L is the same dimension as mg/dL (1 mg/dL = 10 mg/L), so 11 mg/L = 1.1 mg/dL = 97.24 µmol/L.
+        var result = LabInterpreter.Interpret(new LabObservation("creatinine", "11", "mg/L"), ReferenceRangeSet.Default);
+
+        Assert.DoesNotContain(result.Issues, i => i.IsError);
+        Assert.Equal(97.24m, result.Result!.Normalised!.Value.Value);
+        Assert.Equal("umol/L", result.Result.Normalised.Value.Unit.Code);
+    }
 }

@@ -178,6 +178,7 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await coord.Locator("#i-Offset").FillAsync("+08:00");
         await coord.Locator("[name='v.creatinine']").FillAsync("1.5");
         await coord.Locator("[name='u.creatinine']").SelectOptionAsync("mg/dL");
+        await coord.Locator("[name='r.creatinine']").FillAsync("0.6-1.2"); // the laboratory's printed range (no default for creatinine)
         await Button(coord, "Save results").ClickAsync();
         await Expect(coord.Locator("#saved tr[data-analyte='creatinine'] td.flag")).ToHaveTextAsync("H");
         await ShotAsync(coord, "10-labs");

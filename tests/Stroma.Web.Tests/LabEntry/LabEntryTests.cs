@@ -1,6 +1,7 @@
 // Source: issue #8 "Lab entry (single and a panel at once) with unit choice, conversion and flags; lab import upload
 // with the reject report" and docs/web.md "Lab entry and lab import". Factors and ranges are the catalog's
-// (docs/labs.md): creatinine 1 mg/dL = 88.4 µmol/L (AMA table); default creatinine 50-110 µmol/L, urea 2.5-6.5 mmol/L,
+// (docs/labs.md): creatinine 1 mg/dL = 88.4 µmol/L (AMA table; creatinine has no default range, so the test enters the
+// laboratory's printed range 0.6-1.2 mg/dL, an illustrative value); default urea 2.5-6.5 mmol/L,
 // potassium 3.5-5.5 mmol/L with critical ≤2.8 / ≥6.2 (the published example laboratory); urea nitrogen (bun) has no
 // sourced default (LAB010).
 using System.Net;
@@ -67,7 +68,7 @@ public sealed class LabEntryTests
 
         using var response = await Html.PostFormAsync(client, page, ("SpecimenTime", "2024-03-01T08:30"), ("Offset", "+08:00"),
             ("VisitId", seed.VisitA.ToString()), ("LaboratoryId", seed.LabA.ToString()),
-            ("v.creatinine", "1.5"), ("u.creatinine", "mg/dL"), ("v.urea", "4"), ("u.urea", "mmol/L"), ("v.bun", "12"), ("u.bun", "mg/dL"));
+            ("v.creatinine", "1.5"), ("u.creatinine", "mg/dL"), ("r.creatinine", "0.6-1.2"), ("v.urea", "4"), ("u.urea", "mmol/L"), ("v.bun", "12"), ("u.bun", "mg/dL"));
         var html = await response.Content.ReadAsStringAsync(Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         html.ShouldContain("3 result(s) saved");

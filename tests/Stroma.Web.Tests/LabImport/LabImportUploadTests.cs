@@ -1,5 +1,5 @@
 // Source: issue #8 "lab import upload with the reject report"; the file format is `stroma import labs`
-// (src/Stroma.Data/Import/LabImport.cs; docs/web.md "Lab entry and lab import"). Creatinine 1 mg/dL = 88.4 µmol/L
+// (src/Stroma.Data/Labs/LabImport.cs; docs/web.md "Lab entry and lab import"). Creatinine 1 mg/dL = 88.4 µmol/L
 // (AMA table, docs/labs.md).
 using System.Net;
 using System.Text;
@@ -50,7 +50,7 @@ public sealed partial class LabImportUploadTests
         (await client.GetStringAsync(new Uri("/labs/import", UriKind.Relative), Ct)).ShouldContain("<option value=\"A\">A · Site A</option>");
 
         using var response = await UploadAsync(client, "A", Header
-            + "A,A-001,2024-03-01,creatinine,1.5,mg/dL,,LAB,2024-03-01T08:30:00+08:00\n"
+            + "A,A-001,2024-03-01,creatinine,1.5,mg/dL,0.6-1.2,LAB,2024-03-01T08:30:00+08:00\n"
             + "A,A-001,,c3,0.5,g/L,,,2024-03-01T08:30:00+08:00\n");
         var html = await response.Content.ReadAsStringAsync(Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);

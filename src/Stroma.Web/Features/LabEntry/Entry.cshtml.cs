@@ -8,7 +8,7 @@ using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
 using Stroma.Data;
 using Stroma.Data.Access;
-using Stroma.Data.Import;
+using Stroma.Data.Labs;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 using LabResultRow = Stroma.Data.Model.LabResult;
@@ -31,11 +31,10 @@ public sealed record SavedResult(string Analyte, string Name, string Reported, s
 /// <summary>
 /// Lab entry for one patient (issue #8): a single result or a whole panel at once (the panels and analytes of the
 /// catalog, <see cref="AnalyteCatalog"/>), a unit per analyte among those the catalog accepts, stored as
-/// <see cref="LabResultRow"/> rows exactly as <c>stroma import labs</c> stores them: each result normalised by the
-/// import's <see cref="CatalogLabNormaliser"/> (conversion to the canonical unit through the catalog's cited factors;
-/// flag from the laboratory's printed range when entered, else the site laboratory's configured range, else a sourced
-/// default, else none with LAB010) and mapped by <see cref="Data.Import.LabImport.Fill"/>; optionally attached to a visit.
-/// All rows are checked before any is written: one bad field stores nothing. Each row is audited on insert.
+/// <see cref="LabResultRow"/> rows by the one use case that records them (<see cref="LabResultEntry"/> in
+/// <c>Stroma.Data/Labs</c>: the same normaliser and row mapping as <c>stroma import labs</c>); this page only binds the
+/// form and maps the use case's issues onto the fields. All rows are checked before any is written: one bad field
+/// stores nothing. Each row is audited on insert.
 /// Only for a user who may edit clinical data at the patient's site (read-only there: 403; not readable: 404).
 /// </summary>
 [Authorize(Policy = Policies.EditClinical)]
@@ -75,8 +74,6 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
 
     public IReadOnlyList<SavedResult> Saved { get; private set; } = [];
 
-    private Sex sex;
-    private int? birthYear;
     private Guid siteId;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
@@ -99,17 +96,6 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
         }
 
         Rows = [.. Analytes().Select(a => new EntryRow(a, Form("v." + a.Key), Form("u." + a.Key) ?? a.CanonicalUnit?.Code, Form("r." + a.Key)))];
-        if (VisitId is { } visit && !Visits.Any(v => v.Id == visit))
-        {
-            ModelState.AddModelError(nameof(VisitId), text["labentry.visit_unknown"]);
-        }
-
-        var lab = Laboratories.FirstOrDefault(l => l.Id == LaboratoryId);
-        if (LaboratoryId is not null && lab.Code is null)
-        {
-            ModelState.AddModelError(nameof(LaboratoryId), text["labentry.lab_unknown"]);
-        }
-
         var when = ReadTime();
         var entered = Rows.Where(r => r.Value is not null).ToList();
         if (entered.Count == 0)
@@ -122,51 +108,52 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
             return Page();
         }
 
-        var normaliser = SiteLabRanges.Normaliser(configuration);
-        var rangeLab = lab.Code is null ? null : SiteLabRanges.LabId(Site, lab.Code);
-        var results = new List<(EntryRow Row, LabNormalisation Normalised)>();
-        foreach (var row in entered)
+        var outcome = await LabResultEntry.RecordAsync(db, SiteLabRanges.Normaliser(configuration["lab-ranges"]), new LabEntryRequest(id, VisitId, LaboratoryId, when.Value,
+            [.. entered.Select(r => new LabEntryValue(r.Analyte.Key, r.Value!, r.Analyte.IsQuantitative ? r.Unit : null, r.Range))]), cancellationToken);
+        foreach (var issue in outcome.Issues.Where(i => i.IsError))
         {
-            var unit = row.Analyte.IsQuantitative ? row.Unit : null;
-            var normalised = normaliser.Normalise(new LabReport(row.Analyte.Key, row.Value!, unit, row.Range, sex, birthYear, when.Value) { LabId = rangeLab });
-            foreach (var issue in normalised.Issues.Where(i => i.IsError))
+            switch (issue.Path)
             {
+                case "visit":
+                    ModelState.AddModelError(nameof(VisitId), text["labentry.visit_unknown"]);
+                    break;
+                case "laboratory":
+                    ModelState.AddModelError(nameof(LaboratoryId), text["labentry.lab_unknown"]);
+                    break;
+                default:
+                    ModelState.AddModelError(nameof(SpecimenTime), $"{issue.Code}: {issue.Message}");
+                    break;
+            }
+        }
+
+        foreach (var (row, result) in entered.Zip(outcome.Results))
+        {
+            foreach (var issue in result.Issues.Where(i => i.IsError))
+            {
+                if (issue.Code == IssueCodes.DuplicateLabResult)
+                {
+                    ModelState.AddModelError(row.Name, text["labentry.duplicate", row.Analyte.Name, when.Value.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)]);
+                    continue;
+                }
+
                 var field = issue.Path == "unit" ? row.UnitName : row.Name;
-                var shown = issue.Path == "unit" ? unit ?? "" : row.Value!;
+                var shown = issue.Path == "unit" ? result.Entered.Unit ?? "" : row.Value!;
                 ModelState.AddModelError(field, text["labentry.row_error", row.Analyte.Name, shown, $"{issue.Code}: {issue.Message}"]);
             }
-
-            results.Add((row, normalised));
         }
 
-        if (!ModelState.IsValid)
+        if (!outcome.Saved)
         {
+            if (ModelState.IsValid)
+            {
+                ModelState.AddModelError(nameof(SpecimenTime), string.Join("; ", outcome.Issues.Select(i => i.ToString())));
+            }
+
             return Page();
         }
 
-        var keys = results.Select(r => r.Normalised.Analyte).ToList();
-        var existing = await db.LabResults.AsNoTracking().Where(l => l.PatientId == id && l.SpecimenTime == when.Value && keys.Contains(l.Analyte))
-            .Select(l => l.Analyte).ToListAsync(cancellationToken);
-        foreach (var (row, normalised) in results.Where(r => existing.Contains(r.Normalised.Analyte)))
-        {
-            ModelState.AddModelError(row.Name, text["labentry.duplicate", row.Analyte.Name, when.Value.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)]);
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        foreach (var (row, normalised) in results)
-        {
-            var record = new LabResultRow { Id = Guid.CreateVersion7() };
-            Data.Import.LabImport.Fill(record, id, VisitId, LaboratoryId, when.Value, row.Value!, row.Analyte.IsQuantitative ? row.Unit : null, row.Range, normalised);
-            db.LabResults.Add(record);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        Saved = [.. results.Select(r => new SavedResult(r.Normalised.Analyte, r.Row.Analyte.Name,
-            $"{r.Row.Value} {(r.Row.Analyte.IsQuantitative ? r.Row.Unit : null)}".Trim(),
+        Saved = [.. outcome.Results.Select(r => new SavedResult(r.Normalised.Analyte, AnalyteCatalog.Find(r.Normalised.Analyte)?.Name ?? r.Normalised.Analyte,
+            $"{r.Entered.Value} {r.Entered.Unit}".Trim(),
             r.Normalised.Value is { } v ? $"{Quantity.Format(v)} {r.Normalised.Unit}" : null,
             FlagCode(r.Normalised.Flag), r.Normalised.RangeUsed, r.Normalised.Issues))];
         Rows = [.. Analytes().Select(a => new EntryRow(a, null, a.CanonicalUnit?.Code, null))];
@@ -234,7 +221,7 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
             return refused;
         }
 
-        (PatientId, StudyId, Site, siteId, sex, birthYear) = (id, patient.StudyId, patient.Site, patient.SiteId, patient.Sex, patient.BirthYear);
+        (PatientId, StudyId, Site, siteId) = (id, patient.StudyId, patient.Site, patient.SiteId);
         Visits = [.. (await db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderByDescending(v => v.VisitDate)
             .Select(v => new { v.Id, v.VisitDate, v.Type }).ToListAsync(cancellationToken))
             .Select(v => (v.Id, $"{v.VisitDate:yyyy-MM-dd} {v.Type}"))];

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using CsvHelper;
-using Stroma.Data.Import;
+using Stroma.Data.Labs;
 
 namespace Stroma.Web.Features.LabImport;
 

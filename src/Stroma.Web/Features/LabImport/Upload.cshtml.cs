@@ -6,8 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Stroma.Data;
 using Stroma.Data.Access;
-using Stroma.Data.Import;
-using Stroma.Web.Features.LabEntry;
+using Stroma.Data.Labs;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 
@@ -15,7 +14,7 @@ namespace Stroma.Web.Features.LabImport;
 
 /// <summary>
 /// Lab import upload (issue #8): a CSV in the <c>stroma import labs</c> format for ONE site the user may edit, run
-/// through the same <see cref="Data.Import.LabImport"/> (same normaliser, same rows, one transaction, one audit entry):
+/// through the same <see cref="Data.Labs.LabImport"/> (same normaliser, same rows, one transaction, one audit entry):
 /// all or nothing unless "partial" is ticked. Site isolation: only the chosen site's patients, visits and laboratories
 /// are looked up, and a row naming another site (or a patient not registered at the chosen site) is a reject, never
 /// written. Shows the counts and the reject report (line, field, value, reason), downloadable as CSV. Files over the
@@ -87,7 +86,7 @@ public sealed class UploadModel(StromaDbContext db, UserAccess access, IConfigur
         try
         {
             await using var stream = Upload.OpenReadStream();
-            Result = await Data.Import.LabImport.RunAsync(db, stream, Path.GetFileName(Upload.FileName), TextWriter.Null, SiteLabRanges.Normaliser(configuration),
+            Result = await Data.Labs.LabImport.RunAsync(db, stream, Path.GetFileName(Upload.FileName), TextWriter.Null, SiteLabRanges.Normaliser(configuration["lab-ranges"]),
                 new LabImportOptions { Partial = StorePartial, OnlySite = site.Code, Rejects = rejects, RangeLabId = SiteLabRanges.LabId }, null, cancellationToken);
         }
         catch (InvalidDataException e)
@@ -97,6 +96,13 @@ public sealed class UploadModel(StromaDbContext db, UserAccess access, IConfigur
         catch (CsvHelper.CsvHelperException e)
         {
             return Invalid(nameof(Upload), text["labimport.bad_file", Upload.FileName, e.Message.Split('\n')[0]]);
+        }
+
+        if (Result.Refused)
+        {
+            var problems = string.Join(" ", Result.FileIssues.Select(i => $"{i.Code}: {i.Message}"));
+            Result = null;
+            return Invalid(nameof(Upload), text["labimport.bad_file", Upload.FileName, problems]);
         }
 
         Rejects = rejects;

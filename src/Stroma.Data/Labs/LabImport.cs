@@ -9,15 +9,22 @@ using Stroma.Data.Audit;
 using Stroma.Data.Model;
 using Sex = Stroma.Clinical.Labs.Sex;
 
-namespace Stroma.Data.Import;
+namespace Stroma.Data.Labs;
 
 /// <summary>How an import ended.</summary>
 /// <param name="Read">Data rows read.</param>
 /// <param name="Inserted">Rows stored.</param>
 /// <param name="Duplicates">Valid rows skipped because their natural key (patient, analyte, specimen time) exists.</param>
 /// <param name="Rejected">Rows with errors (written to the reject file).</param>
-/// <param name="Committed">False when nothing was stored (rejects without <c>--partial</c>).</param>
-public sealed record LabImportResult(long Read, long Inserted, long Duplicates, long Rejected, bool Committed);
+/// <param name="Committed">False when nothing was stored (rejects without <c>--partial</c>, or a file refused whole).</param>
+public sealed record LabImportResult(long Read, long Inserted, long Duplicates, long Rejected, bool Committed)
+{
+    /// <summary>Why the whole file was refused before any row was read (a header without a required column: LAB014); empty otherwise.</summary>
+    public IReadOnlyList<Issue> FileIssues { get; init; } = Array.Empty<Issue>();
+
+    /// <summary>True when the file was refused whole (see <see cref="FileIssues"/>).</summary>
+    public bool Refused => FileIssues.Count > 0;
+}
 
 /// <summary>One problem of one rejected row: its line in the file, the column, the value there and the issue.</summary>
 public sealed record LabImportReject(long Line, string Field, string Value, Issue Issue);
@@ -98,6 +105,12 @@ public static class LabImport
             try
             {
                 var outcome = await pass.RunAsync(conflicts, cancellationToken).ConfigureAwait(false);
+                if (pass.HeaderProblem is { } headerProblem)
+                {
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    return new LabImportResult(0, 0, 0, 0, false) { FileIssues = [headerProblem] };
+                }
+
                 if (outcome is null)
                 {
                     return new LabImportResult(0, 0, 0, 0, true);
@@ -147,6 +160,9 @@ public static class LabImport
 
         public long Read => Interlocked.Read(ref read);
 
+        /// <summary>Set when the header lacks a required column: the file is refused whole (LAB014).</summary>
+        public Issue? HeaderProblem { get; private set; }
+
         /// <summary>Null when the file is empty; else (read, rejected, valid rows written, rows inserted).</summary>
         public async Task<(long Read, long Rejected, long Valid, long Inserted)?> RunAsync(BulkConflicts conflicts, CancellationToken cancellationToken)
         {
@@ -161,7 +177,9 @@ public static class LabImport
             var missing = Required.Where(r => !header.Contains(r)).ToList();
             if (missing.Count > 0)
             {
-                throw new InvalidDataException($"The header lacks column(s): {string.Join(", ", missing)}. Expected: site, patient, visit_date, analyte, value, unit, range, lab, specimen_time.");
+                HeaderProblem = Issue.Error(IssueCodes.LabFileHeader, "header",
+                    $"The header lacks column(s): {string.Join(", ", missing)}. Expected: site, patient, visit_date, analyte, value, unit, range, lab, specimen_time.");
+                return null;
             }
 
             if (rejectsWritten == 0)
@@ -239,7 +257,7 @@ public static class LabImport
             int site = Column("site"), patient = Column("patient"), visitDate = Column("visit_date"), analyte = Column("analyte"), value = Column("value"),
                 unit = Column("unit"), range = Column("range"), lab = Column("lab"), specimen = Column("specimen_time");
             var total = input.CanSeek ? input.Length : 0;
-            var row = new LabResult { Version = 1, CreatedAt = now, CreatedBy = db.Actor };
+            var row = LabResultRows.ForBulk(db, now);
             var issues = new List<Issue>(4);
             var ids = new Version7Ids(now);
             BulkBatch<LabResult>? batch = null;
@@ -306,6 +324,11 @@ public static class LabImport
                     }
                 }
 
+                if (who is { } born && time is { } taken && LabText.SpecimenTimeProblem(taken, born.BirthYear) is { } implausible)
+                {
+                    issues.Add(implausible);
+                }
+
                 LabNormalisation? normalised = null;
                 if (issues.Count == 0 && who is { } subject && time is { } when)
                 {
@@ -347,7 +370,7 @@ public static class LabImport
                 }
 
                 row.Id = ids.Next();
-                Fill(row, who!.Value.Id, visitId, labId, time!.Value, Field(value), Optional(unit), Optional(range), normalised);
+                LabResultRows.Fill(row, who!.Value.Id, visitId, labId, time!.Value, Field(value), Optional(unit), Optional(range), normalised);
                 batch ??= Take(empty, cancellationToken);
                 batch.Add(row);
                 if (batch.IsFull)
@@ -378,29 +401,6 @@ public static class LabImport
                 full.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
             }
         }
-    }
-
-    /// <summary>
-    /// Fills a <see cref="LabResult"/> from a normalised report, the one mapping of an import row (and of a result
-    /// entered on the web) onto the stored record: the value, unit and range as reported, the normalised value and
-    /// unit and the flag as <paramref name="normalised"/> gives them.
-    /// </summary>
-    public static void Fill(LabResult row, Guid patientId, Guid? visitId, Guid? laboratoryId, DateTimeOffset specimenTime,
-        string reportedValue, string? reportedUnit, string? reportedRange, LabNormalisation normalised)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        ArgumentNullException.ThrowIfNull(normalised);
-        row.PatientId = patientId;
-        row.VisitId = visitId;
-        row.LaboratoryId = laboratoryId;
-        row.Analyte = normalised.Analyte;
-        row.SpecimenTime = specimenTime;
-        row.ReportedValue = reportedValue;
-        row.ReportedUnit = reportedUnit;
-        row.ReportedRange = reportedRange;
-        row.NormalisedValue = normalised.Value;
-        row.NormalisedUnit = normalised.Unit;
-        row.Flag = normalised.Flag;
     }
 
     private static DateTimeOffset? ParseTime(string text, List<Issue> issues)
