@@ -7,6 +7,7 @@ using Stroma.Data;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
 using Stroma.Data.Tests;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Cli.Tests;
 

@@ -7,6 +7,7 @@ using Stroma.Cli.Io;
 using Stroma.Data;
 using Stroma.Data.Model;
 using Stroma.Data.Tests;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Cli.Tests;
 

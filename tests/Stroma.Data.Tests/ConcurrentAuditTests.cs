@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Tests;
 

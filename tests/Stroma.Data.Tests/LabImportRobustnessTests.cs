@@ -8,6 +8,7 @@ using Shouldly;
 using Stroma.Clinical.Issues;
 using Stroma.Data.Labs;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Tests;
 

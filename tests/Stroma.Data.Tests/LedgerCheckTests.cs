@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using Stroma.Data.Audit;
 using Stroma.Data.Demo;
-using Stroma.Data.Import;
+using Stroma.Data.Labs;
 using Stroma.Data.Model;
 
 namespace Stroma.Data.Tests;

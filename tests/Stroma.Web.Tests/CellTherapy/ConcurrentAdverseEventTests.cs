@@ -8,6 +8,7 @@ using Npgsql;
 using Stroma.Data;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
+using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Web.Tests.CellTherapy;
 
