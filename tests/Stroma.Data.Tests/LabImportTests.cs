@@ -5,7 +5,7 @@ using Shouldly;
 using Stroma.Data.Audit;
 using Stroma.Data.Demo;
 using Stroma.Data.Labs;
-using Stroma.Data.Model;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
 namespace Stroma.Data.Tests;
 
@@ -50,7 +50,7 @@ public sealed class LabImportTests
         var first = stored.Single(l => l.ReportedValue == "412.5");
         first.SpecimenTime.ShouldBe(new DateTimeOffset(2030, 1, 5, 0, 30, 0, TimeSpan.Zero));
         first.NormalisedValue.ShouldBe(412.5m);
-        first.Flag.ShouldBe(LabAbnormality.High);
+        first.Flag.ShouldBe(LabFlag.High);
         first.VisitId.ShouldNotBeNull();
         first.CreatedBy.ShouldBe("importer");
         stored.Single(l => l.ReportedValue == "<5").NormalisedValue.ShouldBeNull();

@@ -3,6 +3,7 @@
 using Shouldly;
 using Stroma.Data.Labs;
 using Stroma.Data.Model;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Tests;
@@ -13,16 +14,16 @@ public sealed class ReportedUnitNormaliserTests
         ReportedUnitNormaliser.Instance.Normalise(new LabReport("c3", value, unit, range, Sex.Female, 1980, DateTimeOffset.UnixEpoch));
 
     [Theory]
-    [InlineData("0.85", "0.9-1.8", LabAbnormality.Low)]
-    [InlineData("0.9", "0.9-1.8", LabAbnormality.Normal)]
-    [InlineData("1.8", "0.9-1.8", LabAbnormality.Normal)]
-    [InlineData("1.81", "0.9 - 1.8", LabAbnormality.High)]
-    [InlineData("-1", "-2--0.5", LabAbnormality.Normal)]
-    [InlineData("6", "<5", LabAbnormality.High)]
-    [InlineData("4", "<=5", LabAbnormality.Normal)]
-    [InlineData("40", ">60", LabAbnormality.Low)]
-    [InlineData("1.2", null, LabAbnormality.Unknown)]
-    public void Normalise_NumericValue_FlagsAgainstTheReportedRangeOnly(string value, string? range, LabAbnormality flag)
+    [InlineData("0.85", "0.9-1.8", LabFlag.Low)]
+    [InlineData("0.9", "0.9-1.8", LabFlag.Normal)]
+    [InlineData("1.8", "0.9-1.8", LabFlag.Normal)]
+    [InlineData("1.81", "0.9 - 1.8", LabFlag.High)]
+    [InlineData("-1", "-2--0.5", LabFlag.Normal)]
+    [InlineData("6", "<5", LabFlag.High)]
+    [InlineData("4", "<=5", LabFlag.Normal)]
+    [InlineData("40", ">60", LabFlag.Low)]
+    [InlineData("1.2", null, LabFlag.None)]
+    public void Normalise_NumericValue_FlagsAgainstTheReportedRangeOnly(string value, string? range, LabFlag flag)
     {
         var result = Normalise(value, range);
 
@@ -39,7 +40,7 @@ public sealed class ReportedUnitNormaliserTests
 
         result.IsValid.ShouldBeTrue();
         result.Value.ShouldBeNull();
-        result.Flag.ShouldBe(LabAbnormality.Unknown);
+        result.Flag.ShouldBe(LabFlag.None);
     }
 
     [Theory]
@@ -85,7 +86,7 @@ public sealed class CatalogLabNormaliserTests
         result.Analyte.ShouldBe("creatinine");
         result.Unit.ShouldBe("umol/L");
         result.Value.ShouldBe(88.4m);
-        result.Flag.ShouldBe(LabAbnormality.Normal); // against the laboratory's own range, in the reported unit
+        result.Flag.ShouldBe(LabFlag.Normal); // against the laboratory's own range, in the reported unit
     }
 
     [Fact]
@@ -110,12 +111,12 @@ public sealed class CatalogLabNormaliserTests
         // Urea nitrogen (bun) has no sourced default range (docs/labs.md): stored unflagged, saying so.
         var none = Normalise("bun", "12", "mg/dL");
         none.IsValid.ShouldBeTrue();
-        none.Flag.ShouldBe(LabAbnormality.Unknown);
+        none.Flag.ShouldBe(LabFlag.None);
         none.Issues.ShouldContain(i => i.Code == "LAB010");
         none.RangeUsed.ShouldBeNull();
 
         var reported = Normalise("bun", "25", "mg/dL", "7-20");
-        reported.Flag.ShouldBe(LabAbnormality.High);
+        reported.Flag.ShouldBe(LabFlag.High);
         reported.Issues.ShouldBeEmpty();
         reported.RangeUsed!.ShouldContain("7-20");
     }

@@ -5,6 +5,7 @@ using Stroma.Clinical.Scoring;
 using Stroma.Data.Audit;
 using Stroma.Data.Labs;
 using Stroma.Data.Model;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Demo;
@@ -300,12 +301,12 @@ public static class DemoRegistry
             Notes = "Work-up: CBC, urine, liver and kidney function, electrolytes, coagulation (4 items), T-lymphocyte subsets, rheumatology and immunology panels, C3, C4.",
         }, db, now);
         bundle.Visits.Add(admission);
-        (string Analyte, LabAbnormality Flag)[] reported =
+        (string Analyte, LabFlag Flag)[] reported =
         [
-            ("lymphocytes", LabAbnormality.Low), ("platelets", LabAbnormality.Low), ("alp", LabAbnormality.Low),
-            ("total_protein", LabAbnormality.Low), ("igg", LabAbnormality.Low), ("c3", LabAbnormality.Low),
-            ("neutrophils", LabAbnormality.High), ("hemoglobin", LabAbnormality.High), ("urine_protein_dipstick", LabAbnormality.High),
-            ("fibrinogen", LabAbnormality.High), ("urine_blood_dipstick", LabAbnormality.High),
+            ("lymphocytes", LabFlag.Low), ("platelets", LabFlag.Low), ("alp", LabFlag.Low),
+            ("total_protein", LabFlag.Low), ("igg", LabFlag.Low), ("c3", LabFlag.Low),
+            ("neutrophils", LabFlag.High), ("hemoglobin", LabFlag.High), ("urine_protein_dipstick", LabFlag.High),
+            ("fibrinogen", LabFlag.High), ("urine_blood_dipstick", LabFlag.High),
         ];
         foreach (var (analyte, flag) in reported)
         {
@@ -317,7 +318,7 @@ public static class DemoRegistry
                 LaboratoryId = lab.Id,
                 Analyte = analyte,
                 SpecimenTime = new DateTimeOffset(2015, 9, 26, 0, 0, 0, TimeSpan.Zero),
-                ReportedValue = flag == LabAbnormality.Low ? "low (value not reported)" : "high (value not reported)",
+                ReportedValue = flag == LabFlag.Low ? "low (value not reported)" : "high (value not reported)",
                 Flag = flag,
             }, db, now));
         }

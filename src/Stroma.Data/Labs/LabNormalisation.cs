@@ -1,7 +1,6 @@
 using System.Globalization;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
-using Stroma.Data.Model;
 
 namespace Stroma.Data.Labs;
 
@@ -18,7 +17,7 @@ public sealed record LabReport(string Analyte, string Value, string? Unit, strin
 /// <param name="Unit">The canonical UCUM unit, or the reported unit when no conversion is known.</param>
 /// <param name="Flag">Abnormality relative to the reference range.</param>
 /// <param name="Issues">Errors reject the row; warnings and notes (e.g. LAB010, no range configured) are reported and the row is stored.</param>
-public sealed record LabNormalisation(string Analyte, decimal? Value, string? Unit, LabAbnormality Flag, IReadOnlyList<Issue> Issues)
+public sealed record LabNormalisation(string Analyte, decimal? Value, string? Unit, LabFlag Flag, IReadOnlyList<Issue> Issues)
 {
     public bool IsValid => !Issues.Any(i => i.IsError);
 
@@ -128,8 +127,8 @@ public static class LabText
     }
 
     /// <summary>The flag of <paramref name="value"/> against a range read by <see cref="ReadRange"/>.</summary>
-    public static LabAbnormality Flag(decimal value, decimal? low, decimal? high) =>
-        low is { } l && value < l ? LabAbnormality.Low : high is { } h && value > h ? LabAbnormality.High : LabAbnormality.Normal;
+    public static LabFlag Flag(decimal value, decimal? low, decimal? high) =>
+        low is { } l && value < l ? LabFlag.Low : high is { } h && value > h ? LabFlag.High : LabFlag.Normal;
 
     private static Issue Unreadable(string range) =>
         Issue.Error(IssueCodes.InvalidRange, "range", $"The range \"{range.Trim()}\" cannot be read: write low-high, <high or >low in ASCII digits (e.g. 0.9-1.8).");
@@ -168,7 +167,7 @@ public sealed class ReportedUnitNormaliser : ILabNormaliser
         ArgumentNullException.ThrowIfNull(report);
         if (LabText.StorageProblems(report).ToList() is { Count: > 0 } unstorable)
         {
-            return new(report.Analyte, null, null, LabAbnormality.Unknown, unstorable);
+            return new(report.Analyte, null, null, LabFlag.None, unstorable);
         }
 
         if (string.IsNullOrWhiteSpace(report.Analyte))
@@ -186,7 +185,7 @@ public sealed class ReportedUnitNormaliser : ILabNormaliser
         {
             return LabText.CensoredProblem(report.Analyte, text) is { } censored
                 ? Fail(report, censored)
-                : new LabNormalisation(report.Analyte, null, report.Unit, LabAbnormality.Unknown, []);
+                : new LabNormalisation(report.Analyte, null, report.Unit, LabFlag.None, []);
         }
 
         if (!LabText.TryNumber(text, out var value))
@@ -205,12 +204,12 @@ public sealed class ReportedUnitNormaliser : ILabNormaliser
             return Fail(report, problem);
         }
 
-        var flag = low is null && high is null ? LabAbnormality.Unknown : LabText.Flag(value, low, high);
+        var flag = low is null && high is null ? LabFlag.None : LabText.Flag(value, low, high);
         return new LabNormalisation(report.Analyte, value, report.Unit, flag, []);
     }
 
     private static LabNormalisation Fail(LabReport report, Issue issue) =>
-        new(report.Analyte, null, null, LabAbnormality.Unknown, [issue]);
+        new(report.Analyte, null, null, LabFlag.None, [issue]);
 }
 
 /// <summary>
@@ -232,7 +231,7 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
         ArgumentNullException.ThrowIfNull(report);
         if (LabText.StorageProblems(report).ToList() is { Count: > 0 } unstorable)
         {
-            return new(report.Analyte, null, null, LabAbnormality.Unknown, unstorable);
+            return new(report.Analyte, null, null, LabFlag.None, unstorable);
         }
 
         var text = report.Value.Trim();
@@ -240,17 +239,17 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
         {
             var known = AnalyteCatalog.Find(report.Analyte);
             return known is null
-                ? new LabNormalisation(report.Analyte, null, null, LabAbnormality.Unknown,
+                ? new LabNormalisation(report.Analyte, null, null, LabFlag.None,
                     [Issue.Error(IssueCodes.UnknownAnalyte, "analyte", $"Unknown analyte \"{report.Analyte}\" (stroma labs catalog lists them).")])
                 : LabText.CensoredProblem(known.Name, text) is { } censored
-                    ? new LabNormalisation(known.Key, null, null, LabAbnormality.Unknown, [censored])
-                    : new LabNormalisation(known.Key, null, report.Unit, LabAbnormality.Unknown, []);
+                    ? new LabNormalisation(known.Key, null, null, LabFlag.None, [censored])
+                    : new LabNormalisation(known.Key, null, report.Unit, LabFlag.None, []);
         }
 
         if (text.Length > 0 && !LabText.TryNumber(text, out _) && LabText.TryNumber(text.Normalize(System.Text.NormalizationForm.FormKC).Replace('\u2212', '-'), out _))
         {
             // Full-width digits or a Unicode minus: refused with the reason rather than read as a grade or guessed.
-            return new LabNormalisation(report.Analyte, null, null, LabAbnormality.Unknown,
+            return new LabNormalisation(report.Analyte, null, null, LabFlag.None,
                 [Issue.Error(IssueCodes.UnreadableValue, "value", $"The value \"{text}\" is written with non-ASCII digits or minus sign; write it in ASCII (0-9, -, .).")]);
         }
 
@@ -261,17 +260,17 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
         }, ranges);
         if (interpretation.Result is not { } result)
         {
-            return new LabNormalisation(report.Analyte, null, null, LabAbnormality.Unknown, interpretation.Issues);
+            return new LabNormalisation(report.Analyte, null, null, LabFlag.None, interpretation.Issues);
         }
 
         var value = result.Normalised?.Value;
         if (value is { } v && Math.Abs(v) > LabResultRows.LargestStorable)
         {
-            return new LabNormalisation(result.Analyte.Key, null, null, LabAbnormality.Unknown,
+            return new LabNormalisation(result.Analyte.Key, null, null, LabFlag.None,
                 [Issue.Error(IssueCodes.UnreadableValue, "value", $"{result.Analyte.Name}: {text} {report.Unit} is too large to be a measurement.")]);
         }
 
-        var flag = LabAbnormality.Unknown;
+        var flag = LabFlag.None;
         string? rangeUsed = null;
         var fromReport = false;
         if (result.Reported is { } reported)
@@ -279,7 +278,7 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
             var (low, high, problem) = LabText.ReadRange(report.Range);
             if (problem is not null)
             {
-                return new LabNormalisation(result.Analyte.Key, null, null, LabAbnormality.Unknown, [problem]);
+                return new LabNormalisation(result.Analyte.Key, null, null, LabFlag.None, [problem]);
             }
 
             if (low is not null || high is not null)
@@ -293,15 +292,7 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
         if (!fromReport && result.Range is not null)
         {
             rangeUsed = $"{result.Range.Describe()} ({result.Range.DescribeSource()})";
-            flag = result.Flag switch
-            {
-                LabFlag.Normal => LabAbnormality.Normal,
-                LabFlag.Low => LabAbnormality.Low,
-                LabFlag.High => LabAbnormality.High,
-                LabFlag.CriticalLow => LabAbnormality.CriticalLow,
-                LabFlag.CriticalHigh => LabAbnormality.CriticalHigh,
-                _ => LabAbnormality.Unknown,
-            };
+            flag = result.Flag;
         }
 
         var unit = result.Normalised?.Unit.Code ?? result.Reported?.Unit.Code;

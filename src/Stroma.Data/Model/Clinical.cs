@@ -153,18 +153,6 @@ public sealed class Assessment : ClinicalRecord
     public string? Grade { get; set; }
 }
 
-/// <summary>Abnormality flag of a lab result relative to its reference range.</summary>
-public enum LabAbnormality
-{
-    Normal,
-    Low,
-    High,
-    CriticalLow,
-    CriticalHigh,
-    Abnormal,
-    Unknown,
-}
-
 /// <summary>
 /// One laboratory result: what the laboratory reported (value as text, unit, range) exactly as it came, plus the
 /// normalised value in the analyte's canonical UCUM unit. The natural key (patient, analyte, specimen time) makes
@@ -205,7 +193,7 @@ public sealed class LabResult : ClinicalRecord
     /// <summary>The analyte's canonical UCUM unit.</summary>
     public string? NormalisedUnit { get; set; }
 
-    public LabAbnormality Flag { get; set; }
+    public Stroma.Clinical.Labs.LabFlag Flag { get; set; }
 }
 
 /// <summary>Drug class of a medication record.</summary>

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data;
 using Stroma.Data.Model;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Web.Tests.Access;
@@ -88,7 +89,7 @@ public sealed class RouteAccessFixture : IAsyncLifetime
                 ReportedUnit = "g/L",
                 NormalisedValue = 0.5m,
                 NormalisedUnit = "g/L",
-                Flag = LabAbnormality.Low,
+                Flag = LabFlag.Low,
             });
         }
 

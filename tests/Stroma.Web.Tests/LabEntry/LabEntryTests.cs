@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data;
 using Stroma.Data.Model;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Web.Tests.LabEntry;
@@ -84,13 +85,13 @@ public sealed class LabEntryTests
         creatinine.ReportedUnit.ShouldBe("mg/dL");
         creatinine.NormalisedValue.ShouldBe(132.6m);
         creatinine.NormalisedUnit.ShouldBe("umol/L");
-        creatinine.Flag.ShouldBe(LabAbnormality.High);
+        creatinine.Flag.ShouldBe(LabFlag.High);
         creatinine.VisitId.ShouldBe(seed.VisitA);
         creatinine.LaboratoryId.ShouldBe(seed.LabA);
         creatinine.SpecimenTime.ShouldBe(new DateTimeOffset(2024, 3, 1, 0, 30, 0, TimeSpan.Zero));
         creatinine.CreatedBy.ShouldBe("coord");
-        rows.Single(r => r.Analyte == "urea").Flag.ShouldBe(LabAbnormality.Normal);
-        rows.Single(r => r.Analyte == "bun").Flag.ShouldBe(LabAbnormality.Unknown);
+        rows.Single(r => r.Analyte == "urea").Flag.ShouldBe(LabFlag.Normal);
+        rows.Single(r => r.Analyte == "bun").Flag.ShouldBe(LabFlag.None);
 
         await using var scope = factory.Scope();
         var audit = await scope.ServiceProvider.GetRequiredService<StromaDbContext>().AuditEntries.AsNoTracking()
@@ -114,7 +115,7 @@ public sealed class LabEntryTests
         using var response = await Html.PostFormAsync(client, $"/patients/{seed.PatientA}/labs?Analyte=potassium",
             ("SpecimenTime", "2024-03-02T09:00"), ("Offset", "+08:00"), ("v.potassium", "2.5"), ("u.potassium", "mmol/L"));
         (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("<td class=\"flag flag-LL\">LL</td>");
-        (await ResultsAsync(factory, seed.PatientA)).Single().Flag.ShouldBe(LabAbnormality.CriticalLow);
+        (await ResultsAsync(factory, seed.PatientA)).Single().Flag.ShouldBe(LabFlag.CriticalLow);
     }
 
     [Fact]

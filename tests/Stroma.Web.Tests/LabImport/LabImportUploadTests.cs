@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data;
 using Stroma.Data.Model;
 using Stroma.Web.Tests.LabEntry;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
 namespace Stroma.Web.Tests.LabImport;
 
@@ -62,10 +63,10 @@ public sealed partial class LabImportUploadTests
         rows.Count.ShouldBe(2);
         var creatinine = rows.Single(r => r.Analyte == "creatinine");
         creatinine.NormalisedValue.ShouldBe(132.6m);
-        creatinine.Flag.ShouldBe(LabAbnormality.High);
+        creatinine.Flag.ShouldBe(LabFlag.High);
         creatinine.VisitId.ShouldBe(seed.VisitA);
         creatinine.LaboratoryId.ShouldBe(seed.LabA);
-        rows.Single(r => r.Analyte == "c3").Flag.ShouldBe(LabAbnormality.Low);
+        rows.Single(r => r.Analyte == "c3").Flag.ShouldBe(LabFlag.Low);
 
         await using var scope = factory.Scope();
         var audit = await scope.ServiceProvider.GetRequiredService<StromaDbContext>().AuditEntries.AsNoTracking()

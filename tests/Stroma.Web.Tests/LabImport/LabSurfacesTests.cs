@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Stroma.Cli;
 using Stroma.Cli.Io;
 using Stroma.Data;
-using Stroma.Data.Model;
 using Stroma.Web.Tests.LabEntry;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
 namespace Stroma.Web.Tests.LabImport;
 
@@ -89,11 +89,11 @@ public sealed class LabSurfacesTests
             }
 
             // Both used the site laboratory's ranges (creatinine and haemoglobin have no default range).
-            web.Single(r => r.Analyte == "creatinine" && r.ReportedUnit == "mg/dL").Flag.ShouldBe(LabAbnormality.High);
-            web.Single(r => r.Analyte == "hemoglobin").Flag.ShouldBe(LabAbnormality.High);
+            web.Single(r => r.Analyte == "creatinine" && r.ReportedUnit == "mg/dL").Flag.ShouldBe(LabFlag.High);
+            web.Single(r => r.Analyte == "hemoglobin").Flag.ShouldBe(LabFlag.High);
             web.Single(r => r.Analyte == "creatinine" && r.ReportedUnit == "mg/L").NormalisedValue.ShouldBe(97.24m);
-            web.Single(r => r.Analyte == "c3").Flag.ShouldBe(LabAbnormality.Low);
-            web.Single(r => r.Analyte == "albumin").Flag.ShouldBe(LabAbnormality.Low);
+            web.Single(r => r.Analyte == "c3").Flag.ShouldBe(LabFlag.Low);
+            web.Single(r => r.Analyte == "albumin").Flag.ShouldBe(LabFlag.Low);
         }
         finally
         {

@@ -170,15 +170,7 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
         : Panel is { } panel ? AnalyteCatalog.All.Where(a => a.Panel == panel)
         : [];
 
-    public static string FlagCode(Data.Model.LabAbnormality flag) => flag switch
-    {
-        Data.Model.LabAbnormality.Normal => "N",
-        Data.Model.LabAbnormality.Low => "L",
-        Data.Model.LabAbnormality.High => "H",
-        Data.Model.LabAbnormality.CriticalLow => "LL",
-        Data.Model.LabAbnormality.CriticalHigh => "HH",
-        _ => "",
-    };
+    public static string FlagCode(LabFlag flag) => flag.Code();
 
     private string? Form(string key) => Request.Form[key].ToString() is { Length: > 0 } s && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
 

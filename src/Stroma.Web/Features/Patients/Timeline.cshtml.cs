@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Web.Hosting;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
 namespace Stroma.Web.Features.Patients;
 
@@ -152,7 +153,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     private sealed record AssessmentRow(Guid? VisitId, DateOnly AssessmentDate, string Instrument, decimal? Total, string? Grade);
 
-    private sealed record LabRow(string Analyte, DateTimeOffset SpecimenTime, decimal? NormalisedValue, string? NormalisedUnit, string? ReportedUnit, Stroma.Data.Model.LabAbnormality Flag);
+    private sealed record LabRow(string Analyte, DateTimeOffset SpecimenTime, decimal? NormalisedValue, string? NormalisedUnit, string? ReportedUnit, LabFlag Flag);
 
     private sealed record InfusionRow(DateOnly InfusionDate, string LotNumber, decimal DoseCells);
 
