@@ -44,9 +44,13 @@ public sealed record WilcoxonResult(int N, int Zeros, double V, double P, bool E
     public bool ConfidenceLevelReduced { get; init; }
 }
 
-/// <summary>McNemar's test with R's default continuity correction (R: <c>mcnemar.test(matrix(c(a, b, c, d), 2, byrow = TRUE))</c>).</summary>
-/// <param name="Statistic">(|b − c| − 1)² / (b + c), or (b − c)² / (b + c) when b = c.</param>
-/// <param name="P">Upper tail of chi-square with 1 degree of freedom.</param>
+/// <summary>
+/// McNemar's test (R: <c>mcnemar.test(matrix(c(a, b, c, d), 2, byrow = TRUE), correct = TRUE | FALSE)</c>), or its exact
+/// (conditional binomial) form, b of b + c discordant pairs against ½ (R: <c>binom.test(b, b + c)</c>).
+/// </summary>
+/// <param name="Statistic">Chi-square: (|b − c| − 1)² / (b + c) with the correction (without the −1 when b = c, as R),
+/// (b − c)² / (b + c) without; for the exact test, b (R's "number of successes").</param>
+/// <param name="P">Upper tail of chi-square with 1 degree of freedom; for the exact test, the two-sided binomial p.</param>
 public sealed record McNemarResult(double Statistic, double P);
 
 /// <summary>Tests for paired measurements (before and after in the same patient).</summary>
@@ -204,12 +208,26 @@ public static class PairedTests
     }
 
     /// <summary>McNemar's test for the 2×2 table [[a, b], [c, d]] of paired binary outcomes (only b and c matter).</summary>
-    public static McNemarResult McNemar(int a, int b, int c, int d)
+    public static McNemarResult McNemar(int a, int b, int c, int d, bool correct = true)
     {
         Preconditions.Requires(a >= 0 && b >= 0 && c >= 0 && d >= 0, "Counts must be non-negative.");
-        var diff = Math.Abs(b - c) - (b != c ? 1.0 : 0.0);
+        var diff = Math.Abs(b - c) - (correct && b != c ? 1.0 : 0.0);
         var statistic = diff * diff / (b + c);
         return new McNemarResult(statistic, Distributions.ChiSquareUpper(statistic, 1));
+    }
+
+    /// <summary>
+    /// Exact McNemar test: under the null each of the b + c discordant pairs falls either way with probability ½, so
+    /// p = min(1, 2·P(X ≤ min(b, c))) for X ~ Binomial(b + c, ½) (R: <c>binom.test(b, b + c)$p.value</c>; for p = ½
+    /// R's two-sided rule reduces to twice the smaller tail). P(X ≤ k) = I_½(n − k, k + 1).
+    /// </summary>
+    public static McNemarResult McNemarExact(int b, int c)
+    {
+        Preconditions.Requires(b >= 0 && c >= 0 && b + c > 0, "Counts must be non-negative with at least one discordant pair.");
+        var n = b + c;
+        var k = Math.Min(b, c);
+        var tail = k == n ? 1.0 : Distributions.BetaRegularized(0.5, n - k, k + 1);
+        return new McNemarResult(b, Math.Min(1, 2 * tail));
     }
 
     private static List<double> Differences(IReadOnlyList<double?> before, IReadOnlyList<double?> after)

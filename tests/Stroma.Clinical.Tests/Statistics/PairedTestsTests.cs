@@ -118,6 +118,10 @@ public class PairedTestsTests
             var m = PairedTests.McNemar((int)e.Num("a"), (int)e.Num("b"), (int)e.Num("c"), (int)e.Num("d"));
             Close(e.Num("statistic"), m.Statistic, "statistic");
             Close(e.Num("p"), m.P, "p");
+            var u = PairedTests.McNemar((int)e.Num("a"), (int)e.Num("b"), (int)e.Num("c"), (int)e.Num("d"), correct: false);
+            Close(e.Num("statistic_uncorrected"), u.Statistic, "uncorrected statistic");
+            Close(e.Num("p_uncorrected"), u.P, "uncorrected p");
+            Close(e.Num("exact_p"), PairedTests.McNemarExact((int)e.Num("b"), (int)e.Num("c")).P, "exact p");
         });
     }
 

@@ -185,10 +185,13 @@ put(do.call(rbind, lapply(seq_along(xs), function(i) {
   data.frame(x = xs[i], n = ns[i], cp_lower = b$conf.int[1], cp_upper = b$conf.int[2],
              wilson_lower = w$conf.int[1], wilson_upper = w$conf.int[2])
 })), "binomial.csv")
-tabs <- list(c(10, 5, 12, 13), c(20, 8, 8, 4), c(3, 0, 7, 9), c(794, 86, 150, 570))
+tabs <- list(c(10, 5, 12, 13), c(20, 8, 8, 4), c(3, 0, 7, 9), c(794, 86, 150, 570), c(4, 1, 9, 6), c(0, 30, 31, 2))
 put(do.call(rbind, lapply(tabs, function(v) {
   m <- suppressWarnings(mcnemar.test(matrix(v, 2, byrow = TRUE)))
-  data.frame(a = v[1], b = v[2], c = v[3], d = v[4], statistic = m$statistic, p = m$p.value)
+  u <- suppressWarnings(mcnemar.test(matrix(v, 2, byrow = TRUE), correct = FALSE))
+  data.frame(a = v[1], b = v[2], c = v[3], d = v[4], statistic = m$statistic, p = m$p.value,
+             statistic_uncorrected = u$statistic, p_uncorrected = u$p.value,
+             exact_p = binom.test(v[2], v[2] + v[3])$p.value)  # the exact (conditional binomial) McNemar test
 })), "mcnemar.csv")
 
 # ---- special functions ---------------------------------------------------------------------------
