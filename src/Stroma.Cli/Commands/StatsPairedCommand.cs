@@ -87,7 +87,7 @@ public sealed class StatsPairedCommand : Command<StatsPairedCommand.Settings>
         if (w.ExactImpossible)
         {
             warnings.Add((1, Issue.Warning(IssueCodes.StatsExactImpossible, settings.After!,
-                $"The exact Wilcoxon test cannot be computed with {(w.Zeros > 0 ? "zero differences" : "tied differences")}; the normal approximation is used, as R does.")));
+                $"The exact Wilcoxon test cannot be computed with {(w.Zeros > 0 ? "zero differences" : w.N >= 1000 ? "1000 or more differences (here)" : "tied differences")}; the normal approximation is used, as R does.")));
         }
 
         if (w.ConfidenceLevelReduced)
