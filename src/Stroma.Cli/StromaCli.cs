@@ -136,7 +136,7 @@ public static class StromaCli
             });
             config.AddBranch("stats", stats =>
             {
-                stats.SetDescription("Statistics equal to R's (survival 3.5, stats): Kaplan-Meier, log-rank, Cox, paired tests, binomial intervals.");
+                stats.SetDescription("Statistics equal to R's (survival 3.5, stats): Kaplan-Meier, log-rank, Cox, paired tests, McNemar, binomial intervals.");
                 stats.AddCommand<StatsKmCommand>("km")
                     .WithDescription("Kaplan-Meier table, medians and log-rank test from a CSV file.")
                     .WithExample("stats", "km", "lung.csv", "--time", "time", "--event", "status", "--group", "sex");
@@ -146,6 +146,9 @@ public static class StromaCli
                 stats.AddCommand<StatsPairedCommand>("paired")
                     .WithDescription("Descriptives, paired t-test and Wilcoxon signed-rank test of after - before.")
                     .WithExample("stats", "paired", "proteinuria.csv", "--before", "baseline", "--after", "month12");
+                stats.AddCommand<StatsMcNemarCommand>("mcnemar")
+                    .WithDescription("McNemar's test of a paired binary outcome (corrected, uncorrected and exact).")
+                    .WithExample("stats", "mcnemar", "response.csv", "--before", "month0", "--after", "month12");
                 stats.AddCommand<StatsCiCommand>("ci")
                     .WithDescription("Clopper-Pearson and Wilson confidence intervals for x of n.")
                     .WithExample("stats", "ci", "--x", "13", "--n", "40");

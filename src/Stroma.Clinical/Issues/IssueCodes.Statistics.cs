@@ -31,4 +31,13 @@ public static partial class IssueCodes
 
     /// <summary>A Cox coefficient may be infinite (monotone likelihood, e.g. separation), as R's "Loglik converged before variable" (a warning).</summary>
     public const string StatsInfiniteCoefficient = "STA010";
+
+    /// <summary>The exact Wilcoxon test was asked for (or chosen by default, n &lt; 50) but ties or zero differences rule it out; the normal approximation is used, as R does (a warning).</summary>
+    public const string StatsExactImpossible = "STA011";
+
+    /// <summary>The requested confidence level of the Hodges-Lehmann interval is not achievable; a lower one is reported, as R does (a warning).</summary>
+    public const string StatsConfidenceNotAchievable = "STA012";
+
+    /// <summary>A paired binary outcome cell (McNemar) is not 0/1 or TRUE/FALSE.</summary>
+    public const string StatsNotBinary = "STA013";
 }

@@ -1,5 +1,6 @@
 // Source: R 4.2.2 t.test(paired = TRUE), wilcox.test, mcnemar.test, binom.test, prop.test(correct = FALSE),
-// mean/sd/median/quantile (Golden/paired.csv, wilcoxon.csv, mcnemar.csv, binomial.csv, descriptive.csv).
+// mean/sd/median/quantile (Golden/paired.csv, wilcoxon.csv, mcnemar.csv, binomial.csv, descriptive.csv);
+// wilcox.test(conf.int = TRUE) for each exact/correct/conf.level choice (Golden/wilcoxon-ci.csv); all by R/make-golden.R.
 using System.Globalization;
 using CsCheck;
 using Stroma.Clinical.Statistics;
@@ -43,13 +44,49 @@ public class PairedTestsTests
         var data = File.ReadAllLines(Path.Combine(Folder, "wilcoxon-data.txt"))
             .Select(l => l.Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         var expected = Read("wilcoxon.csv");
-        var results = data.Select(PairedTests.SignedRank).ToArray();
+        var results = data.Select(d => PairedTests.SignedRank(d)).ToArray();
         Assert.True(results[0].Exact);
         Assert.False(results[2].Exact);
         ForEach(expected.Zip(results), p =>
         {
             Close(p.First.Num("v"), p.Second.V, "V");
             Close(p.First.Num("p"), p.Second.P, "p");
+        });
+    }
+
+    [Fact]
+    public void SignedRank_HodgesLehmannAndOptions_MatchWilcoxTestConfInt()
+    {
+        var cases = File.ReadAllLines(Path.Combine(Folder, "wilcoxon-data.txt"))
+            .Select(l => l.Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        ForEach(Read("wilcoxon-ci.csv"), e =>
+        {
+            var name = e["name"];
+            bool? exact = e["exact"] == "NA" ? null : e["exact"] == "TRUE";
+            var correct = e["correct"] == "TRUE";
+            var conf = e.Num("conf");
+            WilcoxonResult w;
+            if (name.StartsWith("case", StringComparison.Ordinal))
+            {
+                w = PairedTests.SignedRank(cases[int.Parse(name[4..], CultureInfo.InvariantCulture) - 1], exact, correct, conf);
+            }
+            else
+            {
+                var (before, after) = Pairs(name);
+                w = PairedTests.Wilcoxon(before, after, exact, correct, conf);
+            }
+
+            var where = $"{name} exact={e["exact"]} correct={e["correct"]} conf={conf}";
+            Assert.Equal(e["method"].Contains("exact", StringComparison.Ordinal), w.Exact);
+            Assert.Equal(e["method"].EndsWith("continuity_correction", StringComparison.Ordinal), w.Corrected);
+            Assert.Equal(e["warning"].Contains("cannot_compute_exact_p-value", StringComparison.Ordinal), w.ExactImpossible);
+            Assert.Equal(e["warning"].Contains("conf.level_not_achievable", StringComparison.Ordinal), w.ConfidenceLevelReduced);
+            Close(e.Num("v"), w.V, where + " V");
+            Close(e.Num("p"), w.P, where + " p");
+            Close(e.Num("estimate"), w.Estimate, where + " estimate");
+            Close(e.Num("lower"), w.Lower, where + " lower");
+            Close(e.Num("upper"), w.Upper, where + " upper");
+            Close(e.Num("conf_level"), w.ConfidenceLevel, where + " conf level");
         });
     }
 
@@ -81,6 +118,10 @@ public class PairedTestsTests
             var m = PairedTests.McNemar((int)e.Num("a"), (int)e.Num("b"), (int)e.Num("c"), (int)e.Num("d"));
             Close(e.Num("statistic"), m.Statistic, "statistic");
             Close(e.Num("p"), m.P, "p");
+            var u = PairedTests.McNemar((int)e.Num("a"), (int)e.Num("b"), (int)e.Num("c"), (int)e.Num("d"), correct: false);
+            Close(e.Num("statistic_uncorrected"), u.Statistic, "uncorrected statistic");
+            Close(e.Num("p_uncorrected"), u.P, "uncorrected p");
+            Close(e.Num("exact_p"), PairedTests.McNemarExact((int)e.Num("b"), (int)e.Num("c")).P, "exact p");
         });
     }
 

@@ -162,6 +162,21 @@ wrows <- lapply(seq_along(wx), function(i) { w <- wilcox.test(wx[[i]]); data.fra
 put(do.call(rbind, wrows), "wilcoxon.csv")
 writeLines(sapply(wx, function(v) paste(sprintf("%.17g", v), collapse = " ")), file.path(out, "wilcoxon-data.txt"))
 
+# Hodges-Lehmann estimate and confidence interval: wilcox.test(..., conf.int = TRUE) for each exact/correct choice
+# (exact = NA stands for R's default NULL), on the paired sets (after - before) and the one-sample cases above.
+hl <- list()
+samples <- c(lapply(pairs, function(d) { ok <- complete.cases(d); d$after[ok] - d$before[ok] }), setNames(wx, paste0("case", seq_along(wx))))
+for (nm in names(samples)) for (ex in list(NULL, TRUE, FALSE)) for (co in c(TRUE, FALSE)) for (cl in c(0.95, 0.99)) {
+  msgs <- character(0)
+  w <- withCallingHandlers(wilcox.test(samples[[nm]], exact = ex, correct = co, conf.int = TRUE, conf.level = cl),
+                           warning = function(m) { msgs <<- c(msgs, conditionMessage(m)); invokeRestart("muffleWarning") })
+  hl[[length(hl) + 1]] <- data.frame(name = nm, exact = if (is.null(ex)) NA else ex, correct = co, conf = cl,
+      v = w$statistic, p = w$p.value, estimate = w$estimate, lower = w$conf.int[1], upper = w$conf.int[2],
+      conf_level = attr(w$conf.int, "conf.level"), method = gsub(" ", "_", w$method),
+      warning = gsub("[, ]+", "_", paste(msgs, collapse = "|")))
+}
+put(do.call(rbind, hl), "wilcoxon-ci.csv")
+
 # ---- binomial intervals and McNemar --------------------------------------------------------------
 xs <- c(13, 11, 0, 10, 1, 37, 5, 20, 0, 1)
 ns <- c(40, 40, 10, 10, 1, 40, 1000, 40, 1, 2)
@@ -170,10 +185,13 @@ put(do.call(rbind, lapply(seq_along(xs), function(i) {
   data.frame(x = xs[i], n = ns[i], cp_lower = b$conf.int[1], cp_upper = b$conf.int[2],
              wilson_lower = w$conf.int[1], wilson_upper = w$conf.int[2])
 })), "binomial.csv")
-tabs <- list(c(10, 5, 12, 13), c(20, 8, 8, 4), c(3, 0, 7, 9), c(794, 86, 150, 570))
+tabs <- list(c(10, 5, 12, 13), c(20, 8, 8, 4), c(3, 0, 7, 9), c(794, 86, 150, 570), c(4, 1, 9, 6), c(0, 30, 31, 2))
 put(do.call(rbind, lapply(tabs, function(v) {
   m <- suppressWarnings(mcnemar.test(matrix(v, 2, byrow = TRUE)))
-  data.frame(a = v[1], b = v[2], c = v[3], d = v[4], statistic = m$statistic, p = m$p.value)
+  u <- suppressWarnings(mcnemar.test(matrix(v, 2, byrow = TRUE), correct = FALSE))
+  data.frame(a = v[1], b = v[2], c = v[3], d = v[4], statistic = m$statistic, p = m$p.value,
+             statistic_uncorrected = u$statistic, p_uncorrected = u$p.value,
+             exact_p = binom.test(v[2], v[2] + v[3])$p.value)  # the exact (conditional binomial) McNemar test
 })), "mcnemar.csv")
 
 # ---- special functions ---------------------------------------------------------------------------
