@@ -6,6 +6,7 @@ using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Outcomes;
+using Stroma.Clinical.Time;
 using Stroma.Data;
 using Stroma.Data.Model;
 
@@ -17,7 +18,7 @@ namespace Stroma.Cli.Commands;
 /// record is checked as a clinician's judgement (who, on what basis) before it is stored; it is audited like every
 /// clinical record and never hard-deleted.
 /// </summary>
-public sealed class AdjudicateCommand(CliIo io) : AsyncCommand<AdjudicateCommand.Settings>
+public sealed class AdjudicateCommand(CliIo io, TimeProvider clock) : AsyncCommand<AdjudicateCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -94,11 +95,13 @@ public sealed class AdjudicateCommand(CliIo io) : AsyncCommand<AdjudicateCommand
             issues.Add(Issue.Error(IssueCodes.NotAChoice, "category", $"'{settings.Category}' is not one of mcr, pcr, nr, relapse."));
         }
 
-        var at = DateTimeOffset.UtcNow;
-        if (settings.At is not null && !DateTimeOffset.TryParse(settings.At, CultureInfo.InvariantCulture, DateTimeStyles.None, out at))
+        var parsedAt = InstantPattern.ParseOrNow(settings.At, "at", clock);
+        if (parsedAt.Issue is { } atIssue)
         {
-            issues.Add(Issue.Error(IssueCodes.WrongType, "at", $"'{settings.At}' is not an ISO 8601 instant."));
+            issues.Add(atIssue);
         }
+
+        var at = parsedAt.Success ? parsedAt.Value : default;
 
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Stroma.Cli.Io;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
+using Stroma.Clinical.Time;
 using Stroma.Data;
 
 namespace Stroma.Cli.Commands;
@@ -10,18 +11,14 @@ namespace Stroma.Cli.Commands;
 /// <summary>Parsing and output shared by the cell-therapy commands (lot, enrol, schedule, infuse, trace).</summary>
 internal static class CellTherapyArguments
 {
-    private static readonly string[] InstantFormats =
-        ["yyyy-MM-dd'T'HH:mmzzz", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm'Z'", "yyyy-MM-dd'T'HH:mm:ss'Z'"];
-
     public static bool IsDate(string? text) => text is not null && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
     public static DateOnly Date(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static bool IsInstant(string? text) => text is not null
-        && DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _);
+    public static bool IsInstant(string? text) => InstantPattern.Parse(text, "time").Success;
 
-    /// <summary>An instant with its UTC offset (ISO 8601, e.g. <c>2017-08-04T09:00+08:00</c>); a time without an offset is refused as ambiguous.</summary>
-    public static DateTimeOffset Instant(string text) => DateTimeOffset.ParseExact(text, InstantFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    /// <summary>An instant with its UTC offset (<see cref="InstantPattern"/>, e.g. <c>2017-08-04T09:00+08:00</c>); a time without an offset is refused as ambiguous.</summary>
+    public static DateTimeOffset Instant(string text) => InstantPattern.Parse(text, "time").Value;
 
     public static bool IsNumber(string? text) => text is not null && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 

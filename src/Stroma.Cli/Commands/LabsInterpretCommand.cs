@@ -6,6 +6,7 @@ using Stroma.Cli.Io;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
 using Stroma.Clinical.Scoring;
+using Stroma.Clinical.Time;
 
 namespace Stroma.Cli.Commands;
 
@@ -101,9 +102,9 @@ public sealed class LabsInterpretCommand(CliIo io) : Command<LabsInterpretComman
                 issues.Add(Issue.Error(IssueCodes.MissingItem, "taken_at", "No taken_at (ISO 8601 date or date-time)."));
             }
             else if (!DateOnly.TryParseExact(takenAt, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
-                     && !DateTimeOffset.TryParse(takenAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+                     && !InstantPattern.Parse(takenAt, "taken_at").Success)
             {
-                issues.Add(Issue.Error(IssueCodes.InvalidTakenAt, "taken_at", $"\"{takenAt}\" is not an ISO 8601 date (2015-09-26) or date-time."));
+                issues.Add(Issue.Error(IssueCodes.InvalidTakenAt, "taken_at", $"\"{takenAt}\" is not an ISO 8601 date (2015-09-26) or date-time with its UTC offset (2015-09-26T08:30+08:00)."));
             }
 
             Sex? sex = null;

@@ -15,7 +15,7 @@ public static partial class IssueCodes
     /// <summary>An import row names a laboratory code its site does not have.</summary>
     public const string UnknownLaboratory = "DAT004";
 
-    /// <summary>A specimen time without a UTC offset (ambiguous) or not an ISO 8601 date and time.</summary>
+    /// <summary>An instant (specimen time, infusion or custody time, adjudication time, ...) without a UTC offset (ambiguous) or not an ISO 8601 date and time; see <c>Time.InstantPattern</c>.</summary>
     public const string AmbiguousTime = "DAT005";
 
     /// <summary>The audit chain is broken: an entry was altered, inserted or removed after it was written.</summary>

@@ -5,6 +5,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.Issues;
+using Stroma.Clinical.Time;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
 using Sex = Stroma.Clinical.Labs.Sex;
@@ -405,16 +406,14 @@ public static class LabImport
 
     private static DateTimeOffset? ParseTime(string text, List<Issue> issues)
     {
-        var trimmed = text.AsSpan().Trim();
-        var hasOffset = trimmed.Length > 10 && (trimmed[^1] is 'Z' or 'z' || trimmed[^6] is '+' or '-');
-        if (!hasOffset || !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        var parsed = InstantPattern.Parse(text, "specimen_time");
+        if (parsed.Issue is { } issue)
         {
-            issues.Add(Issue.Error(IssueCodes.AmbiguousTime, "specimen_time",
-                $"Specimen time \"{text}\" must be an ISO 8601 date and time with a UTC offset (e.g. 2011-03-05T08:30:00+08:00)."));
+            issues.Add(issue);
             return null;
         }
 
-        return parsed;
+        return parsed.Value;
     }
 
     /// <summary>

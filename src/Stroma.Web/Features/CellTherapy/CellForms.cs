@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Stroma.Clinical.Issues;
+using Stroma.Clinical.Time;
 
 namespace Stroma.Web.Features.CellTherapy;
 
@@ -11,41 +12,23 @@ namespace Stroma.Web.Features.CellTherapy;
 /// </summary>
 internal static class CellForms
 {
-    private static readonly string[] LocalFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"];
-
     public static bool TryNumber(string? text, out decimal value) =>
         decimal.TryParse(text?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
-    /// <summary>An offset as <c>+08:00</c>, <c>-05:00</c> or <c>Z</c>.</summary>
+    /// <summary>An offset as <c>+08:00</c>, <c>-05:00</c> or <c>Z</c> (<see cref="InstantPattern.ParseOffset"/>).</summary>
     public static bool TryOffset(string? text, out TimeSpan offset)
     {
-        offset = TimeSpan.Zero;
-        var t = text?.Trim();
-        if (t is "Z" or "z" or "+00:00")
-        {
-            return true;
-        }
-
-        if (t is null || t.Length != 6 || (t[0] != '+' && t[0] != '-')
-            || !TimeSpan.TryParseExact(t[1..], @"hh\:mm", CultureInfo.InvariantCulture, out var span) || span > TimeSpan.FromHours(14))
-        {
-            return false;
-        }
-
-        offset = t[0] == '-' ? -span : span;
-        return true;
+        var parsed = InstantPattern.ParseOffset(text, "offset");
+        offset = parsed.Success ? parsed.Value : TimeSpan.Zero;
+        return parsed.Success;
     }
 
+    /// <summary>A form's local date-time with its offset, read by the one instant parser (<see cref="InstantPattern"/>).</summary>
     public static bool TryInstant(string? local, TimeSpan offset, out DateTimeOffset instant)
     {
-        instant = default;
-        if (!DateTime.TryParseExact(local?.Trim(), LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
-        {
-            return false;
-        }
-
-        instant = new DateTimeOffset(time, offset);
-        return true;
+        var parsed = InstantPattern.Parse(local, InstantPattern.FormatOffset(offset), "time", "offset");
+        instant = parsed.Success ? parsed.Value : default;
+        return parsed.Success;
     }
 
     public static string Text(decimal value) => value.ToString("0.######", CultureInfo.InvariantCulture);

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
+using Stroma.Clinical.Time;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Labs;
@@ -176,25 +177,24 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
 
     private DateTimeOffset? ReadTime()
     {
-        var offsetOk = Offset is { Length: 6 } o && o[0] is '+' or '-'
-            && TimeSpan.TryParseExact(o[1..], "hh\\:mm", CultureInfo.InvariantCulture, out var span) && span <= TimeSpan.FromHours(14);
-        if (!offsetOk)
+        // The one instant parser; its issue names the field at fault, shown here in the page's language.
+        var result = InstantPattern.Parse(SpecimenTime, Offset, nameof(SpecimenTime), nameof(Offset));
+        if (result.Issue is { } issue)
         {
-            ModelState.AddModelError(nameof(Offset), text["labentry.offset_format", Offset ?? ""]);
-        }
+            if (issue.Path == nameof(Offset))
+            {
+                ModelState.AddModelError(nameof(Offset), text["labentry.offset_format", Offset ?? ""]);
+            }
 
-        if (!DateTime.TryParseExact(SpecimenTime, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-        {
-            ModelState.AddModelError(nameof(SpecimenTime), text["labentry.time_format", SpecimenTime ?? ""]);
+            if (issue.Path != nameof(Offset) || !InstantPattern.Parse(SpecimenTime, "Z", nameof(SpecimenTime), nameof(Offset)).Success)
+            {
+                ModelState.AddModelError(nameof(SpecimenTime), text["labentry.time_format", SpecimenTime ?? ""]);
+            }
+
             return null;
         }
 
-        if (!offsetOk)
-        {
-            return null;
-        }
-
-        var parsed = DateTimeOffset.ParseExact(local.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + Offset, "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        var parsed = result.Value;
         if (parsed > clock.GetUtcNow().AddMinutes(5))
         {
             ModelState.AddModelError(nameof(SpecimenTime), text["labentry.time_future", SpecimenTime!]);
