@@ -15,12 +15,14 @@ namespace Stroma.Web.Tests;
 /// The app in memory, as <c>dotnet run</c> would start it (Production settings, the real instrument catalog), on its
 /// own fresh SQLite registry in a temporary file (migrated at start; no account until a test creates one).
 /// </summary>
-/// <param name="database">Another registry (a PostgreSQL connection string the test created), or null for the SQLite file.</param>
-public sealed class WebFactory(string? database = null) : WebApplicationFactory<Program>
+public sealed class WebFactory : WebApplicationFactory<Program>
 {
     public const string TestPassword = "Correct-Horse-7";
 
     private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"stroma-web-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>Another registry (a PostgreSQL connection string the test created), or null for the SQLite file.</summary>
+    public string? Database { get; init; }
 
     /// <summary>The registry's SQLite file (for a test that also runs the CLI on it).</summary>
     public string DatabaseFile => databaseFile;
@@ -30,7 +32,7 @@ public sealed class WebFactory(string? database = null) : WebApplicationFactory<
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production").UseSetting("database", database ?? databaseFile);
+        builder.UseEnvironment("Production").UseSetting("database", Database ?? databaseFile);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
