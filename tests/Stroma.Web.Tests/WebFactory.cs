@@ -15,15 +15,17 @@ namespace Stroma.Web.Tests;
 /// The app in memory, as <c>dotnet run</c> would start it (Production settings, the real instrument catalog), on its
 /// own fresh SQLite registry in a temporary file (migrated at start; no account until a test creates one).
 /// </summary>
-/// <param name="database">Another registry (a PostgreSQL connection string the test created), or null for the SQLite file.</param>
-public sealed class WebFactory(string? database = null) : WebApplicationFactory<Program>
+public sealed class WebFactory : WebApplicationFactory<Program>
 {
     public const string TestPassword = "Correct-Horse-7";
 
     private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"stroma-web-test-{Guid.NewGuid():N}.db");
 
+    /// <summary>Another registry (a PostgreSQL connection string the test created), or null for the SQLite file.</summary>
+    public string? Database { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-        builder.UseEnvironment("Production").UseSetting("database", database ?? databaseFile);
+        builder.UseEnvironment("Production").UseSetting("database", Database ?? databaseFile);
 
     /// <summary>A scope with the app's services, to arrange data the way the app itself stores it.</summary>
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
