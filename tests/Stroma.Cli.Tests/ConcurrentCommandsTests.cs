@@ -59,4 +59,47 @@ public sealed class ConcurrentCommandsTests
         verification.IsIntact.ShouldBeTrue(verification.Break?.Problem);
         verification.Entries.ShouldBe(1 + Writers + (Writers * CommandsPerWriter));
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task LotReleaseAndReject_AtOnce_OneWinsTheOtherExitsOneSayingWhoDecided(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        string[] register =
+        [
+            "lot", "register", "UC-2024-009", "--type", "uc_msc", "--donor", "D-0042", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
+            "--manufactured", "2024-01-10", "--expires", "2099-12-31", "--passage", "4", "--cells", "5e8", "--concentration", "5e6", "--viability", "94",
+            "--volume", "100", "--location", "LN2 tank 2",
+        ];
+        string[] tests =
+        [
+            "lot", "test", "UC-2024-009", "--tested", "2024-01-17", "cd73=98.5", "cd90=99.1", "cd105=96.2", "cd45=0.4", "cd34=0.3", "cd14=0.5", "cd19=0.2",
+            "hla_dr=0.6", "plastic_adherence=met", "trilineage_differentiation=met", "viability=93", "sterility=met", "endotoxin=0.5", "mycoplasma=met",
+        ];
+        Run(database, "qa.lee", register).ExitCode.ShouldBe(ExitCodes.Ok);
+        Run(database, "qa.lee", tests).ExitCode.ShouldBe(ExitCodes.Ok);
+
+        using var start = new Barrier(2);
+        var release = Task.Run(() =>
+        {
+            start.SignalAndWait(Token);
+            return Run(database, "qa.lee", "lot", "release", "UC-2024-009", "--meaning", "QA release for clinical use", "--viability-limit", "70",
+                "--endotoxin-limit", "5", "--spec-version", "site-1");
+        }, Token);
+        var reject = Task.Run(() =>
+        {
+            start.SignalAndWait(Token);
+            return Run(database, "qa.kim", "lot", "reject", "UC-2024-009", "--meaning", "QA rejection", "--reason", "second opinion");
+        }, Token);
+        var outcomes = await Task.WhenAll(release, reject);
+
+        outcomes.Select(o => o.ExitCode).Order().ShouldBe([ExitCodes.Ok, ExitCodes.InvalidInput]);
+        var (winner, loser) = outcomes[0].ExitCode == ExitCodes.Ok ? ("qa.lee", outcomes[1]) : ("qa.kim", outcomes[0]);
+        loser.Error.ShouldContain($"signed by {winner} at ");
+        loser.Error.ShouldNotContain("unexpected", Case.Insensitive);
+        Run(database, "reader", "audit", "verify").ExitCode.ShouldBe(ExitCodes.Ok);
+    }
+
+    private static CliRunner.Outcome Run(TestDatabase database, string user, params string[] args) =>
+        CliRunner.Run("", [.. args, "--database", database.Configuration.ConnectionString, "--user", user]);
 }

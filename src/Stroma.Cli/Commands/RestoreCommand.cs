@@ -37,13 +37,14 @@ public sealed class RestoreCommand(CliIo io) : AsyncCommand<RestoreCommand.Setti
             }
         }
 
-        io.Out.WriteLine($"restored {result.Manifest.Rows.Values.Sum()} rows from {settings.File} ({result.Manifest.Engine} backup of {result.Manifest.TakenAt:yyyy-MM-dd'T'HH:mm:ss'Z'}) into {configuration.Describe()}");
         if (result.Audit.Break is { } broken)
         {
             io.Error.WriteLine(Issue.Error(IssueCodes.AuditChainBroken, $"audit_entries[{broken.Sequence}]",
-                $"The restored audit chain is broken at entry {broken.Sequence}: {broken.Problem}.").ToString());
+                $"The backup's audit chain is broken at entry {broken.Sequence}: {broken.Problem}; nothing was restored.").ToString());
             return ExitCodes.InvalidInput;
         }
+
+        io.Out.WriteLine($"restored {result.Manifest.Rows.Values.Sum()} rows from {settings.File} ({result.Manifest.Engine} backup of {result.Manifest.TakenAt:yyyy-MM-dd'T'HH:mm:ss'Z'}) into {configuration.Describe()}");
 
         io.Out.WriteLine($"audit trail intact: {result.Audit.Entries} entries, head {result.Audit.HeadHash}");
         return ExitCodes.Ok;

@@ -38,4 +38,10 @@ public static partial class IssueCodes
 
     /// <summary>A site's release-specification file is malformed (bad kind or limit, repeated key, no source).</summary>
     public const string SpecificationFileInvalid = "CTD012";
+
+    /// <summary>Another user decided (released or rejected) the lot between reading it and saving this decision.</summary>
+    public const string DecidedMeanwhile = "CTD013";
+
+    /// <summary>Info with a refused decision: the lot was already released or rejected, by whom and when.</summary>
+    public const string AlreadyDecided = "CTD014";
 }

@@ -1,5 +1,6 @@
 using System.Data;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,9 @@ namespace Stroma.Data.Backup;
 /// <param name="TakenAt">When (UTC).</param>
 /// <param name="Rows">Rows per table.</param>
 /// <param name="AuditHead">The audit chain's head hash at the snapshot.</param>
-public sealed record BackupManifest(string Format, string Engine, string? Migration, DateTimeOffset TakenAt, IReadOnlyDictionary<string, long> Rows, string AuditHead);
+/// <param name="Sha256">Lowercase hex SHA-256 of each table file's bytes, by table; restore refuses a file that does not match.</param>
+public sealed record BackupManifest(string Format, string Engine, string? Migration, DateTimeOffset TakenAt, IReadOnlyDictionary<string, long> Rows, string AuditHead,
+    IReadOnlyDictionary<string, string>? Sha256 = null);
 
 /// <summary>How a restore ended.</summary>
 public sealed record RestoreResult(BackupManifest Manifest, AuditVerification Audit);
@@ -27,11 +30,12 @@ public sealed record RestoreResult(BackupManifest Manifest, AuditVerification Au
 /// transaction (repeatable read on PostgreSQL; a read transaction on SQLite), so it is consistent even while others
 /// write. The format names columns and uses engine-neutral JSON values, so a backup restores to either engine.
 /// Restore needs an empty, migrated database; it copies rows exactly (no new audit entries), in one transaction,
-/// then checks the row counts and the audit chain against the manifest.
+/// and checks each file's SHA-256, the row counts and the audit chain against the manifest before committing: a
+/// backup that fails any check leaves the target empty (docs/operations.md "Backup and restore").
 /// </summary>
 public static class RegistryBackup
 {
-    public const string FormatVersion = "stroma-backup-1";
+    public const string FormatVersion = "stroma-backup-2";
 
     internal static readonly Type[] Tables =
     [
@@ -65,6 +69,7 @@ public static class RegistryBackup
 
         await using var _ = transaction;
         var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var table in Tables)
@@ -72,13 +77,20 @@ public static class RegistryBackup
                 var entityType = db.Model.FindEntityType(table)!;
                 var entry = zip.CreateEntry(entityType.GetTableName() + ".jsonl", CompressionLevel.Fastest);
                 await using var stream = entry.Open();
+                using var sha = SHA256.Create();
                 var method = typeof(RegistryBackup).GetMethod(nameof(WriteTableAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(table);
-                rows[entityType.GetTableName()!] = await ((Task<long>)method.Invoke(null, [db, entityType, stream, cancellationToken])!).ConfigureAwait(false);
+                await using (var hashing = new CryptoStream(stream, sha, CryptoStreamMode.Write, leaveOpen: true))
+                {
+                    rows[entityType.GetTableName()!] = await ((Task<long>)method.Invoke(null, [db, entityType, hashing, cancellationToken])!).ConfigureAwait(false);
+                    await hashing.FlushFinalBlockAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                hashes[entityType.GetTableName()!] = Convert.ToHexStringLower(sha.Hash!);
             }
 
             var head = await AuditChain.HeadAsync(db, cancellationToken).ConfigureAwait(false);
             var migration = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
-            var manifest = new BackupManifest(FormatVersion, configuration.Engine.ToString(), migration, clock.GetUtcNow(), rows, head.Hash);
+            var manifest = new BackupManifest(FormatVersion, configuration.Engine.ToString(), migration, clock.GetUtcNow(), rows, head.Hash, hashes);
             var manifestEntry = zip.CreateEntry("manifest.json");
             await using (var stream = manifestEntry.Open())
             {
@@ -129,7 +141,13 @@ public static class RegistryBackup
 
         if (manifest.Format != FormatVersion)
         {
-            throw new InvalidDataException($"Unsupported backup format '{manifest.Format}' (expected {FormatVersion}).");
+            throw new InvalidDataException($"Unsupported backup format '{manifest.Format}' (expected {FormatVersion}); "
+                + "a stroma-backup-1 file carries no content hashes: restore it with the Stroma version that wrote it and take a new backup.");
+        }
+
+        if (manifest.Sha256 is null || Tables.Length != manifest.Sha256.Count)
+        {
+            throw new InvalidDataException("The backup manifest does not carry a SHA-256 for every table file; the backup cannot be checked.");
         }
 
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
@@ -146,19 +164,42 @@ public static class RegistryBackup
             var entityType = db.Model.FindEntityType(table)!;
             var name = entityType.GetTableName()!;
             await using var stream = zip.GetEntry(name + ".jsonl")?.Open() ?? throw new InvalidDataException($"The backup has no {name}.jsonl.");
+            using var sha = SHA256.Create();
             var method = typeof(RegistryBackup).GetMethod(nameof(ReadTableAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(table);
-            var count = await ((Task<long>)method.Invoke(null, [db, entityType, stream, cancellationToken])!).ConfigureAwait(false);
+            long count;
+            await using (var hashing = new CryptoStream(stream, sha, CryptoStreamMode.Read, leaveOpen: true))
+            {
+                // The table reader reads to the end of the file, which completes the hash.
+                count = await ((Task<long>)method.Invoke(null, [db, entityType, hashing, cancellationToken])!).ConfigureAwait(false);
+            }
+
+            // Throwing here disposes the transaction uncommitted: the target stays empty.
+            if (!string.Equals(Convert.ToHexStringLower(sha.Hash!), manifest.Sha256.GetValueOrDefault(name), StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"{name}.jsonl does not match the SHA-256 in the backup's manifest: the file was altered or damaged; nothing was restored.");
+            }
+
             if (count != manifest.Rows.GetValueOrDefault(name))
             {
                 throw new InvalidDataException($"{name}: the backup holds {count} rows but its manifest says {manifest.Rows.GetValueOrDefault(name)}.");
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // The chain is checked inside the transaction: a restore that fails it is rolled back, so a retry finds the
+        // target empty.
         var audit = await AuditChain.VerifyAsync(db, cancellationToken).ConfigureAwait(false);
         if (audit.IsIntact && audit.HeadHash != manifest.AuditHead)
         {
             audit = audit with { Break = new AuditBreak(audit.Entries, "the restored chain's head differs from the backup manifest's") };
+        }
+
+        if (audit.IsIntact)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return new RestoreResult(manifest, audit);

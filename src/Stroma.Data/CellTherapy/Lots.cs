@@ -133,6 +133,12 @@ public static class Lots
 
         if (!result.Accepted || issues.Any(i => i.IsError))
         {
+            // A lot already decided: say by whom, so a second QA user knows whom to ask.
+            if (lot.Status != LotStatus.Quarantine && await LatestDecisionAsync(db, lot.Id, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                issues.Add(Issue.Info(IssueCodes.AlreadyDecided, "lot", $"Lot {lot.LotNumber} was {Describe(earlier)}."));
+            }
+
             return Refusal.Of<LotDecision>(issues);
         }
 
@@ -142,9 +148,37 @@ public static class Lots
         db.ChangeReason = decision.Verdict == ReleaseVerdict.Release
             ? $"lot released by {decision.SignedBy}: {decision.Meaning}"
             : $"lot rejected by {decision.SignedBy}: {decision.Reason}";
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another QA user decided the lot between our read and our save (the lot's version moved on): nothing of
+            // this decision was written; say who decided, and when.
+            db.ChangeTracker.Clear();
+            return Refusal.Of<LotDecision>([await DecidedMeanwhileAsync(db, lot.Id, lot.LotNumber, cancellationToken).ConfigureAwait(false)]);
+        }
+
         return new CellTherapyResult<LotDecision>(record, issues);
     }
+
+    private static async Task<Issue> DecidedMeanwhileAsync(StromaDbContext db, Guid lotId, string lotNumber, CancellationToken cancellationToken)
+    {
+        var current = await LatestDecisionAsync(db, lotId, cancellationToken).ConfigureAwait(false);
+        var what = current is null ? "was changed by another user" : $"was decided meanwhile: {Describe(current)}";
+        return Issue.Error(IssueCodes.DecidedMeanwhile, "lot",
+            $"Lot {lotNumber} {what}; this decision was not saved. Look at the lot again (stroma trace lot {lotNumber}) before deciding.");
+    }
+
+    // A lot has one or two decisions; ordered here because SQLite cannot order by a DateTimeOffset.
+    private static async Task<LotDecision?> LatestDecisionAsync(StromaDbContext db, Guid lotId, CancellationToken cancellationToken) =>
+        (await db.LotDecisions.AsNoTracking().Where(d => d.LotId == lotId).ToListAsync(cancellationToken).ConfigureAwait(false)).MaxBy(d => d.SignedAt);
+
+    /// <summary>"released: signed by qa.lee at 2024-02-19 08:00Z (QA release for clinical use)".</summary>
+    private static string Describe(LotDecision decision) =>
+        $"{(decision.Verdict == ReleaseVerdict.Release ? "released" : "rejected")}: signed by {decision.SignedBy} at "
+        + decision.SignedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + $"Z ({decision.Meaning})";
 
     /// <summary>
     /// Appends a custody event after checking the whole chain with <see cref="ChainOfCustody.Validate"/>: an error at

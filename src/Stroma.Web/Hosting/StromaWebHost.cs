@@ -156,6 +156,8 @@ public static class StromaWebHost
             ExceptionHandlingPath = "/Error",
             // UnexpectedExceptionHandler logs each failure once, with its correlation id.
             SuppressDiagnosticsCallback = _ => true,
+            // A concurrent edit is a conflict for the user to resolve, not a server failure.
+            StatusCodeSelector = e => UnexpectedExceptionHandler.IsConflict(e) ? StatusCodes.Status409Conflict : StatusCodes.Status500InternalServerError,
         });
         // Empty 4xx/5xx answers get a page in the user's language (unknown page, refused form), or a ProblemDetails
         // under /api.

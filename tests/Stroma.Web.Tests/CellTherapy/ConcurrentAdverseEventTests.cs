@@ -46,7 +46,7 @@ public sealed class ConcurrentAdverseEventTests
 
         try
         {
-            await using var factory = new WebFactory(postgresName is null ? null : new NpgsqlConnectionStringBuilder(admin) { Database = postgresName }.ToString());
+            await using var factory = new WebFactory { Database = postgresName is null ? null : new NpgsqlConnectionStringBuilder(admin) { Database = postgresName }.ToString() };
             var patients = new Guid[Writers];
             await using (var scope = factory.Scope())
             {
