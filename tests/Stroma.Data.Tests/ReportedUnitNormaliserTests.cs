@@ -2,7 +2,6 @@
 // laboratory's own reported range (no clinical factor or range is invented here).
 using Shouldly;
 using Stroma.Data.Labs;
-using Stroma.Data.Model;
 using LabFlag = Stroma.Clinical.Labs.LabFlag;
 using Sex = Stroma.Clinical.Labs.Sex;
 
