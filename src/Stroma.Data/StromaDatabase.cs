@@ -89,7 +89,7 @@ public static class StromaDatabase
                 .UseSqlite(configuration.ConnectionString, o => o.CommandTimeout(3600))
                 .AddInterceptors(AuditInterceptor.Instance).Options),
             _ => new PostgresStromaDbContext(new DbContextOptionsBuilder<PostgresStromaDbContext>()
-                .UseNpgsql(configuration.ConnectionString, o => o.CommandTimeout(3600))
+                .UseNpgsql(configuration.ConnectionString, o => o.CommandTimeout(3600).ExecutionStrategy(d => new RegistryRetryingExecutionStrategy(d)))
                 .AddInterceptors(AuditInterceptor.Instance).Options),
         };
         db.Actor = actor;
