@@ -3,6 +3,7 @@ using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Data;
 using Stroma.Data.Backup;
+using Stroma.Data.Storage;
 
 namespace Stroma.Cli.Commands;
 
@@ -22,12 +23,28 @@ public sealed class BackupCommand(CliIo io, TimeProvider clock) : AsyncCommand<B
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         var temporary = settings.File + ".partial";
         BackupManifest manifest;
-        await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        try
         {
-            manifest = await RegistryBackup.BackupAsync(configuration, output, clock, cancellationToken).ConfigureAwait(false);
+            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                manifest = await RegistryBackup.BackupAsync(configuration, output, clock, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temporary, settings.File, overwrite: true);
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // Issue #21: a full disk must not leave a partial backup behind, nor end in a stack trace.
+            File.Delete(temporary);
+            io.Error.WriteLine($"{settings.File}: {DiskFull.Issue("The backup", Path.GetFullPath(settings.File))}");
+            return ExitCodes.InvalidInput;
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
         }
 
-        File.Move(temporary, settings.File, overwrite: true);
         io.Out.WriteLine($"backup of {configuration.Describe()} written to {settings.File}: {manifest.Rows.Values.Sum()} rows, audit head {manifest.AuditHead}");
         return ExitCodes.Ok;
     }

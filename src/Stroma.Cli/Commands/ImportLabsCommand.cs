@@ -5,6 +5,7 @@ using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Data;
 using Stroma.Data.Labs;
+using Stroma.Data.Storage;
 
 namespace Stroma.Cli.Commands;
 
@@ -72,11 +73,24 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
         }) : null;
 
         LabImportResult result;
-        await using (var input = new FileStream(settings.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
-        await using (var rejects = new StreamWriter(rejectPath, false, new System.Text.UTF8Encoding(false)))
+        try
         {
+            await using var input = new FileStream(settings.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            await using var rejects = new StreamWriter(rejectPath, false, new System.Text.UTF8Encoding(false));
             result = await LabImport.RunAsync(db, input, Path.GetFileName(settings.File), rejects, normaliser,
                 new LabImportOptions { Partial = settings.Partial, RangeLabId = SiteLabRanges.LabId }, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // Issue #21: the import's one transaction rolled back, so the registry is unchanged; say so plainly.
+            File.Delete(rejectPath);
+            if (io.IsTerminal)
+            {
+                io.Error.WriteLine();
+            }
+
+            io.Error.WriteLine($"{settings.File}: {DiskFull.Issue("The import", $"{configuration.Describe()} or {rejectPath}")}");
+            return ExitCodes.InvalidInput;
         }
 
         if (result.Refused)

@@ -18,6 +18,9 @@ public static partial class IssueCodes
     /// <summary>An instant (specimen time, infusion or custody time, adjudication time, ...) without a UTC offset (ambiguous) or not an ISO 8601 date and time; see <c>Time.InstantPattern</c>.</summary>
     public const string AmbiguousTime = "DAT005";
 
+    /// <summary>The disk (file system) holding the registry or an output file is full: nothing was stored or written.</summary>
+    public const string DiskFull = "DAT006";
+
     /// <summary>The audit chain is broken: an entry was altered, inserted or removed after it was written.</summary>
     public const string AuditChainBroken = "AUD001";
 
