@@ -108,15 +108,15 @@ public sealed class LabImportRobustnessTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
-    public async Task Run_ThousandsOfMutatedFiles_NoUnexpectedExceptionAndAllOrNothing(DatabaseEngine engine)
+    public async Task Run_HundredsOfMutatedFiles_NoUnexpectedExceptionAndAllOrNothing(DatabaseEngine engine)
     {
         await using var database = await RegistryAsync(engine);
         var random = new Random(20261206);
-        var files = engine == DatabaseEngine.Sqlite ? 2000 : 300;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // A fixed, seeded number of files (not a time budget, which a loaded machine turned into too few files): each
+        // engine's run takes seconds on a quiet machine and well under a minute on a loaded one.
+        var files = engine == DatabaseEngine.Sqlite ? 500 : 100;
         var stored = 0;
-        int done;
-        for (done = 0; done < files && clock.Elapsed < TimeSpan.FromSeconds(20); done++)
+        for (var done = 0; done < files; done++)
         {
             var file = Mutated(random, done);
             LabImportResult result;
@@ -142,10 +142,6 @@ public sealed class LabImportRobustnessTests
 
             stored = after;
         }
-
-        // Bounded at 20 s: up to 2 000 files on SQLite (300 on PostgreSQL); a loaded build machine gets through a few
-        // hundred, and it must still have thrown a real number of files at the import.
-        done.ShouldBeGreaterThanOrEqualTo(100);
     }
 
     private static readonly string[] Tokens =
