@@ -60,6 +60,9 @@ public sealed class LabImportRobustnessTests
             (IssueCodes.ImplausibleSpecimenTime, "S1,P1,2012-05-01,creatinine,97,umol/L,,,0001-01-01T00:00:00Z"),
             (IssueCodes.ImplausibleSpecimenTime, "S1,P1,,creatinine,97,umol/L,,,1975-01-01T00:00:00Z"),
             (IssueCodes.MalformedRecord, "S1,P1,,creatinine,9\07,umol/L,,,2012-05-01T09:00:00Z"),
+            (IssueCodes.ValueTooPrecise, "S1,P1,,creatinine,92.1234567,umol/L,,,2012-05-01T09:00:00Z"),
+            (IssueCodes.ValueTooPrecise, "S1,P1,,creatinine,999999999999.9999999,umol/L,,,2012-05-01T09:00:00Z"),
+            (IssueCodes.UnreadableValue, "S1,P1,,creatinine,1000000000000.5,umol/L,,,2012-05-01T09:00:00Z"),
         ];
         var data = new TheoryData<DatabaseEngine, string, string>();
         foreach (var engine in Engines.All)
@@ -84,6 +87,35 @@ public sealed class LabImportRobustnessTests
         result.ShouldBe(new LabImportResult(2, 0, 0, 1, false));
         rejects.ShouldContain(code);
         stored.ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_PartialWithTooPreciseAndTooLargeValues_OnlyThoseRejectedWithReasonAndSixDecimalsStoredExactly(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+        var csv = $"""
+            {Header}
+            S1,P1,,creatinine,92.123456,umol/L,,,2012-05-01T09:00:00Z
+            S1,P1,,creatinine,92.1234567,umol/L,,,2012-05-02T09:00:00Z
+            S1,P1,,creatinine,1000000000000,umol/L,,,2012-05-03T09:00:00Z
+            S1,P1,,creatinine,999999999999.999999,umol/L,,,2012-05-04T09:00:00Z
+
+            """;
+
+        var (result, rejects, stored) = await ImportAsync(database, csv, partial: true);
+
+        result.Committed.ShouldBeTrue();
+        stored.ShouldBe(2);
+        rejects.ShouldContain(IssueCodes.ValueTooPrecise);
+        rejects.ShouldContain("92.1234567");
+        rejects.ShouldContain("more than 6 decimals");
+        rejects.ShouldContain(IssueCodes.UnreadableValue);
+        rejects.ShouldContain("1000000000000");
+        await using var db = database.Open("reader");
+        var values = (await db.LabResults.AsNoTracking().Select(l => new { l.ReportedValue, l.NormalisedValue }).ToListAsync(Token)).OrderBy(v => v.NormalisedValue).ToList();
+        values.Select(v => v.ReportedValue).ShouldBe(["92.123456", "999999999999.999999"]);
+        values.Select(v => v.NormalisedValue).ShouldBe([92.123456m, 999_999_999_999.999999m]);
     }
 
     [Theory]

@@ -53,4 +53,10 @@ public static partial class IssueCodes
 
     /// <summary>A lab import file whose header lacks a required column (or is not a header at all).</summary>
     public const string LabFileHeader = "LAB014";
+
+    /// <summary>
+    /// A reported number with more than 6 decimals (after dropping trailing zeros): the normalised value column
+    /// (numeric(18,6)) cannot hold it exactly, so it is refused on every engine rather than rounded on one.
+    /// </summary>
+    public const string ValueTooPrecise = "LAB015";
 }

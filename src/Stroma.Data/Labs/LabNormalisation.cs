@@ -75,6 +75,19 @@ public static class LabText
                 $"The {analyte} value \"{text}\" is not a censored number: after < or > must come a number in ASCII digits (e.g. <0.5).");
     }
 
+    /// <summary>The most decimals the normalised value column holds (numeric(18,6)).</summary>
+    public const int MaxDecimals = 6;
+
+    /// <summary>
+    /// The error (LAB015) of a reported number the normalised value column cannot hold exactly: more than
+    /// <see cref="MaxDecimals"/> decimals once trailing zeros are dropped (<c>92.1234567</c>; <c>92.1234560</c> is
+    /// fine). PostgreSQL would round it silently and SQLite keep it, so it is refused on both; null when it fits.
+    /// </summary>
+    public static Issue? PrecisionProblem(string analyte, string text, decimal value) =>
+        value == decimal.Round(value, MaxDecimals) ? null
+            : Issue.Error(IssueCodes.ValueTooPrecise, "value",
+                $"The {analyte} value {text.Trim()} has more than {MaxDecimals} decimals; it cannot be stored exactly (round it as the laboratory reports it).");
+
     /// <summary>Errors for text that no database stores (NUL) and an analyte longer than its column.</summary>
     public static IEnumerable<Issue> StorageProblems(LabReport report)
     {
@@ -193,6 +206,11 @@ public sealed class ReportedUnitNormaliser : ILabNormaliser
             return Fail(report, Issue.Error(IssueCodes.WrongType, "value", $"The {report.Analyte} value \"{text}\" is not a number."));
         }
 
+        if (LabText.PrecisionProblem(report.Analyte, text, value) is { } precision)
+        {
+            return Fail(report, precision);
+        }
+
         if (Math.Abs(value) > LabResultRows.LargestStorable)
         {
             return Fail(report, Issue.Error(IssueCodes.UnreadableValue, "value", $"The {report.Analyte} value {text} is too large to be a measurement."));
@@ -251,6 +269,11 @@ public sealed class CatalogLabNormaliser(ReferenceRangeSet ranges) : ILabNormali
             // Full-width digits or a Unicode minus: refused with the reason rather than read as a grade or guessed.
             return new LabNormalisation(report.Analyte, null, null, LabFlag.None,
                 [Issue.Error(IssueCodes.UnreadableValue, "value", $"The value \"{text}\" is written with non-ASCII digits or minus sign; write it in ASCII (0-9, -, .).")]);
+        }
+
+        if (LabText.TryNumber(text, out var number) && LabText.PrecisionProblem(report.Analyte, text, number) is { } precision)
+        {
+            return new LabNormalisation(AnalyteCatalog.Find(report.Analyte)?.Key ?? report.Analyte, null, null, LabFlag.None, [precision]);
         }
 
         var interpretation = LabInterpreter.Interpret(new LabObservation(report.Analyte, report.Value, report.Unit)
