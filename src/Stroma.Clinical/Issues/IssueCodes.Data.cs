@@ -18,6 +18,12 @@ public static partial class IssueCodes
     /// <summary>An instant (specimen time, infusion or custody time, adjudication time, ...) without a UTC offset (ambiguous) or not an ISO 8601 date and time; see <c>Time.InstantPattern</c>.</summary>
     public const string AmbiguousTime = "DAT005";
 
+    /// <summary>A SQLite registry's migration lock (a row in <c>__EFMigrationsLock</c>) is still held after the bounded wait: another process is migrating, or one was killed while migrating.</summary>
+    public const string StaleMigrationLock = "DAT006";
+
+    /// <summary><c>--clear-stale-lock</c> refused: another connection holds the SQLite database's write lock.</summary>
+    public const string MigrationLockBusy = "DAT007";
+
     /// <summary>The audit chain is broken: an entry was altered, inserted or removed after it was written.</summary>
     public const string AuditChainBroken = "AUD001";
 
