@@ -26,7 +26,7 @@ public sealed class PostgresOutageTests
     {
         var clock = Stopwatch.StartNew();
         await using var server = await ThrowawayPostgres.StartAsync();
-        await using var factory = new WebFactory(server.ConnectionString);
+        await using var factory = new WebFactory { Database = server.ConnectionString };
         var patientId = Guid.CreateVersion7();
         await using (var scope = factory.Scope())
         {
