@@ -24,7 +24,6 @@ public sealed class PostgresOutageTests
     [Fact]
     public async Task Requests_ServerKilledAndRestarted_Answer503ThenRecoverWithoutRestart()
     {
-        var clock = Stopwatch.StartNew();
         await using var server = await ThrowawayPostgres.StartAsync();
         await using var factory = new WebFactory { Database = server.ConnectionString };
         var patientId = Guid.CreateVersion7();
@@ -71,8 +70,6 @@ public sealed class PostgresOutageTests
             var verification = await AuditChain.VerifyAsync(db, Ct);
             verification.IsIntact.ShouldBeTrue(verification.Break?.Problem);
         }
-
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60));
     }
 
     private static async Task ShouldBeUnavailableAsync(HttpResponseMessage response)
