@@ -47,7 +47,7 @@ using var stop = new CancellationTokenSource();
 // The operations and their weights (out of 100): reads dominate, as at a study site.
 (int Weight, string Name)[] mix =
 [
-    (30, "list"), (27, "timeline"), (12, "lab-save"), (8, "adverse-event"), (8, "lab-import"), (10, "signature"), (5, "report"),
+    (30, "list"), (30, "timeline"), (12, "lab-save"), (8, "adverse-event"), (8, "lab-import"), (10, "signature"), (2, "report"),
 ];
 
 var rss = new List<(double Seconds, long KiB)>();
