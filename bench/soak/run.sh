@@ -33,6 +33,7 @@ if [ -n "${DATABASE:-}" ]; then
   ADMINURL=$(echo "$DATABASE" | sed 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Password=/password=/; s/Database=[^ ]*/dbname=postgres/')
   PGURL=$(echo "$DATABASE" | sed 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Password=/password=/; s/Database=/dbname=/')
   psql "$ADMINURL" -qc "DROP DATABASE IF EXISTS \"$DBNAME\" WITH (FORCE)" -c "CREATE DATABASE \"$DBNAME\""
+  "$WORK/cli/stroma" db migrate --database "$DATABASE" > "$WORK/migrate-pg.log"
   echo "== demo registry of $PATIENTS patients on PostgreSQL ($DBNAME)"
   /usr/bin/time -f "demo: %e s" "$WORK/cli/stroma" demo --patients "$PATIENTS" --seed 7 --database "$DATABASE" > "$WORK/demo-pg.log"
   RUN_DB="$DATABASE"
