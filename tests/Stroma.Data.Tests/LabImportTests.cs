@@ -189,7 +189,7 @@ public sealed class LabImportTests
         var (database, date) = await RegistryAsync(DatabaseEngine.Sqlite);
         await using var _ = database;
         await ImportAsync(database, File(date,
-            "S1,S1-001,{date},creatinine,0.000123456789012345678,umol/L,,,2030-01-05T08:30:00.1234567+08:00",
+            "S1,S1-001,{date},creatinine,123456.000123,umol/L,,,2030-01-05T08:30:00.1234567+08:00",
             "S1,S1-001,,creatinine,-12,umol/L,45-84,,2030-01-05T08:31:00Z",
             "S1,S1-001,,ferritin,\"<5\",ug/L,,,2030-01-05T08:32:00.5Z"));
         await using (var db = database.Open("ef"))
