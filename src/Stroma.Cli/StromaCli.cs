@@ -166,11 +166,6 @@ public static class StromaCli
             io.Error.WriteLine("Run 'stroma --help' for usage.");
             return ExitCodes.Usage;
         }
-        catch (Stroma.Data.MigrationLockException ex)
-        {
-            io.Error.WriteLine($"stroma: {ex.Code}: {ex.Message}");
-            return ExitCodes.InvalidInput;
-        }
 #pragma warning disable CA1031 // The one place that catches everything: report without a stack trace.
         catch (Exception ex)
 #pragma warning restore CA1031

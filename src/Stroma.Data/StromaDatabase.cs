@@ -101,15 +101,7 @@ public static class StromaDatabase
     /// Applies every pending migration (creating the SQLite file and its folder on first use, in WAL mode).
     /// Returns the migrations applied.
     /// </summary>
-    public static Task<IReadOnlyList<string>> MigrateAsync(DataConfiguration configuration, CancellationToken cancellationToken = default) =>
-        MigrateAsync(configuration, null, cancellationToken);
-
-    /// <summary>
-    /// Applies every pending migration; on SQLite, first waits up to <paramref name="lockWait"/> (default
-    /// <see cref="MigrationLock.DefaultWait"/>) for a held migration lock to go away, then fails with
-    /// <see cref="MigrationLockException"/> rather than hang (see <see cref="MigrationLock"/>).
-    /// </summary>
-    public static async Task<IReadOnlyList<string>> MigrateAsync(DataConfiguration configuration, TimeSpan? lockWait, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<string>> MigrateAsync(DataConfiguration configuration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration.Engine == DatabaseEngine.Sqlite)
@@ -120,12 +112,6 @@ public static class StromaDatabase
             {
                 Directory.CreateDirectory(folder);
             }
-        }
-
-        if (configuration.Engine == DatabaseEngine.Sqlite)
-        {
-            // A lock row left by a killed migration would make EF retry for ever: wait a bounded time, then report it.
-            await MigrationLock.WaitUntilFreeAsync(configuration, lockWait ?? MigrationLock.DefaultWait, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         await using var db = CreateContext(configuration);

@@ -21,12 +21,6 @@ public static partial class IssueCodes
     /// <summary>The disk (file system) holding the registry or an output file is full: nothing was stored or written.</summary>
     public const string DiskFull = "DAT006";
 
-    /// <summary>A SQLite registry's migration lock (a row in <c>__EFMigrationsLock</c>) is still held after the bounded wait: another process is migrating, or one was killed while migrating.</summary>
-    public const string StaleMigrationLock = "DAT007";
-
-    /// <summary><c>--clear-stale-lock</c> refused: another connection holds the SQLite database's write lock.</summary>
-    public const string MigrationLockBusy = "DAT008";
-
     /// <summary>The audit chain is broken: an entry was altered, inserted or removed after it was written.</summary>
     public const string AuditChainBroken = "AUD001";
 

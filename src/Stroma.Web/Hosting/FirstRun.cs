@@ -50,17 +50,7 @@ internal sealed partial class FirstRunStartup(FirstRun firstRun, DataConfigurati
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await StromaDatabase.MigrateAsync(database, cancellationToken);
-        }
-        catch (MigrationLockException ex)
-        {
-            // A stale SQLite migration lock: say what it is and the fix, instead of hanging (the host then stops).
-            LogMigrationLock(logger, ex.Code, ex.Message);
-            throw;
-        }
-
+        await StromaDatabase.MigrateAsync(database, cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
         if (await FirstRun.AnyAccountAsync(db, cancellationToken))
@@ -100,9 +90,6 @@ internal sealed partial class FirstRunStartup(FirstRun firstRun, DataConfigurati
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No account exists: every page leads to /setup (setup code printed on the console)")]
     private static partial void LogSetup(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot start: {Code}: {Detail}")]
-    private static partial void LogMigrationLock(ILogger logger, string code, string detail);
 }
 
 /// <summary>
