@@ -41,7 +41,8 @@ public sealed class SitesModel(StromaDbContext db, IStringLocalizer<Text> text) 
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var code = Code.Trim().ToUpperInvariant();
+        // An empty field binds as null (the [Required] error says so), whatever the property's initial value.
+        var code = Code?.Trim().ToUpperInvariant() ?? "";
         if (ModelState.IsValid && await db.Sites.AnyAsync(s => s.Code == code, cancellationToken))
         {
             ModelState.AddModelError(nameof(Code), text["admin.site_exists", code]);
