@@ -35,6 +35,9 @@ public static class StromaCli
                 db.SetDescription("Registry database administration.");
                 db.AddCommand<DbMigrateCommand>("migrate")
                     .WithDescription("Create the database if needed (SQLite) and apply pending migrations.");
+                db.AddCommand<DbUnlockCommand>("unlock")
+                    .WithDescription("SQLite: remove the migration lock a killed 'db migrate' left behind (DAT007); refused while another connection writes (DAT008).")
+                    .WithExample("db", "unlock", "--database", "registry.db");
             });
             config.AddBranch("audit", audit =>
             {
@@ -165,6 +168,12 @@ public static class StromaCli
             io.Error.WriteLine($"stroma: {ex.Message}");
             io.Error.WriteLine("Run 'stroma --help' for usage.");
             return ExitCodes.Usage;
+        }
+        catch (Stroma.Data.MigrationLockException ex)
+        {
+            // From 'db migrate', 'db unlock' or any command's automatic migration of a SQLite registry.
+            io.Error.WriteLine($"stroma: {ex.Issue}");
+            return ExitCodes.InvalidInput;
         }
 #pragma warning disable CA1031 // The one place that catches everything: report without a stack trace.
         catch (Exception ex)

@@ -101,7 +101,15 @@ public static class StromaDatabase
     /// Applies every pending migration (creating the SQLite file and its folder on first use, in WAL mode).
     /// Returns the migrations applied.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> MigrateAsync(DataConfiguration configuration, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<string>> MigrateAsync(DataConfiguration configuration, CancellationToken cancellationToken = default) =>
+        MigrateAsync(configuration, MigrationLock.ConfiguredTimeout, TimeProvider.System, cancellationToken);
+
+    /// <summary>
+    /// Applies every pending migration; on SQLite, a migration lock left behind (older than <paramref name="lockTimeout"/>)
+    /// fails with <see cref="MigrationLockException"/> instead of making EF wait for ever (see <see cref="MigrationLock"/>).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(DataConfiguration configuration, TimeSpan lockTimeout, TimeProvider clock,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration.Engine == DatabaseEngine.Sqlite)
@@ -124,6 +132,12 @@ public static class StromaDatabase
 
         if (pending.Count > 0)
         {
+            if (configuration.Engine == DatabaseEngine.Sqlite)
+            {
+                // Checked here, before EF's Migrate: EF's own lock acquisition retries without a limit while the row exists.
+                await MigrationLock.EnsureNotStaleAsync(configuration, lockTimeout, clock, cancellationToken).ConfigureAwait(false);
+            }
+
             // Only when there is something to apply: EF's migrate also compares the model with the migrations' snapshot,
             // which costs about half a second on every command otherwise.
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,12 @@ public static partial class IssueCodes
     /// <summary>The disk (file system) holding the registry or an output file is full: nothing was stored or written.</summary>
     public const string DiskFull = "DAT006";
 
+    /// <summary>A SQLite registry's migration lock (a row in <c>__EFMigrationsLock</c>) older than the bound: a migration was killed and left it, or is still running; <c>stroma db unlock</c> removes it.</summary>
+    public const string StaleMigrationLock = "DAT007";
+
+    /// <summary><c>stroma db unlock</c> refused: another connection holds the SQLite database's write lock, so the migration lock was not removed.</summary>
+    public const string MigrationLockBusy = "DAT008";
+
     /// <summary>The audit chain is broken: an entry was altered, inserted or removed after it was written.</summary>
     public const string AuditChainBroken = "AUD001";
 

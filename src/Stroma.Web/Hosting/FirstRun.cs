@@ -50,7 +50,17 @@ internal sealed partial class FirstRunStartup(FirstRun firstRun, DataConfigurati
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await StromaDatabase.MigrateAsync(database, cancellationToken);
+        try
+        {
+            await StromaDatabase.MigrateAsync(database, cancellationToken);
+        }
+        catch (MigrationLockException ex)
+        {
+            // A SQLite migration lock left behind: say what it is and the fix instead of waiting for ever; the host stops.
+            LogMigrationLock(logger, ex.Issue.Code, ex.Issue.Message);
+            throw;
+        }
+
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
         if (await FirstRun.AnyAccountAsync(db, cancellationToken))
@@ -87,6 +97,9 @@ internal sealed partial class FirstRunStartup(FirstRun firstRun, DataConfigurati
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Administrator {Name} created from the command line")]
     private static partial void LogAdmin(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot start: {Code}: {Detail}")]
+    private static partial void LogMigrationLock(ILogger logger, string code, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No account exists: every page leads to /setup (setup code printed on the console)")]
     private static partial void LogSetup(ILogger logger);
