@@ -27,7 +27,7 @@ public sealed record WorklistItem(Guid PatientId, string StudyId, string SiteCod
     ScheduledEventKind Kind, DateOnly Target, DateOnly WindowStart, DateOnly WindowEnd, DueState State, int DaysOverdue);
 
 /// <summary>A patient's events on the worklist, earliest target first.</summary>
-public sealed record WorklistPatient(Guid PatientId, string StudyId, string SiteCode, IReadOnlyList<WorklistItem> Items);
+public sealed record WorklistPatient(Guid PatientId, Guid SiteId, string StudyId, string SiteCode, IReadOnlyList<WorklistItem> Items);
 
 /// <summary>The worklist of some sites on <see cref="AsOf"/>: every event not done whose target falls on or before
 /// <see cref="AsOf"/> + <see cref="HorizonDays"/>, grouped by patient (the most overdue patient first).</summary>
@@ -131,6 +131,7 @@ public static class Worklist
             select new
             {
                 PatientId = p.Id,
+                p.SiteId,
                 p.StudyId,
                 SiteCode = p.Site!.Code,
                 en.ProtocolKey,
@@ -142,6 +143,7 @@ public static class Worklist
                 e.WindowDaysAfter,
             }).ToListAsync(cancellationToken).ConfigureAwait(false);
 
+        var siteOf = rows.Select(r => (r.PatientId, r.SiteId)).Distinct().ToDictionary(r => r.PatientId, r => r.SiteId);
         var items = rows.Select(r =>
         {
             var scheduled = new ScheduledEvent(r.EventKey, r.Label, r.Kind, r.Target, new VisitWindow(r.WindowDaysBefore, r.WindowDaysAfter));
@@ -150,7 +152,7 @@ public static class Worklist
         });
         var patients = items.GroupBy(i => i.PatientId)
             .Select(g => g.OrderBy(i => i.Target).ThenBy(i => i.Kind).ThenBy(i => i.ProtocolKey, StringComparer.Ordinal).ThenBy(i => i.EventKey, StringComparer.Ordinal).ToList())
-            .Select(list => new WorklistPatient(list[0].PatientId, list[0].StudyId, list[0].SiteCode, list))
+            .Select(list => new WorklistPatient(list[0].PatientId, siteOf[list[0].PatientId], list[0].StudyId, list[0].SiteCode, list))
             .OrderBy(p => p.Items[0].Target).ThenBy(p => p.SiteCode, StringComparer.Ordinal).ThenBy(p => p.StudyId, StringComparer.Ordinal)
             .ToList();
         return new WorklistReport(asOf, horizonDays, siteCodes, patients);
