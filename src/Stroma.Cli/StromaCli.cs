@@ -101,6 +101,9 @@ public static class StromaCli
             config.AddCommand<ScheduleCommand>("schedule")
                 .WithDescription("A patient's calendar with done / out-of-window / missed marks; --move reschedules an event (history kept).")
                 .WithExample("schedule", "S1-001", "--as-of", "2024-07-01");
+            config.AddCommand<DueCommand>("due")
+                .WithDescription("The sites' worklist: administrations and follow-up visits due within the horizon or overdue, per patient.")
+                .WithExample("due", "--site", "S1", "--within", "14d", "--format", "json");
             config.AddCommand<InfuseCommand>("infuse")
                 .WithDescription("Record an infusion after the pre-checks (lot released and in date, product type, dose, consent).")
                 .WithExample("infuse", "S1-001", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "5.8e7", "--weight", "58");

@@ -82,6 +82,12 @@ public static partial class IssueCodes
     /// <summary>A reschedule without its reason or the person making it.</summary>
     public const string RescheduleWithoutReason = "SCH005";
 
+    /// <summary>A worklist horizon outside 0 to 366 days.</summary>
+    public const string WorklistHorizonOutOfRange = "SCH006";
+
+    /// <summary>A worklist names a site code the registry does not have.</summary>
+    public const string WorklistUnknownSite = "SCH007";
+
     /// <summary>The lot is not released (quarantine or rejected).</summary>
     public const string LotNotReleased = "INF001";
 

@@ -113,6 +113,13 @@ public sealed class RouteAccessFixture : IAsyncLifetime
         });
 
         await db.SaveChangesAsync();
+        // Calendars and the worklist (issue #14) read enrolments: one at each site, with events missed and due.
+        foreach (var site in new[] { "A", "B" })
+        {
+            var enrolled = await Stroma.Data.CellTherapy.Enrolments.EnrolAsync(db, $"{site}-SECRET-001", Stroma.Clinical.CellTherapy.ProtocolTemplates.Wang2014Key,
+                new Stroma.Data.CellTherapy.EnrolmentRequest(new DateOnly(2024, 1, 10)));
+            enrolled.Succeeded.ShouldBeTrue(string.Join("; ", enrolled.Issues));
+        }
     }
 
     private Guid Add(string name) => Ids[name] = Guid.CreateVersion7();
@@ -240,6 +247,9 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("patients/{id:guid}/labs", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/labs?Panel=Complement", Scope.Site, Who(ClinicalEditors)),
         new("labs/import", "GET", null, (_, site) => $"/labs/import?site={site}", Scope.SiteList, Who(ClinicalEditors)),
         new("labs/import", "POST", null, (_, site) => $"/labs/import?site={site}", Scope.SiteList, Who(ClinicalEditors)),
+        new("patients/{id:guid}/calendar", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/calendar", Scope.Site, Who(ClinicalReaders)),
+        new("patients/{id:guid}/calendar", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/calendar", Scope.Site, Who(ClinicalEditors)),
+        new("worklist", "GET", null, (_, site) => $"/worklist?site={site}", Scope.SiteList, Who(ClinicalReaders)),
         new("labs/import/rejects/{token:guid}", "GET", null, (_, _) => $"/labs/import/rejects/{Guid.Empty}", Scope.Global, Who(ClinicalEditors)),
     ];
 

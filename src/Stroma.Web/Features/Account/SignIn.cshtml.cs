@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Stroma.Data;
 using Stroma.Data.Access;
@@ -72,7 +73,11 @@ public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, 
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var access = await UserAccess.LoadAsync(db, userName, today, HttpContext.RequestAborted);
-        return access.CanAnywhere(Capability.ReadClinical) ? "/patients"
+        // Coordinators start from what is due at their sites (issue #14); everyone else keeps the first page their roles open.
+        var coordinator = await db.Memberships.AnyAsync(m => m.User!.UserName == userName && m.Role == SiteRole.Coordinator
+            && m.StartDate <= today && (m.EndDate == null || m.EndDate >= today), HttpContext.RequestAborted);
+        return coordinator && access.CanAnywhere(Capability.ReadClinical) ? "/worklist"
+            : access.CanAnywhere(Capability.ReadClinical) ? "/patients"
             : access.CanAnywhere(Capability.ManageLots) ? "/lots"
             : access.CanAnywhere(Capability.ReadDeidentified) ? "/reports"
             : access.IsAdministrator ? "/admin/users"

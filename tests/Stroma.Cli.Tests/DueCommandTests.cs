@@ -1,0 +1,57 @@
+// Source: issue #14 "Calendars and worklists" (stroma due --site S --within 14d --format json|text) and docs/cli.md;
+// the registry is the one of Stroma.Data.Tests' WorklistFixture (Wang 2014 calendars, Stroma's default windows).
+using System.Text;
+using Shouldly;
+using Stroma.Cli.Io;
+using Stroma.Data;
+using Stroma.Data.Tests;
+
+namespace Stroma.Cli.Tests;
+
+public sealed class DueCommandTests
+{
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Due_TextJsonAndRefusals_MatchTheApprovedTranscript(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using (var db = database.Open(clock: WorklistFixture.Clock()))
+        {
+            await WorklistFixture.ArrangeAsync(db);
+        }
+
+        var transcript = new StringBuilder();
+        int Run(params string[] args)
+        {
+            var outcome = CliRunner.Run("", [.. args, "--database", database.Configuration.ConnectionString, "--user", "coord"]);
+            transcript.Append("$ stroma ").AppendJoin(' ', args).Append('\n').Append(outcome.Out);
+            foreach (var line in outcome.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                transcript.Append("! ").Append(line).Append('\n');
+            }
+
+            transcript.Append("exit ").Append(outcome.ExitCode).Append("\n\n");
+            return outcome.ExitCode;
+        }
+
+        Run("due", "--site", "S01", "--as-of", "2024-03-09").ShouldBe(ExitCodes.Ok);
+        Run("due", "--site", "S01", "--site", "S02", "--as-of", "2024-03-09", "--within", "0d", "--format", "json").ShouldBe(ExitCodes.Ok);
+        Run("due", "--site", "S02", "--as-of", "2024-04-20", "--within", "30").ShouldBe(ExitCodes.Ok);
+        Run("due", "--site", "S09", "--as-of", "2024-03-09", "--within", "400d").ShouldBe(ExitCodes.InvalidInput);
+        Run("due", "--as-of", "2024-3-9", "--within", "two weeks", "--format", "csv").ShouldBe(ExitCodes.Usage);
+
+        Golden.Verify(transcript.ToString(), "due-worklist", "txt");
+    }
+
+    [Fact]
+    public void Help_Due_DescribesEveryOption()
+    {
+        var outcome = CliRunner.Run("", "due", "--help");
+
+        outcome.ExitCode.ShouldBe(ExitCodes.Ok);
+        foreach (var option in new[] { "--site", "--within", "--as-of", "--format", "--database" })
+        {
+            outcome.Out.ShouldContain(option);
+        }
+    }
+}
