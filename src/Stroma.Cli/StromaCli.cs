@@ -68,9 +68,21 @@ public static class StromaCli
             });
             config.AddBranch("protocol", protocol =>
             {
-                protocol.SetDescription("Cell-therapy protocol templates and their calendars.");
+                protocol.SetDescription("Cell-therapy protocols: built-in templates, stored versions (draft, approved), their calendars.");
                 protocol.AddCommand<ProtocolListCommand>("list")
-                    .WithDescription("List the built-in protocol templates.");
+                    .WithDescription("List the built-in templates and, with a database, every stored protocol version and its status.");
+                protocol.AddCommand<ProtocolShowCommand>("show")
+                    .WithDescription("Show one protocol version as text or as its canonical JSON definition.")
+                    .WithExample("protocol", "show", "wang_2014", "--format", "json");
+                protocol.AddCommand<ProtocolDefineCommand>("define")
+                    .WithDescription("Store a JSON or YAML definition (docs/protocol.schema.json) as a draft version.")
+                    .WithExample("protocol", "define", "site_msc_nk.yaml");
+                protocol.AddCommand<ProtocolCopyCommand>("copy")
+                    .WithDescription("Copy a built-in template as a site protocol draft, setting doses its source does not give.")
+                    .WithExample("protocol", "copy", "seed_case_2", "site_msc_nk", "--dose", "msc=1e6/kg", "--dose", "nk=1e7");
+                protocol.AddCommand<ProtocolApproveCommand>("approve")
+                    .WithDescription("Approve a draft version with an e-signature (signer: --user); it never changes afterwards.")
+                    .WithExample("protocol", "approve", "site_msc_nk", "--version", "1", "--meaning", "approved");
                 protocol.AddCommand<ProtocolScheduleCommand>("schedule")
                     .WithDescription("Print a template's calendar of administrations and visits from a start date.")
                     .WithExample("protocol", "schedule", "wang_2014", "--start", "2024-01-31", "--weight", "58");
@@ -96,8 +108,11 @@ public static class StromaCli
                     .WithExample("lot", "custody", "UC-2017-001", "--event", "shipped", "--at", "2017-08-03T08:00+08:00", "--place", "GMP lab", "--person", "courier");
             });
             config.AddCommand<EnrolCommand>("enrol")
-                .WithDescription("Enrol a patient on a protocol template and generate the calendar.")
+                .WithDescription("Enrol a patient on an approved protocol version (a template or a stored protocol) and generate the calendar.")
                 .WithExample("enrol", "S1-001", "--protocol", "wang_2014", "--start", "2024-03-01", "--consent-signed", "2024-02-20");
+            config.AddCommand<ReconsentCommand>("reconsent")
+                .WithDescription("Move an enrolment to a newer approved protocol version with the patient's re-consent.")
+                .WithExample("reconsent", "S1-001", "--protocol", "site_msc_nk", "--version", "2", "--consent-signed", "2024-06-01");
             config.AddCommand<ScheduleCommand>("schedule")
                 .WithDescription("A patient's calendar with done / out-of-window / missed marks; --move reschedules an event (history kept).")
                 .WithExample("schedule", "S1-001", "--as-of", "2024-07-01");

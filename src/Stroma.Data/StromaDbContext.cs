@@ -17,6 +17,7 @@ public abstract class StromaDbContext : DbContext
     protected StromaDbContext(DbContextOptions options)
         : base(options)
     {
+        SavingChanges += (_, _) => global::Stroma.Data.Protocols.ProtocolVersionGuard.Check(this);
     }
 
     /// <summary>Who is making changes through this context (the "who" of the audit trail).</summary>
@@ -85,6 +86,10 @@ public abstract class StromaDbContext : DbContext
 
     public DbSet<ProtocolDeviationRecord> ProtocolDeviations => Set<ProtocolDeviationRecord>();
 
+    public DbSet<ProtocolRecord> Protocols => Set<ProtocolRecord>();
+
+    public DbSet<ProtocolVersionRecord> ProtocolVersions => Set<ProtocolVersionRecord>();
+
     /// <summary>Marks a clinical record deleted (the only way to delete one); saved with the reason in the audit trail.</summary>
     public void MarkDeleted(ClinicalRecord record, string reason)
     {
@@ -123,6 +128,7 @@ public abstract class StromaDbContext : DbContext
         configurationBuilder.Properties<ContactMode>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ReportedChange>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Stroma.Clinical.Outcomes.ClinicalResponseCategory>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<ProtocolVersionStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
         // Every instant is stored in UTC with microseconds (StoredInstant), so no feature truncates by hand.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<StoredInstantConverter>();
@@ -205,6 +211,20 @@ public abstract class StromaDbContext : DbContext
         modelBuilder.Entity<InfusionReactionRecord>(e => e.HasIndex(x => x.InfusionId));
         modelBuilder.Entity<FollowUpContact>(e => e.HasIndex(x => new { x.PatientId, x.ContactDate }));
         modelBuilder.Entity<ProtocolDeviationRecord>(e => e.HasIndex(x => new { x.EnrolmentId, x.EventKey }));
+        modelBuilder.Entity<ProtocolRecord>(e =>
+        {
+            e.HasIndex(x => x.Key).IsUnique();
+            e.Property(x => x.Key).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ProtocolVersionRecord>(e =>
+        {
+            e.HasIndex(x => new { x.ProtocolId, x.Number }).IsUnique();
+            e.HasIndex(x => new { x.ProtocolKey, x.Number }).IsUnique();
+            e.Property(x => x.ProtocolKey).HasMaxLength(64);
+            e.Property(x => x.ConsentVersion).HasMaxLength(64);
+            e.Property(x => x.ApprovedBy).HasMaxLength(128);
+            e.Property(x => x.ApprovalMeaning).HasMaxLength(512);
+        });
         modelBuilder.Entity<AdverseEvent>(e => e.HasIndex(x => x.LotId));
         modelBuilder.Entity<ResponseAdjudication>(e =>
         {
@@ -271,6 +291,8 @@ public abstract class StromaDbContext : DbContext
         nameof(InfusionVitalSigns) => "infusion_vital_signs",
         nameof(InfusionReactionRecord) => "infusion_reactions",
         nameof(ProtocolDeviationRecord) => "protocol_deviations",
+        nameof(ProtocolRecord) => "protocols",
+        nameof(ProtocolVersionRecord) => "protocol_versions",
         _ => SnakeCase(clrName) + "s",
     };
 

@@ -4,6 +4,7 @@ using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Data.CellTherapy;
+using Stroma.Data.Protocols;
 using static Stroma.Cli.Commands.CellTherapyArguments;
 
 namespace Stroma.Cli.Commands;
@@ -18,8 +19,12 @@ public sealed class EnrolCommand(CliIo io) : AsyncCommand<EnrolCommand.Settings>
         public string Patient { get; init; } = "";
 
         [CommandOption("--protocol <KEY>")]
-        [Description("Protocol template key (see 'stroma protocol list').")]
+        [Description("Protocol key: a built-in template or a stored protocol (see 'stroma protocol list').")]
         public string Protocol { get; init; } = "";
+
+        [CommandOption("--version <N>")]
+        [Description("Approved protocol version to enrol on. Default: the latest approved version.")]
+        public int? Version { get; init; }
 
         [CommandOption("--start <DATE>")]
         [Description("Day 0, YYYY-MM-DD.")]
@@ -38,7 +43,7 @@ public sealed class EnrolCommand(CliIo io) : AsyncCommand<EnrolCommand.Settings>
         public string? ConsentSigned { get; init; }
 
         [CommandOption("--consent-version <V>")]
-        [Description("Protocol version the consent covers (default: the template's version).")]
+        [Description("Protocol version the consent covers (default: the version enrolled on).")]
         public string? ConsentVersion { get; init; }
 
         [CommandOption("--consent-until <DATE>")]
@@ -50,17 +55,19 @@ public sealed class EnrolCommand(CliIo io) : AsyncCommand<EnrolCommand.Settings>
             (Weight is null || IsNumber(Weight), "--weight must be a number of kg."),
             (Weighed is null || IsDate(Weighed), "--weighed must be YYYY-MM-DD."),
             (ConsentSigned is null || IsDate(ConsentSigned), "--consent-signed must be YYYY-MM-DD."),
-            (ConsentUntil is null || IsDate(ConsentUntil), "--consent-until must be YYYY-MM-DD."));
+            (ConsentUntil is null || IsDate(ConsentUntil), "--consent-until must be YYYY-MM-DD."),
+            (Version is null or >= 1, "--version must be 1 or more."));
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
-        var version = settings.ConsentVersion ?? ProtocolTemplates.Find(settings.Protocol)?.Version ?? "";
+        var (found, _) = await ProtocolVersions.FindAsync(db, settings.Protocol, settings.Version, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var version = settings.ConsentVersion ?? found?.Definition.Protocol.Version ?? "";
         var consent = settings.ConsentSigned is null ? null
             : new ConsentRecord(Date(settings.ConsentSigned), version, null, settings.ConsentUntil is null ? null : Date(settings.ConsentUntil));
         var request = new EnrolmentRequest(Date(settings.Start!), settings.Weight is null ? null : Number(settings.Weight),
-            settings.Weighed is null ? null : Date(settings.Weighed), consent);
+            settings.Weighed is null ? null : Date(settings.Weighed), consent, settings.Version);
         var result = await Enrolments.EnrolAsync(db, settings.Patient, settings.Protocol, request, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Value is { } e)

@@ -1,17 +1,22 @@
 using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Clinical.CellTherapy;
+using Stroma.Data.Protocols;
 
 namespace Stroma.Cli.Commands;
 
-/// <summary><c>stroma protocol list</c>: the built-in protocol templates with version, products, doses and timing.</summary>
-public sealed class ProtocolListCommand(CliIo io) : Command<ProtocolListCommand.Settings>
+/// <summary>
+/// <c>stroma protocol list</c>: the built-in protocol templates (approved version 1, read-only) with products, doses and
+/// timing, then, when a database is named (--database or $STROMA_DATABASE), every stored protocol version with its
+/// status and approval signature.
+/// </summary>
+public sealed class ProtocolListCommand(CliIo io) : AsyncCommand<ProtocolListCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : DatabaseSettings
     {
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         foreach (var p in ProtocolTemplates.All)
         {
@@ -33,16 +38,20 @@ public sealed class ProtocolListCommand(CliIo io) : Command<ProtocolListCommand.
             }
         }
 
+        if (settings.Database is null && Environment.GetEnvironmentVariable("STROMA_DATABASE") is null)
+        {
+            return ExitCodes.Ok;
+        }
+
+        await using var db = await CellTherapyArguments.OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+        var stored = (await ProtocolVersions.ListAsync(db, cancellationToken).ConfigureAwait(false)).Where(v => !v.IsTemplate).ToList();
+        io.Out.WriteLine(stored.Count == 0 ? "stored protocols: none (define one with 'stroma protocol define FILE' or 'stroma protocol copy')" : "stored protocols:");
+        foreach (var v in stored)
+        {
+            io.Out.WriteLine($"{v.Key,-12} version {v.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)} {ProtocolText.Status(v)}: {v.Definition.Protocol.Name}"
+                + (v.ApprovedBy is null ? "" : $"; {ProtocolText.Signature(v)}"));
+        }
+
         return ExitCodes.Ok;
     }
-}
-
-/// <summary>Wording shared by the protocol commands.</summary>
-internal static class ProtocolText
-{
-    public static string Route(AdministrationRoute route) => route switch
-    {
-        AdministrationRoute.Intravenous => "IV",
-        _ => route.ToString(),
-    };
 }

@@ -76,8 +76,27 @@ public sealed record PlannedAdministration(int Number, ScheduleOffset Offset, Vi
     public string Key => $"administration_{Number.ToString(CultureInfo.InvariantCulture)}";
 }
 
-/// <summary>A follow-up visit with its target offset and window.</summary>
-public sealed record PlannedVisit(string Key, string Label, ScheduleOffset Offset, VisitWindow Window);
+/// <summary>Whether a follow-up event is a visit at the site or a contact (telephone, message).</summary>
+public enum FollowUpKind
+{
+    Visit = 1,
+    Contact = 2,
+}
+
+/// <summary>
+/// A follow-up visit or contact with its target offset and window, and what is collected at it: instrument keys
+/// (<see cref="Scoring.InstrumentCatalog"/>) and lab panels.
+/// </summary>
+public sealed record PlannedVisit(string Key, string Label, ScheduleOffset Offset, VisitWindow Window)
+{
+    public FollowUpKind Kind { get; init; } = FollowUpKind.Visit;
+
+    /// <summary>Instrument keys to assess at this event (e.g. <c>sledai2k</c>); empty when the protocol names none.</summary>
+    public IReadOnlyList<string> Instruments { get; init; } = [];
+
+    /// <summary>Lab panels to draw at this event; empty when the protocol names none.</summary>
+    public IReadOnlyList<Labs.LabPanel> LabPanels { get; init; } = [];
+}
 
 /// <summary>
 /// A treatment protocol: which products, dose rules and route, when each administration falls, and the follow-up

@@ -10,7 +10,9 @@ namespace Stroma.Data.CellTherapy;
 /// <param name="PlanningWeightKg">Weight for planning a per-kilogram dose (each infusion uses the weight measured that day).</param>
 /// <param name="PlanningWeighedOn">When the planning weight was measured.</param>
 /// <param name="Consent">The consent the infusion pre-checks read.</param>
-public sealed record EnrolmentRequest(DateOnly Start, decimal? PlanningWeightKg = null, DateOnly? PlanningWeighedOn = null, ConsentRecord? Consent = null);
+/// <param name="ProtocolVersion">The approved version to enrol on; null for the latest approved one.</param>
+public sealed record EnrolmentRequest(DateOnly Start, decimal? PlanningWeightKg = null, DateOnly? PlanningWeighedOn = null, ConsentRecord? Consent = null,
+    int? ProtocolVersion = null);
 
 /// <summary>An enrolment with its schedule (events and rescheduling history) as the Clinical type.</summary>
 public sealed record EnrolledSchedule(Patient Patient, ProtocolEnrolment Enrolment, Protocol? Protocol, PatientSchedule Schedule);
@@ -52,11 +54,17 @@ public static class Enrolments
             issues.Add(problem);
         }
 
-        var protocol = ProtocolTemplates.Find(protocolKey);
-        if (protocol is null)
+        var (version, notFound) = await Protocols.ProtocolVersions.FindAsync(db, protocolKey, request.ProtocolVersion, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var protocol = version?.Definition.Protocol;
+        if (notFound is not null)
         {
-            issues.Add(Issue.Error(IssueCodes.UnknownProtocol, "protocol",
-                $"No protocol template '{protocolKey}' (known: {string.Join(", ", ProtocolTemplates.All.Select(p => p.Key))})."));
+            issues.Add(notFound);
+        }
+        else if (version!.Status != ProtocolVersionStatus.Approved)
+        {
+            issues.Add(Issue.Error(IssueCodes.ProtocolVersionNotApproved, "version",
+                $"{protocolKey} version {version.Number} is {version.Status.ToString().ToLowerInvariant()}: patients are enrolled on approved versions only."));
+            protocol = null;
         }
 
         if (request.PlanningWeightKg is { } kg && kg is <= 0m or > 1000m)
@@ -140,7 +148,8 @@ public static class Enrolments
                 [.. events.Select(e => new ScheduledEvent(e.EventKey, e.Label, e.Kind, e.Target, new VisitWindow(e.WindowDaysBefore, e.WindowDaysAfter)))
                     .OrderBy(e => e.Target).ThenBy(e => e.Kind).ThenBy(e => e.Key, StringComparer.Ordinal)],
                 [.. changes.OrderBy(c => c.ChangedAt).ThenBy(c => c.CreatedAt).Select(c => new ScheduleChange(c.EventKey, c.FromDate, c.ToDate, c.Reason, c.ChangedBy, c.ChangedAt))]);
-            result.Add(new EnrolledSchedule(patient, enrolment, ProtocolTemplates.Find(enrolment.ProtocolKey), schedule));
+            var protocol = await Protocols.ProtocolVersions.ForEnrolmentAsync(db, enrolment.ProtocolKey, enrolment.ProtocolVersion, cancellationToken).ConfigureAwait(false);
+            result.Add(new EnrolledSchedule(patient, enrolment, protocol, schedule));
         }
 
         if (result.Count == 0)
@@ -162,6 +171,71 @@ public static class Enrolments
             _ => (null, Issue.Error(IssueCodes.NotEnrolled, "protocol",
                 $"Patient {patientStudyId} is enrolled on {string.Join(", ", matching.Select(m => m.Enrolment.ProtocolKey))}: name the protocol.")),
         };
+    }
+
+    /// <summary>
+    /// Moves an enrolment to a newer approved version of its protocol with the patient's re-consent to it (signed on
+    /// <paramref name="signedOn"/>). The calendar keeps its events and their targets: events already done stay as
+    /// recorded, and future events keep their dates (a site moves any whose timing the new version changes with a
+    /// reschedule). The change is audited with its reason.
+    /// </summary>
+    public static async Task<CellTherapyResult<ProtocolEnrolment>> ReconsentAsync(StromaDbContext db, string patientStudyId, string protocolKey,
+        int? version, DateOnly signedOn, DateOnly? validUntil = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var (schedules, problem) = await LoadAsync(db, patientStudyId, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return Refusal.Of<ProtocolEnrolment>([problem]);
+        }
+
+        var (enrolled, notEnrolled) = Pick(schedules, patientStudyId, protocolKey);
+        if (enrolled is null)
+        {
+            return Refusal.Of<ProtocolEnrolment>([notEnrolled!]);
+        }
+
+        var (target, notFound) = await Protocols.ProtocolVersions.FindAsync(db, protocolKey, version, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return Refusal.Of<ProtocolEnrolment>([notFound!]);
+        }
+
+        var issues = new List<Issue>();
+        if (target.Status != ProtocolVersionStatus.Approved)
+        {
+            issues.Add(Issue.Error(IssueCodes.ProtocolVersionNotApproved, "version",
+                $"{protocolKey} version {target.Number} is {target.Status.ToString().ToLowerInvariant()}: re-consent is to an approved version."));
+        }
+
+        var current = int.TryParse(enrolled.Enrolment.ProtocolVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        if (target.Number <= current)
+        {
+            issues.Add(Issue.Error(IssueCodes.ProtocolReconsentNotNewer, "version",
+                $"Patient {patientStudyId} is on {protocolKey} version {enrolled.Enrolment.ProtocolVersion}; re-consent moves to a newer version, not {target.Number}."));
+        }
+
+        if (signedOn > Lookup.Today(db))
+        {
+            issues.Add(Issue.Error(IssueCodes.OutOfRange, "consent", $"The consent date {signedOn:yyyy-MM-dd} is in the future."));
+        }
+
+        if (issues.Count > 0)
+        {
+            return Refusal.Of<ProtocolEnrolment>(issues);
+        }
+
+        var enrolment = await db.ProtocolEnrolments.SingleAsync(e => e.Id == enrolled.Enrolment.Id, cancellationToken).ConfigureAwait(false);
+        var from = enrolment.ProtocolVersion;
+        var to = target.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        enrolment.ProtocolVersion = to;
+        enrolment.ConsentSignedOn = signedOn;
+        enrolment.ConsentProtocolVersion = to;
+        enrolment.ConsentWithdrawnOn = null;
+        enrolment.ConsentValidUntil = validUntil;
+        db.ChangeReason = $"re-consent: {protocolKey} version {from} to version {to}";
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<ProtocolEnrolment>(enrolment, []);
     }
 
     /// <summary>Moves one event of the patient's schedule; the change (from, to, reason, who = the context's actor, when = its clock) is kept.</summary>

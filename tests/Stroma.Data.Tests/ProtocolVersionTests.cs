@@ -1,0 +1,193 @@
+// Source: issue #14 "Protocols as versioned, signed data" and docs/cell-therapy.md "Protocols, versions and consent
+// versions": a version is immutable once approved with an e-signature; a change makes version N+1 with a reason;
+// templates are read-only; a dose not set is refused at approval; infusing under version 2 with consent to version 1
+// is refused (INF004). Wang D et al. Arthritis Res Ther 2014;16:R79 (UC-MSC day 0 and day 7; 1×10^6 cells/kg UNCONFIRMED).
+#pragma warning disable xUnit1051 // Short single-database tests: cancellation goes through the per-test database, not each call.
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using Stroma.Clinical.CellTherapy;
+using Stroma.Clinical.Issues;
+using Stroma.Data.CellTherapy;
+using Stroma.Data.Model;
+using Stroma.Data.Protocols;
+
+namespace Stroma.Data.Tests;
+
+public sealed class ProtocolVersionTests
+{
+    private static readonly DateOnly Day0 = new(2024, 3, 1);
+
+    private static ManualClock Clock() => ManualClock.At("2024-02-01T09:00:00Z");
+
+    private static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The Wang 2014 template under a site key, as a definition text with <paramref name="perKg"/> cells/kg.</summary>
+    private static string SiteWang(decimal perKg = 1e6m)
+    {
+        var template = ProtocolTemplates.Wang2014();
+        var component = template.Components[0] with { Dose = new DoseRule.PerKilogram(CellDosePerKilogram.CellsPerKilogram(perKg)) };
+        return ProtocolDefinitions.ToJson(ProtocolDefinitions.FromTemplate(template with { Components = [component] }, "site_wang"));
+    }
+
+    private static IEnumerable<string> Codes(IEnumerable<Issue> issues) => issues.Select(i => i.Code);
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Approve_Draft_SignedAndThenImmutable(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using (var db = database.Open(actor: "admin.wu", clock: Clock()))
+        {
+            var defined = await ProtocolVersions.DefineAsync(db, SiteWang(), null);
+            defined.Succeeded.ShouldBeTrue(string.Join("; ", defined.Issues));
+            var approved = await ProtocolVersions.ApproveAsync(db, "site_wang", 1, "approved");
+            approved.Succeeded.ShouldBeTrue(string.Join("; ", approved.Issues));
+            var again = await ProtocolVersions.ApproveAsync(db, "site_wang", 1, "approved");
+            Codes(again.Issues).ShouldBe([IssueCodes.ProtocolVersionNotDraft]);
+        }
+
+        await using (var db = database.Open(actor: "someone"))
+        {
+            var row = await db.ProtocolVersions.SingleAsync();
+            (row.Status, row.ApprovedBy, row.ApprovedAt, row.ApprovalMeaning).ShouldBe((ProtocolVersionStatus.Approved, "admin.wu", At("2024-02-01T09:00:00Z"), "approved"));
+            row.DefinitionJson = row.DefinitionJson.Replace("1000000", "2000000", StringComparison.Ordinal);
+            db.ChangeReason = "tampering";
+            await Should.ThrowAsync<ApprovedProtocolVersionChangedException>(() => db.SaveChangesAsync());
+        }
+
+        await using (var db = database.Open(actor: "someone"))
+        {
+            var row = await db.ProtocolVersions.SingleAsync();
+            db.MarkDeleted(row, "no longer wanted");
+            await Should.ThrowAsync<ApprovedProtocolVersionChangedException>(() => db.SaveChangesAsync());
+        }
+
+        await using var read = database.Open();
+        (await read.ProtocolVersions.SingleAsync()).DefinitionJson.ShouldContain("\"cellsPerKg\": 1000000");
+        var audit = await read.AuditEntries.Where(a => a.Entity == nameof(ProtocolVersionRecord)).OrderBy(a => a.Sequence).ToListAsync();
+        audit.Select(a => (a.Action, a.Field, a.UserName)).ShouldBe(
+        [
+            ("insert", "*", "admin.wu"),
+            ("update", "ApprovalMeaning", "admin.wu"), ("update", "ApprovedAt", "admin.wu"), ("update", "ApprovedBy", "admin.wu"), ("update", "Status", "admin.wu"),
+        ], ignoreOrder: true);
+        audit[^1].Reason.ShouldBe("approved (e-signature: approved)");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task CopySeedCase2_DosesNotSet_ApprovalRefusedUntilTheSiteSetsThem(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(actor: "admin.wu", clock: Clock());
+
+        var copy = await ProtocolVersions.CopyAsync(db, ProtocolTemplates.SeedCase2Key, "site_case_2", null, null);
+        var refused = await ProtocolVersions.ApproveAsync(db, "site_case_2", 1, "approved");
+        var template = await ProtocolVersions.ApproveAsync(db, ProtocolTemplates.SeedCase2Key, 1, "approved");
+        var overTemplate = await ProtocolVersions.DefineAsync(db, ProtocolDefinitions.ToJson(ProtocolDefinitions.FromTemplate(ProtocolTemplates.Wang2014())), null);
+        // Test doses only (the seed gives none): the site's choice, labelled so in the copy's notes.
+        var doses = new Dictionary<string, DoseRule>
+        {
+            ["msc"] = new DoseRule.PerKilogram(CellDosePerKilogram.CellsPerKilogram(1e6m)),
+            ["nk"] = new DoseRule.Fixed(CellCount.Cells(1e8m)),
+        };
+        var revised = await ProtocolVersions.CopyAsync(db, ProtocolTemplates.SeedCase2Key, "site_case_2", doses, "doses set by the site");
+        var approved = await ProtocolVersions.ApproveAsync(db, "site_case_2", 1, "approved");
+
+        copy.Value!.Number.ShouldBe(1);
+        refused.Issues.Select(i => (i.Code, i.Path)).ShouldBe([(IssueCodes.ProtocolDoseNotSetAtApproval, "components[0].dose"), (IssueCodes.ProtocolDoseNotSetAtApproval, "components[1].dose")]);
+        refused.Issues[0].Message.ShouldContain("The dose of MSC (msc) is not set");
+        Codes(template.Issues).ShouldBe([IssueCodes.ProtocolTemplateReadOnly]);
+        Codes(overTemplate.Issues).ShouldBe([IssueCodes.ProtocolTemplateReadOnly]);
+        revised.Value!.Number.ShouldBe(1);
+        approved.Succeeded.ShouldBeTrue(string.Join("; ", approved.Issues));
+        var (shown, _) = await ProtocolVersions.FindAsync(db, "site_case_2", null);
+        shown!.Definition.UnsetDoses.ShouldBeEmpty();
+        shown.Definition.Protocol.Notes.ShouldContain("SITE'S CHOICE: the NK cells dose 1×10^8 cells was set by the site when copying (not from the template's source).");
+        shown.Definition.Protocol.Notes.ShouldNotContain(n => n.StartsWith("SITE MUST SET", StringComparison.Ordinal));
+        (await db.ProtocolVersions.CountAsync()).ShouldBe(1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Define_NewVersionAfterApproval_NeedsAReasonAndBecomesVersion2(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(actor: "admin.wu", clock: Clock());
+        await ProtocolVersions.DefineAsync(db, SiteWang(), null);
+        await ProtocolVersions.ApproveAsync(db, "site_wang", 1, "approved");
+
+        var noReason = await ProtocolVersions.DefineAsync(db, SiteWang(2e6m), " ");
+        var bad = await ProtocolVersions.DefineAsync(db, "key: [unclosed", "dose raised");
+        var v2 = await ProtocolVersions.DefineAsync(db, SiteWang(2e6m), "dose raised to 2×10^6 cells/kg (DSMB 2024-05)");
+        var (latestApproved, _) = await ProtocolVersions.FindAsync(db, "site_wang", null);
+        var (latestAny, _) = await ProtocolVersions.FindAsync(db, "site_wang", null, includeDrafts: true);
+        var (missing, notFound) = await ProtocolVersions.FindAsync(db, "site_wang", 9);
+
+        Codes(noReason.Issues).ShouldBe([IssueCodes.ProtocolChangeReasonMissing]);
+        Codes(bad.Issues).ShouldBe([IssueCodes.ProtocolUnreadable]);
+        (v2.Value!.Number, v2.Value.Status, v2.Value.ChangeReason).ShouldBe((2, ProtocolVersionStatus.Draft, "dose raised to 2×10^6 cells/kg (DSMB 2024-05)"));
+        latestApproved!.Number.ShouldBe(1);
+        latestAny!.Number.ShouldBe(2);
+        missing.ShouldBeNull();
+        notFound!.Code.ShouldBe(IssueCodes.ProtocolVersionNotFound);
+        var list = await ProtocolVersions.ListAsync(db);
+        list.Select(v => (v.Key, v.Number, v.Status)).ShouldBe(
+        [
+            ("seed_case_1", 1, ProtocolVersionStatus.Approved), ("wang_2014", 1, ProtocolVersionStatus.Approved), ("seed_case_2", 1, ProtocolVersionStatus.Approved),
+            ("site_wang", 1, ProtocolVersionStatus.Approved), ("site_wang", 2, ProtocolVersionStatus.Draft),
+        ]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Infuse_EnrolledOnVersion2WithConsentToVersion1_RefusedUntilReconsent(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(actor: "coordinator", clock: Clock());
+        await ProtocolVersions.DefineAsync(db, SiteWang(), null);
+        await ProtocolVersions.ApproveAsync(db, "site_wang", 1, "approved");
+        await CellTherapyFixture.PatientAsync(db, "S01-001");
+        await CellTherapyFixture.PatientAsync(db, "S01-002");
+        await CellTherapyFixture.ReleasedLotAsync(db, CellTherapyFixture.Lot("UC-0001", new DateOnly(2024, 1, 2), new DateOnly(2024, 12, 31)), At("2024-02-01T09:00:00Z"));
+
+        var draftOnly = await Enrolments.EnrolAsync(db, "S01-001", "site_wang", new EnrolmentRequest(Day0, ProtocolVersion: 2));
+        var first = await Enrolments.EnrolAsync(db, "S01-001", "site_wang", new EnrolmentRequest(Day0, 58m, Day0, new ConsentRecord(Day0.AddDays(-10), "1")));
+        await ProtocolVersions.DefineAsync(db, SiteWang(1.2e6m), "dose changed");
+        var notApproved = await Enrolments.EnrolAsync(db, "S01-002", "site_wang", new EnrolmentRequest(Day0, ProtocolVersion: 2));
+        await ProtocolVersions.ApproveAsync(db, "site_wang", 2, "approved");
+        var second = await Enrolments.EnrolAsync(db, "S01-002", "site_wang", new EnrolmentRequest(Day0, 58m, Day0, new ConsentRecord(Day0.AddDays(-10), "1"), ProtocolVersion: 2));
+
+        Codes(draftOnly.Issues).ShouldBe([IssueCodes.ProtocolVersionNotFound]);
+        first.Value!.ProtocolVersion.ShouldBe("1");
+        Codes(notApproved.Issues).ShouldBe([IssueCodes.ProtocolVersionNotApproved]);
+        second.Value!.ProtocolVersion.ShouldBe("2");
+
+        var onVersion1 = await Infusions.RecordAsync(db, Infuse("S01-001", 5.8e7m));
+        var mismatch = await Infusions.RecordAsync(db, Infuse("S01-002", 6.96e7m));
+        onVersion1.Succeeded.ShouldBeTrue(string.Join("; ", onVersion1.Issues));
+        Codes(mismatch.Issues).ShouldBe([IssueCodes.ConsentNotCurrent]);
+        mismatch.Issues[0].Message.ShouldContain("consent is for protocol version 1, not 2");
+
+        var sameVersion = await Enrolments.ReconsentAsync(db, "S01-002", "site_wang", 2, new DateOnly(2024, 1, 31));
+        var moved = await Enrolments.ReconsentAsync(db, "S01-001", "site_wang", null, new DateOnly(2024, 2, 1));
+        Codes(sameVersion.Issues).ShouldBe([IssueCodes.ProtocolReconsentNotNewer]);
+        (moved.Value!.ProtocolVersion, moved.Value.ConsentProtocolVersion, moved.Value.ConsentSignedOn).ShouldBe(("2", "2", new DateOnly(2024, 2, 1)));
+
+        // After re-consent the second administration is checked against version 2's dose (1.2×10^6 cells/kg × 58 kg).
+        var underVersion2 = await Infusions.RecordAsync(db, Infuse("S01-001", 6.96e7m, "administration_2", Day0.AddDays(7)));
+        underVersion2.Succeeded.ShouldBeTrue(string.Join("; ", underVersion2.Issues));
+        (await db.ScheduledEvents.CountAsync(e => e.EnrolmentId == moved.Value.Id)).ShouldBe(7);
+        var reason = await db.AuditEntries.Where(a => a.Entity == nameof(ProtocolEnrolment) && a.Field == "ProtocolVersion").Select(a => a.Reason).SingleAsync();
+        reason.ShouldBe("re-consent: site_wang version 1 to version 2");
+    }
+
+    private static InfusionRequest Infuse(string studyId, decimal dose, string eventKey = "administration_1", DateOnly? date = null)
+    {
+        var day = date ?? Day0;
+        var start = new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8));
+        return new InfusionRequest(studyId, "UC-0001", eventKey, "msc", start, start.AddMinutes(40), dose, 58m, day,
+            [new VitalSigns(start.AddMinutes(-15), 118m, 76m, 72m, 36.6m, 16m, 98m)],
+            [new VitalSigns(start.AddMinutes(60), 120m, 78m, 74m, 36.8m, 16m, 98m)],
+            [], []);
+    }
+}
