@@ -86,9 +86,9 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
         (await Lots.RegisterAsync(db, Lot(number), cancellationToken: Ct)).Succeeded.ShouldBeTrue();
         if (release)
         {
-            await Lots.RecordTestsAsync(db, number, Passing(), new DateOnly(2024, 1, 20), Ct);
+            await Lots.RecordTestsAsync(db, number, Passing(), new DateOnly(2024, 1, 20), "historical lot entered for the test", Ct);
             var spec = ReleaseSpecification.IsctMscDefault.WithLimit("viability", 70m, "site-1", "SOP 1").WithLimit("endotoxin", 5m, "site-1", "SOP 1");
-            var decided = await Lots.DecideAsync(db, number, spec, new ReleaseDecision(ReleaseVerdict.Release, "qa.lab", DateTimeOffset.UtcNow, "QA release"), Ct);
+            var decided = await Lots.DecideAsync(db, number, spec, new ReleaseDecision(ReleaseVerdict.Release, "qa.lab", DateTimeOffset.UtcNow, "QA release"), cancellationToken: Ct);
             decided.Succeeded.ShouldBeTrue(string.Join("; ", decided.Issues));
         }
     }

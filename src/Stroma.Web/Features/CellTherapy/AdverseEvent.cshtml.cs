@@ -122,7 +122,7 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
             var seriousness = Serious.Aggregate(SeriousnessCriteria.None, (all, c) => all | c);
             var adverseEvent = new ClinicalAdverseEvent(Term!.Trim(), Category, Onset!.Value, Resolved, (CtcaeGrade)Grade!.Value, seriousness, Relatedness!.Value,
                 Unexpected ? Expectedness.Unexpected : Expectedness.Expected, Outcome, string.IsNullOrWhiteSpace(SuspectLot) ? null : SuspectLot.Trim(), DeathDate);
-            var result = await FollowUps.RecordAdverseEventAsync(db, StudyId, adverseEvent, cancellationToken);
+            var result = await FollowUps.RecordAdverseEventAsync(db, StudyId, adverseEvent, cancellationToken: cancellationToken);
             if (result.Succeeded)
             {
                 var notes = result.Issues.Where(i => !i.IsError).Select(CellForms.Describe).ToList();

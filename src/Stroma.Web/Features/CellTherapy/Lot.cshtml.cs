@@ -141,7 +141,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
 
         if (ModelState.IsValid)
         {
-            var result = await Lots.RecordTestsAsync(db, Lot!.LotNumber, results, TestedOn!.Value, cancellationToken);
+            var result = await Lots.RecordTestsAsync(db, Lot!.LotNumber, results, TestedOn!.Value, cancellationToken: cancellationToken);
             if (result.Succeeded)
             {
                 Done = text["lot.tests_recorded", results.Count];
@@ -211,7 +211,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
         if (ModelState.IsValid)
         {
             var custody = new CustodyEvent(CustodyKind!.Value, at, CustodyPlace?.Trim() ?? "", CustodyPerson?.Trim() ?? "", temperature);
-            var result = await Lots.RecordCustodyAsync(db, Lot!.LotNumber, custody, null, null, cancellationToken);
+            var result = await Lots.RecordCustodyAsync(db, Lot!.LotNumber, custody, null, null, cancellationToken: cancellationToken);
             if (result.Succeeded)
             {
                 Done = text["lot.custody_recorded"];
@@ -256,7 +256,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
         if (ModelState.IsValid && specification is not null)
         {
             var decision = new ReleaseDecision(verdict, access.UserName, db.Clock.GetUtcNow(), Meaning!.Trim(), Reason?.Trim());
-            var result = await Lots.DecideAsync(db, Lot!.LotNumber, specification, decision, cancellationToken);
+            var result = await Lots.DecideAsync(db, Lot!.LotNumber, specification, decision, cancellationToken: cancellationToken);
             if (result.Succeeded)
             {
                 Done = text[verdict == ReleaseVerdict.Release ? "lot.released_done" : "lot.rejected_done", Lot.LotNumber];
