@@ -77,30 +77,30 @@ public sealed partial class CellTherapyCommandTests
 
         t.Run("qa.lee", register).ShouldBe(ExitCodes.Ok);
         t.Run("qa.lee", register).ShouldBe(ExitCodes.InvalidInput);
-        t.Run("qa.lee", ["lot", "test", "UC-2024-001", "--tested", "2024-01-17", .. passing.Select(p => p.StartsWith("cd73=", StringComparison.Ordinal) ? "cd73=90" : p)]).ShouldBe(ExitCodes.Ok);
-        t.Run("qa.lee", "lot", "custody", "UC-2024-001", "--event", "shipped", "--at", "2024-02-20T08:00+08:00", "--place", "GMP lab A", "--person", "courier").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", ["lot", "test", "UC-2024-001", "--late-reason", "from the paper file", "--tested", "2024-01-17", .. passing.Select(p => p.StartsWith("cd73=", StringComparison.Ordinal) ? "cd73=90" : p)]).ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", "lot", "custody", "UC-2024-001", "--late-reason", "from the paper file", "--event", "shipped", "--at", "2024-02-20T08:00+08:00", "--place", "GMP lab A", "--person", "courier").ShouldBe(ExitCodes.InvalidInput);
         t.Run("qa.lee", release).ShouldBe(ExitCodes.InvalidInput);
         t.Run("qa.lee", "lot", "release", "UC-2024-001", "--meaning", "QA release for clinical use").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("qa.lee", ["lot", "test", "UC-2024-001", "--tested", "2024-01-18", "cd73=98.5"]).ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", ["lot", "test", "UC-2024-001", "--late-reason", "from the paper file", "--tested", "2024-01-18", "cd73=98.5"]).ShouldBe(ExitCodes.Ok);
         t.Run("qa.lee", release).ShouldBe(ExitCodes.Ok);
         t.Run("qa.lee", "lot", "reject", "UC-2024-001", "--meaning", "QA rejection", "--reason", "second thoughts").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("qa.lee", "lot", "custody", "UC-2024-001", "--event", "released", "--at", "2024-02-20T07:00+08:00", "--place", "GMP lab A", "--person", "qa.lee").ShouldBe(ExitCodes.Ok);
-        t.Run("courier", "lot", "custody", "UC-2024-001", "--event", "administered", "--at", "2024-02-20T09:00+08:00", "--place", "Ward 3", "--person", "nurse").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("courier", "lot", "custody", "UC-2024-001", "--event", "shipped", "--at", "2024-02-20T08:00+08:00", "--place", "GMP lab A", "--person", "courier").ShouldBe(ExitCodes.Ok);
-        t.Run("pharmacist", "lot", "custody", "UC-2024-001", "--event", "received", "--at", "2024-02-20T14:00+08:00", "--place", "CR pharmacy", "--person", "pharmacist", "--temperature", "-175").ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", "lot", "custody", "UC-2024-001", "--late-reason", "from the paper file", "--event", "released", "--at", "2024-02-20T07:00+08:00", "--place", "GMP lab A", "--person", "qa.lee").ShouldBe(ExitCodes.Ok);
+        t.Run("courier", "lot", "custody", "UC-2024-001", "--late-reason", "from the paper file", "--event", "administered", "--at", "2024-02-20T09:00+08:00", "--place", "Ward 3", "--person", "nurse").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("courier", "lot", "custody", "UC-2024-001", "--late-reason", "from the paper file", "--event", "shipped", "--at", "2024-02-20T08:00+08:00", "--place", "GMP lab A", "--person", "courier").ShouldBe(ExitCodes.Ok);
+        t.Run("pharmacist", "lot", "custody", "UC-2024-001", "--late-reason", "from the paper file", "--event", "received", "--at", "2024-02-20T14:00+08:00", "--place", "CR pharmacy", "--person", "pharmacist", "--temperature", "-175").ShouldBe(ExitCodes.Ok);
 
         t.Run("coordinator", "enrol", "CR-002", "--protocol", "wang_2014", "--start", "2024-03-01", "--weight", "58", "--weighed", "2024-02-28", "--consent-signed", "2024-02-20").ShouldBe(ExitCodes.Ok);
         t.Run("coordinator", "enrol", "CR-002", "--protocol", "wang_2014", "--start", "2024-03-01").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58", "--weighed", "2024-02-28").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--stop", "2024-03-01T09:40+08:00",
+        t.Run("nurse", "infuse", "CR-002", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58", "--weighed", "2024-02-28").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("nurse", "infuse", "CR-002", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("nurse", "infuse", "CR-002", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--stop", "2024-03-01T09:40+08:00",
             "--dose", "5.8e7", "--weight", "58", "--pre", "at=2024-03-01T08:45+08:00;sbp=118;dbp=76;hr=72;temp=36.6;rr=16;spo2=98",
             "--post", "at=2024-03-01T10:30+08:00;sbp=120;dbp=78;hr=74;temp=36.9;rr=16;spo2=98", "--premed", "promethazine;25 mg IM;2024-03-01T08:30+08:00").ShouldBe(ExitCodes.Ok);
-        t.Run("nurse", "infuse", "CR-002", "--lot", "UC-2024-001", "--event", "administration_2", "--start", "2024-03-11T09:00+08:00", "--dose", "5.7e7", "--weight", "57").ShouldBe(ExitCodes.Ok);
+        t.Run("nurse", "infuse", "CR-002", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_2", "--start", "2024-03-11T09:00+08:00", "--dose", "5.7e7", "--weight", "57").ShouldBe(ExitCodes.Ok);
         t.Run("coordinator", "schedule", "CR-002", "--move", "month_3", "--to", "2024-06-10", "--reason", "patient travelling", "--as-of", "2024-07-01").ShouldBe(ExitCodes.Ok);
-        t.Run("coordinator", "contact", "CR-002", "--date", "2024-04-02", "--mode", "phone", "--event", "month_1", "--rash", "better", "--sleep", "better",
+        t.Run("coordinator", "contact", "CR-002", "--late-reason", "from the paper file", "--date", "2024-04-02", "--mode", "phone", "--event", "month_1", "--rash", "better", "--sleep", "better",
             "--fatigue", "unchanged", "--pain", "worse").ShouldBe(ExitCodes.Ok);
-        t.Run("coordinator", "contact", "CR-002", "--date", "2024-04-02", "--event", "month_2").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("coordinator", "contact", "CR-002", "--late-reason", "from the paper file", "--date", "2024-04-02", "--event", "month_2").ShouldBe(ExitCodes.InvalidInput);
         t.Run("coordinator", "schedule", "CR-002", "--as-of", "2024-07-01", "--record-deviations").ShouldBe(ExitCodes.Ok);
         t.Run("reader", "trace", "lot", "UC-2024-001").ShouldBe(ExitCodes.Ok);
         t.Run("reader", "trace", "patient", "CR-002").ShouldBe(ExitCodes.Ok);
@@ -145,7 +145,7 @@ public sealed partial class CellTherapyCommandTests
                 "lot", "register", "NK-2024-001", "--type", "nk_cells", "--donor", "D-0043", "--tissue", "peripheral blood", "--manufacturer", "GMP lab A",
                 "--manufactured", "2024-01-10", "--expires", "2099-12-31", "--passage", "0", "--cells", "2e9", "--concentration", "2e7", "--viability", "92",
                 "--volume", "100", "--location", "LN2 tank 3").ShouldBe(ExitCodes.Ok);
-            t.Run("qa.lee", "lot", "test", "NK-2024-001", "--tested", "2024-01-17", "cd56=85", "viability=91", "sterility=met").ShouldBe(ExitCodes.Ok);
+            t.Run("qa.lee", "lot", "test", "NK-2024-001", "--late-reason", "from the paper file", "--tested", "2024-01-17", "cd56=85", "viability=91", "sterility=met").ShouldBe(ExitCodes.Ok);
 
             t.Run("qa.lee", "lot", "release", "NK-2024-001", "--meaning", "QA release").ShouldBe(ExitCodes.InvalidInput);
             t.Run("qa.lee", "lot", "release", "NK-2024-001", "--meaning", "QA release", "--spec", bad, "--spec-version", "3").ShouldBe(ExitCodes.InvalidInput);
@@ -175,15 +175,15 @@ public sealed partial class CellTherapyCommandTests
         var t = new Transcript(database);
         t.Run("demo", "demo", "--patients", "0").ShouldBe(ExitCodes.Ok);
 
-        t.Run("dr.li", "ae", "CR-001", "--term", "Herpes zoster", "--category", "infection", "--onset", "2017-09-01", "--grade", "2",
+        t.Run("dr.li", "ae", "CR-001", "--late-reason", "from the paper file", "--term", "Herpes zoster", "--category", "infection", "--onset", "2017-09-01", "--grade", "2",
             "--relatedness", "not_related", "--outcome", "recovered", "--resolved", "2017-09-20").ShouldBe(ExitCodes.Ok);
         // Related events must name their lot; grade 5 needs a fatal outcome, the death criterion and a death date: refused, nothing written.
-        t.Run("dr.li", "ae", "CR-001", "--term", "Fever", "--category", "infusion_related_reaction", "--onset", "2017-08-04", "--grade", "1",
+        t.Run("dr.li", "ae", "CR-001", "--late-reason", "from the paper file", "--term", "Fever", "--category", "infusion_related_reaction", "--onset", "2017-08-04", "--grade", "1",
             "--relatedness", "probable").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("dr.li", "ae", "CR-001", "--term", "Sepsis", "--onset", "2017-10-20", "--grade", "5", "--relatedness", "unlikely").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("dr.li", "ae", "CR-001", "--term", "Anaphylaxis", "--category", "infusion_related_reaction", "--onset", "2017-09-14", "--grade", "3",
+        t.Run("dr.li", "ae", "CR-001", "--late-reason", "from the paper file", "--term", "Sepsis", "--onset", "2017-10-20", "--grade", "5", "--relatedness", "unlikely").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("dr.li", "ae", "CR-001", "--late-reason", "from the paper file", "--term", "Anaphylaxis", "--category", "infusion_related_reaction", "--onset", "2017-09-14", "--grade", "3",
             "--serious", "hospitalisation", "--relatedness", "probable", "--lot", "CR-001-UCMSC-2", "--unexpected", "--outcome", "recovered").ShouldBe(ExitCodes.Ok);
-        t.Run("dr.li", "ae", "CR-001", "--term", "Rash", "--onset", "2017-08-05", "--grade", "7", "--relatedness", "maybe").ShouldBe(ExitCodes.Usage);
+        t.Run("dr.li", "ae", "CR-001", "--late-reason", "from the paper file", "--term", "Rash", "--onset", "2017-08-05", "--grade", "7", "--relatedness", "maybe").ShouldBe(ExitCodes.Usage);
         t.Run("reader", "trace", "lot", "CR-001-UCMSC-2").ShouldBe(ExitCodes.Ok);
 
         var transcript = t.ToString();

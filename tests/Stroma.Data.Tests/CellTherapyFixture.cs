@@ -51,7 +51,10 @@ public static class CellTherapyFixture
         return patient;
     }
 
-    /// <summary>Registers, tests and releases a lot; returns it.</summary>
+    /// <summary>The late-entry reason the fixtures give: their events lie in the tests' past (ignored when an entry is on time).</summary>
+    public const string History = "entered from the lot's paper records (test history)";
+
+    /// <summary>Registers, tests and releases a lot (entered late with <see cref="History"/> when its dates are past); returns it.</summary>
     public static async Task<CellLotRecord> ReleasedLotAsync(StromaDbContext db, CellLot lot, DateTimeOffset signedAt)
     {
         var registered = await Lots.RegisterAsync(db, lot);
@@ -60,8 +63,8 @@ public static class CellTherapyFixture
             throw new InvalidOperationException(string.Join("; ", registered.Issues));
         }
 
-        await Lots.RecordTestsAsync(db, lot.LotId, PassingResults(), lot.ManufacturedOn.AddDays(7));
-        var decided = await Lots.DecideAsync(db, lot.LotId, TestSpecification, new ReleaseDecision(ReleaseVerdict.Release, "qa.lee", signedAt, "QA release for clinical use"));
+        await Lots.RecordTestsAsync(db, lot.LotId, PassingResults(), lot.ManufacturedOn.AddDays(7), History);
+        var decided = await Lots.DecideAsync(db, lot.LotId, TestSpecification, new ReleaseDecision(ReleaseVerdict.Release, "qa.lee", signedAt, "QA release for clinical use"), lateEntryReason: History);
         if (!decided.Succeeded)
         {
             throw new InvalidOperationException(string.Join("; ", decided.Issues));

@@ -17,7 +17,11 @@ public sealed class CellTherapyTests
     private static readonly DateOnly Expires = new(2024, 12, 31);
     private static readonly DateOnly Day0 = new(2024, 3, 1);
 
-    private static ManualClock Clock() => ManualClock.At("2024-02-01T09:00:00Z");
+    // After every event of these tests (lots tested and released from January 2024, infusions and contacts to June 2024),
+    // so each is entered late with CellTherapyFixture.History; RetrospectiveEntryTests cover on-time and refused entries.
+    private static ManualClock Clock() => ManualClock.At("2024-06-30T09:00:00Z");
+
+    private const string History = CellTherapyFixture.History;
 
     private static Dictionary<string, ReleaseMeasurement> With(string key, ReleaseMeasurement value)
     {
@@ -54,7 +58,7 @@ public sealed class CellTherapyTests
             [new VitalSigns(start.AddMinutes(-15), 118m, 76m, 72m, 36.6m, 16m, 98m)],
             [new VitalSigns(start.AddMinutes(60), 120m, 78m, 74m, 36.8m, 16m, 98m)],
             [new Premedication("promethazine", "25 mg IM", start.AddMinutes(-30))],
-            []);
+            [], LateEntryReason: History);
     }
 
     private static async Task<(int Infusions, int Audit)> CountsAsync(StromaDbContext db) =>
@@ -89,9 +93,9 @@ public sealed class CellTherapyTests
         await using (var db = database.Open(actor: "qa.lee", clock: Clock()))
         {
             await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
-            await Lots.RecordTestsAsync(db, "UC-0001", CellTherapyFixture.PassingResults(), new DateOnly(2024, 1, 20));
+            await Lots.RecordTestsAsync(db, "UC-0001", CellTherapyFixture.PassingResults(), new DateOnly(2024, 1, 20), History);
 
-            var decided = await Lots.DecideAsync(db, "UC-0001", CellTherapyFixture.TestSpecification, Release());
+            var decided = await Lots.DecideAsync(db, "UC-0001", CellTherapyFixture.TestSpecification, Release(), lateEntryReason: History);
 
             decided.Succeeded.ShouldBeTrue(string.Join("; ", decided.Issues));
         }
@@ -117,19 +121,19 @@ public sealed class CellTherapyTests
         await using var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open(clock: Clock());
         await Lots.RegisterAsync(db, CellTherapyFixture.Lot("FAIL", Made, Expires));
-        await Lots.RecordTestsAsync(db, "FAIL", With("cd73", ReleaseMeasurement.Of(90m)), Made.AddDays(7));
+        await Lots.RecordTestsAsync(db, "FAIL", With("cd73", ReleaseMeasurement.Of(90m)), Made.AddDays(7), History);
         await Lots.RegisterAsync(db, CellTherapyFixture.Lot("OLD", new DateOnly(2023, 1, 1), new DateOnly(2024, 1, 31)));
-        await Lots.RecordTestsAsync(db, "OLD", CellTherapyFixture.PassingResults(), new DateOnly(2023, 1, 8));
+        await Lots.RecordTestsAsync(db, "OLD", CellTherapyFixture.PassingResults(), new DateOnly(2023, 1, 8), History);
         await Lots.RegisterAsync(db, CellTherapyFixture.Lot("NK", Made, Expires, CellProductType.NkCells));
-        await Lots.RecordTestsAsync(db, "NK", CellTherapyFixture.PassingResults(), Made.AddDays(7));
+        await Lots.RecordTestsAsync(db, "NK", CellTherapyFixture.PassingResults(), Made.AddDays(7), History);
         var audit = await db.AuditEntries.CountAsync();
 
-        var failed = await Lots.DecideAsync(db, "FAIL", CellTherapyFixture.TestSpecification, Release());
-        var unset = await Lots.DecideAsync(db, "FAIL", ReleaseSpecification.IsctMscDefault, Release());
-        var expired = await Lots.DecideAsync(db, "OLD", CellTherapyFixture.TestSpecification, Release());
-        var nk = await Lots.DecideAsync(db, "NK", CellTherapyFixture.TestSpecification, Release());
-        var unsigned = await Lots.DecideAsync(db, "FAIL", CellTherapyFixture.TestSpecification, new ReleaseDecision(ReleaseVerdict.Reject, "qa.lee", At("2024-02-01T09:00:00Z"), "QA rejection"));
-        var unknown = await Lots.DecideAsync(db, "NOPE", CellTherapyFixture.TestSpecification, Release());
+        var failed = await Lots.DecideAsync(db, "FAIL", CellTherapyFixture.TestSpecification, Release(), lateEntryReason: History);
+        var unset = await Lots.DecideAsync(db, "FAIL", ReleaseSpecification.IsctMscDefault, Release(), lateEntryReason: History);
+        var expired = await Lots.DecideAsync(db, "OLD", CellTherapyFixture.TestSpecification, Release(), lateEntryReason: History);
+        var nk = await Lots.DecideAsync(db, "NK", CellTherapyFixture.TestSpecification, Release(), lateEntryReason: History);
+        var unsigned = await Lots.DecideAsync(db, "FAIL", CellTherapyFixture.TestSpecification, new ReleaseDecision(ReleaseVerdict.Reject, "qa.lee", At("2024-02-01T09:00:00Z"), "QA rejection"), lateEntryReason: History);
+        var unknown = await Lots.DecideAsync(db, "NOPE", CellTherapyFixture.TestSpecification, Release(), lateEntryReason: History);
 
         failed.Issues.Select(i => i.Code).ShouldBe([IssueCodes.LotReleaseWithoutPassedSpecification, IssueCodes.ReleaseCriterionFailed]);
         unset.Issues.Select(i => i.Code).ShouldContain(IssueCodes.ReleaseLimitNotSet);
@@ -149,12 +153,12 @@ public sealed class CellTherapyTests
         await using var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open(clock: Clock());
         await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
-        await Lots.RecordTestsAsync(db, "UC-0001", With("mycoplasma", ReleaseMeasurement.Outcome(false)), Made.AddDays(7));
+        await Lots.RecordTestsAsync(db, "UC-0001", With("mycoplasma", ReleaseMeasurement.Outcome(false)), Made.AddDays(7), History);
 
         var rejected = await Lots.DecideAsync(db, "UC-0001", CellTherapyFixture.TestSpecification,
-            new ReleaseDecision(ReleaseVerdict.Reject, "qa.lee", At("2024-02-01T09:00:00Z"), "QA rejection", "mycoplasma detected"));
-        var released = await Lots.DecideAsync(db, "UC-0001", CellTherapyFixture.TestSpecification, Release());
-        var retest = await Lots.RecordTestsAsync(db, "UC-0001", CellTherapyFixture.PassingResults(), Made.AddDays(9));
+            new ReleaseDecision(ReleaseVerdict.Reject, "qa.lee", At("2024-02-01T09:00:00Z"), "QA rejection", "mycoplasma detected"), lateEntryReason: History);
+        var released = await Lots.DecideAsync(db, "UC-0001", CellTherapyFixture.TestSpecification, Release(), lateEntryReason: History);
+        var retest = await Lots.RecordTestsAsync(db, "UC-0001", CellTherapyFixture.PassingResults(), Made.AddDays(9), History);
 
         rejected.Succeeded.ShouldBeTrue();
         (await db.CellLots.SingleAsync()).Status.ShouldBe(LotStatus.Rejected);
@@ -173,13 +177,13 @@ public sealed class CellTherapyTests
         await CellTherapyFixture.PatientAsync(db, "S01-001");
         var rules = new CustodyRules(new Dictionary<CustodyEventKind, TemperatureRange> { [CustodyEventKind.Received] = new(-196m, -150m) });
 
-        var quarantined = await Lots.RecordCustodyAsync(db, "Q", new CustodyEvent(CustodyEventKind.Released, At("2024-02-01T10:00:00Z"), "GMP", "qa.lee"));
-        var released = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Released, At("2024-02-01T10:00:00Z"), "GMP", "qa.lee"));
-        var administeredTooSoon = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Administered, At("2024-02-01T11:00:00Z"), "Ward 3", "nurse.wu"));
-        var shipped = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Shipped, At("2024-02-01T12:00:00Z"), "GMP", "courier"));
-        var warm = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Received, At("2024-02-01T15:00:00Z"), "Pharmacy", "pharm.li", -120m), rules: rules);
-        var backInTime = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Thawed, At("2024-02-01T14:00:00Z"), "Pharmacy", "pharm.li"));
-        var unthawed = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Administered, At("2024-03-01T09:00:00Z"), "Ward 3", "nurse.wu"), "S01-001");
+        var quarantined = await Lots.RecordCustodyAsync(db, "Q", new CustodyEvent(CustodyEventKind.Released, At("2024-02-01T10:00:00Z"), "GMP", "qa.lee"), lateEntryReason: History);
+        var released = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Released, At("2024-02-01T10:00:00Z"), "GMP", "qa.lee"), lateEntryReason: History);
+        var administeredTooSoon = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Administered, At("2024-02-01T11:00:00Z"), "Ward 3", "nurse.wu"), lateEntryReason: History);
+        var shipped = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Shipped, At("2024-02-01T12:00:00Z"), "GMP", "courier"), lateEntryReason: History);
+        var warm = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Received, At("2024-02-01T15:00:00Z"), "Pharmacy", "pharm.li", -120m), rules: rules, lateEntryReason: History);
+        var backInTime = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Thawed, At("2024-02-01T14:00:00Z"), "Pharmacy", "pharm.li"), lateEntryReason: History);
+        var unthawed = await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Administered, At("2024-03-01T09:00:00Z"), "Ward 3", "nurse.wu"), "S01-001", lateEntryReason: History);
 
         quarantined.Issues.Select(i => i.Code).ShouldBe([IssueCodes.CustodyBeforeRelease]);
         released.Succeeded.ShouldBeTrue();
@@ -397,7 +401,7 @@ public sealed class CellTherapyTests
         (await Infusions.RecordAsync(db, Infuse())).Succeeded.ShouldBeTrue();
         (await Infusions.RecordAsync(db, Infuse(eventKey: "administration_2", date: Day0.AddDays(10)))).Succeeded.ShouldBeTrue();
         var contact = await FollowUps.RecordAsync(db, new FollowUpRequest("S01-001", new DateOnly(2024, 6, 3), ContactMode.PhoneCall,
-            ReportedChange.Better, ReportedChange.Better, ReportedChange.Unchanged, ReportedChange.NotAsked, false, EventKey: "month_3"));
+            ReportedChange.Better, ReportedChange.Better, ReportedChange.Unchanged, ReportedChange.NotAsked, false, EventKey: "month_3", LateEntryReason: History));
         contact.Succeeded.ShouldBeTrue(string.Join("; ", contact.Issues));
         var asOf = new DateOnly(2024, 7, 1);
 
@@ -444,15 +448,15 @@ public sealed class CellTherapyTests
         await ArrangeWangAsync(db, "S01-001");
         await ArrangeWangAsync(db, "S01-002");
         await CellTherapyFixture.ReleasedLotAsync(db, CellTherapyFixture.Lot("UC-0002", Made, Expires), At("2024-02-02T09:00:00Z"));
-        await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Released, At("2024-02-01T10:00:00Z"), "GMP", "qa.lee"));
-        await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Shipped, At("2024-02-01T11:00:00Z"), "GMP", "courier"));
+        await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Released, At("2024-02-01T10:00:00Z"), "GMP", "qa.lee"), lateEntryReason: History);
+        await Lots.RecordCustodyAsync(db, "UC-0001", new CustodyEvent(CustodyEventKind.Shipped, At("2024-02-01T11:00:00Z"), "GMP", "courier"), lateEntryReason: History);
         (await Infusions.RecordAsync(db, Infuse("S01-001"))).Succeeded.ShouldBeTrue();
         (await Infusions.RecordAsync(db, Infuse("S01-002", date: Day0.AddDays(1)))).Succeeded.ShouldBeTrue();
         (await Infusions.RecordAsync(db, Infuse("S01-001", "UC-0002", "administration_2", Day0.AddDays(7)))).Succeeded.ShouldBeTrue();
         var fever = new ClinicalAdverseEvent("fever", AdverseEventCategory.InfusionRelatedReaction, Day0.AddDays(1), Day0.AddDays(2), CtcaeGrade.Mild,
             SeriousnessCriteria.None, Relatedness.Possible, Expectedness.Expected, AdverseEventOutcome.Recovered, "UC-0001");
         var withAe = await FollowUps.RecordAsync(db, new FollowUpRequest("S01-002", Day0.AddDays(3), ContactMode.PhoneCall,
-            ReportedChange.NotAsked, ReportedChange.Worse, ReportedChange.Worse, ReportedChange.Unchanged, true, fever));
+            ReportedChange.NotAsked, ReportedChange.Worse, ReportedChange.Worse, ReportedChange.Unchanged, true, fever, LateEntryReason: History));
         withAe.Succeeded.ShouldBeTrue(string.Join("; ", withAe.Issues));
 
         var (lot, _) = await Trace.LotAsync(db, "UC-0001");
@@ -478,8 +482,8 @@ public sealed class CellTherapyTests
             SeriousnessCriteria.None, Relatedness.Probable, Expectedness.Unexpected, AdverseEventOutcome.Recovering);
 
         var refused = await FollowUps.RecordAsync(db, new FollowUpRequest("S01-001", Day0.AddDays(2), ContactMode.ClinicVisit,
-            ReportedChange.Worse, ReportedChange.Unchanged, ReportedChange.Unchanged, ReportedChange.Unchanged, true, noLot));
-        var unknownLot = await FollowUps.RecordAdverseEventAsync(db, "S01-001", noLot with { SuspectLotId = "NOPE" });
+            ReportedChange.Worse, ReportedChange.Unchanged, ReportedChange.Unchanged, ReportedChange.Unchanged, true, noLot, LateEntryReason: History));
+        var unknownLot = await FollowUps.RecordAdverseEventAsync(db, "S01-001", noLot with { SuspectLotId = "NOPE" }, History);
 
         refused.Issues.Where(i => i.IsError).Select(i => i.Code).ShouldBe([IssueCodes.RelatedWithoutLot]);
         unknownLot.Issues.Where(i => i.IsError).Select(i => i.Code).ShouldBe([IssueCodes.UnknownLot]);

@@ -22,7 +22,7 @@ public sealed class LotDecisionConflictTests
     {
         await using var db = database.Open("qa.lee", ManualClock.At("2024-02-01T08:00:00Z"));
         (await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires), cancellationToken: Token)).Succeeded.ShouldBeTrue();
-        (await Lots.RecordTestsAsync(db, "UC-0001", CellTherapyFixture.PassingResults(), new DateOnly(2024, 1, 20), Token)).Succeeded.ShouldBeTrue();
+        (await Lots.RecordTestsAsync(db, "UC-0001", CellTherapyFixture.PassingResults(), new DateOnly(2024, 1, 20), CellTherapyFixture.History, Token)).Succeeded.ShouldBeTrue();
     }
 
     [Theory]
@@ -39,12 +39,12 @@ public sealed class LotDecisionConflictTests
         await using (var first = database.Open("qa.lee", ManualClock.At("2024-02-01T09:00:00Z")))
         {
             var released = await Lots.DecideAsync(first, "UC-0001", CellTherapyFixture.TestSpecification,
-                new ReleaseDecision(ReleaseVerdict.Release, "qa.lee", At("2024-02-01T09:00:00Z"), "QA release for clinical use"), Token);
+                new ReleaseDecision(ReleaseVerdict.Release, "qa.lee", At("2024-02-01T09:00:00Z"), "QA release for clinical use"), cancellationToken: Token);
             released.Succeeded.ShouldBeTrue(string.Join("; ", released.Issues));
         }
 
         var rejected = await Lots.DecideAsync(late, "UC-0001", CellTherapyFixture.TestSpecification,
-            new ReleaseDecision(ReleaseVerdict.Reject, "qa.kim", At("2024-02-01T09:05:00Z"), "QA rejection", "viability trend"), Token);
+            new ReleaseDecision(ReleaseVerdict.Reject, "qa.kim", At("2024-02-01T09:05:00Z"), "QA rejection", "viability trend"), cancellationToken: Token);
 
         rejected.Succeeded.ShouldBeFalse();
         var issue = rejected.Issues.ShouldHaveSingleItem();
@@ -63,15 +63,15 @@ public sealed class LotDecisionConflictTests
     {
         await using var database = await TestDatabase.CreateAsync(engine);
         await ArrangeTestedLotAsync(database);
-        await using (var first = database.Open("qa.lee"))
+        await using (var first = database.Open("qa.lee", ManualClock.At("2024-02-01T09:00:00Z")))
         {
             (await Lots.DecideAsync(first, "UC-0001", CellTherapyFixture.TestSpecification,
-                new ReleaseDecision(ReleaseVerdict.Release, "qa.lee", At("2024-02-01T09:00:00Z"), "QA release for clinical use"), Token)).Succeeded.ShouldBeTrue();
+                new ReleaseDecision(ReleaseVerdict.Release, "qa.lee", At("2024-02-01T09:00:00Z"), "QA release for clinical use"), cancellationToken: Token)).Succeeded.ShouldBeTrue();
         }
 
-        await using var second = database.Open("qa.kim");
+        await using var second = database.Open("qa.kim", ManualClock.At("2024-02-01T09:05:00Z"));
         var rejected = await Lots.DecideAsync(second, "UC-0001", CellTherapyFixture.TestSpecification,
-            new ReleaseDecision(ReleaseVerdict.Reject, "qa.kim", At("2024-02-01T09:05:00Z"), "QA rejection", "viability trend"), Token);
+            new ReleaseDecision(ReleaseVerdict.Reject, "qa.kim", At("2024-02-01T09:05:00Z"), "QA rejection", "viability trend"), cancellationToken: Token);
 
         rejected.Succeeded.ShouldBeFalse();
         rejected.Issues.Select(i => i.Code).ShouldBe([IssueCodes.LotNotInQuarantine, IssueCodes.AlreadyDecided]);

@@ -102,6 +102,10 @@ public sealed class AdverseEventCommand(CliIo io) : AsyncCommand<AdverseEventCom
         [Description("Date of death (grade 5), YYYY-MM-DD.")]
         public string? DeathDate { get; init; }
 
+        [CommandOption("--late-reason <TEXT>")]
+        [Description("Why this is entered more than the study's late-entry days (default 7) after it happened; required then.")]
+        public string? LateReason { get; init; }
+
         public override ValidationResult Validate() => Check(
             (!string.IsNullOrWhiteSpace(Term), "Give the adverse event --term."),
             (IsDate(Onset), "Give --onset YYYY-MM-DD."),
@@ -125,13 +129,13 @@ public sealed class AdverseEventCommand(CliIo io) : AsyncCommand<AdverseEventCom
             (CtcaeGrade)settings.Grade!.Value, seriousness, Relatednesses[settings.Relatedness!],
             settings.Unexpected ? Expectedness.Unexpected : Expectedness.Expected, Outcomes[settings.Outcome], settings.Lot,
             settings.DeathDate is null ? null : Date(settings.DeathDate));
-        var result = await FollowUps.RecordAdverseEventAsync(db, settings.Patient, adverseEvent, cancellationToken).ConfigureAwait(false);
+        var result = await FollowUps.RecordAdverseEventAsync(db, settings.Patient, adverseEvent, settings.LateReason, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
-        if (result.Value is not null)
+        if (result.Value is { } recorded)
         {
             io.Out.WriteLine($"adverse event recorded: patient {settings.Patient}, {adverseEvent.Term}, CTCAE grade {settings.Grade}, onset {adverseEvent.Onset:yyyy-MM-dd}, "
                 + $"{(adverseEvent.IsSerious ? "serious" : "not serious")}, {settings.Relatedness!.Replace('_', ' ')}{(settings.Lot is null ? "" : $" (lot {settings.Lot})")}"
-                + (adverseEvent.IsSusar ? "; SUSAR: expedited reporting" : ""));
+                + (adverseEvent.IsSusar ? "; SUSAR: expedited reporting" : "") + EnteredLate(recorded));
         }
 
         return code;

@@ -28,6 +28,9 @@ internal static class CellTherapyArguments
 
     public static string Cells(decimal value) => CellNumberFormat.Scientific(value);
 
+    /// <summary>"; entered late: REASON" for a record entered late, else nothing.</summary>
+    public static string EnteredLate(Stroma.Data.Model.ILateEntryRecord record) => record.EnteredLate ? $"; entered late: {record.LateEntryReason}" : "";
+
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture);
 
     public static ValidationResult Check(params (bool Ok, string Message)[] checks)

@@ -59,6 +59,10 @@ public sealed class ContactCommand(CliIo io) : AsyncCommand<ContactCommand.Setti
         [Description("Free text.")]
         public string? Notes { get; init; }
 
+        [CommandOption("--late-reason <TEXT>")]
+        [Description("Why this is entered more than the study's late-entry days (default 7) after it happened; required then.")]
+        public string? LateReason { get; init; }
+
         public override ValidationResult Validate() => Check(
             (IsDate(Date), "Give --date YYYY-MM-DD."),
             (Mode is "clinic" or "phone", "--mode must be clinic or phone."),
@@ -77,14 +81,14 @@ public sealed class ContactCommand(CliIo io) : AsyncCommand<ContactCommand.Setti
     {
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         var request = new FollowUpRequest(settings.Patient, CellTherapyArguments.Date(settings.Date!), settings.Mode == "phone" ? ContactMode.PhoneCall : ContactMode.ClinicVisit,
-            Change(settings.Rash), Change(settings.Sleep), Change(settings.Fatigue), Change(settings.Pain), settings.AdverseReaction, null, settings.Event, settings.Notes);
+            Change(settings.Rash), Change(settings.Sleep), Change(settings.Fatigue), Change(settings.Pain), settings.AdverseReaction, null, settings.Event, settings.Notes, settings.LateReason);
         var result = await FollowUps.RecordAsync(db, request, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Value is { } c)
         {
             io.Out.WriteLine($"contact recorded: patient {settings.Patient}, {(c.Mode == ContactMode.PhoneCall ? "phone call" : "clinic visit")} on {c.ContactDate:yyyy-MM-dd}"
                 + (c.EventKey is null ? "" : $" ({c.EventKey})") + $"; rash {settings.Rash}, sleep {settings.Sleep}, fatigue {settings.Fatigue}, pain {settings.Pain}; "
-                + (c.AdverseReaction ? "adverse reaction reported" : "no adverse reaction"));
+                + (c.AdverseReaction ? "adverse reaction reported" : "no adverse reaction") + EnteredLate(c));
         }
 
         return code;

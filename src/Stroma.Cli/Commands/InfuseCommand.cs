@@ -74,6 +74,10 @@ public sealed class InfuseCommand(CliIo io) : AsyncCommand<InfuseCommand.Setting
         [Description("A reaction: term;CTCAE grade 1-5;onset time[[;action]] (repeatable).")]
         public string[] Reaction { get; init; } = [];
 
+        [CommandOption("--late-reason <TEXT>")]
+        [Description("Why this is entered more than the study's late-entry days (default 7) after it happened; required then.")]
+        public string? LateReason { get; init; }
+
         internal static VitalSigns? Vitals(string text)
         {
             var parts = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.Split('=', 2)).ToList();
@@ -122,13 +126,13 @@ public sealed class InfuseCommand(CliIo io) : AsyncCommand<InfuseCommand.Setting
             settings.Stop is null ? null : Instant(settings.Stop), Number(settings.Dose!), settings.Weight is null ? null : Number(settings.Weight),
             settings.Weighed is null ? (settings.Weight is null ? null : DateOnly.FromDateTime(start.DateTime)) : Date(settings.Weighed),
             [.. settings.Pre.Select(v => Settings.Vitals(v)!)], [.. settings.Post.Select(v => Settings.Vitals(v)!)],
-            [.. settings.Premed.Select(p => Settings.Premedication(p)!)], [.. settings.Reaction.Select(r => Settings.ParseReaction(r)!)], settings.Protocol);
+            [.. settings.Premed.Select(p => Settings.Premedication(p)!)], [.. settings.Reaction.Select(r => Settings.ParseReaction(r)!)], settings.Protocol, settings.LateReason);
         var result = await Infusions.RecordAsync(db, request, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Value is { } i)
         {
             io.Out.WriteLine($"infusion recorded: patient {settings.Patient}, {i.EventKey} ({i.ComponentKey}) on {i.InfusionDate:yyyy-MM-dd}, lot {settings.Lot}, "
-                + $"{Cells(i.DoseCells)} cells{(i.WeightKg is { } kg ? $", {Text(kg)} kg" : "")}; pre-check {i.PrecheckOutcome}");
+                + $"{Cells(i.DoseCells)} cells{(i.WeightKg is { } kg ? $", {Text(kg)} kg" : "")}; pre-check {i.PrecheckOutcome}{EnteredLate(i)}");
         }
         else
         {

@@ -41,6 +41,10 @@ public sealed class LotCustodyCommand(CliIo io) : AsyncCommand<LotCustodyCommand
         [Description("The patient, for an administration.")]
         public string? Patient { get; init; }
 
+        [CommandOption("--late-reason <TEXT>")]
+        [Description("Why this is entered more than the study's late-entry days (default 7) after it happened; required then.")]
+        public string? LateReason { get; init; }
+
         public override ValidationResult Validate() => Check(
             (TryKind(Event, out _), "--event must be released, shipped, received, thawed, prepared, administered, returned or discarded."),
             (IsInstant(At), "Give --at as an ISO 8601 time with its UTC offset (e.g. 2017-08-04T08:00+08:00)."),
@@ -52,11 +56,11 @@ public sealed class LotCustodyCommand(CliIo io) : AsyncCommand<LotCustodyCommand
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         TryKind(settings.Event, out var kind);
         var custodyEvent = new CustodyEvent(kind, Instant(settings.At!), settings.Place, settings.Person, settings.Temperature is null ? null : Number(settings.Temperature));
-        var result = await Lots.RecordCustodyAsync(db, settings.Lot, custodyEvent, settings.Patient, null, cancellationToken).ConfigureAwait(false);
+        var result = await Lots.RecordCustodyAsync(db, settings.Lot, custodyEvent, settings.Patient, null, settings.LateReason, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Value is { } e)
         {
-            io.Out.WriteLine($"lot {settings.Lot}: {e.Kind.Key()} at {Time(e.At)}, {e.Place}, {e.Person} recorded");
+            io.Out.WriteLine($"lot {settings.Lot}: {e.Kind.Key()} at {Time(e.At)}, {e.Place}, {e.Person} recorded{EnteredLate(e)}");
         }
 
         return code;

@@ -9,7 +9,10 @@ using static Stroma.Cli.Commands.CellTherapyArguments;
 
 namespace Stroma.Cli.Commands;
 
-/// <summary>Options of a signed lot decision: the meaning of the signature; the signer is <c>--user</c>, the time is now.</summary>
+/// <summary>
+/// Options of a signed lot decision: the meaning of the signature; the signer is <c>--user</c>, the signature's time is
+/// now; the decision date (<c>--on</c>, by default today) may be in the past (retrospective entry).
+/// </summary>
 public class LotDecisionSettings : DatabaseSettings
 {
     [CommandArgument(0, "<LOT>")]
@@ -45,6 +48,14 @@ public class LotDecisionSettings : DatabaseSettings
     [DefaultValue("site release specification")]
     public string SpecName { get; init; } = "site release specification";
 
+    [CommandOption("--on <DATE>")]
+    [Description("The decision date, YYYY-MM-DD (default: today), when a past release or rejection is entered; the lot's expiry is checked on it.")]
+    public string? On { get; init; }
+
+    [CommandOption("--late-reason <TEXT>")]
+    [Description("Why this is entered more than the study's late-entry days (default 7) after it happened; required then.")]
+    public string? LateReason { get; init; }
+
     /// <summary>
     /// The site's specification file when given (its problems as issues), else the ISCT 2006 MSC specification with
     /// the site's limits (unset limits stay unset and refuse a release, LOT002).
@@ -79,7 +90,8 @@ public class LotDecisionSettings : DatabaseSettings
         ((ViabilityLimit is null && EndotoxinLimit is null) || SpecVersion is not null, "Name the site specification's --spec-version with its limits."),
         (SpecFile is null || (ViabilityLimit is null && EndotoxinLimit is null), "--spec replaces the ISCT default: put viability and endotoxin limits in the file."),
         (SpecFile is null || SpecVersion is not null, "Name the version of the --spec file with --spec-version."),
-        (SpecFile is null || File.Exists(SpecFile), $"Specification file '{SpecFile}' does not exist."));
+        (SpecFile is null || File.Exists(SpecFile), $"Specification file '{SpecFile}' does not exist."),
+        (On is null || IsDate(On), "--on must be YYYY-MM-DD."));
 
     internal async Task<int> DecideAsync(CliIo io, ReleaseVerdict verdict, string? reason, CancellationToken cancellationToken)
     {
@@ -91,12 +103,13 @@ public class LotDecisionSettings : DatabaseSettings
             return Report(io, problems);
         }
 
-        var result = await Lots.DecideAsync(db, Lot, specification, decision, cancellationToken).ConfigureAwait(false);
+        var result = await Lots.DecideAsync(db, Lot, specification, decision, On is null ? null : Date(On), LateReason, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Value is { } d)
         {
             io.Out.WriteLine($"lot {Lot} {(verdict == ReleaseVerdict.Release ? "released" : "rejected")}: signed by {d.SignedBy} at {Time(d.SignedAt)} ({d.Meaning}), "
-                + $"specification {d.SpecificationName} {d.SpecificationVersion}{(d.Reason is null ? "" : $", reason: {d.Reason}")}");
+                + $"specification {d.SpecificationName} {d.SpecificationVersion}{(d.Reason is null ? "" : $", reason: {d.Reason}")}"
+                + (On is null ? "" : $", decided on {d.DecisionDate:yyyy-MM-dd}") + EnteredLate(d));
         }
 
         return code;

@@ -25,6 +25,10 @@ public sealed class LotTestCommand(CliIo io) : AsyncCommand<LotTestCommand.Setti
         [Description("Test date, YYYY-MM-DD.")]
         public string? Tested { get; init; }
 
+        [CommandOption("--late-reason <TEXT>")]
+        [Description("Why this is entered more than the study's late-entry days (default 7) after it happened; required then.")]
+        public string? LateReason { get; init; }
+
         internal IReadOnlyDictionary<string, ReleaseMeasurement> Parsed => Results.Select(r => r.Split('=', 2)).ToDictionary(p => p[0], p => p[1] switch
         {
             "met" => ReleaseMeasurement.Outcome(true),
@@ -42,7 +46,7 @@ public sealed class LotTestCommand(CliIo io) : AsyncCommand<LotTestCommand.Setti
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
-        var result = await Lots.RecordTestsAsync(db, settings.Lot, settings.Parsed, Date(settings.Tested!), cancellationToken).ConfigureAwait(false);
+        var result = await Lots.RecordTestsAsync(db, settings.Lot, settings.Parsed, Date(settings.Tested!), settings.LateReason, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Succeeded)
         {

@@ -17,6 +17,7 @@ namespace Stroma.Data.CellTherapy;
 /// <param name="AdverseEvent">The adverse event, when one is reported (validated and stored, linked to its suspect lot).</param>
 /// <param name="EventKey">The schedule event this contact fulfils, if any.</param>
 /// <param name="Notes">Free text.</param>
+/// <param name="LateEntryReason">Why the contact is entered late, when its date is more than the late-entry days back (<see cref="LateEntry"/>).</param>
 public sealed record FollowUpRequest(
     string PatientStudyId,
     DateOnly ContactDate,
@@ -28,7 +29,8 @@ public sealed record FollowUpRequest(
     bool AdverseReaction,
     ClinicalAdverseEvent? AdverseEvent = null,
     string? EventKey = null,
-    string? Notes = null);
+    string? Notes = null,
+    string? LateEntryReason = null);
 
 /// <summary>Follow-up contacts and adverse events linked to a lot (validated by <see cref="ClinicalAdverseEvent.Validate"/>).</summary>
 public static class FollowUps
@@ -45,6 +47,7 @@ public static class FollowUps
         }
 
         Guid? enrolmentId = null;
+        ProtocolEnrolment? enrolment = null;
         if (request.EventKey is not null && patient is not null)
         {
             var (schedules, notEnrolled) = await Enrolments.LoadAsync(db, request.PatientStudyId, cancellationToken).ConfigureAwait(false);
@@ -55,7 +58,13 @@ public static class FollowUps
             }
 
             enrolmentId = owner?.Enrolment.Id;
+            enrolment = owner?.Enrolment;
         }
+
+        // The contact date is the event time; an adverse event reported at the contact is entered with it, so the
+        // contact's late-entry reason covers both.
+        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, enrolment), "contact_date", request.ContactDate, request.LateEntryReason);
+        issues.AddRange(late.Issues);
 
         if (request.AdverseEvent is not null && !request.AdverseReaction)
         {
@@ -64,7 +73,7 @@ public static class FollowUps
 
         var (adverseEvent, aeIssues) = patient is null || request.AdverseEvent is null
             ? (null, [])
-            : await ToRecordAsync(db, patient, request.AdverseEvent, cancellationToken).ConfigureAwait(false);
+            : await ToRecordAsync(db, patient, request.AdverseEvent, request.LateEntryReason, cancellationToken).ConfigureAwait(false);
         issues.AddRange(aeIssues);
         if (issues.Any(i => i.IsError))
         {
@@ -91,15 +100,18 @@ public static class FollowUps
             AdverseReaction = request.AdverseReaction,
             AdverseEventId = adverseEvent?.Id,
             Notes = request.Notes,
-        };
+        }.Mark(late);
         db.FollowUpContacts.Add(contact);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CellTherapyResult<FollowUpContact>(contact, issues);
     }
 
-    /// <summary>Records an adverse event of a patient, linked to its suspect lot when one is named.</summary>
+    /// <summary>
+    /// Records an adverse event of a patient, linked to its suspect lot when one is named. Its onset is the event time:
+    /// a future onset is refused, one more than the late-entry days back needs <paramref name="lateEntryReason"/>.
+    /// </summary>
     public static async Task<CellTherapyResult<Model.AdverseEvent>> RecordAdverseEventAsync(StromaDbContext db, string patientStudyId, ClinicalAdverseEvent adverseEvent,
-        CancellationToken cancellationToken = default)
+        string? lateEntryReason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(adverseEvent);
@@ -109,7 +121,7 @@ public static class FollowUps
             return Refusal.Of<Model.AdverseEvent>([problem!]);
         }
 
-        var (record, issues) = await ToRecordAsync(db, patient, adverseEvent, cancellationToken).ConfigureAwait(false);
+        var (record, issues) = await ToRecordAsync(db, patient, adverseEvent, lateEntryReason, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             return Refusal.Of<Model.AdverseEvent>(issues);
@@ -121,9 +133,11 @@ public static class FollowUps
     }
 
     private static async Task<(Model.AdverseEvent? Record, IReadOnlyList<Issue> Issues)> ToRecordAsync(StromaDbContext db, Patient patient, ClinicalAdverseEvent ae,
-        CancellationToken cancellationToken)
+        string? lateEntryReason, CancellationToken cancellationToken)
     {
         var issues = new List<Issue>(ae.Validate());
+        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, null), "onset", ae.Onset, lateEntryReason);
+        issues.AddRange(late.Issues);
         CellLotRecord? lot = null;
         if (!string.IsNullOrWhiteSpace(ae.SuspectLotId))
         {
@@ -160,6 +174,6 @@ public static class FollowUps
             },
             Outcome = ae.Outcome.ToString(),
             LotId = lot?.Id,
-        }, issues);
+        }.Mark(late), issues);
     }
 }

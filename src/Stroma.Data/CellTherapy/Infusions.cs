@@ -20,6 +20,7 @@ namespace Stroma.Data.CellTherapy;
 /// <param name="Premedications">Premedications.</param>
 /// <param name="Reactions">Reactions.</param>
 /// <param name="ProtocolKey">The protocol, when the patient is enrolled on more than one.</param>
+/// <param name="LateEntryReason">Why the infusion is entered late, when its start is more than the late-entry days back (<see cref="LateEntry"/>).</param>
 public sealed record InfusionRequest(
     string PatientStudyId,
     string LotNumber,
@@ -34,7 +35,8 @@ public sealed record InfusionRequest(
     IReadOnlyList<VitalSigns> PostVitals,
     IReadOnlyList<Premedication> Premedications,
     IReadOnlyList<InfusionReaction> Reactions,
-    string? ProtocolKey = null)
+    string? ProtocolKey = null,
+    string? LateEntryReason = null)
 {
     public DateOnly InfusionDate => DateOnly.FromDateTime(Start.DateTime);
 }
@@ -71,7 +73,7 @@ public static class Infusions
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
-        var (issues, enrolled, lot) = await CheckRequestAsync(db, request, cancellationToken).ConfigureAwait(false);
+        var (issues, enrolled, lot, late) = await CheckRequestAsync(db, request, cancellationToken).ConfigureAwait(false);
         if (issues.Any(i => i.IsError))
         {
             return Refusal.Of<Infusion>(issues);
@@ -93,7 +95,7 @@ public static class Infusions
             WeightKg = request.WeightKg,
             WeighedOn = request.WeighedOn,
             PrecheckOutcome = warnings.Count == 0 ? "passed" : "passed with warnings: " + string.Join("; ", warnings.Select(i => $"{i.Code} {i.Message}")),
-        };
+        }.Mark(late);
         db.Infusions.Add(infusion);
         foreach (var (phase, vitals) in new[] { (VitalSignPhase.Pre, request.PreVitals), (VitalSignPhase.Post, request.PostVitals) })
         {
@@ -129,7 +131,7 @@ public static class Infusions
         return new CellTherapyResult<Infusion>(infusion, warnings);
     }
 
-    private sealed record CheckedRequest(List<Issue> Issues, EnrolledSchedule? Enrolled, CellLotRecord? Lot);
+    private sealed record CheckedRequest(List<Issue> Issues, EnrolledSchedule? Enrolled, CellLotRecord? Lot, LateEntryCheck Late);
 
     private static async Task<CheckedRequest> CheckRequestAsync(StromaDbContext db, InfusionRequest request, CancellationToken cancellationToken)
     {
@@ -201,6 +203,15 @@ public static class Infusions
                 CellCount.Cells(request.DoseCells), weight, request.PreVitals, request.PostVitals, request.Premedications, request.Reactions).Validate());
         }
 
-        return new CheckedRequest(issues, enrolled, lot);
+        // The infusion's start is its event time: the pre-checks above use its date (lot released and in date on the
+        // infusion date), and a start in the future or long past is checked against the entry time here.
+        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, enrolled?.Enrolment), "start", request.Start, request.LateEntryReason);
+        issues.AddRange(late.Issues);
+        if (request.Stop is { } stop && stop > db.Clock.GetUtcNow() && late.Issues.Count == 0)
+        {
+            issues.AddRange(LateEntry.Check(db, LateEntryPolicy.Default, "stop", stop, null).Issues);
+        }
+
+        return new CheckedRequest(issues, enrolled, lot, late);
     }
 }

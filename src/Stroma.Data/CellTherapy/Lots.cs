@@ -42,9 +42,13 @@ public static class Lots
         return new CellTherapyResult<CellLotRecord>(record, issues);
     }
 
-    /// <summary>Records release test results of a lot in quarantine (a later result for a key supersedes the earlier one).</summary>
+    /// <summary>
+    /// Records release test results of a lot in quarantine (a later result for a key supersedes the earlier one).
+    /// <paramref name="testedOn"/> is the event time: a future date is refused, and a date more than the late-entry
+    /// days back needs <paramref name="lateEntryReason"/> (<see cref="LateEntry"/>).
+    /// </summary>
     public static async Task<CellTherapyResult<CellLotRecord>> RecordTestsAsync(StromaDbContext db, string lotNumber,
-        IReadOnlyDictionary<string, ReleaseMeasurement> results, DateOnly testedOn, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, ReleaseMeasurement> results, DateOnly testedOn, string? lateEntryReason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(results);
@@ -73,6 +77,8 @@ public static class Lots
             }
         }
 
+        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, null), "tested_on", testedOn, lateEntryReason);
+        issues.AddRange(late.Issues);
         if (issues.Count > 0)
         {
             return Refusal.Of<CellLotRecord>(issues);
@@ -80,7 +86,7 @@ public static class Lots
 
         foreach (var (key, value) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            db.LotReleaseTests.Add(TestRecord(Guid.CreateVersion7(), lot.Id, key, value, testedOn));
+            db.LotReleaseTests.Add(TestRecord(Guid.CreateVersion7(), lot.Id, key, value, testedOn).Mark(late));
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -101,10 +107,13 @@ public static class Lots
     /// Releases or rejects a lot in quarantine with a signed decision, after evaluating its results against
     /// <paramref name="specification"/>. Refusals come from <see cref="LotRelease.Decide"/> (and
     /// <see cref="IssueCodes.NoReleaseSpecification"/> for an MSC specification applied to another product type).
-    /// The decision date is the signing instant's UTC date.
+    /// The decision date (<paramref name="decidedOn"/>, by default the signing instant's UTC date) is the event time:
+    /// the lot's expiry is checked on it, a future date or one after the signature is refused, and a date more than
+    /// the late-entry days back needs <paramref name="lateEntryReason"/> (<see cref="LateEntry"/>). The signature
+    /// instant stays the real instant of signing.
     /// </summary>
     public static async Task<CellTherapyResult<LotDecision>> DecideAsync(StromaDbContext db, string lotNumber, ReleaseSpecification specification,
-        ReleaseDecision decision, CancellationToken cancellationToken = default)
+        ReleaseDecision decision, DateOnly? decidedOn = null, string? lateEntryReason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(specification);
@@ -123,7 +132,16 @@ public static class Lots
         }
 
         var evaluation = specification.Evaluate(await CurrentResultsAsync(db, lot.Id, cancellationToken).ConfigureAwait(false));
-        var decisionDate = DateOnly.FromDateTime(decision.SignedAt.UtcDateTime);
+        var signedOn = DateOnly.FromDateTime(decision.SignedAt.UtcDateTime);
+        var decisionDate = decidedOn ?? signedOn;
+        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, null), "decided_on", decisionDate, lateEntryReason);
+        issues.AddRange(late.Issues);
+        if (decisionDate > signedOn && late.Issues.Count == 0)
+        {
+            issues.Add(Issue.Error(IssueCodes.EventInFuture, "decided_on",
+                $"decided_on {decisionDate:yyyy-MM-dd} is after the signature ({signedOn:yyyy-MM-dd} UTC): a decision is dated on or before it is signed."));
+        }
+
         var result = LotRelease.Decide(lot.ToLot(), lot.Status, evaluation, decision, decisionDate);
         issues.AddRange(result.Issues);
         if (decision.Verdict == ReleaseVerdict.Release && !evaluation.Passed)
@@ -142,7 +160,7 @@ public static class Lots
             return Refusal.Of<LotDecision>(issues);
         }
 
-        var record = DecisionRecord(Guid.CreateVersion7(), lot.Id, decision, decisionDate, evaluation);
+        var record = DecisionRecord(Guid.CreateVersion7(), lot.Id, decision, decisionDate, evaluation).Mark(late);
         db.LotDecisions.Add(record);
         lot.Status = result.Status;
         db.ChangeReason = decision.Verdict == ReleaseVerdict.Release
@@ -182,10 +200,11 @@ public static class Lots
 
     /// <summary>
     /// Appends a custody event after checking the whole chain with <see cref="ChainOfCustody.Validate"/>: an error at
-    /// the new event refuses it; a temperature excursion (warning) is stored with it for QA.
+    /// the new event refuses it; a temperature excursion (warning) is stored with it for QA. The event's instant is its
+    /// event time: a future one is refused, one more than the late-entry days back needs <paramref name="lateEntryReason"/>.
     /// </summary>
     public static async Task<CellTherapyResult<CustodyEventRecord>> RecordCustodyAsync(StromaDbContext db, string lotNumber, CustodyEvent custodyEvent,
-        string? patientStudyId = null, CustodyRules? rules = null, CancellationToken cancellationToken = default)
+        string? patientStudyId = null, CustodyRules? rules = null, string? lateEntryReason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(custodyEvent);
@@ -216,13 +235,15 @@ public static class Lots
         var newPath = $"events[{events.Count - 1}]";
         var chainIssues = ChainOfCustody.Validate(events, lot.Storage, rules ?? CustodyRules.NoTemperatureChecks).Where(i => i.Path == newPath).ToList();
         issues.AddRange(chainIssues);
+        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, null), "at", custodyEvent.At, lateEntryReason);
+        issues.AddRange(late.Issues);
         if (issues.Any(i => i.IsError))
         {
             return Refusal.Of<CustodyEventRecord>(issues);
         }
 
         var warnings = chainIssues.Where(i => !i.IsError).Select(i => $"{i.Code} {i.Message}").ToList();
-        var record = CustodyRecord(Guid.CreateVersion7(), lot.Id, custodyEvent, patient?.Id, warnings.Count == 0 ? null : string.Join("\n", warnings));
+        var record = CustodyRecord(Guid.CreateVersion7(), lot.Id, custodyEvent, patient?.Id, warnings.Count == 0 ? null : string.Join("\n", warnings)).Mark(late);
         db.CustodyEvents.Add(record);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CellTherapyResult<CustodyEventRecord>(record, issues);

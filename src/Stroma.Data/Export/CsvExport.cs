@@ -16,6 +16,8 @@ namespace Stroma.Data.Export;
 /// stored (invariant formats: ISO dates, UTC instants, decimals as stored); records marked deleted are left out.
 /// Every table streams from the database, so memory stays flat (only the patient key map is held).
 /// <see cref="CsvExportOptions"/> narrows it to some sites and can de-identify it (docs/web.md, "Exports").
+/// Records of clinical events carry both times: the event's own (test, decision, custody, infusion, contact or onset
+/// date or instant) and the entry's (<c>created_at</c>), with <c>entered_late</c> and <c>late_entry_reason</c>.
 /// </summary>
 public static class CsvExport
 {
@@ -24,6 +26,7 @@ public static class CsvExport
     [
         typeof(Site), typeof(Laboratory), typeof(Patient), typeof(Diagnosis), typeof(Visit), typeof(Assessment),
         typeof(LabResult), typeof(Medication), typeof(AdverseEvent), typeof(Death), typeof(ResponseAdjudication),
+        typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(Infusion), typeof(FollowUpContact),
     ];
 
     private static readonly string[] AnalysisKeys = ["site", "study_id", "visit_id", "visit_date", "visit_type"];
@@ -41,6 +44,9 @@ public static class CsvExport
         ("patients", "study_id"), ("patients", "birth_date"), ("patients", "withdrawal_reason"),
         ("diagnoses", "notes"), ("visits", "notes"), ("deaths", "cause"), ("adverse_events", "outcome"),
         ("response_adjudications", "basis"), ("response_adjudications", "adjudicated_by"), ("response_adjudications", "visit_keys"),
+        ("lot_release_tests", "late_entry_reason"), ("lot_decisions", "late_entry_reason"), ("lot_decisions", "signed_by"),
+        ("custody_events", "late_entry_reason"), ("custody_events", "person"), ("infusions", "late_entry_reason"),
+        ("follow_up_contacts", "late_entry_reason"), ("follow_up_contacts", "notes"), ("adverse_events", "late_entry_reason"),
     ];
 
     /// <summary>Every site, identifiable (as <c>stroma export</c> writes it).</summary>
@@ -114,6 +120,22 @@ public static class CsvExport
             return query;
         }
 
+        // A lot has no site: narrowed to sites, the export holds the lots given to their patients, with their records.
+        if (typeof(T) == typeof(CellLotRecord) || typeof(T) == typeof(LotReleaseTest) || typeof(T) == typeof(LotDecision) || typeof(T) == typeof(CustodyEventRecord))
+        {
+            var patientIds = PatientsOf(db, siteIds).Select(p => p.Id);
+            var lotIds = db.Infusions.Where(i => patientIds.Contains(i.PatientId)).Select(i => i.LotId);
+            if (typeof(T) == typeof(CustodyEventRecord))
+            {
+                // ... but not another site's administration of the same lot.
+                return query.Where(e => lotIds.Contains(EF.Property<Guid>(e, nameof(CustodyEventRecord.LotId)))
+                    && (EF.Property<Guid?>(e, nameof(CustodyEventRecord.PatientId)) == null || patientIds.Contains(EF.Property<Guid?>(e, nameof(CustodyEventRecord.PatientId))!.Value)));
+            }
+
+            var key = typeof(T) == typeof(CellLotRecord) ? nameof(CellLotRecord.Id) : nameof(LotReleaseTest.LotId);
+            return query.Where(e => lotIds.Contains(EF.Property<Guid>(e, key)));
+        }
+
         if (entityType.FindProperty(nameof(LabResult.PatientId)) is not null)
         {
             var ids = PatientsOf(db, siteIds).Select(p => p.Id);
@@ -164,7 +186,8 @@ public static class CsvExport
         {
             if (patientColumn is not null)
             {
-                var key = patients.GetValueOrDefault((Guid)patientColumn.GetGetter().GetClrValueUsingContainingEntity(row)!);
+                // A custody event names a patient only for an administration.
+                var key = patientColumn.GetGetter().GetClrValueUsingContainingEntity(row) is Guid patientId ? patients.GetValueOrDefault(patientId) : default;
                 csv.WriteField(key.Site);
                 csv.WriteField(key.StudyId);
             }

@@ -48,7 +48,7 @@ public sealed class CellLotRecord : ClinicalRecord
 }
 
 /// <summary>One release test result of a lot, keyed as the release specification's measurement keys (<c>cd73</c>, <c>sterility</c>, ...).</summary>
-public sealed class LotReleaseTest : ClinicalRecord
+public sealed class LotReleaseTest : ClinicalRecord, ILateEntryRecord
 {
     public Guid LotId { get; set; }
 
@@ -63,6 +63,12 @@ public sealed class LotReleaseTest : ClinicalRecord
     public bool? Met { get; set; }
 
     public DateOnly TestedOn { get; set; }
+
+    /// <inheritdoc/>
+    public bool EnteredLate { get; set; }
+
+    /// <inheritdoc/>
+    public string? LateEntryReason { get; set; }
 }
 
 /// <summary>
@@ -70,7 +76,7 @@ public sealed class LotReleaseTest : ClinicalRecord
 /// specification (name and version, including any site-set limits) and its evaluation. Written once; the audit
 /// interceptor records who stored it and when.
 /// </summary>
-public sealed class LotDecision : ClinicalRecord
+public sealed class LotDecision : ClinicalRecord, ILateEntryRecord
 {
     public Guid LotId { get; set; }
 
@@ -94,10 +100,16 @@ public sealed class LotDecision : ClinicalRecord
 
     /// <summary>Each criterion's limit, source, outcome and measured value(s), as JSON.</summary>
     public string EvaluationJson { get; set; } = "[]";
+
+    /// <inheritdoc/>
+    public bool EnteredLate { get; set; }
+
+    /// <inheritdoc/>
+    public string? LateEntryReason { get; set; }
 }
 
 /// <summary>One chain-of-custody event of a lot.</summary>
-public sealed class CustodyEventRecord : ClinicalRecord
+public sealed class CustodyEventRecord : ClinicalRecord, ILateEntryRecord
 {
     public Guid LotId { get; set; }
 
@@ -120,6 +132,12 @@ public sealed class CustodyEventRecord : ClinicalRecord
 
     /// <summary>Warnings (temperature excursions) found when the event was recorded, one per line.</summary>
     public string? Warnings { get; set; }
+
+    /// <inheritdoc/>
+    public bool EnteredLate { get; set; }
+
+    /// <inheritdoc/>
+    public string? LateEntryReason { get; set; }
 }
 
 /// <summary>
@@ -200,7 +218,7 @@ public sealed class ScheduleChangeRecord : ClinicalRecord
 /// An infusion given: lot, dose in cells, weight measured that day, start/stop, and the pre-check outcome. Vital
 /// signs, premedication and reactions are child rows.
 /// </summary>
-public sealed class Infusion : ClinicalRecord
+public sealed class Infusion : ClinicalRecord, ILateEntryRecord
 {
     public Guid PatientId { get; set; }
 
@@ -233,6 +251,12 @@ public sealed class Infusion : ClinicalRecord
 
     /// <summary>The pre-check outcome: <c>passed</c>, or <c>passed with warnings</c> followed by them.</summary>
     public string PrecheckOutcome { get; set; } = "";
+
+    /// <inheritdoc/>
+    public bool EnteredLate { get; set; }
+
+    /// <inheritdoc/>
+    public string? LateEntryReason { get; set; }
 }
 
 /// <summary>Whether a vital-sign set was taken before or after the infusion.</summary>
@@ -316,7 +340,7 @@ public enum ReportedChange
 }
 
 /// <summary>A follow-up contact: clinic visit or phone call; patient-reported change in rash, sleep, fatigue and pain; any adverse reaction.</summary>
-public sealed class FollowUpContact : ClinicalRecord
+public sealed class FollowUpContact : ClinicalRecord, ILateEntryRecord
 {
     public Guid PatientId { get; set; }
 
@@ -349,6 +373,12 @@ public sealed class FollowUpContact : ClinicalRecord
     public AdverseEvent? AdverseEvent { get; set; }
 
     public string? Notes { get; set; }
+
+    /// <inheritdoc/>
+    public bool EnteredLate { get; set; }
+
+    /// <inheritdoc/>
+    public string? LateEntryReason { get; set; }
 }
 
 /// <summary>A protocol deviation found by <c>ProtocolDeviations.Find</c> and recorded (kind, event, code, message).</summary>

@@ -250,7 +250,7 @@ public enum Causality
 }
 
 /// <summary>An adverse event with its CTCAE v5.0 grade (1–5).</summary>
-public sealed class AdverseEvent : ClinicalRecord
+public sealed class AdverseEvent : ClinicalRecord, ILateEntryRecord
 {
     public Guid PatientId { get; set; }
 
@@ -283,6 +283,12 @@ public sealed class AdverseEvent : ClinicalRecord
 
     /// <summary>Expected or unexpected against the reference safety information, when assessed.</summary>
     public Stroma.Clinical.CellTherapy.Expectedness? Expectedness { get; set; }
+
+    /// <inheritdoc/>
+    public bool EnteredLate { get; set; }
+
+    /// <inheritdoc/>
+    public string? LateEntryReason { get; set; }
 }
 
 /// <summary>A patient's death (at most one per patient).</summary>

@@ -86,9 +86,9 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
         (await Lots.RegisterAsync(db, Lot(number), cancellationToken: Ct)).Succeeded.ShouldBeTrue();
         if (release)
         {
-            await Lots.RecordTestsAsync(db, number, Passing(), new DateOnly(2024, 1, 20), Ct);
+            await Lots.RecordTestsAsync(db, number, Passing(), new DateOnly(2024, 1, 20), "historical lot entered for the test", Ct);
             var spec = ReleaseSpecification.IsctMscDefault.WithLimit("viability", 70m, "site-1", "SOP 1").WithLimit("endotoxin", 5m, "site-1", "SOP 1");
-            var decided = await Lots.DecideAsync(db, number, spec, new ReleaseDecision(ReleaseVerdict.Release, "qa.lab", DateTimeOffset.UtcNow, "QA release"), Ct);
+            var decided = await Lots.DecideAsync(db, number, spec, new ReleaseDecision(ReleaseVerdict.Release, "qa.lab", DateTimeOffset.UtcNow, "QA release"), cancellationToken: Ct);
             decided.Succeeded.ShouldBeTrue(string.Join("; ", decided.Issues));
         }
     }
@@ -104,7 +104,7 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
         ("Event", $"{ProtocolTemplates.SeedCase1Key}|administration_1"), ("Component", "msc"), ("LotNumber", lot), ("Start", start), ("Stop", "2024-03-01T09:40"),
         ("Offset", "+08:00"), ("Dose", "5e7"), ("DoseUnit", "cells"), ("Weight", "58"), ("Pre.At", "2024-03-01T08:45"), ("Pre.Sbp", "118"), ("Pre.Dbp", "76"),
         ("Pre.Hr", "72"), ("Pre.Temp", "36.6"), ("Post.At", "2024-03-01T10:00"), ("Post.Sbp", "120"), ("PremedDrug", "promethazine"), ("PremedDose", "25 mg IM"),
-        ("PremedAt", "2024-03-01T08:30"),
+        ("PremedAt", "2024-03-01T08:30"), ("LateReason", "transcribed from the paper record"),
     ];
 
     [Fact]
@@ -119,9 +119,21 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
         (await QueryAsync(db => db.CellLots.SingleAsync(l => l.LotNumber == "UC-WEB-1", Ct))).Status.ShouldBe(LotStatus.Quarantine);
 
         var results = Passing().Select(r => ($"Results[{r.Key}]", r.Value.Value is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : r.Value.Met == true ? "met" : "not_met"));
-        using var tested = await Html.PostFormAsync(qa, lotPath, lotPath + "?handler=Tests", [.. results, ("TestedOn", "2024-01-20")]);
+        // Tested in January 2024, entered now: a late entry, refused without its reason (RET002, the field then shown) ...
+        using var late = await Html.PostFormAsync(qa, lotPath, lotPath + "?handler=Tests", [.. results, ("TestedOn", "2024-01-20")]);
+        late.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var latePage = await late.Content.ReadAsStringAsync(Ct);
+        latePage.ShouldContain(Stroma.Clinical.Issues.IssueCodes.LateEntryWithoutReason);
+        latePage.ShouldContain("id=\"tests-late-reason-item\" data-late-for=\"TestedOn\"");
+        latePage.ShouldContain("data-keep=\"1\">");
+        (await QueryAsync(db => db.LotReleaseTests.CountAsync(Ct))).ShouldBe(0);
+
+        // ... and recorded with it, marked entered late.
+        using var tested = await Html.PostFormAsync(qa, lotPath, lotPath + "?handler=Tests", [.. results, ("TestedOn", "2024-01-20"), ("LateReason", "transcribed from the batch record")]);
         tested.StatusCode.ShouldBe(HttpStatusCode.Redirect, await tested.Content.ReadAsStringAsync(Ct));
         (await QueryAsync(db => db.LotReleaseTests.CountAsync(Ct))).ShouldBe(14);
+        (await QueryAsync(db => db.LotReleaseTests.Select(t => new { t.EnteredLate, t.LateEntryReason }).Distinct().SingleAsync(Ct)))
+            .ShouldBe(new { EnteredLate = true, LateEntryReason = (string?)"transcribed from the batch record" });
 
         // Before signing: the evaluation with the site's limits, criterion by criterion.
         using var evaluated = await Html.PostFormAsync(qa, lotPath, lotPath + "?handler=Evaluate", ("ViabilityLimit", "70"), ("EndotoxinLimit", "5"), ("SpecVersion", "site-1"));
@@ -263,7 +275,8 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
         using var coord = await factory.SignedInAsync("coord");
         var path = $"/patients/{patientA}/adverse-event";
         using var saved = await Html.PostFormAsync(coord, path, ("Term", "Infusion related reaction"), ("Category", "InfusionRelatedReaction"), ("Onset", "2024-03-01"),
-            ("Resolved", "2024-03-02"), ("Grade", "2"), ("Relatedness", "Possible"), ("SuspectLot", "UC-R-3"), ("Outcome", "Recovered"));
+            ("Resolved", "2024-03-02"), ("Grade", "2"), ("Relatedness", "Possible"), ("SuspectLot", "UC-R-3"), ("Outcome", "Recovered"),
+            ("LateReason", "transcribed from the paper record"));
         saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
         var ae = await QueryAsync(db => db.AdverseEvents.Include(e => e.Lot).SingleAsync(Ct));

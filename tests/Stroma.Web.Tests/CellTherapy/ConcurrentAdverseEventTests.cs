@@ -82,6 +82,7 @@ public sealed class ConcurrentAdverseEventTests
                     {
                         ["Term"] = "Headache",
                         ["Onset"] = "2024-05-01",
+                        ["LateReason"] = "transcribed from the paper record",
                         ["Grade"] = "1",
                         ["Relatedness"] = "NotRelated",
                         ["Outcome"] = "Recovered",

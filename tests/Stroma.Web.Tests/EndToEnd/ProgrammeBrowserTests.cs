@@ -205,6 +205,8 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await Expect(qa.Locator("#lot-status")).ToHaveTextAsync("Quarantine");
 
         await qa.Locator("#TestedOn").FillAsync("2024-01-20");
+        // Tested long ago: the reason for late entry appears (late-entry.js) and is required.
+        await qa.Locator("#tests-late-reason").FillAsync("transcribed from the batch record");
         foreach (var (key, value) in new[]
         {
             ("cd73", "99"), ("cd90", "99"), ("cd105", "98"), ("cd45", "0.5"), ("cd34", "0.4"), ("cd14", "0.3"), ("cd79a", "0.2"),
@@ -243,6 +245,7 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await coord.Locator("#LotNumber").SelectOptionAsync("UC-E2E-1");
         await coord.Locator("#Start").FillAsync("2024-03-01T09:00");
         await coord.Locator("#Stop").FillAsync("2024-03-01T09:40");
+        await coord.Locator("#LateReason").FillAsync("transcribed from the infusion chart");
         await coord.Locator("#Offset").FillAsync("+08:00");
         await coord.Locator("#Dose").FillAsync("5e7");
         await coord.Locator("#DoseUnit").SelectOptionAsync("cells");

@@ -128,10 +128,18 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("deletion_reason");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("Expectedness")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("expectedness");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("text")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid?>("LotId")
                         .HasColumnType("uuid")
@@ -437,11 +445,19 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("deletion_reason");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("text")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid>("LotId")
                         .HasColumnType("uuid")
@@ -694,6 +710,10 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("enrolment_id");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("EventKey")
                         .HasColumnType("text")
                         .HasColumnName("event_key");
@@ -703,6 +723,10 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("fatigue");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("text")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -802,6 +826,10 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("enrolment_id");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("EventKey")
                         .IsRequired()
                         .HasColumnType("text")
@@ -810,6 +838,10 @@ namespace Stroma.Data.Migrations.Postgres
                     b.Property<DateOnly>("InfusionDate")
                         .HasColumnType("date")
                         .HasColumnName("infusion_date");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("text")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid>("LotId")
                         .HasColumnType("uuid")
@@ -1286,10 +1318,18 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("deletion_reason");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("EvaluationJson")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("evaluation_json");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("text")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid>("LotId")
                         .HasColumnType("uuid")
@@ -1376,6 +1416,14 @@ namespace Stroma.Data.Migrations.Postgres
                     b.Property<string>("DeletionReason")
                         .HasColumnType("text")
                         .HasColumnName("deletion_reason");
+
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entered_late");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("text")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid>("LotId")
                         .HasColumnType("uuid")

@@ -123,10 +123,18 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("deletion_reason");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("Expectedness")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("expectedness");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid?>("LotId")
                         .HasColumnType("TEXT")
@@ -432,11 +440,19 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("deletion_reason");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid>("LotId")
                         .HasColumnType("TEXT")
@@ -689,6 +705,10 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("enrolment_id");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("EventKey")
                         .HasColumnType("TEXT")
                         .HasColumnName("event_key");
@@ -698,6 +718,10 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("fatigue");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -797,6 +821,10 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("enrolment_id");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("EventKey")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -805,6 +833,10 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.Property<DateOnly>("InfusionDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("infusion_date");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid>("LotId")
                         .HasColumnType("TEXT")
@@ -1281,10 +1313,18 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("deletion_reason");
 
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_late");
+
                     b.Property<string>("EvaluationJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("evaluation_json");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid>("LotId")
                         .HasColumnType("TEXT")
@@ -1371,6 +1411,14 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.Property<string>("DeletionReason")
                         .HasColumnType("TEXT")
                         .HasColumnName("deletion_reason");
+
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_late");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("late_entry_reason");
 
                     b.Property<Guid>("LotId")
                         .HasColumnType("TEXT")

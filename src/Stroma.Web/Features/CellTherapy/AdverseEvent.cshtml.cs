@@ -65,6 +65,14 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
     [BindProperty]
     public string? SuspectLot { get; set; }
 
+    /// <summary>Why the event is entered more than the late-entry days after its onset.</summary>
+    [BindProperty]
+    public string? LateReason { get; set; }
+
+    /// <summary>The "reason for late entry" field, tied to the onset.</summary>
+    public LateReasonField Late => new("LateReason", nameof(Onset), LateReason, CellForms.ShowLateReason(ModelState, LateReason),
+        LateEntry.PolicyFor(db, null).Days, LateEntry.Today(db));
+
     [BindProperty]
     public bool Unexpected { get; set; }
 
@@ -122,7 +130,7 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
             var seriousness = Serious.Aggregate(SeriousnessCriteria.None, (all, c) => all | c);
             var adverseEvent = new ClinicalAdverseEvent(Term!.Trim(), Category, Onset!.Value, Resolved, (CtcaeGrade)Grade!.Value, seriousness, Relatedness!.Value,
                 Unexpected ? Expectedness.Unexpected : Expectedness.Expected, Outcome, string.IsNullOrWhiteSpace(SuspectLot) ? null : SuspectLot.Trim(), DeathDate);
-            var result = await FollowUps.RecordAdverseEventAsync(db, StudyId, adverseEvent, cancellationToken);
+            var result = await FollowUps.RecordAdverseEventAsync(db, StudyId, adverseEvent, LateReason, cancellationToken);
             if (result.Succeeded)
             {
                 var notes = result.Issues.Where(i => !i.IsError).Select(CellForms.Describe).ToList();

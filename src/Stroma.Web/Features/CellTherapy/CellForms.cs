@@ -42,6 +42,22 @@ internal static class CellForms
         }
     }
 
+    /// <summary>
+    /// Whether a form shows its "reason for late entry" field from the start: a reason was typed, or the use case
+    /// refused the entry as late without one (<see cref="IssueCodes.LateEntryWithoutReason"/>). Otherwise
+    /// <c>late-entry.js</c> reveals it once the entered date is more than the policy's days back.
+    /// </summary>
+    public static bool ShowLateReason(ModelStateDictionary state, string? reason) =>
+        !string.IsNullOrWhiteSpace(reason)
+        || state.Values.SelectMany(v => v.Errors).Any(e => e.ErrorMessage.StartsWith(IssueCodes.LateEntryWithoutReason, StringComparison.Ordinal));
+
     public static string Describe(Issue issue) =>
         string.IsNullOrEmpty(issue.Path) ? $"{issue.Code}: {issue.Message}" : $"{issue.Code} [{issue.Path}]: {issue.Message}";
 }
+
+/// <summary>
+/// A form's "reason for late entry" field (partial <c>_LateReason</c>): its id, the id of the date or date-time input
+/// it belongs to, the value typed, whether it is shown from the start, the late-entry days and today's date (from the
+/// server's clock) that <c>late-entry.js</c> compares the entered date with.
+/// </summary>
+public sealed record LateReasonField(string Id, string DateFieldId, string? Value, bool Shown, int Days, DateOnly Today);

@@ -161,6 +161,19 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
     [BindProperty]
     public bool ConfirmWarnings { get; set; }
 
+    /// <summary>Why the infusion is entered more than the late-entry days after its start.</summary>
+    [BindProperty]
+    public string? LateReason { get; set; }
+
+    /// <summary>
+    /// The "reason for late entry" field, tied to the start; shown from the start after a RET002 refusal. The days
+    /// shown are the registry's (<see cref="LateEntry.PolicyFor"/> without an enrolment); the check itself uses the
+    /// enrolment's.
+    /// </summary>
+    public LateReasonField Late => new("LateReason", nameof(Start), LateReason,
+        CellForms.ShowLateReason(ModelState, LateReason) || OtherIssues.Any(i => i.Code == IssueCodes.LateEntryWithoutReason),
+        LateEntry.PolicyFor(db, null).Days, LateEntry.Today(db));
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await RefuseAsync(id, cancellationToken) is { } refused)
@@ -391,7 +404,7 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
 
         var weighedOn = WeighedOn ?? (weight is null ? null : DateOnly.FromDateTime(start.Value.DateTime));
         return new InfusionRequest(StudyId, LotNumber!.Trim(), choice.EventKey, string.IsNullOrWhiteSpace(Component) ? "msc" : Component, start.Value, stop, doseCells.Value, weight, weighedOn,
-            pre, post, premeds, reactions, choice.Protocol);
+            pre, post, premeds, reactions, choice.Protocol, LateReason);
     }
 
     private async Task<IActionResult?> RefuseAsync(Guid id, CancellationToken cancellationToken)

@@ -79,6 +79,14 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
     [BindProperty]
     public string? Reason { get; set; }
 
+    /// <summary>The decision date when a past release or rejection is entered (default: today).</summary>
+    [BindProperty]
+    public DateOnly? DecidedOn { get; set; }
+
+    /// <summary>Why a test result, decision or custody event is entered more than the late-entry days after it happened.</summary>
+    [BindProperty]
+    public string? LateReason { get; set; }
+
     [BindProperty]
     public CustodyEventKind? CustodyKind { get; set; }
 
@@ -141,7 +149,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
 
         if (ModelState.IsValid)
         {
-            var result = await Lots.RecordTestsAsync(db, Lot!.LotNumber, results, TestedOn!.Value, cancellationToken);
+            var result = await Lots.RecordTestsAsync(db, Lot!.LotNumber, results, TestedOn!.Value, LateReason, cancellationToken);
             if (result.Succeeded)
             {
                 Done = text["lot.tests_recorded", results.Count];
@@ -211,7 +219,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
         if (ModelState.IsValid)
         {
             var custody = new CustodyEvent(CustodyKind!.Value, at, CustodyPlace?.Trim() ?? "", CustodyPerson?.Trim() ?? "", temperature);
-            var result = await Lots.RecordCustodyAsync(db, Lot!.LotNumber, custody, null, null, cancellationToken);
+            var result = await Lots.RecordCustodyAsync(db, Lot!.LotNumber, custody, null, null, LateReason, cancellationToken);
             if (result.Succeeded)
             {
                 Done = text["lot.custody_recorded"];
@@ -256,7 +264,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
         if (ModelState.IsValid && specification is not null)
         {
             var decision = new ReleaseDecision(verdict, access.UserName, db.Clock.GetUtcNow(), Meaning!.Trim(), Reason?.Trim());
-            var result = await Lots.DecideAsync(db, Lot!.LotNumber, specification, decision, cancellationToken);
+            var result = await Lots.DecideAsync(db, Lot!.LotNumber, specification, decision, DecidedOn, LateReason, cancellationToken);
             if (result.Succeeded)
             {
                 Done = text[verdict == ReleaseVerdict.Release ? "lot.released_done" : "lot.rejected_done", Lot.LotNumber];
@@ -336,6 +344,10 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
         Custody = await Lots.History(db, id, cancellationToken);
         return true;
     }
+
+    /// <summary>The "reason for late entry" field of one of this page's forms, tied to its date input.</summary>
+    public LateReasonField Late(string id, string dateFieldId) =>
+        new(id, dateFieldId, LateReason, CellForms.ShowLateReason(ModelState, LateReason), LateEntry.PolicyFor(db, null).Days, LateEntry.Today(db));
 
     /// <summary>The evaluation's issues that are not about a single criterion's outcome (e.g. unknown measurement keys).</summary>
     public IEnumerable<Issue> OtherIssues => Evaluation?.Issues.Where(i => Evaluation.Results.All(r => r.Criterion.Key != i.Path)) ?? [];
