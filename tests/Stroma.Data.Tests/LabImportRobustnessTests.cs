@@ -120,6 +120,45 @@ public sealed class LabImportRobustnessTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_ConvertedValueBeyondSixDecimals_StoredRoundedHalfAwayFromZeroOnEveryEngine(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+        // 1 g/g = 1000/8.84 mg/mmol = 113.12217194...; 1.234567 mg/dL x 88.4 / 1000 = 0.1091357228 mmol/L;
+        // 0.00125 mg/dL x 88.4 / 1000 = 0.0001105 mmol/L, a tie: 0.000111 half away from zero (0.000110 half to even).
+        var csv = $"""
+            {Header}
+            S1,P1,,upcr,1,g/g,,,2012-05-01T09:00:00Z
+            S1,P1,,urine_creatinine_spot,1.234567,mg/dL,,,2012-05-01T09:00:00Z
+            S1,P1,,urine_creatinine_spot,0.00125,mg/dL,,,2012-05-02T09:00:00Z
+
+            """;
+
+        var (result, rejects, stored) = await ImportAsync(database, csv);
+
+        result.Committed.ShouldBeTrue(rejects);
+        stored.ShouldBe(3);
+        await using var db = database.Open("reader");
+        var values = (await db.LabResults.AsNoTracking().Select(l => new { l.ReportedValue, l.NormalisedValue }).ToListAsync(Token))
+            .OrderBy(v => v.ReportedValue, StringComparer.Ordinal).ToList();
+        values.Select(v => v.ReportedValue).ShouldBe(["0.00125", "1", "1.234567"]);
+        values.Select(v => v.NormalisedValue).ShouldBe([0.000111m, 113.122172m, 0.109136m]);
+    }
+
+    [Theory]
+    [InlineData("0.0000005", "0.000001")]
+    [InlineData("-0.0000005", "-0.000001")]
+    [InlineData("2.0000025", "2.000003")]
+    [InlineData("2.0000024999", "2.000002")]
+    [InlineData("92.123456", "92.123456")]
+    public void StoredValue_MoreThanSixDecimals_RoundsHalfAwayFromZero(string value, string expected)
+    {
+        var stored = LabResultRows.StoredValue(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+
+        stored.ShouldBe(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Run_HeaderWithoutARequiredColumnOrGarbage_RefusedWholeWithLab014(DatabaseEngine engine)
     {
         await using var database = await RegistryAsync(engine);
