@@ -63,7 +63,7 @@ public static class FollowUps
 
         // The contact date is the event time; an adverse event reported at the contact is entered with it, so the
         // contact's late-entry reason covers both.
-        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, enrolment), "contact_date", request.ContactDate, request.LateEntryReason);
+        var late = LateEntry.Check(db, await LateEntry.PolicyForAsync(db, enrolment, cancellationToken).ConfigureAwait(false), "contact_date", request.ContactDate, request.LateEntryReason);
         issues.AddRange(late.Issues);
 
         if (request.AdverseEvent is not null && !request.AdverseReaction)
@@ -136,7 +136,7 @@ public static class FollowUps
         string? lateEntryReason, CancellationToken cancellationToken)
     {
         var issues = new List<Issue>(ae.Validate());
-        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, null), "onset", ae.Onset, lateEntryReason);
+        var late = LateEntry.Check(db, LateEntry.RegistryPolicy, "onset", ae.Onset, lateEntryReason);
         issues.AddRange(late.Issues);
         CellLotRecord? lot = null;
         if (!string.IsNullOrWhiteSpace(ae.SuspectLotId))

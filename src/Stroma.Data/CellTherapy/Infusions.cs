@@ -205,7 +205,7 @@ public static class Infusions
 
         // The infusion's start is its event time: the pre-checks above use its date (lot released and in date on the
         // infusion date), and a start in the future or long past is checked against the entry time here.
-        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, enrolled?.Enrolment), "start", request.Start, request.LateEntryReason);
+        var late = LateEntry.Check(db, await LateEntry.PolicyForAsync(db, enrolled?.Enrolment, cancellationToken).ConfigureAwait(false), "start", request.Start, request.LateEntryReason);
         issues.AddRange(late.Issues);
         if (request.Stop is { } stop && stop > db.Clock.GetUtcNow() && late.Issues.Count == 0)
         {

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Data.Model;
 
@@ -12,17 +13,29 @@ namespace Stroma.Data.CellTherapy;
 public static class LateEntry
 {
     /// <summary>
-    /// The late-entry policy of the study an event belongs to (<paramref name="enrolment"/>, or none for a lot's
-    /// events). The one place the days come from: for now every study has <see cref="LateEntryPolicy.Default"/>
-    /// (7 days). Protocols stored as versioned data carry their own late-entry days; once they exist, this function
-    /// reads the enrolment's protocol version's days here (the coordinator wires that after merging), and every use
-    /// case follows.
+    /// The late-entry policy for events outside a study (a lot's tests, release and custody; an adverse event
+    /// reported on its own): the registry's default, <see cref="LateEntryPolicy.Default"/> (7 days).
     /// </summary>
-    public static LateEntryPolicy PolicyFor(StromaDbContext db, ProtocolEnrolment? enrolment)
+    public static LateEntryPolicy RegistryPolicy => LateEntryPolicy.Default;
+
+    /// <summary>
+    /// The late-entry policy of the study an event belongs to: the days of the protocol version the
+    /// <paramref name="enrolment"/> is on (<c>lateEntryDays</c> of its definition; the built-in templates use the
+    /// default 7), or <see cref="RegistryPolicy"/> without an enrolment. The one place the days come from.
+    /// </summary>
+    public static async Task<LateEntryPolicy> PolicyForAsync(StromaDbContext db, ProtocolEnrolment? enrolment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        _ = enrolment;
-        return LateEntryPolicy.Default;
+        if (enrolment is null || !int.TryParse(enrolment.ProtocolVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return RegistryPolicy;
+        }
+
+        var days = await db.ProtocolVersions.AsNoTracking()
+            .Where(v => v.ProtocolKey == enrolment.ProtocolKey && v.Number == number)
+            .Select(v => (int?)v.LateEntryDays)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return days is { } d ? new LateEntryPolicy(d) : RegistryPolicy;
     }
 
     /// <summary>The site's date today: the clock's local date (the server's time zone is the site's).</summary>

@@ -77,7 +77,7 @@ public static class Lots
             }
         }
 
-        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, null), "tested_on", testedOn, lateEntryReason);
+        var late = LateEntry.Check(db, LateEntry.RegistryPolicy, "tested_on", testedOn, lateEntryReason);
         issues.AddRange(late.Issues);
         if (issues.Count > 0)
         {
@@ -134,7 +134,7 @@ public static class Lots
         var evaluation = specification.Evaluate(await CurrentResultsAsync(db, lot.Id, cancellationToken).ConfigureAwait(false));
         var signedOn = DateOnly.FromDateTime(decision.SignedAt.UtcDateTime);
         var decisionDate = decidedOn ?? signedOn;
-        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, null), "decided_on", decisionDate, lateEntryReason);
+        var late = LateEntry.Check(db, LateEntry.RegistryPolicy, "decided_on", decisionDate, lateEntryReason);
         issues.AddRange(late.Issues);
         if (decisionDate > signedOn && late.Issues.Count == 0)
         {
@@ -235,7 +235,7 @@ public static class Lots
         var newPath = $"events[{events.Count - 1}]";
         var chainIssues = ChainOfCustody.Validate(events, lot.Storage, rules ?? CustodyRules.NoTemperatureChecks).Where(i => i.Path == newPath).ToList();
         issues.AddRange(chainIssues);
-        var late = LateEntry.Check(db, LateEntry.PolicyFor(db, null), "at", custodyEvent.At, lateEntryReason);
+        var late = LateEntry.Check(db, LateEntry.RegistryPolicy, "at", custodyEvent.At, lateEntryReason);
         issues.AddRange(late.Issues);
         if (issues.Any(i => i.IsError))
         {

@@ -14,6 +14,12 @@ namespace Stroma.Data.Demo;
 /// those are demo values (fictional), like the demo site specification's viability and endotoxin limits. Schedules
 /// come from <see cref="PatientSchedule.Generate"/>, doses from the template's <see cref="DoseRule"/>, and every
 /// infusion is checked with <see cref="InfusionPrecheck.Run"/>; its outcome is stored as the use case would.
+/// The seed's case 2 (MSC + NK cells, five sessions over about four months from her 2015-09-26 admission) is enrolled
+/// on <see cref="Case2ProtocolKey"/>, the case-report site's copy of the <c>seed_case_2</c> template with doses the
+/// demo site chose (the article gives none: <see cref="Case2MscDose"/>, <see cref="Case2NkDose"/>, labelled as the
+/// site's choice in the protocol's notes), approved in 2015. Her consent date, session dates and lots are demo values
+/// (the article says only that she consented and had five sessions). Every site also has one released lot in date
+/// today (<see cref="CurrentLots"/>), so a newcomer can record an infusion in the demo and see it pass.
 /// </summary>
 internal static class DemoCellTherapy
 {
@@ -35,10 +41,45 @@ internal static class DemoCellTherapy
         ("mycoplasma", new(null, true)),
     ];
 
+    private static readonly (string Key, ReleaseMeasurement Measurement)[] NkResults =
+    [
+        ("viability", new(91m, null)), ("sterility", new(null, true)), ("endotoxin", new(0.5m, null)), ("mycoplasma", new(null, true)),
+    ];
+
+    private const string Fictional = "demo site specification (fictional value)";
+
+    /// <summary>
+    /// The demo's NK-cell release specification: FICTIONAL safety limits (no published release criteria for NK-cell
+    /// products are in Stroma; a site supplies its own with <c>stroma lot release --spec</c>).
+    /// </summary>
+    internal static ReleaseSpecification NkSpecification { get; } = new("Demo NK-cell release specification (fictional)", "demo-1",
+    [
+        new("viability", "Viable cells", CriterionKind.AtLeast, 70m, "%", ["viability"], Fictional),
+        new("sterility", "Sterility: no growth", CriterionKind.MustBeMet, null, "", ["sterility"], Fictional),
+        new("endotoxin", "Endotoxin", CriterionKind.AtMost, 5m, "EU/kg", ["endotoxin"], Fictional),
+        new("mycoplasma", "Mycoplasma: not detected", CriterionKind.MustBeMet, null, "", ["mycoplasma"], Fictional),
+    ]);
+
+    /// <summary>The case-report site's MSC + NK protocol (a copy of the <c>seed_case_2</c> template).</summary>
+    internal const string Case2ProtocolKey = "cr_msc_nk";
+
+    /// <summary>MSC dose per session the demo site chose for case 2 (the article gives none): 5×10^7 cells, as in case 1.</summary>
+    internal static DoseRule Case2MscDose { get; } = new DoseRule.Fixed(CellCount.Cells(5e7m));
+
+    /// <summary>NK-cell dose per session the demo site chose for case 2 (the article gives none; a fictional demo value).</summary>
+    internal static DoseRule Case2NkDose { get; } = new DoseRule.Fixed(CellCount.Cells(1e9m));
+
+    /// <summary>Case 2's five session dates (demo values inside the article's "about four months" after admission).</summary>
+    internal static IReadOnlyList<DateOnly> Case2Sessions { get; } = [new(2015, 10, 8), new(2015, 11, 9), new(2015, 12, 8), new(2016, 1, 8), new(2016, 2, 8)];
+
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 
     private sealed class Rows
     {
+        public List<ProtocolRecord> Protocols { get; } = [];
+
+        public List<ProtocolVersionRecord> ProtocolVersions { get; } = [];
+
         public List<CellLotRecord> Lots { get; } = [];
 
         public List<LotReleaseTest> Tests { get; } = [];
@@ -57,6 +98,8 @@ internal static class DemoCellTherapy
 
         public async Task FlushAsync(StromaDbContext db, DemoOptions options, Dictionary<string, long> rows, CancellationToken cancellationToken)
         {
+            await DemoRegistry.WriteAsync(db, Protocols, rows, options, cancellationToken).ConfigureAwait(false);
+            await DemoRegistry.WriteAsync(db, ProtocolVersions, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, Lots, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, Tests, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, Decisions, rows, options, cancellationToken).ConfigureAwait(false);
@@ -65,6 +108,8 @@ internal static class DemoCellTherapy
             await DemoRegistry.WriteAsync(db, Events, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, Infusions, rows, options, cancellationToken).ConfigureAwait(false);
             await DemoRegistry.WriteAsync(db, Contacts, rows, options, cancellationToken).ConfigureAwait(false);
+            Protocols.Clear();
+            ProtocolVersions.Clear();
             Lots.Clear();
             Tests.Clear();
             Decisions.Clear();
@@ -76,8 +121,8 @@ internal static class DemoCellTherapy
         }
     }
 
-    public static async Task WriteAsync(StromaDbContext db, Patient? case1, List<Member> cohort, DemoOptions options, Dictionary<string, long> rows,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task WriteAsync(StromaDbContext db, Patient? case1, Patient? case2, List<Member> cohort, IReadOnlyList<string> siteCodes,
+        DemoOptions options, Dictionary<string, long> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A generator of its own, so the rest of the demo stays exactly as it was for a given seed.
         var random = new Random(unchecked(options.Seed * 31 + 6));
@@ -86,6 +131,14 @@ internal static class DemoCellTherapy
         {
             SeedCase1(batch, case1, random, db, now);
         }
+
+        if (case2 is not null)
+        {
+            // Its own generator too, so adding case 2 changed none of the other demo records.
+            SeedCase2(batch, case2, new Random(unchecked(options.Seed * 31 + 7)), db, now);
+        }
+
+        CurrentLots(batch, siteCodes, case2 is not null, new Random(unchecked(options.Seed * 31 + 8)), db, now);
 
         var groups = cohort
             .GroupBy(m => (m.SiteCode, m.Baseline.Year, Quarter: (m.Baseline.Month - 1) / 3))
@@ -173,6 +226,88 @@ internal static class DemoCellTherapy
             "Case report: after two infusions skin clearly better, rash essentially gone, sleep improved.", random, db, now));
     }
 
+    private static void SeedCase2(Rows batch, Patient case2, Random random, StromaDbContext db, DateTimeOffset now)
+    {
+        var template = ProtocolTemplates.SeedCase2(new SeedCase2Parameters(Case2MscDose, Case2NkDose, ScheduleOffset.Months(1)));
+        var protocol = template with
+        {
+            Key = Case2ProtocolKey,
+            Name = "Case-report hospital: MSC + NK cells, five monthly sessions (demo site's protocol)",
+            Notes =
+            [
+                .. template.Notes,
+                $"SITE'S CHOICE (demo, fictional): MSC {Case2MscDose} and NK cells {Case2NkDose} per session; the article gives no dose.",
+                "Copied from the built-in template seed_case_2 version 1.",
+            ],
+        };
+        var definition = new ProtocolDefinition(protocol, protocol.Version, ProtocolDefinition.DefaultLateEntryDays);
+        var json = ProtocolDefinitions.ToJson(definition);
+        var (parsed, problems) = ProtocolDefinitions.Parse(json, protocol.Version);
+        if (parsed is null)
+        {
+            throw new InvalidOperationException($"The demo's case 2 protocol does not read back: {string.Join("; ", problems)}");
+        }
+
+        var record = DemoRegistry.Stamp(new ProtocolRecord { Id = DemoRegistry.NewId(random), Key = Case2ProtocolKey, Name = protocol.Name }, db, now);
+        batch.Protocols.Add(record);
+        batch.ProtocolVersions.Add(DemoRegistry.Stamp(new ProtocolVersionRecord
+        {
+            Id = DemoRegistry.NewId(random),
+            ProtocolId = record.Id,
+            ProtocolKey = Case2ProtocolKey,
+            Number = 1,
+            Status = ProtocolVersionStatus.Approved,
+            Name = protocol.Name,
+            DefinitionJson = json,
+            ConsentVersion = definition.ConsentVersion,
+            LateEntryDays = definition.LateEntryDays,
+            ApprovedBy = "investigator.cr",
+            ApprovedAt = new DateTimeOffset(2015, 9, 1, 2, 0, 0, TimeSpan.Zero),
+            ApprovalMeaning = "approved (demo)",
+        }, db, now));
+
+        var consent = new ConsentRecord(new DateOnly(2015, 9, 28), protocol.Version);
+        var enrolment = Enrol(batch, case2, parsed.Protocol, Case2Sessions[0], null, consent, random, db, now);
+        for (var i = 0; i < Case2Sessions.Count; i++)
+        {
+            var date = Case2Sessions[i];
+            var key = string.Create(CultureInfo.InvariantCulture, $"administration_{i + 1}");
+            var start = new DateTimeOffset(date.ToDateTime(new TimeOnly(9, 0)), China);
+            foreach (var (component, product, cells, at) in new[] { ("msc", CellProductType.UmbilicalCordMsc, 5e7m, start), ("nk", CellProductType.NkCells, 1e9m, start.AddHours(1)) })
+            {
+                var lot = Lot(batch, string.Create(CultureInfo.InvariantCulture, $"CR-002-{component.ToUpperInvariant()}-{i + 1}"), date.AddDays(-28), date.AddDays(60), cells,
+                    random, db, now, product);
+                Custody(batch, lot, CustodyEventKind.Released, new DateTimeOffset(date.AddDays(-20).ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), "Demo GMP facility", "qa.demo", null, random, db, now);
+                Custody(batch, lot, CustodyEventKind.Shipped, at.AddDays(-1).AddHours(-6), "Demo GMP facility", "courier.demo", null, random, db, now);
+                Custody(batch, lot, CustodyEventKind.Received, at.AddDays(-1), "Case-report hospital cell therapy unit", "pharmacist.demo", null, random, db, now);
+                Custody(batch, lot, CustodyEventKind.Administered, at, "Case-report hospital ward", "nurse.demo", case2.Id, random, db, now);
+                Infuse(batch, case2, enrolment, lot, parsed.Protocol, key, date, CellCount.Cells(cells), null, consent, random, db, now, component, at);
+            }
+        }
+
+        batch.Contacts.Add(Contact(case2, enrolment, null, Case2Sessions[^1], ReportedChange.NotAsked, ReportedChange.NotAsked, false,
+            "Case report: by the fifth session clinical symptoms essentially resolved and tests essentially normal; later phone follow-ups (dates not given) found her well.",
+            random, db, now));
+    }
+
+    /// <summary>
+    /// One released UC-MSC lot per demo site in date today (manufactured 30 days before the demo is built, expiring a
+    /// year after), and an NK-cell lot at the case-report site, so that an infusion recorded in the demo today passes.
+    /// </summary>
+    private static void CurrentLots(Rows batch, IReadOnlyList<string> siteCodes, bool nk, Random random, StromaDbContext db, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var code in siteCodes)
+        {
+            Lot(batch, $"DEMO-{code}-CURRENT-MSC", today.AddDays(-30), today.AddDays(365), 5e8m, random, db, now);
+        }
+
+        if (nk)
+        {
+            Lot(batch, "DEMO-CR-CURRENT-NK", today.AddDays(-30), today.AddDays(365), 2e9m, random, db, now, CellProductType.NkCells);
+        }
+    }
+
     private static FollowUpContact Contact(Patient patient, ProtocolEnrolment enrolment, string? eventKey, DateOnly date, ReportedChange rash, ReportedChange sleep,
         bool adverseReaction, string notes, Random random, StromaDbContext db, DateTimeOffset now) =>
         DemoRegistry.Stamp(new FollowUpContact
@@ -191,21 +326,24 @@ internal static class DemoCellTherapy
             Notes = notes,
         }, db, now);
 
-    private static CellLotRecord Lot(Rows batch, string number, DateOnly manufactured, DateOnly expires, decimal cells, Random random, StromaDbContext db, DateTimeOffset now)
+    private static CellLotRecord Lot(Rows batch, string number, DateOnly manufactured, DateOnly expires, decimal cells, Random random, StromaDbContext db, DateTimeOffset now,
+        CellProductType product = CellProductType.UmbilicalCordMsc)
     {
         var id = DemoRegistry.NewId(random);
         var donor = string.Create(CultureInfo.InvariantCulture, $"DD-{random.Next(1000, 10000)}");
-        var lot = DemoRegistry.Stamp(Lots.LotRecord(id, new CellLot(number, CellProductType.UmbilicalCordMsc, donor, "umbilical cord", "Demo GMP facility",
-            manufactured, 4, CellCount.Cells(cells), CellConcentration.CellsPerMillilitre(cells / 100m), 93m, 100m,
+        var msc = product == CellProductType.UmbilicalCordMsc;
+        var lot = DemoRegistry.Stamp(Lots.LotRecord(id, new CellLot(number, product, donor, msc ? "umbilical cord" : "peripheral blood", "Demo GMP facility",
+            manufactured, msc ? 4 : null, CellCount.Cells(cells), CellConcentration.CellsPerMillilitre(cells / 100m), 93m, 100m,
             new LotStorage(StorageCondition.Cryopreserved, "demo LN2 tank 1"), expires), LotStatus.Released), db, now);
         batch.Lots.Add(lot);
         var tested = manufactured.AddDays(7);
-        foreach (var (key, measurement) in Results)
+        var (specification, results) = msc ? (Specification, Results) : (NkSpecification, NkResults);
+        foreach (var (key, measurement) in results)
         {
             batch.Tests.Add(DemoRegistry.Stamp(Lots.TestRecord(DemoRegistry.NewId(random), lot.Id, key, measurement, tested), db, now));
         }
 
-        var evaluation = Specification.Evaluate(Results.ToDictionary(r => r.Key, r => r.Measurement, StringComparer.Ordinal));
+        var evaluation = specification.Evaluate(results.ToDictionary(r => r.Key, r => r.Measurement, StringComparer.Ordinal));
         var signedAt = new DateTimeOffset(manufactured.AddDays(8).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
         var release = new ReleaseDecision(ReleaseVerdict.Release, "qa.demo", signedAt, "QA release for clinical use (demo)");
         var decision = LotRelease.Decide(lot.ToLot(), LotStatus.Quarantine, evaluation, release, manufactured.AddDays(8));
@@ -233,22 +371,23 @@ internal static class DemoCellTherapy
     }
 
     private static void Infuse(Rows batch, Patient patient, ProtocolEnrolment enrolment, CellLotRecord lot, Protocol protocol, string eventKey, DateOnly date,
-        CellCount dose, BodyMass? weight, ConsentRecord? consent, Random random, StromaDbContext db, DateTimeOffset now)
+        CellCount dose, BodyMass? weight, ConsentRecord? consent, Random random, StromaDbContext db, DateTimeOffset now, string component = "msc",
+        DateTimeOffset? at = null)
     {
-        var issues = InfusionPrecheck.Run(new InfusionPrecheckInput(protocol, "msc", lot.ToLot(), lot.Status, date, weight, weight is null ? null : date, dose, consent));
+        var issues = InfusionPrecheck.Run(new InfusionPrecheckInput(protocol, component, lot.ToLot(), lot.Status, date, weight, weight is null ? null : date, dose, consent));
         if (issues.Any(i => i.IsError && i.Code != Clinical.Issues.IssueCodes.ConsentNotCurrent))
         {
             throw new InvalidOperationException($"Demo infusion of {patient.StudyId} fails its pre-check: {string.Join("; ", issues)}");
         }
 
-        var start = new DateTimeOffset(date.ToDateTime(new TimeOnly(9, 0)), China);
+        var start = at ?? new DateTimeOffset(date.ToDateTime(new TimeOnly(9, 0)), China);
         batch.Infusions.Add(DemoRegistry.Stamp(new Infusion
         {
             Id = DemoRegistry.NewId(random),
             PatientId = patient.Id,
             EnrolmentId = enrolment.Id,
             EventKey = eventKey,
-            ComponentKey = "msc",
+            ComponentKey = component,
             LotId = lot.Id,
             InfusionDate = date,
             Start = start.ToUniversalTime(),

@@ -118,11 +118,12 @@ public static class DemoRegistry
 
         var chunk = new Bundle();
         Patient? case1 = null;
+        Patient? case2 = null;
         // Adjudication ids come from their own generator so the rest of the cohort stays as it was before adjudications existed.
         var adjudicationIds = new Random(unchecked(options.Seed + 7919));
         if (options.IncludeSeedCases)
         {
-            case1 = SeedCases(chunk, caseSite, labs[^1], random, db, now);
+            (case1, case2) = SeedCases(chunk, caseSite, labs[^1], random, db, now);
         }
 
         var cohort = new List<DemoCellTherapy.Member>(options.Patients);
@@ -144,7 +145,7 @@ public static class DemoRegistry
         }
 
         await chunk.WriteAsync(db, rows, options, cancellationToken).ConfigureAwait(false);
-        await DemoCellTherapy.WriteAsync(db, case1, cohort, options, rows, now, cancellationToken).ConfigureAwait(false);
+        await DemoCellTherapy.WriteAsync(db, case1, case2, cohort, [.. allSites.Select(s => s.Code)], options, rows, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new DemoSummary(rows);
     }
@@ -238,7 +239,7 @@ public static class DemoRegistry
     }
 
     /// <summary>The seed article's two case reports, with only what the article states.</summary>
-    private static Patient SeedCases(Bundle bundle, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now)
+    private static (Patient Case1, Patient Case2) SeedCases(Bundle bundle, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now)
     {
         // Case 1: woman, 57 in 2017, SLE since 2008 with rash; three monthly IV infusions of 5×10^7 UC-MSC.
         var case1 = Stamp(new Patient
@@ -323,7 +324,7 @@ public static class DemoRegistry
             }, db, now));
         }
 
-        return case1;
+        return (case1, case2);
     }
 
     private static DemoCellTherapy.Member Synthetic(Bundle bundle, int number, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now, Random adjudicationIds)
