@@ -128,4 +128,18 @@ public sealed class WorklistTests
         none.ShouldBeEmpty();
         Lines(zero!).Select(l => l.Event).ShouldBe(["administration_1", "administration_2", "administration_2", "administration_1"]);
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ForSites_AsOfBeforeTheInfusion_EventStillListed(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(clock: Clock());
+        await ArrangeAsync(db);
+
+        var (earlier, _) = await Worklist.ForSitesAsync(db, ["S01"], new DateOnly(2024, 2, 29), 1);
+
+        // As of 2024-02-29, S01-001's infusion of 2024-03-01 has not happened yet: administration 1 is upcoming.
+        Lines(earlier!).ShouldContain(("S01-001", "administration_1", new DateOnly(2024, 3, 1), DueState.Upcoming, 0));
+    }
 }

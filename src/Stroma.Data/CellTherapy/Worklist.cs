@@ -39,7 +39,7 @@ public sealed record WorklistReport(DateOnly AsOf, int HorizonDays, IReadOnlyLis
 /// <summary>
 /// The one owner of "what is due": administrations (infusions) and follow-up visits or contacts of the stored schedules
 /// (as moved by <see cref="Enrolments.RescheduleAsync"/>) that nothing fulfils yet. An event is done when an infusion
-/// or a follow-up contact names it (as <see cref="ScheduleView"/> and <see cref="Deviations"/> read it). Left out:
+/// or a follow-up contact dated on or before the as-of date names it (as <see cref="ScheduleView"/> and <see cref="Deviations"/> read it). Left out:
 /// enrolments whose consent was withdrawn on or before the date (the subject may withdraw at any time,
 /// ICH E6(R2) 4.8.10(m); nothing further is planned for them) and patients with a recorded death. Site isolation is in the query itself: only patients of the
 /// sites asked for, and on the web only those the user may read (<see cref="Capability.ReadClinical"/>).
@@ -126,8 +126,8 @@ public static class Worklist
                 && e.Target <= limit
                 && (en.ConsentWithdrawnOn == null || en.ConsentWithdrawnOn > asOf)
                 && !db.Deaths.Any(d => d.PatientId == p.Id)
-                && !db.Infusions.Any(i => i.EnrolmentId == en.Id && i.EventKey == e.EventKey)
-                && !db.FollowUpContacts.Any(c => c.EnrolmentId == en.Id && c.EventKey == e.EventKey)
+                && !db.Infusions.Any(i => i.EnrolmentId == en.Id && i.EventKey == e.EventKey && i.InfusionDate <= asOf)
+                && !db.FollowUpContacts.Any(c => c.EnrolmentId == en.Id && c.EventKey == e.EventKey && c.ContactDate <= asOf)
             select new
             {
                 PatientId = p.Id,

@@ -201,7 +201,8 @@ public sealed class AccountTests
     }
 
     [Theory]
-    [InlineData(SiteRole.Coordinator, "/patients")]
+    [InlineData(SiteRole.Coordinator, "/worklist")]
+    [InlineData(SiteRole.DataManager, "/patients")]
     [InlineData(SiteRole.CellLabQa, "/lots")]
     [InlineData(SiteRole.Statistician, "/reports")]
     public async Task SignIn_WithoutReturnAddress_LandsOnTheFirstPageTheRoleOpens(SiteRole role, string landing)
