@@ -329,7 +329,7 @@ public static partial class ProtocolDefinitions
                 return null;
             }
 
-            var given = e.EnumerateObject().Select(p => p.Name).ToList();
+            var given = e.EnumerateObject().Select(p => p.Name).Where(n => n is "cells" or "cellsPerKg" or "notSet").ToList();
             if (given.Count != 1)
             {
                 Issues.Add(Issue.Error(IssueCodes.ProtocolFieldInvalid, path,
@@ -445,7 +445,7 @@ public static partial class ProtocolDefinitions
                 return null;
             }
 
-            var given = e.EnumerateObject().Select(p => p.Name).ToList();
+            var given = e.EnumerateObject().Select(p => p.Name).Where(n => n is "days" or "months").ToList();
             if (given.Count != 1)
             {
                 Issues.Add(Issue.Error(IssueCodes.ProtocolFieldInvalid, path, "An offset has exactly one of days or months (from day 0)."));
