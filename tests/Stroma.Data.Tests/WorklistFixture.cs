@@ -36,10 +36,10 @@ public static class WorklistFixture
         await EnrolAsync(db, "S02-001", new DateOnly(2024, 3, 1), "S02");
         var start = new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.FromHours(8));
         var infused = await Infusions.RecordAsync(db, new InfusionRequest("S01-001", "UC-0001", "administration_1", "msc", start, start.AddMinutes(40),
-            5.8e7m, 58m, new DateOnly(2024, 3, 1), [], [], [], []));
+            5.8e7m, 58m, new DateOnly(2024, 3, 1), [], [], [], [], LateEntryReason: "entered from the paper record"));
         infused.Succeeded.ShouldBeTrue(string.Join("; ", infused.Issues));
         var contact = await FollowUps.RecordAsync(db, new FollowUpRequest("S01-003", new DateOnly(2024, 3, 1), ContactMode.PhoneCall,
-            ReportedChange.Better, ReportedChange.NotAsked, ReportedChange.NotAsked, ReportedChange.NotAsked, false, EventKey: "month_1"));
+            ReportedChange.Better, ReportedChange.NotAsked, ReportedChange.NotAsked, ReportedChange.NotAsked, false, EventKey: "month_1", LateEntryReason: "entered from the paper record"));
         contact.Succeeded.ShouldBeTrue(string.Join("; ", contact.Issues));
     }
 
