@@ -15,13 +15,13 @@ public sealed partial class CellTherapyCommandTests
     private static partial Regex SignedNow();
 
     /// <summary>Runs each command and writes a transcript: the command, its stdout, its stderr lines prefixed "! ", its exit code.</summary>
-    private sealed class Transcript(TestDatabase database)
+    private sealed class Transcript(TestDatabase database, TimeProvider? clock = null)
     {
         private readonly StringBuilder text = new();
 
         public int Run(string user, params string[] args)
         {
-            var outcome = CliRunner.Run("", [.. args, "--database", database.Configuration.ConnectionString, "--user", user]);
+            var outcome = CliRunner.RunAt(clock, "", [.. args, "--database", database.Configuration.ConnectionString, "--user", user]);
             text.Append("$ stroma ").AppendJoin(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)).Append('\n');
             text.Append(outcome.Out);
             foreach (var line in outcome.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -192,5 +192,37 @@ public sealed partial class CellTherapyCommandTests
         transcript.Split("$ stroma trace lot")[1].ShouldContain("Anaphylaxis");
         transcript.Split("$ stroma ae")[2].ShouldContain("! ");
         transcript.Split("$ stroma ae")[3].ShouldContain("! ");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task RetrospectiveEntry_2017LotReleasedOnItsDecisionDateAndInfused_LateNeedsAReasonFutureRefused(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var t = new Transcript(database, ManualClock.At("2026-12-06T12:00:00Z"));
+        t.Run("demo", "demo", "--patients", "0").ShouldBe(ExitCodes.Ok);
+        string[] passing =
+        [
+            "cd73=98.5", "cd90=99.1", "cd105=96.2", "cd45=0.4", "cd34=0.3", "cd14=0.5", "cd19=0.2", "hla_dr=0.6", "plastic_adherence=met",
+            "trilineage_differentiation=met", "viability=93", "sterility=met", "endotoxin=0.5", "mycoplasma=met",
+        ];
+        string[] release = ["lot", "release", "LOT-2017-A", "--meaning", "QA release for clinical use", "--viability-limit", "70", "--endotoxin-limit", "5", "--spec-version", "site-1"];
+
+        t.Run("qa.lee", "lot", "register", "LOT-2017-A", "--type", "uc_msc", "--donor", "D-2017", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
+            "--manufactured", "2017-06-01", "--expires", "2017-12-31", "--cells", "5e8", "--concentration", "5e6", "--viability", "94", "--volume", "100", "--location", "LN2 tank 2").ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", ["lot", "test", "LOT-2017-A", "--tested", "2017-07-01", .. passing]).ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", ["lot", "test", "LOT-2017-A", "--tested", "2017-07-01", "--late-reason", "transcribed from the 2017 batch record", .. passing]).ShouldBe(ExitCodes.Ok);
+        t.Run("qa.lee", release).ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", [.. release, "--on", "2026-12-07"]).ShouldBe(ExitCodes.InvalidInput);
+        t.Run("qa.lee", [.. release, "--on", "2017-07-25", "--late-reason", "transcribed from the 2017 batch record"]).ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "enrol", "CR-002", "--protocol", "seed_case_1", "--start", "2017-08-04", "--consent-signed", "2017-07-30").ShouldBe(ExitCodes.Ok);
+        t.Run("nurse", "infuse", "CR-002", "--lot", "LOT-2017-A", "--event", "administration_1", "--start", "2017-08-04T09:00+08:00", "--dose", "5e7", "--weight", "58",
+            "--late-reason", "transcribed from the 2017 infusion chart").ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "contact", "CR-002", "--date", "2026-12-07", "--mode", "phone").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("coordinator", "contact", "CR-002", "--date", "2026-12-01", "--mode", "phone").ShouldBe(ExitCodes.Ok);
+        t.Run("dr.li", "ae", "CR-002", "--term", "Fever", "--category", "infusion_related_reaction", "--onset", "2017-08-04", "--grade", "1",
+            "--relatedness", "possible", "--lot", "LOT-2017-A", "--outcome", "recovered").ShouldBe(ExitCodes.InvalidInput);
+
+        Golden.Verify(t.ToString(), "celltherapy-retrospective", "txt");
     }
 }

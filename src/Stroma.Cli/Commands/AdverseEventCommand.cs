@@ -14,7 +14,7 @@ namespace Stroma.Cli.Commands;
 /// The consistency checks are <see cref="AdverseEvent.Validate"/>'s (grade 5 and death agree, a related event names
 /// its lot, ...); a refused event writes nothing.
 /// </summary>
-public sealed class AdverseEventCommand(CliIo io) : AsyncCommand<AdverseEventCommand.Settings>
+public sealed class AdverseEventCommand(CliIo io, TimeProvider clock) : AsyncCommand<AdverseEventCommand.Settings>
 {
     private static readonly Dictionary<string, SeriousnessCriteria> Criteria = new(StringComparer.Ordinal)
     {
@@ -121,7 +121,7 @@ public sealed class AdverseEventCommand(CliIo io) : AsyncCommand<AdverseEventCom
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+        await using var db = await OpenAsync(settings, cancellationToken, clock).ConfigureAwait(false);
         var seriousness = (settings.Serious ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Aggregate(SeriousnessCriteria.None, (all, c) => all | Criteria[c]);
         var adverseEvent = new AdverseEvent(

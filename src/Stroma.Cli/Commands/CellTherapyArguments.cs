@@ -51,10 +51,17 @@ internal static class CellTherapyArguments
         return list.Any(i => i.IsError) ? ExitCodes.InvalidInput : ExitCodes.Ok;
     }
 
-    public static async Task<StromaDbContext> OpenAsync(DatabaseSettings settings, CancellationToken cancellationToken)
+    /// <summary>Opens the registry; with <paramref name="clock"/>, "now" (entry times, today for late entry) comes from it.</summary>
+    public static async Task<StromaDbContext> OpenAsync(DatabaseSettings settings, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
         await StromaDatabase.EnsureReadyAsync(settings.Configuration, cancellationToken).ConfigureAwait(false);
-        return StromaDatabase.CreateContext(settings.Configuration, settings.Actor);
+        var db = StromaDatabase.CreateContext(settings.Configuration, settings.Actor);
+        if (clock is not null)
+        {
+            db.Clock = clock;
+        }
+
+        return db;
     }
 
     public static string Key(this LotStatus status) => status.ToString().ToLowerInvariant();

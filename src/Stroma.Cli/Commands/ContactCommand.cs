@@ -13,7 +13,7 @@ namespace Stroma.Cli.Commands;
 /// change in rash, sleep, fatigue and pain, and whether an adverse reaction is reported (record the adverse event itself
 /// with its CTCAE grade and suspect lot with <c>stroma ae</c>).
 /// </summary>
-public sealed class ContactCommand(CliIo io) : AsyncCommand<ContactCommand.Settings>
+public sealed class ContactCommand(CliIo io, TimeProvider clock) : AsyncCommand<ContactCommand.Settings>
 {
     private static readonly string[] Changes = ["not_asked", "better", "unchanged", "worse"];
 
@@ -79,7 +79,7 @@ public sealed class ContactCommand(CliIo io) : AsyncCommand<ContactCommand.Setti
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+        await using var db = await OpenAsync(settings, cancellationToken, clock).ConfigureAwait(false);
         var request = new FollowUpRequest(settings.Patient, CellTherapyArguments.Date(settings.Date!), settings.Mode == "phone" ? ContactMode.PhoneCall : ContactMode.ClinicVisit,
             Change(settings.Rash), Change(settings.Sleep), Change(settings.Fatigue), Change(settings.Pain), settings.AdverseReaction, null, settings.Event, settings.Notes, settings.LateReason);
         var result = await FollowUps.RecordAsync(db, request, cancellationToken).ConfigureAwait(false);

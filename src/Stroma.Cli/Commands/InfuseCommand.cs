@@ -13,7 +13,7 @@ namespace Stroma.Cli.Commands;
 /// infusion after the pre-checks (<see cref="InfusionPrecheck.Run"/>); any failing check refuses it with every issue
 /// (exit 1) and nothing is written.
 /// </summary>
-public sealed class InfuseCommand(CliIo io) : AsyncCommand<InfuseCommand.Settings>
+public sealed class InfuseCommand(CliIo io, TimeProvider clock) : AsyncCommand<InfuseCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -120,7 +120,7 @@ public sealed class InfuseCommand(CliIo io) : AsyncCommand<InfuseCommand.Setting
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+        await using var db = await OpenAsync(settings, cancellationToken, clock).ConfigureAwait(false);
         var start = Instant(settings.Start!);
         var request = new InfusionRequest(settings.Patient, settings.Lot, settings.Event, settings.Component, start,
             settings.Stop is null ? null : Instant(settings.Stop), Number(settings.Dose!), settings.Weight is null ? null : Number(settings.Weight),

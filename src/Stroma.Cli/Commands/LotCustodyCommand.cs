@@ -9,7 +9,7 @@ using static Stroma.Cli.Commands.CellTherapyArguments;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma lot custody &lt;LOT&gt; --event KIND --at TIME --place P --person WHO</c>: appends a chain-of-custody event (<see cref="ChainOfCustody.Validate"/>).</summary>
-public sealed class LotCustodyCommand(CliIo io) : AsyncCommand<LotCustodyCommand.Settings>
+public sealed class LotCustodyCommand(CliIo io, TimeProvider clock) : AsyncCommand<LotCustodyCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -53,7 +53,7 @@ public sealed class LotCustodyCommand(CliIo io) : AsyncCommand<LotCustodyCommand
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+        await using var db = await OpenAsync(settings, cancellationToken, clock).ConfigureAwait(false);
         TryKind(settings.Event, out var kind);
         var custodyEvent = new CustodyEvent(kind, Instant(settings.At!), settings.Place, settings.Person, settings.Temperature is null ? null : Number(settings.Temperature));
         var result = await Lots.RecordCustodyAsync(db, settings.Lot, custodyEvent, settings.Patient, null, settings.LateReason, cancellationToken).ConfigureAwait(false);

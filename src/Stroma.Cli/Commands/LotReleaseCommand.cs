@@ -93,9 +93,9 @@ public class LotDecisionSettings : DatabaseSettings
         (SpecFile is null || File.Exists(SpecFile), $"Specification file '{SpecFile}' does not exist."),
         (On is null || IsDate(On), "--on must be YYYY-MM-DD."));
 
-    internal async Task<int> DecideAsync(CliIo io, ReleaseVerdict verdict, string? reason, CancellationToken cancellationToken)
+    internal async Task<int> DecideAsync(CliIo io, TimeProvider clock, ReleaseVerdict verdict, string? reason, CancellationToken cancellationToken)
     {
-        await using var db = await OpenAsync(this, cancellationToken).ConfigureAwait(false);
+        await using var db = await OpenAsync(this, cancellationToken, clock).ConfigureAwait(false);
         var decision = new ReleaseDecision(verdict, Actor, db.Clock.GetUtcNow(), Meaning, reason);
         var (specification, problems) = Specification();
         if (specification is null)
@@ -117,14 +117,14 @@ public class LotDecisionSettings : DatabaseSettings
 }
 
 /// <summary><c>stroma lot release &lt;LOT&gt;</c>: releases a lot in quarantine whose results pass the specification (<see cref="LotRelease.Decide"/>).</summary>
-public sealed class LotReleaseCommand(CliIo io) : AsyncCommand<LotDecisionSettings>
+public sealed class LotReleaseCommand(CliIo io, TimeProvider clock) : AsyncCommand<LotDecisionSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, LotDecisionSettings settings, CancellationToken cancellationToken) =>
-        settings.DecideAsync(io, ReleaseVerdict.Release, null, cancellationToken);
+        settings.DecideAsync(io, clock, ReleaseVerdict.Release, null, cancellationToken);
 }
 
 /// <summary><c>stroma lot reject &lt;LOT&gt; --reason R</c>: rejects a lot in quarantine.</summary>
-public sealed class LotRejectCommand(CliIo io) : AsyncCommand<LotRejectCommand.Settings>
+public sealed class LotRejectCommand(CliIo io, TimeProvider clock) : AsyncCommand<LotRejectCommand.Settings>
 {
     public sealed class Settings : LotDecisionSettings
     {
@@ -134,5 +134,5 @@ public sealed class LotRejectCommand(CliIo io) : AsyncCommand<LotRejectCommand.S
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        settings.DecideAsync(io, ReleaseVerdict.Reject, settings.Reason, cancellationToken);
+        settings.DecideAsync(io, clock, ReleaseVerdict.Reject, settings.Reason, cancellationToken);
 }

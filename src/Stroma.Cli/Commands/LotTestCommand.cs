@@ -9,7 +9,7 @@ using static Stroma.Cli.Commands.CellTherapyArguments;
 namespace Stroma.Cli.Commands;
 
 /// <summary><c>stroma lot test &lt;LOT&gt; KEY=VALUE...</c>: records release test results (numbers, or met / not_met).</summary>
-public sealed class LotTestCommand(CliIo io) : AsyncCommand<LotTestCommand.Settings>
+public sealed class LotTestCommand(CliIo io, TimeProvider clock) : AsyncCommand<LotTestCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
@@ -45,7 +45,7 @@ public sealed class LotTestCommand(CliIo io) : AsyncCommand<LotTestCommand.Setti
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+        await using var db = await OpenAsync(settings, cancellationToken, clock).ConfigureAwait(false);
         var result = await Lots.RecordTestsAsync(db, settings.Lot, settings.Parsed, Date(settings.Tested!), settings.LateReason, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Succeeded)
