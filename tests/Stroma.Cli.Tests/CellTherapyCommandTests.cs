@@ -91,13 +91,13 @@ public sealed partial class CellTherapyCommandTests
 
         t.Run("coordinator", "enrol", "CR-002", "--protocol", "wang_2014", "--start", "2024-03-01", "--weight", "58", "--weighed", "2024-02-28", "--consent-signed", "2024-02-20").ShouldBe(ExitCodes.Ok);
         t.Run("coordinator", "enrol", "CR-002", "--protocol", "wang_2014", "--start", "2024-03-01").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("nurse", "infuse", "CR-002", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58", "--weighed", "2024-02-28").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("nurse", "infuse", "CR-002", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58").ShouldBe(ExitCodes.InvalidInput);
-        t.Run("nurse", "infuse", "CR-002", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--stop", "2024-03-01T09:40+08:00",
+        t.Run("nurse", "infuse", "CR-002", "--protocol", "wang_2014", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58", "--weighed", "2024-02-28").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("nurse", "infuse", "CR-002", "--protocol", "wang_2014", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "6.4e7", "--weight", "58").ShouldBe(ExitCodes.InvalidInput);
+        t.Run("nurse", "infuse", "CR-002", "--protocol", "wang_2014", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--stop", "2024-03-01T09:40+08:00",
             "--dose", "5.8e7", "--weight", "58", "--pre", "at=2024-03-01T08:45+08:00;sbp=118;dbp=76;hr=72;temp=36.6;rr=16;spo2=98",
             "--post", "at=2024-03-01T10:30+08:00;sbp=120;dbp=78;hr=74;temp=36.9;rr=16;spo2=98", "--premed", "promethazine;25 mg IM;2024-03-01T08:30+08:00").ShouldBe(ExitCodes.Ok);
-        t.Run("nurse", "infuse", "CR-002", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_2", "--start", "2024-03-11T09:00+08:00", "--dose", "5.7e7", "--weight", "57").ShouldBe(ExitCodes.Ok);
-        t.Run("coordinator", "schedule", "CR-002", "--move", "month_3", "--to", "2024-06-10", "--reason", "patient travelling", "--as-of", "2024-07-01").ShouldBe(ExitCodes.Ok);
+        t.Run("nurse", "infuse", "CR-002", "--protocol", "wang_2014", "--late-reason", "from the paper file", "--lot", "UC-2024-001", "--event", "administration_2", "--start", "2024-03-11T09:00+08:00", "--dose", "5.7e7", "--weight", "57").ShouldBe(ExitCodes.Ok);
+        t.Run("coordinator", "schedule", "CR-002", "--protocol", "wang_2014", "--move", "month_3", "--to", "2024-06-10", "--reason", "patient travelling", "--as-of", "2024-07-01").ShouldBe(ExitCodes.Ok);
         t.Run("coordinator", "contact", "CR-002", "--late-reason", "from the paper file", "--date", "2024-04-02", "--mode", "phone", "--event", "month_1", "--rash", "better", "--sleep", "better",
             "--fatigue", "unchanged", "--pain", "worse").ShouldBe(ExitCodes.Ok);
         t.Run("coordinator", "contact", "CR-002", "--late-reason", "from the paper file", "--date", "2024-04-02", "--event", "month_2").ShouldBe(ExitCodes.InvalidInput);
@@ -216,7 +216,7 @@ public sealed partial class CellTherapyCommandTests
         t.Run("qa.lee", [.. release, "--on", "2026-12-07"]).ShouldBe(ExitCodes.InvalidInput);
         t.Run("qa.lee", [.. release, "--on", "2017-07-25", "--late-reason", "transcribed from the 2017 batch record"]).ShouldBe(ExitCodes.Ok);
         t.Run("coordinator", "enrol", "CR-002", "--protocol", "seed_case_1", "--start", "2017-08-04", "--consent-signed", "2017-07-30").ShouldBe(ExitCodes.Ok);
-        t.Run("nurse", "infuse", "CR-002", "--lot", "LOT-2017-A", "--event", "administration_1", "--start", "2017-08-04T09:00+08:00", "--dose", "5e7", "--weight", "58",
+        t.Run("nurse", "infuse", "CR-002", "--protocol", "seed_case_1", "--lot", "LOT-2017-A", "--event", "administration_1", "--start", "2017-08-04T09:00+08:00", "--dose", "5e7", "--weight", "58",
             "--late-reason", "transcribed from the 2017 infusion chart").ShouldBe(ExitCodes.Ok);
         t.Run("coordinator", "contact", "CR-002", "--date", "2026-12-07", "--mode", "phone").ShouldBe(ExitCodes.InvalidInput);
         t.Run("coordinator", "contact", "CR-002", "--date", "2026-12-01", "--mode", "phone").ShouldBe(ExitCodes.Ok);

@@ -39,7 +39,7 @@ public sealed class ConcurrentCommandsTests
             start.SignalAndWait(Token);
             for (var n = 0; n < CommandsPerWriter; n++)
             {
-                var outcome = CliRunner.Run("", "ae", $"S1-{w:000}", "--term", "Headache", "--onset", "2024-05-01", "--grade", "1",
+                var outcome = CliRunner.Run("", "ae", $"S1-{w:000}", "--term", "Headache", "--onset", "2024-05-01", "--late-reason", "from the paper file", "--grade", "1",
                     "--relatedness", "not_related", "--outcome", "recovered", "--database", database.Configuration.ConnectionString, "--user", $"coordinator{w}");
                 if (outcome.ExitCode != ExitCodes.Ok)
                 {
@@ -73,7 +73,7 @@ public sealed class ConcurrentCommandsTests
         ];
         string[] tests =
         [
-            "lot", "test", "UC-2024-009", "--tested", "2024-01-17", "cd73=98.5", "cd90=99.1", "cd105=96.2", "cd45=0.4", "cd34=0.3", "cd14=0.5", "cd19=0.2",
+            "lot", "test", "UC-2024-009", "--tested", "2024-01-17", "--late-reason", "from the paper file", "cd73=98.5", "cd90=99.1", "cd105=96.2", "cd45=0.4", "cd34=0.3", "cd14=0.5", "cd19=0.2",
             "hla_dr=0.6", "plastic_adherence=met", "trilineage_differentiation=met", "viability=93", "sterility=met", "endotoxin=0.5", "mycoplasma=met",
         ];
         Run(database, "qa.lee", register).ExitCode.ShouldBe(ExitCodes.Ok);

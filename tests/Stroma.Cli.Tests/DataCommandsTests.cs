@@ -58,7 +58,7 @@ public sealed class DataCommandsTests
         demo.ExitCode.ShouldBe(ExitCodes.Ok, demo.Error);
         Golden.Verify(Anonymise(demo.Out, database), "demo-default", "txt");
         verify.ExitCode.ShouldBe(ExitCodes.Ok, verify.Error);
-        verify.Out.ShouldStartWith("audit trail intact: 21 entries, head ");
+        verify.Out.ShouldStartWith("audit trail intact: 23 entries, head ");
         Run(database, "demo").ExitCode.ShouldBe(ExitCodes.InvalidInput);
     }
 

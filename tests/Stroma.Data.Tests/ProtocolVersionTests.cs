@@ -143,7 +143,8 @@ public sealed class ProtocolVersionTests
     public async Task Infuse_EnrolledOnVersion2WithConsentToVersion1_RefusedUntilReconsent(DatabaseEngine engine)
     {
         await using var database = await TestDatabase.CreateAsync(engine);
-        await using var db = database.Open(actor: "coordinator", clock: Clock());
+        var clock = Clock();
+        await using var db = database.Open(actor: "coordinator", clock: clock);
         await ProtocolVersions.DefineAsync(db, SiteWang(), null);
         await ProtocolVersions.ApproveAsync(db, "site_wang", 1, "approved");
         await CellTherapyFixture.PatientAsync(db, "S01-001");
@@ -162,6 +163,8 @@ public sealed class ProtocolVersionTests
         Codes(notApproved.Issues).ShouldBe([IssueCodes.ProtocolVersionNotApproved]);
         second.Value!.ProtocolVersion.ShouldBe("2");
 
+        // The infusions are entered on the day they are given (an event in the future is refused, RET001).
+        clock.Now = At("2024-03-01T03:00:00Z");
         var onVersion1 = await Infusions.RecordAsync(db, Infuse("S01-001", 5.8e7m));
         var mismatch = await Infusions.RecordAsync(db, Infuse("S01-002", 6.96e7m));
         onVersion1.Succeeded.ShouldBeTrue(string.Join("; ", onVersion1.Issues));
@@ -174,6 +177,7 @@ public sealed class ProtocolVersionTests
         (moved.Value!.ProtocolVersion, moved.Value.ConsentProtocolVersion, moved.Value.ConsentSignedOn).ShouldBe(("2", "2", new DateOnly(2024, 2, 1)));
 
         // After re-consent the second administration is checked against version 2's dose (1.2×10^6 cells/kg × 58 kg).
+        clock.Now = At("2024-03-08T03:00:00Z");
         var underVersion2 = await Infusions.RecordAsync(db, Infuse("S01-001", 6.96e7m, "administration_2", Day0.AddDays(7)));
         underVersion2.Succeeded.ShouldBeTrue(string.Join("; ", underVersion2.Issues));
         (await db.ScheduledEvents.CountAsync(e => e.EnrolmentId == moved.Value.Id)).ShouldBe(7);
