@@ -71,7 +71,7 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
 
     /// <summary>The "reason for late entry" field, tied to the onset.</summary>
     public LateReasonField Late => new("LateReason", nameof(Onset), LateReason, CellForms.ShowLateReason(ModelState, LateReason),
-        LateEntry.PolicyFor(db, null).Days, LateEntry.Today(db));
+        LateEntry.RegistryPolicy.Days, LateEntry.Today(db));
 
     [BindProperty]
     public bool Unexpected { get; set; }

@@ -167,12 +167,12 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
 
     /// <summary>
     /// The "reason for late entry" field, tied to the start; shown from the start after a RET002 refusal. The days
-    /// shown are the registry's (<see cref="LateEntry.PolicyFor"/> without an enrolment); the check itself uses the
+    /// shown are the registry's (<see cref="LateEntry.RegistryPolicy"/>); the check itself uses the
     /// enrolment's.
     /// </summary>
     public LateReasonField Late => new("LateReason", nameof(Start), LateReason,
         CellForms.ShowLateReason(ModelState, LateReason) || OtherIssues.Any(i => i.Code == IssueCodes.LateEntryWithoutReason),
-        LateEntry.PolicyFor(db, null).Days, LateEntry.Today(db));
+        LateEntry.RegistryPolicy.Days, LateEntry.Today(db));
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {

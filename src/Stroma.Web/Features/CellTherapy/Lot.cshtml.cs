@@ -347,7 +347,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
 
     /// <summary>The "reason for late entry" field of one of this page's forms, tied to its date input.</summary>
     public LateReasonField Late(string id, string dateFieldId) =>
-        new(id, dateFieldId, LateReason, CellForms.ShowLateReason(ModelState, LateReason), LateEntry.PolicyFor(db, null).Days, LateEntry.Today(db));
+        new(id, dateFieldId, LateReason, CellForms.ShowLateReason(ModelState, LateReason), LateEntry.RegistryPolicy.Days, LateEntry.Today(db));
 
     /// <summary>The evaluation's issues that are not about a single criterion's outcome (e.g. unknown measurement keys).</summary>
     public IEnumerable<Issue> OtherIssues => Evaluation?.Issues.Where(i => Evaluation.Results.All(r => r.Criterion.Key != i.Path)) ?? [];
