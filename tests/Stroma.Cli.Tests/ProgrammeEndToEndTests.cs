@@ -1,11 +1,12 @@
 // Source: issue #14 "Done when", first bullet: the seed's case 1 and case 2 built from an empty registry through the CLI
-// alone (protocol copy → approve → lot register/test/release with past dates → enrol with consent → infusions →
+// alone (protocol define/copy → approve → lot register/test/release with past dates → enrol with consent → infusions →
 // contacts), audit verify passes, and `stroma trace patient CR-002` lists five administrations between 2015-09-26 and
 // 2016-02-29. The seed article's facts: case 1, UC-MSC 5×10^7 cells IV on 2017-08-04, 2017-09-14 and 2017-10-12, the
 // patient reporting no adverse reaction, then rash and sleep better; case 2, a 40-year-old woman with lupus nephritis
 // admitted 2015-09-26 who consented and had five MSC + NK sessions over about four months (no dose, no dates given).
 // Lot attributes, release results, limits, session dates and the case 2 doses are the test site's fictional values.
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Shouldly;
@@ -43,7 +44,7 @@ public sealed partial class ProgrammeEndToEndTests
     private static partial Regex TracedInfusion();
 
     /// <summary>Runs each command and writes a transcript: the command, its stdout, its stderr lines prefixed "! ", its exit code.</summary>
-    private sealed class Transcript(TestDatabase database, string folder)
+    private sealed class Transcript(TestDatabase database, string folder, string fixtures)
     {
         private readonly StringBuilder text = new();
 
@@ -72,7 +73,8 @@ public sealed partial class ProgrammeEndToEndTests
         {
             var masked = text.ToString()
                 .Replace(database.Configuration.Describe(), "<database>", StringComparison.Ordinal)
-                .Replace(folder, "<folder>", StringComparison.Ordinal);
+                .Replace(folder, "<folder>", StringComparison.Ordinal)
+                .Replace(fixtures, "<tests>", StringComparison.Ordinal);
             masked = SignedNow().Replace(masked, "signed by $1 at <now>");
             masked = NowIs().Replace(masked, "now is <now>");
             masked = Today().Replace(masked, "today$1<today>");
@@ -107,10 +109,10 @@ public sealed partial class ProgrammeEndToEndTests
                 "cd56,CD56+ CD3- cells,at_least,70,%,Site NK release SOP v3 (test fixture)\n" +
                 "viability,Viable cells,at_least,80,%,Site NK release SOP v3 (test fixture)\n" +
                 "sterility,Sterility: no growth,must_be_met,,,Site NK release SOP v3 (test fixture)\n", TestContext.Current.CancellationToken);
-            var t = new Transcript(database, folder.FullName);
+            var t = new Transcript(database, folder.FullName, Fixture(""));
 
-            // Case 1: the site's copy of seed_case_1 (5×10^7 UC-MSC, three monthly infusions), approved.
-            t.Run("investigator", "protocol", "copy", "seed_case_1", "cr_uc_msc").ShouldBe(ExitCodes.Ok);
+            // Case 1: the site's protocol defined from a file (seed_case_1's content with the site's windows), approved.
+            t.Run("investigator", "protocol", "define", Fixture("Protocols/cr-uc-msc.yaml")).ShouldBe(ExitCodes.Ok);
             t.Run("investigator", "protocol", "approve", "cr_uc_msc", "--version", "1", "--meaning", "approved").ShouldBe(ExitCodes.Ok);
             DateOnly[] case1 = [new(2017, 8, 4), new(2017, 9, 14), new(2017, 10, 12)];
             for (var i = 0; i < case1.Length; i++)
@@ -179,6 +181,11 @@ public sealed partial class ProgrammeEndToEndTests
             t.Run("coordinator", "contact", "CR-002", "--date", "2016-02-08", "--mode", "clinic", "--late-reason", Late,
                 "--notes", "By the fifth session clinical symptoms essentially resolved and tests essentially normal.").ShouldBe(ExitCodes.Ok);
 
+            // With the site's windows case 1's infusions are in window; case 2's five sessions are all done.
+            t.Run("reader", "schedule", "CR-001", "--as-of", "2018-01-01").ShouldBe(ExitCodes.Ok);
+            t.LastOut.ShouldNotContain("OUT OF WINDOW");
+            t.Run("reader", "schedule", "CR-002", "--as-of", "2016-03-01").ShouldBe(ExitCodes.Ok);
+            t.LastOut.ShouldNotContain("MISSED");
             t.Run("reader", "trace", "patient", "CR-001").ShouldBe(ExitCodes.Ok);
             t.Run("reader", "trace", "patient", "CR-002").ShouldBe(ExitCodes.Ok);
             var trace = t.LastOut;
@@ -205,6 +212,9 @@ public sealed partial class ProgrammeEndToEndTests
             folder.Delete(recursive: true);
         }
     }
+
+    /// <summary>A fixture file beside this source file (the golden files are found the same way).</summary>
+    private static string Fixture(string relative, [CallerFilePath] string callerFile = "") => Path.Combine(Path.GetDirectoryName(callerFile)!, relative);
 
     private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
