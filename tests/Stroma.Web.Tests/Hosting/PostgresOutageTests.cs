@@ -88,6 +88,7 @@ public sealed class PostgresOutageTests
         {
             ["Term"] = term,
             ["Onset"] = "2024-05-01",
+            ["LateReason"] = "from the paper file",
             ["Grade"] = "1",
             ["Relatedness"] = "NotRelated",
             ["Outcome"] = "Recovered",
