@@ -206,6 +206,10 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("admin/users/{id:guid}", "POST", "EndMembership", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
         new("admin/users/{id:guid}", "POST", "Disable", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
         new("admin/users/{id:guid}", "POST", "Password", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
+        new("admin/protocols/{key?}/{version:int?}", "GET", null, (_, _) => "/admin/protocols", Scope.Global, "admin"),
+        new("admin/protocols/{key?}/{version:int?}", "POST", "Define", (_, _) => "/admin/protocols", Scope.Global, "admin"),
+        new("admin/protocols/{key?}/{version:int?}", "POST", "Copy", (_, _) => "/admin/protocols", Scope.Global, "admin"),
+        new("admin/protocols/{key?}/{version:int?}", "POST", "Approve", (_, _) => "/admin/protocols/seed_case_1/1", Scope.Global, "admin"),
 
         new("patients", "GET", null, (_, site) => $"/patients?site={site}", Scope.SiteList, Who(ClinicalReaders)),
         new("patients/{id:guid}", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),

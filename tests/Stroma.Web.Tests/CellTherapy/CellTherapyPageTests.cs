@@ -8,6 +8,7 @@ using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
 using Stroma.Data.CellTherapy;
 using Stroma.Data.Model;
+using Stroma.Data.Protocols;
 using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Web.Tests.CellTherapy;
@@ -239,6 +240,45 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
         var audit = await QueryAsync(db => db.AuditEntries.Where(a => a.Entity == "Infusion" && a.Action == "insert").ToListAsync(Ct));
         audit.ShouldNotBeEmpty();
         audit.Select(a => a.UserName).Distinct().ShouldBe(["coord"]);
+    }
+
+    [Fact]
+    public async Task Infusion_StoredMscNkProtocol_OffersBothComponentsAndPrescribesTheNkDose()
+    {
+        // A stored copy of seed case 2 with test doses (the seed gives none: the site's choice), approved, and a patient on it.
+        var nkDose = new DoseRule.Fixed(CellCount.Cells(1e8m));
+        Guid patient;
+        await using (var scope = factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            var doses = new Dictionary<string, DoseRule> { ["msc"] = new DoseRule.PerKilogram(CellDosePerKilogram.CellsPerKilogram(1e6m)), ["nk"] = nkDose };
+            (await ProtocolVersions.CopyAsync(db, ProtocolTemplates.SeedCase2Key, "site_case_2", doses, null, Ct)).Succeeded.ShouldBeTrue();
+            var approved = await ProtocolVersions.ApproveAsync(db, "site_case_2", 1, "approved", Ct);
+            approved.Succeeded.ShouldBeTrue(string.Join("; ", approved.Issues));
+            var site = await db.Sites.SingleAsync(s => s.Code == "A", Ct);
+            patient = Guid.CreateVersion7();
+            db.Patients.Add(new Patient { Id = patient, SiteId = site.Id, StudyId = "A-002", Sex = Sex.Female, BirthYear = 1975 });
+            await db.SaveChangesAsync(Ct);
+            var enrolled = await Enrolments.EnrolAsync(db, "A-002", "site_case_2", new EnrolmentRequest(Day0, Consent: new ConsentRecord(Day0.AddDays(-10), "1")), Ct);
+            enrolled.Succeeded.ShouldBeTrue(string.Join("; ", enrolled.Issues));
+        }
+
+        using var coord = await factory.SignedInAsync("coord");
+        var path = $"/patients/{patient}/infusion";
+        var page = System.Net.WebUtility.HtmlDecode(await coord.GetStringAsync(new Uri(path, UriKind.Relative), Ct));
+        page.ShouldContain("<option value=\"msc\"");
+        page.ShouldContain("<option value=\"nk\"");
+        page.ShouldContain($"NK cells · {nkDose}");
+
+        (string, string)[] fields = [.. InfusionFields("NK-NONE").Select(f => f.Item1 switch
+        {
+            "Event" => ("Event", "site_case_2|administration_1"),
+            "Component" => ("Component", "nk"),
+            "Dose" => ("Dose", "1e8"),
+            _ => f,
+        })];
+        using var checkedPage = await Html.PostFormAsync(coord, path, path + "?handler=Check", fields);
+        System.Net.WebUtility.HtmlDecode(await checkedPage.Content.ReadAsStringAsync(Ct)).ShouldContain($"{nkDose} → ");
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
+using Stroma.Data.Protocols;
 
 namespace Stroma.Web.Tests.Visits;
 
@@ -55,6 +56,41 @@ public sealed class EnrolTests(VisitFixture fixture) : IClassFixture<VisitFixtur
 
         var timeline = await client.GetStringAsync(new Uri($"/patients/{patient.Id}", UriKind.Relative), Ct);
         timeline.ShouldContain($"href=\"/patients/{patient.Id}/visits/new\"");
+    }
+
+    [Fact]
+    public async Task Enrol_StoredApprovedProtocol_OfferedAndEnrolledOnItsLatestApprovedVersion_DraftNotOffered()
+    {
+        await using (var arrange = fixture.Factory.Scope())
+        {
+            var db = arrange.ServiceProvider.GetRequiredService<StromaDbContext>();
+            var doses = new Dictionary<string, DoseRule>
+            {
+                ["msc"] = new DoseRule.PerKilogram(CellDosePerKilogram.CellsPerKilogram(1e6m)),
+                ["nk"] = new DoseRule.Fixed(CellCount.Cells(1e8m)),
+            };
+            (await ProtocolVersions.CopyAsync(db, ProtocolTemplates.SeedCase2Key, "enrol_case_2", doses, null, Ct)).Succeeded.ShouldBeTrue();
+            (await ProtocolVersions.ApproveAsync(db, "enrol_case_2", 1, "approved", Ct)).Succeeded.ShouldBeTrue();
+            (await ProtocolVersions.CopyAsync(db, ProtocolTemplates.SeedCase2Key, "enrol_draft_only", doses, null, Ct)).Succeeded.ShouldBeTrue();
+        }
+
+        using var client = await fixture.Factory.SignedInAsync("coord");
+        var page = await client.GetStringAsync(new Uri("/patients/enrol", UriKind.Relative), Ct);
+        page.ShouldContain("<option value=\"enrol_case_2\"");
+        page.ShouldContain($"<option value=\"{ProtocolTemplates.Wang2014Key}\"");
+        page.ShouldNotContain("enrol_draft_only");
+
+        using var response = await Html.PostFormAsync(client, "/patients/enrol", Form("A-STO-001", ("Protocol", "enrol_case_2"), ("Start", "2024-03-05")));
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var refused = await Html.PostFormAsync(client, "/patients/enrol", Form("A-STO-002", ("Protocol", "enrol_draft_only"), ("Start", "2024-03-05")));
+        refused.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using var scope = fixture.Factory.Scope();
+        var check = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+        var enrolment = await check.ProtocolEnrolments.SingleAsync(e => e.Patient!.StudyId == "A-STO-001", Ct);
+        (enrolment.ProtocolKey, enrolment.ProtocolVersion, enrolment.ConsentProtocolVersion).ShouldBe(("enrol_case_2", "1", "1"));
+        (await check.ScheduledEvents.CountAsync(e => e.EnrolmentId == enrolment.Id, Ct)).ShouldBeGreaterThan(0);
+        (await check.Patients.AnyAsync(p => p.StudyId == "A-STO-002", Ct)).ShouldBeFalse();
     }
 
     [Fact]

@@ -79,6 +79,8 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
 
     public IReadOnlyList<(string Key, string Label, string Dose)> Components { get; private set; } = [];
 
+    private IReadOnlyList<Protocol> enrolledProtocols = [];
+
     public IReadOnlyList<(string Number, string Product, DateOnly Expires)> ReleasedLots { get; private set; } = [];
 
     public IReadOnlyList<InfusionRow> Recorded { get; private set; } = [];
@@ -251,8 +253,9 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
         })];
         OtherIssues = [.. issues.Where(i => !CheckCodes.Any(c => c.Codes.Contains(i.Code)))];
         DoseCells = request.DoseCells;
-        var protocolKey = request.ProtocolKey;
-        var component = ProtocolTemplates.Find(protocolKey ?? "")?.Component(request.ComponentKey);
+        // The enrolment's own protocol version (stored or built-in, through ProtocolVersions.ForEnrolmentAsync), so a
+        // stored MSC + NK protocol prescribes each of its components.
+        var component = enrolledProtocols.FirstOrDefault(p => p.Key == request.ProtocolKey)?.Component(request.ComponentKey);
         if (component is not null)
         {
             var weight = request.WeightKg is { } kg and > 0m and <= 1000m ? BodyMass.FromKilograms(kg) : (BodyMass?)null;
@@ -427,7 +430,8 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
         Administrations = [.. schedules.SelectMany(s => s.Schedule.Events.Where(e => e.Kind == ScheduledEventKind.Administration)
             .Select(e => new AdministrationChoice($"{s.Enrolment.ProtocolKey}|{e.Key}", s.Enrolment.ProtocolKey, e.Key, e.Label, e.Target, e.WindowStart, e.WindowEnd,
                 infusions.Any(i => i.EnrolmentId == s.Enrolment.Id && i.EventKey == e.Key))))];
-        Components = [.. schedules.Select(s => s.Protocol).OfType<Protocol>().SelectMany(p => p.Components)
+        enrolledProtocols = [.. schedules.Select(s => s.Protocol).OfType<Protocol>()];
+        Components = [.. enrolledProtocols.SelectMany(p => p.Components)
             .DistinctBy(c => c.Key).Select(c => (c.Key, c.Label, c.Dose.ToString() ?? ""))];
         var lots = await db.CellLots.AsNoTracking().Where(l => l.Status == LotStatus.Released).OrderBy(l => l.LotNumber)
             .Select(l => new { l.LotNumber, l.ProductType, l.ExpiresOn }).ToListAsync(cancellationToken);

@@ -10,6 +10,7 @@ using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.CellTherapy;
 using Stroma.Data.Model;
+using Stroma.Data.Protocols;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 using Sex = Stroma.Clinical.Labs.Sex;
@@ -19,7 +20,7 @@ namespace Stroma.Web.Features.Enrolment;
 /// <summary>
 /// Registers a patient at a site where the user may edit clinical data (<see cref="Capability.EditClinical"/>): a
 /// pseudonymous study id unique within the site, sex, birth year or date, and the consent (form version and date,
-/// both required: nobody is registered without consent). Optionally enrols the patient on a protocol template through
+/// both required: nobody is registered without consent). Optionally enrols the patient on a built-in protocol template or a stored approved protocol through
 /// the same use case as <c>stroma enrol</c> (<see cref="Enrolments"/>), in the same save: either both or neither.
 /// </summary>
 [Authorize(Policy = Policies.EditClinical)]
@@ -30,7 +31,11 @@ public sealed class EnrolModel(StromaDbContext db, UserAccess access, TimeProvid
 
     public IReadOnlyList<(Guid Id, string Code)> SiteChoices { get; private set; } = [];
 
-    public IReadOnlyList<Protocol> Protocols => ProtocolTemplates.All;
+    /// <summary>
+    /// What a patient can be enrolled on: the built-in templates and every stored protocol's latest approved version
+    /// (<see cref="ProtocolVersions"/>); drafts are not offered.
+    /// </summary>
+    public IReadOnlyList<ProtocolChoice> Protocols { get; private set; } = [];
 
     [BindProperty]
     [Display(Name = "enrol.site")]
@@ -126,9 +131,9 @@ public sealed class EnrolModel(StromaDbContext db, UserAccess access, TimeProvid
             return Redirect($"/patients/{patient.Id}");
         }
 
-        // The consent to the protocol is the one just recorded, for the template's current version (as the CLI's default).
-        var version = ProtocolTemplates.Find(Protocol)?.Version ?? "";
-        var request = new EnrolmentRequest(Start!.Value, WeightKg, WeighedOn, new ConsentRecord(ConsentDate!.Value, version));
+        // The consent to the protocol is the one just recorded, for the version enrolled on: the latest approved one (as the CLI's default).
+        var chosen = Protocols.Single(p => p.Key == Protocol);
+        var request = new EnrolmentRequest(Start!.Value, WeightKg, WeighedOn, new ConsentRecord(ConsentDate!.Value, chosen.Version), chosen.Number);
         var result = await Enrolments.EnrolAsync(db, patient, Protocol, request, cancellationToken);
         if (result.Value is null)
         {
@@ -220,7 +225,7 @@ public sealed class EnrolModel(StromaDbContext db, UserAccess access, TimeProvid
 
         if (!string.IsNullOrEmpty(Protocol))
         {
-            if (ProtocolTemplates.Find(Protocol) is null)
+            if (Protocols.All(p => p.Key != Protocol))
             {
                 ModelState.AddModelError(nameof(Protocol), text["enrol.unknown_protocol", Protocol]);
             }
@@ -248,5 +253,12 @@ public sealed class EnrolModel(StromaDbContext db, UserAccess access, TimeProvid
         var sites = await db.SitesFor(access, Capability.EditClinical).AsNoTracking().OrderBy(s => s.Code)
             .Select(s => new { s.Id, s.Code }).ToListAsync(cancellationToken);
         SiteChoices = [.. sites.Select(s => (s.Id, s.Code))];
+        var versions = await ProtocolVersions.ListAsync(db, cancellationToken);
+        Protocols = [.. versions.Where(v => v.Status == ProtocolVersionStatus.Approved)
+            .GroupBy(v => v.Key).Select(g => g.MaxBy(v => v.Number)!)
+            .Select(v => new ProtocolChoice(v.Key, v.Definition.Protocol.Name, v.Number, v.Definition.Protocol.Version, v.IsTemplate))];
     }
 }
+
+/// <summary>A protocol offered for enrolment: its key, name and latest approved version (number and label).</summary>
+public sealed record ProtocolChoice(string Key, string Name, int Number, string Version, bool IsTemplate);
