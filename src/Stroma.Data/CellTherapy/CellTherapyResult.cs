@@ -40,6 +40,4 @@ internal static class Lookup
         var lot = await db.CellLots.SingleOrDefaultAsync(l => l.LotNumber == lotNumber, cancellationToken).ConfigureAwait(false);
         return lot is null ? (null, Issue.Error(IssueCodes.UnknownLot, "lot", $"Lot '{lotNumber}' is not registered.")) : (lot, null);
     }
-
-    public static DateOnly Today(StromaDbContext db) => DateOnly.FromDateTime(db.Clock.GetUtcNow().UtcDateTime);
 }

@@ -215,7 +215,7 @@ public static class Enrolments
                 $"Patient {patientStudyId} is on {protocolKey} version {enrolled.Enrolment.ProtocolVersion}; re-consent moves to a newer version, not {target.Number}."));
         }
 
-        if (signedOn > Lookup.Today(db))
+        if (signedOn > LateEntry.Today(db))
         {
             issues.Add(Issue.Error(IssueCodes.OutOfRange, "consent", $"The consent date {signedOn:yyyy-MM-dd} is in the future."));
         }
