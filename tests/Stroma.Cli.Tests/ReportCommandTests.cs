@@ -123,10 +123,20 @@ public sealed class ReportCommandTests
     [Fact]
     public void ReportStudy_UnknownProtocol_NamesTheValueAndTheKnownProtocols()
     {
-        var outcome = CliRunner.Run("", "report", "study", "--protocol", "wang_2041", "--out", "x.html", "--database", Path.Combine(Path.GetTempPath(), "never-created.db"));
+        // Stored protocols are known only once the registry is open: an empty registry knows the templates alone.
+        var folder = Directory.CreateTempSubdirectory("stroma-report-protocol-").FullName;
+        try
+        {
+            var outcome = CliRunner.Run("", "report", "study", "--protocol", "wang_2041", "--out", Path.Combine(folder, "x.html"), "--database", Path.Combine(folder, "empty.db"));
 
-        outcome.ExitCode.ShouldBe(ExitCodes.Usage);
-        outcome.Error.ShouldContain("Unknown protocol 'wang_2041'; known protocols: seed_case_1, wang_2014, seed_case_2.");
+            outcome.ExitCode.ShouldBe(ExitCodes.Usage);
+            outcome.Error.ShouldContain("Unknown protocol 'wang_2041'; known protocols: seed_case_1, wang_2014, seed_case_2.");
+            File.Exists(Path.Combine(folder, "x.html")).ShouldBeFalse();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]

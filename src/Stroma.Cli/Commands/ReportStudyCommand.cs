@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Stroma.Cli.Io;
-using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
 using Stroma.Data.Report;
 using Stroma.Reporting;
@@ -20,7 +19,7 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
     public sealed class Settings : DatabaseSettings
     {
         [CommandOption("-p|--protocol <P>")]
-        [Description("Protocol template key (e.g. wang_2014; see 'stroma protocol list'): the cohort is the patients enrolled on it. Default: every patient.")]
+        [Description("Protocol key, a template or a stored protocol (e.g. wang_2014, cr_msc_nk; see 'stroma protocol list'): the cohort is the patients enrolled on it. Default: every patient.")]
         public string? Protocol { get; init; }
 
         [CommandOption("-s|--site <S>")]
@@ -59,11 +58,6 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
                 return ValidationResult.Error($"Unknown format '{format}'; expected html, pdf, csv or json.");
             }
 
-            if (Protocol is not null && ProtocolTemplates.Find(Protocol) is null)
-            {
-                return ValidationResult.Error($"Unknown protocol '{Protocol}'; known protocols: {string.Join(", ", StudyReportBuilder.KnownProtocols)}.");
-            }
-
             return ValidationResult.Success();
         }
     }
@@ -74,6 +68,18 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);
+        if (settings.Protocol is { } protocol)
+        {
+            // A template or a protocol stored in this registry (a site's copy): known only once the registry is open.
+            var known = await StudyReportBuilder.KnownProtocolsAsync(db, cancellationToken).ConfigureAwait(false);
+            if (!known.Contains(protocol, StringComparer.Ordinal))
+            {
+                io.Error.WriteLine("stroma: " + StudyReportBuilder.UnknownProtocolMessage(protocol, known));
+                io.Error.WriteLine("Run 'stroma report study --help' for usage.");
+                return ExitCodes.Usage;
+            }
+        }
+
         var report = await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(settings.Protocol, settings.Sites,
             Trace: settings.Timings ? line => io.Error.WriteLine("report: " + line) : null), cancellationToken).ConfigureAwait(false);
         var built = clock.Elapsed;

@@ -46,10 +46,13 @@ internal sealed class ReportCohort
         return map;
     }
 
+    /// <summary>The candidates with at least one recorded administration (under the chosen protocol's enrolment, if named).</summary>
+    public HashSet<Guid> Treated { get; } = [];
+
     public PatientFlow Flow() => new(
         Registered,
         Enrolled.Count,
-        Enrolled.Count,
+        Enrolled.Count(p => Treated.Contains(Guid.Parse(p.Id))),
         Enrolled.Count(p => p.Completed12),
         Enrolled.Count(p => p.Death is not null),
         Enrolled.Count(p => p.Withdrawal is not null));
@@ -85,6 +88,7 @@ internal sealed class ReportCohort
         var deathsRead = Task.Run(() => sql.OnOwnConnectionAsync(connection, c => ReadDeathsAsync(c, sql, cancellationToken), cancellationToken), cancellationToken);
         var diagnosesRead = Task.Run(() => sql.OnOwnConnectionAsync(connection, c => ReadDiagnosesAsync(c, sql, cancellationToken), cancellationToken), cancellationToken);
         var visitsRead = Task.Run(() => sql.OnOwnConnectionAsync(connection, c => ReadVisitRowsAsync(c, sql, cancellationToken), cancellationToken), cancellationToken);
+        var treatedRead = Task.Run(() => sql.OnOwnConnectionAsync(connection, c => ReadTreatedAsync(c, sql, cancellationToken), cancellationToken), cancellationToken);
         var cohort = await cohortRead.ConfigureAwait(false);
         trace.Step("patients", cohort.Registered);
         foreach (var (patient, death) in await deathsRead.ConfigureAwait(false))
@@ -101,6 +105,14 @@ internal sealed class ReportCohort
             {
                 cohort.Candidates[index].DiagnosisDate = diagnosis;
                 cohort.Candidates[index].Nephritis = nephritis;
+            }
+        }
+
+        foreach (var patient in await treatedRead.ConfigureAwait(false))
+        {
+            if (cohort.CandidateIndex.ContainsKey(patient))
+            {
+                cohort.Treated.Add(patient);
             }
         }
 
@@ -148,6 +160,27 @@ internal sealed class ReportCohort
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             list.Add((reader.GetGuid(0), ReportSql.Date(reader, 1)!.Value));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// The patients of the chosen sites with at least one administration recorded (an infusion record not deleted),
+    /// under an enrolment on the chosen protocol when one is named.
+    /// </summary>
+    private static async Task<List<Guid>> ReadTreatedAsync(DbConnection connection, ReportSql sql, CancellationToken cancellationToken)
+    {
+        var list = new List<Guid>();
+        await using var command = sql.Command(connection, $"""
+            SELECT DISTINCT x.patient_id FROM infusions x {sql.PatientJoin("x")}
+            {sql.InfusionProtocolJoin("x")}
+            WHERE x.deleted_at IS NULL {sql.SiteFilter}
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(reader.GetGuid(0));
         }
 
         return list;

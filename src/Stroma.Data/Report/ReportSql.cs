@@ -20,6 +20,10 @@ internal sealed class ReportSql(bool postgres, IReadOnlyList<string> sites, stri
     public string ProtocolFilter => protocol is null ? ""
         : "AND EXISTS (SELECT 1 FROM protocol_enrolments e WHERE e.patient_id = p.id AND e.protocol_key = @protocol AND e.deleted_at IS NULL)";
 
+    /// <summary>Keeps the infusions <c>alias</c> given under an enrolment on the chosen protocol (nothing when none is named).</summary>
+    public string InfusionProtocolJoin(string alias) => protocol is null ? ""
+        : $"JOIN protocol_enrolments ie ON ie.id = {alias}.enrolment_id AND ie.protocol_key = @protocol AND ie.deleted_at IS NULL";
+
     /// <summary>Joins <c>patients p</c> and <c>sites s</c> to a table's <c>patient_id</c> when sites are chosen (else no join).</summary>
     public string PatientJoin(string alias) => sites.Count == 0 ? "" : $"JOIN patients p ON p.id = {alias}.patient_id JOIN sites s ON s.id = p.site_id";
 

@@ -24,10 +24,10 @@ public static class StudyReportBuilder
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Protocol is { } key && ProtocolTemplates.Find(key) is null)
+        if (options.Protocol is { } key && !(await KnownProtocolsAsync(db, cancellationToken).ConfigureAwait(false)).Contains(key, StringComparer.Ordinal))
         {
             // The surfaces check this first (stroma report study: a usage error naming the known protocols).
-            throw new ArgumentException($"Unknown protocol '{key}'; known protocols: {string.Join(", ", KnownProtocols)}.", nameof(options));
+            throw new ArgumentException(UnknownProtocolMessage(key, await KnownProtocolsAsync(db, cancellationToken).ConfigureAwait(false)), nameof(options));
         }
 
         var connection = db.Database.GetDbConnection();
@@ -75,12 +75,29 @@ public static class StudyReportBuilder
     /// <summary>The protocol keys a report can name: the protocol templates (an enrolment always names one of them).</summary>
     public static IReadOnlyList<string> KnownProtocols => [.. ProtocolTemplates.All.Select(p => p.Key)];
 
+    /// <summary>
+    /// The protocols a report can be restricted to: the built-in templates, then the registry's stored protocols
+    /// (a site's copies such as <c>cr_msc_nk</c>), in key order.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> KnownProtocolsAsync(StromaDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var stored = await db.Protocols.AsNoTracking().Select(p => p.Key).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. KnownProtocols, .. stored.Where(k => !KnownProtocols.Contains(k, StringComparer.Ordinal)).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The message for a protocol that is neither a template nor stored, naming the known ones.</summary>
+    public static string UnknownProtocolMessage(string key, IReadOnlyList<string> known) =>
+        $"Unknown protocol '{key}'; known protocols: {string.Join(", ", known)}.";
+
     private static List<string> Methods(StudyReportOptions options) =>
     [
         options.Protocol is null
             ? "Cohort: patients of the selected sites with a baseline visit (enrolled); no protocol named, so patients on any protocol (or none) are included."
             : $"Cohort: patients of the selected sites enrolled on protocol {options.Protocol} (a protocol enrolment record that is not deleted) with a baseline visit.",
-        "Treated: enrolled patients with the day-0 baseline visit, where the 2014 schedule gives the first infusion (infusion records are not read by the report).",
+        options.Protocol is null
+            ? "Treated: enrolled patients with at least one recorded administration (an infusion record that is not deleted)."
+            : $"Treated: enrolled patients with at least one recorded administration (an infusion record that is not deleted) under their enrolment on {options.Protocol}.",
         "Follow-up months are the visit types baseline and month_N; times in months are days / 30.4375.",
         "Mean ± SD and n per month: on PostgreSQL computed by the database (GROUP BY visit month: n, Σx, Σx²); on SQLite from the same per-patient values as the medians (SQLite cannot hash-join the lab results to the visits). Median [Q1, Q3] with R's default quantile (type 7).",
         "P-values against baseline over patients with both values: paired t-test (R t.test(paired = TRUE)) and Wilcoxon signed-rank test (R wilcox.test(paired = TRUE): exact when n < 50 without ties or zeros, otherwise normal approximation with continuity correction).",

@@ -155,17 +155,22 @@ public sealed class StudyReportTests
 
         all.Flow.Registered.ShouldBe(42);
         all.Flow.Enrolled.ShouldBe(40);
+        all.Flow.Treated.ShouldBe(40);
         wang.Flow.Registered.ShouldBe(39);
         wang.Flow.Enrolled.ShouldBe(39);
+        wang.Flow.Treated.ShouldBe(39);
         wang.Proteinuria.ShouldNotContain(p => p.Patient == s1[1]);
         wang.Responses.N.ShouldBe(39);
         case2.Flow.Registered.ShouldBe(1);
         case2.Proteinuria.Select(p => p.Patient).ShouldBe([s1[0]]);
         case2.Measures.ShouldAllBe(m => m.N == 1);
+        case2.Flow.Enrolled.ShouldBe(1);
+        case2.Flow.Treated.ShouldBe(0, "treated means an administration recorded under the enrolment on the chosen protocol, not a baseline visit");
         case1.Flow.Registered.ShouldBe(1);
         case1.Flow.Enrolled.ShouldBe(0);
         case1.Measures.ShouldBeEmpty();
         (await ReportOnAsync(database, "seed_case_2", "S2")).Flow.Registered.ShouldBe(0);
+        (await ReportOnAsync(database, "cr_msc_nk")).Flow.Registered.ShouldBe(1, "a protocol stored in the registry (the case-report site's copy) is a cohort too");
     }
 
     [Fact]

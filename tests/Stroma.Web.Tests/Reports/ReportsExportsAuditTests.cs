@@ -79,6 +79,32 @@ public sealed class ReportsExportsAuditTests(DemoRegistryFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Report_Protocol_CohortIsItsEnrolmentsAndUnknownIsBadRequest()
+    {
+        using var client = await fixture.Factory.SignedInAsync("statistician");
+        int enrolledOnWang;
+        await using (var scope = fixture.Factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            enrolledOnWang = await db.ProtocolEnrolments.Where(e => e.ProtocolKey == "wang_2014" && e.Patient!.Site!.Code == "S1").Select(e => e.PatientId).Distinct().CountAsync(Ct);
+        }
+
+        var page = await client.GetStringAsync(U("/reports?site=S1&protocol=seed_case_1"), Ct);
+        var wang = await client.GetStringAsync(U("/reports?site=S1&protocol=wang_2014&handler=Csv"), Ct);
+        var case1 = await client.GetStringAsync(U("/reports?site=S1&protocol=seed_case_1&handler=Csv"), Ct);
+        using var unknown = await client.GetAsync(U("/reports?site=S1&protocol=wang_2041"), Ct);
+
+        enrolledOnWang.ShouldBeGreaterThan(0);
+        wang.ShouldContain($"flow,registered,,n,{enrolledOnWang}");
+        wang.ShouldContain($"flow,treated,,n,{enrolledOnWang}");
+        case1.ShouldContain("flow,registered,,n,0");
+        page.ShouldContain("<option value=\"seed_case_1\" selected=\"selected\">");
+        page.ShouldContain("protocol=seed_case_1", Case.Sensitive, "the download links keep the chosen protocol");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadAsStringAsync(Ct)).ShouldContain("Unknown protocol 'wang_2041'");
+    }
+
+    [Fact]
     public async Task Report_PdfAndCsv_DownloadedForOwnSite()
     {
         using var client = await fixture.Factory.SignedInAsync("monitor");

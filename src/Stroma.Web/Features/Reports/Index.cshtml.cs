@@ -13,7 +13,8 @@ namespace Stroma.Web.Features.Reports;
 /// <summary>
 /// The study report (as <c>stroma report study</c> builds it) on screen with its charts, and as PDF or CSV, over the
 /// sites where the user has <see cref="Capability.ReadDeidentified"/> only: by default all of them, or the ones chosen.
-/// Asking for a site outside them is refused (403), never answered with an empty or a whole-registry report.
+/// Asking for a site outside them is refused (403), never answered with an empty or a whole-registry report. A protocol
+/// may be chosen (a template or a stored protocol): the cohort is then the patients enrolled on it; an unknown one is 400.
 /// The report holds aggregates only; its per-patient chart is drawn without labels.
 /// </summary>
 [Authorize(Policy = Policies.ReadDeidentified)]
@@ -22,6 +23,13 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
     /// <summary>Site codes chosen (query <c>site</c>, repeatable); empty: every site the user may report on.</summary>
     [BindProperty(SupportsGet = true, Name = "site")]
     public IReadOnlyList<string> Selected { get; set; } = [];
+
+    /// <summary>Protocol chosen (query <c>protocol</c>): the cohort is the patients enrolled on it; empty: every patient.</summary>
+    [BindProperty(SupportsGet = true, Name = "protocol")]
+    public string? Protocol { get; set; }
+
+    /// <summary>The protocols a report can be restricted to (templates, then the registry's stored protocols), key and name.</summary>
+    public IReadOnlyList<(string Key, string Name)> Protocols { get; private set; } = [];
 
     /// <summary>The user's own sites (codes) for the report.</summary>
     public IReadOnlyList<string> Sites { get; private set; } = [];
@@ -78,7 +86,16 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
         }
 
         Selected = sites;
-        Report = await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(null, sites), cancellationToken);
+        var stored = await db.Protocols.AsNoTracking().ToDictionaryAsync(p => p.Key, p => p.Name, StringComparer.Ordinal, cancellationToken);
+        Protocols = [.. (await StudyReportBuilder.KnownProtocolsAsync(db, cancellationToken))
+            .Select(key => (key, stored.TryGetValue(key, out var name) ? name : Stroma.Clinical.CellTherapy.ProtocolTemplates.Find(key)?.Name ?? key))];
+        Protocol = string.IsNullOrWhiteSpace(Protocol) ? null : Protocol.Trim();
+        if (Protocol is not null && !Protocols.Any(p => p.Key == Protocol))
+        {
+            return BadRequest(StudyReportBuilder.UnknownProtocolMessage(Protocol, [.. Protocols.Select(p => p.Key)]));
+        }
+
+        Report = await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(Protocol, sites), cancellationToken);
         return null;
     }
 
@@ -97,5 +114,6 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
     public static string Percent(double value) => (value * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
     /// <summary>The query string of the current site selection, for the download links.</summary>
-    public string SiteQuery() => string.Join('&', Selected.Select(s => "site=" + Uri.EscapeDataString(s)));
+    public string SiteQuery() => string.Join('&', Selected.Select(s => "site=" + Uri.EscapeDataString(s))
+        .Concat(Protocol is null ? [] : ["protocol=" + Uri.EscapeDataString(Protocol)]));
 }
