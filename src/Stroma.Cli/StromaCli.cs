@@ -107,6 +107,20 @@ public static class StromaCli
                     .WithDescription("Append a chain-of-custody event (checked against the whole chain).")
                     .WithExample("lot", "custody", "UC-2017-001", "--event", "shipped", "--at", "2017-08-03T08:00+08:00", "--place", "GMP lab", "--person", "courier");
             });
+            config.AddBranch("site", site =>
+            {
+                site.SetDescription("Participating sites.");
+                site.AddCommand<SiteAddCommand>("add")
+                    .WithDescription("Add a site (hospital) and its first laboratory.")
+                    .WithExample("site", "add", "CR", "--name", "Case-report hospital", "--country", "CN");
+            });
+            config.AddBranch("patient", patient =>
+            {
+                patient.SetDescription("Patients.");
+                patient.AddCommand<PatientRegisterCommand>("register")
+                    .WithDescription("Register a patient at a site with the consent (enrolling on a protocol is 'stroma enrol').")
+                    .WithExample("patient", "register", "CR-002", "--site", "CR", "--sex", "female", "--birth-year", "1975", "--consent-version", "1", "--consent-date", "2015-09-28");
+            });
             config.AddCommand<EnrolCommand>("enrol")
                 .WithDescription("Enrol a patient on an approved protocol version (a template or a stored protocol) and generate the calendar.")
                 .WithExample("enrol", "S1-001", "--protocol", "wang_2014", "--start", "2024-03-01", "--consent-signed", "2024-02-20");

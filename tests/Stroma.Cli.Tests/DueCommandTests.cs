@@ -44,6 +44,35 @@ public sealed class DueCommandTests
     }
 
     [Fact]
+    public void Due_Demo_ListsTheInProgressPatientsNextInfusion()
+    {
+        // The demo is built relative to the day it runs: DEMO-NOW-1's first infusion 20 days ago, the second one month after it.
+        var folder = Directory.CreateTempSubdirectory("stroma-due-demo-").FullName;
+        try
+        {
+            var database = Path.Combine(folder, "demo.db");
+            var demo = CliRunner.Run("", "demo", "--database", database);
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var asOf = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var s1 = CliRunner.Run("", "due", "--site", "S1", "--as-of", asOf, "--database", database);
+            var s2 = CliRunner.Run("", "due", "--site", "S2", "--as-of", asOf, "--database", database);
+
+            demo.ExitCode.ShouldBe(ExitCodes.Ok, demo.Error);
+            s1.ExitCode.ShouldBe(ExitCodes.Ok, s1.Error);
+            var due = today.AddDays(-20).AddMonths(1);
+            s1.Out.ShouldContain($"due at S1 as of {asOf} within 14 days: 1 event(s), 1 patient(s)");
+            s1.Out.ShouldContain("patient DEMO-NOW-1 (site S1)");
+            s1.Out.ShouldContain(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"administration_2   administration  {due:yyyy-MM-dd}  {due.AddDays(-7):yyyy-MM-dd} to {due.AddDays(7):yyyy-MM-dd}  upcoming"));
+            s2.Out.ShouldContain("0 event(s), 0 patient(s)");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Help_Due_DescribesEveryOption()
     {
         var outcome = CliRunner.Run("", "due", "--help");

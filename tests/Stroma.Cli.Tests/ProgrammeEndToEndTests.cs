@@ -1,5 +1,5 @@
 // Source: issue #14 "Done when", first bullet: the seed's case 1 and case 2 built from an empty registry through the CLI
-// alone (protocol define/copy → approve → lot register/test/release with past dates → enrol with consent → infusions →
+// alone (site add → patient register → protocol define/copy → approve → lot register/test/release with past dates → enrol with consent → infusions →
 // contacts), audit verify passes, and `stroma trace patient CR-002` lists five administrations between 2015-09-26 and
 // 2016-02-29. The seed article's facts: case 1, UC-MSC 5×10^7 cells IV on 2017-08-04, 2017-09-14 and 2017-10-12, the
 // patient reporting no adverse reaction, then rash and sleep better; case 2, a 40-year-old woman with lupus nephritis
@@ -12,9 +12,7 @@ using System.Text.RegularExpressions;
 using Shouldly;
 using Stroma.Cli.Io;
 using Stroma.Data;
-using Stroma.Data.Model;
 using Stroma.Data.Tests;
-using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Cli.Tests;
 
@@ -90,18 +88,6 @@ public sealed partial class ProgrammeEndToEndTests
         var folder = Directory.CreateTempSubdirectory("stroma-e2e-");
         try
         {
-            // The CLI has no command that creates a site or a patient (the web app does: Admin/Sites and the enrolment
-            // page; `stroma demo` would add the seed's cases itself), so the empty registry gets its one site and two
-            // patients here, through the data context and its audit interceptor; everything after this is the CLI alone.
-            await using (var db = database.Open("registrar"))
-            {
-                var site = new Site { Id = Guid.CreateVersion7(), Code = "CR", Name = "Case-report hospital" };
-                db.Sites.Add(site);
-                db.Patients.Add(new Patient { Id = Guid.CreateVersion7(), SiteId = site.Id, StudyId = "CR-001", Sex = Sex.Female, BirthYear = 2017 - 57 });
-                db.Patients.Add(new Patient { Id = Guid.CreateVersion7(), SiteId = site.Id, StudyId = "CR-002", Sex = Sex.Female, BirthYear = 2015 - 40 });
-                await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-            }
-
             // A fictional site release specification for NK cells (ISCT defines MSC only): the limits are the site's.
             var nkSpec = Path.Combine(folder.FullName, "nk-spec.csv");
             await File.WriteAllTextAsync(nkSpec,
@@ -110,6 +96,18 @@ public sealed partial class ProgrammeEndToEndTests
                 "viability,Viable cells,at_least,80,%,Site NK release SOP v3 (test fixture)\n" +
                 "sterility,Sterility: no growth,must_be_met,,,Site NK release SOP v3 (test fixture)\n", TestContext.Current.CancellationToken);
             var t = new Transcript(database, folder.FullName, Fixture(""));
+
+            // The site and the two patients, with their consent (the case reports give none for case 1: test values).
+            t.Run("admin", "site", "add", "CR", "--name", "Case-report hospital", "--country", "CN").ShouldBe(ExitCodes.Ok);
+            t.Run("admin", "site", "add", "cr", "--name", "Again").ShouldBe(ExitCodes.InvalidInput);
+            t.Run("coordinator", "patient", "register", "CR-001", "--site", "CR", "--sex", "female", "--birth-year", "1960",
+                "--consent-version", "1", "--consent-date", "2017-08-01").ShouldBe(ExitCodes.Ok);
+            t.Run("coordinator", "patient", "register", "CR-002", "--site", "CR", "--sex", "female", "--birth-year", "1975",
+                "--consent-version", "1", "--consent-date", "2115-09-28").ShouldBe(ExitCodes.InvalidInput);
+            t.Run("coordinator", "patient", "register", "CR-002", "--site", "CR", "--sex", "female", "--birth-year", "1975",
+                "--consent-version", "1", "--consent-date", "2015-09-28").ShouldBe(ExitCodes.Ok);
+            t.Run("coordinator", "patient", "register", "CR-002", "--site", "XX", "--sex", "x", "--consent-date", "2015-09-28").ShouldBe(ExitCodes.Usage);
+            t.Run("coordinator", "patient", "register", "CR-002", "--site", "CR", "--sex", "female", "--birth-year", "1975").ShouldBe(ExitCodes.InvalidInput);
 
             // Case 1: the site's protocol defined from a file (seed_case_1's content with the site's windows), approved.
             t.Run("investigator", "protocol", "define", Fixture("Protocols/cr-uc-msc.yaml")).ShouldBe(ExitCodes.Ok);

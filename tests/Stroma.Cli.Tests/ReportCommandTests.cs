@@ -157,7 +157,13 @@ public sealed class ReportCommandTests
             var case1 = await File.ReadAllLinesAsync(onCase1, TestContext.Current.CancellationToken);
             case1.ShouldContain("flow,registered,,n,1");
             case1.ShouldContain("flow,enrolled,,n,0");
-            (await File.ReadAllLinesAsync(everyone, TestContext.Current.CancellationToken)).ShouldContain("flow,registered,,n,42");
+            (await File.ReadAllLinesAsync(everyone, TestContext.Current.CancellationToken)).ShouldContain("flow,registered,,n,43");
+            var onCase2 = Path.Combine(folder, "case2.csv");
+            var stored = Run(database, "report", "study", "--protocol", "cr_msc_nk", "--out", onCase2);
+            stored.ExitCode.ShouldBe(ExitCodes.Ok, stored.Error);
+            var case2 = await File.ReadAllLinesAsync(onCase2, TestContext.Current.CancellationToken);
+            case2.ShouldContain("flow,registered,,n,1");
+            case2.ShouldContain("flow,treated,,n,0", customMessage: "CR-002 has no baseline visit: registered, not enrolled, so not counted as treated");
         }
         finally
         {

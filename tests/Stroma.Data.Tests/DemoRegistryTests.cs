@@ -28,7 +28,8 @@ public sealed class DemoRegistryTests
         await using var database = await DemoAsync(engine, new DemoOptions());
         await using var db = database.Open();
 
-        (await db.Patients.CountAsync(p => p.Site!.Code != "CR", Token)).ShouldBe(40);
+        (await db.Patients.CountAsync(p => p.Site!.Code != "CR" && p.StudyId != "DEMO-NOW-1", Token)).ShouldBe(40);
+        (await db.Patients.Where(p => p.StudyId == "DEMO-NOW-1").Select(p => p.Site!.Code).SingleAsync(Token)).ShouldBe("S1", "the synthetic in-progress patient");
         (await db.Patients.Where(p => p.Site!.Code == "CR").Select(p => p.StudyId).OrderBy(s => s).ToListAsync(Token)).ShouldBe(["CR-001", "CR-002"]);
         (await db.Patients.Where(p => p.Site!.Code != "CR").Select(p => p.SiteId).Distinct().CountAsync(Token)).ShouldBe(4);
         (await db.Deaths.CountAsync(Token)).ShouldBe(3);

@@ -121,7 +121,7 @@ internal static class DemoCellTherapy
         }
     }
 
-    public static async Task WriteAsync(StromaDbContext db, Patient? case1, Patient? case2, List<Member> cohort, IReadOnlyList<string> siteCodes,
+    public static async Task WriteAsync(StromaDbContext db, Patient? case1, Patient? case2, Patient? inProgress, List<Member> cohort, IReadOnlyList<string> siteCodes,
         DemoOptions options, Dictionary<string, long> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A generator of its own, so the rest of the demo stays exactly as it was for a given seed.
@@ -138,7 +138,11 @@ internal static class DemoCellTherapy
             SeedCase2(batch, case2, new Random(unchecked(options.Seed * 31 + 7)), db, now);
         }
 
-        CurrentLots(batch, siteCodes, case2 is not null, new Random(unchecked(options.Seed * 31 + 8)), db, now);
+        var current = CurrentLots(batch, siteCodes, case2 is not null, new Random(unchecked(options.Seed * 31 + 8)), db, now);
+        if (inProgress is not null)
+        {
+            InProgress(batch, inProgress, current[siteCodes[0]], siteCodes[0], new Random(unchecked(options.Seed * 31 + 10)), db, now);
+        }
 
         var groups = cohort
             .GroupBy(m => (m.SiteCode, m.Baseline.Year, Quarter: (m.Baseline.Month - 1) / 3))
@@ -241,33 +245,10 @@ internal static class DemoCellTherapy
             ],
         };
         var definition = new ProtocolDefinition(protocol, protocol.Version, ProtocolDefinition.DefaultLateEntryDays);
-        var json = ProtocolDefinitions.ToJson(definition);
-        var (parsed, problems) = ProtocolDefinitions.Parse(json, protocol.Version);
-        if (parsed is null)
-        {
-            throw new InvalidOperationException($"The demo's case 2 protocol does not read back: {string.Join("; ", problems)}");
-        }
-
-        var record = DemoRegistry.Stamp(new ProtocolRecord { Id = DemoRegistry.NewId(random), Key = Case2ProtocolKey, Name = protocol.Name }, db, now);
-        batch.Protocols.Add(record);
-        batch.ProtocolVersions.Add(DemoRegistry.Stamp(new ProtocolVersionRecord
-        {
-            Id = DemoRegistry.NewId(random),
-            ProtocolId = record.Id,
-            ProtocolKey = Case2ProtocolKey,
-            Number = 1,
-            Status = ProtocolVersionStatus.Approved,
-            Name = protocol.Name,
-            DefinitionJson = json,
-            ConsentVersion = definition.ConsentVersion,
-            LateEntryDays = definition.LateEntryDays,
-            ApprovedBy = "investigator.cr",
-            ApprovedAt = new DateTimeOffset(2015, 9, 1, 2, 0, 0, TimeSpan.Zero),
-            ApprovalMeaning = "approved (demo)",
-        }, db, now));
+        var parsed = Store(batch, definition, ProtocolDefinitions.ToJson(definition), "investigator.cr", new DateTimeOffset(2015, 9, 1, 2, 0, 0, TimeSpan.Zero), random, db, now);
 
         var consent = new ConsentRecord(new DateOnly(2015, 9, 28), protocol.Version);
-        var enrolment = Enrol(batch, case2, parsed.Protocol, Case2Sessions[0], null, consent, random, db, now);
+        var enrolment = Enrol(batch, case2, parsed, Case2Sessions[0], null, consent, random, db, now);
         for (var i = 0; i < Case2Sessions.Count; i++)
         {
             var date = Case2Sessions[i];
@@ -281,7 +262,7 @@ internal static class DemoCellTherapy
                 Custody(batch, lot, CustodyEventKind.Shipped, at.AddDays(-1).AddHours(-6), "Demo GMP facility", "courier.demo", null, random, db, now);
                 Custody(batch, lot, CustodyEventKind.Received, at.AddDays(-1), "Case-report hospital cell therapy unit", "pharmacist.demo", null, random, db, now);
                 Custody(batch, lot, CustodyEventKind.Administered, at, "Case-report hospital ward", "nurse.demo", case2.Id, random, db, now);
-                Infuse(batch, case2, enrolment, lot, parsed.Protocol, key, date, CellCount.Cells(cells), null, consent, random, db, now, component, at);
+                Infuse(batch, case2, enrolment, lot, parsed, key, date, CellCount.Cells(cells), null, consent, random, db, now, component, at);
             }
         }
 
@@ -290,22 +271,93 @@ internal static class DemoCellTherapy
             random, db, now));
     }
 
+    /// <summary>The synthetic in-progress patient's study id (a demo value, never a real patient's).</summary>
+    internal const string InProgressStudyId = "DEMO-NOW-1";
+
+    /// <summary>The S1 demo hospital's protocol: a copy of the <c>seed_case_1</c> template, unchanged (doses from the case report).</summary>
+    internal const string InProgressProtocolKey = "s1_ucmsc_monthly";
+
+    /// <summary>
+    /// The synthetic in-progress patient (<see cref="InProgressStudyId"/>): enrolled on <see cref="InProgressProtocolKey"/>
+    /// (approved 60 days before the demo is built) with consent 25 days before, her first infusion 20 days before from
+    /// the site's lot in date, and the second (one month after the first) due within the coming two weeks, so that the
+    /// worklist (<c>stroma due</c>, /worklist) shows it. Every date is relative to the day the demo is built.
+    /// </summary>
+    private static void InProgress(Rows batch, Patient patient, CellLotRecord lot, string siteCode, Random random, StromaDbContext db, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var template = ProtocolTemplates.SeedCase1();
+        var protocol = template with
+        {
+            Key = InProgressProtocolKey,
+            Name = "Demo hospital A: UC-MSC 5×10^7 cells IV, three infusions one month apart (demo site's protocol)",
+            Notes = [.. template.Notes, "Copied from the built-in template seed_case_1 version 1 (demo)."],
+        };
+        var definition = new ProtocolDefinition(protocol, protocol.Version, ProtocolDefinition.DefaultLateEntryDays);
+        var approvedAt = new DateTimeOffset(today.AddDays(-60).ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero);
+        var parsed = Store(batch, definition, ProtocolDefinitions.ToJson(definition), $"investigator.{siteCode.ToLowerInvariant()}", approvedAt, random, db, now);
+
+        var consent = new ConsentRecord(today.AddDays(-25), protocol.Version);
+        var first = today.AddDays(-20);
+        var enrolment = Enrol(batch, patient, parsed, first, null, consent, random, db, now);
+        var start = new DateTimeOffset(first.ToDateTime(new TimeOnly(9, 0)), China);
+        var hospital = $"Demo hospital {siteCode} cell therapy unit";
+        Custody(batch, lot, CustodyEventKind.Shipped, start.AddDays(-1).AddHours(-6), "Demo GMP facility", "courier.demo", null, random, db, now);
+        Custody(batch, lot, CustodyEventKind.Received, start.AddDays(-1), hospital, "pharmacist.demo", null, random, db, now);
+        Custody(batch, lot, CustodyEventKind.Administered, start, $"Demo hospital {siteCode} ward", "nurse.demo", patient.Id, random, db, now);
+        Infuse(batch, patient, enrolment, lot, parsed, "administration_1", first, CellCount.Cells(5e7m), null, consent, random, db, now);
+    }
+
+    /// <summary>A site's copy of a template, stored as its approved version 1 (read back through the protocol reader).</summary>
+    private static Protocol Store(Rows batch, ProtocolDefinition definition, string json, string approvedBy, DateTimeOffset approvedAt, Random random,
+        StromaDbContext db, DateTimeOffset now)
+    {
+        var protocol = definition.Protocol;
+        var (parsed, problems) = ProtocolDefinitions.Parse(json, protocol.Version);
+        if (parsed is null)
+        {
+            throw new InvalidOperationException($"The demo's protocol {protocol.Key} does not read back: {string.Join("; ", problems)}");
+        }
+
+        var record = DemoRegistry.Stamp(new ProtocolRecord { Id = DemoRegistry.NewId(random), Key = protocol.Key, Name = protocol.Name }, db, now);
+        batch.Protocols.Add(record);
+        batch.ProtocolVersions.Add(DemoRegistry.Stamp(new ProtocolVersionRecord
+        {
+            Id = DemoRegistry.NewId(random),
+            ProtocolId = record.Id,
+            ProtocolKey = protocol.Key,
+            Number = 1,
+            Status = ProtocolVersionStatus.Approved,
+            Name = protocol.Name,
+            DefinitionJson = json,
+            ConsentVersion = definition.ConsentVersion,
+            LateEntryDays = definition.LateEntryDays,
+            ApprovedBy = approvedBy,
+            ApprovedAt = approvedAt,
+            ApprovalMeaning = "approved (demo)",
+        }, db, now));
+        return parsed.Protocol;
+    }
+
     /// <summary>
     /// One released UC-MSC lot per demo site in date today (manufactured 30 days before the demo is built, expiring a
     /// year after), and an NK-cell lot at the case-report site, so that an infusion recorded in the demo today passes.
     /// </summary>
-    private static void CurrentLots(Rows batch, IReadOnlyList<string> siteCodes, bool nk, Random random, StromaDbContext db, DateTimeOffset now)
+    private static Dictionary<string, CellLotRecord> CurrentLots(Rows batch, IReadOnlyList<string> siteCodes, bool nk, Random random, StromaDbContext db, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var lots = new Dictionary<string, CellLotRecord>(StringComparer.Ordinal);
         foreach (var code in siteCodes)
         {
-            Lot(batch, $"DEMO-{code}-CURRENT-MSC", today.AddDays(-30), today.AddDays(365), 5e8m, random, db, now);
+            lots[code] = Lot(batch, $"DEMO-{code}-CURRENT-MSC", today.AddDays(-30), today.AddDays(365), 5e8m, random, db, now);
         }
 
         if (nk)
         {
             Lot(batch, "DEMO-CR-CURRENT-NK", today.AddDays(-30), today.AddDays(365), 2e9m, random, db, now, CellProductType.NkCells);
         }
+
+        return lots;
     }
 
     private static FollowUpContact Contact(Patient patient, ProtocolEnrolment enrolment, string? eventKey, DateOnly date, ReportedChange rash, ReportedChange sleep,

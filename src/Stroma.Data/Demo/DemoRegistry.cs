@@ -13,7 +13,10 @@ namespace Stroma.Data.Demo;
 /// <summary>What <see cref="DemoRegistry.CreateAsync"/> builds.</summary>
 /// <param name="Patients">Size of the synthetic cohort (the study had 40).</param>
 /// <param name="Seed">Seed of the deterministic generator.</param>
-/// <param name="IncludeSeedCases">Whether to add the two case-report patients of the seed article.</param>
+/// <param name="IncludeSeedCases">
+/// Whether to add the two case-report patients of the seed article, and with them one synthetic patient in progress
+/// at S1 (<c>DEMO-NOW-1</c>, dated relative to the day the demo is built) so that the worklist has something due.
+/// </param>
 /// <param name="IncludeLabs">Whether to write the cohort's lab results (off to prepare a lab-import benchmark).</param>
 public sealed record DemoOptions(int Patients = 40, int Seed = 2014, bool IncludeSeedCases = true, bool IncludeLabs = true);
 
@@ -119,11 +122,13 @@ public static class DemoRegistry
         var chunk = new Bundle();
         Patient? case1 = null;
         Patient? case2 = null;
+        Patient? inProgress = null;
         // Adjudication ids come from their own generator so the rest of the cohort stays as it was before adjudications existed.
         var adjudicationIds = new Random(unchecked(options.Seed + 7919));
         if (options.IncludeSeedCases)
         {
             (case1, case2) = SeedCases(chunk, caseSite, labs[^1], random, db, now);
+            inProgress = InProgressPatient(chunk, sites[0], new Random(unchecked(options.Seed * 31 + 9)), db, now);
         }
 
         var cohort = new List<DemoCellTherapy.Member>(options.Patients);
@@ -145,7 +150,7 @@ public static class DemoRegistry
         }
 
         await chunk.WriteAsync(db, rows, options, cancellationToken).ConfigureAwait(false);
-        await DemoCellTherapy.WriteAsync(db, case1, case2, cohort, [.. allSites.Select(s => s.Code)], options, rows, now, cancellationToken).ConfigureAwait(false);
+        await DemoCellTherapy.WriteAsync(db, case1, case2, inProgress, cohort, [.. allSites.Select(s => s.Code)], options, rows, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new DemoSummary(rows);
     }
@@ -239,6 +244,36 @@ public static class DemoRegistry
     }
 
     /// <summary>The seed article's two case reports, with only what the article states.</summary>
+    /// <summary>
+    /// A SYNTHETIC patient in progress at <paramref name="site"/>, <see cref="DemoCellTherapy.InProgressStudyId"/>: a woman of
+    /// 34 with SLE, enrolled 20 days before the demo is built (her cell-therapy records: <see cref="DemoCellTherapy"/>).
+    /// Its own generator, so the rest of the demo is unchanged. No visit is recorded, so the study report's enrolled
+    /// count (a baseline visit) is unchanged; she is registered at her site.
+    /// </summary>
+    private static Patient InProgressPatient(Bundle bundle, Site site, Random random, StromaDbContext db, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var patient = Stamp(new Patient
+        {
+            Id = NewId(random),
+            SiteId = site.Id,
+            StudyId = DemoCellTherapy.InProgressStudyId,
+            Sex = Sex.Female,
+            BirthYear = today.Year - 34,
+        }, db, now);
+        bundle.Patients.Add(patient);
+        bundle.Diagnoses.Add(Stamp(new Diagnosis
+        {
+            Id = NewId(random),
+            PatientId = patient.Id,
+            Kind = DiagnosisKind.Classification,
+            DiagnosisDate = today.AddYears(-3),
+            Notes = "SYNTHETIC demo patient in progress (not from the seed article): enrolled 20 days before the demo was built, "
+                + "first UC-MSC infusion given, the second due within the next two weeks.",
+        }, db, now));
+        return patient;
+    }
+
     private static (Patient Case1, Patient Case2) SeedCases(Bundle bundle, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now)
     {
         // Case 1: woman, 57 in 2017, SLE since 2008 with rash; three monthly IV infusions of 5×10^7 UC-MSC.

@@ -1,5 +1,5 @@
 // Source: issue #8 "Accounts" (demo mode with one-time credentials on loopback only, lockout, secure cookies,
-// session timeout) and docs/web.md; the demo registry is Stroma.Data's DemoRegistry (40 cohort patients + 2 case reports).
+// session timeout) and docs/web.md; the demo registry is Stroma.Data's DemoRegistry (40 cohort patients, 2 case reports and the synthetic in-progress DEMO-NOW-1).
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,7 +47,7 @@ public sealed class DemoModeTests(DemoFactory demo) : IClassFixture<DemoFactory>
         cookie.ShouldContain("samesite=strict");
 
         var html = await client.GetStringAsync(new Uri("/patients", UriKind.Relative), TestContext.Current.CancellationToken);
-        html.ShouldContain("<p id=\"patient-count\">42 patients</p>");
+        html.ShouldContain("<p id=\"patient-count\">43 patients</p>");
         html.ShouldContain("<span id=\"signed-in-as\">demo</span>");
 
         var filtered = await client.GetStringAsync(new Uri("/patients?site=CR", UriKind.Relative), TestContext.Current.CancellationToken);

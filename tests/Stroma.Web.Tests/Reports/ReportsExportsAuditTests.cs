@@ -166,7 +166,7 @@ public sealed class ReportsExportsAuditTests(DemoRegistryFixture fixture) : ICla
     public async Task Audit_MonitorOwnSitePatient_ShowsEntriesWithReason_OtherSite404()
     {
         var patients = await fixture.PatientsAsync();
-        var own = patients.First(p => p.Site == "S1");
+        var own = patients.First(p => p.Site == "S1" && p.StudyId.StartsWith("S1-", StringComparison.Ordinal));
         var other = patients.First(p => p.Site == "S2");
         await using (var scope = fixture.Factory.Scope())
         {
