@@ -151,12 +151,13 @@ public sealed class ProtocolVersionTests
         await CellTherapyFixture.PatientAsync(db, "S01-002");
         await CellTherapyFixture.ReleasedLotAsync(db, CellTherapyFixture.Lot("UC-0001", new DateOnly(2024, 1, 2), new DateOnly(2024, 12, 31)), At("2024-02-01T09:00:00Z"));
 
+        // Enrolled a month ahead of day 0: consent and planning weight are from before today (2024-02-01), day 0 is planned.
         var draftOnly = await Enrolments.EnrolAsync(db, "S01-001", "site_wang", new EnrolmentRequest(Day0, ProtocolVersion: 2));
-        var first = await Enrolments.EnrolAsync(db, "S01-001", "site_wang", new EnrolmentRequest(Day0, 58m, Day0, new ConsentRecord(Day0.AddDays(-10), "1")));
+        var first = await Enrolments.EnrolAsync(db, "S01-001", "site_wang", new EnrolmentRequest(Day0, 58m, Day0.AddDays(-35), new ConsentRecord(Day0.AddDays(-35), "1")));
         await ProtocolVersions.DefineAsync(db, SiteWang(1.2e6m), "dose changed");
         var notApproved = await Enrolments.EnrolAsync(db, "S01-002", "site_wang", new EnrolmentRequest(Day0, ProtocolVersion: 2));
         await ProtocolVersions.ApproveAsync(db, "site_wang", 2, "approved");
-        var second = await Enrolments.EnrolAsync(db, "S01-002", "site_wang", new EnrolmentRequest(Day0, 58m, Day0, new ConsentRecord(Day0.AddDays(-10), "1"), ProtocolVersion: 2));
+        var second = await Enrolments.EnrolAsync(db, "S01-002", "site_wang", new EnrolmentRequest(Day0, 58m, Day0.AddDays(-35), new ConsentRecord(Day0.AddDays(-35), "1"), ProtocolVersion: 2));
 
         Codes(draftOnly.Issues).ShouldBe([IssueCodes.ProtocolVersionNotFound]);
         first.Value!.ProtocolVersion.ShouldBe("1");

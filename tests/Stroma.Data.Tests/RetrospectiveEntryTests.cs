@@ -135,6 +135,27 @@ public sealed class RetrospectiveEntryTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Enrol_ConsentOrWeighingInTheFuture_RefusedWithRet001_Day0AheadAccepted(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open("coordinator", Clock());
+        await CellTherapyFixture.PatientAsync(db, "CR-001");
+        var tomorrow = Today.AddDays(1);
+
+        var future = await Enrolments.EnrolAsync(db, "CR-001", ProtocolTemplates.SeedCase1Key,
+            new EnrolmentRequest(Today.AddDays(14), 58m, tomorrow, new ConsentRecord(tomorrow, "1")));
+        var planned = await Enrolments.EnrolAsync(db, "CR-001", ProtocolTemplates.SeedCase1Key,
+            new EnrolmentRequest(Today.AddDays(14), 58m, Today, new ConsentRecord(Today, "1")));
+
+        future.Value.ShouldBeNull();
+        future.Issues.Select(i => (i.Code, i.Path)).ShouldBe([(IssueCodes.EventInFuture, "consent_signed"), (IssueCodes.EventInFuture, "weighed")]);
+        future.Issues[0].Message.ShouldBe("consent_signed 2026-12-07 is in the future (today is 2026-12-06): record an event once it has happened.");
+        planned.Succeeded.ShouldBeTrue(string.Join("; ", planned.Issues));
+        planned.Value!.StartDate.ShouldBe(Today.AddDays(14), "day 0 is a plan, not an event: it may be ahead");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Record_LateEntryWithoutReason_RefusedWithRet002AndNothingWritten(DatabaseEngine engine)
     {
         await using var database = await TestDatabase.CreateAsync(engine);

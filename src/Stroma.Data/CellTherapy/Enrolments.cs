@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
@@ -70,6 +71,17 @@ public static class Enrolments
         if (request.PlanningWeightKg is { } kg && kg is <= 0m or > 1000m)
         {
             issues.Add(Issue.Error(IssueCodes.OutOfRange, "weight", $"Weight {kg} kg must be above 0 and at most 1000 kg."));
+        }
+
+        // Day 0 may be planned ahead; the consent's signature or withdrawal and the weighing are events that have happened.
+        var today = LateEntry.Today(db);
+        foreach (var (field, date) in new[] { ("consent_signed", request.Consent?.SignedOn), ("consent_withdrawn", request.Consent?.WithdrawnOn), ("weighed", request.PlanningWeighedOn) })
+        {
+            if (date is { } d && d > today)
+            {
+                issues.Add(Issue.Error(IssueCodes.EventInFuture, field,
+                    string.Create(CultureInfo.InvariantCulture, $"{field} {d:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd}): record an event once it has happened.")));
+            }
         }
 
         if (patient is not null && protocol is not null
