@@ -55,7 +55,7 @@ public static class Hl7Ack
                     .Append(d.Field).Append(F(segment)).Append(d.Component).Append(sequence).Append(d.Component).Append(field)
                     .Append(d.Field).Append(code).Append(d.Component).Append(F(name)).Append(d.Component).Append("HL70357")
                     .Append(d.Field).Append('E')
-                    .Append(d.Field).Append(d.Field).Append(d.Field).Append(d.Field)
+                    .Append(d.Field).Append(d.Field).Append(d.Field)
                     .Append(d.Field).Append(F($"{error.Code}: {error.Message}"))
                     .Append('\r');
             }
