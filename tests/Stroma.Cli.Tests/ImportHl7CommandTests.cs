@@ -80,7 +80,7 @@ public sealed class ImportHl7CommandTests
             var after = Run(database, "import", "hl7", file, "--site", "S1");
 
             before.ExitCode.ShouldBe(ExitCodes.InvalidInput);
-            before.Error.ShouldContain("HL7008");
+            before.Error.ShouldContain("HLV008");
             link.ExitCode.ShouldBe(ExitCodes.Ok, link.Error);
             link.Out.Trim().ShouldBe("linked MRN-77 (GHH) to P1 at site S1");
             after.ExitCode.ShouldBe(ExitCodes.Ok, after.Error);

@@ -12,7 +12,7 @@ namespace Stroma.Interop.Hl7;
 /// </summary>
 public static class Hl7Time
 {
-    /// <summary>The instant as ISO 8601 text with its offset (the lab import's specimen_time form), or an issue (HL7006) naming the field.</summary>
+    /// <summary>The instant as ISO 8601 text with its offset (the lab import's specimen_time form), or an issue (HLV006) naming the field.</summary>
     public static (string? Iso, Issue? Problem) ToIso(string text, string path)
     {
         ArgumentNullException.ThrowIfNull(text);

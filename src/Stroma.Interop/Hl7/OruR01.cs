@@ -31,7 +31,7 @@ public static class OruR01
         Specimen,
     }
 
-    /// <summary>The observations in message order, or the issues (HL7003) of a segment the structure does not allow there.</summary>
+    /// <summary>The observations in message order, or the issues (HLV003) of a segment the structure does not allow there.</summary>
     public static (IReadOnlyList<OruObservation> Observations, IReadOnlyList<Issue> Issues) Read(Hl7Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
