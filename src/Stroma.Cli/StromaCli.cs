@@ -65,6 +65,22 @@ public static class StromaCli
                 import.AddCommand<ImportLabsCommand>("labs")
                     .WithDescription("Load lab results (CSV) through the engine's fast path, with a reject file.")
                     .WithExample("import", "labs", "labs.csv", "--partial");
+                import.AddCommand<ImportHl7Command>("hl7")
+                    .WithDescription("Load HL7 v2 ORU^R01 lab results (a file or a directory) through the lab import's path, with an ACK per message.")
+                    .WithExample("import", "hl7", "results/", "--site", "S1", "--ack-dir", "acks");
+            });
+            config.AddBranch("hl7", hl7 =>
+            {
+                hl7.SetDescription("HL7 v2 lab results in: hospital identifiers, local codes, an MLLP listener (docs/interop.md).");
+                hl7.AddCommand<Hl7LinkCommand>("link")
+                    .WithDescription("Link a hospital identifier (PID-3) to a study patient of a site.")
+                    .WithExample("hl7", "link", "--site", "S1", "--patient", "S1-001", "--identifier", "MRN-0042", "--authority", "GHH");
+                hl7.AddCommand<Hl7MapCodeCommand>("map-code")
+                    .WithDescription("Map a laboratory's local test code (OBX-3) to a catalogue analyte for a site.")
+                    .WithExample("hl7", "map-code", "--site", "S1", "--code", "CREA", "--system", "99GHH", "--analyte", "creatinine");
+                hl7.AddCommand<Hl7ListenCommand>("listen")
+                    .WithDescription("Receive ORU^R01 messages over MLLP and answer each with its ACK, until stopped.")
+                    .WithExample("hl7", "listen", "--port", "2575", "--site", "S1");
             });
             config.AddBranch("protocol", protocol =>
             {

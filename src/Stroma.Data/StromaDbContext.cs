@@ -36,6 +36,10 @@ public abstract class StromaDbContext : DbContext
 
     public DbSet<Laboratory> Laboratories => Set<Laboratory>();
 
+    public DbSet<PatientIdentifier> PatientIdentifiers => Set<PatientIdentifier>();
+
+    public DbSet<LabCodeMapping> LabCodeMappings => Set<LabCodeMapping>();
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -147,6 +151,19 @@ public abstract class StromaDbContext : DbContext
         {
             e.HasIndex(x => new { x.SiteId, x.Code }).IsUnique();
             e.Property(x => x.Code).HasMaxLength(32);
+        });
+        modelBuilder.Entity<PatientIdentifier>(e =>
+        {
+            e.HasIndex(x => new { x.SiteId, x.Authority, x.Identifier }).IsUnique();
+            e.Property(x => x.Identifier).HasMaxLength(64);
+            e.Property(x => x.Authority).HasMaxLength(64);
+        });
+        modelBuilder.Entity<LabCodeMapping>(e =>
+        {
+            e.HasIndex(x => new { x.SiteId, x.CodingSystem, x.Code }).IsUnique();
+            e.Property(x => x.CodingSystem).HasMaxLength(32);
+            e.Property(x => x.Code).HasMaxLength(64);
+            e.Property(x => x.Analyte).HasMaxLength(64);
         });
         modelBuilder.Entity<User>(e =>
         {

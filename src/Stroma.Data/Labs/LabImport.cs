@@ -47,6 +47,22 @@ public sealed record LabImportOptions
 
     /// <summary>When set, the laboratory id given to the normaliser (which ranges apply) from the site and laboratory codes.</summary>
     public Func<string, string, string>? RangeLabId { get; init; }
+
+    /// <summary>
+    /// When set, called with the 1-based row number and the normalisation of each row that is stored or skipped as a
+    /// duplicate (for a caller that compares the flag with the one the sender gave; on the reading thread).
+    /// </summary>
+    public Action<long, LabNormalisation>? Accepted { get; init; }
+}
+
+/// <summary>
+/// One lab result in the shape every lab import reads (the columns of a <c>stroma import labs</c> file, as text):
+/// the CSV reader and the HL7 v2 reader both produce it, so both go through one validation, normalisation and write.
+/// </summary>
+public sealed record LabImportRow(string Site, string Patient, string? VisitDate, string Analyte, string Value, string? Unit, string? Range, string? Lab, string SpecimenTime)
+{
+    /// <summary>The column names, in the order of a lab import file's documented header.</summary>
+    public static IReadOnlyList<string> Columns { get; } = ["site", "patient", "visit_date", "analyte", "value", "unit", "range", "lab", "specimen_time"];
 }
 
 /// <summary>Progress of a running import.</summary>
@@ -73,36 +89,58 @@ public static class LabImport
         ILabNormaliser normaliser, bool partial, IProgress<LabImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
         RunAsync(db, input, sourceName, rejects, normaliser, new LabImportOptions { Partial = partial }, progress, cancellationToken);
 
-    public static async Task<LabImportResult> RunAsync(StromaDbContext db, Stream input, string sourceName, TextWriter rejects,
+    public static Task<LabImportResult> RunAsync(StromaDbContext db, Stream input, string sourceName, TextWriter rejects,
         ILabNormaliser normaliser, LabImportOptions options, IProgress<LabImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(rejects);
-        ArgumentNullException.ThrowIfNull(normaliser);
-        ArgumentNullException.ThrowIfNull(options);
-        var partial = options.Partial;
-        var lookups = await Lookups.LoadAsync(db, options.OnlySite, cancellationToken).ConfigureAwait(false);
-        var now = db.Clock.GetUtcNow();
         var origin = input.CanSeek ? input.Position : 0;
-        await using var rejectCsv = new CsvWriter(rejects, CultureInfo.InvariantCulture, leaveOpen: true);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        // Copy straight into the table while no stored key turns up; when one does (PostgreSQL), the copied rows are
-        // rolled back to a savepoint and the file is read again through the staging path. Only a seekable input can
-        // be read twice.
-        var conflicts = input.CanSeek ? BulkConflicts.SkipOptimistic : BulkConflicts.Skip;
-        long rejectsWritten = 0;
-        // The ledger check covers the rows this import writes by their digest: what its id range holds after, less before.
-        var ledgerBefore = await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false);
-        while (true)
+        return RunAsync(db, () =>
         {
             if (input.CanSeek)
             {
                 input.Position = origin;
             }
 
-            var pass = new Pass(db, input, rejectCsv, lookups, now, normaliser, options, progress, rejectsWritten);
+            return new CsvRowSource(input);
+        }, input.CanSeek, sourceName, rejects, normaliser, options, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Loads rows that another reader (the HL7 v2 import) has already put in the import's row shape, through exactly the
+    /// path of a CSV file: the same lookups, normaliser, rejects, duplicate rule, flags, transaction and audit entry.
+    /// Rejects are reported to <see cref="LabImportOptions.Rejects"/> with the line a file of these rows would give them
+    /// (the row's 1-based position plus one, for the header).
+    /// </summary>
+    public static Task<LabImportResult> RunRowsAsync(StromaDbContext db, IReadOnlyList<LabImportRow> rows, string sourceName,
+        ILabNormaliser normaliser, LabImportOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return RunAsync(db, () => new RowListSource(rows), true, sourceName, TextWriter.Null, normaliser, options, null, cancellationToken);
+    }
+
+    private static async Task<LabImportResult> RunAsync(StromaDbContext db, Func<ILabRowSource> open, bool canReread, string sourceName, TextWriter rejects,
+        ILabNormaliser normaliser, LabImportOptions options, IProgress<LabImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(rejects);
+        ArgumentNullException.ThrowIfNull(normaliser);
+        ArgumentNullException.ThrowIfNull(options);
+        var partial = options.Partial;
+        var lookups = await Lookups.LoadAsync(db, options.OnlySite, cancellationToken).ConfigureAwait(false);
+        var now = db.Clock.GetUtcNow();
+        await using var rejectCsv = new CsvWriter(rejects, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Copy straight into the table while no stored key turns up; when one does (PostgreSQL), the copied rows are
+        // rolled back to a savepoint and the file is read again through the staging path. Only a seekable input can
+        // be read twice.
+        var conflicts = canReread ? BulkConflicts.SkipOptimistic : BulkConflicts.Skip;
+        long rejectsWritten = 0;
+        // The ledger check covers the rows this import writes by their digest: what its id range holds after, less before.
+        var ledgerBefore = await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var pass = new Pass(db, open, rejectCsv, lookups, now, normaliser, options, progress, rejectsWritten);
             try
             {
                 var outcome = await pass.RunAsync(conflicts, cancellationToken).ConfigureAwait(false);
@@ -117,14 +155,14 @@ public static class LabImport
                     return new LabImportResult(0, 0, 0, 0, true);
                 }
 
-                var (read, rejected, valid, inserted) = outcome.Value;
+                var (read, rejected, valid, inserted, length) = outcome.Value;
                 if (rejected > 0 && !partial)
                 {
                     await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                     return new LabImportResult(read, 0, 0, rejected, false);
                 }
 
-                progress?.Report(new LabImportProgress(read, input.CanSeek ? input.Length : 0, input.CanSeek ? input.Length : 0));
+                progress?.Report(new LabImportProgress(read, length, length));
                 await AuditTrail.AppendBatchAsync(db, nameof(LabResult), $"import {sourceName}", new Dictionary<string, object?>
                 {
                     ["source"] = sourceName,
@@ -150,7 +188,7 @@ public static class LabImport
     /// and encodes valid rows into batches; the calling flow writes the batches (a bounded channel between them, and
     /// a fixed pool of batches, so memory stays flat).
     /// </summary>
-    private sealed class Pass(StromaDbContext db, Stream input, CsvWriter rejectCsv, Lookups lookups, DateTimeOffset now, ILabNormaliser normaliser,
+    private sealed class Pass(StromaDbContext db, Func<ILabRowSource> open, CsvWriter rejectCsv, Lookups lookups, DateTimeOffset now, ILabNormaliser normaliser,
         LabImportOptions options, IProgress<LabImportProgress>? progress, long rejectsWritten)
     {
         private readonly bool partial = options.Partial;
@@ -165,16 +203,15 @@ public static class LabImport
         public Issue? HeaderProblem { get; private set; }
 
         /// <summary>Null when the file is empty; else (read, rejected, valid rows written, rows inserted).</summary>
-        public async Task<(long Read, long Rejected, long Valid, long Inserted)?> RunAsync(BulkConflicts conflicts, CancellationToken cancellationToken)
+        public async Task<(long Read, long Rejected, long Valid, long Inserted, long Length)?> RunAsync(BulkConflicts conflicts, CancellationToken cancellationToken)
         {
-            using var reader = new StreamReader(input, System.Text.Encoding.UTF8, true, 1 << 16, leaveOpen: true);
-            using var csv = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null });
-            if (!csv.Read())
+            using var csv = open();
+            if (csv.Header is not { } rawHeader)
             {
                 return null;
             }
 
-            var header = csv.Record!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+            var header = rawHeader.Select(h => h.Trim().ToLowerInvariant()).ToArray();
             var missing = Required.Where(r => !header.Contains(r)).ToList();
             if (missing.Count > 0)
             {
@@ -237,10 +274,10 @@ public static class LabImport
                 throw;
             }
 
-            return (read, rejected, inserter.Added, inserted);
+            return (read, rejected, inserter.Added, inserted, csv.Length);
         }
 
-        private void Produce(CsvParser csv, string[] header, ChannelWriter<BulkBatch<LabResult>> full, ChannelReader<BulkBatch<LabResult>> empty, CancellationToken cancellationToken)
+        private void Produce(ILabRowSource csv, string[] header, ChannelWriter<BulkBatch<LabResult>> full, ChannelReader<BulkBatch<LabResult>> empty, CancellationToken cancellationToken)
         {
             try
             {
@@ -252,12 +289,12 @@ public static class LabImport
             }
         }
 
-        private void ProduceRows(CsvParser csv, string[] header, ChannelWriter<BulkBatch<LabResult>> full, ChannelReader<BulkBatch<LabResult>> empty, CancellationToken cancellationToken)
+        private void ProduceRows(ILabRowSource csv, string[] header, ChannelWriter<BulkBatch<LabResult>> full, ChannelReader<BulkBatch<LabResult>> empty, CancellationToken cancellationToken)
         {
             int Column(string name) => Array.IndexOf(header, name);
             int site = Column("site"), patient = Column("patient"), visitDate = Column("visit_date"), analyte = Column("analyte"), value = Column("value"),
                 unit = Column("unit"), range = Column("range"), lab = Column("lab"), specimen = Column("specimen_time");
-            var total = input.CanSeek ? input.Length : 0;
+            var total = csv.Length;
             var row = LabResultRows.ForBulk(db, now);
             var issues = new List<Issue>(4);
             var ids = new Version7Ids(now);
@@ -370,6 +407,7 @@ public static class LabImport
                     continue; // nothing will be stored: only go on listing rejects
                 }
 
+                options.Accepted?.Invoke(line, normalised);
                 row.Id = ids.Next();
                 LabResultRows.Fill(row, who!.Value.Id, visitId, labId, time!.Value, Field(value), Optional(unit), Optional(range), normalised);
                 batch ??= Take(empty, cancellationToken);
@@ -382,7 +420,7 @@ public static class LabImport
 
                 if (progress is not null && (line & 0xFFFF) == 0)
                 {
-                    progress.Report(new LabImportProgress(line, input.CanSeek ? input.Position : 0, total));
+                    progress.Report(new LabImportProgress(line, csv.Position, total));
                 }
             }
 
@@ -401,6 +439,81 @@ public static class LabImport
             {
                 full.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
             }
+        }
+    }
+
+    /// <summary>Where a pass reads its rows: a header (null for an empty input), then records in the header's order.</summary>
+    private interface ILabRowSource : IDisposable
+    {
+        string[]? Header { get; }
+
+        string[]? Record { get; }
+
+        /// <summary>How far the reading has come, in <see cref="Length"/>'s unit (bytes of a file); 0 when unknown.</summary>
+        long Position { get; }
+
+        long Length { get; }
+
+        bool Read();
+    }
+
+    private sealed class CsvRowSource : ILabRowSource
+    {
+        private readonly Stream input;
+        private readonly StreamReader reader;
+        private readonly CsvParser csv;
+
+        public CsvRowSource(Stream input)
+        {
+            this.input = input;
+            reader = new StreamReader(input, System.Text.Encoding.UTF8, true, 1 << 16, leaveOpen: true);
+            csv = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null });
+            Header = csv.Read() ? csv.Record : null;
+        }
+
+        public string[]? Header { get; }
+
+        public string[]? Record => csv.Record;
+
+        public long Position => input.CanSeek ? input.Position : 0;
+
+        public long Length => input.CanSeek ? input.Length : 0;
+
+        public bool Read() => csv.Read();
+
+        public void Dispose()
+        {
+            csv.Dispose();
+            reader.Dispose();
+        }
+    }
+
+    private sealed class RowListSource(IReadOnlyList<LabImportRow> rows) : ILabRowSource
+    {
+        private int next;
+
+        public string[]? Header { get; } = [.. LabImportRow.Columns];
+
+        public string[]? Record { get; private set; }
+
+        public long Position => next;
+
+        public long Length => rows.Count;
+
+        public bool Read()
+        {
+            if (next >= rows.Count)
+            {
+                return false;
+            }
+
+            var r = rows[next++];
+            Record = [r.Site, r.Patient, r.VisitDate ?? "", r.Analyte, r.Value, r.Unit ?? "", r.Range ?? "", r.Lab ?? "", r.SpecimenTime];
+            return true;
+        }
+
+        public void Dispose()
+        {
         }
     }
 
