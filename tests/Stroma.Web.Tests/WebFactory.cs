@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data;
@@ -30,12 +31,20 @@ public sealed class WebFactory : WebApplicationFactory<Program>
     /// <summary>Extra settings (e.g. <c>lab-ranges</c>), applied when the app starts: set them before the first request.</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
+    /// <summary>Replaces app services after the app registered its own (e.g. a counting password hasher).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production").UseSetting("database", Database ?? databaseFile);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -58,6 +59,10 @@ public static class StromaWebHost
         services.AddScoped(sp => StromaDatabase.CreateContext(sp.GetRequiredService<DataConfiguration>(), Actor(sp)));
         AuditAnchorOptions.Add(services, builder.Configuration);
 
+        var security = SecurityOptions.Read(builder.Configuration);
+        services.AddSingleton(security);
+        services.AddSingleton<DummyCredential>();
+
         // ASP.NET Core Identity over the registry's own users table (StromaUserStore): password hashing and rules,
         // lockout, security stamps; the cookie is Identity's application cookie.
         services.AddIdentityCore<User>(o =>
@@ -69,13 +74,18 @@ public static class StromaWebHost
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 4;
                 o.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
-                o.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
+                o.Lockout.DefaultLockoutTimeSpan = security.LockoutBase;
                 o.Lockout.AllowedForNewUsers = true;
                 o.SignIn.RequireConfirmedAccount = true;
                 o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-";
             })
             .AddUserStore<StromaUserStore>()
+            .AddUserManager<StromaUserManager>()
+            .AddClaimsPrincipalFactory<StromaClaimsFactory>()
             .AddSignInManager();
+        // The security stamp is checked on every request, so a password change or reset, a sign-out, a disabled
+        // account or a changed membership ends every other session of the user at once (OWASP ASVS 4.0.3 V3.3.1, V3.3.3).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<IUserConfirmation<User>, EnabledAccountConfirmation>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
@@ -99,6 +109,31 @@ public static class StromaWebHost
                 }
 
                 return Task.CompletedTask;
+            };
+            // The absolute lifetime: the instant of sign-in travels in the ticket (kept when the sliding expiry or the
+            // stamp check renews it); a session older than SecurityOptions.SessionLifetime is refused.
+            o.Events.OnSigningIn = c =>
+            {
+                if (!c.Properties.Items.ContainsKey(SessionStartedKey))
+                {
+                    c.Properties.Items[SessionStartedKey] = Clock(c.HttpContext).GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                }
+
+                return Task.CompletedTask;
+            };
+            o.Events.OnValidatePrincipal = async c =>
+            {
+                var started = c.Properties.Items.TryGetValue(SessionStartedKey, out var value)
+                    && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                    ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
+                if (started is null || Clock(c.HttpContext).GetUtcNow() - started.Value >= security.SessionLifetime)
+                {
+                    c.RejectPrincipal();
+                    await c.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+
+                await SecurityStampValidator.ValidatePrincipalAsync(c);
             };
             o.Cookie.Name = "stroma.auth";
             o.Cookie.HttpOnly = true;
@@ -170,6 +205,7 @@ public static class StromaWebHost
         app.UseMiddleware<FirstRunMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
+        app.UseMiddleware<PasswordChangeRequired>();
         app.UseAuthorization();
         app.MapRazorPages();
         app.MapScoreApi();
@@ -179,10 +215,13 @@ public static class StromaWebHost
     /// <summary>Identity's password rule: at least this many characters, with a digit, a lower- and an upper-case letter.</summary>
     public const int MinimumPasswordLength = 10;
 
-    /// <summary>Failed sign-ins in a row that lock an account (for <see cref="LockoutDuration"/>).</summary>
+    /// <summary>Failed sign-ins in a row that lock an account (for <see cref="SecurityOptions.LockoutBase"/>, doubling after).</summary>
     public const int MaxFailedSignIns = 5;
 
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+    /// <summary>The ticket item holding the instant of sign-in (Unix seconds), for the absolute session lifetime.</summary>
+    private const string SessionStartedKey = "stroma.session_started";
+
+    private static TimeProvider Clock(HttpContext context) => context.RequestServices.GetRequiredService<TimeProvider>();
 
     /// <summary>A signed-in session ends after this long without a request.</summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);

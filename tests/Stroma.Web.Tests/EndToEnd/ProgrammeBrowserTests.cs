@@ -50,6 +50,12 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await page.GetByLabel("User name").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync(password);
         await Button(page, "Sign in").ClickAsync();
+        // The administrator chose this password: the user must choose their own first (issue #16), then goes on.
+        await Expect(page).ToHaveURLAsync(new Regex("/account/password"));
+        await page.GetByLabel("Current password", new PageGetByLabelOptions { Exact = true }).FillAsync(password);
+        await page.GetByLabel("New password", new PageGetByLabelOptions { Exact = true }).FillAsync(password + "-own");
+        await page.GetByLabel("Confirm password", new PageGetByLabelOptions { Exact = true }).FillAsync(password + "-own");
+        await Button(page, "Change password").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
         return page;
     }

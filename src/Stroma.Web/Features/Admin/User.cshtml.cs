@@ -134,6 +134,8 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeP
             errors.AddRange((await validator.ValidateAsync(users, user!, NewPassword)).Errors);
         }
 
+        // The administrator now knows this password: the user must replace it before doing anything else.
+        user!.MustChangePassword = true;
         var removed = errors.Count > 0 ? IdentityResult.Failed([.. errors])
             : await users.HasPasswordAsync(user!) ? await users.RemovePasswordAsync(user!) : IdentityResult.Success;
         var result = removed.Succeeded ? await users.AddPasswordAsync(user!, NewPassword) : removed;
