@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -62,6 +63,28 @@ public static class StromaWebHost
         var security = SecurityOptions.Read(builder.Configuration);
         services.AddSingleton(security);
         services.AddSingleton<DummyCredential>();
+        RateLimits.Add(services, security.RateLimits);
+        // Behind a reverse proxy: X-Forwarded-For/-Proto are believed only from the configured proxies (none by
+        // default; ASP.NET Core's own default would trust loopback), so Secure cookies and HSTS follow the real scheme.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in security.KnownProxies)
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in security.KnownNetworks)
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        // HSTS on answers served over HTTPS (ASVS 4.0.3 V14.4.5); ASP.NET Core leaves out loopback host names.
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        // No `Server: Kestrel` header (ASVS 4.0.3 V14.3.3: no version or product banners).
+        builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 
         // ASP.NET Core Identity over the registry's own users table (StromaUserStore): password hashing and rules,
         // lockout, security stamps; the cookie is Identity's application cookie.
@@ -172,6 +195,7 @@ public static class StromaWebHost
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "stroma.af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddProblemDetails();
@@ -185,6 +209,13 @@ public static class StromaWebHost
     public static WebApplication UseStromaWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var security = app.Services.GetRequiredService<SecurityOptions>();
+        if (security.KnownProxies.Count > 0 || security.KnownNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseHsts();
         app.UseMiddleware<SecurityHeaders>();
         // Handled by UnexpectedExceptionHandler: JSON API failures become ProblemDetails; pages re-execute /Error.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -206,6 +237,11 @@ public static class StromaWebHost
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
         app.UseMiddleware<PasswordChangeRequired>();
+        if (security.RateLimits.Enabled)
+        {
+            app.UseRateLimiter();
+        }
+
         app.UseAuthorization();
         app.MapRazorPages();
         app.MapScoreApi();

@@ -22,7 +22,7 @@ namespace Stroma.Web.Features.Account;
 /// </summary>
 [AllowAnonymous]
 public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, TimeProvider clock, IStringLocalizer<Text> text,
-    IPasswordHasher<User> hasher, DummyCredential dummy) : PageModel
+    IPasswordHasher<User> hasher, DummyCredential dummy, SignInThrottle throttle) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "validation.required")]
@@ -47,6 +47,12 @@ public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, 
         if (!ModelState.IsValid)
         {
             return Page();
+        }
+
+        if (!throttle.TryAcquire(UserName.Trim()))
+        {
+            // Too many attempts at this account name this minute, from anywhere: 429, the status page explains.
+            return StatusCode(StatusCodes.Status429TooManyRequests);
         }
 
         var user = await signIn.UserManager.FindByNameAsync(UserName.Trim());
