@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Stroma.Data.Audit;
@@ -152,10 +151,10 @@ public static class CsvExport
             : throw new InvalidOperationException($"{typeof(T).Name} has no site: it cannot be narrowed to sites.");
     }
 
-    private static CsvWriter OpenCsv(string path)
+    private static SafeCsvWriter OpenCsv(string path)
     {
         var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16);
-        return new CsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" });
+        return new SafeCsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" });
     }
 
     private static async Task<long> WriteTableAsync<T>(StromaDbContext db, IEntityType entityType, string path,
