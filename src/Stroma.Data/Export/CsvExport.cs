@@ -103,6 +103,15 @@ public static class CsvExport
         }
 
         counts["analysis_visits"] = await WriteAnalysisAsync(configuration, Path.Combine(directory, "analysis_visits.csv"), patients, siteIds, keys, cancellationToken).ConfigureAwait(false);
+
+        // Every export is on the audit trail: who, when, which sites, identifiable or not, how many rows.
+        await using var audit = StromaDatabase.CreateContext(configuration, options.ExportedBy ?? "system");
+        await AuditTrail.AppendAccessAsync(audit, "export", "csv-export", new Dictionary<string, object?>
+        {
+            ["sites"] = options.Sites.Count > 0 ? options.Sites : "all",
+            ["deidentified"] = options.Deidentify,
+            ["rows"] = counts.Values.Sum(),
+        }, cancellationToken).ConfigureAwait(false);
         return counts;
     }
 
@@ -308,7 +317,8 @@ public static class CsvExport
 /// other record id a per-export keyed hash (HMAC-SHA256, random key, never stored), so rows still join within the export
 /// but not to the registry or to another export. Clinical dates are kept: the result is pseudonymous, not anonymous.
 /// </param>
-public sealed record CsvExportOptions(IReadOnlyList<string> Sites, bool Deidentify = false)
+/// <param name="ExportedBy">Who exports (the "who" of the export's audit entry); null: <c>system</c>.</param>
+public sealed record CsvExportOptions(IReadOnlyList<string> Sites, bool Deidentify = false, string? ExportedBy = null)
 {
     /// <summary>Every site, identifiable: what <c>stroma export</c> writes.</summary>
     public static CsvExportOptions Everything { get; } = new([]);

@@ -180,7 +180,11 @@ public static class StromaWebHost
                 o.RootDirectory = "/Features";
                 o.Conventions.AuthorizeFolder("/");
             })
-            .AddMvcOptions(o => o.Filters.Add(new CheckboxModelState()))
+            .AddMvcOptions(o =>
+            {
+                o.Filters.Add(new CheckboxModelState());
+                o.Filters.Add(new ReadAudit());
+            })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
         services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<Microsoft.AspNetCore.Mvc.MvcOptions>, ModelBindingMessages>();
