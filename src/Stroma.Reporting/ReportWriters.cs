@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using CsvHelper;
 using Stroma.Data.Report;
 
 namespace Stroma.Reporting;
@@ -53,7 +52,7 @@ public static partial class ReportWriters
     {
         ArgumentNullException.ThrowIfNull(report);
         using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
+        using var csv = new Stroma.Data.Export.SafeCsvWriter(text, CultureInfo.InvariantCulture);
         void Row(string section, string item, string? month, string statistic, object? value)
         {
             csv.WriteField(section);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data;
@@ -30,12 +31,34 @@ public sealed class WebFactory : WebApplicationFactory<Program>
     /// <summary>Extra settings (e.g. <c>lab-ranges</c>), applied when the app starts: set them before the first request.</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
+    /// <summary>
+    /// Keep the app's real rate limits (docs/security.md). Otherwise tests that post every form many times get limits
+    /// far above what they send; the limiter itself still runs.
+    /// </summary>
+    public bool RealRateLimits { get; init; }
+
+    /// <summary>Replaces app services after the app registered its own (e.g. a counting password hasher).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production").UseSetting("database", Database ?? databaseFile);
+        if (!RealRateLimits)
+        {
+            foreach (var limit in new[] { "SignInPerAddress", "SignInPerAccount", "PostsPerClient" })
+            {
+                builder.UseSetting($"Security:RateLimits:{limit}", "1000000");
+            }
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Setting
     {
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
-        var counts = await CsvExport.WriteAsync(configuration, settings.OutputDirectory, cancellationToken).ConfigureAwait(false);
+        var counts = await CsvExport.WriteAsync(configuration, settings.OutputDirectory, CsvExportOptions.Everything with { ExportedBy = settings.Actor }, cancellationToken).ConfigureAwait(false);
         foreach (var (table, rows) in counts)
         {
             io.Out.WriteLine($"{table}.csv {rows}");

@@ -118,8 +118,12 @@ internal static class StatsFormat
             : value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>CSV cell text: quoted when it holds a comma, quote or line break.</summary>
-    public static string Cell(string text) =>
-        text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+    public static string Cell(string text)
+    {
+        // Group and covariate names come from the input file: neutralised like every CSV cell Stroma writes.
+        text = Stroma.Data.Export.SafeCsvWriter.Neutralise(text);
+        return text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+    }
 
     /// <summary>Levels in R's factor order: numeric when every level is a number, otherwise ordinal text order.</summary>
     public static int[] LevelOrder(IReadOnlyList<string> levels)

@@ -170,7 +170,7 @@ public abstract class LabsOutputWriter : IDisposable
 
         public Csv(TextWriter output)
         {
-            _csv = new CsvWriter(output, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
+            _csv = new Stroma.Data.Export.SafeCsvWriter(output, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
             Row(Header);
         }
 

@@ -118,7 +118,7 @@ public abstract class ScoreResultWriter : IDisposable
 
         public Csv(TextWriter output)
         {
-            _csv = new CsvWriter(output, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
+            _csv = new Stroma.Data.Export.SafeCsvWriter(output, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
             foreach (var h in (string[])["id", "instrument", "algorithm", "version", "valid", "total", "grade", "contributions", "subtotals", "explanation", "issues"])
             {
                 _csv.WriteField(h);

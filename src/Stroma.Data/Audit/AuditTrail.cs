@@ -5,6 +5,38 @@ namespace Stroma.Data.Audit;
 /// <summary>Audit entries for bulk paths (import, demo, restore), which bypass the per-record interceptor.</summary>
 public static class AuditTrail
 {
+    /// <summary>The pseudo-entity of entries that record an access (a read, an export, a refused request), not a change.</summary>
+    public const string AccessEntity = "Access";
+
+    /// <summary>
+    /// Appends one access entry (21 CFR 11.10(e) asks for changes; reads and exports of patient data are recorded too,
+    /// as ICH E6(R3) and hospital policies expect): who (<see cref="StromaDbContext.Actor"/>), when, <paramref name="action"/>
+    /// (<c>read</c>, <c>export</c>, <c>refused</c>), the record read (<paramref name="key"/>) and what (<paramref name="details"/>,
+    /// JSON). Chained like every other entry; the ledger check ignores it (no model entity is named
+    /// <see cref="AccessEntity"/>). Saves at once: call it on a context with no pending changes.
+    /// </summary>
+    public static async Task AppendAccessAsync(StromaDbContext db, string action, string key, IReadOnlyDictionary<string, object?> details,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var entry = new AuditEntry
+        {
+            Timestamp = db.Clock.GetUtcNow(),
+            UserName = db.Actor,
+            Action = action,
+            Entity = AccessEntity,
+            EntityKey = key,
+            Field = "*",
+            // The record read or exported leads the details, so audit pages that show values (not keys) name it.
+            NewValue = JsonSerializer.Serialize(new[] { new KeyValuePair<string, object?>("record", key) }.Concat(details).ToDictionary()),
+        };
+        var (sequence, hash) = await AuditAppendLock.LockHeadAsync(db, cancellationToken).ConfigureAwait(false);
+        AuditChain.Link([entry], sequence, hash);
+        db.AuditEntries.Add(entry);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        db.Entry(entry).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+    }
+
     /// <summary>
     /// Appends one <c>import</c> entry describing a bulk write of <paramref name="entity"/> rows, chained like every
     /// other entry and saved in the caller's transaction.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Stroma.Data.Audit;
@@ -104,8 +103,21 @@ public static class CsvExport
         }
 
         counts["analysis_visits"] = await WriteAnalysisAsync(configuration, Path.Combine(directory, "analysis_visits.csv"), patients, siteIds, keys, cancellationToken).ConfigureAwait(false);
+
+        // Every export is on the audit trail: who, when, which sites, identifiable or not, how many rows.
+        await using var audit = StromaDatabase.CreateContext(configuration, options.ExportedBy ?? "system");
+        await AuditTrail.AppendAccessAsync(audit, "export", "csv-export", new Dictionary<string, object?>
+        {
+            ["sites"] = options.Sites.Count > 0 ? options.Sites : "all",
+            ["deidentified"] = options.Deidentify,
+            ["rows"] = counts.Values.Sum(),
+        }, cancellationToken).ConfigureAwait(false);
         return counts;
     }
+
+    /// <summary>A column naming a member of staff (signer, approver, adjudicator, courier): left out when de-identified.</summary>
+    internal static bool IsStaffColumn(string column) =>
+        column.EndsWith("_by", StringComparison.Ordinal) || column.EndsWith("_by_name", StringComparison.Ordinal) || column == "person";
 
     private static IQueryable<Patient> PatientsOf(StromaDbContext db, Guid[]? siteIds) =>
         siteIds is null ? db.Patients : db.Patients.Where(p => siteIds.Contains(p.SiteId));
@@ -152,10 +164,10 @@ public static class CsvExport
             : throw new InvalidOperationException($"{typeof(T).Name} has no site: it cannot be narrowed to sites.");
     }
 
-    private static CsvWriter OpenCsv(string path)
+    private static SafeCsvWriter OpenCsv(string path)
     {
         var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16);
-        return new CsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" });
+        return new SafeCsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" });
     }
 
     private static async Task<long> WriteTableAsync<T>(StromaDbContext db, IEntityType entityType, string path,
@@ -164,7 +176,8 @@ public static class CsvExport
     {
         var table = entityType.GetTableName()!;
         var columns = entityType.GetProperties()
-            .Where(c => !keys.Deidentify || (!AuditColumns.Contains(c.GetColumnName()) && !IdentifyingColumns.Contains((table, c.GetColumnName()))))
+            .Where(c => !keys.Deidentify || (!AuditColumns.Contains(c.GetColumnName()) && !IdentifyingColumns.Contains((table, c.GetColumnName()))
+                && !IsStaffColumn(c.GetColumnName())))
             .ToList();
         var patientColumn = columns.FirstOrDefault(c => c.Name == nameof(LabResult.PatientId));
         var birthYear = keys.Deidentify && typeof(T) == typeof(Patient);
@@ -192,12 +205,21 @@ public static class CsvExport
                 csv.WriteField(key.StudyId);
             }
 
+            // De-identified: the row's patient, whose dates move by that patient's offset (no patient: dates left blank).
+            var rowPatient = !keys.Deidentify ? null
+                : row is Patient self ? self.Id
+                : patientColumn?.GetGetter().GetClrValueUsingContainingEntity(row) as Guid?;
             foreach (var column in columns)
             {
                 var value = column.GetGetter().GetClrValueUsingContainingEntity(row);
                 if (birthYear && column.Name == nameof(Patient.BirthYear) && row is Patient { BirthDate: { } born })
                 {
                     value = born.Year;
+                }
+
+                if (keys.Deidentify && value is DateOnly or DateTimeOffset or DateTime)
+                {
+                    value = rowPatient is { } shifted ? keys.Shift(shifted, value) : null;
                 }
 
                 csv.WriteField(keys.Deidentify && value is Guid id
@@ -281,7 +303,7 @@ public static class CsvExport
             csv.WriteField(key.Site);
             csv.WriteField(key.StudyId);
             csv.WriteField(keys.Deidentify ? keys.Record(visit.Id) : visit.Id.ToString("D"));
-            csv.WriteField(visit.VisitDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            csv.WriteField((keys.Deidentify ? visit.VisitDate.AddDays(keys.DayOffset(visit.PatientId)) : visit.VisitDate).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             csv.WriteField(visit.Type);
             foreach (var t in totals)
             {
@@ -307,9 +329,13 @@ public static class CsvExport
 /// Leave out study ids, full birth dates (birth year kept), free text (<see cref="CsvExport.IdentifyingColumns"/>) and
 /// audit metadata (<see cref="CsvExport.AuditColumns"/>); patient keys become per-export pseudonyms (P0001, ...) and every
 /// other record id a per-export keyed hash (HMAC-SHA256, random key, never stored), so rows still join within the export
-/// but not to the registry or to another export. Clinical dates are kept: the result is pseudonymous, not anonymous.
+/// but not to the registry or to another export. Every date and instant of a patient's records moves by that patient's
+/// offset (<see cref="ExportKeys.DayOffset"/>, -182 to +182 days, drawn anew per export); dates of records without a
+/// patient (lots, their tests and decisions, custody before administration) are left blank; staff names (signers,
+/// approvers, adjudicators, custody persons) are left out. The result is pseudonymous, not anonymous.
 /// </param>
-public sealed record CsvExportOptions(IReadOnlyList<string> Sites, bool Deidentify = false)
+/// <param name="ExportedBy">Who exports (the "who" of the export's audit entry); null: <c>system</c>.</param>
+public sealed record CsvExportOptions(IReadOnlyList<string> Sites, bool Deidentify = false, string? ExportedBy = null)
 {
     /// <summary>Every site, identifiable: what <c>stroma export</c> writes.</summary>
     public static CsvExportOptions Everything { get; } = new([]);
@@ -326,6 +352,33 @@ internal sealed class ExportKeys(bool deidentify)
 
     /// <summary>The patient's per-export key (a patient outside the export, which cannot happen, gets a hashed id).</summary>
     public string Patient(Guid id) => Patients.TryGetValue(id, out var key) ? key : Record(id);
+
+    /// <summary>
+    /// The patient's date shift in days, from -182 to +182: HMAC-SHA256 of the patient id under this export's secret
+    /// (taken modulo 365), so every date of one patient moves by the same amount (intervals, study days and the order of
+    /// events are kept) while each patient moves differently and each export anew.
+    /// </summary>
+    public int DayOffset(Guid patientId)
+    {
+        Span<byte> input = stackalloc byte[17];
+        input[0] = (byte)'D';
+        patientId.TryWriteBytes(input[1..]);
+        var hash = HMACSHA256.HashData(secret, input);
+        return (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) % 365) - 182;
+    }
+
+    /// <summary>A date or instant of the patient's, moved by <see cref="DayOffset"/>.</summary>
+    public object Shift(Guid patientId, object value)
+    {
+        var days = DayOffset(patientId);
+        return value switch
+        {
+            DateOnly date => date.AddDays(days),
+            DateTimeOffset instant => instant.AddDays(days),
+            DateTime time => time.AddDays(days),
+            _ => value,
+        };
+    }
 
     /// <summary>The first 16 bytes of HMAC-SHA256(secret, id) in hex: stable within the export, unlinkable outside it.</summary>
     public string Record(Guid id) => Convert.ToHexStringLower(HMACSHA256.HashData(secret, id.ToByteArray()).AsSpan(0, 16));

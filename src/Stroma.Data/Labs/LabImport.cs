@@ -128,7 +128,7 @@ public static class LabImport
         var partial = options.Partial;
         var lookups = await Lookups.LoadAsync(db, options.OnlySite, cancellationToken).ConfigureAwait(false);
         var now = db.Clock.GetUtcNow();
-        await using var rejectCsv = new CsvWriter(rejects, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var rejectCsv = new Export.SafeCsvWriter(rejects, CultureInfo.InvariantCulture, leaveOpen: true);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
         // Copy straight into the table while no stored key turns up; when one does (PostgreSQL), the copied rows are

@@ -66,6 +66,12 @@ public sealed class User : TrackedRecord
     /// <summary>A disabled user cannot sign in (accounts are disabled, never deleted).</summary>
     public DateTimeOffset? DisabledAt { get; set; }
 
+    /// <summary>
+    /// The password was set by an administrator (a new account or a reset): until the user chooses their own, every
+    /// page but the password page is refused, so an administrator never knows a password that can sign.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
+
     public List<Membership> Memberships { get; } = [];
 }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,6 +60,32 @@ public static class StromaWebHost
         services.AddScoped(sp => StromaDatabase.CreateContext(sp.GetRequiredService<DataConfiguration>(), Actor(sp)));
         AuditAnchorOptions.Add(services, builder.Configuration);
 
+        var security = SecurityOptions.Read(builder.Configuration);
+        services.AddSingleton(security);
+        services.AddSingleton<DummyCredential>();
+        RateLimits.Add(services, security.RateLimits);
+        // Behind a reverse proxy: X-Forwarded-For/-Proto are believed only from the configured proxies (none by
+        // default; ASP.NET Core's own default would trust loopback), so Secure cookies and HSTS follow the real scheme.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in security.KnownProxies)
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in security.KnownNetworks)
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        // HSTS on answers served over HTTPS (ASVS 4.0.3 V14.4.5); ASP.NET Core leaves out loopback host names.
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        // No `Server: Kestrel` header (ASVS 4.0.3 V14.3.3: no version or product banners).
+        builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+
         // ASP.NET Core Identity over the registry's own users table (StromaUserStore): password hashing and rules,
         // lockout, security stamps; the cookie is Identity's application cookie.
         services.AddIdentityCore<User>(o =>
@@ -69,13 +97,18 @@ public static class StromaWebHost
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 4;
                 o.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
-                o.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
+                o.Lockout.DefaultLockoutTimeSpan = security.LockoutBase;
                 o.Lockout.AllowedForNewUsers = true;
                 o.SignIn.RequireConfirmedAccount = true;
                 o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-";
             })
             .AddUserStore<StromaUserStore>()
+            .AddUserManager<StromaUserManager>()
+            .AddClaimsPrincipalFactory<StromaClaimsFactory>()
             .AddSignInManager();
+        // The security stamp is checked on every request, so a password change or reset, a sign-out, a disabled
+        // account or a changed membership ends every other session of the user at once (OWASP ASVS 4.0.3 V3.3.1, V3.3.3).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<IUserConfirmation<User>, EnabledAccountConfirmation>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
@@ -100,6 +133,31 @@ public static class StromaWebHost
 
                 return Task.CompletedTask;
             };
+            // The absolute lifetime: the instant of sign-in travels in the ticket (kept when the sliding expiry or the
+            // stamp check renews it); a session older than SecurityOptions.SessionLifetime is refused.
+            o.Events.OnSigningIn = c =>
+            {
+                if (!c.Properties.Items.ContainsKey(SessionStartedKey))
+                {
+                    c.Properties.Items[SessionStartedKey] = Clock(c.HttpContext).GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                }
+
+                return Task.CompletedTask;
+            };
+            o.Events.OnValidatePrincipal = async c =>
+            {
+                var started = c.Properties.Items.TryGetValue(SessionStartedKey, out var value)
+                    && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                    ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
+                if (started is null || Clock(c.HttpContext).GetUtcNow() - started.Value >= security.SessionLifetime)
+                {
+                    c.RejectPrincipal();
+                    await c.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+
+                await SecurityStampValidator.ValidatePrincipalAsync(c);
+            };
             o.Cookie.Name = "stroma.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
@@ -122,7 +180,11 @@ public static class StromaWebHost
                 o.RootDirectory = "/Features";
                 o.Conventions.AuthorizeFolder("/");
             })
-            .AddMvcOptions(o => o.Filters.Add(new CheckboxModelState()))
+            .AddMvcOptions(o =>
+            {
+                o.Filters.Add(new CheckboxModelState());
+                o.Filters.Add(new ReadAudit());
+            })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
         services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<Microsoft.AspNetCore.Mvc.MvcOptions>, ModelBindingMessages>();
@@ -137,6 +199,7 @@ public static class StromaWebHost
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "stroma.af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddProblemDetails();
@@ -150,6 +213,13 @@ public static class StromaWebHost
     public static WebApplication UseStromaWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var security = app.Services.GetRequiredService<SecurityOptions>();
+        if (security.KnownProxies.Count > 0 || security.KnownNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseHsts();
         app.UseMiddleware<SecurityHeaders>();
         // Handled by UnexpectedExceptionHandler: JSON API failures become ProblemDetails; pages re-execute /Error.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -170,6 +240,12 @@ public static class StromaWebHost
         app.UseMiddleware<FirstRunMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
+        app.UseMiddleware<PasswordChangeRequired>();
+        if (security.RateLimits.Enabled)
+        {
+            app.UseRateLimiter();
+        }
+
         app.UseAuthorization();
         app.MapRazorPages();
         app.MapScoreApi();
@@ -179,10 +255,13 @@ public static class StromaWebHost
     /// <summary>Identity's password rule: at least this many characters, with a digit, a lower- and an upper-case letter.</summary>
     public const int MinimumPasswordLength = 10;
 
-    /// <summary>Failed sign-ins in a row that lock an account (for <see cref="LockoutDuration"/>).</summary>
+    /// <summary>Failed sign-ins in a row that lock an account (for <see cref="SecurityOptions.LockoutBase"/>, doubling after).</summary>
     public const int MaxFailedSignIns = 5;
 
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+    /// <summary>The ticket item holding the instant of sign-in (Unix seconds), for the absolute session lifetime.</summary>
+    private const string SessionStartedKey = "stroma.session_started";
+
+    private static TimeProvider Clock(HttpContext context) => context.RequestServices.GetRequiredService<TimeProvider>();
 
     /// <summary>A signed-in session ends after this long without a request.</summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);

@@ -171,6 +171,7 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
     private const string AuditReaders = "investigator coordinator datamanager monitor";
     private const string DeidentifiedReaders = "investigator coordinator datamanager monitor statistician";
     private const string LotReaders = "investigator coordinator datamanager monitor qa";
+    private const string SignedIn = "nobody admin investigator coordinator datamanager monitor qa statistician";
 
     private static string[] Who(string names) => names.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
@@ -188,6 +189,8 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("account/sign-in", "GET", null, (_, _) => "/account/sign-in", Scope.Public),
         new("account/sign-in", "POST", null, (_, _) => "/account/sign-in", Scope.Public),
         new("account/sign-in", "POST", "SignOut", (_, _) => "/account/sign-in", Scope.Public),
+        new("account/password", "GET", null, (_, _) => "/account/password", Scope.Global, Who(SignedIn)),
+        new("account/password", "POST", null, (_, _) => "/account/password", Scope.Global, Who(SignedIn)),
         new("setup", "GET", null, (_, _) => "/setup", Scope.Public),
         new("setup", "POST", null, (_, _) => "/setup", Scope.Public),
         new("language", "GET", null, (_, _) => "/language", Scope.Public),

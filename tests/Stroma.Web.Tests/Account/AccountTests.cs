@@ -91,7 +91,8 @@ public sealed class AccountTests
 
         using var response = await Html.PostFormAsync(client, "/account/sign-in", ("UserName", "lockme"), ("Password", WebFactory.TestPassword));
 
-        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("失败次数过多：该账户已锁定 15 分钟。");
+        // The same message as a wrong password: whether the account exists or is locked is not revealed.
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("用户名或密码不正确。多次失败后，将暂时拒绝登录。");
         response.Headers.TryGetValues("Set-Cookie", out var cookies);
         (cookies ?? []).ShouldNotContain(c => c.StartsWith("stroma.auth=", StringComparison.Ordinal));
     }
@@ -131,6 +132,18 @@ public sealed class AccountTests
         (await admin.GetStringAsync(new Uri(userPage, UriKind.Relative), Ct)).ShouldContain("<td>NJ-DT</td><td>Coordinator</td>");
 
         using var coordinator = await factory.SignedInAsync("coord.nj");
+        // The administrator chose the password: nothing opens until the user chose their own.
+        using (var blocked = await coordinator.GetAsync(new Uri("/patients", UriKind.Relative), Ct))
+        {
+            blocked.Headers.Location!.OriginalString.ShouldBe("/account/password");
+        }
+
+        using (var changed = await Html.PostFormAsync(coordinator, "/account/password", ("CurrentPassword", WebFactory.TestPassword),
+            ("NewPassword", "Own-Choice-Horse-9"), ("ConfirmPassword", "Own-Choice-Horse-9")))
+        {
+            changed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+
         var list = await coordinator.GetStringAsync(new Uri("/patients", UriKind.Relative), Ct);
         list.ShouldContain("NJ-001");
         list.ShouldNotContain("OT-001");

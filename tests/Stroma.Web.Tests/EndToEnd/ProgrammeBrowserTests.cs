@@ -16,6 +16,9 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
     private const string AdminPassword = "Admin-Horse-Battery-7";
     private const string UserPassword = "Correct-Horse-7";
 
+    /// <summary>What each user chooses at first sign-in (the administrator set <see cref="UserPassword"/>); they sign with it.</summary>
+    private const string OwnPassword = "Own-Correct-Horse-8";
+
     private readonly List<List<string>> _errors = [];
     private readonly List<IBrowserContext> _contexts = [];
 
@@ -50,6 +53,12 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await page.GetByLabel("User name").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync(password);
         await Button(page, "Sign in").ClickAsync();
+        // The administrator chose this password: the user must choose their own first (issue #16), then goes on.
+        await Expect(page).ToHaveURLAsync(new Regex("/account/password"));
+        await page.GetByLabel("Current password", new PageGetByLabelOptions { Exact = true }).FillAsync(password);
+        await page.GetByLabel("New password", new PageGetByLabelOptions { Exact = true }).FillAsync(OwnPassword);
+        await page.GetByLabel("Confirm password", new PageGetByLabelOptions { Exact = true }).FillAsync(OwnPassword);
+        await Button(page, "Change password").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
         return page;
     }
@@ -163,7 +172,7 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await inv.Locator("#sign-link").ClickAsync();
         await inv.Locator("#Meaning input[type=radio]").First.CheckAsync();
         await inv.Locator("#Confirm").CheckAsync();
-        await inv.GetByLabel("Password (to sign)").FillAsync(UserPassword);
+        await inv.GetByLabel("Password (to sign)").FillAsync(OwnPassword);
         await ShotAsync(inv, "08-sign");
         await inv.Locator("#sign-button").ClickAsync();
         await Expect(inv.Locator("#signer")).ToContainTextAsync("Ivy Investigator (inv)");
@@ -230,7 +239,7 @@ public sealed class ProgrammeBrowserTests(BrowserFixture browser) : IClassFixtur
         await Expect(qa.Locator("#evaluation tr[data-criterion='viability']")).ToHaveClassAsync("outcome-Pass");
         await Expect(qa.Locator("#evaluation tr[data-criterion='cd73']")).ToHaveClassAsync("outcome-Pass");
         await ShotAsync(qa, "12-lot-evaluated");
-        await qa.Locator("#Password").FillAsync(UserPassword);
+        await qa.Locator("#Password").FillAsync(OwnPassword);
         await qa.Locator("#release").ClickAsync();
         await Expect(qa.Locator("#lot-status")).ToHaveTextAsync("Released");
         await Expect(qa.Locator("#decisions tbody")).ToContainTextAsync("qa");

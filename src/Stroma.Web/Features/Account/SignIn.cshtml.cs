@@ -14,12 +14,15 @@ using Stroma.Web.Localization;
 namespace Stroma.Web.Features.Account;
 
 /// <summary>
-/// Sign-in through ASP.NET Core Identity: failures count towards the lockout (<see cref="StromaWebHost.MaxFailedSignIns"/>
-/// in a row lock the account for <see cref="StromaWebHost.LockoutDuration"/>); the message never says whether the user
-/// name exists. The user's saved language becomes the UI language.
+/// Sign-in through ASP.NET Core Identity: failures count towards the lockout, which backs off
+/// (<see cref="StromaUserManager"/>). Every refusal (unknown name, wrong password, no password, disabled, locked) gives
+/// the same message and costs the same password-hash work (<see cref="DummyCredential"/>), so neither the page nor its
+/// timing tells which user names exist. Signing out changes the security stamp, which ends every session of the user
+/// (a copied cookie stops working). The user's saved language becomes the UI language.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
+public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, TimeProvider clock, IStringLocalizer<Text> text,
+    IPasswordHasher<User> hasher, DummyCredential dummy, SignInThrottle throttle) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "validation.required")]
@@ -46,26 +49,43 @@ public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, 
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        if (!throttle.TryAcquire(UserName.Trim()))
         {
-            ModelState.AddModelError("", text["account.locked", (int)StromaWebHost.LockoutDuration.TotalMinutes]);
-            return Page();
+            // Too many attempts at this account name this minute, from anywhere: 429, the status page explains.
+            return StatusCode(StatusCodes.Status429TooManyRequests);
+        }
+
+        var user = await signIn.UserManager.FindByNameAsync(UserName.Trim());
+        if (user?.PasswordHash is null)
+        {
+            // An unknown name, or a seeded account that never had a password: the same work and answer as a wrong password.
+            dummy.Verify(hasher, Password);
+            return Refused();
+        }
+
+        var result = await signIn.PasswordSignInAsync(user, Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.IsLockedOut || result.IsNotAllowed)
+        {
+            // Identity refuses these before checking the password: spend the same work, say the same thing.
+            dummy.Verify(hasher, Password);
         }
 
         if (!result.Succeeded)
         {
-            ModelState.AddModelError("", text["account.failed"]);
-            return Page();
+            return Refused();
         }
 
-        var user = await signIn.UserManager.FindByNameAsync(UserName.Trim());
-        if (user?.Language is { } language && StromaWebHost.Cultures.Any(c => c.Name == language))
+        if (user.Language is { } language && StromaWebHost.Cultures.Any(c => c.Name == language))
         {
             Language.IndexModel.WriteCultureCookie(Response, language);
         }
 
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : await LandingPageAsync(UserName.Trim()));
+        if (user.MustChangePassword)
+        {
+            return LocalRedirect(PasswordChangeRequired.PagePath + (Url.IsLocalUrl(ReturnUrl) ? "?returnUrl=" + Uri.EscapeDataString(ReturnUrl) : ""));
+        }
+
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : await LandingPageAsync(user.UserName));
     }
 
     /// <summary>Where a user lands after signing in without a return address: the first page their roles open.</summary>
@@ -84,8 +104,21 @@ public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, 
             : "/";
     }
 
+    private PageResult Refused()
+    {
+        ModelState.AddModelError("", text["account.failed"]);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostSignOutAsync()
     {
+        // A new security stamp invalidates every cookie issued to this user, not only this browser's (a stolen or
+        // copied cookie dies with the sign-out).
+        if (User.Identity?.IsAuthenticated == true && await signIn.UserManager.GetUserAsync(User) is { } user)
+        {
+            await signIn.UserManager.UpdateSecurityStampAsync(user);
+        }
+
         await signIn.SignOutAsync();
         return LocalRedirect("/");
     }

@@ -10,13 +10,14 @@ namespace Stroma.Web.Features.Admin;
 
 /// <summary>
 /// Administrators: the audit trail of accounts, sites, laboratories and memberships (not of clinical records, which
-/// administrators see only through a membership). Secrets are already redacted by the audit interceptor.
+/// administrators see only through a membership), and the access entries: who read which patient's or visit's pages,
+/// who exported what, and refused self-grants (ids only, no clinical values). Secrets are already redacted by the audit interceptor.
 /// </summary>
 [Authorize(Policy = Policies.Administrator)]
 public sealed class AuditModel(StromaDbContext db, TimeProvider clock) : PageModel
 {
     /// <summary>The entity types this page shows.</summary>
-    public static readonly string[] Entities = [nameof(User), nameof(Site), nameof(Laboratory), nameof(Membership)];
+    public static readonly string[] Entities = [nameof(User), nameof(Site), nameof(Laboratory), nameof(Membership), Stroma.Data.Audit.AuditTrail.AccessEntity];
 
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Stroma.Data;
+using Stroma.Data.Audit;
 using Stroma.Data.Model;
 using Stroma.Web.Features.Account;
 using Stroma.Web.Hosting;
@@ -21,7 +22,7 @@ public sealed record MembershipRow(Guid Id, string Site, SiteRole Role, DateOnly
 /// deleted), disables or enables the account, and sets a new password (which signs out the user's other sessions).
 /// </summary>
 [Authorize(Policy = Policies.Administrator)]
-public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
+public sealed class UserModel(StromaDbContext db, UserManager<User> users, SignInManager<User> signIn, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     public User? Account { get; private set; }
 
@@ -67,6 +68,20 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeP
             return Page();
         }
 
+        if (Account!.UserName == User.Identity?.Name)
+        {
+            // Separation of duties: an administrator cannot give themself a role (clinical access) at a site; another
+            // administrator must. The attempt is on the audit trail.
+            await AuditTrail.AppendAccessAsync(db, "refused", id.ToString(), new Dictionary<string, object?>
+            {
+                ["request"] = "grant own membership",
+                ["site"] = SiteChoices.Single(s => s.Id == SiteId).Code,
+                ["role"] = Role!.Value.ToString(),
+            }, cancellationToken);
+            ModelState.AddModelError(nameof(SiteId), text["admin.cannot_grant_self"]);
+            return Page();
+        }
+
         var today = Today();
         if (await db.Memberships.AnyAsync(m => m.UserId == id && m.SiteId == SiteId && m.Role == Role && m.EndDate == null, cancellationToken))
         {
@@ -76,6 +91,7 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeP
 
         db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), UserId = id, SiteId = SiteId!.Value, Role = Role!.Value, StartDate = today });
         await db.SaveChangesAsync(cancellationToken);
+        await EndSessionsAsync(id);
         return RedirectToPage(new { id });
     }
 
@@ -89,6 +105,7 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeP
 
         membership.EndDate ??= Today();
         await db.SaveChangesAsync(cancellationToken);
+        await EndSessionsAsync(id);
         return RedirectToPage(new { id });
     }
 
@@ -134,6 +151,8 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeP
             errors.AddRange((await validator.ValidateAsync(users, user!, NewPassword)).Errors);
         }
 
+        // The administrator now knows this password: the user must replace it before doing anything else.
+        user!.MustChangePassword = true;
         var removed = errors.Count > 0 ? IdentityResult.Failed([.. errors])
             : await users.HasPasswordAsync(user!) ? await users.RemovePasswordAsync(user!) : IdentityResult.Success;
         var result = removed.Succeeded ? await users.AddPasswordAsync(user!, NewPassword) : removed;
@@ -148,6 +167,22 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, TimeP
         }
 
         return RedirectToPage(new { id });
+    }
+
+    /// <summary>A changed role ends the user's sessions (new security stamp); the administrator's own is renewed.</summary>
+    private async Task EndSessionsAsync(Guid id)
+    {
+        db.ChangeTracker.Clear();
+        if (await users.FindByIdAsync(id.ToString()) is not { } user)
+        {
+            return;
+        }
+
+        await users.UpdateSecurityStampAsync(user);
+        if (user.UserName == User.Identity?.Name)
+        {
+            await signIn.RefreshSignInAsync(user);
+        }
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -55,7 +55,8 @@ public sealed class UsersModel(StromaDbContext db, UserManager<User> users, IStr
 
         if (ModelState.IsValid)
         {
-            var user = new User { UserName = UserName.Trim(), DisplayName = DisplayName.Trim(), IsAdministrator = IsAdministrator };
+            // The administrator chose this password: the user must replace it at first sign-in.
+            var user = new User { UserName = UserName.Trim(), DisplayName = DisplayName.Trim(), IsAdministrator = IsAdministrator, MustChangePassword = true };
             var result = await users.CreateAsync(user, Password);
             if (result.Succeeded)
             {

@@ -38,6 +38,7 @@ public sealed class StatusModel(IStringLocalizer<Text> text) : PageModel
             StatusCodes.Status400BadRequest => "status.400",
             StatusCodes.Status404NotFound => "status.404",
             StatusCodes.Status403Forbidden => "status.403",
+            StatusCodes.Status429TooManyRequests => "status.429",
             _ => "status.other",
         };
         Title = text[key + ".title"];

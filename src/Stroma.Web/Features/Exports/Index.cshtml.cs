@@ -56,7 +56,7 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access, DataConfig
         var zipPath = folder.FullName + ".zip";
         try
         {
-            await CsvExport.WriteAsync(configuration, folder.FullName, new CsvExportOptions(sites, deidentify), cancellationToken);
+            await CsvExport.WriteAsync(configuration, folder.FullName, new CsvExportOptions(sites, deidentify, access.UserName), cancellationToken);
             await ZipFile.CreateFromDirectoryAsync(folder.FullName, zipPath, CompressionLevel.Optimal, includeBaseDirectory: false, cancellationToken);
         }
         finally

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using CsvHelper;
 using Stroma.Data.Labs;
 
 namespace Stroma.Web.Features.LabImport;
@@ -41,7 +40,7 @@ public static class RejectReports
     {
         ArgumentNullException.ThrowIfNull(rejects);
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
+        using (var csv = new Stroma.Data.Export.SafeCsvWriter(writer, CultureInfo.InvariantCulture))
         {
             csv.WriteField("line");
             csv.WriteField("field");

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Data;
 using Stroma.Data.Access;
+using Stroma.Data.Audit;
 using Stroma.Data.Report;
 using Stroma.Reporting;
 using Stroma.Web.Hosting;
@@ -64,6 +65,11 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
 
         var output = new MemoryStream();
         await ReportWriters.WriteAsync(Report!, format, output, cancellationToken);
+        await AuditTrail.AppendAccessAsync(db, "export", "study-report", new Dictionary<string, object?>
+        {
+            ["sites"] = Report!.Sites,
+            ["format"] = extension,
+        }, cancellationToken);
         output.Position = 0;
         return File(output, contentType, $"study-report-{string.Join('-', Report!.Sites)}.{extension}");
     }

@@ -1,0 +1,74 @@
+// Source: issue #16 "Exports and audit" (the de-identified export keeps signer names and full dates); docs/web.md
+// "Exports"; HIPAA Safe Harbor lists dates as identifiers, date shifting per patient keeps intervals (the approach
+// of clinical data warehouses such as STRIDE, Hripcsak 2016).
+using Shouldly;
+using Stroma.Data.Demo;
+using Stroma.Data.Export;
+
+namespace Stroma.Data.Tests;
+
+public sealed class DeidentifiedExportTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>Each patient's visit dates as days after their first visit, in order (what a date shift must keep).</summary>
+    private static List<string> Intervals(string file)
+    {
+        var rows = File.ReadAllLines(file).Skip(1).Select(l => l.Split(',')).ToList();
+        return [.. rows.GroupBy(r => r[1]).Select(g =>
+        {
+            var dates = g.Select(r => DateOnly.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+            return string.Join(" ", dates.Select(d => d.DayNumber - dates[0].DayNumber));
+        }).Order(StringComparer.Ordinal)];
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Deidentified_DatesShiftedPerPatientIntervalsKept_NoStaffNames(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using (var db = database.Open("demo"))
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 6, Seed: 3), Token);
+        }
+
+        var plain = Directory.CreateTempSubdirectory("stroma-export-").FullName;
+        var deidentified = Directory.CreateTempSubdirectory("stroma-export-").FullName;
+        try
+        {
+            await CsvExport.WriteAsync(database.Configuration, plain, Token);
+            await CsvExport.WriteAsync(database.Configuration, deidentified, new CsvExportOptions([], Deidentify: true), Token);
+
+            var before = Path.Combine(plain, "analysis_visits.csv");
+            var after = Path.Combine(deidentified, "analysis_visits.csv");
+            Intervals(after).ShouldBe(Intervals(before));
+            File.ReadAllLines(after).Skip(1).Select(l => l.Split(',')[3]).Order()
+                .ShouldNotBe(File.ReadAllLines(before).Skip(1).Select(l => l.Split(',')[3]).Order());
+
+            var visits = File.ReadLines(Path.Combine(deidentified, "visits.csv")).First().Split(',');
+            visits.ShouldNotContain("signed_by");
+            visits.ShouldNotContain("signed_by_name");
+            visits.ShouldContain("visit_date");
+            foreach (var file in Directory.GetFiles(deidentified, "*.csv"))
+            {
+                File.ReadLines(file).First().Split(',').ShouldAllBe(c => !c.EndsWith("_by", StringComparison.Ordinal) && c != "person", file);
+            }
+
+            // A lot's own dates (no patient) are left blank rather than unshifted.
+            var lots = File.ReadAllLines(Path.Combine(deidentified, "cell_lots.csv"));
+            var header = lots[0].Split(',');
+            var plainLots = File.ReadAllLines(Path.Combine(plain, "cell_lots.csv"));
+            var dateColumns = plainLots[0].Split(',').Select((c, i) => (c, i))
+                .Where(x => plainLots.Skip(1).Any(l => System.Text.RegularExpressions.Regex.IsMatch(l.Split(',')[x.i], @"^\d{4}-\d{2}-\d{2}"))).Select(x => x.c).ToList();
+            foreach (var column in dateColumns.Where(header.Contains))
+            {
+                lots.Skip(1).ShouldAllBe(l => l.Split(',')[Array.IndexOf(header, column)] == "", column);
+            }
+        }
+        finally
+        {
+            Directory.Delete(plain, recursive: true);
+            Directory.Delete(deidentified, recursive: true);
+        }
+    }
+}
