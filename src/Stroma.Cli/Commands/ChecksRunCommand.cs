@@ -85,7 +85,7 @@ public sealed class ChecksRunCommand(CliIo io) : AsyncCommand<ChecksRunCommand.S
         foreach (var f in Ordered(report))
         {
             io.Out.WriteLine($"  {f.SiteCode,-6} {f.StudyId,-12} {f.ProtocolKey}/{f.ProtocolVersion} {f.CheckKey} ({f.Severity.Key()}) "
-                + $"{f.RecordType} {f.Field} = {f.Value}{(f.QueryOpened ? "  [query opened]" : "")}");
+                + $"{f.RecordType} {f.RecordId:D} {f.Field} = {f.Value}{(f.QueryOpened ? "  [query opened]" : "")}");
             io.Out.WriteLine($"         {f.Message}");
         }
     }
