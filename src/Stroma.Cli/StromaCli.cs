@@ -146,6 +146,13 @@ public static class StromaCli
             config.AddCommand<ScheduleCommand>("schedule")
                 .WithDescription("A patient's calendar with done / out-of-window / missed marks; --move reschedules an event (history kept).")
                 .WithExample("schedule", "S1-001", "--as-of", "2024-07-01");
+            config.AddBranch("checks", checks =>
+            {
+                checks.SetDescription("Edit checks declared in protocol versions (docs/data-quality.md).");
+                checks.AddCommand<ChecksRunCommand>("run")
+                    .WithDescription("Run the checks over the registry: print each finding and open a query for each new soft one.")
+                    .WithExample("checks", "run", "--site", "S1", "--format", "json");
+            });
             config.AddCommand<DueCommand>("due")
                 .WithDescription("The sites' worklist: administrations and follow-up visits due within the horizon or overdue, per patient.")
                 .WithExample("due", "--site", "S1", "--within", "14d", "--format", "json");

@@ -94,6 +94,10 @@ public abstract class StromaDbContext : DbContext
 
     public DbSet<ProtocolVersionRecord> ProtocolVersions => Set<ProtocolVersionRecord>();
 
+    public DbSet<QueryRecord> Queries => Set<QueryRecord>();
+
+    public DbSet<QueryStepRecord> QuerySteps => Set<QueryStepRecord>();
+
     /// <summary>Marks a clinical record deleted (the only way to delete one); saved with the reason in the audit trail.</summary>
     public void MarkDeleted(ClinicalRecord record, string reason)
     {
@@ -133,6 +137,8 @@ public abstract class StromaDbContext : DbContext
         configurationBuilder.Properties<ReportedChange>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Stroma.Clinical.Outcomes.ClinicalResponseCategory>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<ProtocolVersionStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<QueryStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<QueryStepKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
         // Every instant is stored in UTC with microseconds (StoredInstant), so no feature truncates by hand.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<StoredInstantConverter>();
@@ -243,6 +249,26 @@ public abstract class StromaDbContext : DbContext
             e.Property(x => x.ApprovalMeaning).HasMaxLength(512);
         });
         modelBuilder.Entity<AdverseEvent>(e => e.HasIndex(x => x.LotId));
+        modelBuilder.Entity<QueryRecord>(e =>
+        {
+            e.HasIndex(x => new { x.SiteId, x.Status });
+            e.HasIndex(x => new { x.RecordType, x.RecordId });
+            e.HasIndex(x => x.VisitId);
+            // A check opens at most one query per record and field, however often it runs (idempotent batch runs).
+            e.HasIndex(x => new { x.ProtocolKey, x.CheckKey, x.RecordType, x.RecordId, x.Field }).IsUnique()
+                .HasFilter("check_key IS NOT NULL AND deleted_at IS NULL");
+            e.Property(x => x.RecordType).HasMaxLength(32);
+            e.Property(x => x.Field).HasMaxLength(128);
+            e.Property(x => x.ProtocolKey).HasMaxLength(64);
+            e.Property(x => x.ProtocolVersion).HasMaxLength(16);
+            e.Property(x => x.CheckKey).HasMaxLength(64);
+            e.Property(x => x.RaisedBy).HasMaxLength(128);
+        });
+        modelBuilder.Entity<QueryStepRecord>(e =>
+        {
+            e.HasIndex(x => new { x.QueryId, x.Number }).IsUnique();
+            e.Property(x => x.By).HasMaxLength(128);
+        });
         modelBuilder.Entity<ResponseAdjudication>(e =>
         {
             e.HasIndex(x => new { x.PatientId, x.AssessmentDate });
@@ -310,6 +336,8 @@ public abstract class StromaDbContext : DbContext
         nameof(ProtocolDeviationRecord) => "protocol_deviations",
         nameof(ProtocolRecord) => "protocols",
         nameof(ProtocolVersionRecord) => "protocol_versions",
+        nameof(QueryRecord) => "queries",
+        nameof(QueryStepRecord) => "query_steps",
         _ => SnakeCase(clrName) + "s",
     };
 

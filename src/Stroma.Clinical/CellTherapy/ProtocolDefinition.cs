@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
+using Stroma.Clinical.Quality;
 using Stroma.Clinical.Scoring;
 
 namespace Stroma.Clinical.CellTherapy;
@@ -17,6 +18,9 @@ namespace Stroma.Clinical.CellTherapy;
 /// <param name="LateEntryDays">Days after an event beyond which its entry is "entered late" (0–365; default 7).</param>
 public sealed record ProtocolDefinition(Protocol Protocol, string ConsentVersion, int LateEntryDays)
 {
+    /// <summary>The study's edit checks, versioned with the protocol (docs/data-quality.md); empty when none are declared.</summary>
+    public IReadOnlyList<CheckDefinition> Checks { get; init; } = [];
+
     /// <summary>The default of issue #14: an entry more than 7 days after the event is late.</summary>
     public const int DefaultLateEntryDays = 7;
 
@@ -159,6 +163,11 @@ public static partial class ProtocolDefinitions
             }
 
             w.WriteEndArray();
+            if (definition.Checks.Count > 0)
+            {
+                CheckDefinitions.Write(w, definition.Checks);
+            }
+
             w.WriteEndObject();
         }
 
@@ -219,7 +228,7 @@ public static partial class ProtocolDefinitions
         public ProtocolDefinition? Definition(JsonElement root, string version)
         {
             if (!Object(root, "", ["format", "key", "name", "description", "source", "consentVersion", "lateEntryDays", "tolerancePercent",
-                "components", "administrations", "followUps", "notes"]))
+                "components", "administrations", "followUps", "notes", "checks"]))
             {
                 return null;
             }
@@ -264,6 +273,8 @@ public static partial class ProtocolDefinitions
                 }
             }
 
+            var visitKeys = followUps.Where(v => v is not null).Select(v => v!.Key).ToList();
+            var checks = root.TryGetProperty("checks", out var checkList) ? CheckDefinitions.Read(checkList, "checks", visitKeys, Issues) : [];
             if (Issues.Count > 0)
             {
                 return null;
@@ -271,7 +282,7 @@ public static partial class ProtocolDefinitions
 
             var protocol = new Protocol(key!, name!, version, description, source!, [.. components!], [.. administrations!], [.. followUps!],
                 DoseTolerance.Percent(tolerance!.Value), notes);
-            return new ProtocolDefinition(protocol, consent!, late);
+            return new ProtocolDefinition(protocol, consent!, late) { Checks = checks };
         }
 
         private ProtocolComponent? Component((JsonElement Element, string Path) item)

@@ -26,6 +26,9 @@ public enum Capability
 
     /// <summary>See lots and their release status (to infuse, or to check).</summary>
     ReadLots,
+
+    /// <summary>Open queries on the site's records, and close or re-open those one raised (docs/data-quality.md).</summary>
+    RaiseQueries,
 }
 
 /// <summary>
@@ -40,9 +43,12 @@ public static class AccessPolicy
     {
         SiteRole.Investigator => Set(Capability.ReadClinical, Capability.EditClinical, Capability.SignVisits, Capability.ReadAudit,
             Capability.ReadDeidentified, Capability.ReadLots),
-        SiteRole.Coordinator or SiteRole.DataManager => Set(Capability.ReadClinical, Capability.EditClinical, Capability.ReadAudit,
+        SiteRole.Coordinator => Set(Capability.ReadClinical, Capability.EditClinical, Capability.ReadAudit,
             Capability.ReadDeidentified, Capability.ReadLots),
-        SiteRole.Monitor => Set(Capability.ReadClinical, Capability.ReadAudit, Capability.ReadDeidentified, Capability.ReadLots),
+        SiteRole.DataManager => Set(Capability.ReadClinical, Capability.EditClinical, Capability.ReadAudit,
+            Capability.ReadDeidentified, Capability.ReadLots, Capability.RaiseQueries),
+        SiteRole.Monitor => Set(Capability.ReadClinical, Capability.ReadAudit, Capability.ReadDeidentified, Capability.ReadLots,
+            Capability.RaiseQueries),
         SiteRole.CellLabQa => Set(Capability.ManageLots, Capability.ReadLots),
         SiteRole.Statistician => Set(Capability.ReadDeidentified),
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role."),

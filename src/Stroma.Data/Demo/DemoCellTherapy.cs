@@ -244,7 +244,7 @@ internal static class DemoCellTherapy
                 "Copied from the built-in template seed_case_2 version 1.",
             ],
         };
-        var definition = new ProtocolDefinition(protocol, protocol.Version, ProtocolDefinition.DefaultLateEntryDays);
+        var definition = new ProtocolDefinition(protocol, protocol.Version, ProtocolDefinition.DefaultLateEntryDays) { Checks = Case2Checks() };
         var parsed = Store(batch, definition, ProtocolDefinitions.ToJson(definition), "investigator.cr", new DateTimeOffset(2015, 9, 1, 2, 0, 0, TimeSpan.Zero), random, db, now);
 
         var consent = new ConsentRecord(new DateOnly(2015, 9, 28), protocol.Version);
@@ -337,6 +337,29 @@ internal static class DemoCellTherapy
             ApprovalMeaning = "approved (demo)",
         }, db, now));
         return parsed.Protocol;
+    }
+
+    /// <summary>
+    /// The demo site's edit checks on its case-2 protocol (docs/data-quality.md "The demo"): DEMO choices, not clinical
+    /// rules. The case report gives no body weights, so the demo leaves them blank and both checks find that on purpose:
+    /// <c>stroma checks run</c> on the demo reports the enrolment without a planning weight and each session without the
+    /// weight of the day, and opens a query on each.
+    /// </summary>
+    internal static IReadOnlyList<Stroma.Clinical.Quality.CheckDefinition> Case2Checks()
+    {
+        var drafts = new Stroma.Clinical.Quality.CheckDefinition[]
+        {
+            new("planning_weight_recorded", Stroma.Clinical.Quality.CheckKind.RequiredWhen, Stroma.Clinical.Quality.CheckScope.Enrolment,
+                Stroma.Clinical.Quality.CheckSeverity.Soft,
+                new("Demo site's check: the enrolment has no planning weight.", "演示站点核查：入组记录缺少计划体重。"),
+                "enrolment.weight", null, null, "enrolment.start_date is present", null, []),
+            new("infusion_weight_recorded", Stroma.Clinical.Quality.CheckKind.RequiredWhen, Stroma.Clinical.Quality.CheckScope.Infusion,
+                Stroma.Clinical.Quality.CheckSeverity.Soft,
+                new("Demo site's check: the infusion has no weight of the day.", "演示站点核查：输注记录缺少当日体重。"),
+                "infusion.weight", null, null, "infusion.dose > 0", null, []),
+        };
+        return [.. drafts.Select((d, i) => Stroma.Clinical.Quality.CheckDefinitions.Create(d, [], $"checks[{i}]") is ({ } c, _)
+            ? c : throw new InvalidOperationException($"The demo check {d.Key} does not compile."))];
     }
 
     /// <summary>

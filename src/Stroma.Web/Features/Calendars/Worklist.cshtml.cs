@@ -27,6 +27,9 @@ public sealed class WorklistModel(StromaDbContext db, UserAccess access, TimePro
 
     public DateOnly Today { get; private set; }
 
+    /// <summary>The open queries of the user's sites (issue #15: the site answers them; docs/data-quality.md).</summary>
+    public IReadOnlyList<Stroma.Data.Quality.QueryView> OpenQueries { get; private set; } = [];
+
     /// <summary>True when the user may record for patients of <paramref name="siteId"/> (the infusion link).</summary>
     public bool CanEdit(Guid siteId) => access.Can(Capability.EditClinical, siteId);
 
@@ -52,6 +55,7 @@ public sealed class WorklistModel(StromaDbContext db, UserAccess access, TimePro
         }
 
         Report = report;
+        OpenQueries = await Stroma.Data.Quality.Queries.ListAsync(db, access, status: Stroma.Data.Model.QueryStatus.Open, cancellationToken: cancellationToken);
         return Page();
     }
 }

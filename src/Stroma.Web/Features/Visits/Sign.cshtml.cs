@@ -60,6 +60,13 @@ public sealed class SignModel(StromaDbContext db, UserAccess access, SignInManag
             return Page();
         }
 
+        // A visit with open queries cannot be signed (issue #15): the site answers them first (QLT009).
+        if (await Stroma.Data.Quality.Queries.OpenOnVisitAsync(db, id, cancellationToken) is var open and > 0)
+        {
+            ModelState.AddModelError("", text["visit.open_queries", open]);
+            return Page();
+        }
+
         if (string.IsNullOrEmpty(Meaning) || !SignatureMeanings.Keys.Contains(Meaning, StringComparer.Ordinal))
         {
             ModelState.AddModelError(nameof(Meaning), text["visit.meaning_required"]);
