@@ -35,15 +35,29 @@ public sealed record RestoreResult(BackupManifest Manifest, AuditVerification Au
 /// </summary>
 public static class RegistryBackup
 {
-    public const string FormatVersion = "stroma-backup-2";
+    public const string FormatVersion = "stroma-backup-3";
 
+    /// <summary>The previous format: the same files without <see cref="AddedInFormat3"/>, which it restores as empty tables.</summary>
+    public const string PreviousFormatVersion = "stroma-backup-2";
+
+    /// <summary>
+    /// Every table of the model, parents before children (a test checks that none is missing). Format 3 added the
+    /// stored protocols and their versions, the hospital identifier and local lab code maps, and the queries.
+    /// </summary>
     internal static readonly Type[] Tables =
     [
-        typeof(Site), typeof(Laboratory), typeof(User), typeof(Membership), typeof(Patient), typeof(Diagnosis), typeof(Visit),
-        typeof(Assessment), typeof(LabResult), typeof(Medication), typeof(CellLotRecord), typeof(AdverseEvent), typeof(Death),
-        typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolEnrolment), typeof(ScheduledEventRecord),
-        typeof(ScheduleChangeRecord), typeof(Infusion), typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord),
-        typeof(FollowUpContact), typeof(ProtocolDeviationRecord), typeof(ResponseAdjudication), typeof(AuditEntry),
+        typeof(Site), typeof(Laboratory), typeof(User), typeof(Membership), typeof(Patient), typeof(PatientIdentifier), typeof(LabCodeMapping),
+        typeof(Diagnosis), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Medication), typeof(CellLotRecord), typeof(AdverseEvent),
+        typeof(Death), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolRecord), typeof(ProtocolVersionRecord),
+        typeof(ProtocolEnrolment), typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord), typeof(Infusion), typeof(InfusionVitalSigns),
+        typeof(InfusionPremedication), typeof(InfusionReactionRecord), typeof(FollowUpContact), typeof(ProtocolDeviationRecord),
+        typeof(ResponseAdjudication), typeof(QueryRecord), typeof(QueryStepRecord), typeof(AuditEntry),
+    ];
+
+    /// <summary>The tables a <see cref="PreviousFormatVersion"/> backup does not hold (restored empty from one).</summary>
+    internal static readonly Type[] AddedInFormat3 =
+    [
+        typeof(PatientIdentifier), typeof(LabCodeMapping), typeof(ProtocolRecord), typeof(ProtocolVersionRecord), typeof(QueryRecord), typeof(QueryStepRecord),
     ];
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
@@ -139,13 +153,15 @@ public static class RegistryBackup
                 ?? throw new InvalidDataException("The backup manifest is empty.");
         }
 
-        if (manifest.Format != FormatVersion)
+        if (manifest.Format != FormatVersion && manifest.Format != PreviousFormatVersion)
         {
-            throw new InvalidDataException($"Unsupported backup format '{manifest.Format}' (expected {FormatVersion}); "
+            throw new InvalidDataException($"Unsupported backup format '{manifest.Format}' (expected {FormatVersion} or {PreviousFormatVersion}); "
                 + "a stroma-backup-1 file carries no content hashes: restore it with the Stroma version that wrote it and take a new backup.");
         }
 
-        if (manifest.Sha256 is null || Tables.Length != manifest.Sha256.Count)
+        var previous = manifest.Format == PreviousFormatVersion;
+        var tables = previous ? [.. Tables.Except(AddedInFormat3)] : Tables;
+        if (manifest.Sha256 is null || tables.Length != manifest.Sha256.Count)
         {
             throw new InvalidDataException("The backup manifest does not carry a SHA-256 for every table file; the backup cannot be checked.");
         }
@@ -159,7 +175,7 @@ public static class RegistryBackup
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var table in Tables)
+        foreach (var table in tables)
         {
             var entityType = db.Model.FindEntityType(table)!;
             var name = entityType.GetTableName()!;
