@@ -24,10 +24,9 @@ public sealed record LateEntryPolicy(int Days)
     {
         Preconditions.NotBlank(field);
         Preconditions.Requires(Days >= 0, "Late-entry days cannot be negative.");
-        if (eventDate > today)
+        if (InFuture(field, eventDate, today) is { } future)
         {
-            return LateEntryCheck.Refused(Issue.Error(IssueCodes.EventInFuture, field,
-                $"{field} {Iso(eventDate)} is in the future (today is {Iso(today)}): record an event once it has happened."));
+            return LateEntryCheck.Refused(future);
         }
 
         return Late(field, Iso(eventDate), today.DayNumber - eventDate.DayNumber > Days, Iso(today), reason);
@@ -62,6 +61,15 @@ public sealed record LateEntryPolicy(int Days)
                 $"{field} {value} is more than {Days} days before today ({today}): this is a late entry; give the reason for entering it late."))
             : new LateEntryCheck(true, reason.Trim(), []);
     }
+
+    /// <summary>
+    /// The refusal of an event date after <paramref name="today"/> (<see cref="IssueCodes.EventInFuture"/>), or null:
+    /// the one wording of RET001 for dates, also for events that have no late-entry rule (a consent's signature).
+    /// </summary>
+    public static Issue? InFuture(string field, DateOnly eventDate, DateOnly today) =>
+        eventDate > today
+            ? Issue.Error(IssueCodes.EventInFuture, field, $"{field} {Iso(eventDate)} is in the future (today is {Iso(today)}): record an event once it has happened.")
+            : null;
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

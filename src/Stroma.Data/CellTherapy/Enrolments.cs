@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
@@ -77,10 +76,9 @@ public static class Enrolments
         var today = LateEntry.Today(db);
         foreach (var (field, date) in new[] { ("consent_signed", request.Consent?.SignedOn), ("consent_withdrawn", request.Consent?.WithdrawnOn), ("weighed", request.PlanningWeighedOn) })
         {
-            if (date is { } d && d > today)
+            if (date is { } d && LateEntryPolicy.InFuture(field, d, today) is { } future)
             {
-                issues.Add(Issue.Error(IssueCodes.EventInFuture, field,
-                    string.Create(CultureInfo.InvariantCulture, $"{field} {d:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd}): record an event once it has happened.")));
+                issues.Add(future);
             }
         }
 

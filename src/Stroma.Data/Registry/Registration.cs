@@ -35,7 +35,7 @@ public static partial class Registration
     [GeneratedRegex("^[A-Za-z]{2}$", RegexOptions.CultureInvariant)]
     private static partial Regex CountryPattern();
 
-    /// <summary>Adds a site and its first laboratory (<c>LAB</c>), as the administrator's site page does.</summary>
+    /// <summary>Adds a site and its first laboratory (<c>LAB</c>); the administrator's site page writes through it too.</summary>
     public static async Task<CellTherapyResult<Site>> AddSiteAsync(StromaDbContext db, SiteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);

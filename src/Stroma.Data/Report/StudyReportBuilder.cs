@@ -24,10 +24,11 @@ public static class StudyReportBuilder
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Protocol is { } key && !(await KnownProtocolsAsync(db, cancellationToken).ConfigureAwait(false)).Contains(key, StringComparer.Ordinal))
+        if (options.Protocol is { } key && await KnownProtocolsAsync(db, cancellationToken).ConfigureAwait(false) is var known
+            && !known.Contains(key, StringComparer.Ordinal))
         {
             // The surfaces check this first (stroma report study: a usage error naming the known protocols).
-            throw new ArgumentException(UnknownProtocolMessage(key, await KnownProtocolsAsync(db, cancellationToken).ConfigureAwait(false)), nameof(options));
+            throw new ArgumentException(UnknownProtocolMessage(key, known), nameof(options));
         }
 
         var connection = db.Database.GetDbConnection();

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Stroma.Data;
-using Stroma.Data.Model;
+using Stroma.Data.Registry;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 
@@ -54,10 +54,19 @@ public sealed class SitesModel(StromaDbContext db, IStringLocalizer<Text> text) 
             return Page();
         }
 
-        var site = new Site { Id = Guid.CreateVersion7(), Code = code, Name = Name.Trim(), Country = Country?.Trim().ToUpperInvariant() };
-        db.Sites.Add(site);
-        db.Laboratories.Add(new Laboratory { Id = Guid.CreateVersion7(), SiteId = site.Id, Code = "LAB", Name = $"{site.Name} laboratory" });
-        await db.SaveChangesAsync(cancellationToken);
+        // The write is the one of 'stroma site add' (the site and its first laboratory); the form above gave the localized messages.
+        var added = await Registration.AddSiteAsync(db, new SiteRequest(code, Name, Country), cancellationToken);
+        if (!added.Succeeded)
+        {
+            foreach (var issue in added.Issues)
+            {
+                ModelState.AddModelError(issue.Path switch { "code" => nameof(Code), "name" => nameof(Name), "country" => nameof(Country), _ => "" }, issue.Message);
+            }
+
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+
         return RedirectToPage();
     }
 
