@@ -90,8 +90,8 @@ public sealed class DataCommandsTests
         try
         {
             await File.WriteAllTextAsync(file, "site,patient,analyte,value,unit,range,specimen_time\n" +
-                "S1,S1-001,c3,0.41,g/L,0.9-1.8,2030-01-05T08:30:00+08:00\n" +
-                "S1,S1-404,c3,0.41,g/L,0.9-1.8,2030-01-05T08:30:00+08:00\n", Token);
+                "S1,S1-001,c3,0.41,g/L,0.9-1.8,2025-01-05T08:30:00+08:00\n" +
+                "S1,S1-404,c3,0.41,g/L,0.9-1.8,2025-01-05T08:30:00+08:00\n", Token);
 
             var strict = Run(database, "import", "labs", file);
             var partial = Run(database, "import", "labs", file, "--partial");

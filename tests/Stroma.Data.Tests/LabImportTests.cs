@@ -41,14 +41,14 @@ public sealed class LabImportTests
         var (database, date) = await RegistryAsync(engine);
         await using var _ = database;
         var (result, _) = await ImportAsync(database, File(date,
-            "S1,S1-001,{date},ferritin,412.5,ug/L,13-150,LAB,2030-01-05T08:30:00+08:00",
-            "S1,S1-001,,ferritin,\"<5\",ug/L,13-150,LAB,2030-02-05T08:30:00Z"));
+            "S1,S1-001,{date},ferritin,412.5,ug/L,13-150,LAB,2025-01-05T08:30:00+08:00",
+            "S1,S1-001,,ferritin,\"<5\",ug/L,13-150,LAB,2025-02-05T08:30:00Z"));
 
         result.ShouldBe(new LabImportResult(2, 2, 0, 0, true));
         await using var db = database.Open();
         var stored = await db.LabResults.Where(l => l.Analyte == "ferritin").ToListAsync(Token);
         var first = stored.Single(l => l.ReportedValue == "412.5");
-        first.SpecimenTime.ShouldBe(new DateTimeOffset(2030, 1, 5, 0, 30, 0, TimeSpan.Zero));
+        first.SpecimenTime.ShouldBe(new DateTimeOffset(2025, 1, 5, 0, 30, 0, TimeSpan.Zero));
         first.NormalisedValue.ShouldBe(412.5m);
         first.Flag.ShouldBe(LabFlag.High);
         first.VisitId.ShouldNotBeNull();
@@ -71,9 +71,9 @@ public sealed class LabImportTests
         await using (var db = database.Open("importer"))
         {
             using var input = new MemoryStream(Encoding.UTF8.GetBytes(File(date,
-                "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00+08:00",
-                "S2,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00+08:00",
-                "S1,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00+08:00")));
+                "S1,S1-001,,ferritin,41,ug/L,13-150,,2025-01-05T08:30:00+08:00",
+                "S2,S2-002,,ferritin,12,ug/L,13-150,,2025-01-05T08:30:00+08:00",
+                "S1,S2-002,,ferritin,12,ug/L,13-150,,2025-01-05T08:30:00+08:00")));
             result = await LabImport.RunAsync(db, input, "labs.csv", TextWriter.Null, ReportedUnitNormaliser.Instance,
                 new LabImportOptions { Partial = true, OnlySite = "S1", Rejects = sink }, null, Token);
         }
@@ -90,7 +90,7 @@ public sealed class LabImportTests
     {
         var (database, date) = await RegistryAsync(engine);
         await using var _ = database;
-        var file = File(date, "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2030-01-05T08:30:00+08:00", "S2,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00+08:00");
+        var file = File(date, "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2025-01-05T08:30:00+08:00", "S2,S2-002,,ferritin,12,ug/L,13-150,,2025-01-05T08:30:00+08:00");
 
         (await ImportAsync(database, file)).Result.Inserted.ShouldBe(2);
         var again = (await ImportAsync(database, file)).Result;
@@ -107,12 +107,12 @@ public sealed class LabImportTests
         var (database, date) = await RegistryAsync(engine);
         await using var _ = database;
         var file = File(date,
-            "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2030-01-05T08:30:00+08:00",
-            "S9,S1-001,,ferritin,41,ug/L,,,2030-01-05T08:30:00Z",
-            "S1,S1-999,,ferritin,41,ug/L,,,2030-01-05T08:30:00Z",
-            "S1,S1-001,1999-01-01,ferritin,41,ug/L,,,2030-01-06T08:30:00Z",
-            "S1,S1-001,,ferritin,forty,ug/L,,,2030-01-07T08:30:00Z",
-            "S1,S1-001,,ferritin,41,ug/L,,,2030-01-08 08:30");
+            "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2025-01-05T08:30:00+08:00",
+            "S9,S1-001,,ferritin,41,ug/L,,,2025-01-05T08:30:00Z",
+            "S1,S1-999,,ferritin,41,ug/L,,,2025-01-05T08:30:00Z",
+            "S1,S1-001,1999-01-01,ferritin,41,ug/L,,,2025-01-06T08:30:00Z",
+            "S1,S1-001,,ferritin,forty,ug/L,,,2025-01-07T08:30:00Z",
+            "S1,S1-001,,ferritin,41,ug/L,,,2025-01-08 08:30");
 
         var (result, rejects) = await ImportAsync(database, file);
 
@@ -129,11 +129,32 @@ public sealed class LabImportTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Run_SpecimenTimeInTheFuture_RejectsTheRowWithRet001(DatabaseEngine engine)
+    {
+        var (database, date) = await RegistryAsync(engine);
+        await using var _ = database;
+        var now = DateTimeOffset.UtcNow;
+        var file = File(date,
+            $"S1,S1-001,,ferritin,41,ug/L,13-150,,{now.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}",
+            $"S1,S1-001,,ferritin,42,ug/L,13-150,,{now.AddDays(1):yyyy-MM-ddTHH:mm:ssZ}");
+
+        var (result, rejects) = await ImportAsync(database, file, partial: true);
+
+        result.Inserted.ShouldBe(1);
+        result.Rejected.ShouldBe(1);
+        rejects.ShouldContain("RET001");
+        rejects.ShouldContain("is in the future");
+        await using var db = database.Open();
+        (await db.LabResults.Where(l => l.Analyte == "ferritin").Select(l => l.ReportedValue).ToListAsync(Token)).ShouldBe(["41"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Run_Partial_StoresTheValidRows(DatabaseEngine engine)
     {
         var (database, date) = await RegistryAsync(engine);
         await using var _ = database;
-        var file = File(date, "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2030-01-05T08:30:00+08:00", "S9,S1-001,,ferritin,41,ug/L,,,2030-01-05T08:30:00Z");
+        var file = File(date, "S1,S1-001,{date},ferritin,41,ug/L,13-150,,2025-01-05T08:30:00+08:00", "S9,S1-001,,ferritin,41,ug/L,,,2025-01-05T08:30:00Z");
 
         var (result, _) = await ImportAsync(database, file, partial: true);
 
@@ -146,9 +167,9 @@ public sealed class LabImportTests
     {
         var (database, date) = await RegistryAsync(engine);
         await using var _ = database;
-        var row = "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00Z";
+        var row = "S1,S1-001,,ferritin,41,ug/L,13-150,,2025-01-05T08:30:00Z";
 
-        var (result, _) = await ImportAsync(database, File(date, row, "S2,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00Z", row));
+        var (result, _) = await ImportAsync(database, File(date, row, "S2,S2-002,,ferritin,12,ug/L,13-150,,2025-01-05T08:30:00Z", row));
 
         result.ShouldBe(new LabImportResult(3, 2, 1, 0, true));
         await using var db = database.Open();
@@ -163,12 +184,12 @@ public sealed class LabImportTests
         // sends it back through the staging path (the file is read again; rejects must not be written twice).
         var (database, date) = await RegistryAsync(engine);
         await using var _ = database;
-        var stored = "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00Z";
+        var stored = "S1,S1-001,,ferritin,41,ug/L,13-150,,2025-01-05T08:30:00Z";
         (await ImportAsync(database, File(date, stored))).Result.Inserted.ShouldBe(1);
-        var start = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var rows = Enumerable.Range(0, 3000)
             .Select(i => $"S1,S1-001,,ferritin,{i % 200},ug/L,13-150,,{start.AddMinutes(i):yyyy-MM-ddTHH:mm:ssZ}")
-            .Append("S9,S1-001,,ferritin,41,ug/L,,,2030-01-05T08:30:00Z")
+            .Append("S9,S1-001,,ferritin,41,ug/L,,,2025-01-05T08:30:00Z")
             .Append(stored)
             .ToArray();
 
@@ -189,9 +210,9 @@ public sealed class LabImportTests
         var (database, date) = await RegistryAsync(DatabaseEngine.Sqlite);
         await using var _ = database;
         await ImportAsync(database, File(date,
-            "S1,S1-001,{date},creatinine,123456.000123,umol/L,,,2030-01-05T08:30:00.1234567+08:00",
-            "S1,S1-001,,creatinine,-12,umol/L,45-84,,2030-01-05T08:31:00Z",
-            "S1,S1-001,,ferritin,\"<5\",ug/L,,,2030-01-05T08:32:00.5Z"));
+            "S1,S1-001,{date},creatinine,123456.000123,umol/L,,,2025-01-05T08:30:00.1234567+08:00",
+            "S1,S1-001,,creatinine,-12,umol/L,45-84,,2025-01-05T08:31:00Z",
+            "S1,S1-001,,ferritin,\"<5\",ug/L,,,2025-01-05T08:32:00.5Z"));
         await using (var db = database.Open("ef"))
         {
             foreach (var imported in await db.LabResults.AsNoTracking().Where(l => l.CreatedBy == "importer").ToListAsync(Token))

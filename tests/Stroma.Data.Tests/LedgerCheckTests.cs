@@ -64,9 +64,9 @@ public sealed class LedgerCheckTests
     public async Task Run_ChangesThroughTheModel_Hold(DatabaseEngine engine)
     {
         await using var database = await DemoAsync(engine);
-        (await ImportAsync(database, "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00Z")).Inserted.ShouldBe(1);
+        (await ImportAsync(database, "S1,S1-001,,ferritin,41,ug/L,13-150,,2025-01-05T08:30:00Z")).Inserted.ShouldBe(1);
         // The same file again: every row a duplicate, nothing written, and still covered.
-        (await ImportAsync(database, "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00Z")).Duplicates.ShouldBe(1);
+        (await ImportAsync(database, "S1,S1-001,,ferritin,41,ug/L,13-150,,2025-01-05T08:30:00Z")).Duplicates.ShouldBe(1);
         await using (var db = database.Open("editor"))
         {
             var bulk = await db.LabResults.Where(l => l.Analyte == "creatinine").OrderBy(l => l.Id).FirstAsync(Token);
@@ -136,7 +136,7 @@ public sealed class LedgerCheckTests
         await using (var db = database.Open("editor"))
         {
             var patient = await db.Patients.FirstAsync(Token);
-            var ae = new AdverseEvent { Id = Guid.NewGuid(), PatientId = patient.Id, Term = "fever", OnsetDate = new DateOnly(2030, 1, 2), CtcaeGrade = 1 };
+            var ae = new AdverseEvent { Id = Guid.NewGuid(), PatientId = patient.Id, Term = "fever", OnsetDate = new DateOnly(2025, 1, 2), CtcaeGrade = 1 };
             db.AdverseEvents.Add(ae);
             await db.SaveChangesAsync(Token);
             id = ae.Id;
@@ -155,9 +155,9 @@ public sealed class LedgerCheckTests
     {
         await using var database = await DemoAsync(engine);
         var result = await ImportAsync(database,
-            "S1,S1-001,,ferritin,41,ug/L,13-150,,2030-01-05T08:30:00Z",
-            "S1,S1-001,,ferritin,45,ug/L,13-150,,2030-02-05T08:30:00Z",
-            "S2,S2-002,,ferritin,12,ug/L,13-150,,2030-01-05T08:30:00Z");
+            "S1,S1-001,,ferritin,41,ug/L,13-150,,2025-01-05T08:30:00Z",
+            "S1,S1-001,,ferritin,45,ug/L,13-150,,2025-02-05T08:30:00Z",
+            "S2,S2-002,,ferritin,12,ug/L,13-150,,2025-01-05T08:30:00Z");
         result.Inserted.ShouldBe(3);
         (await CheckAsync(database)).Summary.Holds.ShouldBeTrue();
 
@@ -179,7 +179,7 @@ public sealed class LedgerCheckTests
         await using (var db = database.Open("editor"))
         {
             var patient = await db.Patients.FirstAsync(Token);
-            var ae = new AdverseEvent { Id = Guid.NewGuid(), PatientId = patient.Id, Term = "rash", OnsetDate = new DateOnly(2030, 1, 2), CtcaeGrade = 2 };
+            var ae = new AdverseEvent { Id = Guid.NewGuid(), PatientId = patient.Id, Term = "rash", OnsetDate = new DateOnly(2025, 1, 2), CtcaeGrade = 2 };
             db.AdverseEvents.Add(ae);
             await db.SaveChangesAsync(Token);
             id = ae.Id;

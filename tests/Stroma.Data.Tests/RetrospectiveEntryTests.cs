@@ -119,9 +119,13 @@ public sealed class RetrospectiveEntryTests
         var infusion = await Infusions.RecordAsync(db, Infuse(clock.Now.AddDays(1), Reason));
         var contact = await FollowUps.RecordAsync(db, Contact(tomorrow, Reason));
         var ae = await FollowUps.RecordAdverseEventAsync(db, "CR-001", Fever(tomorrow), Reason);
+        var patientId = await db.Patients.Where(p => p.StudyId == "CR-001").Select(p => p.Id).SingleAsync();
+        var lab = await Labs.LabResultEntry.RecordAsync(db, new Labs.ReportedUnitNormaliser(),
+            new Labs.LabEntryRequest(patientId, null, null, clock.Now.AddHours(1), [new Labs.LabEntryValue("ferritin", "41", "ug/L", "13-150")]));
 
+        lab.Saved.ShouldBeFalse();
         foreach (var (result, field) in new[] { (tests.Issues, "tested_on"), (decision.Issues, "decided_on"), (custody.Issues, "at"), (infusion.Issues, "start"),
-            (contact.Issues, "contact_date"), (ae.Issues, "onset") })
+            (contact.Issues, "contact_date"), (ae.Issues, "onset"), (lab.Issues, "specimen_time") })
         {
             var issue = result.Single(i => i.Code == IssueCodes.EventInFuture);
             issue.Path.ShouldBe(field);

@@ -362,7 +362,7 @@ public static class LabImport
                     }
                 }
 
-                if (who is { } born && time is { } taken && LabText.SpecimenTimeProblem(taken, born.BirthYear) is { } implausible)
+                if (who is { } born && time is { } taken && LabText.SpecimenTimeProblem(taken, born.BirthYear, now) is { } implausible)
                 {
                     issues.Add(implausible);
                 }

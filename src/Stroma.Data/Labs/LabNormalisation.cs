@@ -146,12 +146,24 @@ public static class LabText
     private static Issue Unreadable(string range) =>
         Issue.Error(IssueCodes.InvalidRange, "range", $"The range \"{range.Trim()}\" cannot be read: write low-high, <high or >low in ASCII digits (e.g. 0.9-1.8).");
 
+    /// <summary>How far ahead of the server's clock a specimen time may be before it counts as in the future: the
+    /// laboratory system's clock and Stroma's are not the same clock. A Stroma default, not a clinical rule.</summary>
+    public static readonly TimeSpan ClockAllowance = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// The plausibility rule for a specimen time (LAB012): not before 1900-01-01 and not before the year the patient
     /// was born. Nothing clinical is assumed: both only catch times that cannot be true (a year 0001 from a slip).
+    /// A specimen time later than <paramref name="now"/> (by more than <see cref="ClockAllowance"/>) is an event in the
+    /// future and is refused like every other one (RET001).
     /// </summary>
-    public static Issue? SpecimenTimeProblem(DateTimeOffset time, int? birthYear)
+    public static Issue? SpecimenTimeProblem(DateTimeOffset time, int? birthYear, DateTimeOffset now)
     {
+        if (time > now + ClockAllowance)
+        {
+            return Issue.Error(IssueCodes.EventInFuture, "specimen_time",
+                $"specimen_time {time:yyyy-MM-dd'T'HH:mmzzz} is in the future (now is {now.ToOffset(time.Offset):yyyy-MM-dd'T'HH:mmzzz}): record a result once the specimen has been taken.");
+        }
+
         if (time.UtcDateTime.Year < 1900)
         {
             return Issue.Error(IssueCodes.ImplausibleSpecimenTime, "specimen_time",

@@ -65,7 +65,7 @@ public static class LabResultEntry
         }
 
         var birthYear = patient.BirthYear ?? patient.BirthDate?.Year;
-        if (LabText.SpecimenTimeProblem(request.SpecimenTime, birthYear) is { } implausible)
+        if (LabText.SpecimenTimeProblem(request.SpecimenTime, birthYear, db.Clock.GetUtcNow()) is { } implausible)
         {
             issues.Add(implausible);
         }

@@ -15,9 +15,9 @@ public sealed class Hl7FileImportTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static string Message(string controlId, string version, string obx) => string.Join("\r",
-        $"MSH|^~\\&|GHH LAB|ELAB-3|STROMA|S1|203001050930+0800||ORU^R01|{controlId}|P|{version}",
+        $"MSH|^~\\&|GHH LAB|ELAB-3|STROMA|S1|202501050930+0800||ORU^R01|{controlId}|P|{version}",
         "PID|1||S1-001^^^S1^PI",
-        "OBR|1|845439^GHH OE|1045813^GHH LAB|24323-8^CMP^LN|||203001050830+0800",
+        "OBR|1|845439^GHH OE|1045813^GHH LAB|24323-8^CMP^LN|||202501050830+0800",
         obx);
 
     private static async Task<(TestDatabase Database, string File)> ArrangeAsync(DatabaseEngine engine, string content)
@@ -38,7 +38,7 @@ public sealed class Hl7FileImportTests
     public async Task ImportFileAsync_Batch_EachMessageOnItsOwnWithItsOwnAck(DatabaseEngine engine)
     {
         var (database, file) = await ArrangeAsync(engine, string.Join("\n",
-            "FHS|^~\\&|GHH LAB|ELAB-3|||203001051000+0800", "BHS|^~\\&|GHH LAB|ELAB-3|||203001051000+0800",
+            "FHS|^~\\&|GHH LAB|ELAB-3|||202501051000+0800", "BHS|^~\\&|GHH LAB|ELAB-3|||202501051000+0800",
             Message("B-1", "2.5.1", "OBX|1|NM|2160-0^Creatinine^LN||1.2|mg/dL|0.6-1.1|H|||F"),
             Message("B-2", "2.3", "OBX|1|NM|2160-0^Creatinine^LN||95|U/L|||||F"),
             "BTS|2", "FTS|1", ""));

@@ -24,28 +24,28 @@ public sealed class Hl7LabImportTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private const string Header = "MSH|^~\\&|GHH LAB|ELAB-3|STROMA|S1|203001050930+0800||ORU^R01^ORU_R01|CNTRL-3456|P|2.5.1|||AL|NE|||||PHLabReport-NoAck^ELR_Receiver^2.16.840.1.113883.9.11^ISO";
+    private const string Header = "MSH|^~\\&|GHH LAB|ELAB-3|STROMA|S1|202501050930+0800||ORU^R01^ORU_R01|CNTRL-3456|P|2.5.1|||AL|NE|||||PHLabReport-NoAck^ELR_Receiver^2.16.840.1.113883.9.11^ISO";
 
     private const string Patient = "PID|1||S1-001^^^S1^PI||EVERYWOMAN^EVE^E^^^^L||19620320|F";
 
-    private const string Request = "OBR|1|845439^GHH OE|1045813^GHH LAB|24323-8^Comprehensive metabolic panel^LN|||203001050830+0800";
+    private const string Request = "OBR|1|845439^GHH OE|1045813^GHH LAB|24323-8^Comprehensive metabolic panel^LN|||202501050830+0800";
 
     /// <summary>Creatinine in mg/dL with the laboratory's range and flag, C3 with its own observation time, a note.</summary>
     private static readonly string[] Results =
     [
         "OBX|1|NM|2160-0^Creatinine [Mass/volume] in Serum or Plasma^LN||1.2|mg/dL^milligram per deciliter^UCUM|0.6-1.1|H|||F",
-        "OBX|2|NM|4485-9^Complement C3 [Mass/volume] in Serum or Plasma^LN||0.62|g/L^gram per liter^UCUM|0.9-1.8|L|||F|||203001050845+0800",
+        "OBX|2|NM|4485-9^Complement C3 [Mass/volume] in Serum or Plasma^LN||0.62|g/L^gram per liter^UCUM|0.9-1.8|L|||F|||202501050845+0800",
         "NTE|1||Specimen slightly haemolysed\\.br\\repeat advised",
         "OBX|3|SN|718-7^Hemoglobin [Mass/volume] in Blood^LN||<^70|g/L^^UCUM|115-150||||F",
-        "SPM|1|^1045813&GHH LAB||119297000^Blood specimen (specimen)^SCT|||||||||||||203001050830+0800",
+        "SPM|1|^1045813&GHH LAB||119297000^Blood specimen (specimen)^SCT|||||||||||||202501050830+0800",
     ];
 
     /// <summary>The same results as a <c>stroma import labs</c> file.</summary>
     private const string SameAsCsv = """
         site,patient,visit_date,analyte,value,unit,range,lab,specimen_time
-        S1,S1-001,,2160-0,1.2,mg/dL,0.6-1.1,,2030-01-05T08:30:00+08:00
-        S1,S1-001,,4485-9,0.62,g/L,0.9-1.8,,2030-01-05T08:45:00+08:00
-        S1,S1-001,,718-7,<70,g/L,115-150,,2030-01-05T08:30:00+08:00
+        S1,S1-001,,2160-0,1.2,mg/dL,0.6-1.1,,2025-01-05T08:30:00+08:00
+        S1,S1-001,,4485-9,0.62,g/L,0.9-1.8,,2025-01-05T08:45:00+08:00
+        S1,S1-001,,718-7,<70,g/L,115-150,,2025-01-05T08:30:00+08:00
 
         """;
 
@@ -95,12 +95,12 @@ public sealed class Hl7LabImportTests
         outcome.Notes.ShouldBe(["Specimen slightly haemolysed\nrepeat advised"]);
         var stored = await StoredAsync(database);
         var creatinine = stored.Single(r => r.Analyte == "creatinine");
-        creatinine.Time.ShouldBe(new DateTimeOffset(2030, 1, 5, 0, 30, 0, TimeSpan.Zero));
+        creatinine.Time.ShouldBe(new DateTimeOffset(2025, 1, 5, 0, 30, 0, TimeSpan.Zero));
         creatinine.Normalised.ShouldBe(106.08m); // 1.2 mg/dL × 88.4 µmol/L per mg/dL
         creatinine.NormalisedUnit.ShouldBe("umol/L");
         creatinine.Flag.ShouldBe(LabFlag.High);
         var c3 = stored.Single(r => r.Analyte == "c3");
-        c3.Time.ShouldBe(new DateTimeOffset(2030, 1, 5, 0, 45, 0, TimeSpan.Zero)); // OBX-14 over OBR-7
+        c3.Time.ShouldBe(new DateTimeOffset(2025, 1, 5, 0, 45, 0, TimeSpan.Zero)); // OBX-14 over OBR-7
         c3.Flag.ShouldBe(LabFlag.Low);
         stored.Single(r => r.Analyte == "hemoglobin").Value.ShouldBe("<70");
         await using var db = database.Open();
@@ -222,7 +222,7 @@ public sealed class Hl7LabImportTests
     {
         await using var database = await RegistryAsync(engine);
 
-        var outcome = await ImportAsync(database, Message(Header, Patient, "OBR|1|845439^GHH OE|1045813^GHH LAB|24323-8^CMP^LN|||203001050830",
+        var outcome = await ImportAsync(database, Message(Header, Patient, "OBR|1|845439^GHH OE|1045813^GHH LAB|24323-8^CMP^LN|||202501050830",
             Results[0], "OBX|2|NM|4485-9^Complement C3^LN||0.62|g/L|0.9-1.8|L|||W"));
 
         outcome.Ack.ShouldBe(Hl7AckCode.AE);
@@ -294,10 +294,10 @@ public sealed class Hl7LabImportTests
         var outcome = new Hl7MessageOutcome("CNTRL-3456", Hl7AckCode.AE,
             [Issue.Error(IssueCodes.UnitNotForAnalyte, "OBX[5]-6", "Creatinine is not reported in U/L | ^ here.")], 0, 0, 0, 0);
 
-        var ack = Hl7Ack.Write(read, outcome, new DateTimeOffset(2030, 1, 5, 9, 31, 0, TimeSpan.FromHours(8)));
+        var ack = Hl7Ack.Write(read, outcome, new DateTimeOffset(2025, 1, 5, 9, 31, 0, TimeSpan.FromHours(8)));
 
         ack.Split('\r').ShouldBe([
-            "MSH|^~\\&|STROMA|S1|GHH LAB|ELAB-3|20300105093100+0800||ACK^R01^ACK|ACKCNTRL-3456|P|2.5.1",
+            "MSH|^~\\&|STROMA|S1|GHH LAB|ELAB-3|20250105093100+0800||ACK^R01^ACK|ACKCNTRL-3456|P|2.5.1",
             "MSA|AE|CNTRL-3456",
             "ERR||OBX^5^6|103^Table value not found^HL70357|E||||LAB003: Creatinine is not reported in U/L \\F\\ \\S\\ here.",
             "",

@@ -38,7 +38,7 @@ public sealed partial class InteropDocsTests
             await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 2, Seed: 1, IncludeSeedCases: false, IncludeLabs: false), Token);
         }
 
-        var at = new DateTimeOffset(2030, 1, 5, 9, 31, 0, TimeSpan.FromHours(8));
+        var at = new DateTimeOffset(2025, 1, 5, 9, 31, 0, TimeSpan.FromHours(8));
         foreach (var (text, ack) in new[] { (wrongUnit, error), (message, accepted) })
         {
             await using var db = database.Open("hl7");

@@ -92,6 +92,31 @@ public sealed class CalendarPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Contact_FutureDateOrLateWithoutReason_RefusedWithTheReason_OtherSite404_NothingWritten()
+    {
+        using var client = await factory.SignedInAsync("coord");
+        var page = $"/patients/{patients["A"]}/contact";
+        var form = await client.GetStringAsync(new Uri(page, UriKind.Relative), Ct);
+        form.ShouldContain("Record a follow-up contact");
+
+        using var future = await Html.PostFormAsync(client, page, ("ContactDate", Day(Today.AddDays(2))), ("Mode", "PhoneCall"));
+        using var late = await Html.PostFormAsync(client, page, ("ContactDate", Day(Today.AddDays(-20))), ("Mode", "ClinicVisit"));
+        using var otherSite = await Html.PostFormAsync(client, page, $"/patients/{patients["B"]}/contact", ("ContactDate", Day(Today)), ("Mode", "PhoneCall"));
+        using var hostile = await Html.PostFormAsync(client, page, ("ContactDate", "0001-01-01"), ("Mode", "Teleport"), ("event", "nowhere|month_99"));
+
+        var futureHtml = await future.Content.ReadAsStringAsync(Ct);
+        futureHtml.ShouldContain("RET001");
+        futureHtml.ShouldContain("is in the future");
+        (await late.Content.ReadAsStringAsync(Ct)).ShouldContain("RET002");
+        otherSite.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        hostile.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await hostile.Content.ReadAsStringAsync(Ct)).ShouldContain("is not one of this patient&#x27;s open follow-ups");
+        await using var scope = factory.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+        (await db.FollowUpContacts.CountAsync(Ct)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Worklist_Chinese_StatusesAndHeadingsTranslated()
     {
         using var client = await factory.SignedInAsync("coord", "zh-CN");

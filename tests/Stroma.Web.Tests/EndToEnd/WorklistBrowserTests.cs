@@ -100,6 +100,27 @@ public sealed class WorklistBrowserTests(BrowserFixture browser) : IClassFixture
             await Expect(patient.Locator("tr[data-event='month_1']")).ToContainTextAsync("Follow-up month 1");
             await Expect(patient.Locator("tr[data-event='month_1']")).ToContainTextAsync(newDate);
             await ShotAsync(page, "05-en-changed");
+
+            // Record the month-1 contact from the worklist: the event is chosen for the user; once saved, the worklist
+            // no longer lists it, and the contact reads in Chinese too.
+            await patient.Locator("tr[data-event='month_1'] a.contact-link").ClickAsync();
+            await Expect(page.Locator("h1")).ToContainTextAsync("Record a follow-up contact");
+            await Expect(page.Locator("#event")).ToHaveValueAsync("wang_2014|month_1");
+            var today = Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            await page.Locator("#ContactDate").FillAsync(today);
+            await page.Locator("#Rash").SelectOptionAsync("Better");
+            await page.Locator("#save").ClickAsync();
+            await Expect(page.Locator("#done")).ToContainTextAsync($"Contact of {today} recorded.");
+            await Expect(page.Locator("#contacts tbody tr")).ToHaveCountAsync(1);
+            await Expect(page.Locator("#contacts tbody tr")).ToContainTextAsync("Phone call");
+            await Expect(page.Locator("#contacts tbody tr")).ToContainTextAsync("Better");
+            await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "中文" }).ClickAsync();
+            await Expect(page.Locator("h1")).ToContainTextAsync("记录随访联系");
+            await Expect(page.Locator("#contacts tbody tr")).ToContainTextAsync("好转");
+            await ShotAsync(page, "06-zh-contact");
+            await page.Locator("#nav-worklist").ClickAsync();
+            await Expect(patient.Locator("tr[data-event='administration_2']")).ToHaveCountAsync(1);
+            await Expect(patient.Locator("tr[data-event='month_1']")).ToHaveCountAsync(0);
         }
         finally
         {

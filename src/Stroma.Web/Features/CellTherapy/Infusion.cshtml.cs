@@ -169,12 +169,14 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
 
     /// <summary>
     /// The "reason for late entry" field, tied to the start; shown from the start after a RET002 refusal. The days
-    /// shown are the registry's (<see cref="LateEntry.RegistryPolicy"/>); the check itself uses the
-    /// enrolment's.
+    /// shown are those of the patient's protocol version (<see cref="LateEntry.PolicyForAsync"/>, the fewest when the
+    /// patient is on several); the server's check uses the enrolment of the administration chosen.
     /// </summary>
     public LateReasonField Late => new("LateReason", nameof(Start), LateReason,
         CellForms.ShowLateReason(ModelState, LateReason) || OtherIssues.Any(i => i.Code == IssueCodes.LateEntryWithoutReason),
-        LateEntry.RegistryPolicy.Days, LateEntry.Today(db));
+        lateDays, LateEntry.Today(db));
+
+    private int lateDays = LateEntry.RegistryPolicy.Days;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -431,6 +433,14 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
             .Select(e => new AdministrationChoice($"{s.Enrolment.ProtocolKey}|{e.Key}", s.Enrolment.ProtocolKey, e.Key, e.Label, e.Target, e.WindowStart, e.WindowEnd,
                 infusions.Any(i => i.EnrolmentId == s.Enrolment.Id && i.EventKey == e.Key))))];
         enrolledProtocols = [.. schedules.Select(s => s.Protocol).OfType<Protocol>()];
+        var days = new List<int>();
+        foreach (var schedule in schedules)
+        {
+            days.Add((await LateEntry.PolicyForAsync(db, schedule.Enrolment, cancellationToken)).Days);
+        }
+
+        lateDays = days.Count > 0 ? days.Min() : LateEntry.RegistryPolicy.Days;
+
         Components = [.. enrolledProtocols.SelectMany(p => p.Components)
             .DistinctBy(c => c.Key).Select(c => (c.Key, c.Label, c.Dose.ToString() ?? ""))];
         var lots = await db.CellLots.AsNoTracking().Where(l => l.Status == LotStatus.Released).OrderBy(l => l.LotNumber)
