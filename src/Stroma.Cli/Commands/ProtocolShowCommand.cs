@@ -94,7 +94,7 @@ internal static class ProtocolText
 
         foreach (var c in p.Components)
         {
-            o.WriteLine($"  component {c.Key} ({c.Label}): {c.Dose}, {Route(c.Route)}; accepts {string.Join(", ", CellProductTypes.All.Where(c.AcceptedProducts.Contains).Select(t => t.Key()))}");
+            o.WriteLine($"  component {c.Key} ({c.Label}): {c.Dose}{(c.Tolerance is { } own ? $" (tolerance {own})" : "")}, {Route(c.Route)}; accepts {string.Join(", ", CellProductTypes.All.Where(c.AcceptedProducts.Contains).Select(t => t.Key()))}");
         }
 
         foreach (var a in p.Administrations)

@@ -79,7 +79,7 @@ public static class InfusionPrecheck
             issues.AddRange(doseIssues.Where(i => i.Code != IssueCodes.DoseWeightMissing || input.Weight is null));
             if (prescribed is { } p)
             {
-                issues.AddRange(input.Protocol.Tolerance.Check(input.DoseGiven, p));
+                issues.AddRange(input.Protocol.ToleranceOf(component).Check(input.DoseGiven, p));
             }
         }
 

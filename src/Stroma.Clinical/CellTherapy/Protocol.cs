@@ -68,7 +68,11 @@ public readonly record struct VisitWindow
 /// <param name="AcceptedProducts">Product types a lot may have to be given under this component.</param>
 /// <param name="Dose">The dose rule.</param>
 /// <param name="Route">The route.</param>
-public sealed record ProtocolComponent(string Key, string Label, IReadOnlySet<CellProductType> AcceptedProducts, DoseRule Dose, AdministrationRoute Route);
+public sealed record ProtocolComponent(string Key, string Label, IReadOnlySet<CellProductType> AcceptedProducts, DoseRule Dose, AdministrationRoute Route)
+{
+    /// <summary>This product's accepted dose deviation when it differs from the protocol's (<see cref="Protocol.Tolerance"/>); null: the protocol's.</summary>
+    public DoseTolerance? Tolerance { get; init; }
+}
 
 /// <summary>Administration number <paramref name="Number"/> (1-based) at <paramref name="Offset"/> from day 0.</summary>
 public sealed record PlannedAdministration(int Number, ScheduleOffset Offset, VisitWindow Window)
@@ -110,7 +114,7 @@ public sealed record PlannedVisit(string Key, string Label, ScheduleOffset Offse
 /// <param name="Components">Products given at each administration.</param>
 /// <param name="Administrations">The administrations, in order.</param>
 /// <param name="FollowUps">Follow-up visits.</param>
-/// <param name="Tolerance">Accepted dose deviation.</param>
+/// <param name="Tolerance">Accepted dose deviation, for every component that does not set its own (<see cref="ProtocolComponent.Tolerance"/>).</param>
 /// <param name="Notes">Facts in this protocol not confirmed against the source, and assumptions a site must review.</param>
 public sealed record Protocol(
     string Key,
@@ -125,4 +129,11 @@ public sealed record Protocol(
     IReadOnlyList<string> Notes)
 {
     public ProtocolComponent? Component(string key) => Components.FirstOrDefault(c => c.Key == key);
+
+    /// <summary>The accepted dose deviation of <paramref name="component"/>: its own, else the protocol's.</summary>
+    public DoseTolerance ToleranceOf(ProtocolComponent component)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        return component.Tolerance ?? Tolerance;
+    }
 }

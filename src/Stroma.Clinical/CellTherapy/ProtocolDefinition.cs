@@ -113,6 +113,12 @@ public static partial class ProtocolDefinitions
                 }
 
                 w.WriteEndObject();
+                if (c.Tolerance is { } own)
+                {
+                    w.WritePropertyName("tolerancePercent");
+                    w.WriteRawValue(Number(own.Fraction * 100m));
+                }
+
                 w.WriteString("route", RouteKey(c.Route));
                 w.WriteEndObject();
             }
@@ -288,7 +294,7 @@ public static partial class ProtocolDefinitions
         private ProtocolComponent? Component((JsonElement Element, string Path) item)
         {
             var (e, path) = item;
-            if (!Object(e, path, ["key", "label", "acceptedProducts", "dose", "route"]))
+            if (!Object(e, path, ["key", "label", "acceptedProducts", "dose", "tolerancePercent", "route"]))
             {
                 return null;
             }
@@ -323,8 +329,12 @@ public static partial class ProtocolDefinitions
                 Invalid($"{path}.route", route, "the only route is intravenous");
             }
 
+            var tolerance = Decimal(e, "tolerancePercent", $"{path}.tolerancePercent", 0m, 100m, required: false);
             return key is null || label is null || dose is null ? null
-                : new ProtocolComponent(key, label, products, dose, AdministrationRoute.Intravenous);
+                : new ProtocolComponent(key, label, products, dose, AdministrationRoute.Intravenous)
+                {
+                    Tolerance = tolerance is { } percent ? DoseTolerance.Percent(percent) : null,
+                };
         }
 
         private DoseRule? Dose(JsonElement parent, string path)

@@ -103,6 +103,20 @@ public class InfusionPrecheckTests
     }
 
     [Fact]
+    public void Run_ComponentTolerance_OverridesTheProtocols_ForThatComponentOnly()
+    {
+        // Wang 2014: 1×10^6 cells/kg at 58 kg prescribes 5.8×10^7; 5.0×10^7 is 13.8% below.
+        var wang = ProtocolTemplates.Wang2014();
+        var wider = wang with { Components = [wang.Components[0] with { Tolerance = DoseTolerance.Percent(15m) }] };
+        var given = Passing() with { DoseGiven = CellCount.Cells(5.0e7m) };
+
+        Assert.Equal([IssueCodes.DoseOutsideTolerance], Codes(given));
+        Assert.Empty(Codes(given with { Protocol = wider }));
+        Assert.Equal(DoseTolerance.Percent(15m), wider.ToleranceOf(wider.Components[0]));
+        Assert.Equal(DoseTolerance.Default, wang.ToleranceOf(wang.Components[0]));
+    }
+
+    [Fact]
     public void Run_PerKilogramWithoutWeight_Fails()
     {
         Assert.Equal([IssueCodes.DoseWeightMissing], Codes(Passing() with { Weight = null, WeighedOn = null }));

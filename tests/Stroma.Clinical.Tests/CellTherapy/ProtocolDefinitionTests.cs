@@ -45,6 +45,23 @@ public class ProtocolDefinitionTests
     }
 
     [Fact]
+    public void Parse_ComponentTolerance_ReadAndWrittenBack_OutOfRangeRefusedWithItsPath()
+    {
+        var json = Example.Replace("\"route\": \"intravenous\"", "\"tolerancePercent\": 20, \"route\": \"intravenous\"", StringComparison.Ordinal);
+        var bad = Example.Replace("\"route\": \"intravenous\"", "\"tolerancePercent\": 120, \"route\": \"intravenous\"", StringComparison.Ordinal);
+
+        var (definition, issues) = ProtocolDefinitions.Parse(json, "1");
+        var (refused, badIssues) = ProtocolDefinitions.Parse(bad, "1");
+
+        Assert.Empty(issues);
+        Assert.Equal(DoseTolerance.Percent(20m), definition!.Protocol.Components.Single().Tolerance);
+        Assert.Contains("\"tolerancePercent\": 20", ProtocolDefinitions.ToJson(definition), StringComparison.Ordinal);
+        Assert.Equal(ProtocolDefinitions.ToJson(definition), ProtocolDefinitions.ToJson(ProtocolDefinitions.Parse(ProtocolDefinitions.ToJson(definition), "1").Definition!));
+        Assert.Null(refused);
+        Assert.Equal((IssueCodes.ProtocolFieldInvalid, "components[0].tolerancePercent"), (badIssues.Single().Code, badIssues.Single().Path));
+    }
+
+    [Fact]
     public void Parse_ManyMistakes_GathersEveryIssueWithPathValueAndWhy()
     {
         var json = Example
