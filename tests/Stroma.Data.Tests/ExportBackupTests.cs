@@ -48,6 +48,79 @@ public sealed class ExportBackupTests
         }
     }
 
+    /// <summary>Tables of the model a study export leaves out, and why: accounts and their memberships (staff, not study
+    /// data), the audit trail (its own verified export is the backup), the hospital identifier map (never exported: it
+    /// re-identifies patients) and the laboratory code map (configuration).</summary>
+    private static readonly string[] NotExported = ["audit_entries", "users", "memberships", "patient_identifiers", "lab_code_mappings"];
+
+    private static List<string> Column(string directory, string table, string column)
+    {
+        using var reader = new StreamReader(Path.Combine(directory, table + ".csv"));
+        using var csv = new CsvHelper.CsvReader(reader, System.Globalization.CultureInfo.InvariantCulture);
+        csv.Read().ShouldBeTrue(table);
+        csv.ReadHeader();
+        var values = new List<string>();
+        while (csv.Read())
+        {
+            values.Add(csv.GetField(column) ?? "");
+        }
+
+        return values;
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Export_DemoRegistry_EveryStudyTableWithAllItsRowsAndKeysThatJoin(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using (var db = database.Open("demo"))
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 3), Token);
+            // The demo's infusions carry no vital signs: one set, as the infusion form records them.
+            var infusion = await db.Infusions.OrderBy(i => i.Id).FirstAsync(Token);
+            db.InfusionVitalSigns.Add(new Model.InfusionVitalSigns
+            {
+                Id = Guid.CreateVersion7(),
+                InfusionId = infusion.Id,
+                Phase = Model.VitalSignPhase.Pre,
+                At = infusion.Start,
+                SystolicMmHg = 118m,
+                DiastolicMmHg = 76m,
+            });
+            await db.SaveChangesAsync(Token);
+        }
+
+        var directory = Directory.CreateTempSubdirectory("stroma-export-").FullName;
+        try
+        {
+            var counts = await CsvExport.WriteAsync(database.Configuration, directory, Token);
+
+            await using var check = database.Open();
+            var model = check.Model.GetEntityTypes().Select(e => e.GetTableName()!).Distinct().Except(NotExported).Order(StringComparer.Ordinal).ToList();
+            counts.Keys.Where(k => k != "analysis_visits").Order(StringComparer.Ordinal).ShouldBe(model);
+            counts["protocol_versions"].ShouldBe(await check.ProtocolVersions.CountAsync(Token));
+            counts["protocol_enrolments"].ShouldBe(await check.ProtocolEnrolments.CountAsync(Token));
+            counts["scheduled_events"].ShouldBe(await check.ScheduledEvents.CountAsync(Token));
+            counts["infusion_vital_signs"].ShouldBe(await check.InfusionVitalSigns.CountAsync(Token));
+            counts["queries"].ShouldBe(await check.Queries.CountAsync(Token));
+            foreach (var table in new[] { "protocol_versions", "protocol_enrolments", "scheduled_events", "infusions", "infusion_vital_signs" })
+            {
+                counts[table].ShouldBeGreaterThan(0, table);
+            }
+
+            Column(directory, "protocol_enrolments", "patient_id").ShouldBeSubsetOf(Column(directory, "patients", "id"));
+            Column(directory, "scheduled_events", "enrolment_id").ShouldBeSubsetOf(Column(directory, "protocol_enrolments", "id"));
+            Column(directory, "infusions", "enrolment_id").ShouldBeSubsetOf(Column(directory, "protocol_enrolments", "id"));
+            Column(directory, "infusion_vital_signs", "infusion_id").ShouldBeSubsetOf(Column(directory, "infusions", "id"));
+            Column(directory, "protocol_versions", "protocol_id").ShouldBeSubsetOf(Column(directory, "protocols", "id"));
+            Column(directory, "query_steps", "query_id").ShouldBeSubsetOf(Column(directory, "queries", "id"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Export_OneSiteDeidentified_OnlyThatSitePseudonymousKeysNoStudyIdsBirthDatesOrFreeText(DatabaseEngine engine)
@@ -96,6 +169,12 @@ public sealed class ExportBackupTests
             visits[0].ShouldStartWith("site,patient_key,id,");
             visits.Skip(1).ShouldAllBe(l => l.StartsWith("S1,", StringComparison.Ordinal) && keys.Contains(l.Split(',')[1]));
             File.ReadLines(Path.Combine(directory, "analysis_visits.csv")).First().ShouldStartWith("site,patient_key,visit_id,");
+
+            // Rows under an enrolment are this site's only, and their dates move with their patient's (not blanked).
+            counts["scheduled_events"].ShouldBeGreaterThan(0);
+            Column(directory, "protocol_enrolments", "patient_id").ShouldBeSubsetOf(keys);
+            Column(directory, "scheduled_events", "enrolment_id").ShouldBeSubsetOf(Column(directory, "protocol_enrolments", "id"));
+            Column(directory, "scheduled_events", "target").ShouldAllBe(t => t.Length == 10);
         }
         finally
         {

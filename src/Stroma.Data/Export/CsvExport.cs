@@ -25,7 +25,10 @@ public static class CsvExport
     [
         typeof(Site), typeof(Laboratory), typeof(Patient), typeof(Diagnosis), typeof(Visit), typeof(Assessment),
         typeof(LabResult), typeof(Medication), typeof(AdverseEvent), typeof(Death), typeof(ResponseAdjudication),
-        typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(Infusion), typeof(FollowUpContact),
+        typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord),
+        typeof(ProtocolRecord), typeof(ProtocolVersionRecord), typeof(ProtocolEnrolment), typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord),
+        typeof(Infusion), typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord), typeof(FollowUpContact),
+        typeof(ProtocolDeviationRecord), typeof(QueryRecord), typeof(QueryStepRecord),
     ];
 
     private static readonly string[] AnalysisKeys = ["site", "study_id", "visit_id", "visit_date", "visit_type"];
@@ -46,6 +49,7 @@ public static class CsvExport
         ("lot_release_tests", "late_entry_reason"), ("lot_decisions", "late_entry_reason"), ("lot_decisions", "signed_by"),
         ("custody_events", "late_entry_reason"), ("custody_events", "person"), ("infusions", "late_entry_reason"),
         ("follow_up_contacts", "late_entry_reason"), ("follow_up_contacts", "notes"), ("adverse_events", "late_entry_reason"),
+        ("schedule_changes", "reason"), ("queries", "text"), ("query_steps", "text"), ("query_steps", "by"),
     ];
 
     /// <summary>Every site, identifiable (as <c>stroma export</c> writes it).</summary>
@@ -90,6 +94,26 @@ public static class CsvExport
                 var key = "P" + (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
                 keys.Patients[shuffled[i]] = key;
                 patients[shuffled[i]] = (patients[shuffled[i]].Site, key);
+            }
+        }
+
+        if (options.Deidentify)
+        {
+            // Rows that reach their patient through a parent (a schedule through its enrolment, vital signs through their
+            // infusion, a query step through its query) shift their dates by that patient's offset too.
+            await foreach (var e in db.ProtocolEnrolments.AsNoTracking().Select(e => new { e.Id, e.PatientId }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Owners[e.Id] = e.PatientId;
+            }
+
+            await foreach (var i in db.Infusions.AsNoTracking().Select(i => new { i.Id, i.PatientId }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Owners[i.Id] = i.PatientId;
+            }
+
+            await foreach (var q in db.Queries.AsNoTracking().Select(q => new { q.Id, q.PatientId }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Owners[q.Id] = q.PatientId;
             }
         }
 
@@ -154,6 +178,22 @@ public static class CsvExport
             return query.Where(e => ids.Contains(EF.Property<Guid>(e, nameof(LabResult.PatientId))));
         }
 
+        // Protocols and their versions are the study's, not a site's: every export holds them.
+        if (typeof(T) == typeof(ProtocolRecord) || typeof(T) == typeof(ProtocolVersionRecord))
+        {
+            return query;
+        }
+
+        // Rows under an enrolment, an infusion or a query belong to the site of that parent's patient.
+        if (ParentKey(entityType) is { } parent)
+        {
+            var ids = PatientsOf(db, siteIds).Select(p => p.Id);
+            IQueryable<Guid> parents = parent == nameof(ScheduledEventRecord.EnrolmentId) ? db.ProtocolEnrolments.Where(e => ids.Contains(e.PatientId)).Select(e => e.Id)
+                : parent == nameof(InfusionVitalSigns.InfusionId) ? db.Infusions.Where(i => ids.Contains(i.PatientId)).Select(i => i.Id)
+                : db.Queries.Where(q => ids.Contains(q.PatientId)).Select(q => q.Id);
+            return query.Where(e => parents.Contains(EF.Property<Guid>(e, parent)));
+        }
+
         if (entityType.FindProperty(nameof(Laboratory.SiteId)) is not null)
         {
             return query.Where(e => siteIds.Contains(EF.Property<Guid>(e, nameof(Laboratory.SiteId))));
@@ -163,6 +203,11 @@ public static class CsvExport
             ? query.Where(e => siteIds.Contains(EF.Property<Guid>(e, nameof(Site.Id))))
             : throw new InvalidOperationException($"{typeof(T).Name} has no site: it cannot be narrowed to sites.");
     }
+
+    /// <summary>The foreign key through which a row without its own patient reaches one (enrolment, infusion or query), or null.</summary>
+    private static string? ParentKey(IEntityType entityType) =>
+        new[] { nameof(ScheduledEventRecord.EnrolmentId), nameof(InfusionVitalSigns.InfusionId), nameof(QueryStepRecord.QueryId) }
+            .FirstOrDefault(k => entityType.FindProperty(k) is { IsNullable: false });
 
     private static SafeCsvWriter OpenCsv(string path)
     {
@@ -180,6 +225,7 @@ public static class CsvExport
                 && !IsStaffColumn(c.GetColumnName())))
             .ToList();
         var patientColumn = columns.FirstOrDefault(c => c.Name == nameof(LabResult.PatientId));
+        var parentColumn = ParentKey(entityType) is { } parentKey ? entityType.FindProperty(parentKey) : null;
         var birthYear = keys.Deidentify && typeof(T) == typeof(Patient);
         await using var csv = OpenCsv(path);
         if (patientColumn is not null)
@@ -208,7 +254,9 @@ public static class CsvExport
             // De-identified: the row's patient, whose dates move by that patient's offset (no patient: dates left blank).
             var rowPatient = !keys.Deidentify ? null
                 : row is Patient self ? self.Id
-                : patientColumn?.GetGetter().GetClrValueUsingContainingEntity(row) as Guid?;
+                : patientColumn is not null ? patientColumn.GetGetter().GetClrValueUsingContainingEntity(row) as Guid?
+                : parentColumn?.GetGetter().GetClrValueUsingContainingEntity(row) is Guid parentId && keys.Owners.TryGetValue(parentId, out var owner) ? owner
+                : null;
             foreach (var column in columns)
             {
                 var value = column.GetGetter().GetClrValueUsingContainingEntity(row);
@@ -349,6 +397,9 @@ internal sealed class ExportKeys(bool deidentify)
     public bool Deidentify { get; } = deidentify;
 
     public Dictionary<Guid, string> Patients { get; } = [];
+
+    /// <summary>The patient of each enrolment, infusion and query (de-identified exports only: their children's dates shift with that patient).</summary>
+    public Dictionary<Guid, Guid> Owners { get; } = [];
 
     /// <summary>The patient's per-export key (a patient outside the export, which cannot happen, gets a hashed id).</summary>
     public string Patient(Guid id) => Patients.TryGetValue(id, out var key) ? key : Record(id);
