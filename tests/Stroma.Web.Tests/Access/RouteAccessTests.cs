@@ -91,6 +91,32 @@ public sealed class RouteAccessFixture : IAsyncLifetime
                 NormalisedUnit = "g/L",
                 Flag = LabFlag.Low,
             });
+            // An edit check's open query on the visit (issue #15): the queries page's steps act on it.
+            var queryId = Add($"query.{site}");
+            db.Queries.Add(new QueryRecord
+            {
+                Id = queryId,
+                SiteId = siteId,
+                PatientId = patientId,
+                RecordType = "visit",
+                RecordId = Ids[$"visit.{site}"],
+                Field = "visit.date",
+                VisitId = Ids[$"visit.{site}"],
+                Status = QueryStatus.Open,
+                Text = $"{site}-SECRET query",
+                RaisedBy = Stroma.Data.Quality.Queries.CheckActor,
+                RaisedAt = new DateTimeOffset(2024, 1, 11, 0, 0, 0, TimeSpan.Zero),
+            });
+            db.QuerySteps.Add(new QueryStepRecord
+            {
+                Id = Guid.CreateVersion7(),
+                QueryId = queryId,
+                Number = 1,
+                Kind = QueryStepKind.Opened,
+                Text = $"{site}-SECRET query",
+                By = Stroma.Data.Quality.Queries.CheckActor,
+                At = new DateTimeOffset(2024, 1, 11, 0, 0, 0, TimeSpan.Zero),
+            });
         }
 
         // Lots belong to no site (Scope.Global routes).
@@ -257,6 +283,16 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("patients/{id:guid}/calendar", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/calendar", Scope.Site, Who(ClinicalReaders)),
         new("patients/{id:guid}/calendar", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/calendar", Scope.Site, Who(ClinicalEditors)),
         new("worklist", "GET", null, (_, site) => $"/worklist?site={site}", Scope.SiteList, Who(ClinicalReaders)),
+        new("patients/{id:guid}/contact", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/contact", Scope.Site, Who(ClinicalEditors)),
+        new("patients/{id:guid}/contact", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/contact", Scope.Site, Who(ClinicalEditors)),
+        // Queries: the page lists the user's sites' queries; who may take which step is the use case's rule (Queries),
+        // shown as a refusal on the page; another site's query is 404.
+        new("queries", "GET", null, (ids, site) => $"/queries?Patient={ids[$"patient.{site}"]}", Scope.SiteList, Who(ClinicalReaders)),
+        new("queries", "POST", "Answer", (ids, site) => $"/queries?query={ids[$"query.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("queries", "POST", "Close", (ids, site) => $"/queries?query={ids[$"query.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("queries", "POST", "Reopen", (ids, site) => $"/queries?query={ids[$"query.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("queries/new", "GET", null, (ids, site) => $"/queries/new?type=visit&id={ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("queries/new", "POST", null, (ids, site) => $"/queries/new?type=visit&id={ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalReaders)),
         new("labs/import/rejects/{token:guid}", "GET", null, (_, _) => $"/labs/import/rejects/{Guid.Empty}", Scope.Global, Who(ClinicalEditors)),
     ];
 

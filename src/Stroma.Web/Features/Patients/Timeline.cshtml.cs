@@ -50,6 +50,12 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public IReadOnlyList<TimelineVisit> Visits { get; private set; } = [];
 
+    /// <summary>True when the user may raise queries at the patient's site (a monitor or data manager).</summary>
+    public bool CanRaiseQueries { get; private set; }
+
+    /// <summary>The patient's queries that are not closed (docs/data-quality.md), newest first.</summary>
+    public IReadOnlyList<Stroma.Data.Quality.QueryView> OpenQueries { get; private set; } = [];
+
     public IReadOnlyList<(DateOnly Date, decimal Total)> Sledai { get; private set; } = [];
 
     /// <summary>The SLEDAI-2K totals as a chart on the same time axis as the lab charts, infusions marked; null without totals.</summary>
@@ -72,6 +78,9 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
         (Site, SiteId, StudyId, PatientId) = (patient.Site, patient.SiteId, patient.StudyId, id);
         CanEdit = access.Can(Capability.EditClinical, patient.SiteId);
+        CanRaiseQueries = access.Can(Capability.RaiseQueries, patient.SiteId);
+        OpenQueries = [.. (await Stroma.Data.Quality.Queries.ListAsync(db, access, patientId: id, cancellationToken: cancellationToken))
+            .Where(q => q.Status != Stroma.Data.Model.QueryStatus.Closed)];
         var visits = await Queries.Visits(db, id).ToListAsync(cancellationToken);
         var assessments = await Queries.Assessments(db, id).ToListAsync(cancellationToken);
         Visits = [.. visits.Select(v => new TimelineVisit(v.Id, v.VisitDate, v.Type,
