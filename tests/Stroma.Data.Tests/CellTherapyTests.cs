@@ -291,7 +291,7 @@ public sealed class CellTherapyTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
-    public async Task Infuse_OnTheDateOfASignedVisit_RefusedVisitLocked_AndItsDetailsLocked(DatabaseEngine engine)
+    public async Task Infusion_RecordedBeforeAVisitOnItsDateWasSigned_ItsDetailsLocked_ALaterOneIsNot(DatabaseEngine engine)
     {
         await using var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open(clock: Clock());
@@ -303,23 +303,27 @@ public sealed class CellTherapyTests
         await db.SaveChangesAsync();
         visit.SignedBy = "inv";
         visit.SignedByName = "Investigator";
-        visit.SignedAt = At("2024-03-02T10:00:00Z");
+        visit.SignedAt = db.Clock.GetUtcNow();
         visit.SignatureMeaning = "I confirm";
         db.ChangeReason = "signed: I confirm";
         await db.SaveChangesAsync();
 
         // The infusion's own details under the signed visit: a change is refused by the data layer's guard.
         var vitals = await db.InfusionVitalSigns.FirstAsync(v => v.InfusionId == recorded.Id);
+        var heartRate = vitals.HeartRatePerMinute;
         vitals.HeartRatePerMinute = 90m;
         db.ChangeReason = "typo";
         var guard = await Should.ThrowAsync<Stroma.Data.Visits.VisitLockedException>(() => db.SaveChangesAsync());
         guard.Issue.Code.ShouldBe(IssueCodes.VisitLocked);
         db.ChangeTracker.Clear();
 
-        var second = await Infusions.RecordAsync(db, Infuse(eventKey: "administration_2"));
-        second.Succeeded.ShouldBeFalse();
-        second.Issues.ShouldContain(i => i.Code == IssueCodes.VisitLocked && i.Path == "start" && i.Message.Contains("signed by Investigator (inv)", StringComparison.Ordinal));
-        (await CountsAsync(db)).Infusions.ShouldBe(1);
+        guard.Issue.Message.ShouldContain("signed by Investigator (inv)");
+        (await db.InfusionVitalSigns.SingleAsync(v => v.Id == vitals.Id)).HeartRatePerMinute.ShouldBe(heartRate);
+
+        // An infusion recorded after the signature (the baseline visit signed that morning) is not under it.
+        ((ManualClock)db.Clock).Advance(TimeSpan.FromHours(1));
+        var later = await Infusions.RecordAsync(db, Infuse(eventKey: "administration_2"));
+        later.Issues.ShouldNotContain(i => i.Code == IssueCodes.VisitLocked);
     }
 
     public static TheoryData<DatabaseEngine, string> FailingChecks

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
 using Stroma.Data.Model;
-using Stroma.Data.Visits;
 
 namespace Stroma.Data.CellTherapy;
 
@@ -48,8 +47,7 @@ public sealed record InfusionRequest(
 /// Records an infusion after <see cref="InfusionPrecheck.Run"/> (lot released and not expired, product type accepted,
 /// dose within tolerance of the rule's dose for the weight measured that day, consent current) and
 /// <see cref="InfusionRecord.Validate"/> (times). Any error refuses the whole infusion with every issue, and nothing is
-/// written. An infusion on the date of one of the patient's signed visits is locked (<see cref="IssueCodes.VisitLocked"/>);
-/// a weight more than <see cref="WeightFactor"/> times from the planning weight is recorded only when confirmed
+/// written. An infusion recorded before a visit on its date was signed is locked with it (<see cref="Visits.VisitLock"/>); a weight more than <see cref="WeightFactor"/> times from the planning weight is recorded only when confirmed
 /// (<see cref="IssueCodes.WeightFarFromPlanningWeight"/>).
 /// </summary>
 public static class Infusions
@@ -199,11 +197,6 @@ public static class Infusions
             {
                 issues.Add(Issue.Error(IssueCodes.AdministrationAlreadyRecorded, "event", $"{scheduled.Label} ({request.ComponentKey}) is already recorded."));
             }
-        }
-
-        if (enrolled is not null && await VisitLock.FindSignedOnAsync(db, enrolled.Patient.Id, request.InfusionDate, cancellationToken).ConfigureAwait(false) is { } signedVisit)
-        {
-            issues.Add(signedVisit.Refusal("start"));
         }
 
         // Not a clinical rule: a plausibility check against slips (600 typed for 60), so the dose is not checked against them.

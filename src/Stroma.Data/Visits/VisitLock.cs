@@ -27,8 +27,9 @@ public sealed record SignedVisit(Guid Id, Guid PatientId, DateOnly Date, string?
 /// "Signed means locked" (21 CFR 11.10(e), 11.70: a signature stays linked to the record it signs), enforced in ONE
 /// place that every writer goes through: before each save, any added, changed or deleted <see cref="Assessment"/> or
 /// <see cref="LabResult"/> of a signed visit, the signed <see cref="Visit"/> itself (other than its signature fields,
-/// which only signing and unlocking change), and an <see cref="Infusion"/> (with its vital signs, premedication and
-/// reactions) given on the date of one of the patient's signed visits, refuse the whole save
+/// which only signing and unlocking change), and a recorded <see cref="Infusion"/> (with its vital signs, premedication
+/// and reactions) given on the date of one of the patient's signed visits and recorded before that signature, refuse the
+/// whole save
 /// (<see cref="VisitLockedException"/>). Bulk lab imports, which do not go through <c>SaveChanges</c>, check
 /// <see cref="FindSignedAsync"/> per row. Medications are courses over time, not recorded under one visit, and are
 /// not locked by a visit's signature.
@@ -50,16 +51,6 @@ public static class VisitLock
             .SingleOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>The patient's signed visit on <paramref name="date"/> (which locks an infusion given that day), else null.</summary>
-    public static async Task<SignedVisit?> FindSignedOnAsync(StromaDbContext db, Guid patientId, DateOnly date, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        var signed = await db.Visits.AsNoTracking().Where(v => v.PatientId == patientId && v.VisitDate == date && v.SignedAt != null)
-            .Select(v => new SignedVisit(v.Id, v.PatientId, v.VisitDate, v.SignedBy, v.SignedByName, v.SignedAt!.Value))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return signed.FirstOrDefault();
-    }
-
     /// <summary>The guard run before every save (see the class summary); throws <see cref="VisitLockedException"/>.</summary>
     internal static void Check(StromaDbContext db)
     {
@@ -69,7 +60,7 @@ public static class VisitLock
         }
 
         var visitIds = new HashSet<Guid>();
-        var infusionDays = new HashSet<(Guid PatientId, DateOnly Date)>();
+        var infusions = new HashSet<(Guid PatientId, DateOnly Date, DateTimeOffset RecordedAt)>();
         var infusionIds = new HashSet<Guid>();
         foreach (var entry in db.ChangeTracker.Entries())
         {
@@ -98,13 +89,11 @@ public static class VisitLock
                     }
 
                     break;
-                case Infusion:
-                    infusionDays.Add(((Guid)entry.Property(nameof(Infusion.PatientId)).CurrentValue!, (DateOnly)entry.Property(nameof(Infusion.InfusionDate)).CurrentValue!));
-                    if (entry.State != EntityState.Added)
-                    {
-                        infusionDays.Add(((Guid)entry.Property(nameof(Infusion.PatientId)).OriginalValue!, (DateOnly)entry.Property(nameof(Infusion.InfusionDate)).OriginalValue!));
-                    }
-
+                case Infusion when entry.State != EntityState.Added:
+                    // An infusion recorded before a visit on its date was signed is part of what was signed; one recorded
+                    // later (the infusion after a signed baseline visit that morning) is not.
+                    infusions.Add(((Guid)entry.Property(nameof(Infusion.PatientId)).OriginalValue!, (DateOnly)entry.Property(nameof(Infusion.InfusionDate)).OriginalValue!,
+                        (DateTimeOffset)entry.Property(nameof(TrackedRecord.CreatedAt)).OriginalValue!));
                     break;
                 case InfusionVitalSigns or InfusionPremedication or InfusionReactionRecord:
                     infusionIds.Add((Guid)entry.Property(nameof(InfusionVitalSigns.InfusionId)).CurrentValue!);
@@ -122,18 +111,23 @@ public static class VisitLock
 
         if (infusionIds.Count > 0)
         {
-            var tracked = db.ChangeTracker.Entries<Infusion>().Where(e => infusionIds.Contains(e.Entity.Id)).ToList();
-            foreach (var e in tracked)
+            foreach (var e in db.ChangeTracker.Entries<Infusion>().Where(e => infusionIds.Contains(e.Entity.Id)).ToList())
             {
-                infusionDays.Add((e.Entity.PatientId, e.Entity.InfusionDate));
+                // The details of an infusion added in this same save are recorded with it (not under a signature yet).
+                if (e.State != EntityState.Added)
+                {
+                    infusions.Add((e.Entity.PatientId, e.Entity.InfusionDate, (DateTimeOffset)e.Property(nameof(TrackedRecord.CreatedAt)).OriginalValue!));
+                }
+
                 infusionIds.Remove(e.Entity.Id);
             }
 
             if (infusionIds.Count > 0)
             {
-                foreach (var day in db.Infusions.AsNoTracking().IgnoreQueryFilters().Where(i => infusionIds.Contains(i.Id)).Select(i => new { i.PatientId, i.InfusionDate }).ToList())
+                foreach (var i in db.Infusions.AsNoTracking().IgnoreQueryFilters().Where(i => infusionIds.Contains(i.Id))
+                    .Select(i => new { i.PatientId, i.InfusionDate, i.CreatedAt }).ToList())
                 {
-                    infusionDays.Add((day.PatientId, day.InfusionDate));
+                    infusions.Add((i.PatientId, i.InfusionDate, i.CreatedAt));
                 }
             }
         }
@@ -150,12 +144,12 @@ public static class VisitLock
             }
         }
 
-        if (infusionDays.Count > 0)
+        if (infusions.Count > 0)
         {
-            var patients = infusionDays.Select(d => d.PatientId).Distinct().ToArray();
+            var patients = infusions.Select(d => d.PatientId).Distinct().ToArray();
             var candidates = db.Visits.AsNoTracking().Where(v => patients.Contains(v.PatientId) && v.SignedAt != null)
                 .Select(v => new SignedVisit(v.Id, v.PatientId, v.VisitDate, v.SignedBy, v.SignedByName, v.SignedAt!.Value)).ToList();
-            if (candidates.FirstOrDefault(v => infusionDays.Contains((v.PatientId, v.Date))) is { } locked)
+            if (candidates.FirstOrDefault(v => infusions.Any(i => i.PatientId == v.PatientId && i.Date == v.Date && i.RecordedAt <= v.SignedAt)) is { } locked)
             {
                 throw new VisitLockedException(locked.Refusal("start"));
             }
