@@ -18,6 +18,7 @@ public abstract class StromaDbContext : DbContext
         : base(options)
     {
         SavingChanges += (_, _) => global::Stroma.Data.Protocols.ProtocolVersionGuard.Check(this);
+        SavingChanges += (_, _) => global::Stroma.Data.Visits.VisitLock.Check(this);
     }
 
     /// <summary>Who is making changes through this context (the "who" of the audit trail).</summary>
@@ -195,7 +196,12 @@ public abstract class StromaDbContext : DbContext
             e.Property(x => x.SignedByName).HasMaxLength(256);
             e.Property(x => x.SignatureMeaning).HasMaxLength(512);
         });
-        modelBuilder.Entity<Assessment>(e => e.HasIndex(x => new { x.PatientId, x.Instrument, x.AssessmentDate }));
+        modelBuilder.Entity<Assessment>(e =>
+        {
+            e.HasIndex(x => new { x.PatientId, x.Instrument, x.AssessmentDate });
+            // One assessment per instrument per visit (issue #16): a second is a correction of the first, with a reason.
+            e.HasIndex(x => new { x.VisitId, x.Instrument }, "IX_assessments_visit_instrument").IsUnique().HasFilter("deleted_at IS NULL");
+        });
         modelBuilder.Entity<LabResult>(e =>
         {
             // The natural key that makes imports idempotent.

@@ -267,6 +267,65 @@ public sealed class CellTherapyTests
         (await db.Infusions.SingleAsync()).InfusionDate.ShouldBe(Day0);
     }
 
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Infuse_WeightTenTimesThePlanningWeight_RefusedUntilConfirmed(DatabaseEngine engine)
+    {
+        // Issue #16: 600 kg against a planning weight of 58 kg passed the ±10% dose check with a dose for 600 kg.
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(clock: Clock());
+        await ArrangeWangAsync(db);
+
+        var checks = await Infusions.CheckAsync(db, Infuse(dose: 6e8m, weight: 580m));
+        var refused = await Infusions.RecordAsync(db, Infuse(dose: 6e8m, weight: 580m));
+
+        checks.ShouldContain(i => i.Code == IssueCodes.WeightFarFromPlanningWeight && !i.IsError && i.Path == "weight");
+        refused.Succeeded.ShouldBeFalse();
+        refused.Issues.ShouldContain(i => i.Code == IssueCodes.WeightFarFromPlanningWeight && i.IsError && i.Message.Contains("planning weight 58 kg", StringComparison.Ordinal));
+        (await CountsAsync(db)).Infusions.ShouldBe(0);
+
+        var confirmed = await Infusions.RecordAsync(db, Infuse(dose: 5.8e8m, weight: 580m) with { WeightConfirmed = true });
+        confirmed.Succeeded.ShouldBeTrue(string.Join("; ", confirmed.Issues));
+        confirmed.Issues.ShouldContain(i => i.Code == IssueCodes.WeightFarFromPlanningWeight && !i.IsError);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Infusion_RecordedBeforeAVisitOnItsDateWasSigned_ItsDetailsLocked_ALaterOneIsNot(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(clock: Clock());
+        await ArrangeWangAsync(db);
+        var recorded = (await Infusions.RecordAsync(db, Infuse())).Value!;
+        var patientId = recorded.PatientId;
+        var visit = new Visit { Id = Guid.CreateVersion7(), PatientId = patientId, VisitDate = Day0, Kind = VisitKind.Scheduled, Type = "infusion" };
+        db.Visits.Add(visit);
+        await db.SaveChangesAsync();
+        visit.SignedBy = "inv";
+        visit.SignedByName = "Investigator";
+        visit.SignedAt = db.Clock.GetUtcNow();
+        visit.SignatureMeaning = "I confirm";
+        db.ChangeReason = "signed: I confirm";
+        await db.SaveChangesAsync();
+
+        // The infusion's own details under the signed visit: a change is refused by the data layer's guard.
+        var vitals = await db.InfusionVitalSigns.FirstAsync(v => v.InfusionId == recorded.Id);
+        var heartRate = vitals.HeartRatePerMinute;
+        vitals.HeartRatePerMinute = 90m;
+        db.ChangeReason = "typo";
+        var guard = await Should.ThrowAsync<Stroma.Data.Visits.VisitLockedException>(() => db.SaveChangesAsync());
+        guard.Issue.Code.ShouldBe(IssueCodes.VisitLocked);
+        db.ChangeTracker.Clear();
+
+        guard.Issue.Message.ShouldContain("signed by Investigator (inv)");
+        (await db.InfusionVitalSigns.SingleAsync(v => v.Id == vitals.Id)).HeartRatePerMinute.ShouldBe(heartRate);
+
+        // An infusion recorded after the signature (the baseline visit signed that morning) is not under it.
+        ((ManualClock)db.Clock).Advance(TimeSpan.FromHours(1));
+        var later = await Infusions.RecordAsync(db, Infuse(eventKey: "administration_2"));
+        later.Issues.ShouldNotContain(i => i.Code == IssueCodes.VisitLocked);
+    }
+
     public static TheoryData<DatabaseEngine, string> FailingChecks
     {
         get

@@ -54,6 +54,10 @@ public sealed class InfuseCommand(CliIo io, TimeProvider clock) : AsyncCommand<I
         [Description("Weight measured on the infusion day, kg.")]
         public string? Weight { get; init; }
 
+        [CommandOption("--confirm-weight")]
+        [Description("Confirm a weight more than 1.5 times from the enrolment's planning weight (PLS001); without it such an infusion is refused.")]
+        public bool ConfirmWeight { get; init; }
+
         [CommandOption("--weighed <DATE>")]
         [Description("When the weight was measured (default: the infusion date).")]
         public string? Weighed { get; init; }
@@ -126,7 +130,7 @@ public sealed class InfuseCommand(CliIo io, TimeProvider clock) : AsyncCommand<I
             settings.Stop is null ? null : Instant(settings.Stop), Number(settings.Dose!), settings.Weight is null ? null : Number(settings.Weight),
             settings.Weighed is null ? (settings.Weight is null ? null : DateOnly.FromDateTime(start.DateTime)) : Date(settings.Weighed),
             [.. settings.Pre.Select(v => Settings.Vitals(v)!)], [.. settings.Post.Select(v => Settings.Vitals(v)!)],
-            [.. settings.Premed.Select(p => Settings.Premedication(p)!)], [.. settings.Reaction.Select(r => Settings.ParseReaction(r)!)], settings.Protocol, settings.LateReason);
+            [.. settings.Premed.Select(p => Settings.Premedication(p)!)], [.. settings.Reaction.Select(r => Settings.ParseReaction(r)!)], settings.Protocol, settings.LateReason, settings.ConfirmWeight);
         var result = await Infusions.RecordAsync(db, request, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Value is { } i)

@@ -21,6 +21,7 @@ namespace Stroma.Data.CellTherapy;
 /// <param name="Reactions">Reactions.</param>
 /// <param name="ProtocolKey">The protocol, when the patient is enrolled on more than one.</param>
 /// <param name="LateEntryReason">Why the infusion is entered late, when its start is more than the late-entry days back (<see cref="LateEntry"/>).</param>
+/// <param name="WeightConfirmed">The person confirmed a weight far from the planning weight (<see cref="IssueCodes.WeightFarFromPlanningWeight"/>).</param>
 public sealed record InfusionRequest(
     string PatientStudyId,
     string LotNumber,
@@ -36,7 +37,8 @@ public sealed record InfusionRequest(
     IReadOnlyList<Premedication> Premedications,
     IReadOnlyList<InfusionReaction> Reactions,
     string? ProtocolKey = null,
-    string? LateEntryReason = null)
+    string? LateEntryReason = null,
+    bool WeightConfirmed = false)
 {
     public DateOnly InfusionDate => DateOnly.FromDateTime(Start.DateTime);
 }
@@ -45,10 +47,14 @@ public sealed record InfusionRequest(
 /// Records an infusion after <see cref="InfusionPrecheck.Run"/> (lot released and not expired, product type accepted,
 /// dose within tolerance of the rule's dose for the weight measured that day, consent current) and
 /// <see cref="InfusionRecord.Validate"/> (times). Any error refuses the whole infusion with every issue, and nothing is
-/// written.
+/// written. An infusion recorded before a visit on its date was signed is locked with it (<see cref="Visits.VisitLock"/>); a weight more than <see cref="WeightFactor"/> times from the planning weight is recorded only when confirmed
+/// (<see cref="IssueCodes.WeightFarFromPlanningWeight"/>).
 /// </summary>
 public static class Infusions
 {
+    /// <summary>How far (as a factor either way) the infusion-day weight may be from the planning weight before it must be confirmed.</summary>
+    public const decimal WeightFactor = 1.5m;
+
     /// <summary>
     /// The checks <see cref="RecordAsync"/> runs, without writing anything, plus one the web's confirmation step shows:
     /// an administration outside its schedule window (<see cref="ScheduledEvent.IsWithinWindow"/>) is a warning (it will
@@ -74,6 +80,12 @@ public static class Infusions
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
         var (issues, enrolled, lot, late) = await CheckRequestAsync(db, request, cancellationToken).ConfigureAwait(false);
+        if (!request.WeightConfirmed && issues.FirstOrDefault(i => i.Code == IssueCodes.WeightFarFromPlanningWeight) is { } implausible)
+        {
+            // Confirmed or refused: a weight ten times the planning weight would otherwise pass the dose check with it.
+            issues = [.. issues.Where(i => i != implausible), implausible with { Severity = Severity.Error }];
+        }
+
         if (issues.Any(i => i.IsError))
         {
             return Refusal.Of<Infusion>(issues);
@@ -185,6 +197,14 @@ public static class Infusions
             {
                 issues.Add(Issue.Error(IssueCodes.AdministrationAlreadyRecorded, "event", $"{scheduled.Label} ({request.ComponentKey}) is already recorded."));
             }
+        }
+
+        // Not a clinical rule: a plausibility check against slips (600 typed for 60), so the dose is not checked against them.
+        if (enrolled?.Enrolment.PlanningWeightKg is { } planned and > 0m && request.WeightKg is { } measured and > 0m and <= 1000m
+            && (measured > planned * WeightFactor || measured * WeightFactor < planned))
+        {
+            issues.Add(Issue.Warning(IssueCodes.WeightFarFromPlanningWeight, "weight",
+                $"Weight {measured} kg differs from the planning weight {planned} kg by more than a factor of {WeightFactor}: check it (a slip such as 600 for 60?) and confirm it to record the infusion."));
         }
 
         var weight = request.WeightKg is { } w and > 0m and <= 1000m ? BodyMass.FromKilograms(w) : (BodyMass?)null;

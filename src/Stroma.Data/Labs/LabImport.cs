@@ -8,6 +8,7 @@ using Stroma.Clinical.Issues;
 using Stroma.Clinical.Time;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
+using Stroma.Data.Visits;
 using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Labs;
@@ -78,7 +79,8 @@ public readonly record struct LabImportProgress(long Rows, long BytesRead, long 
 /// records the batch. One thread parses, resolves and normalises rows while the calling flow writes them (a bounded
 /// channel and a fixed pool of batches between them). On PostgreSQL the rows are first copied straight into the
 /// table (<see cref="BulkConflicts.SkipOptimistic"/>); if a stored key turns up, the file is read again through the
-/// staging path, so the input must then be seekable (a non-seekable input takes the staging path at once). Memory
+/// staging path, so the input must then be seekable (a non-seekable input takes the staging path at once). A row for a
+/// signed visit is a reject (VIS001): a signature locks what is recorded under the visit. Memory
 /// stays flat: only the site/patient/visit lookups and the batches are held.
 /// </summary>
 public static class LabImport
@@ -355,6 +357,11 @@ public static class LabImport
                     else if (lookups.Visits.TryGetValue((known.Id, date), out var v))
                     {
                         visitId = v;
+                        if (lookups.Signed.TryGetValue(v, out var signed))
+                        {
+                            // A signed visit is locked (Visits.VisitLock): the row is a reject, counted like the others.
+                            issues.Add(signed.Refusal("visit_date"));
+                        }
                     }
                     else
                     {
@@ -574,6 +581,9 @@ public static class LabImport
 
         public Dictionary<(Guid, DateOnly), Guid> Visits { get; } = [];
 
+        /// <summary>The signed (locked) visits among <see cref="Visits"/>.</summary>
+        public Dictionary<Guid, SignedVisit> Signed { get; } = [];
+
         public static async Task<Lookups> LoadAsync(StromaDbContext db, string? onlySite, CancellationToken cancellationToken)
         {
             var lookups = new Lookups();
@@ -597,9 +607,13 @@ public static class LabImport
                 lookups.Patients[(p.SiteId, p.StudyId)] = new PatientKey(p.Id, p.Sex, p.BirthYear ?? p.BirthDate?.Year);
             }
 
-            await foreach (var v in visits.AsNoTracking().Select(v => new { v.PatientId, v.VisitDate, v.Id }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var v in visits.AsNoTracking().Select(v => new { v.PatientId, v.VisitDate, v.Id, v.SignedAt, v.SignedBy, v.SignedByName })
+                .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                lookups.Visits.TryAdd((v.PatientId, v.VisitDate), v.Id);
+                if (lookups.Visits.TryAdd((v.PatientId, v.VisitDate), v.Id) && v.SignedAt is { } signedAt)
+                {
+                    lookups.Signed[v.Id] = new SignedVisit(v.Id, v.PatientId, v.VisitDate, v.SignedBy, v.SignedByName, signedAt);
+                }
             }
 
             return lookups;

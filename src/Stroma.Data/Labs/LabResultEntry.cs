@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.Issues;
 using Stroma.Data.Model;
+using Stroma.Data.Visits;
 
 namespace Stroma.Data.Labs;
 
@@ -24,7 +25,7 @@ public sealed record LabEntryOutcome(IReadOnlyList<LabEntryResult> Results, IRea
 /// laboratory are checked, each value is normalised by the normaliser of every lab writer (<see cref="SiteLabRanges"/>:
 /// the site laboratory's ranges, else the sourced defaults) with the laboratory id <c>SITE/LAB</c>, the specimen time
 /// is checked for plausibility (<see cref="LabText.SpecimenTimeProblem"/>), a result already stored for the
-/// patient, analyte and specimen time is refused (LAB013), and the rows are mapped by <see cref="LabResultRows.Fill"/>.
+/// patient, analyte and specimen time is refused (LAB013), a signed visit is locked (VIS001), and the rows are mapped by <see cref="LabResultRows.Fill"/>.
 /// All values are checked before any is written: one error stores nothing. The audit interceptor stamps and audits
 /// each row. Who may do this is the caller's decision (site access).
 /// </summary>
@@ -47,6 +48,10 @@ public static class LabResultEntry
             && !await db.Visits.AsNoTracking().AnyAsync(v => v.Id == visitId && v.PatientId == request.PatientId, cancellationToken).ConfigureAwait(false))
         {
             issues.Add(Issue.Error(IssueCodes.UnknownVisit, "visit", "The visit is not one of this patient's visits."));
+        }
+        else if (request.VisitId is { } lockedId && await VisitLock.FindSignedAsync(db, lockedId, cancellationToken).ConfigureAwait(false) is { } signed)
+        {
+            issues.Add(signed.Refusal("visit"));
         }
 
         string? rangeLab = null;

@@ -65,8 +65,11 @@ internal sealed partial class UnexpectedExceptionHandler(ILogger<UnexpectedExcep
         return true;
     }
 
-    /// <summary>Whether the exception is a concurrent edit (answered 409 Conflict, never 500).</summary>
-    public static bool IsConflict(Exception? exception) => exception is DbUpdateConcurrencyException;
+    /// <summary>
+    /// Whether the exception is a concurrent edit (answered 409 Conflict, never 500): a record saved by someone else
+    /// meanwhile, or a visit signed meanwhile (the data layer's lock guard, <see cref="Stroma.Data.Visits.VisitLockedException"/>).
+    /// </summary>
+    public static bool IsConflict(Exception? exception) => exception is DbUpdateConcurrencyException or Stroma.Data.Visits.VisitLockedException;
 
     /// <summary>
     /// Whether the exception (or one it wraps) means the registry cannot be reached for now, rather than a bug: a

@@ -214,6 +214,24 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Infusion_NegativeDosePerKilogram_TheDoseMessage_NotNeedsTheWeight()
+    {
+        // Issue #16: a negative cells/kg dose was answered "A dose in cells/kg needs the weight".
+        await ArrangeLotAsync("UC-NEG-1", release: true);
+        using var coord = await factory.SignedInAsync("coord");
+        var path = $"/patients/{patientA}/infusion";
+        var fields = InfusionFields("UC-NEG-1").Where(f => f.Item1 is not ("Dose" or "DoseUnit")).Append(("Dose", "-1e6")).Append(("DoseUnit", "cells_per_kg")).ToArray();
+
+        using var page = await Html.PostFormAsync(coord, path, path + "?handler=Check", fields);
+
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync(Ct));
+        html.ShouldContain("Dose -1e6 cannot be negative.");
+        html.ShouldNotContain("needs the weight");
+        (await QueryAsync(db => db.Infusions.CountAsync(Ct))).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Infusion_HappyPath_ChecksPassThenWritesInfusionAndAudit()
     {
         await ArrangeLotAsync("UC-R-1", release: true);

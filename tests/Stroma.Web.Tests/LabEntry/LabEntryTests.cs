@@ -107,6 +107,56 @@ public sealed class LabEntryTests
     }
 
     [Fact]
+    public async Task Panel_UnreadableReportedRange_ErrorOnTheRangeField_NothingStored()
+    {
+        // Issue #16: a range "abc" must not be dropped for the default one (creatinine 90 is high against the report's 45-84).
+        await using var factory = new WebFactory();
+        var seed = await LabSeed.SeedAsync(factory);
+        using var client = await factory.SignedInAsync("coord");
+        var page = $"/patients/{seed.PatientA}/labs?Panel=Kidney";
+
+        using var response = await Html.PostFormAsync(client, page, ("SpecimenTime", "2024-03-01T08:30"), ("Offset", "+08:00"),
+            ("v.creatinine", "90"), ("u.creatinine", "umol/L"), ("r.creatinine", "abc"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+        html.ShouldContain("\"abc\" was not saved");
+        html.ShouldContain("LAB007");
+        html.ShouldContain("name=\"r.creatinine\" value=\"abc\"");
+        html.ShouldContain("aria-invalid=\"true\">");
+        (await ResultsAsync(factory, seed.PatientA)).ShouldBeEmpty();
+
+        using var fromReport = await Html.PostFormAsync(client, page, ("SpecimenTime", "2024-03-01T08:30"), ("Offset", "+08:00"),
+            ("v.creatinine", "90"), ("u.creatinine", "umol/L"), ("r.creatinine", "45-84"));
+        (await ResultsAsync(factory, seed.PatientA)).ShouldHaveSingleItem().Flag.ShouldBe(LabFlag.High);
+    }
+
+    [Fact]
+    public async Task Panel_SignedVisit_RefusedOnTheVisitField_NothingStored()
+    {
+        await using var factory = new WebFactory();
+        var seed = await LabSeed.SeedAsync(factory);
+        await using (var scope = factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            var visit = await db.Visits.SingleAsync(v => v.Id == seed.VisitA, Ct);
+            (visit.SignedBy, visit.SignedByName, visit.SignedAt, visit.SignatureMeaning) = ("inv", "Dr Inv", new DateTimeOffset(2024, 3, 2, 9, 0, 0, TimeSpan.Zero), "I confirm");
+            db.ChangeReason = "signed";
+            await db.SaveChangesAsync(Ct);
+        }
+
+        using var client = await factory.SignedInAsync("coord");
+        using var response = await Html.PostFormAsync(client, $"/patients/{seed.PatientA}/labs?Panel=Kidney", ("SpecimenTime", "2024-03-01T08:30"), ("Offset", "+08:00"),
+            ("VisitId", seed.VisitA.ToString()), ("v.creatinine", "90"), ("u.creatinine", "umol/L"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+        html.ShouldContain("The chosen visit is signed and locked");
+        html.ShouldContain("signed by Dr Inv (inv)");
+        (await ResultsAsync(factory, seed.PatientA)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Single_CriticalPotassium_FlaggedLL()
     {
         await using var factory = new WebFactory();

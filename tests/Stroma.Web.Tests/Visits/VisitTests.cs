@@ -163,10 +163,20 @@ public sealed class VisitTests(VisitFixture fixture) : IClassFixture<VisitFixtur
         (await QueryAsync(db => db.Assessments.CountAsync(a => a.VisitId == visit, Ct))).ShouldBe(0);
 
         using var noReason = await Html.PostFormAsync(investigator, $"/visits/{visit}/sign", $"/visits/{visit}/sign?handler=Unlock", ("Reason", " "));
-        (await noReason.Content.ReadAsStringAsync(Ct)).ShouldContain("Reason for unlocking is required");
+        var noReasonHtml = await noReason.Content.ReadAsStringAsync(Ct);
+        noReasonHtml.ShouldContain("Reason for unlocking is required");
+        noReasonHtml.ShouldContain("Password is required.");
+        (await QueryAsync(db => db.Visits.SingleAsync(v => v.Id == visit, Ct))).SignedAt.ShouldNotBeNull();
+        // Unlocking is an e-signature (issue #16): a reason alone, or a wrong password, does not unlock.
+        using var noPassword = await Html.PostFormAsync(investigator, $"/visits/{visit}/sign", $"/visits/{visit}/sign?handler=Unlock", ("Reason", "PGA was omitted"));
+        (await noPassword.Content.ReadAsStringAsync(Ct)).ShouldContain("Password is required.");
+        using var wrongPassword = await Html.PostFormAsync(investigator, $"/visits/{visit}/sign", $"/visits/{visit}/sign?handler=Unlock", ("Reason", "PGA was omitted"),
+            ("Password", "Wrong-Password-1"));
+        (await wrongPassword.Content.ReadAsStringAsync(Ct)).ShouldContain("The password is not correct: the visit was not unlocked.");
         (await QueryAsync(db => db.Visits.SingleAsync(v => v.Id == visit, Ct))).SignedAt.ShouldNotBeNull();
 
-        using var unlocked = await Html.PostFormAsync(investigator, $"/visits/{visit}/sign", $"/visits/{visit}/sign?handler=Unlock", ("Reason", "PGA was omitted"));
+        using var unlocked = await Html.PostFormAsync(investigator, $"/visits/{visit}/sign", $"/visits/{visit}/sign?handler=Unlock", ("Reason", "PGA was omitted"),
+            ("Password", WebFactory.TestPassword));
 
         unlocked.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await QueryAsync(db => db.Visits.SingleAsync(v => v.Id == visit, Ct))).SignedAt.ShouldBeNull();
@@ -174,13 +184,56 @@ public sealed class VisitTests(VisitFixture fixture) : IClassFixture<VisitFixtur
             .OrderBy(a => a.Sequence).ToListAsync(Ct));
         audit.Where(a => a.Reason!.StartsWith("signed: ", StringComparison.Ordinal)).Select(a => a.Field).ShouldBe(
             ["SignatureMeaning", "SignedAt", "SignedBy", "SignedByName"], ignoreOrder: true);
-        var unlock = audit.Where(a => a.Reason == "unlocked: PGA was omitted").ToList();
+        var unlock = audit.Where(a => a.Reason == "unlocked: PGA was omitted [e-signature: meaning \"unlock\", signed by inv (inv)]").ToList();
         unlock.Select(a => a.Field).ShouldBe(["SignatureMeaning", "SignedAt", "SignedBy", "SignedByName"], ignoreOrder: true);
         unlock.ShouldAllBe(a => a.UserName == "inv" && a.NewValue == null);
         unlock.Single(a => a.Field == "SignedBy").OldValue.ShouldBe("inv");
 
         using var again = await Html.PostFormAsync(coordinator, $"/visits/{visit}/assess/pga", ("pga", "1.5"));
         again.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task Assessment_SecondSledaiAtTheSameVisit_RefusedPointingAtCorrect_OneStored()
+    {
+        // Issue #16: a second SLEDAI-2K at the same visit saved silently and both totals plotted on the same day.
+        var visit = await fixture.AddVisitAsync(await fixture.AddPatientAsync());
+        using var client = await fixture.Factory.SignedInAsync("coord");
+        using var first = await Html.PostFormAsync(client, $"/visits/{visit}/assess/sledai2k", ("seizure", "true"));
+        first.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var saved = await QueryAsync(db => db.Assessments.SingleAsync(a => a.VisitId == visit, Ct));
+
+        using var second = await Html.PostFormAsync(client, $"/visits/{visit}/assess/sledai2k", ("arthritis", "true"));
+
+        second.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = WebUtility.HtmlDecode(await second.Content.ReadAsStringAsync(Ct));
+        html.ShouldContain($"sledai2k is already recorded at this visit: correct the saved assessment (/visits/{visit}/assess/sledai2k/{saved.Id}), with a reason");
+        (await QueryAsync(db => db.Assessments.Where(a => a.VisitId == visit).Select(a => a.Total).ToListAsync(Ct))).ShouldBe([8m]);
+    }
+
+    [Fact]
+    public async Task NewVisit_Year0001_FieldError_AndAnOldVisitsFormStillOpens()
+    {
+        // Issue #16: a date of 0001-01-01 answered 500 (the SLEDAI-2K form looks 10 days back from the visit date).
+        var patient = await fixture.AddPatientAsync();
+        await using (var scope = fixture.Factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            var row = await db.Patients.SingleAsync(p => p.Id == patient, Ct);
+            row.ConsentDate = null;
+            db.ChangeReason = "consent date unknown (test)";
+            await db.SaveChangesAsync(Ct);
+        }
+
+        using var client = await fixture.Factory.SignedInAsync("coord");
+        using var refused = await Html.PostFormAsync(client, $"/patients/{patient}/visits/new", ("VisitDate", "0001-01-01"), ("Kind", "Scheduled"), ("Type", "baseline"));
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.OK);
+        WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Ct)).ShouldContain("Visit date 0001-01-01 is before 1900: check the year.");
+        (await QueryAsync(db => db.Visits.CountAsync(v => v.PatientId == patient, Ct))).ShouldBe(0);
+        var old = await fixture.AddVisitAsync(patient, new DateOnly(1, 1, 1));
+        using var form = await client.GetAsync(new Uri($"/visits/{old}/assess/sledai2k", UriKind.Relative), Ct);
+        form.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

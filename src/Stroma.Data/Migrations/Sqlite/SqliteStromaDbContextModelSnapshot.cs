@@ -277,9 +277,11 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_assessments");
 
-                    b.HasIndex("VisitId");
-
                     b.HasIndex("PatientId", "Instrument", "AssessmentDate");
+
+                    b.HasIndex(new[] { "VisitId", "Instrument" }, "IX_assessments_visit_instrument")
+                        .IsUnique()
+                        .HasFilter("deleted_at IS NULL");
 
                     b.ToTable("assessments");
                 });

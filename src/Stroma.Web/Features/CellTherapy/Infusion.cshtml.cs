@@ -338,7 +338,13 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
         var dose = Number(Dose, nameof(Dose), "infusion.dose", required: true);
         var weight = Number(Weight, nameof(Weight), "infusion.weight");
         decimal? doseCells = dose;
-        if (DoseUnit == "cells_per_kg" && dose is { } perKg)
+        if (dose is < 0m)
+        {
+            // The dose's own message, whatever the unit (not "needs the weight" for a negative cells/kg).
+            ModelState.AddModelError(nameof(Dose), text["infusion.dose_negative", Dose!.Trim()]);
+            doseCells = null;
+        }
+        else if (DoseUnit == "cells_per_kg" && dose is { } perKg)
         {
             if (weight is { } kg and > 0m and <= 1000m && perKg >= 0m)
             {
@@ -409,7 +415,7 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
 
         var weighedOn = WeighedOn ?? (weight is null ? null : DateOnly.FromDateTime(start.Value.DateTime));
         return new InfusionRequest(StudyId, LotNumber!.Trim(), choice.EventKey, string.IsNullOrWhiteSpace(Component) ? "msc" : Component, start.Value, stop, doseCells.Value, weight, weighedOn,
-            pre, post, premeds, reactions, choice.Protocol, LateReason);
+            pre, post, premeds, reactions, choice.Protocol, LateReason, ConfirmWarnings);
     }
 
     private async Task<IActionResult?> RefuseAsync(Guid id, CancellationToken cancellationToken)

@@ -115,6 +115,9 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
         {
             switch (issue.Path)
             {
+                case "visit" when issue.Code == IssueCodes.VisitLocked:
+                    ModelState.AddModelError(nameof(VisitId), text["labentry.visit_locked", issue.Message]);
+                    break;
                 case "visit":
                     ModelState.AddModelError(nameof(VisitId), text["labentry.visit_unknown"]);
                     break;
@@ -137,8 +140,9 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
                     continue;
                 }
 
-                var field = issue.Path == "unit" ? row.UnitName : row.Name;
-                var shown = issue.Path == "unit" ? result.Entered.Unit ?? "" : row.Value!;
+                // The field at fault: an unreadable reference range (LAB007) is the range's error, not the value's.
+                var field = issue.Path switch { "unit" => row.UnitName, "range" => row.RangeName, _ => row.Name };
+                var shown = issue.Path switch { "unit" => result.Entered.Unit ?? "", "range" => result.Entered.Range ?? "", _ => row.Value! };
                 ModelState.AddModelError(field, text["labentry.row_error", row.Analyte.Name, shown, $"{issue.Code}: {issue.Message}"]);
             }
         }

@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Primitives;
+using Stroma.Clinical.Issues;
 using Stroma.Clinical.Scoring;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Model;
+using Stroma.Data.Visits;
 using Stroma.Web.Features.Scoring;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
@@ -88,29 +90,35 @@ public sealed class AssessModel(StromaDbContext db, UserAccess access, Instrumen
             return Page();
         }
 
-        var scored = AssessmentScoring.Score(Form.Instrument.Key, items, Visit.PatientId, Visit.Id, Visit.Date)!;
-        if (existing is null)
+        // One writer (VisitAssessments): a signed visit (checked again in the save), a second assessment of the
+        // instrument at this visit, or a correction without a reason are refused with an issue.
+        var outcome = await VisitAssessments.RecordAsync(db, new AssessmentRequest(id, Form.Instrument.Key, items, existing?.Id, Reason), cancellationToken);
+        if (outcome.Saved is null)
         {
-            scored.Id = Guid.CreateVersion7();
-            db.Assessments.Add(scored);
-        }
-        else
-        {
-            existing.AlgorithmVersion = scored.AlgorithmVersion;
-            existing.InputsJson = scored.InputsJson;
-            existing.ResultJson = scored.ResultJson;
-            existing.Total = scored.Total;
-            existing.Grade = scored.Grade;
-            db.ChangeReason = Reason!.Trim();
+            foreach (var issue in outcome.Issues)
+            {
+                switch (issue.Code)
+                {
+                    case IssueCodes.VisitLocked:
+                        Visit = (await VisitRecord.FindAsync(db, access, id, cancellationToken))!;
+                        return Locked();
+                    case IssueCodes.AssessmentAlreadyRecorded:
+                        var saved = await db.Assessments.AsNoTracking().Where(a => a.VisitId == id && a.Instrument == Form.Instrument.Key)
+                            .Select(a => a.Id).FirstAsync(cancellationToken);
+                        ModelState.AddModelError("", text["visit.assessment_exists", Form.Instrument.Key, $"/visits/{id}/assess/{Form.Instrument.Key}/{saved}"]);
+                        break;
+                    case IssueCodes.CorrectionWithoutReason:
+                        ModelState.AddModelError(ReasonField, text["visit.reason_required_edit"]);
+                        break;
+                    default:
+                        ModelState.AddModelError("", issue.ToString());
+                        break;
+                }
+            }
+
+            return Page();
         }
 
-        // The lock is checked again in the saving transaction's view of the visit: a signature between load and save wins.
-        if (await db.Visits.AsNoTracking().AnyAsync(v => v.Id == id && v.SignedAt != null, cancellationToken))
-        {
-            return Locked();
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
         return Redirect($"/visits/{id}");
     }
 
@@ -139,7 +147,7 @@ public sealed class AssessModel(StromaDbContext db, UserAccess access, Instrumen
     /// <summary>The stored results of the SLEDAI-2K lab analytes in the window, the latest of each, as if typed into the panel.</summary>
     private async Task FillLabsAsync(CancellationToken cancellationToken)
     {
-        if (Form.Labs is null)
+        if (Form.Labs is null || Visit.Date.DayNumber <= LabWindowDays)
         {
             return;
         }

@@ -73,6 +73,11 @@ public sealed class NewModel(StromaDbContext db, UserAccess access, TimeProvider
         {
             ModelState.AddModelError(nameof(VisitDate), text["validation.required", text["visit.date"]]);
         }
+        else if (date.Year < 1900)
+        {
+            // Not a clinical rule: a year such as 0001 is a slip (and dates before it cannot be computed with), issue #16.
+            ModelState.AddModelError(nameof(VisitDate), text["visit.date_before_1900", Iso(date)]);
+        }
         else if (date > today)
         {
             ModelState.AddModelError(nameof(VisitDate), text["visit.date_future", Iso(date), Iso(today)]);

@@ -18,8 +18,10 @@ namespace Stroma.Web.Features.Visits;
 /// at the visit's site) re-enters the password (11.200(a)(1): both components at the first signing of a session) and
 /// chooses and confirms the meaning of the signature; the signer's user name and printed name, the time (from the
 /// app's <see cref="TimeProvider"/>) and the statement are stored on the visit and shown with it (11.50). A signed
-/// visit is locked. Unlocking needs the same capability and a reason; both are in the audit trail (the reason on every
-/// changed field's entry). A wrong password refuses the signature and counts towards the account's lockout.
+/// visit is locked (and the data layer holds the lock: <see cref="Stroma.Data.Visits.VisitLock"/>). Unlocking is itself an
+/// electronic signature: the same capability, the password re-entered and a reason; the meaning "unlock", the signer and
+/// the reason are in the audit trail (on every changed field's entry, see <see cref="UnlockReason"/>). A wrong password
+/// refuses the signature (or the unlock) and counts towards the account's lockout.
 /// </summary>
 [Authorize(Policy = Policies.SignVisits)]
 public sealed class SignModel(StromaDbContext db, UserAccess access, SignInManager<User> signIn, TimeProvider clock, IStringLocalizer<Text> text)
@@ -127,20 +129,40 @@ public sealed class SignModel(StromaDbContext db, UserAccess access, SignInManag
             ModelState.AddModelError(nameof(Reason), text["enrol.too_long", text["visit.reason"], reason.Length, ReasonMaxLength]);
         }
 
+        if (string.IsNullOrEmpty(Password))
+        {
+            ModelState.AddModelError(nameof(Password), text["validation.required", text["account.password"]]);
+        }
+
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
+        // Unlocking is itself an electronic signature (11.200(a)(1): the password re-entered; 11.50: who, when, meaning).
+        if (await signIn.ConfirmSignerAsync(access.UserName, Password!) is not { } user)
+        {
+            ModelState.AddModelError(nameof(Password), text["visit.wrong_password_unlock"]);
+            return Page();
+        }
+
+        var signer = string.IsNullOrWhiteSpace(user.DisplayName) ? user.UserName : user.DisplayName;
         var visit = await db.Visits.SingleAsync(v => v.Id == id, cancellationToken);
         visit.SignedBy = null;
         visit.SignedByName = null;
         visit.SignedAt = null;
         visit.SignatureMeaning = null;
-        db.ChangeReason = $"unlocked: {reason}";
+        db.ChangeReason = UnlockReason(user.UserName!, signer!, reason);
         await db.SaveChangesAsync(cancellationToken);
         return Redirect($"/visits/{id}");
     }
+
+    /// <summary>
+    /// The audit-trail reason of an unlock: the e-signature's meaning ("unlock"), the signer's user and printed name
+    /// and the reason given; the audit entry adds the time (from the app's clock).
+    /// </summary>
+    public static string UnlockReason(string userName, string printedName, string reason) =>
+        $"unlocked: {reason} [e-signature: meaning \"unlock\", signed by {printedName} ({userName})]";
 
     /// <summary>Null when the user may sign at the visit's site; else 404 (not readable) or 403 (readable only).</summary>
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
