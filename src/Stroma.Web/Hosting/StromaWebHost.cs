@@ -128,7 +128,9 @@ public static class StromaWebHost
             };
         });
         services.AddScoped<IUserConfirmation<User>, EnabledAccountConfirmation>();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
+        authentication.AddIdentityCookies();
+        SingleSignOn.Add(authentication, OidcSettings.Read(builder.Configuration));
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/sign-in";
