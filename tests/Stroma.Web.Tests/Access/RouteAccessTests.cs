@@ -218,6 +218,7 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("admin/users/{id:guid}", "POST", "EndMembership", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
         new("admin/users/{id:guid}", "POST", "Disable", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
         new("admin/users/{id:guid}", "POST", "Password", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
+        new("admin/users/{id:guid}", "POST", "ResetTwoFactor", (_, _) => $"/admin/users/{Guid.Empty}", Scope.Global, "admin"),
         new("admin/protocols/{key?}/{version:int?}", "GET", null, (_, _) => "/admin/protocols", Scope.Global, "admin"),
         new("admin/protocols/{key?}/{version:int?}", "POST", "Define", (_, _) => "/admin/protocols", Scope.Global, "admin"),
         new("admin/protocols/{key?}/{version:int?}", "POST", "Copy", (_, _) => "/admin/protocols", Scope.Global, "admin"),

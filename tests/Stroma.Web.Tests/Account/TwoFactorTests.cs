@@ -253,6 +253,29 @@ public sealed partial class TwoFactorTests
         after.Headers.Location!.OriginalString.ShouldStartWith("/account/two-factor");
     }
 
+    [Fact]
+    public async Task AdminReset_UserLostPhoneAndCodes_SecondFactorOffSessionsEnd_EnrolsAgain_OwnResetRefused()
+    {
+        await using var factory = await FactoryWithSiteAsync(new() { ["Security:RequireMfaForRoles"] = "Investigator" });
+        var ivy = await factory.AddUserAsync("ivy", false, ("S1", SiteRole.Investigator));
+        var ada = await factory.AddUserAsync("ada", administrator: true);
+        using var user = await factory.SignedInAsync("ivy");
+        await EnrolAsync(user);
+        using var admin = await factory.SignedInAsync("ada");
+
+        using var reset = await Html.PostFormAsync(admin, $"/admin/users/{ivy.Id}", $"/admin/users/{ivy.Id}?handler=ResetTwoFactor");
+        using var own = await Html.PostFormAsync(admin, $"/admin/users/{ada.Id}", $"/admin/users/{ada.Id}?handler=ResetTwoFactor");
+
+        reset.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await own.Content.ReadAsStringAsync(Ct)).ShouldContain("You cannot reset your own two-step sign-in here");
+        (await user.GetAsync(new Uri("/patients", UriKind.Relative), Ct)).Headers.Location!.AbsolutePath.ShouldBe("/account/sign-in");
+        var (key, enabled) = await ReadKeyAsync(factory, "ivy");
+        enabled.ShouldBeFalse();
+        key.ShouldBeNull();
+        using var again = await factory.SignedInAsync("ivy");
+        (await again.GetAsync(new Uri("/patients", UriKind.Relative), Ct)).Headers.Location!.OriginalString.ShouldStartWith("/account/two-factor");
+    }
+
     private static async Task<(string Key, bool Enabled)> ReadKeyAsync(WebFactory factory, string userName)
     {
         await using var scope = factory.Scope();
