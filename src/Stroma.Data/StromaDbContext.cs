@@ -179,6 +179,8 @@ public abstract class StromaDbContext : DbContext
             e.Property(x => x.UserName).HasMaxLength(128);
             e.Property(x => x.NormalizedUserName).HasMaxLength(128);
             e.Property(x => x.Language).HasMaxLength(16);
+            e.Property(x => x.AuthenticatorKey).HasMaxLength(64);
+            e.Property(x => x.RecoveryCodeHashes).HasMaxLength(1024);
         });
         modelBuilder.Entity<Membership>(e => e.HasIndex(x => new { x.UserId, x.SiteId, x.Role, x.StartDate }).IsUnique());
         modelBuilder.Entity<Patient>(e =>

@@ -37,6 +37,12 @@ public sealed class WebFactory : WebApplicationFactory<Program>
     /// </summary>
     public bool RealRateLimits { get; init; }
 
+    /// <summary>
+    /// Keep the app's default multi-factor requirement (<c>Security:RequireMfaForRoles</c>: investigators and
+    /// administrators). Otherwise it is off, so tests of other features sign in with a password alone.
+    /// </summary>
+    public bool RequireMfa { get; init; }
+
     /// <summary>Replaces app services after the app registered its own (e.g. a counting password hasher).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
@@ -49,6 +55,11 @@ public sealed class WebFactory : WebApplicationFactory<Program>
             {
                 builder.UseSetting($"Security:RateLimits:{limit}", "1000000");
             }
+        }
+
+        if (!RequireMfa)
+        {
+            builder.UseSetting("Security:RequireMfaForRoles", "");
         }
 
         foreach (var (key, value) in Settings)

@@ -72,6 +72,23 @@ public sealed class User : TrackedRecord
     /// </summary>
     public bool MustChangePassword { get; set; }
 
+    /// <summary>
+    /// The shared secret of the user's authenticator app (TOTP, RFC 6238), base32 as Identity's authenticator token
+    /// provider reads it; null until the user starts enrolment. A secret: never written to the audit trail in clear.
+    /// </summary>
+    [AuditRedacted]
+    public string? AuthenticatorKey { get; set; }
+
+    /// <summary>Sign-in asks for a second factor (a TOTP code or a recovery code) after the password.</summary>
+    public bool TwoFactorEnabled { get; set; }
+
+    /// <summary>
+    /// The unused recovery codes, each stored as its SHA-256 hash (hex, separated by <c>;</c>): the codes themselves are
+    /// shown to the user once and kept nowhere. A used code is removed. Never audited in clear.
+    /// </summary>
+    [AuditRedacted]
+    public string? RecoveryCodeHashes { get; set; }
+
     public List<Membership> Memberships { get; } = [];
 }
 

@@ -57,7 +57,7 @@ public sealed class DemoMode
 }
 
 /// <summary>Builds the demo registry before the server starts listening, then prints the one-time credentials.</summary>
-internal sealed partial class DemoStartup(DemoMode demo, FirstRun firstRun, IServiceProvider services, ILogger<DemoStartup> logger) : IHostedService
+internal sealed partial class DemoStartup(DemoMode demo, FirstRun firstRun, IServiceProvider services, SecurityOptions security, ILogger<DemoStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -91,6 +91,11 @@ internal sealed partial class DemoStartup(DemoMode demo, FirstRun firstRun, ISer
         LogDemo(logger, demo.Database.Describe());
         // Printed once, to the console only (not the log): whoever started the server signs in with it.
         Console.WriteLine($"Stroma demo: sign in as \"{DemoMode.UserName}\" with the one-time password {demo.Password}");
+        if (!security.MfaRoles.Administrators && security.MfaRoles.SiteRoles.Count == 0)
+        {
+            Console.WriteLine("Stroma demo: two-step sign-in (TOTP) is not required here (Security:RequireMfaForRoles is empty in the demo); "
+                + "a real registry requires it for investigators and administrators. Try it at /account/two-factor.");
+        }
     }
 
     /// <summary>The demo registry lives as long as the process: its temporary file is removed on shutdown.</summary>

@@ -33,7 +33,8 @@ internal static class RateLimits
                 }
 
                 var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                if (context.Request.Path.Equals("/account/sign-in", StringComparison.OrdinalIgnoreCase)
+                // The password and the second-factor code (/account/sign-in/code) share the sign-in limit.
+                if (context.Request.Path.StartsWithSegments("/account/sign-in", StringComparison.OrdinalIgnoreCase)
                     && !string.Equals(context.Request.Query["handler"], "SignOut", StringComparison.OrdinalIgnoreCase))
                 {
                     return RateLimitPartition.GetFixedWindowLimiter("sign-in:" + address, _ => Window(settings.SignInPerAddress));

@@ -33,9 +33,52 @@ public sealed class SecurityOptions
     /// <summary>Networks (CIDR, e.g. <c>10.0.0.0/8</c>) of trusted reverse proxies, as <see cref="KnownProxies"/>.</summary>
     public IList<string> KnownNetworks { get; } = [];
 
-    internal static SecurityOptions Read(IConfiguration configuration)
+    /// <summary>
+    /// The roles whose holders must sign in with a second factor (TOTP), comma-separated: <c>Administrator</c> (an
+    /// account with <c>IsAdministrator</c>) and any site role by name (<c>Investigator</c>, <c>CellLabQa</c>, ...).
+    /// Default: the roles that sign (investigators sign visits) and administer. Empty: nobody is required (users may
+    /// still enrol). A user holding such a role without an enrolled authenticator is sent to enrol before anything
+    /// else (docs/security.md, "Multi-factor sign-in"). The demo sets it empty unless configured.
+    /// </summary>
+    public string RequireMfaForRoles { get; set; } = DefaultMfaRoles;
+
+    public const string DefaultMfaRoles = "Investigator,Administrator";
+
+    /// <summary>The word in <see cref="RequireMfaForRoles"/> for <c>User.IsAdministrator</c>.</summary>
+    public const string AdministratorRole = "Administrator";
+
+    /// <summary><see cref="RequireMfaForRoles"/> parsed: whether administrators need MFA, and which site roles.</summary>
+    public (bool Administrators, IReadOnlySet<Stroma.Data.Model.SiteRole> SiteRoles) MfaRoles { get; private set; } = (true, new HashSet<Stroma.Data.Model.SiteRole> { Stroma.Data.Model.SiteRole.Investigator });
+
+    internal static SecurityOptions Read(IConfiguration configuration, bool demo = false)
     {
         var options = configuration.GetSection(Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        if (demo && configuration[$"{Section}:{nameof(RequireMfaForRoles)}"] is null)
+        {
+            // The demo's one-time account would otherwise need an authenticator app before the first page (README).
+            options.RequireMfaForRoles = "";
+        }
+
+        var administrators = false;
+        var roles = new HashSet<Stroma.Data.Model.SiteRole>();
+        foreach (var word in (options.RequireMfaForRoles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (string.Equals(word, AdministratorRole, StringComparison.OrdinalIgnoreCase))
+            {
+                administrators = true;
+            }
+            else if (Enum.TryParse<Stroma.Data.Model.SiteRole>(word, ignoreCase: true, out var role) && Enum.IsDefined(role) && !int.TryParse(word, out _))
+            {
+                roles.Add(role);
+            }
+            else
+            {
+                throw new InvalidOperationException($"{Section}:{nameof(RequireMfaForRoles)}: \"{word}\" is not a role; use {AdministratorRole} or "
+                    + $"{string.Join(", ", Enum.GetNames<Stroma.Data.Model.SiteRole>())}, separated by commas (or nothing to require no one).");
+            }
+        }
+
+        options.MfaRoles = (administrators, roles);
         if (options.SessionLifetime <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{Section}:SessionLifetime must be positive, not {options.SessionLifetime}.");

@@ -60,7 +60,7 @@ public static class StromaWebHost
         services.AddScoped(sp => StromaDatabase.CreateContext(sp.GetRequiredService<DataConfiguration>(), Actor(sp)));
         AuditAnchorOptions.Add(services, builder.Configuration);
 
-        var security = SecurityOptions.Read(builder.Configuration);
+        var security = SecurityOptions.Read(builder.Configuration, demo: builder.Configuration.GetValue<bool>("demo"));
         services.AddSingleton(security);
         services.AddSingleton<DummyCredential>();
         RateLimits.Add(services, security.RateLimits);
@@ -105,12 +105,32 @@ public static class StromaWebHost
             .AddUserStore<StromaUserStore>()
             .AddUserManager<StromaUserManager>()
             .AddClaimsPrincipalFactory<StromaClaimsFactory>()
-            .AddSignInManager();
+            .AddSignInManager<StromaSignInManager>()
+            // The second factor: Identity's TOTP provider (RFC 6238: HMAC-SHA1, 6 digits, 30-second steps, one step
+            // of drift either way), the key and hashed recovery codes kept by StromaUserStore (docs/security.md).
+            .AddTokenProvider<AuthenticatorTokenProvider<User>>(TokenOptions.DefaultAuthenticatorProvider);
         // The security stamp is checked on every request, so a password change or reset, a sign-out, a disabled
         // account or a changed membership ends every other session of the user at once (OWASP ASVS 4.0.3 V3.3.1, V3.3.3).
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.Zero;
+            // The principal is rebuilt from the database on each check; how the session was confirmed (amr = mfa after
+            // a second factor) is a fact of the sign-in, not of the account, so it is carried over.
+            o.OnRefreshingPrincipal = c =>
+            {
+                if (c.CurrentPrincipal is { } current && MfaRequired.Confirmed(current) && c.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity
+                    && !MfaRequired.Confirmed(c.NewPrincipal))
+                {
+                    identity.AddClaim(new System.Security.Claims.Claim(MfaRequired.MethodsClaim, MfaRequired.MultiFactor));
+                }
+
+                return Task.CompletedTask;
+            };
+        });
         services.AddScoped<IUserConfirmation<User>, EnabledAccountConfirmation>();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
+        authentication.AddIdentityCookies();
+        SingleSignOn.Add(authentication, OidcSettings.Read(builder.Configuration));
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/sign-in";
@@ -241,6 +261,7 @@ public static class StromaWebHost
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
         app.UseMiddleware<PasswordChangeRequired>();
+        app.UseMiddleware<MfaRequired>();
         if (security.RateLimits.Enabled)
         {
             app.UseRateLimiter();

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Stroma.Data;
 using Stroma.Data.Model;
+using Stroma.Web.Hosting;
 
 namespace Stroma.Web.Features.Account;
 
@@ -44,8 +46,14 @@ public sealed class PasswordChangeRequired(RequestDelegate next)
             && string.Equals(request.Query["handler"], "SignOut", StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>Identity's principal plus the <see cref="PasswordChangeRequired"/> claim when the user must change their password.</summary>
-public sealed class StromaClaimsFactory(UserManager<User> users, IOptions<IdentityOptions> options) : UserClaimsPrincipalFactory<User>(users, options)
+/// <summary>
+/// Identity's principal plus the <see cref="PasswordChangeRequired"/> claim when the user must change their password,
+/// and the <see cref="MfaRequired"/> claim when one of their roles requires a second factor
+/// (<see cref="SecurityOptions.RequireMfaForRoles"/>). The security-stamp check rebuilds it on every request, so a role
+/// granted later takes effect at once.
+/// </summary>
+public sealed class StromaClaimsFactory(UserManager<User> users, IOptions<IdentityOptions> options, StromaDbContext db, SecurityOptions security,
+    TimeProvider clock) : UserClaimsPrincipalFactory<User>(users, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(User user)
     {
@@ -54,6 +62,11 @@ public sealed class StromaClaimsFactory(UserManager<User> users, IOptions<Identi
         if (user.MustChangePassword)
         {
             identity.AddClaim(new Claim(PasswordChangeRequired.ClaimType, "true"));
+        }
+
+        if (await MfaRequired.ForUserAsync(db, security, user, clock))
+        {
+            identity.AddClaim(new Claim(MfaRequired.ClaimType, user.TwoFactorEnabled ? MfaRequired.Confirm : MfaRequired.Enrol));
         }
 
         return identity;

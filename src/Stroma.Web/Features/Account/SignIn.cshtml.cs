@@ -70,38 +70,18 @@ public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, 
             dummy.Verify(hasher, Password);
         }
 
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right; Identity holds the user in its two-factor cookie until a code is given.
+            return LocalRedirect(SecondFactorModel.PagePath + (Url.IsLocalUrl(ReturnUrl) ? "?returnUrl=" + Uri.EscapeDataString(ReturnUrl) : ""));
+        }
+
         if (!result.Succeeded)
         {
             return Refused();
         }
 
-        if (user.Language is { } language && StromaWebHost.Cultures.Any(c => c.Name == language))
-        {
-            Language.IndexModel.WriteCultureCookie(Response, language);
-        }
-
-        if (user.MustChangePassword)
-        {
-            return LocalRedirect(PasswordChangeRequired.PagePath + (Url.IsLocalUrl(ReturnUrl) ? "?returnUrl=" + Uri.EscapeDataString(ReturnUrl) : ""));
-        }
-
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : await LandingPageAsync(user.UserName));
-    }
-
-    /// <summary>Where a user lands after signing in without a return address: the first page their roles open.</summary>
-    private async Task<string> LandingPageAsync(string userName)
-    {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var access = await UserAccess.LoadAsync(db, userName, today, HttpContext.RequestAborted);
-        // Coordinators start from what is due at their sites (issue #14); everyone else keeps the first page their roles open.
-        var coordinator = await db.Memberships.AnyAsync(m => m.User!.UserName == userName && m.Role == SiteRole.Coordinator
-            && m.StartDate <= today && (m.EndDate == null || m.EndDate >= today), HttpContext.RequestAborted);
-        return coordinator && access.CanAnywhere(Capability.ReadClinical) ? "/worklist"
-            : access.CanAnywhere(Capability.ReadClinical) ? "/patients"
-            : access.CanAnywhere(Capability.ManageLots) ? "/lots"
-            : access.CanAnywhere(Capability.ReadDeidentified) ? "/reports"
-            : access.IsAdministrator ? "/admin/users"
-            : "/";
+        return LocalRedirect(await SignedIn.NextPageAsync(HttpContext, user, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null, db, clock));
     }
 
     private PageResult Refused()
@@ -122,4 +102,47 @@ public sealed class SignInModel(SignInManager<User> signIn, StromaDbContext db, 
         await signIn.SignOutAsync();
         return LocalRedirect("/");
     }
+}
+
+/// <summary>What follows a completed sign-in (password, second factor or single sign-on), written once.</summary>
+public static class SignedIn
+{
+    /// <summary>
+    /// Makes the user's saved language the UI language and says where to go: the password page when an administrator
+    /// set the password, else <paramref name="localReturnUrl"/> (a path already checked with <c>Url.IsLocalUrl</c>, or
+    /// null), else the first page the user's roles open.
+    /// </summary>
+    public static async Task<string> NextPageAsync(HttpContext context, User user, string? localReturnUrl, StromaDbContext db, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.Language is { } language && StromaWebHost.Cultures.Any(c => c.Name == language))
+        {
+            Language.IndexModel.WriteCultureCookie(context.Response, language);
+        }
+
+        if (user.MustChangePassword)
+        {
+            return PasswordChangeRequired.PagePath + (localReturnUrl is not null ? "?returnUrl=" + Uri.EscapeDataString(localReturnUrl) : "");
+        }
+
+        return localReturnUrl ?? await LandingPageAsync(user.UserName, db, clock, context.RequestAborted);
+    }
+
+    /// <summary>Where a user lands after signing in without a return address: the first page their roles open.</summary>
+    private static async Task<string> LandingPageAsync(string userName, StromaDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var access = await UserAccess.LoadAsync(db, userName, today, cancellationToken);
+        // Coordinators start from what is due at their sites (issue #14); everyone else keeps the first page their roles open.
+        var coordinator = await db.Memberships.AnyAsync(m => m.User!.UserName == userName && m.Role == SiteRole.Coordinator
+            && m.StartDate <= today && (m.EndDate == null || m.EndDate >= today), cancellationToken);
+        return coordinator && access.CanAnywhere(Capability.ReadClinical) ? "/worklist"
+            : access.CanAnywhere(Capability.ReadClinical) ? "/patients"
+            : access.CanAnywhere(Capability.ManageLots) ? "/lots"
+            : access.CanAnywhere(Capability.ReadDeidentified) ? "/reports"
+            : access.IsAdministrator ? "/admin/users"
+            : "/";
+    }
+
 }

@@ -8,10 +8,12 @@ namespace Stroma.Web.Features.Account;
 /// <summary>
 /// ASP.NET Core Identity's store over the registry's own <see cref="User"/> table: Identity hashes and checks passwords,
 /// counts failures and locks out; every change it makes is saved through <see cref="StromaDbContext"/>, so it is stamped
-/// and audited like any record (secrets redacted). Users are disabled, never deleted.
+/// and audited like any record (secrets redacted). Users are disabled, never deleted. The second factor (TOTP,
+/// docs/security.md) keeps the authenticator key and the recovery codes (hashed) on the same row.
 /// </summary>
 public sealed class StromaUserStore(StromaDbContext db) :
-    IUserPasswordStore<User>, IUserSecurityStampStore<User>, IUserLockoutStore<User>
+    IUserPasswordStore<User>, IUserSecurityStampStore<User>, IUserLockoutStore<User>,
+    IUserAuthenticatorKeyStore<User>, IUserTwoFactorStore<User>, IUserTwoFactorRecoveryCodeStore<User>
 {
     public async Task<IdentityResult> CreateAsync(User user, CancellationToken cancellationToken)
     {
@@ -109,6 +111,48 @@ public sealed class StromaUserStore(StromaDbContext db) :
 
     public Task SetLockoutEnabledAsync(User user, bool enabled, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task SetAuthenticatorKeyAsync(User user, string key, CancellationToken cancellationToken)
+    {
+        Checked(user).AuthenticatorKey = key;
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> GetAuthenticatorKeyAsync(User user, CancellationToken cancellationToken) => Task.FromResult(Checked(user).AuthenticatorKey);
+
+    public Task SetTwoFactorEnabledAsync(User user, bool enabled, CancellationToken cancellationToken)
+    {
+        Checked(user).TwoFactorEnabled = enabled;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> GetTwoFactorEnabledAsync(User user, CancellationToken cancellationToken) => Task.FromResult(Checked(user).TwoFactorEnabled);
+
+    /// <summary>Keeps only a hash of each new code (<see cref="RecoveryCodes"/>); the codes are shown to the user once.</summary>
+    public Task ReplaceCodesAsync(User user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recoveryCodes);
+        Checked(user).RecoveryCodeHashes = RecoveryCodes.Join(recoveryCodes.Select(c => RecoveryCodes.Hash(user.Id, c)));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>True, and the code removed, when <paramref name="code"/> is one of the user's unused recovery codes.</summary>
+    public Task<bool> RedeemCodeAsync(User user, string code, CancellationToken cancellationToken)
+    {
+        var hashes = RecoveryCodes.Split(Checked(user).RecoveryCodeHashes);
+        var hash = RecoveryCodes.Hash(user.Id, code ?? "");
+        var match = hashes.FirstOrDefault(h => RecoveryCodes.Same(h, hash));
+        if (match is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        user.RecoveryCodeHashes = RecoveryCodes.Join(hashes.Where(h => !ReferenceEquals(h, match)));
+        return Task.FromResult(true);
+    }
+
+    public Task<int> CountCodesAsync(User user, CancellationToken cancellationToken) =>
+        Task.FromResult(RecoveryCodes.Split(Checked(user).RecoveryCodeHashes).Count);
+
     public void Dispose()
     {
     }
@@ -128,4 +172,32 @@ public sealed class EnabledAccountConfirmation : IUserConfirmation<User>
         ArgumentNullException.ThrowIfNull(user);
         return Task.FromResult(user.DisabledAt is null);
     }
+}
+
+/// <summary>
+/// How recovery codes are kept: PBKDF2-HMAC-SHA256 of the code (upper case, without spaces or dashes), salted with
+/// the user's id, so a copy of the database or a backup does not reveal them (OWASP ASVS 4.0.3 V2.6.2: recovery codes
+/// are one-time secrets stored like passwords). One derivation per redemption compares against every stored code.
+/// </summary>
+public static class RecoveryCodes
+{
+    /// <summary>PBKDF2 iterations: the codes are random (about 50 bits from Identity), so fewer are needed than for passwords.</summary>
+    public const int Iterations = 10_000;
+
+    public static string Hash(Guid userId, string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var normalised = new string([.. code.Where(char.IsLetterOrDigit).Select(char.ToUpperInvariant)]);
+        var hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(System.Text.Encoding.UTF8.GetBytes(normalised), userId.ToByteArray(),
+            Iterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        return Convert.ToHexString(hash);
+    }
+
+    public static bool Same(string stored, string candidate) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(stored), System.Text.Encoding.ASCII.GetBytes(candidate));
+
+    internal static List<string> Split(string? stored) => [.. (stored ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)];
+
+    internal static string? Join(IEnumerable<string> hashes) => string.Join(';', hashes) is { Length: > 0 } joined ? joined : null;
 }

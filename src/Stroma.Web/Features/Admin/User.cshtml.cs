@@ -129,6 +129,34 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, SignI
         return RedirectToPage(new { id });
     }
 
+    /// <summary>
+    /// A user who lost both their authenticator and their recovery codes: the second factor is turned off and its key
+    /// and recovery codes discarded (audited, redacted), and the user's sessions end. If their role requires MFA, they
+    /// enrol again at their next sign-in, with their own password. Not for one's own account (that needs a code, on
+    /// /account/two-factor).
+    /// </summary>
+    public async Task<IActionResult> OnPostResetTwoFactorAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        if (user.UserName == User.Identity?.Name)
+        {
+            await LoadAsync(id, cancellationToken);
+            ModelState.AddModelError("", text["admin.cannot_reset_own_mfa"]);
+            return Page();
+        }
+
+        user.AuthenticatorKey = null;
+        user.RecoveryCodeHashes = null;
+        // Changes the security stamp too: every session of the user ends.
+        await users.SetTwoFactorEnabledAsync(user, false);
+        return RedirectToPage(new { id });
+    }
+
     public async Task<IActionResult> OnPostPasswordAsync(Guid id, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken))
