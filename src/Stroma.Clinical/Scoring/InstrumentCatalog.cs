@@ -15,6 +15,8 @@ public static class InstrumentCatalog
         Doris2021.Instrument,
         Sri4.Instrument,
         Bicla.Instrument,
+        CrsAstct2019.Instrument,
+        IcansAstct2019.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
