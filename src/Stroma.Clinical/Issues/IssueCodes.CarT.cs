@@ -8,4 +8,10 @@ public static partial class IssueCodes
 
     /// <summary>CRS (warning): hypotension or hypoxia without fever and without antipyretic/anticytokine therapy: not CRS by ASTCT 2019.</summary>
     public const string CrsWithoutFever = "CAR002";
+
+    /// <summary>A CAR-T protocol version cannot be approved while a lymphodepleting drug has no dose per m² or no days.</summary>
+    public const string LymphodepletionNotSetAtApproval = "CAR003";
+
+    /// <summary>Warning: an adverse event entered as CRS or ICANS on a CAR-T patient; grade it with the ASTCT 2019 instrument.</summary>
+    public const string CarTToxicityNeedsAstctGrade = "CAR004";
 }

@@ -17,6 +17,7 @@ public static class InstrumentCatalog
         Bicla.Instrument,
         CrsAstct2019.Instrument,
         IcansAstct2019.Instrument,
+        IcahtClinician.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>
