@@ -130,7 +130,7 @@ public sealed class ReportCommandTests
             var outcome = CliRunner.Run("", "report", "study", "--protocol", "wang_2041", "--out", Path.Combine(folder, "x.html"), "--database", Path.Combine(folder, "empty.db"));
 
             outcome.ExitCode.ShouldBe(ExitCodes.Usage);
-            outcome.Error.ShouldContain("Unknown protocol 'wang_2041'; known protocols: seed_case_1, wang_2014, seed_case_2.");
+            outcome.Error.ShouldContain("Unknown protocol 'wang_2041'; known protocols: seed_case_1, wang_2014, seed_case_2, car_t_sle.");
             File.Exists(Path.Combine(folder, "x.html")).ShouldBeFalse();
         }
         finally

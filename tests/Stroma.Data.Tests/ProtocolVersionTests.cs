@@ -134,6 +134,7 @@ public sealed class ProtocolVersionTests
         list.Select(v => (v.Key, v.Number, v.Status)).ShouldBe(
         [
             ("seed_case_1", 1, ProtocolVersionStatus.Approved), ("wang_2014", 1, ProtocolVersionStatus.Approved), ("seed_case_2", 1, ProtocolVersionStatus.Approved),
+            ("car_t_sle", 1, ProtocolVersionStatus.Approved),
             ("site_wang", 1, ProtocolVersionStatus.Approved), ("site_wang", 2, ProtocolVersionStatus.Draft),
         ]);
     }

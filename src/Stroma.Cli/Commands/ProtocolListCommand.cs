@@ -32,6 +32,17 @@ public sealed class ProtocolListCommand(CliIo io) : AsyncCommand<ProtocolListCom
                 io.Out.WriteLine($"{"",-12}   follow-up: {string.Join(", ", p.FollowUps.Select(v => v.Offset))}");
             }
 
+            if (p.CarT is { } carT)
+            {
+                io.Out.WriteLine($"{"",-12}   before day 0: {string.Join(", ", carT.Preparation.Select(s => s.Label))}; release tests: {string.Join(", ", carT.ReleaseTests.Select(t => t.Label))}");
+                io.Out.WriteLine($"{"",-12}   lymphodepletion: {string.Join("; ", carT.Lymphodepletion)}; BSA by {(carT.BsaFormula == BsaFormula.Mosteller ? "Mosteller 1987" : "Du Bois 1916")}");
+            }
+
+            if (p.FollowUps.FirstOrDefault(v => v.Collects.Count > 0) is { } yearly)
+            {
+                io.Out.WriteLine($"{"",-12}   long-term follow-up collects: {string.Join("; ", yearly.Collects)}");
+            }
+
             foreach (var note in p.Notes)
             {
                 io.Out.WriteLine($"{"",-12}   note: {note}");

@@ -100,6 +100,9 @@ public sealed record PlannedVisit(string Key, string Label, ScheduleOffset Offse
 
     /// <summary>Lab panels to draw at this event; empty when the protocol names none.</summary>
     public IReadOnlyList<Labs.LabPanel> LabPanels { get; init; } = [];
+
+    /// <summary>Other things collected at this event, in words (e.g. the long-term follow-up questions); empty when none.</summary>
+    public IReadOnlyList<string> Collects { get; init; } = [];
 }
 
 /// <summary>
@@ -128,6 +131,9 @@ public sealed record Protocol(
     DoseTolerance Tolerance,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>The CAR-T parts (preparation, release tests, lymphodepletion, BSA formula); null for other protocols.</summary>
+    public CarTPlan? CarT { get; init; }
+
     public ProtocolComponent? Component(string key) => Components.FirstOrDefault(c => c.Key == key);
 
     /// <summary>The accepted dose deviation of <paramref name="component"/>: its own, else the protocol's.</summary>

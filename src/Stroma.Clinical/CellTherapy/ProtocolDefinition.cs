@@ -26,6 +26,9 @@ public sealed record ProtocolDefinition(Protocol Protocol, string ConsentVersion
 
     /// <summary>Components whose dose is <see cref="DoseRule.NotSet"/>: a version with any cannot be approved.</summary>
     public IReadOnlyList<ProtocolComponent> UnsetDoses => [.. Protocol.Components.Where(c => c.Dose is DoseRule.NotSet)];
+
+    /// <summary>Lymphodepleting drugs of a CAR-T protocol whose dose per m² or days are not set: a version with any cannot be approved.</summary>
+    public IReadOnlyList<LymphodepletionAgent> UnsetLymphodepletion => [.. Protocol.CarT?.Lymphodepletion.Where(a => !a.IsSet) ?? []];
 }
 
 /// <summary>
@@ -158,6 +161,17 @@ public static partial class ProtocolDefinitions
                 }
 
                 w.WriteEndArray();
+                if (v.Collects.Count > 0)
+                {
+                    w.WriteStartArray("collects");
+                    foreach (var item in v.Collects)
+                    {
+                        w.WriteStringValue(item);
+                    }
+
+                    w.WriteEndArray();
+                }
+
                 w.WriteEndObject();
             }
 
@@ -169,6 +183,11 @@ public static partial class ProtocolDefinitions
             }
 
             w.WriteEndArray();
+            if (p.CarT is { } carT)
+            {
+                WriteCarT(w, carT);
+            }
+
             if (definition.Checks.Count > 0)
             {
                 CheckDefinitions.Write(w, definition.Checks);
@@ -178,6 +197,57 @@ public static partial class ProtocolDefinitions
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+    }
+
+    private static void WriteCarT(Utf8JsonWriter w, CarTPlan carT)
+    {
+        w.WriteStartObject("carT");
+        w.WriteString("bsaFormula", BodySurfaceArea.Key(carT.BsaFormula));
+        w.WriteStartArray("preparation");
+        foreach (var step in carT.Preparation)
+        {
+            w.WriteStartObject();
+            w.WriteString("key", step.Key);
+            w.WriteString("label", step.Label);
+            w.WriteString("description", step.Description);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("releaseTests");
+        foreach (var test in carT.ReleaseTests)
+        {
+            w.WriteStartObject();
+            w.WriteString("key", test.Key);
+            w.WriteString("label", test.Label);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("lymphodepletion");
+        foreach (var agent in carT.Lymphodepletion)
+        {
+            w.WriteStartObject();
+            w.WriteString("key", agent.Key);
+            w.WriteString("drug", agent.Drug);
+            if (agent.DosePerSquareMetre is { } dose)
+            {
+                w.WritePropertyName("mgPerM2");
+                w.WriteRawValue(Number(dose.MilligramsPerSquareMetre));
+            }
+
+            w.WriteStartArray("daysRelativeToInfusion");
+            foreach (var day in agent.DaysRelativeToInfusion)
+            {
+                w.WriteNumberValue(day);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>
@@ -234,7 +304,7 @@ public static partial class ProtocolDefinitions
         public ProtocolDefinition? Definition(JsonElement root, string version)
         {
             if (!Object(root, "", ["format", "key", "name", "description", "source", "consentVersion", "lateEntryDays", "tolerancePercent",
-                "components", "administrations", "followUps", "notes", "checks"]))
+                "components", "administrations", "followUps", "notes", "checks", "carT"]))
             {
                 return null;
             }
@@ -279,6 +349,7 @@ public static partial class ProtocolDefinitions
                 }
             }
 
+            var carT = root.TryGetProperty("carT", out var carTElement) ? CarT(carTElement, "carT") : null;
             var visitKeys = followUps.Where(v => v is not null).Select(v => v!.Key).ToList();
             var checks = root.TryGetProperty("checks", out var checkList) ? CheckDefinitions.Read(checkList, "checks", visitKeys, Issues) : [];
             if (Issues.Count > 0)
@@ -287,7 +358,8 @@ public static partial class ProtocolDefinitions
             }
 
             var protocol = new Protocol(key!, name!, version, description, source!, [.. components!], [.. administrations!], [.. followUps!],
-                DoseTolerance.Percent(tolerance!.Value), notes);
+                DoseTolerance.Percent(tolerance!.Value), notes)
+            { CarT = carT };
             return new ProtocolDefinition(protocol, consent!, late) { Checks = checks };
         }
 
@@ -385,7 +457,7 @@ public static partial class ProtocolDefinitions
         private PlannedVisit? FollowUp((JsonElement Element, string Path) item)
         {
             var (e, path) = item;
-            if (!Object(e, path, ["key", "label", "kind", "offset", "window", "instruments", "labPanels"]))
+            if (!Object(e, path, ["key", "label", "kind", "offset", "window", "instruments", "labPanels", "collects"]))
             {
                 return null;
             }
@@ -449,8 +521,84 @@ public static partial class ProtocolDefinitions
                 }
             }
 
+            var collects = Array(e, "collects", $"{path}.collects", required: false, minimum: 0)
+                .Select(c => StringItem(c.Element, c.Path)).Where(c => c is not null).Select(c => c!).ToList();
             return key is null || label is null || kind is null || offset is null || window is null ? null
-                : new PlannedVisit(key, label, offset.Value, window.Value) { Kind = kind.Value, Instruments = instruments, LabPanels = panels };
+                : new PlannedVisit(key, label, offset.Value, window.Value) { Kind = kind.Value, Instruments = instruments, LabPanels = panels, Collects = collects };
+        }
+
+        private CarTPlan? CarT(JsonElement e, string path)
+        {
+            if (!Object(e, path, ["bsaFormula", "preparation", "releaseTests", "lymphodepletion"]))
+            {
+                return null;
+            }
+
+            var formulaText = String(e, "bsaFormula", $"{path}.bsaFormula", required: true);
+            var formula = BodySurfaceArea.FromKey(formulaText);
+            if (formulaText is not null && formula is null)
+            {
+                Invalid($"{path}.bsaFormula", formulaText, "the body surface area formula is mosteller (Mosteller 1987) or du_bois (Du Bois 1916)");
+            }
+
+            var steps = new List<PreparationStep>();
+            foreach (var (s, spath) in Array(e, "preparation", $"{path}.preparation", required: false, minimum: 0))
+            {
+                if (Object(s, spath, ["key", "label", "description"])
+                    && Key(s, "key", $"{spath}.key") is { } key && String(s, "label", $"{spath}.label", required: true) is { } label)
+                {
+                    steps.Add(new PreparationStep(key, label, String(s, "description", $"{spath}.description", required: false) ?? ""));
+                }
+            }
+
+            var tests = new List<ReleaseTestPlan>();
+            foreach (var (t, tpath) in Array(e, "releaseTests", $"{path}.releaseTests", required: false, minimum: 0))
+            {
+                if (Object(t, tpath, ["key", "label"])
+                    && Key(t, "key", $"{tpath}.key") is { } key && String(t, "label", $"{tpath}.label", required: true) is { } label)
+                {
+                    tests.Add(new ReleaseTestPlan(key, label));
+                }
+            }
+
+            var agents = new List<LymphodepletionAgent>();
+            foreach (var (a, apath) in Array(e, "lymphodepletion", $"{path}.lymphodepletion", required: false, minimum: 0))
+            {
+                if (!Object(a, apath, ["key", "drug", "mgPerM2", "daysRelativeToInfusion"]))
+                {
+                    continue;
+                }
+
+                var key = Key(a, "key", $"{apath}.key");
+                var drug = String(a, "drug", $"{apath}.drug", required: true);
+                var dose = Decimal(a, "mgPerM2", $"{apath}.mgPerM2", 0m, 100000m, required: false, positive: true);
+                var days = new List<int>();
+                foreach (var (d, dpath) in Array(a, "daysRelativeToInfusion", $"{apath}.daysRelativeToInfusion", required: false, minimum: 0))
+                {
+                    if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out var day) || day is >= 0 or < -60)
+                    {
+                        Invalid(dpath, d.GetRawText(), "a day relative to the infusion is a whole number from -60 to -1 (lymphodepletion comes before day 0)");
+                    }
+                    else if (days.Count > 0 && day <= days[^1])
+                    {
+                        Issues.Add(Issue.Error(IssueCodes.ProtocolDuplicateOrOutOfOrder, dpath, $"Day {day} is not after day {days[^1]}: list the days once each, in ascending order."));
+                    }
+                    else
+                    {
+                        days.Add(day);
+                    }
+                }
+
+                if (key is not null && drug is not null)
+                {
+                    agents.Add(new LymphodepletionAgent(key, drug, dose is { } mg ? DrugDosePerSquareMetre.MilligramsPerM2(mg) : null, days));
+                }
+            }
+
+            Unique(steps.Select(s => s.Key), $"{path}.preparation", "preparation step key");
+            Unique(tests.Select(t => t.Key), $"{path}.releaseTests", "release test key");
+            Unique(agents.Select(a => a.Key), $"{path}.lymphodepletion", "lymphodepleting drug key");
+            return formula is null ? null : new CarTPlan(steps, tests, agents, formula.Value);
         }
 
         private ScheduleOffset? Offset(JsonElement parent, string path)

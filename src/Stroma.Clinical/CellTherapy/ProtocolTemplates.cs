@@ -34,9 +34,10 @@ public static class ProtocolTemplates
     public const string SeedCase1Key = "seed_case_1";
     public const string Wang2014Key = "wang_2014";
     public const string SeedCase2Key = "seed_case_2";
+    public const string CarTSleKey = "car_t_sle";
 
     /// <summary>The templates with default windows and parameters, in a stable order.</summary>
-    public static IReadOnlyList<Protocol> All { get; } = [SeedCase1(), Wang2014(), SeedCase2()];
+    public static IReadOnlyList<Protocol> All { get; } = [SeedCase1(), Wang2014(), SeedCase2(), CarTSle()];
 
     public static Protocol? Find(string key) => All.FirstOrDefault(p => p.Key == key);
 
@@ -121,6 +122,114 @@ public static class ProtocolTemplates
             [],
             DoseTolerance.Default,
             notes);
+    }
+
+    /// <summary>
+    /// CD19 CAR-T in refractory SLE (issue #20), a starting point a site copies: leukapheresis, manufacturing with the
+    /// lot's release tests, bridging therapy, lymphodepletion with fludarabine and cyclophosphamide, one infusion on
+    /// day 0, daily CRS/ICANS assessments to day 14, visits on days 21 and 28 and at months 3, 6 and 12, yearly
+    /// examinations to year 5 and yearly contacts to year 15. Confirmed from the abstracts (Mackensen A et al. Nat Med
+    /// 2022;28:2124-32; Müller F et al. N Engl J Med 2024;390:687-700): autologous lentiviral anti-CD19 CAR T cells, a
+    /// single infusion after fludarabine and cyclophosphamide, 1×10^6 CAR T cells/kg in the 2022 series. The doses per
+    /// m², their days and the cell dose are not set (site data: trials differ, and the doses were not read in a
+    /// primary source); the CRS and ICANS grading is ASTCT 2019; the follow-up length follows the FDA 2020 guidance
+    /// on long-term follow-up (<see cref="LongTermFollowUp"/>).
+    /// </summary>
+    public static Protocol CarTSle(TemplateWindows? windows = null)
+    {
+        var w = windows ?? TemplateWindows.Default;
+        string[] toxicity = [Scoring.CrsAstct2019.Instrument.Key, Scoring.IcansAstct2019.Instrument.Key];
+        string[] lupus = [Scoring.Sledai2k.Instrument.Key, Scoring.Pga.Instrument.Key];
+        Labs.LabPanel[] daily = [Labs.LabPanel.BloodCount, Labs.LabPanel.Liver, Labs.LabPanel.Kidney];
+        Labs.LabPanel[] visit = [Labs.LabPanel.BloodCount, Labs.LabPanel.Immunoglobulins, Labs.LabPanel.Complement, Labs.LabPanel.Autoantibodies, Labs.LabPanel.Kidney, Labs.LabPanel.UrineProtein];
+        var followUps = new List<PlannedVisit>();
+        for (var day = 1; day <= 14; day++)
+        {
+            followUps.Add(new PlannedVisit($"day_{day}", $"Day {day} assessment (CRS, ICANS, blood count)", ScheduleOffset.Days(day), VisitWindow.Exact)
+            {
+                Instruments = toxicity,
+                LabPanels = daily,
+            });
+        }
+
+        foreach (var day in new[] { 21, 28 })
+        {
+            followUps.Add(new PlannedVisit($"day_{day}", $"Day {day} visit", ScheduleOffset.Days(day), w.For(ScheduleOffset.Days(day)))
+            {
+                Instruments = day == 28 ? [.. toxicity, .. lupus, Scoring.IcahtClinician.Instrument.Key] : [.. toxicity, .. lupus],
+                LabPanels = visit,
+            });
+        }
+
+        foreach (var months in new[] { 3, 6 })
+        {
+            followUps.Add(new PlannedVisit($"month_{months}", $"Month {months} visit", ScheduleOffset.Months(months), w.For(ScheduleOffset.Months(months)))
+            {
+                Instruments = months == 3 ? [.. lupus, Scoring.IcahtClinician.Instrument.Key] : lupus,
+                LabPanels = visit,
+            });
+        }
+
+        for (var year = 1; year <= LongTermFollowUp.Years; year++)
+        {
+            var offset = ScheduleOffset.Months(12 * year);
+            var examination = year <= LongTermFollowUp.ExaminationYears;
+            followUps.Add(new PlannedVisit(
+                year == 1 ? "month_12" : examination ? $"year_{year}" : $"ltfu_year_{year}",
+                year == 1 ? "Month 12 visit (long-term follow-up year 1)"
+                    : examination ? $"Year {year} visit (long-term follow-up)" : $"Long-term follow-up contact, year {year}",
+                offset, w.For(offset))
+            {
+                Kind = examination ? FollowUpKind.Visit : FollowUpKind.Contact,
+                Instruments = examination ? lupus : [],
+                LabPanels = examination ? visit : [],
+                Collects = LongTermFollowUp.Collects,
+            });
+        }
+
+        return new Protocol(CarTSleKey, "CD19 CAR-T in refractory SLE: one infusion after lymphodepletion, 15-year follow-up", "1",
+            "Autologous anti-CD19 CAR T cells (lentiviral vector): leukapheresis, manufacturing and release, bridging therapy if needed, "
+            + "lymphodepletion with fludarabine and cyclophosphamide (doses per m² and days set by the site), one intravenous infusion on day 0 "
+            + "(CAR+ cells/kg set by the site), daily CRS and ICANS grading (ASTCT 2019) to day 14, visits on days 21 and 28 and at months 3, 6 "
+            + "and 12, yearly examinations to year 5 and yearly contacts to year 15 (FDA 2020 long-term follow-up).",
+            "Mackensen A et al. Nat Med 2022;28(10):2124-32 (doi 10.1038/s41591-022-02017-5); Müller F et al. N Engl J Med 2024;390(8):687-700 "
+            + "(doi 10.1056/NEJMoa2308917); Lee DW et al. Biol Blood Marrow Transplant 2019;25:625-38; FDA/CBER, Long Term Follow-up After "
+            + "Administration of Human Gene Therapy Products, January 2020",
+            [new ProtocolComponent("car_t", "CAR-T cells", new HashSet<CellProductType> { CellProductType.CarT },
+                new DoseRule.NotSet("trials in SLE use different CAR+ cell doses per kg (1×10^6/kg in Mackensen 2022; escalations from 0.1 to 1.0×10^6/kg in trial registries); the site must set it."),
+                AdministrationRoute.Intravenous)],
+            [new PlannedAdministration(1, ScheduleOffset.Days(0), VisitWindow.Exact)],
+            followUps,
+            DoseTolerance.Default,
+            [
+                "SITE MUST SET: the CAR+ cell dose per kg, and each lymphodepleting drug's dose per m² and days relative to the infusion.",
+                "UNCONFIRMED: fludarabine 25 mg/m²/day on days -5 to -3 and cyclophosphamide 1000 mg/m² on day -3 (Erlangen protocol, secondary summary only; not set here).",
+                "ASSUMED: visits on days 21 and 28; yearly examinations to year 5 then yearly contacts to year 15 (the 15 years and the 5 years of examinations read at second hand from the FDA 2020 guidance).",
+                "ASSUMED: visit windows (Stroma defaults: daily assessments exact, ±1 day for days 21 and 28, ±7 days for monthly and yearly events; day 0 exact).",
+                "Body surface area by Mosteller 1987 (the site may choose Du Bois 1916); its rounding or capping is the site's.",
+            ])
+        {
+            CarT = new CarTPlan(
+                [
+                    new PreparationStep("leukapheresis", "Leukapheresis", "Collection of the patient's T cells: date, volume processed, cells collected; the start of the lot's chain of custody."),
+                    new PreparationStep("manufacturing", "Manufacturing", "CAR-T manufacture from the apheresis product to the released lot (lot number, dates, release tests below)."),
+                    new PreparationStep("bridging", "Bridging therapy", "Treatment given between leukapheresis and lymphodepletion, if any: drug, dose, dates."),
+                ],
+                [
+                    new ReleaseTestPlan("viability", "Viability"),
+                    new ReleaseTestPlan("car_expression", "CAR expression (CAR+ T cells)"),
+                    new ReleaseTestPlan("vector_copy_number", "Vector copy number"),
+                    new ReleaseTestPlan("sterility", "Sterility"),
+                    new ReleaseTestPlan("endotoxin", "Endotoxin"),
+                    new ReleaseTestPlan("mycoplasma", "Mycoplasma"),
+                    new ReleaseTestPlan("replication_competent_virus", "Replication-competent lentivirus/retrovirus"),
+                ],
+                [
+                    new LymphodepletionAgent("fludarabine", "Fludarabine", null, []),
+                    new LymphodepletionAgent("cyclophosphamide", "Cyclophosphamide", null, []),
+                ],
+                BsaFormula.Mosteller),
+        };
     }
 
     private static PlannedAdministration Administration(int number, ScheduleOffset offset, TemplateWindows w) => new(number, offset, w.For(offset));

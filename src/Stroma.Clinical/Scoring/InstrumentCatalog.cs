@@ -15,6 +15,9 @@ public static class InstrumentCatalog
         Doris2021.Instrument,
         Sri4.Instrument,
         Bicla.Instrument,
+        CrsAstct2019.Instrument,
+        IcansAstct2019.Instrument,
+        IcahtClinician.Instrument,
     ];
 
     public static IInstrument? Find(string key) =>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
 using Stroma.Data.Model;
@@ -132,10 +133,38 @@ public static class FollowUps
         return new CellTherapyResult<Model.AdverseEvent>(record, issues);
     }
 
+    /// <summary>A CAR-T patient: infused with a CAR-T lot, or enrolled on a protocol version that gives CAR-T (issue #20).</summary>
+    private static async Task<bool> IsCarTPatientAsync(StromaDbContext db, Guid patientId, CancellationToken cancellationToken)
+    {
+        if (await db.Infusions.AnyAsync(i => i.PatientId == patientId && i.Lot!.ProductType == CellProductType.CarT, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        var enrolments = await db.ProtocolEnrolments.AsNoTracking().Where(e => e.PatientId == patientId)
+            .Select(e => new { e.ProtocolKey, e.ProtocolVersion }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var enrolment in enrolments)
+        {
+            var protocol = await Protocols.ProtocolVersions.ForEnrolmentAsync(db, enrolment.ProtocolKey, enrolment.ProtocolVersion, cancellationToken).ConfigureAwait(false);
+            if (protocol is not null && (protocol.CarT is not null || protocol.Components.Any(c => c.AcceptedProducts.Contains(CellProductType.CarT))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static async Task<(Model.AdverseEvent? Record, IReadOnlyList<Issue> Issues)> ToRecordAsync(StromaDbContext db, Patient patient, ClinicalAdverseEvent ae,
         string? lateEntryReason, CancellationToken cancellationToken)
     {
         var issues = new List<Issue>(ae.Validate());
+        if (CarTToxicity.Syndrome(ae.Term) is not null
+            && CarTToxicity.GradingAdvice(ae, await IsCarTPatientAsync(db, patient.Id, cancellationToken).ConfigureAwait(false)) is { } advice)
+        {
+            issues.Add(advice);
+        }
+
         var late = LateEntry.Check(db, LateEntry.RegistryPolicy, "onset", ae.Onset, lateEntryReason);
         issues.AddRange(late.Issues);
         CellLotRecord? lot = null;

@@ -84,7 +84,7 @@ public static class ProtocolVersions
             notes.Add($"SITE'S CHOICE: the {components[index].Label} dose {dose} was set by the site when copying (not from the template's source).");
         }
 
-        if (!components.Any(c => c.Dose is DoseRule.NotSet))
+        if (!components.Any(c => c.Dose is DoseRule.NotSet) && (template.CarT?.Lymphodepletion.All(a => a.IsSet) ?? true))
         {
             notes.RemoveAll(n => n.StartsWith("SITE MUST SET:", StringComparison.Ordinal));
         }
@@ -204,6 +204,16 @@ public static class ProtocolVersions
                 {
                     issues.Add(Issue.Error(IssueCodes.ProtocolDoseNotSetAtApproval, $"components[{Number(i)}].dose",
                         $"The dose of {components[i].Label} ({components[i].Key}) is not set: {notSet.Why} Set it in a revised draft before approval (Stroma does not invent a dose)."));
+                }
+            }
+
+            var agents = definition.Protocol.CarT?.Lymphodepletion ?? [];
+            for (var i = 0; i < agents.Count; i++)
+            {
+                if (!agents[i].IsSet)
+                {
+                    issues.Add(Issue.Error(IssueCodes.LymphodepletionNotSetAtApproval, $"carT.lymphodepletion[{Number(i)}]",
+                        $"Lymphodepletion with {agents[i].Drug} ({agents[i].Key}) has no {(agents[i].DosePerSquareMetre is null ? "dose per m²" : "days relative to the infusion")}: set mgPerM2 and daysRelativeToInfusion in a revised draft before approval (Stroma does not invent a regimen)."));
                 }
             }
         }

@@ -14,9 +14,9 @@ public class ProtocolScheduleTests
     private static IEnumerable<string> Targets(PatientSchedule s) => s.Events.Select(e => $"{e.Key}@{e.Target:yyyy-MM-dd}");
 
     [Fact]
-    public void Templates_AreThreeWithStableKeys()
+    public void Templates_AreFourWithStableKeys()
     {
-        Assert.Equal(["seed_case_1", "wang_2014", "seed_case_2"], ProtocolTemplates.All.Select(p => p.Key));
+        Assert.Equal(["seed_case_1", "wang_2014", "seed_case_2", "car_t_sle"], ProtocolTemplates.All.Select(p => p.Key));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Stroma.Clinical.CellTherapy;
+using Stroma.Clinical.Issues;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.CellTherapy;
@@ -133,7 +134,9 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
             var result = await FollowUps.RecordAdverseEventAsync(db, StudyId, adverseEvent, LateReason, cancellationToken);
             if (result.Succeeded)
             {
-                var notes = result.Issues.Where(i => !i.IsError).Select(CellForms.Describe).ToList();
+                var notes = result.Issues.Where(i => !i.IsError).Select(i => i.Code == IssueCodes.CarTToxicityNeedsAstctGrade && CarTToxicity.Syndrome(adverseEvent.Term) is { } syndrome
+                    ? text["ae.astct_grading", text[syndrome == CarTSyndrome.Icans ? "ae.syndrome.icans" : "ae.syndrome.crs"], CarTToxicity.InstrumentKey(syndrome)].Value
+                    : CellForms.Describe(i)).ToList();
                 Done = text["ae.recorded", adverseEvent.Term] + (notes.Count == 0 ? "" : " " + string.Join(" ", notes))
                     + (adverseEvent.IsSusar ? " " + text["ae.susar"] : "");
                 return Redirect($"/patients/{id}/adverse-event");
