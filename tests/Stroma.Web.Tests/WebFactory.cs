@@ -20,6 +20,11 @@ public sealed class WebFactory : WebApplicationFactory<Program>
 {
     public const string TestPassword = "Correct-Horse-7";
 
+    // Each app started watches its settings files with one inotify instance; hundreds of apps over a run (and other
+    // processes of the same user) exhaust Linux's default of 128 and every later start fails. The polling watcher
+    // needs no inotify instance; the tests never change a settings file while an app runs.
+    static WebFactory() => Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
+
     private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"stroma-web-test-{Guid.NewGuid():N}.db");
 
     /// <summary>Another registry (a PostgreSQL connection string the test created), or null for the SQLite file.</summary>
