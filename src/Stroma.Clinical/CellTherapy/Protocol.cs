@@ -125,4 +125,7 @@ public sealed record Protocol(
     IReadOnlyList<string> Notes)
 {
     public ProtocolComponent? Component(string key) => Components.FirstOrDefault(c => c.Key == key);
+
+    /// <summary>The figures its publication reports (empty when none is declared), for published-versus-registry tables.</summary>
+    public IReadOnlyList<PublishedResult> PublishedResults { get; init; } = [];
 }
