@@ -91,7 +91,15 @@ public sealed record MeasureRow(
     double? MeanChange,
     double? PairedTTestP,
     double? WilcoxonP,
-    string? WilcoxonMethod);
+    string? WilcoxonMethod)
+{
+    /// <summary>How each figure of the row is computed, so that it can be re-derived from the CSV export (docs/report.md).</summary>
+    public string Method => Month == 0
+        ? "n: patients of the population with a value at this month; mean, SD (n - 1 denominator); median, Q1, Q3 (R quantile type 7)."
+        : "n: patients of the population with a value at this month; mean, SD (n - 1 denominator); median, Q1, Q3 (R quantile type 7); "
+          + "pairs: those with a baseline value too; mean change = mean of (month - baseline); paired t-test (R t.test(paired = TRUE)); "
+          + "Wilcoxon signed-rank test (R wilcox.test(paired = TRUE), method in wilcoxon_method).";
+}
 
 /// <summary>
 /// Investigator-entered BILAG-2004 grades of one system at one month in one population: n patients with an entry, and
