@@ -25,7 +25,7 @@ public static class ReportCharts
             charts.Add(Render($"km_{survival.Endpoint}", survival.Endpoint == "overall_survival" ? "Overall survival (Kaplan-Meier, 95% CI)" : "Relapse-free survival (Kaplan-Meier, 95% CI)", plot => KaplanMeierPlot(plot, survival)));
         }
 
-        foreach (var group in report.Measures.GroupBy(m => m.Measure).Where(g => g.Count() > 1 && g.Any(r => r.Mean is not null)))
+        foreach (var group in report.Measures.Where(m => m.Population == "all").GroupBy(m => m.Measure).Where(g => g.Count() > 1 && g.Any(r => r.Mean is not null)))
         {
             var first = group.First();
             charts.Add(Render($"mean_{group.Key}", $"{first.Label}: mean ± SD by month", plot => Trajectory(plot, [.. group], first)));

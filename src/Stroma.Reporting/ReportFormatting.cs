@@ -36,6 +36,31 @@ internal static class ReportFormatting
         _ => 2,
     };
 
+    /// <summary>A population key as the report reads it.</summary>
+    public static string PopulationLabel(string population) => population switch
+    {
+        "all" => "all enrolled",
+        "lupus_nephritis" => "lupus nephritis",
+        _ => population,
+    };
+
+    public const string RenalBilagHeading = "Renal BILAG-2004 (investigator-entered grades)";
+
+    public const string PublishedHeading = "Published results beside this registry";
+
+    /// <summary>A published comparison's value to the publication's decimals.</summary>
+    public static string Fixed(decimal? value, PublishedComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        return value is { } v ? v.ToString("F" + comparison.Decimals, Invariant) : "–";
+    }
+
+    /// <summary>What the first page says of a synthetic registry whose provenance entry carries no statement.</summary>
+    public const string SyntheticFallback = "SYNTHETIC DATA: this registry's records were generated, not observed.";
+
+    /// <summary>A line's level for the synthetic-data statement (drawn bold, in red, on the first page).</summary>
+    public const int SyntheticLevel = 4;
+
     /// <summary>A line's level that stands for a table (its text names it: <see cref="Table"/>) rather than text.</summary>
     public const int TableLevel = 9;
 
@@ -58,11 +83,11 @@ internal static class ReportFormatting
     {
         ArgumentNullException.ThrowIfNull(report);
         var rows = new List<(string?, IReadOnlyList<string>)>();
-        foreach (var group in report.Measures.GroupBy(m => m.Measure))
+        foreach (var group in report.Measures.GroupBy(m => (m.Measure, m.Population)))
         {
             var first = group.First();
             var d = Decimals(first.Measure);
-            rows.Add(($"{first.Label} ({first.Unit})", []));
+            rows.Add(($"{first.Label} ({first.Unit}){(first.Population == "all" ? "" : ", " + PopulationLabel(first.Population))}", []));
             foreach (var m in group)
             {
                 var paired = m.Month > 0;
@@ -95,6 +120,11 @@ internal static class ReportFormatting
     public static IEnumerable<(int Level, string Text)> Lines(StudyReport report)
     {
         yield return (1, report.Title);
+        if (report.Provenance.Synthetic)
+        {
+            yield return (SyntheticLevel, report.Provenance.Statement ?? SyntheticFallback);
+        }
+
         yield return (0, $"Protocol: {report.Protocol ?? "not named"}. Sites: {(report.Sites.Count == 0 ? "all" : string.Join(", ", report.Sites))}.");
         yield return (2, "Flow of patients");
         var f = report.Flow;
@@ -107,6 +137,34 @@ internal static class ReportFormatting
         yield return (2, "Disease activity, renal and serological measures by month");
         yield return (TableLevel, "measures");
         yield return (0, "Mean ± SD, n, median and IQR (Q1–Q3, R type 7). P-values compare each month with baseline over the patients with both values (pairs): paired t-test and Wilcoxon signed-rank test.");
+        if (report.RenalBilagGrades.Count > 0)
+        {
+            yield return (2, RenalBilagHeading);
+            foreach (var g in report.RenalBilagGrades)
+            {
+                yield return (0, $"{PopulationLabel(g.Population)}, month {g.Month} (n = {g.N}): A {g.A}, B {g.B}, C {g.C}, D {g.D}, E {g.E}");
+            }
+
+            foreach (var c in report.RenalBilagChange)
+            {
+                yield return (0, $"{PopulationLabel(c.Population)}, month {c.FromMonth} → {c.ToMonth} (n = {c.N}): improved {c.Improved}, unchanged {c.Unchanged}, worsened {c.Worsened}");
+            }
+        }
+
+        if (report.Published.Count > 0)
+        {
+            yield return (2, PublishedHeading);
+            foreach (var p in report.Published)
+            {
+                yield return (0, $"{p.Measure} ({PopulationLabel(p.Population)}), month {p.Month}, {p.Statistic}: published {Fixed(p.Published, p)}; this registry {Fixed(p.RegistryRounded, p)} (n = {p.N?.ToString(Invariant) ?? "–"}); difference {Fixed(p.Difference, p)}");
+            }
+
+            foreach (var citation in report.Published.Select(p => (p.Citation, p.Note)).Distinct())
+            {
+                yield return (0, citation.Citation + (citation.Note is null ? "" : ". " + citation.Note));
+            }
+        }
+
         yield return (2, "Clinical responses (investigator adjudications)");
         foreach (var c in report.Responses.Counts)
         {

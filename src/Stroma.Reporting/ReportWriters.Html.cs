@@ -17,8 +17,15 @@ public static partial class ReportWriters
         h.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(report.Title)).Append("</title>\n<style>")
          .Append("body{font-family:'DejaVu Sans',sans-serif;max-width:60rem;margin:2rem auto;color:#222}table{border-collapse:collapse;margin:1rem 0}")
          .Append("td,th{border:1px solid #bbb;padding:.25rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}figure{margin:1rem 0}")
+         .Append(".synthetic{border:2px solid #b00;padding:.5rem;color:#b00}")
          .Append("</style></head><body>\n");
-        h.Append("<h1>").Append(E(report.Title)).Append("</h1>\n<p>Protocol: ").Append(E(report.Protocol ?? "not named")).Append(". Sites: ")
+        h.Append("<h1>").Append(E(report.Title)).Append("</h1>\n");
+        if (report.Provenance.Synthetic)
+        {
+            h.Append("<p class=\"synthetic\" role=\"note\"><strong>").Append(E(report.Provenance.Statement ?? ReportFormatting.SyntheticFallback)).Append("</strong></p>\n");
+        }
+
+        h.Append("<p>Protocol: ").Append(E(report.Protocol ?? "not named")).Append(". Sites: ")
          .Append(E(report.Sites.Count == 0 ? "all" : string.Join(", ", report.Sites))).Append(".</p>\n");
         var f = report.Flow;
         h.Append("<h2>Flow of patients</h2>\n<table><tr><th>Stage</th><th>n</th></tr>");
@@ -37,17 +44,59 @@ public static partial class ReportWriters
          .Append(ReportFormatting.Number(b.DiseaseDurationQ1, 1)).Append(", ").Append(ReportFormatting.Number(b.DiseaseDurationQ3, 1)).Append("]</td></tr>")
          .Append("<tr><td>Biopsy-proven lupus nephritis, n</td><td>").Append(b.BiopsyProvenNephritis).Append("</td></tr></table>\n");
 
-        h.Append("<h2>Disease activity, renal and serological measures by month</h2>\n<table><tr><th>Measure</th><th>Month</th><th>n</th><th>Mean ± SD</th><th>Median [IQR]</th><th>Pairs</th><th>Paired t p</th><th>Wilcoxon p</th></tr>");
+        h.Append("<h2>Disease activity, renal and serological measures by month</h2>\n<table><tr><th>Measure</th><th>Population</th><th>Month</th><th>n</th><th>Mean ± SD</th><th>Median [IQR]</th><th>Pairs</th><th>Paired t p</th><th>Wilcoxon p</th></tr>");
         foreach (var m in report.Measures)
         {
             var d = ReportFormatting.Decimals(m.Measure);
-            h.Append("<tr><td>").Append(E($"{m.Label} ({m.Unit})")).Append("</td><td>").Append(m.Month).Append("</td><td>").Append(m.N).Append("</td><td>")
+            h.Append("<tr><td>").Append(E($"{m.Label} ({m.Unit})")).Append("</td><td>").Append(E(ReportFormatting.PopulationLabel(m.Population))).Append("</td><td>").Append(m.Month).Append("</td><td>").Append(m.N).Append("</td><td>")
              .Append(E(ReportFormatting.MeanSd(m, d))).Append("</td><td>").Append(E(ReportFormatting.MedianIqr(m, d))).Append("</td><td>")
              .Append(m.Month == 0 ? "" : m.Pairs.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(m.Month == 0 ? "" : E(ReportFormatting.P(m.PairedTTestP)))
              .Append("</td><td>").Append(m.Month == 0 ? "" : E(ReportFormatting.P(m.WilcoxonP))).Append("</td></tr>");
         }
 
         h.Append("</table>\n<p>P-values compare each month with baseline over patients with both values: paired t-test on the mean, Wilcoxon signed-rank test on the median (see Methods).</p>\n");
+        if (report.RenalBilagGrades.Count > 0)
+        {
+            h.Append("<h2>").Append(E(ReportFormatting.RenalBilagHeading)).Append("</h2>\n<table><tr><th>Population</th><th>Month</th><th>n</th><th>A</th><th>B</th><th>C</th><th>D</th><th>E</th></tr>");
+            foreach (var g in report.RenalBilagGrades)
+            {
+                h.Append("<tr><td>").Append(E(ReportFormatting.PopulationLabel(g.Population))).Append("</td><td>").Append(g.Month).Append("</td><td>").Append(g.N);
+                foreach (var count in new[] { g.A, g.B, g.C, g.D, g.E })
+                {
+                    h.Append("</td><td>").Append(count);
+                }
+
+                h.Append("</td></tr>");
+            }
+
+            h.Append("</table>\n<table><tr><th>Population</th><th>Change</th><th>n</th><th>Improved</th><th>Unchanged</th><th>Worsened</th></tr>");
+            foreach (var c in report.RenalBilagChange)
+            {
+                h.Append("<tr><td>").Append(E(ReportFormatting.PopulationLabel(c.Population))).Append("</td><td>month ").Append(c.FromMonth).Append(" → ").Append(c.ToMonth)
+                 .Append("</td><td>").Append(c.N).Append("</td><td>").Append(c.Improved).Append("</td><td>").Append(c.Unchanged).Append("</td><td>").Append(c.Worsened).Append("</td></tr>");
+            }
+
+            h.Append("</table>\n");
+        }
+
+        if (report.Published.Count > 0)
+        {
+            h.Append("<h2>").Append(E(ReportFormatting.PublishedHeading)).Append("</h2>\n<table><tr><th>Measure</th><th>Population</th><th>Month</th><th>Statistic</th><th>Published</th><th>This registry</th><th>n</th><th>Difference</th></tr>");
+            foreach (var p in report.Published)
+            {
+                h.Append("<tr><td>").Append(E(p.Measure)).Append("</td><td>").Append(E(ReportFormatting.PopulationLabel(p.Population))).Append("</td><td>").Append(p.Month)
+                 .Append("</td><td>").Append(E(p.Statistic)).Append("</td><td>").Append(E(ReportFormatting.Fixed(p.Published, p))).Append("</td><td>")
+                 .Append(E(ReportFormatting.Fixed(p.RegistryRounded, p))).Append("</td><td>").Append(p.N?.ToString(CultureInfo.InvariantCulture) ?? "–").Append("</td><td>")
+                 .Append(E(ReportFormatting.Fixed(p.Difference, p))).Append("</td></tr>");
+            }
+
+            h.Append("</table>\n");
+            foreach (var citation in report.Published.Select(p => (p.Citation, p.Note)).Distinct())
+            {
+                h.Append("<p>").Append(E(citation.Citation)).Append(citation.Note is null ? "" : ". " + E(citation.Note)).Append("</p>\n");
+            }
+        }
+
         h.Append("<h2>Clinical responses (investigator adjudications)</h2>\n<table><tr><th>Category</th><th>n/N</th><th>%</th><th>95% CI (Clopper-Pearson)</th></tr>");
         foreach (var c in report.Responses.Counts)
         {

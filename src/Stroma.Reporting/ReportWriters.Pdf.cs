@@ -23,6 +23,7 @@ public static partial class ReportWriters
             [1] = new XFont(DejaVuFontResolver.Family, 18, XFontStyleEx.Bold),
             [2] = new XFont(DejaVuFontResolver.Family, 13, XFontStyleEx.Bold),
             [3] = new XFont(DejaVuFontResolver.Family, 10.5, XFontStyleEx.Bold),
+            [ReportFormatting.SyntheticLevel] = new XFont(DejaVuFontResolver.Family, 10.5, XFontStyleEx.Bold),
         };
         const double margin = 50;
         var y = margin;
@@ -64,7 +65,7 @@ public static partial class ReportWriters
             foreach (var line in Wrap(gfx, text, font, width))
             {
                 Break(font.Size * 1.4);
-                gfx.DrawString(line, font, XBrushes.Black, new XRect(margin, y, width, font.Size * 1.4), XStringFormats.TopLeft);
+                gfx.DrawString(line, font, level == ReportFormatting.SyntheticLevel ? XBrushes.DarkRed : XBrushes.Black, new XRect(margin, y, width, font.Size * 1.4), XStringFormats.TopLeft);
                 y += font.Size * 1.4;
             }
         }

@@ -76,6 +76,7 @@ public static partial class ReportWriters
         }
 
         csv.NextRecord();
+        Row("provenance", "synthetic", null, "value", report.Provenance.Synthetic);
         var f = report.Flow;
         Row("flow", "registered", null, "n", f.Registered);
         Row("flow", "enrolled", null, "n", f.Enrolled);
@@ -97,19 +98,41 @@ public static partial class ReportWriters
         foreach (var m in report.Measures)
         {
             var month = m.Month.ToString(CultureInfo.InvariantCulture);
-            Row("measure", m.Measure, month, "n", m.N);
-            Row("measure", m.Measure, month, "mean", m.Mean);
-            Row("measure", m.Measure, month, "sd", m.Sd);
-            Row("measure", m.Measure, month, "median", m.Median);
-            Row("measure", m.Measure, month, "q1", m.Q1);
-            Row("measure", m.Measure, month, "q3", m.Q3);
+            var item = m.Population == "all" ? m.Measure : $"{m.Measure}|{m.Population}";
+            Row("measure", item, month, "n", m.N);
+            Row("measure", item, month, "mean", m.Mean);
+            Row("measure", item, month, "sd", m.Sd);
+            Row("measure", item, month, "median", m.Median);
+            Row("measure", item, month, "q1", m.Q1);
+            Row("measure", item, month, "q3", m.Q3);
             if (m.Month > 0)
             {
-                Row("measure", m.Measure, month, "pairs", m.Pairs);
-                Row("measure", m.Measure, month, "mean_change", m.MeanChange);
-                Row("measure", m.Measure, month, "paired_t_p", m.PairedTTestP);
-                Row("measure", m.Measure, month, "wilcoxon_p", m.WilcoxonP);
+                Row("measure", item, month, "pairs", m.Pairs);
+                Row("measure", item, month, "mean_change", m.MeanChange);
+                Row("measure", item, month, "paired_t_p", m.PairedTTestP);
+                Row("measure", item, month, "wilcoxon_p", m.WilcoxonP);
             }
+        }
+
+        foreach (var g in report.RenalBilagGrades)
+        {
+            var item = $"bilag2004_{g.System}_grade|{g.Population}";
+            var month = g.Month.ToString(CultureInfo.InvariantCulture);
+            Row("grades", item, month, "n", g.N);
+            foreach (var (grade, count) in new[] { ("A", g.A), ("B", g.B), ("C", g.C), ("D", g.D), ("E", g.E) })
+            {
+                Row("grades", item, month, grade, count);
+            }
+        }
+
+        foreach (var c in report.RenalBilagChange)
+        {
+            var item = $"bilag2004_{c.System}_grade|{c.Population}";
+            var month = c.ToMonth.ToString(CultureInfo.InvariantCulture);
+            Row("grade_change", item, month, "n", c.N);
+            Row("grade_change", item, month, "improved", c.Improved);
+            Row("grade_change", item, month, "unchanged", c.Unchanged);
+            Row("grade_change", item, month, "worsened", c.Worsened);
         }
 
         foreach (var c in report.Responses.Counts)
@@ -145,6 +168,16 @@ public static partial class ReportWriters
             var item = $"grade {a.Grade}; {a.Relatedness}; {a.Causality}{(a.Serious ? "; serious" : "")}";
             Row("adverse_events", item, null, "events", a.Events);
             Row("adverse_events", item, null, "patients", a.Patients);
+        }
+
+        foreach (var p in report.Published)
+        {
+            var item = $"{p.Measure}|{p.Population}|{p.Statistic}";
+            var month = p.Month.ToString(CultureInfo.InvariantCulture);
+            Row("published", item, month, "published", p.Published);
+            Row("published", item, month, "registry", p.Registry);
+            Row("published", item, month, "n", p.N);
+            Row("published", item, month, "difference", p.Difference);
         }
 
         csv.Flush();

@@ -94,20 +94,20 @@ public sealed class LedgerCheckTests
         await using (var db = database.Open("editor"))
         {
             var patient = await db.Patients.FirstAsync(Token);
-            var lab = new LabResult { Id = Guid.NewGuid(), PatientId = patient.Id, Analyte = "c3", SpecimenTime = DateTimeOffset.UnixEpoch, ReportedValue = "0.81", NormalisedValue = 0.81m };
+            var lab = new LabResult { Id = Guid.NewGuid(), PatientId = patient.Id, Analyte = "c3", SpecimenTime = DateTimeOffset.UnixEpoch, ReportedValue = "0.817", NormalisedValue = 0.817m };
             db.LabResults.Add(lab);
             await db.SaveChangesAsync(Token);
             id = lab.Id;
         }
 
-        await ExecuteAsync(database, "UPDATE lab_results SET reported_value = '1.81', normalised_value = 1.81 WHERE reported_value = '0.81'");
+        await ExecuteAsync(database, "UPDATE lab_results SET reported_value = '1.817', normalised_value = 1.817 WHERE reported_value = '0.817'");
         var (summary, differences) = await CheckAsync(database);
 
         summary.Holds.ShouldBeFalse();
         differences.OrderBy(d => d.Field, StringComparer.Ordinal).ShouldBe(
         [
-            new LedgerDifference("lab_results", id.ToString(), nameof(LabResult.NormalisedValue), "1.81", "0.81"),
-            new LedgerDifference("lab_results", id.ToString(), nameof(LabResult.ReportedValue), "1.81", "0.81"),
+            new LedgerDifference("lab_results", id.ToString(), nameof(LabResult.NormalisedValue), "1.817", "0.817"),
+            new LedgerDifference("lab_results", id.ToString(), nameof(LabResult.ReportedValue), "1.817", "0.817"),
         ]);
     }
 

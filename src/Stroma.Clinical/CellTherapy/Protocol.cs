@@ -142,4 +142,7 @@ public sealed record Protocol(
         ArgumentNullException.ThrowIfNull(component);
         return component.Tolerance ?? Tolerance;
     }
+
+    /// <summary>The figures its publication reports (empty when none is declared), for published-versus-registry tables.</summary>
+    public IReadOnlyList<PublishedResult> PublishedResults { get; init; } = [];
 }

@@ -85,8 +85,36 @@ public static class ProtocolTemplates
                 "UNCONFIRMED: dose 1×10^6 cells/kg per infusion (not checked against the paper's Methods).",
                 "UNCONFIRMED: the 1-month follow-up visit (the abstract reports 3, 6, 9 and 12 months).",
                 "ASSUMED: visit windows (Stroma defaults: ±7 days for monthly visits, ±1 day for day 7, day 0 exact).",
-            ]);
+            ])
+        {
+            PublishedResults = Wang2014Published(),
+        };
     }
+
+    /// <summary>
+    /// The figures Wang 2014 reports (abstract: 40 patients, survival 92.5% at 12 months, 13 major and 11 partial
+    /// clinical responses, relapses in 3 patients at 9 and 4 at 12 months; as summarised in Chinese secondary material:
+    /// 38 patients with active lupus nephritis, 24-h proteinuria 2.24 ± 1.43 g before and 1.41 ± 1.33 g at 12 months).
+    /// </summary>
+    private static PublishedResult[] Wang2014Published() =>
+    [
+        new("enrolled", "all", 0, "count", 40m, 0, Wang2014Citation),
+        new("lupus_nephritis", "all", 0, "count", 38m, 0, Wang2014Citation, Wang2014Secondary),
+        new("urine_protein_24h", "lupus_nephritis", 0, "mean", 2.24m, 2, Wang2014Citation, Wang2014Secondary),
+        new("urine_protein_24h", "lupus_nephritis", 0, "sd", 1.43m, 2, Wang2014Citation, Wang2014Secondary),
+        new("urine_protein_24h", "lupus_nephritis", 12, "mean", 1.41m, 2, Wang2014Citation, Wang2014Secondary),
+        new("urine_protein_24h", "lupus_nephritis", 12, "sd", 1.33m, 2, Wang2014Citation, Wang2014Secondary),
+        new("overall_survival", "all", 12, "proportion", 0.925m, 3, Wang2014Citation),
+        new("MCR", "all", 12, "count", 13m, 0, Wang2014Citation),
+        new("PCR", "all", 12, "count", 11m, 0, Wang2014Citation),
+        new("relapse", "all", 9, "count", 3m, 0, Wang2014Citation),
+        new("relapse", "all", 12, "count", 4m, 0, Wang2014Citation),
+    ];
+
+    private const string Wang2014Citation = "Wang D, Li J, Zhang Y, et al. Arthritis Res Ther 2014;16(2):R79. doi:10.1186/ar4520";
+
+    private const string Wang2014Secondary =
+        "UNCONFIRMED against the paper: the figure as a Chinese secondary summary of the study reports it (the paper's Results were not read).";
 
     /// <summary>
     /// The seed's case 2: MSC combined with NK cells, five sessions over about four months. The article gives neither

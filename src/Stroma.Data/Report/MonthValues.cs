@@ -9,7 +9,7 @@ internal sealed class MonthValues
     {
         Patients = patients;
         Months = months;
-        foreach (var (key, _, _, _) in ReportMeasures.Definitions)
+        foreach (var key in ReportMeasures.Definitions.Select(d => d.Key).Append(ReportMeasures.RenalGradeKey))
         {
             var array = new double[patients * months.Count];
             Array.Fill(array, double.NaN);

@@ -31,6 +31,18 @@ internal static class ReportMeasures
         Lab("anti_dsdna", "Anti-dsDNA"),
     ];
 
+    /// <summary>The population of every enrolled patient.</summary>
+    internal const string AllPatients = "all";
+
+    /// <summary>The subgroup of enrolled patients with a lupus nephritis biopsy recorded (a diagnosis not deleted).</summary>
+    internal const string LupusNephritis = "lupus_nephritis";
+
+    /// <summary>The renal measures, also reported in the <see cref="LupusNephritis"/> subgroup.</summary>
+    internal static readonly HashSet<string> RenalMeasures = new(StringComparer.Ordinal) { "bilag2004_renal", "urine_protein_24h", "creatinine", "urea", "egfr" };
+
+    /// <summary>The per-patient slots of the renal BILAG-2004 grade (0 = A … 4 = E), filled by the BILAG-2004 stream.</summary>
+    internal const string RenalGradeKey = "bilag2004_renal_grade";
+
     /// <summary>The lab analytes among the measures, in table order.</summary>
     internal static readonly string[] LabAnalytes = [.. Definitions.Where(d => d.Source == "lab").Select(d => d.Key)];
 
@@ -125,6 +137,7 @@ internal static class ReportMeasures
     {
         // BILAG-2004's stream also fills its renal value; no other stream writes either measure.
         var renal = instrument == "bilag2004" ? values.Of("bilag2004_renal") : null;
+        var renalGrade = instrument == "bilag2004" ? values.Of(RenalGradeKey) : null;
         var rows = 0L;
         var slots = values.Of(instrument);
         var json = renal is not null ? "a.result_json" : "NULL";
@@ -143,9 +156,17 @@ internal static class ReportMeasures
                 }
 
                 values.Set(slots, visit, reader.GetDouble(1));
-                if (renal is not null && !reader.IsDBNull(2) && RenalNumeric(reader.GetString(2)) is { } r)
+                if (renal is not null && !reader.IsDBNull(2) && RenalSubtotal(reader.GetString(2)) is var (r, grade))
                 {
-                    values.Set(renal, visit, r);
+                    if (r is { } numeric)
+                    {
+                        values.Set(renal, visit, numeric);
+                    }
+
+                    if (grade is { Length: 1 } g && g[0] is >= 'A' and <= 'E')
+                    {
+                        values.Set(renalGrade!, visit, g[0] - 'A');
+                    }
                 }
             }
         }
@@ -160,8 +181,8 @@ internal static class ReportMeasures
         return value is null ? null : (double)value.Value;
     }
 
-    /// <summary>The renal system's numeric value from a stored BILAG-2004 result (its subtotal keyed <c>renal</c>).</summary>
-    private static double? RenalNumeric(string resultJson)
+    /// <summary>The renal system's numeric value and entered grade from a stored BILAG-2004 result (its subtotal keyed <c>renal</c>).</summary>
+    private static (double? Numeric, string? Grade)? RenalSubtotal(string resultJson)
     {
         using var document = JsonDocument.Parse(resultJson);
         foreach (var name in new[] { "Subtotals", "subtotals" })
@@ -172,9 +193,10 @@ internal static class ReportMeasures
                 {
                     var key = subtotal.TryGetProperty("Key", out var k) ? k : subtotal.TryGetProperty("key", out k) ? k : default;
                     var points = subtotal.TryGetProperty("Value", out var p) ? p : subtotal.TryGetProperty("value", out p) ? p : default;
-                    if (key.ValueKind == JsonValueKind.String && key.GetString() == "renal" && points.ValueKind == JsonValueKind.Number)
+                    var grade = subtotal.TryGetProperty("Grade", out var g) ? g : subtotal.TryGetProperty("grade", out g) ? g : default;
+                    if (key.ValueKind == JsonValueKind.String && key.GetString() == "renal")
                     {
-                        return points.GetDouble();
+                        return (points.ValueKind == JsonValueKind.Number ? points.GetDouble() : null, grade.ValueKind == JsonValueKind.String ? grade.GetString() : null);
                     }
                 }
             }
@@ -195,7 +217,7 @@ internal static class ReportMeasures
         foreach (var row in cells.Rows())
         {
             var (_, _, _, source) = Definitions.First(d => d.Key == row.Measure);
-            if (source != "derived" && row.Measure != "bilag2004_renal" && grouped.TryGetValue((row.Measure, row.Month), out var g))
+            if (source != "derived" && row.Measure != "bilag2004_renal" && row.Population == AllPatients && grouped.TryGetValue((row.Measure, row.Month), out var g))
             {
                 // The table's n, mean and SD are the database's aggregates.
                 rows.Add(row with
@@ -214,7 +236,8 @@ internal static class ReportMeasures
         return rows;
     }
 
-    internal static MeasureRow? Measure(string key, string label, string unit, int m, MonthValues values)
+    /// <summary>One measure's cell at month index <paramref name="m"/> over the enrolled patients in <paramref name="include"/> (null: all).</summary>
+    internal static MeasureRow? Measure(string key, string population, string label, string unit, int m, MonthValues values, bool[]? include)
     {
         var slots = values.Of(key);
         var months = values.Months;
@@ -225,7 +248,7 @@ internal static class ReportMeasures
         for (var p = 0; p < values.Patients; p++)
         {
             var value = slots[(p * stride) + m];
-            if (double.IsNaN(value))
+            if (double.IsNaN(value) || (include is not null && !include[p]))
             {
                 continue;
             }
@@ -268,7 +291,7 @@ internal static class ReportMeasures
             }
         }
 
-        return new MeasureRow(key, label, unit, months[m], n, mean, sd, summary.Median, summary.Q1, summary.Q3, before.Count, meanChange, t, w, method);
+        return new MeasureRow(key, population, label, unit, months[m], n, mean, sd, summary.Median, summary.Q1, summary.Q3, before.Count, meanChange, t, w, method);
     }
 
     /// <summary>The per-patient 24-h proteinuria by month of the first <paramref name="limit"/> enrolled patients with a value.</summary>

@@ -8,19 +8,45 @@ namespace Stroma.Data.Report;
 /// <param name="Trace">Receives one line per query or step with its elapsed time and rows (null: silent).</param>
 public sealed record StudyReportOptions(string? Protocol, IReadOnlyList<string> Sites, decimal HorizonMonths = 12m, int SpaghettiPatients = 200, Action<string>? Trace = null);
 
-/// <summary>A results section: every figure of the study report, before rendering.</summary>
+/// <summary>
+/// A results section: every figure of the study report, before rendering. Its provenance says whether the registry is
+/// synthetic (<c>stroma demo</c>), which the report shows on its first page.
+/// </summary>
 public sealed record StudyReport(
     string Title,
+    Stroma.Data.Registry.RegistryProvenance Provenance,
     string? Protocol,
     IReadOnlyList<string> Sites,
     PatientFlow Flow,
     BaselineCharacteristics Baseline,
     IReadOnlyList<MeasureRow> Measures,
+    IReadOnlyList<GradeDistribution> RenalBilagGrades,
+    IReadOnlyList<GradeShift> RenalBilagChange,
     ResponseCounts Responses,
     IReadOnlyList<SurvivalSummary> Survival,
     IReadOnlyList<AdverseEventRow> AdverseEvents,
     IReadOnlyList<PatientTrajectory> Proteinuria,
+    IReadOnlyList<PublishedComparison> Published,
     IReadOnlyList<string> Methods);
+
+/// <summary>
+/// A figure the protocol's publication reports beside this registry's figure for the same measure, population, month
+/// and statistic: the registry's value (full precision), the patients it is computed over (<paramref name="N"/>), the
+/// value rounded to the published decimals and the difference (rounded registry − published).
+/// </summary>
+public sealed record PublishedComparison(
+    string Measure,
+    string Population,
+    int Month,
+    string Statistic,
+    int Decimals,
+    decimal Published,
+    double? Registry,
+    int? N,
+    decimal? RegistryRounded,
+    decimal? Difference,
+    string Citation,
+    string? Note);
 
 /// <summary>Flow of patients. Registered: patients of the chosen sites (enrolled on the chosen protocol, if named); enrolled: those with a baseline visit.</summary>
 public sealed record PatientFlow(
@@ -45,11 +71,13 @@ public sealed record BaselineCharacteristics(
     int BiopsyProvenNephritis);
 
 /// <summary>
-/// One measure at one visit month: n, mean, SD (from the database's GROUP BY), median and IQR, and the paired tests
+/// One measure at one visit month in one population (<c>all</c> enrolled patients, or the <c>lupus_nephritis</c>
+/// subgroup for the renal measures): n (the patients of that population with a value at that month), mean, SD (from the database's GROUP BY), median and IQR, and the paired tests
 /// of (month − baseline) over patients with both values.
 /// </summary>
 public sealed record MeasureRow(
     string Measure,
+    string Population,
     string Label,
     string Unit,
     int Month,
@@ -63,7 +91,27 @@ public sealed record MeasureRow(
     double? MeanChange,
     double? PairedTTestP,
     double? WilcoxonP,
-    string? WilcoxonMethod);
+    string? WilcoxonMethod)
+{
+    /// <summary>How each figure of the row is computed, so that it can be re-derived from the CSV export (docs/report.md).</summary>
+    public string Method => Month == 0
+        ? "n: patients of the population with a value at this month; mean, SD (n - 1 denominator); median, Q1, Q3 (R quantile type 7)."
+        : "n: patients of the population with a value at this month; mean, SD (n - 1 denominator); median, Q1, Q3 (R quantile type 7); "
+          + "pairs: those with a baseline value too; mean change = mean of (month - baseline); paired t-test (R t.test(paired = TRUE)); "
+          + "Wilcoxon signed-rank test (R wilcox.test(paired = TRUE), method in wilcoxon_method).";
+}
+
+/// <summary>
+/// Investigator-entered BILAG-2004 grades of one system at one month in one population: n patients with an entry, and
+/// how many were graded A to E (the grades are recorded judgements, never computed by Stroma).
+/// </summary>
+public sealed record GradeDistribution(string System, string Population, int Month, int N, int A, int B, int C, int D, int E);
+
+/// <summary>
+/// The change of one system's BILAG-2004 grade between two months over the patients graded at both: improved (a less
+/// active grade, in the order A, B, C, D, E), unchanged or worsened.
+/// </summary>
+public sealed record GradeShift(string System, string Population, int FromMonth, int ToMonth, int N, int Improved, int Unchanged, int Worsened);
 
 /// <summary>Counts of adjudicated responses with exact (Clopper-Pearson) 95% intervals.</summary>
 public sealed record ResponseCounts(int N, decimal HorizonMonths, IReadOnlyList<ResponseCount> Counts, IReadOnlyList<RelapseCount> RelapsesByMonth, IReadOnlyList<string> Issues);

@@ -44,24 +44,33 @@ public static class StudyReportBuilder
             var sql = new ReportSql(db.Database.IsNpgsql(), options.Sites, options.Protocol, db.Database.GetConnectionString()!);
             var (cohort, visits) = await ReportCohort.ReadAsync(connection, sql, trace, cancellationToken).ConfigureAwait(false);
             var values = new MonthValues(cohort.Enrolled.Count, visits.Months);
-            var cells = new MeasureCells(values);
+            var cells = new MeasureCells(values, [.. cohort.Enrolled.Select(p => p.Nephritis)]);
             var (groupedResult, (responses, survival), adverse) = await ReadInParallelAsync(connection, sql, cohort, visits, values, cells, options.HorizonMonths, trace, cancellationToken)
                 .ConfigureAwait(false);
             var months = visits.Months;
             var measures = ReportMeasures.Table(groupedResult, cells);
             trace.Step("statistics of the measures", measures.Count);
+            var (renalGrades, renalChange) = ReportRenalBilag.Summarise(cohort, values);
             var spaghetti = ReportMeasures.Spaghetti(cohort, values, months, options.SpaghettiPatients);
+            var provenance = await Stroma.Data.Registry.RegistryProvenance.ReadAsync(db, cancellationToken).ConfigureAwait(false);
+            var flow = cohort.Flow();
+            var baseline = cohort.Baseline();
+            var published = ReportPublished.Compare(options.Protocol, flow, baseline, measures, responses, survival);
             return new StudyReport(
                 "Study report",
+                provenance,
                 options.Protocol,
                 options.Sites,
-                cohort.Flow(),
-                cohort.Baseline(),
+                flow,
+                baseline,
                 measures,
+                renalGrades,
+                renalChange,
                 responses,
                 survival,
                 adverse,
                 spaghetti,
+                published,
                 Methods(options));
         }
         finally
@@ -103,10 +112,12 @@ public static class StudyReportBuilder
         "Mean ± SD and n per month: on PostgreSQL computed by the database (GROUP BY visit month: n, Σx, Σx²); on SQLite from the same per-patient values as the medians (SQLite cannot hash-join the lab results to the visits). Median [Q1, Q3] with R's default quantile (type 7).",
         "P-values against baseline over patients with both values: paired t-test (R t.test(paired = TRUE)) and Wilcoxon signed-rank test (R wilcox.test(paired = TRUE): exact when n < 50 without ties or zeros, otherwise normal approximation with continuity correction).",
         "eGFR is derived per visit from serum creatinine by CKD-EPI 2021 (race-free; age from birth date, or birth year when only the year is kept); it is not a stored value.",
-        "BILAG-2004 rows use stored bilag2004 assessments (numeric total and renal numeric value as scored by Stroma.Clinical); the numeric scheme of the 2014 paper is UNCONFIRMED.",
+        "Lupus nephritis subgroup: enrolled patients with a lupus nephritis biopsy recorded (a diagnosis not deleted); the renal measures (renal BILAG-2004, 24-h proteinuria, creatinine, urea, eGFR) are given for all enrolled patients and for this subgroup. Each n counts the patients of the population with a value at that month.",
+        "BILAG-2004 rows use stored bilag2004 assessments: system grades entered by the investigator, never derived by Stroma (the BILAG-2004 grading rules are UNCONFIRMED here); numeric values A=12, B=8, C=1, D=0, E=0 (Yee 2010); the numeric scheme of the 2014 paper is UNCONFIRMED. The renal grade distribution is given at baseline and 12 months, and its change over the patients graded at both (improved: a less active grade in the order A, B, C, D, E).",
         "Responses (MCR, PCR, NR, relapse) are investigator adjudications as stored, never computed by Stroma (their definitions are UNCONFIRMED); every enrolled patient is in the denominator (no adjudication counts as NR); 95% intervals are exact Clopper-Pearson.",
         "Kaplan-Meier: overall survival (event: death) and relapse-free survival (event: first adjudicated relapse or death), from the baseline visit, censored at the last visit; 95% intervals on the log scale with Greenwood standard errors (R survfit defaults).",
         "Adverse events by CTCAE v5.0 grade and investigator-assessed causality; related = possible, probable or definite.",
+        "Published results: the figures the protocol's publication reports, beside this registry's figure for the same measure, population, month and statistic, rounded to the published decimals; difference = registry − published.",
     ];
 
     /// <summary>
