@@ -57,7 +57,8 @@ public sealed class DemoMode
 }
 
 /// <summary>Builds the demo registry before the server starts listening, then prints the one-time credentials.</summary>
-internal sealed partial class DemoStartup(DemoMode demo, FirstRun firstRun, IServiceProvider services, SecurityOptions security, ILogger<DemoStartup> logger) : IHostedService
+internal sealed partial class DemoStartup(DemoMode demo, FirstRun firstRun, IServiceProvider services, SecurityOptions security, ILogger<DemoStartup> logger,
+    IHostApplicationLifetime lifetime, Microsoft.AspNetCore.Hosting.Server.IServer server) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -91,6 +92,15 @@ internal sealed partial class DemoStartup(DemoMode demo, FirstRun firstRun, ISer
         LogDemo(logger, demo.Database.Describe());
         // Printed once, to the console only (not the log): whoever started the server signs in with it.
         Console.WriteLine($"Stroma demo: sign in as \"{DemoMode.UserName}\" with the one-time password {demo.Password}");
+        // Once the server listens, say where: a newcomer holding the credentials should not have to guess the address.
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+            {
+                Console.WriteLine($"Stroma demo: open {address.TrimEnd('/')}/account/sign-in to sign in");
+            }
+        });
         if (!security.MfaRoles.Administrators && security.MfaRoles.SiteRoles.Count == 0)
         {
             Console.WriteLine("Stroma demo: two-step sign-in (TOTP) is not required here (Security:RequireMfaForRoles is empty in the demo); "

@@ -16,7 +16,8 @@ public sealed record TimelineScore(string Instrument, decimal? Total, string? Gr
 
 public sealed record TimelineLab(string Analyte, string Unit, IReadOnlyList<(DateOnly Date, decimal? Value, string Flag)> Points);
 
-public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious);
+/// <summary>An adverse event or a death on the timeline; <paramref name="AdverseEventId"/> is the adverse event a query may be raised on.</summary>
+public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious, Guid? AdverseEventId = null);
 
 /// <summary>
 /// One patient's timeline, read-only: visits with their scores, the SLEDAI-2K total and the lab trends of the analytes
@@ -32,7 +33,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
     public static IReadOnlyList<string> TrendAnalytes => TrendAnalyteKeys;
 
     /// <summary>The patient's infusions (date, product lot, dose), marked on every trend chart.</summary>
-    public IReadOnlyList<(DateOnly Date, string Lot, decimal Cells)> Infusions { get; private set; } = [];
+    public IReadOnlyList<(DateOnly Date, string Lot, decimal Cells, Guid Id)> Infusions { get; private set; } = [];
 
     /// <summary>One chart per analyte with values, on the shared time axis of <see cref="Labs"/> and infusions.</summary>
     public IReadOnlyList<(TimelineLab Lab, TrendChart Chart)> Charts { get; private set; } = [];
@@ -95,7 +96,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
                 [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString()))]))];
 
         var infusions = await Queries.Infusions(db, id).ToListAsync(cancellationToken);
-        Infusions = [.. infusions.Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells))];
+        Infusions = [.. infusions.Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells, i.Id))];
         // One time axis for every chart (labs, SLEDAI-2K, infusions), so that an infusion sits at the same x in each.
         var dates = Labs.SelectMany(l => l.Points.Select(p => p.Date)).Concat(Infusions.Select(i => i.Date)).Concat(Sledai.Select(s => s.Date)).ToList();
         if (dates.Count > 0)
@@ -110,7 +111,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
         var events = await Queries.AdverseEvents(db, id).ToListAsync(cancellationToken);
         var deaths = await Queries.Deaths(db, id).ToListAsync(cancellationToken);
         Events = [.. events.Select(e => new TimelineEvent(e.OnsetDate,
-                $"{e.Term}{(e.CtcaeGrade is { } g ? $", CTCAE grade {g}" : "")}, {e.Causality}", e.Serious))
+                $"{e.Term}{(e.CtcaeGrade is { } g ? $", CTCAE grade {g}" : "")}, {e.Causality}", e.Serious, e.Id))
             .Concat(deaths.Select(d => new TimelineEvent(d.DeathDate, $"death{(d.Cause is null ? "" : ": " + d.Cause)}", true)))
             .OrderBy(e => e.Date)];
         Medications = [.. (await Queries.Medications(db, id).ToListAsync(cancellationToken))
@@ -142,11 +143,11 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<InfusionRow>> Infusions = EF.CompileAsyncQuery(
             (StromaDbContext db, Guid id) => db.Infusions.AsNoTracking().Where(i => i.PatientId == id).OrderBy(i => i.InfusionDate)
-                .Select(i => new InfusionRow(i.InfusionDate, i.Lot!.LotNumber, i.DoseCells)));
+                .Select(i => new InfusionRow(i.Id, i.InfusionDate, i.Lot!.LotNumber, i.DoseCells)));
 
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<EventRow>> AdverseEvents = EF.CompileAsyncQuery(
             (StromaDbContext db, Guid id) => db.AdverseEvents.AsNoTracking().Where(e => e.PatientId == id)
-                .Select(e => new EventRow(e.OnsetDate, e.Term, e.CtcaeGrade, e.Serious, e.Causality)));
+                .Select(e => new EventRow(e.Id, e.OnsetDate, e.Term, e.CtcaeGrade, e.Serious, e.Causality)));
 
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<DeathRow>> Deaths = EF.CompileAsyncQuery(
             (StromaDbContext db, Guid id) => db.Deaths.AsNoTracking().Where(d => d.PatientId == id).Select(d => new DeathRow(d.DeathDate, d.Cause)));
@@ -164,9 +165,9 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     private sealed record LabRow(string Analyte, DateTimeOffset SpecimenTime, decimal? NormalisedValue, string? NormalisedUnit, string? ReportedUnit, LabFlag Flag);
 
-    private sealed record InfusionRow(DateOnly InfusionDate, string LotNumber, decimal DoseCells);
+    private sealed record InfusionRow(Guid Id, DateOnly InfusionDate, string LotNumber, decimal DoseCells);
 
-    private sealed record EventRow(DateOnly OnsetDate, string Term, int? CtcaeGrade, bool Serious, Stroma.Data.Model.Causality Causality);
+    private sealed record EventRow(Guid Id, DateOnly OnsetDate, string Term, int? CtcaeGrade, bool Serious, Stroma.Data.Model.Causality Causality);
 
     private sealed record DeathRow(DateOnly DeathDate, string? Cause);
 
