@@ -38,6 +38,24 @@ public static class LateEntry
         return days is { } d ? new LateEntryPolicy(d) : RegistryPolicy;
     }
 
+    /// <summary>
+    /// The late-entry days a form hints with for a patient on <paramref name="enrolments"/>: the fewest of their
+    /// protocol versions' (<see cref="PolicyForAsync"/>), or the registry's without an enrolment. The server's check
+    /// still uses the enrolment of the event entered.
+    /// </summary>
+    public static async Task<int> HintDaysAsync(StromaDbContext db, IEnumerable<ProtocolEnrolment> enrolments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(enrolments);
+        int? fewest = null;
+        foreach (var enrolment in enrolments)
+        {
+            var days = (await PolicyForAsync(db, enrolment, cancellationToken).ConfigureAwait(false)).Days;
+            fewest = fewest is { } f ? Math.Min(f, days) : days;
+        }
+
+        return fewest ?? RegistryPolicy.Days;
+    }
+
     /// <summary>The site's date today: the clock's local date (the server's time zone is the site's).</summary>
     public static DateOnly Today(StromaDbContext db)
     {

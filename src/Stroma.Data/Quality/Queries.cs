@@ -124,6 +124,14 @@ public static class Queries
         CancellationToken cancellationToken = default) =>
         StepAsync(db, access, queryId, QueryStepKind.Reopened, text, cancellationToken);
 
+    /// <summary>Whether the user may close or re-open a query of the site raised by <paramref name="raisedBy"/>: whoever
+    /// raised it; an edit check's query, any monitor or data manager of the site. (The state is checked separately.)</summary>
+    public static bool MayCloseOrReopen(UserAccess access, Guid siteId, string raisedBy)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        return raisedBy == access.UserName || (raisedBy == CheckActor && access.Can(Capability.RaiseQueries, siteId));
+    }
+
     private static async Task<CellTherapyResult<QueryRecord>> StepAsync(StromaDbContext db, UserAccess access, Guid queryId, QueryStepKind kind, string? text,
         CancellationToken cancellationToken)
     {
@@ -136,8 +144,7 @@ public static class Queries
         }
 
         var issues = new List<Issue>();
-        var raiser = query.RaisedBy == access.UserName
-            || (query.RaisedBy == CheckActor && access.Can(Capability.RaiseQueries, query.SiteId));
+        var raiser = MayCloseOrReopen(access, query.SiteId, query.RaisedBy);
         switch (kind)
         {
             case QueryStepKind.Answered:

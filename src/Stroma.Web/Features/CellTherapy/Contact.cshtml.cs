@@ -173,13 +173,7 @@ public sealed class ContactModel(StromaDbContext db, UserAccess access, IStringL
         Events = [.. schedules.SelectMany(s => s.Schedule.Events.Where(e => e.Kind == ScheduledEventKind.FollowUp)
             .Select(e => new ContactEventChoice(e.Key, s.Enrolment.ProtocolKey, e.Label, e.Target, e.WindowStart, e.WindowEnd,
                 contacts.Any(c => c.EnrolmentId == s.Enrolment.Id && c.EventKey == e.Key))))];
-        var days = new List<int>();
-        foreach (var schedule in schedules)
-        {
-            days.Add((await LateEntry.PolicyForAsync(db, schedule.Enrolment, cancellationToken)).Days);
-        }
-
-        lateDays = days.Count > 0 ? days.Min() : LateEntry.RegistryPolicy.Days;
+        lateDays = await LateEntry.HintDaysAsync(db, schedules.Select(s => s.Enrolment), cancellationToken);
         Recorded = [.. contacts.OrderBy(c => c.ContactDate)
             .Select(c => new ContactRow(c.ContactDate, c.Mode, c.EventKey, c.Rash, c.Sleep, c.Fatigue, c.Pain, c.AdverseReaction, c.EnteredLate, c.Notes))];
     }

@@ -439,13 +439,7 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
             .Select(e => new AdministrationChoice($"{s.Enrolment.ProtocolKey}|{e.Key}", s.Enrolment.ProtocolKey, e.Key, e.Label, e.Target, e.WindowStart, e.WindowEnd,
                 infusions.Any(i => i.EnrolmentId == s.Enrolment.Id && i.EventKey == e.Key))))];
         enrolledProtocols = [.. schedules.Select(s => s.Protocol).OfType<Protocol>()];
-        var days = new List<int>();
-        foreach (var schedule in schedules)
-        {
-            days.Add((await LateEntry.PolicyForAsync(db, schedule.Enrolment, cancellationToken)).Days);
-        }
-
-        lateDays = days.Count > 0 ? days.Min() : LateEntry.RegistryPolicy.Days;
+        lateDays = await LateEntry.HintDaysAsync(db, schedules.Select(s => s.Enrolment), cancellationToken);
 
         Components = [.. enrolledProtocols.SelectMany(p => p.Components)
             .DistinctBy(c => c.Key).Select(c => (c.Key, c.Label, c.Dose.ToString() ?? ""))];

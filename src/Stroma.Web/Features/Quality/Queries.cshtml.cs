@@ -40,8 +40,7 @@ public sealed class QueriesModel(StromaDbContext db, UserAccess access, IStringL
 
     public bool CanAnswer(Stroma.Data.Quality.QueryView q) => q.Status == QueryStatus.Open && access.Can(Capability.EditClinical, q.SiteId);
 
-    public bool CanCloseOrReopen(Stroma.Data.Quality.QueryView q) =>
-        access.Can(Capability.RaiseQueries, q.SiteId) && (q.RaisedBy == access.UserName || q.RaisedBy == QueryUseCases.CheckActor);
+    public bool CanCloseOrReopen(Stroma.Data.Quality.QueryView q) => QueryUseCases.MayCloseOrReopen(access, q.SiteId, q.RaisedBy);
 
     public string StatusName(QueryStatus status) => text[$"queries.status.{status}"];
 
