@@ -179,6 +179,9 @@ public static class StromaCli
                 labs.AddCommand<LabsInterpretCommand>("interpret")
                     .WithDescription("Normalise and flag lab results (CSV or JSON Lines); derive eGFR, UPCR, 24-h protein; suggest SLEDAI-2K descriptors.")
                     .WithExample("labs", "interpret", "results.csv", "--format", "csv", "--ranges", "site-ranges.csv");
+                labs.AddCommand<LabsCorrectCommand>("correct")
+                    .WithDescription("Correct a stored lab result (value, unit, printed range) with a reason; normalised and flagged again, the old values kept in the audit trail.")
+                    .WithExample("labs", "correct", "S1-001", "--analyte", "creatinine", "--specimen-time", "2024-01-15T08:30+08:00", "--value", "92", "--unit", "umol/L", "--range", "45-84", "--reason", "transcription error");
                 labs.AddCommand<LabsCatalogCommand>("catalog")
                     .WithDescription("Print the analyte catalog (LOINC, units, cited conversions); --ranges adds the default ranges.");
             });

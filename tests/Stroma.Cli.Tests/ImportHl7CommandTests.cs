@@ -37,6 +37,50 @@ public sealed class ImportHl7CommandTests
         CliRunner.Run("", [.. args, "--database", database.Configuration.ConnectionString, "--user", "cli-test"]);
 
     [Fact]
+    public async Task ImportHl7_CorrectedResultThenLabsCorrect_EachReplacesTheStoredValueWithItsReason()
+    {
+        await using var database = await RegistryAsync();
+        var dir = Directory.CreateTempSubdirectory("stroma-hl7-");
+        try
+        {
+            var first = Path.Combine(dir.FullName, "a.hl7");
+            await File.WriteAllTextAsync(first, Message("MSG-1", "PID|1||P1^^^S1^PI", Creatinine), Token);
+            Run(database, "import", "hl7", first, "--site", "S1").ExitCode.ShouldBe(ExitCodes.Ok);
+            var correction = Path.Combine(dir.FullName, "b.hl7");
+            await File.WriteAllTextAsync(correction, Message("MSG-2", "PID|1||P1^^^S1^PI", "OBX|1|NM|2160-0^Creatinine^LN||79|umol/L^^UCUM|45-84|N|||C"), Token);
+
+            var corrected = Run(database, "import", "hl7", correction, "--site", "S1");
+            var byHand = Run(database, "labs", "correct", "P1", "--analyte", "creatinine", "--specimen-time", "2012-05-01T08:30+08:00",
+                "--value", "80", "--unit", "umol/L", "--range", "45-84", "--reason", "re-read from the paper report");
+            var noReason = Run(database, "labs", "correct", "P1", "--analyte", "creatinine", "--specimen-time", "2012-05-01T08:30+08:00",
+                "--value", "81", "--unit", "umol/L");
+            var missing = Run(database, "labs", "correct", "P1", "--analyte", "c3", "--specimen-time", "2012-05-01T08:30+08:00",
+                "--value", "0.8", "--unit", "g/L", "--reason", "typo");
+
+            corrected.ExitCode.ShouldBe(ExitCodes.Ok, corrected.Error);
+            corrected.Out.Trim().ShouldEndWith("results loaded 0, corrected 1, duplicates 0, held 0, cancelled 0");
+            corrected.Error.ShouldContain("HLV014");
+            byHand.ExitCode.ShouldBe(ExitCodes.Ok, byHand.Error);
+            byHand.Out.Trim().ShouldBe("corrected: patient P1, creatinine at 2012-05-01T00:30Z now 80 umol/L, flag N");
+            noReason.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+            noReason.Error.ShouldContain("LAB017");
+            missing.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+            missing.Error.ShouldContain("LAB016");
+            await using var db = database.Open();
+            (await db.LabResults.SingleAsync(Token)).ReportedValue.ShouldBe("80");
+            var reasons = await db.AuditEntries.Where(e => e.Entity == "LabResult" && e.Field == "ReportedValue").OrderBy(e => e.Sequence)
+                .Select(e => new { e.OldValue, e.NewValue, e.Reason }).ToListAsync(Token);
+            reasons.Select(r => (r.OldValue, r.NewValue)).ShouldBe([("97", "79"), ("79", "80")]);
+            reasons[0].Reason.ShouldNotBeNull().ShouldContain("HL7 message MSG-2");
+            reasons[1].Reason.ShouldBe("re-read from the paper report");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ImportHl7_DirectoryWithAGoodAndABadMessage_LoadsTheGoodOneWritesAcksAndExitsOne()
     {
         await using var database = await RegistryAsync();
@@ -50,7 +94,7 @@ public sealed class ImportHl7CommandTests
             var outcome = Run(database, "import", "hl7", dir.FullName, "--site", "S1", "--ack-dir", acks);
 
             outcome.ExitCode.ShouldBe(ExitCodes.InvalidInput, outcome.Error);
-            outcome.Out.Trim().ShouldBe("files 2 (refused 0), messages 2: accepted 1, errors 1, rejected 0; results loaded 1, duplicates 0, held 0, cancelled 0");
+            outcome.Out.Trim().ShouldBe("files 2 (refused 0), messages 2: accepted 1, errors 1, rejected 0; results loaded 1, corrected 0, duplicates 0, held 0, cancelled 0");
             outcome.Error.ShouldContain("b.hl7 message 1 (MSG-2): AE");
             outcome.Error.ShouldContain("error LAB003 [OBX[4]-6]");
             (await File.ReadAllTextAsync(Path.Combine(acks, "a.1.MSG-1.ack.hl7"), Token)).Split('\r')[1].ShouldBe("MSA|AA|MSG-1");

@@ -148,7 +148,7 @@ public sealed class Hl7ListenCommand(CliIo io, TimeProvider clock) : AsyncComman
                 {
                     lock (io)
                     {
-                        io.Out.WriteLine($"{clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'} {(outcome.ControlId.Length > 0 ? outcome.ControlId : "-")} {outcome.Ack}: loaded {outcome.Loaded}, duplicates {outcome.Duplicates}, held {outcome.Held}, cancelled {outcome.Cancelled}");
+                        io.Out.WriteLine($"{clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'} {(outcome.ControlId.Length > 0 ? outcome.ControlId : "-")} {outcome.Ack}: loaded {outcome.Loaded}, corrected {outcome.Corrected}, duplicates {outcome.Duplicates}, held {outcome.Held}, cancelled {outcome.Cancelled}");
                         foreach (var issue in outcome.Issues)
                         {
                             io.Error.WriteLine($"  {issue}");

@@ -95,7 +95,7 @@ public sealed class ImportHl7Command(CliIo io, TimeProvider clock) : AsyncComman
         }
 
         var files = Hl7FileImport.Files(settings.Path);
-        int messages = 0, accepted = 0, errors = 0, rejected = 0, refusedFiles = 0, loaded = 0, duplicates = 0, held = 0, cancelled = 0;
+        int messages = 0, accepted = 0, errors = 0, rejected = 0, refusedFiles = 0, loaded = 0, corrected = 0, duplicates = 0, held = 0, cancelled = 0;
         for (var f = 0; f < files.Count; f++)
         {
             var outcome = await Hl7FileImport.ImportFileAsync(settings.Configuration, settings.Actor, clock, files[f], options, cancellationToken).ConfigureAwait(false);
@@ -115,7 +115,7 @@ public sealed class ImportHl7Command(CliIo io, TimeProvider clock) : AsyncComman
             {
                 var (message, ack) = outcome.Messages[m];
                 messages++;
-                (loaded, duplicates, held, cancelled) = (loaded + message.Loaded, duplicates + message.Duplicates, held + message.Held, cancelled + message.Cancelled);
+                (loaded, corrected, duplicates, held, cancelled) = (loaded + message.Loaded, corrected + message.Corrected, duplicates + message.Duplicates, held + message.Held, cancelled + message.Cancelled);
                 _ = message.Ack switch
                 {
                     Hl7AckCode.AA => accepted++,
@@ -146,7 +146,7 @@ public sealed class ImportHl7Command(CliIo io, TimeProvider clock) : AsyncComman
 
         ClearProgress();
         io.Out.WriteLine($"files {files.Count} (refused {refusedFiles}), messages {messages}: accepted {accepted}, errors {errors}, rejected {rejected}; " +
-            $"results loaded {loaded}, duplicates {duplicates}, held {held}, cancelled {cancelled}");
+            $"results loaded {loaded}, corrected {corrected}, duplicates {duplicates}, held {held}, cancelled {cancelled}");
         return refusedFiles + errors + rejected > 0 ? ExitCodes.InvalidInput : ExitCodes.Ok;
 
         void ClearProgress()

@@ -41,4 +41,7 @@ public static partial class IssueCodes
 
     /// <summary>An OBX-3 code that is neither LOINC in the catalogue nor in the site's local code map (the analyte is unknown).</summary>
     public const string Hl7UnknownCode = "HLV013";
+
+    /// <summary>Information: a corrected result (OBX-11 C) replaced the value of the stored result it corrects (the replaced value is kept in the audit trail).</summary>
+    public const string Hl7ResultCorrected = "HLV014";
 }

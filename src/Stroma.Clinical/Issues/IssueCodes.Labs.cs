@@ -59,4 +59,13 @@ public static partial class IssueCodes
     /// (numeric(18,6)) cannot hold it exactly, so it is refused on every engine rather than rounded on one.
     /// </summary>
     public const string ValueTooPrecise = "LAB015";
+
+    /// <summary>The lab result to correct is not in the registry (or not among the user's sites).</summary>
+    public const string UnknownLabResult = "LAB016";
+
+    /// <summary>A correction of a stored lab result without its reason.</summary>
+    public const string LabCorrectionWithoutReason = "LAB017";
+
+    /// <summary>Information: the corrected value, unit and range equal the stored ones; nothing is changed.</summary>
+    public const string LabCorrectionUnchanged = "LAB018";
 }

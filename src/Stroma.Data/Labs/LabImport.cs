@@ -131,7 +131,10 @@ public static class LabImport
         var lookups = await Lookups.LoadAsync(db, options.OnlySite, cancellationToken).ConfigureAwait(false);
         var now = db.Clock.GetUtcNow();
         await using var rejectCsv = new Export.SafeCsvWriter(rejects, CultureInfo.InvariantCulture, leaveOpen: true);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // A caller that writes more in the same unit (the HL7 import's corrections) holds the transaction; it then
+        // commits or rolls back, and a refused file leaves it for the caller to roll back.
+        var own = db.Database.CurrentTransaction is null;
+        await using var transaction = own ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
 
         // Copy straight into the table while no stored key turns up; when one does (PostgreSQL), the copied rows are
         // rolled back to a savepoint and the file is read again through the staging path. Only a seekable input can
@@ -148,7 +151,7 @@ public static class LabImport
                 var outcome = await pass.RunAsync(conflicts, cancellationToken).ConfigureAwait(false);
                 if (pass.HeaderProblem is { } headerProblem)
                 {
-                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    await RollbackAsync().ConfigureAwait(false);
                     return new LabImportResult(0, 0, 0, 0, false) { FileIssues = [headerProblem] };
                 }
 
@@ -160,7 +163,7 @@ public static class LabImport
                 var (read, rejected, valid, inserted, length) = outcome.Value;
                 if (rejected > 0 && !partial)
                 {
-                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    await RollbackAsync().ConfigureAwait(false);
                     return new LabImportResult(read, 0, 0, rejected, false);
                 }
 
@@ -174,13 +177,25 @@ public static class LabImport
                     ["rejected"] = rejected,
                     ["ledger"] = (await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false) - ledgerBefore).ToBatch(now),
                 }, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return new LabImportResult(read, inserted, valid - inserted, rejected, true);
             }
             catch (BulkInsertConflictException) when (conflicts == BulkConflicts.SkipOptimistic)
             {
                 conflicts = BulkConflicts.Skip;
                 rejectsWritten = pass.Read;
+            }
+        }
+
+        async Task RollbackAsync()
+        {
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -32,6 +32,9 @@ public sealed record Hl7MessageOutcome(string ControlId, Hl7AckCode Ack, IReadOn
 {
     /// <summary>The notes (NTE-3) that came with the message's observations; reported, not stored.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Corrected results (OBX-11 C) that replaced a stored result's value (<see cref="LabResultCorrection"/>).</summary>
+    public int Corrected { get; init; }
 }
 
 /// <summary>Where HL7 results go and how they are normalised.</summary>
@@ -53,6 +56,9 @@ public sealed record Hl7ImportOptions(string Site)
 /// OBX-3 the analyte (its LOINC code, looked up in the catalogue, or a local code through the site's code map);
 /// OBX-5 the value (NM, or SN as a comparator and one number, or text); OBX-6.1 the unit (UCUM); OBX-7 the range;
 /// OBX-14, else OBR-7, the specimen time; OBX-11: F and C load, P is held, X and D are not loaded (nothing is deleted).
+/// A corrected result (C) of a result already stored (same patient, analyte and specimen time) replaces its value,
+/// unit and range through the one correction path (<see cref="LabResultCorrection"/>), the message named as the
+/// reason, in the same transaction as the message's other results; an identical one is a duplicate.
 /// OBX-8 is compared with the flag Stroma derives and a difference is a warning (Stroma's flag is stored).
 /// </summary>
 public static class Hl7LabImport
@@ -103,7 +109,8 @@ public static class Hl7LabImport
             .ToDictionaryAsync(m => (m.CodingSystem, m.Code), m => m.Analyte, cancellationToken).ConfigureAwait(false);
         var rows = new List<LabImportRow>();
         var rowObservations = new List<OruObservation>();
-        int held = 0, cancelled = 0;
+        var corrections = new List<(LabImportRow Row, OruObservation Observation)>();
+        int held = 0, cancelled = 0, duplicates = 0;
         foreach (var o in observations)
         {
             var obx = o.Observation;
@@ -155,7 +162,14 @@ public static class Hl7LabImport
                 continue;
             }
 
-            rows.Add(new LabImportRow(site.Code, studyId, null, analyte, value, Blank(obx.Value(6, 1)), Blank(obx.Value(7)), options.Laboratory, time));
+            var row = new LabImportRow(site.Code, studyId, null, analyte, value, Blank(obx.Value(6, 1)), Blank(obx.Value(7)), options.Laboratory, time);
+            if (status == "C")
+            {
+                corrections.Add((row, o));
+                continue;
+            }
+
+            rows.Add(row);
             rowObservations.Add(o);
         }
 
@@ -165,9 +179,60 @@ public static class Hl7LabImport
             return new Hl7MessageOutcome(message.ControlId, Hl7AckCode.AE, issues, 0, 0, held, cancelled) { Notes = notes };
         }
 
+        // A corrected result whose original is stored corrects it; one whose original is not loads as a new result.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var corrected = 0;
+        foreach (var (row, o) in corrections)
+        {
+            var obx = o.Observation;
+            var stored = await StoredResultAsync(db, site.Id, row, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                rows.Add(row);
+                rowObservations.Add(o);
+                continue;
+            }
+
+            var correction = await LabResultCorrection.CorrectAsync(db, options.Normaliser,
+                new LabCorrectionRequest(stored.Value.Id, row.Value, row.Unit, row.Range,
+                    $"Corrected result from the laboratory: HL7 message {message.ControlId}, {Describe(obx)} (OBX-11 C)"),
+                save: false, cancellationToken).ConfigureAwait(false);
+            foreach (var issue in correction.Issues.Where(i => i.IsError))
+            {
+                issues.Add(issue with { Path = obx.Path(issue.Path == "visit" ? 14 : 5), Message = $"{Describe(obx)}: {issue.Message}" });
+            }
+
+            if (correction.Normalised is null || correction.Issues.Any(i => i.IsError))
+            {
+                continue;
+            }
+
+            if (correction.Unchanged)
+            {
+                duplicates++;
+                continue;
+            }
+
+            corrected++;
+            issues.Add(Issue.Info(IssueCodes.Hl7ResultCorrected, obx.Path(11),
+                $"{Describe(obx)}: a corrected result (OBX-11 C) replaces the stored {stored.Value.Value}{(stored.Value.Unit is { } u ? " " + u : "")} of {row.SpecimenTime} (the replaced value is kept in the audit trail)."));
+        }
+
+        if (issues.Any(i => i.IsError))
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return new Hl7MessageOutcome(message.ControlId, Hl7AckCode.AE, issues, 0, 0, held, cancelled) { Notes = notes };
+        }
+
+        if (corrected > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (rows.Count == 0)
         {
-            return new Hl7MessageOutcome(message.ControlId, Hl7AckCode.AA, issues, 0, 0, held, cancelled) { Notes = notes };
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new Hl7MessageOutcome(message.ControlId, Hl7AckCode.AA, issues, 0, duplicates, held, cancelled) { Notes = notes, Corrected = corrected };
         }
 
         var rejects = new List<LabImportReject>();
@@ -187,8 +252,11 @@ public static class Hl7LabImport
 
         if (!result.Committed || result.Rejected > 0)
         {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return new Hl7MessageOutcome(message.ControlId, Hl7AckCode.AE, issues, 0, 0, held, cancelled) { Notes = notes };
         }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
         foreach (var (line, normalised) in accepted)
         {
@@ -200,7 +268,27 @@ public static class Hl7LabImport
             }
         }
 
-        return new Hl7MessageOutcome(message.ControlId, Hl7AckCode.AA, issues, (int)result.Inserted, (int)result.Duplicates, held, cancelled) { Notes = notes };
+        return new Hl7MessageOutcome(message.ControlId, Hl7AckCode.AA, issues, (int)result.Inserted, duplicates + (int)result.Duplicates, held, cancelled)
+        {
+            Notes = notes,
+            Corrected = corrected,
+        };
+    }
+
+    /// <summary>The stored result a corrected result corrects: the same patient of the site, analyte (catalogue key) and specimen time.</summary>
+    private static async Task<(Guid Id, string Value, string? Unit)?> StoredResultAsync(StromaDbContext db, Guid siteId, LabImportRow row, CancellationToken cancellationToken)
+    {
+        if (AnalyteCatalog.Find(row.Analyte) is not { } analyte
+            || !DateTimeOffset.TryParse(row.SpecimenTime, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return null;
+        }
+
+        var when = time.ToUniversalTime();
+        var stored = await db.LabResults.AsNoTracking()
+            .Where(r => r.Patient!.SiteId == siteId && r.Patient.StudyId == row.Patient && r.Analyte == analyte.Key && r.SpecimenTime == when)
+            .Select(r => new { r.Id, r.ReportedValue, r.ReportedUnit }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : (stored.Id, stored.ReportedValue, stored.ReportedUnit);
     }
 
     /// <summary>MSH-9 must be ORU^R01, MSH-10 given, MSH-12 one of <see cref="Versions"/>.</summary>

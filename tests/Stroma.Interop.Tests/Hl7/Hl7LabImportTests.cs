@@ -216,6 +216,77 @@ public sealed class Hl7LabImportTests
         (await StoredAsync(database)).Select(r => r.Analyte).ShouldBe(["creatinine"]);
     }
 
+    /// <summary>The laboratory's correction of the standard message's creatinine (1.2 → 0.9 mg/dL), as a new message.</summary>
+    private static string Correction(string obx) =>
+        Message(Header.Replace("CNTRL-3456", "CNTRL-3457", StringComparison.Ordinal), Patient, Request, obx);
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ImportAsync_CorrectedResultOfAStoredOne_ReplacesItsValueReflagsAndAuditsTheMessageAsReason(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+        await ImportAsync(database, Standard());
+
+        var outcome = await ImportAsync(database, Correction("OBX|1|NM|2160-0^Creatinine^LN||0.9|mg/dL^^UCUM|0.6-1.1|N|||C"));
+
+        outcome.Ack.ShouldBe(Hl7AckCode.AA, string.Join("; ", outcome.Issues));
+        (outcome.Loaded, outcome.Corrected, outcome.Duplicates).ShouldBe((0, 1, 0));
+        outcome.Issues.ShouldContain(i => i.Code == IssueCodes.Hl7ResultCorrected && i.Path == "OBX[4]-11" && i.Message.Contains("1.2 mg/dL"));
+        var stored = await StoredAsync(database);
+        stored.Count.ShouldBe(3);
+        var creatinine = stored.Single(r => r.Analyte == "creatinine");
+        (creatinine.Value, creatinine.Normalised, creatinine.Flag).ShouldBe(("0.9", 79.56m, LabFlag.Normal)); // 0.9 × 88.4
+        await using var db = database.Open();
+        var change = await db.AuditEntries.Where(e => e.Entity == "LabResult" && e.Field == "ReportedValue").SingleAsync(Token);
+        (change.OldValue, change.NewValue).ShouldBe(("1.2", "0.9"));
+        change.Reason.ShouldNotBeNull().ShouldContain("HL7 message CNTRL-3457");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ImportAsync_CorrectedResultEqualToTheStoredOne_IsADuplicateNothingChanged(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+        await ImportAsync(database, Standard());
+        var before = await StoredAsync(database);
+
+        var outcome = await ImportAsync(database, Correction("OBX|1|NM|2160-0^Creatinine^LN||1.2|mg/dL^^UCUM|0.6-1.1|H|||C"));
+
+        (outcome.Ack, outcome.Loaded, outcome.Corrected, outcome.Duplicates).ShouldBe((Hl7AckCode.AA, 0, 0, 1));
+        (await StoredAsync(database)).ShouldBe(before);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ImportAsync_CorrectedResultWithNoStoredOriginal_LoadsAsANewResult(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+
+        var outcome = await ImportAsync(database, Correction("OBX|1|NM|2160-0^Creatinine^LN||0.9|mg/dL^^UCUM|0.6-1.1|N|||C"));
+
+        (outcome.Ack, outcome.Loaded, outcome.Corrected).ShouldBe((Hl7AckCode.AA, 1, 0));
+        (await StoredAsync(database)).Single().Value.ShouldBe("0.9");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ImportAsync_CorrectionInAUnitAcrossDimensions_AENothingChangedOrLoaded(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+        await ImportAsync(database, Standard());
+        var before = await StoredAsync(database);
+
+        var outcome = await ImportAsync(database, Message(Header.Replace("CNTRL-3456", "CNTRL-3458", StringComparison.Ordinal), Patient, Request,
+            "OBX|1|NM|2160-0^Creatinine^LN||0.9|U/L^^UCUM|0.6-1.1|N|||C",
+            "OBX|2|NM|777-3^Platelets^LN||250|10*9/L|150-400|N|||F"));
+
+        outcome.Ack.ShouldBe(Hl7AckCode.AE);
+        outcome.Issues.ShouldContain(i => i.Code == IssueCodes.UnitNotForAnalyte && i.Path.StartsWith("OBX[4]", StringComparison.Ordinal));
+        (await StoredAsync(database)).ShouldBe(before);
+        await using var db = database.Open();
+        (await db.AuditEntries.CountAsync(e => e.Entity == "LabResult" && e.Field == "ReportedValue", Token)).ShouldBe(0);
+    }
+
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task ImportAsync_UnsupportedStatusAndNoOffset_AENothingStored(DatabaseEngine engine)
