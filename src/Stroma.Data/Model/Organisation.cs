@@ -79,6 +79,13 @@ public sealed class User : TrackedRecord
     [AuditRedacted]
     public string? AuthenticatorKey { get; set; }
 
+    /// <summary>
+    /// The RFC 6238 time step (Unix seconds / 30) of the last authenticator code accepted for this user: a code of that
+    /// step or an earlier one is refused, so each code is used once (OWASP ASVS 4.0.3 V2.8.4). Null until a code is
+    /// used, and again when the key changes.
+    /// </summary>
+    public long? AuthenticatorLastStep { get; set; }
+
     /// <summary>Sign-in asks for a second factor (a TOTP code or a recovery code) after the password.</summary>
     public bool TwoFactorEnabled { get; set; }
 

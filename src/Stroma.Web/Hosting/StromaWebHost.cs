@@ -106,9 +106,9 @@ public static class StromaWebHost
             .AddUserManager<StromaUserManager>()
             .AddClaimsPrincipalFactory<StromaClaimsFactory>()
             .AddSignInManager<StromaSignInManager>()
-            // The second factor: Identity's TOTP provider (RFC 6238: HMAC-SHA1, 6 digits, 30-second steps, one step
-            // of drift either way), the key and hashed recovery codes kept by StromaUserStore (docs/security.md).
-            .AddTokenProvider<AuthenticatorTokenProvider<User>>(TokenOptions.DefaultAuthenticatorProvider);
+            // The second factor: TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30-second steps, one step of drift either way),
+            // each code accepted once (ASVS V2.8.4), the key and hashed recovery codes kept by StromaUserStore (docs/security.md).
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
         // The security stamp is checked on every request, so a password change or reset, a sign-out, a disabled
         // account or a changed membership ends every other session of the user at once (OWASP ASVS 4.0.3 V3.3.1, V3.3.3).
         services.Configure<SecurityStampValidatorOptions>(o =>

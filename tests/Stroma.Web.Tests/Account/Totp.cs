@@ -29,6 +29,12 @@ public static class Totp
     /// <summary>The code for a base32 key (spaces ignored) now, per <paramref name="clock"/>.</summary>
     public static string Code(string base32Key, TimeProvider clock) => Code(Base32(base32Key), clock.GetUtcNow());
 
+    /// <summary>
+    /// The code of the next 30-second step: what the app shows next. Each code is accepted once, so a test that used
+    /// the current step's code (to enrol) signs in with this one, which the server's one step of drift accepts.
+    /// </summary>
+    public static string NextCode(string base32Key, TimeProvider clock) => Code(Base32(base32Key), clock.GetUtcNow().AddSeconds(30));
+
     public static byte[] Base32(string text)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -157,11 +157,41 @@ public sealed partial class TwoFactorTests
         using var wrong = await Html.PostFormAsync(client, "/account/sign-in/code", ("Code", "123456"));
         wrong.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await wrong.Content.ReadAsStringAsync(Ct)).ShouldContain("The code is not correct or has expired.");
-        using var right = await Html.PostFormAsync(client, "/account/sign-in/code", ("Code", Totp.Code(key, Clock)));
+        using var right = await Html.PostFormAsync(client, "/account/sign-in/code", ("Code", Totp.NextCode(key, Clock)));
 
         right.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         right.Headers.Location!.OriginalString.ShouldBe("/patients");
         (await client.GetAsync(new Uri("/patients", UriKind.Relative), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task SignIn_CodeAlreadyUsed_RefusedTheSecondTimeWithinItsWindow()
+    {
+        await using var factory = await FactoryWithSiteAsync();
+        var user = await factory.AddUserAsync("ivy", false, ("S1", SiteRole.Investigator));
+        using (var first = await factory.SignedInAsync("ivy"))
+        {
+            await EnrolAsync(first);
+        }
+
+        var (key, _) = await ReadKeyAsync(factory, "ivy");
+        var at = Clock.GetUtcNow().AddSeconds(30);
+        var code = Totp.Code(Totp.Base32(key), at);
+        using var client = factory.Client();
+        await PasswordAsync(client, "ivy");
+        using var used = await Html.PostFormAsync(client, "/account/sign-in/code", ("Code", code));
+        used.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        using var replay = factory.Client();
+        await PasswordAsync(replay, "ivy");
+        using var again = await Html.PostFormAsync(replay, "/account/sign-in/code", ("Code", code));
+
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await again.Content.ReadAsStringAsync(Ct)).ShouldContain("The code is not correct or has expired.");
+        (await replay.GetAsync(new Uri("/patients", UriKind.Relative), Ct)).Headers.Location!.AbsolutePath.ShouldBe("/account/sign-in");
+        await using var scope = factory.Scope();
+        var stored = await scope.ServiceProvider.GetRequiredService<StromaDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == user.Id, Ct);
+        stored.AuthenticatorLastStep.ShouldBe(at.ToUnixTimeSeconds() / 30);
     }
 
     [Fact]
@@ -207,7 +237,7 @@ public sealed partial class TwoFactorTests
             using var wrong = await Html.PostFormAsync(client, "/account/sign-in/code", ("Code", "00000" + i));
         }
 
-        using var right = await Html.PostFormAsync(client, "/account/sign-in/code", ("Code", Totp.Code(key, Clock)));
+        using var right = await Html.PostFormAsync(client, "/account/sign-in/code", ("Code", Totp.NextCode(key, Clock)));
         right.StatusCode.ShouldBe(HttpStatusCode.OK);
         await using var scope = factory.Scope();
         var stored = await scope.ServiceProvider.GetRequiredService<StromaDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == user.Id, Ct);
@@ -222,7 +252,7 @@ public sealed partial class TwoFactorTests
         using var client = await factory.SignedInAsync("ivy");
         var (oldKey, _) = await EnrolAsync(client);
 
-        using var reset = await Html.PostFormAsync(client, "/account/two-factor", "/account/two-factor?handler=Reset", ("Code", Totp.Code(oldKey, Clock)));
+        using var reset = await Html.PostFormAsync(client, "/account/two-factor", "/account/two-factor?handler=Reset", ("Code", Totp.NextCode(oldKey, Clock)));
         reset.StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
         using var patients = await client.GetAsync(new Uri("/patients", UriKind.Relative), Ct);

@@ -2691,6 +2691,10 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("authenticator_key");
 
+                    b.Property<long?>("AuthenticatorLastStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("authenticator_last_step");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

@@ -2686,6 +2686,10 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("authenticator_key");
 
+                    b.Property<long?>("AuthenticatorLastStep")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("authenticator_last_step");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");

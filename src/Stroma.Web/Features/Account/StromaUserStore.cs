@@ -114,6 +114,7 @@ public sealed class StromaUserStore(StromaDbContext db) :
     public Task SetAuthenticatorKeyAsync(User user, string key, CancellationToken cancellationToken)
     {
         Checked(user).AuthenticatorKey = key;
+        user.AuthenticatorLastStep = null;
         return Task.CompletedTask;
     }
 

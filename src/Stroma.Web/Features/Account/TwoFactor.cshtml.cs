@@ -66,6 +66,7 @@ public sealed class TwoFactorModel(SignInManager<User> signIn, StromaDbContext d
         {
             // A new key is not a credential change yet (it works only once a code proves it): other sessions stay.
             user.AuthenticatorKey = signIn.UserManager.GenerateNewAuthenticatorKey();
+            user.AuthenticatorLastStep = null;
             await signIn.UserManager.UpdateAsync(user);
         }
 
@@ -175,6 +176,7 @@ public sealed class TwoFactorModel(SignInManager<User> signIn, StromaDbContext d
         }
 
         user.AuthenticatorKey = null;
+        user.AuthenticatorLastStep = null;
         user.RecoveryCodeHashes = null;
         await signIn.UserManager.SetTwoFactorEnabledAsync(user, false);
         await signIn.RefreshSignInAsync(user);

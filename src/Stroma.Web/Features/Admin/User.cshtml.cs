@@ -151,6 +151,7 @@ public sealed class UserModel(StromaDbContext db, UserManager<User> users, SignI
         }
 
         user.AuthenticatorKey = null;
+        user.AuthenticatorLastStep = null;
         user.RecoveryCodeHashes = null;
         // Changes the security stamp too: every session of the user ends.
         await users.SetTwoFactorEnabledAsync(user, false);
