@@ -24,9 +24,14 @@ public class Hl7ReceiveSettings : DatabaseSettings
     [Description("The site laboratories' reference ranges (lab column SITE/LAB; docs/labs.md), as for 'import labs'.")]
     public string? Ranges { get; init; }
 
+    [CommandOption("--time-zone <ZONE>")]
+    [Description("The laboratory system's time zone for times it sends without a UTC offset: +08:00 or an IANA id such as Asia/Shanghai. Without it such times are refused.")]
+    public string? TimeZone { get; init; }
+
     public override ValidationResult Validate() =>
         string.IsNullOrWhiteSpace(Site) ? ValidationResult.Error("--site is required: the site whose patients the messages are for.")
         : Ranges is not null && !System.IO.File.Exists(Ranges) ? ValidationResult.Error($"Ranges file '{Ranges}' does not exist.")
+        : TimeZone is not null && Hl7Time.Zone(TimeZone) is null ? ValidationResult.Error($"--time-zone '{TimeZone}' is neither a UTC offset (+08:00) nor a known IANA time zone (Asia/Shanghai).")
         : ValidationResult.Success();
 
     /// <summary>The import options, or the reason they cannot be made (an unreadable ranges file, an unknown site or laboratory).</summary>
@@ -55,7 +60,7 @@ public class Hl7ReceiveSettings : DatabaseSettings
             return (null, $"Laboratory \"{Lab}\" is not registered at site {Site}.");
         }
 
-        return (new Hl7ImportOptions(Site) { Normaliser = normaliser, Laboratory = Lab }, null);
+        return (new Hl7ImportOptions(Site) { Normaliser = normaliser, Laboratory = Lab, TimeZone = TimeZone is null ? null : Hl7Time.Zone(TimeZone) }, null);
     }
 }
 

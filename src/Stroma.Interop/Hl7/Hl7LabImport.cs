@@ -46,6 +46,12 @@ public sealed record Hl7ImportOptions(string Site)
 
     /// <summary>The site laboratory (code) the results come from, whose configured ranges apply; none when null.</summary>
     public string? Laboratory { get; init; }
+
+    /// <summary>
+    /// The laboratory system's time zone, for times sent without a UTC offset (<see cref="Hl7Time.Zone"/>); null: such
+    /// a time is refused (HLV006).
+    /// </summary>
+    public TimeZoneInfo? TimeZone { get; init; }
 }
 
 /// <summary>
@@ -148,7 +154,7 @@ public static class Hl7LabImport
             }
             else
             {
-                var (iso, problem) = Hl7Time.ToIso(timeText.Item1, timeText.Item2);
+                var (iso, problem) = Hl7Time.ToIso(timeText.Item1, timeText.Item2, options.TimeZone);
                 if (problem is not null)
                 {
                     issues.Add(problem);

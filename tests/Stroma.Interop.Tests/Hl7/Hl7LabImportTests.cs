@@ -289,6 +289,56 @@ public sealed class Hl7LabImportTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ImportAsync_NoOffsetWithTheLaboratorysTimeZone_LoadsAtThatZonesOffset(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+        await using var db = database.Open("hl7");
+
+        var outcome = await Hl7LabImport.ImportAsync(db, Er7.ReadMessage(Message(Header, Patient,
+            "OBR|1|845439^GHH OE|1045813^GHH LAB|24323-8^CMP^LN|||202501050830", Results[0])),
+            new Hl7ImportOptions("S1") { TimeZone = Hl7Time.Zone("Asia/Shanghai") }, Token);
+
+        outcome.Ack.ShouldBe(Hl7AckCode.AA, string.Join("; ", outcome.Issues));
+        (await StoredAsync(database)).Single().Time.ShouldBe(new DateTimeOffset(2025, 1, 5, 0, 30, 0, TimeSpan.Zero));
+    }
+
+    /// <summary>
+    /// Local times without an offset, read in a named zone: a fixed offset, China's zone (no clock changes since 1991),
+    /// and New York's, whose 2024 clock changes (10 March 02:00 → 03:00, 3 November 02:00 → 01:00; US Energy Policy
+    /// Act of 2005) skip 02:30 and repeat 01:30.
+    /// </summary>
+    [Theory]
+    [InlineData("202501050830", "+08:00", "2025-01-05T08:30:00+08:00")]
+    [InlineData("202501050830", "-03:30", "2025-01-05T08:30:00-03:30")]
+    [InlineData("20250105083015.25", "Asia/Shanghai", "2025-01-05T08:30:15.25+08:00")]
+    [InlineData("202407010830", "America/New_York", "2024-07-01T08:30:00-04:00")]
+    [InlineData("202401150830", "America/New_York", "2024-01-15T08:30:00-05:00")]
+    [InlineData("202501050830+0100", "Asia/Shanghai", "2025-01-05T08:30:00+01:00")]
+    public void ToIso_NoOffsetInANamedZone_TheZonesOffsetAtThatLocalTime(string hl7, string zone, string expected) =>
+        Hl7Time.ToIso(hl7, "OBR[3]-7", Hl7Time.Zone(zone).ShouldNotBeNull()).ShouldBe((expected, null));
+
+    [Theory]
+    [InlineData("202403100230", "skips")]
+    [InlineData("202411030130", "repeats")]
+    public void ToIso_LocalTimeAClockChangeSkipsOrRepeats_RefusedNotGuessed(string hl7, string what)
+    {
+        var (iso, problem) = Hl7Time.ToIso(hl7, "OBX[4]-14", Hl7Time.Zone("America/New_York"));
+
+        iso.ShouldBeNull();
+        problem.ShouldNotBeNull().Code.ShouldBe(IssueCodes.Hl7FieldValue);
+        problem.Message.ShouldContain(what);
+    }
+
+    [Theory]
+    [InlineData("UTC+8")]
+    [InlineData("+8:00")]
+    [InlineData("+15:00")]
+    [InlineData("Mars/Olympus_Mons")]
+    [InlineData("")]
+    public void Zone_NeitherAnOffsetNorAnIanaId_Null(string text) => Hl7Time.Zone(text).ShouldBeNull();
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task ImportAsync_UnsupportedStatusAndNoOffset_AENothingStored(DatabaseEngine engine)
     {
         await using var database = await RegistryAsync(engine);
