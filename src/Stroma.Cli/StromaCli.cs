@@ -159,6 +159,9 @@ public static class StromaCli
             config.AddCommand<InfuseCommand>("infuse")
                 .WithDescription("Record an infusion after the pre-checks (lot released and in date, product type, dose, consent).")
                 .WithExample("infuse", "S1-001", "--lot", "UC-2024-001", "--event", "administration_1", "--start", "2024-03-01T09:00+08:00", "--dose", "5.8e7", "--weight", "58");
+            config.AddCommand<LymphodepletionCommand>("lymphodepletion")
+                .WithDescription("Record the lymphodepletion given on a CAR-T enrolment: each drug's dose per m² and days relative to the infusion, BSA from height and weight.")
+                .WithExample("lymphodepletion", "S1-CART-1", "--height", "165", "--weight", "58", "--measured", "2024-03-01", "--drug", "fludarabine=25@-5,-4,-3", "--drug", "cyclophosphamide=1000@-3");
             config.AddCommand<ContactCommand>("contact")
                 .WithDescription("Record a follow-up contact (clinic visit or phone call): patient-reported change in rash, sleep, fatigue, pain; adverse reaction.")
                 .WithExample("contact", "S1-001", "--date", "2024-06-03", "--mode", "phone", "--event", "month_3", "--rash", "better", "--sleep", "better");

@@ -89,6 +89,8 @@ public abstract class StromaDbContext : DbContext
 
     public DbSet<FollowUpContact> FollowUpContacts => Set<FollowUpContact>();
 
+    public DbSet<LymphodepletionRecord> Lymphodepletions => Set<LymphodepletionRecord>();
+
     public DbSet<ProtocolDeviationRecord> ProtocolDeviations => Set<ProtocolDeviationRecord>();
 
     public DbSet<ProtocolRecord> Protocols => Set<ProtocolRecord>();
@@ -241,6 +243,12 @@ public abstract class StromaDbContext : DbContext
         modelBuilder.Entity<InfusionPremedication>(e => e.HasIndex(x => x.InfusionId));
         modelBuilder.Entity<InfusionReactionRecord>(e => e.HasIndex(x => x.InfusionId));
         modelBuilder.Entity<FollowUpContact>(e => e.HasIndex(x => new { x.PatientId, x.ContactDate }));
+        modelBuilder.Entity<LymphodepletionRecord>(e =>
+        {
+            e.HasIndex(x => x.PatientId);
+            // One live record per drug and enrolment, even if two users record it at once.
+            e.HasIndex(x => new { x.EnrolmentId, x.DrugKey }).IsUnique().HasFilter("deleted_at IS NULL");
+        });
         modelBuilder.Entity<ProtocolDeviationRecord>(e => e.HasIndex(x => new { x.EnrolmentId, x.EventKey }));
         modelBuilder.Entity<ProtocolRecord>(e =>
         {
@@ -341,6 +349,7 @@ public abstract class StromaDbContext : DbContext
         nameof(ScheduleChangeRecord) => "schedule_changes",
         nameof(InfusionVitalSigns) => "infusion_vital_signs",
         nameof(InfusionReactionRecord) => "infusion_reactions",
+        nameof(LymphodepletionRecord) => "lymphodepletions",
         nameof(ProtocolDeviationRecord) => "protocol_deviations",
         nameof(ProtocolRecord) => "protocols",
         nameof(ProtocolVersionRecord) => "protocol_versions",

@@ -58,7 +58,7 @@ public sealed class DataCommandsTests
         demo.ExitCode.ShouldBe(ExitCodes.Ok, demo.Error);
         Golden.Verify(Anonymise(demo.Out, database), "demo-default", "txt");
         verify.ExitCode.ShouldBe(ExitCodes.Ok, verify.Error);
-        verify.Out.ShouldStartWith("audit trail intact: 24 entries, head ", Case.Sensitive, "23 bulk-write entries and the provenance entry that marks the registry synthetic");
+        verify.Out.ShouldStartWith("audit trail intact: 40 entries, head ", Case.Sensitive, "39 bulk-write entries (16 of them the CAR-T block's) and the provenance entry that marks the registry synthetic");
         Run(database, "demo").ExitCode.ShouldBe(ExitCodes.InvalidInput);
     }
 
@@ -131,7 +131,7 @@ public sealed class DataCommandsTests
             restore.Out.ShouldContain("audit trail intact");
             export.ExitCode.ShouldBe(ExitCodes.Ok, export.Error);
             export.Out.ShouldContain("analysis_visits.csv");
-            Directory.GetFiles(folder, "*.csv").Length.ShouldBe(29); // 11 clinical, 6 cell-therapy, 2 protocol, 7 enrolment, schedule, infusion-detail and deviation, 2 query tables + analysis_visits
+            Directory.GetFiles(folder, "*.csv").Length.ShouldBe(30); // 11 clinical, 6 cell-therapy, 2 protocol, 7 enrolment, schedule, infusion-detail and deviation, 2 query tables, lymphodepletions + analysis_visits
             Run(to, "restore", file).ExitCode.ShouldBe(ExitCodes.InvalidInput);
         }
         finally

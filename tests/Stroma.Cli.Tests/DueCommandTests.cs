@@ -64,7 +64,11 @@ public sealed class DueCommandTests
             s1.Out.ShouldContain("patient DEMO-NOW-1 (site S1)");
             s1.Out.ShouldContain(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"administration_2   administration  {due:yyyy-MM-dd}  {due.AddDays(-7):yyyy-MM-dd} to {due.AddDays(7):yyyy-MM-dd}  upcoming"));
-            s2.Out.ShouldContain("0 event(s), 0 patient(s)");
+            // The demo's CAR-T patients have fixed dates: S2-CART-3's year-3 examination (2026-08-28 to 2026-09-11) is overdue from then on;
+            // nothing of the MSC cohort at S2 is due.
+            s2.Out.ShouldContain("patient S2-CART-3 (site S2)");
+            s2.Out.ShouldContain("year_3");
+            s2.Out.ShouldNotContain("patient S2-0");
         }
         finally
         {

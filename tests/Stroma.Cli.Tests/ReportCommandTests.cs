@@ -166,7 +166,7 @@ public sealed class ReportCommandTests
             var case1 = await File.ReadAllLinesAsync(onCase1, TestContext.Current.CancellationToken);
             case1.ShouldContain("flow,registered,,n,1");
             case1.ShouldContain("flow,enrolled,,n,0");
-            (await File.ReadAllLinesAsync(everyone, TestContext.Current.CancellationToken)).ShouldContain("flow,registered,,n,43");
+            (await File.ReadAllLinesAsync(everyone, TestContext.Current.CancellationToken)).ShouldContain("flow,registered,,n,46");
             var onCase2 = Path.Combine(folder, "case2.csv");
             var stored = Run(database, "report", "study", "--protocol", "cr_msc_nk", "--out", onCase2);
             stored.ExitCode.ShouldBe(ExitCodes.Ok, stored.Error);

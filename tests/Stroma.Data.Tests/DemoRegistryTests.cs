@@ -28,7 +28,7 @@ public sealed class DemoRegistryTests
         await using var database = await DemoAsync(engine, new DemoOptions());
         await using var db = database.Open();
 
-        (await db.Patients.CountAsync(p => p.Site!.Code != "CR" && p.StudyId != "DEMO-NOW-1", Token)).ShouldBe(40);
+        (await db.Patients.CountAsync(p => p.Site!.Code != "CR" && p.StudyId != "DEMO-NOW-1" && !p.StudyId.Contains("CART"), Token)).ShouldBe(40);
         (await db.Patients.Where(p => p.StudyId == "DEMO-NOW-1").Select(p => p.Site!.Code).SingleAsync(Token)).ShouldBe("S1", "the synthetic in-progress patient");
         (await db.Patients.Where(p => p.Site!.Code == "CR").Select(p => p.StudyId).OrderBy(s => s).ToListAsync(Token)).ShouldBe(["CR-001", "CR-002"]);
         (await db.Patients.Where(p => p.Site!.Code != "CR").Select(p => p.SiteId).Distinct().CountAsync(Token)).ShouldBe(4);
@@ -36,6 +36,32 @@ public sealed class DemoRegistryTests
         var case1Infusions = await db.Visits.Where(v => v.Patient!.StudyId == "CR-001").OrderBy(v => v.VisitDate).Select(v => v.VisitDate).ToListAsync(Token);
         case1Infusions.ShouldBe([new DateOnly(2017, 8, 4), new DateOnly(2017, 9, 14), new DateOnly(2017, 10, 12)]);
         (await AuditChain.VerifyAsync(db, Token)).IsIntact.ShouldBeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Create_CarTBlock_ThreeSyntheticPatientsWithTheirGradesLymphodepletionAndInfusion(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine, new DemoOptions());
+        await using var db = database.Open();
+
+        var patients = await db.Patients.Where(p => p.StudyId.Contains("CART")).Select(p => new { p.StudyId, Site = p.Site!.Code }).ToListAsync(Token);
+        patients.OrderBy(p => p.StudyId).Select(p => (p.StudyId, p.Site)).ShouldBe([("S2-CART-1", "S2"), ("S2-CART-2", "S2"), ("S2-CART-3", "S2")]);
+        (await db.Diagnoses.Where(d => d.Patient!.StudyId.Contains("CART")).AllAsync(d => d.Notes!.StartsWith("SYNTHETIC"), Token)).ShouldBeTrue();
+        var grades = await db.Assessments.Where(a => a.Patient!.StudyId.Contains("CART") && (a.Instrument == "crs_astct2019" || a.Instrument == "icans_astct2019"))
+            .Select(a => new { a.Patient!.StudyId, a.Instrument, a.Grade }).ToListAsync(Token);
+        grades.Count.ShouldBe(3 * 14 * 2, "CRS and ICANS on each of days 1-14");
+        // Grades are stored as "No CRS" / "No ICANS" or "Grade N".
+        int Max(string id, string instrument) => grades.Where(g => g.StudyId == id && g.Instrument == instrument)
+            .Max(g => g.Grade!.StartsWith("No ", StringComparison.Ordinal) ? 0 : g.Grade[^1] - '0');
+        (Max("S2-CART-1", "crs_astct2019"), Max("S2-CART-1", "icans_astct2019")).ShouldBe((2, 1));
+        (Max("S2-CART-2", "crs_astct2019"), Max("S2-CART-2", "icans_astct2019")).ShouldBe((1, 0));
+        (Max("S2-CART-3", "crs_astct2019"), Max("S2-CART-3", "icans_astct2019")).ShouldBe((0, 0));
+        grades.Where(g => g.Instrument == "crs_astct2019").Select(g => g.Grade).Distinct().Order(StringComparer.Ordinal).ShouldBe(["Grade 1", "Grade 2", "No CRS"]);
+        (await db.Lymphodepletions.CountAsync(Token)).ShouldBe(6);
+        (await db.Infusions.Where(i => i.ComponentKey == "car_t").Select(i => i.Patient!.StudyId).OrderBy(s => s).ToListAsync(Token)).ShouldBe(["S2-CART-1", "S2-CART-2", "S2-CART-3"]);
+        (await db.Visits.Where(v => v.Patient!.StudyId == "S2-CART-3").Select(v => v.Type).ToListAsync(Token)).ShouldContain("year_2");
+        (await db.ProtocolEnrolments.CountAsync(e => e.ProtocolKey == "wang_2014", Token)).ShouldBe(40, "the calibrated MSC cohort is unchanged");
     }
 
     [Theory]

@@ -14,4 +14,19 @@ public static partial class IssueCodes
 
     /// <summary>Warning: an adverse event entered as CRS or ICANS on a CAR-T patient; grade it with the ASTCT 2019 instrument.</summary>
     public const string CarTToxicityNeedsAstctGrade = "CAR004";
+
+    /// <summary>Lymphodepletion recorded on an enrolment whose protocol has no CAR-T plan.</summary>
+    public const string LymphodepletionNotCarT = "CAR005";
+
+    /// <summary>A lymphodepleting drug the enrolment's protocol does not name.</summary>
+    public const string LymphodepletionUnknownDrug = "CAR006";
+
+    /// <summary>Lymphodepletion days relative to the infusion that are not all before day 0, or not ascending and distinct.</summary>
+    public const string LymphodepletionDaysInvalid = "CAR007";
+
+    /// <summary>The drug's lymphodepletion is already recorded on this enrolment.</summary>
+    public const string LymphodepletionAlreadyRecorded = "CAR008";
+
+    /// <summary>Warning: the dose per m² or the days given differ from the protocol's.</summary>
+    public const string LymphodepletionDiffersFromProtocol = "CAR009";
 }

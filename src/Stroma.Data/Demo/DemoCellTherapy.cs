@@ -21,7 +21,7 @@ namespace Stroma.Data.Demo;
 /// (the article says only that she consented and had five sessions). Every site also has one released lot in date
 /// today (<see cref="CurrentLots"/>), so a newcomer can record an infusion in the demo and see it pass.
 /// </summary>
-internal static class DemoCellTherapy
+internal static partial class DemoCellTherapy
 {
     private const int FlushAt = 20000;
 
@@ -402,7 +402,7 @@ internal static class DemoCellTherapy
         }, db, now);
 
     private static CellLotRecord Lot(Rows batch, string number, DateOnly manufactured, DateOnly expires, decimal cells, Random random, StromaDbContext db, DateTimeOffset now,
-        CellProductType product = CellProductType.UmbilicalCordMsc)
+        CellProductType product = CellProductType.UmbilicalCordMsc, (ReleaseSpecification Specification, (string Key, ReleaseMeasurement Measurement)[] Results)? releaseTests = null)
     {
         var id = DemoRegistry.NewId(random);
         var donor = string.Create(CultureInfo.InvariantCulture, $"DD-{random.Next(1000, 10000)}");
@@ -412,7 +412,7 @@ internal static class DemoCellTherapy
             new LotStorage(StorageCondition.Cryopreserved, "demo LN2 tank 1"), expires), LotStatus.Released), db, now);
         batch.Lots.Add(lot);
         var tested = manufactured.AddDays(7);
-        var (specification, results) = msc ? (Specification, Results) : (NkSpecification, NkResults);
+        var (specification, results) = releaseTests ?? (msc ? (Specification, Results) : (NkSpecification, NkResults));
         foreach (var (key, measurement) in results)
         {
             batch.Tests.Add(DemoRegistry.Stamp(Lots.TestRecord(DemoRegistry.NewId(random), lot.Id, key, measurement, tested), db, now));

@@ -28,7 +28,7 @@ public static class CsvExport
         typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord),
         typeof(ProtocolRecord), typeof(ProtocolVersionRecord), typeof(ProtocolEnrolment), typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord),
         typeof(Infusion), typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord), typeof(FollowUpContact),
-        typeof(ProtocolDeviationRecord), typeof(QueryRecord), typeof(QueryStepRecord),
+        typeof(ProtocolDeviationRecord), typeof(QueryRecord), typeof(QueryStepRecord), typeof(LymphodepletionRecord),
     ];
 
     private static readonly string[] AnalysisKeys = ["site", "study_id", "visit_id", "visit_date", "visit_type"];
@@ -49,7 +49,7 @@ public static class CsvExport
         ("lot_release_tests", "late_entry_reason"), ("lot_decisions", "late_entry_reason"), ("lot_decisions", "signed_by"),
         ("custody_events", "late_entry_reason"), ("custody_events", "person"), ("infusions", "late_entry_reason"),
         ("follow_up_contacts", "late_entry_reason"), ("follow_up_contacts", "notes"), ("adverse_events", "late_entry_reason"),
-        ("schedule_changes", "reason"), ("queries", "text"), ("query_steps", "text"), ("query_steps", "by"),
+        ("schedule_changes", "reason"), ("lymphodepletions", "late_entry_reason"), ("queries", "text"), ("query_steps", "text"), ("query_steps", "by"),
     ];
 
     /// <summary>Every site, identifiable (as <c>stroma export</c> writes it).</summary>

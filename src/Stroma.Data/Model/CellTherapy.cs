@@ -398,3 +398,63 @@ public sealed class ProtocolDeviationRecord : ClinicalRecord
 
     public DateOnly DetectedOn { get; set; }
 }
+
+/// <summary>
+/// One lymphodepleting drug as actually given on a CAR-T enrolment (issue #20): the drug, its dose per m² of body
+/// surface area (mg/m²) and the days it was given relative to the infusion (day 0), with the height (cm), weight (kg)
+/// and the BSA (m²) they gave by the named formula (<see cref="BodySurfaceArea"/>: <c>mosteller</c> or
+/// <c>du_bois</c>), and the daily amount that dose and BSA give (mg). Written only by
+/// <c>Stroma.Data.CellTherapy.Lymphodepletions</c>; never hard-deleted, audited, and locked with a visit signed on one
+/// of its days after it was recorded (<c>VisitLock</c>).
+/// </summary>
+public sealed class LymphodepletionRecord : ClinicalRecord, ILateEntryRecord
+{
+    public Guid PatientId { get; set; }
+
+    public Patient? Patient { get; set; }
+
+    public Guid EnrolmentId { get; set; }
+
+    public ProtocolEnrolment? Enrolment { get; set; }
+
+    /// <summary>The protocol's key of the drug (<c>fludarabine</c>).</summary>
+    public string DrugKey { get; set; } = "";
+
+    /// <summary>The drug's name as the protocol gives it.</summary>
+    public string Drug { get; set; } = "";
+
+    /// <summary>Dose given per day, mg/m².</summary>
+    public decimal DoseMgPerSquareMetre { get; set; }
+
+    /// <summary>The days given relative to the infusion, ascending and comma-separated (<c>-5,-4,-3</c>).</summary>
+    public string DaysRelativeToInfusion { get; set; } = "";
+
+    /// <summary>Day 0: the infusion date the days count from.</summary>
+    public DateOnly InfusionDate { get; set; }
+
+    /// <summary>The first day the drug was given (day 0 plus the first relative day).</summary>
+    public DateOnly FirstGivenOn { get; set; }
+
+    /// <summary>The last day the drug was given.</summary>
+    public DateOnly LastGivenOn { get; set; }
+
+    public decimal HeightCm { get; set; }
+
+    public decimal WeightKg { get; set; }
+
+    /// <summary>When height and weight were measured.</summary>
+    public DateOnly MeasuredOn { get; set; }
+
+    /// <summary>The BSA formula's key (<c>mosteller</c>, <c>du_bois</c>).</summary>
+    public string BsaFormula { get; set; } = "";
+
+    /// <summary>BSA, m², to 4 decimal places.</summary>
+    public decimal BsaSquareMetres { get; set; }
+
+    /// <summary>Dose per day in mg: dose per m² × BSA, to 0.01 mg.</summary>
+    public decimal DailyDoseMg { get; set; }
+
+    public bool EnteredLate { get; set; }
+
+    public string? LateEntryReason { get; set; }
+}

@@ -28,8 +28,8 @@ public sealed record SignedVisit(Guid Id, Guid PatientId, DateOnly Date, string?
 /// place that every writer goes through: before each save, any added, changed or deleted <see cref="Assessment"/> or
 /// <see cref="LabResult"/> of a signed visit, the signed <see cref="Visit"/> itself (other than its signature fields,
 /// which only signing and unlocking change), and a recorded <see cref="Infusion"/> (with its vital signs, premedication
-/// and reactions) given on the date of one of the patient's signed visits and recorded before that signature, refuse the
-/// whole save
+/// and reactions) given on the date of one of the patient's signed visits and recorded before that signature, and likewise
+/// a recorded <see cref="LymphodepletionRecord"/> with a signed visit on one of its days, refuse the whole save
 /// (<see cref="VisitLockedException"/>). Bulk lab imports, which do not go through <c>SaveChanges</c>, check
 /// <see cref="FindSignedAsync"/> per row. Medications are courses over time, not recorded under one visit, and are
 /// not locked by a visit's signature.
@@ -62,6 +62,7 @@ public static class VisitLock
         var visitIds = new HashSet<Guid>();
         var infusions = new HashSet<(Guid PatientId, DateOnly Date, DateTimeOffset RecordedAt)>();
         var infusionIds = new HashSet<Guid>();
+        var courses = new HashSet<(Guid PatientId, DateOnly Date, DateTimeOffset RecordedAt)>();
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
@@ -94,6 +95,17 @@ public static class VisitLock
                     // later (the infusion after a signed baseline visit that morning) is not.
                     infusions.Add(((Guid)entry.Property(nameof(Infusion.PatientId)).OriginalValue!, (DateOnly)entry.Property(nameof(Infusion.InfusionDate)).OriginalValue!,
                         (DateTimeOffset)entry.Property(nameof(TrackedRecord.CreatedAt)).OriginalValue!));
+                    break;
+                case LymphodepletionRecord when entry.State != EntityState.Added:
+                    // Like an infusion: a course recorded before a visit on one of its days was signed is part of what was signed.
+                    var from = (DateOnly)entry.Property(nameof(LymphodepletionRecord.FirstGivenOn)).OriginalValue!;
+                    var to = (DateOnly)entry.Property(nameof(LymphodepletionRecord.LastGivenOn)).OriginalValue!;
+                    for (var day = from; day <= to; day = day.AddDays(1))
+                    {
+                        courses.Add(((Guid)entry.Property(nameof(LymphodepletionRecord.PatientId)).OriginalValue!, day,
+                            (DateTimeOffset)entry.Property(nameof(TrackedRecord.CreatedAt)).OriginalValue!));
+                    }
+
                     break;
                 case InfusionVitalSigns or InfusionPremedication or InfusionReactionRecord:
                     infusionIds.Add((Guid)entry.Property(nameof(InfusionVitalSigns.InfusionId)).CurrentValue!);
@@ -144,14 +156,19 @@ public static class VisitLock
             }
         }
 
-        if (infusions.Count > 0)
+        foreach (var (dated, path) in new[] { (infusions, "start"), (courses, "lymphodepletion") })
         {
-            var patients = infusions.Select(d => d.PatientId).Distinct().ToArray();
+            if (dated.Count == 0)
+            {
+                continue;
+            }
+
+            var patients = dated.Select(d => d.PatientId).Distinct().ToArray();
             var candidates = db.Visits.AsNoTracking().Where(v => patients.Contains(v.PatientId) && v.SignedAt != null)
                 .Select(v => new SignedVisit(v.Id, v.PatientId, v.VisitDate, v.SignedBy, v.SignedByName, v.SignedAt!.Value)).ToList();
-            if (candidates.FirstOrDefault(v => infusions.Any(i => i.PatientId == v.PatientId && i.Date == v.Date && i.RecordedAt <= v.SignedAt)) is { } locked)
+            if (candidates.FirstOrDefault(v => dated.Any(i => i.PatientId == v.PatientId && i.Date == v.Date && i.RecordedAt <= v.SignedAt)) is { } locked)
             {
-                throw new VisitLockedException(locked.Refusal("start"));
+                throw new VisitLockedException(locked.Refusal(path));
             }
         }
     }

@@ -25,6 +25,31 @@ public sealed class DemoModeTests(DemoFactory demo) : IClassFixture<DemoFactory>
         Html.PostFormAsync(client, "/account/sign-in", ("UserName", userName), ("Password", password));
 
     [Fact]
+    public async Task Timeline_DemoCarTPatient_ShowsGradesByDayWithNeutrophils()
+    {
+        using var client = demo.Client();
+        using var signedIn = await SignInAsync(client, DemoMode.UserName, demo.Password);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("stroma.auth=", StringComparison.Ordinal)).Split(';')[0];
+        Guid id;
+        using (var scope = demo.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Stroma.Data.StromaDbContext>();
+            id = db.Patients.Single(p => p.StudyId == "S2-CART-1").Id;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/patients/{id}", UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        html.ShouldContain("id=\"cart-grades\"");
+        html.ShouldContain("highest CRS grade 2, highest ICANS grade 1");
+        // Day 2: CRS grade 2, no ICANS, neutrophils 1.10 × 10^9/L.
+        html.ShouldContain("<td>2</td>\n                    <td class=\"grade-2\">2</td>\n                    <td class=\"grade-0\">0</td>\n                    <td></td>\n                    <td>1.10</td>");
+    }
+
+    [Fact]
     public async Task Patients_Anonymous_RedirectedToSignIn()
     {
         using var client = demo.Client();
@@ -47,7 +72,7 @@ public sealed class DemoModeTests(DemoFactory demo) : IClassFixture<DemoFactory>
         cookie.ShouldContain("samesite=strict");
 
         var html = await client.GetStringAsync(new Uri("/patients", UriKind.Relative), TestContext.Current.CancellationToken);
-        html.ShouldContain("<p id=\"patient-count\">43 patients</p>");
+        html.ShouldContain("<p id=\"patient-count\">46 patients</p>");
         html.ShouldContain("<span id=\"signed-in-as\">demo</span>");
 
         var filtered = await client.GetStringAsync(new Uri("/patients?site=CR", UriKind.Relative), TestContext.Current.CancellationToken);

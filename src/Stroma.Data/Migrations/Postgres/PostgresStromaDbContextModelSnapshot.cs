@@ -1529,6 +1529,135 @@ namespace Stroma.Data.Migrations.Postgres
                     b.ToTable("lot_release_tests");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.LymphodepletionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BsaFormula")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("bsa_formula");
+
+                    b.Property<decimal>("BsaSquareMetres")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("bsa_square_metres");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<decimal>("DailyDoseMg")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("daily_dose_mg");
+
+                    b.Property<string>("DaysRelativeToInfusion")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("days_relative_to_infusion");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("text")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<decimal>("DoseMgPerSquareMetre")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("dose_mg_per_square_metre");
+
+                    b.Property<string>("Drug")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("drug");
+
+                    b.Property<string>("DrugKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("drug_key");
+
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("enrolment_id");
+
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entered_late");
+
+                    b.Property<DateOnly>("FirstGivenOn")
+                        .HasColumnType("date")
+                        .HasColumnName("first_given_on");
+
+                    b.Property<decimal>("HeightCm")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("height_cm");
+
+                    b.Property<DateOnly>("InfusionDate")
+                        .HasColumnType("date")
+                        .HasColumnName("infusion_date");
+
+                    b.Property<DateOnly>("LastGivenOn")
+                        .HasColumnType("date")
+                        .HasColumnName("last_given_on");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("text")
+                        .HasColumnName("late_entry_reason");
+
+                    b.Property<DateOnly>("MeasuredOn")
+                        .HasColumnType("date")
+                        .HasColumnName("measured_on");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<decimal>("WeightKg")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("weight_kg");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lymphodepletions");
+
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("EnrolmentId", "DrugKey")
+                        .IsUnique()
+                        .HasFilter("deleted_at IS NULL");
+
+                    b.ToTable("lymphodepletions");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.Medication", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3102,6 +3231,25 @@ namespace Stroma.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Lot");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.LymphodepletionRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.ProtocolEnrolment", "Enrolment")
+                        .WithMany()
+                        .HasForeignKey("EnrolmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Stroma.Data.Model.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Enrolment");
+
+                    b.Navigation("Patient");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.Medication", b =>

@@ -1524,6 +1524,135 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.ToTable("lot_release_tests");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.LymphodepletionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BsaFormula")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bsa_formula");
+
+                    b.Property<decimal>("BsaSquareMetres")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bsa_square_metres");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<decimal>("DailyDoseMg")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("daily_dose_mg");
+
+                    b.Property<string>("DaysRelativeToInfusion")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("days_relative_to_infusion");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DeletionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deletion_reason");
+
+                    b.Property<decimal>("DoseMgPerSquareMetre")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dose_mg_per_square_metre");
+
+                    b.Property<string>("Drug")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drug");
+
+                    b.Property<string>("DrugKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drug_key");
+
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enrolment_id");
+
+                    b.Property<bool>("EnteredLate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_late");
+
+                    b.Property<DateOnly>("FirstGivenOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_given_on");
+
+                    b.Property<decimal>("HeightCm")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("height_cm");
+
+                    b.Property<DateOnly>("InfusionDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("infusion_date");
+
+                    b.Property<DateOnly>("LastGivenOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_given_on");
+
+                    b.Property<string>("LateEntryReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("late_entry_reason");
+
+                    b.Property<DateOnly>("MeasuredOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("measured_on");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<decimal>("WeightKg")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("weight_kg");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lymphodepletions");
+
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("EnrolmentId", "DrugKey")
+                        .IsUnique()
+                        .HasFilter("deleted_at IS NULL");
+
+                    b.ToTable("lymphodepletions");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.Medication", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3097,6 +3226,25 @@ namespace Stroma.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Lot");
+                });
+
+            modelBuilder.Entity("Stroma.Data.Model.LymphodepletionRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.ProtocolEnrolment", "Enrolment")
+                        .WithMany()
+                        .HasForeignKey("EnrolmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Stroma.Data.Model.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Enrolment");
+
+                    b.Navigation("Patient");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.Medication", b =>

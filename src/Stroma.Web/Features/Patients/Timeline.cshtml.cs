@@ -68,6 +68,9 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public IReadOnlyList<string> Medications { get; private set; } = [];
 
+    /// <summary>The CAR-T course (grades by day, neutrophils beside ICAHT), or null when the patient received no CAR-T lot.</summary>
+    public CarTCourseView? CarT { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
@@ -108,6 +111,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
             SledaiChart = Sledai.Count == 0 ? null : TrendChart.Create(Sledai.Select(s => (s.Date, s.Total, false)), Infusions.Select(i => i.Date), first, last);
         }
 
+        CarT = await CarTCourse.LoadAsync(db, id, cancellationToken);
         var events = await Queries.AdverseEvents(db, id).ToListAsync(cancellationToken);
         var deaths = await Queries.Deaths(db, id).ToListAsync(cancellationToken);
         Events = [.. events.Select(e => new TimelineEvent(e.OnsetDate,
