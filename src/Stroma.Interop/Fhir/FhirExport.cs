@@ -171,7 +171,7 @@ public static class FhirExport
             await writer.DisposeAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
             counts[type] = count;
-            progress?.Report($"{type}.ndjson {count}");
+            progress?.Report($"{type}: done, {count} resources");
         }
     }
 }

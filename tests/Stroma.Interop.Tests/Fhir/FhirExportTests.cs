@@ -20,13 +20,18 @@ namespace Stroma.Interop.Tests.Fhir;
 
 public sealed partial class FhirExportTests
 {
-    private static readonly Lazy<Validator> Validator = new(() =>
+    internal static readonly Lazy<Validator> Validator = new(() =>
     {
         var resolver = new CachedResolver(ZipSource.CreateValidationSource());
         return new Validator(resolver, new LocalTerminologyService(resolver));
     });
 
     private static readonly JsonSerializerOptions Json = new JsonSerializerOptions().ForFhir();
+
+    /// <summary>The validator's errors and fatal issues for one resource.</summary>
+    internal static List<string> Errors(Resource resource) =>
+        [.. Validator.Value.Validate(resource).Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+            .Select(i => $"{resource.TypeName}/{resource.Id}: {i.Details?.Text ?? i.Diagnostics} at {string.Join(",", i.Expression)}")];
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -50,9 +55,7 @@ public sealed partial class FhirExportTests
                 resource.TypeName.ShouldBe(type);
                 ids.Add($"{type}/{resource.Id}").ShouldBeTrue($"duplicate id {type}/{resource.Id}");
                 counts[type]++;
-                var outcome = Validator.Value.Validate(resource);
-                errors.AddRange(outcome.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
-                    .Select(i => $"{type}/{resource.Id}: {i.Details?.Text ?? i.Diagnostics} at {string.Join(",", i.Expression)}"));
+                errors.AddRange(Errors(resource));
                 references.AddRange(ReferencePattern().Matches(line).Select(m => ($"{type}/{resource.Id}", m.Groups[1].Value)));
             }
         }
