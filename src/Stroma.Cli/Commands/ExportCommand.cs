@@ -4,37 +4,60 @@ using Spectre.Console.Cli;
 using Stroma.Cli.Io;
 using Stroma.Data;
 using Stroma.Data.Export;
+using Stroma.Interop.Fhir;
 
 namespace Stroma.Cli.Commands;
 
-/// <summary><c>stroma export --format csv OUTDIR</c>: tidy tables per entity plus a wide per-visit analysis table.</summary>
+/// <summary>
+/// <c>stroma export --format csv OUTDIR</c>: tidy tables per entity plus a wide per-visit analysis table;
+/// <c>--format fhir</c>: FHIR R4 Bulk Data NDJSON, one file per resource type (docs/interop.md). Each file with its count on
+/// stdout; FHIR progress on stderr.
+/// </summary>
 public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
     {
         [CommandArgument(0, "<OUTDIR>")]
-        [Description("Folder for the CSV files (created if missing; existing files of the same names are replaced).")]
+        [Description("Folder for the CSV or NDJSON files (created if missing; existing files of the same names are replaced).")]
         public string OutputDirectory { get; init; } = "";
 
         [CommandOption("-f|--format <FORMAT>")]
-        [Description("csv (RFC 4180).")]
+        [Description("csv (RFC 4180) or fhir (FHIR R4 Bulk Data NDJSON, one file per resource type).")]
         [DefaultValue("csv")]
         public string Format { get; init; } = "csv";
 
         public override ValidationResult Validate() =>
-            Format != "csv" ? ValidationResult.Error($"Unknown format '{Format}'; expected csv.") : ValidationResult.Success();
+            Format is not ("csv" or "fhir") ? ValidationResult.Error($"Unknown format '{Format}'; expected csv or fhir.") : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
-        var counts = await CsvExport.WriteAsync(configuration, settings.OutputDirectory, CsvExportOptions.Everything with { ExportedBy = settings.Actor }, cancellationToken).ConfigureAwait(false);
+        var options = CsvExportOptions.Everything with { ExportedBy = settings.Actor };
+        if (settings.Format == "fhir")
+        {
+            var resources = await FhirExport.WriteAsync(configuration, settings.OutputDirectory, options, new Progress(io.Error), cancellationToken).ConfigureAwait(false);
+            foreach (var (type, count) in resources)
+            {
+                io.Out.WriteLine($"{type}.ndjson {count}");
+            }
+
+            return ExitCodes.Ok;
+        }
+
+        var counts = await CsvExport.WriteAsync(configuration, settings.OutputDirectory, options, cancellationToken).ConfigureAwait(false);
         foreach (var (table, rows) in counts)
         {
             io.Out.WriteLine($"{table}.csv {rows}");
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Progress lines written straight away (not on the thread pool, as <see cref="Progress{T}"/> would).</summary>
+    private sealed class Progress(TextWriter error) : IProgress<string>
+    {
+        public void Report(string value) => error.WriteLine(value);
     }
 }

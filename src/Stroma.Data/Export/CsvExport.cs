@@ -64,39 +64,7 @@ public static class CsvExport
         Directory.CreateDirectory(directory);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var db = StromaDatabase.CreateContext(configuration);
-        Guid[]? siteIds = null;
-        if (options.Sites.Count > 0)
-        {
-            var codes = options.Sites.ToArray();
-            siteIds = [.. await db.Sites.Where(s => codes.Contains(s.Code)).Select(s => s.Id).ToListAsync(cancellationToken).ConfigureAwait(false)];
-            if (siteIds.Length != codes.Distinct(StringComparer.Ordinal).Count())
-            {
-                throw new ArgumentException($"Unknown site code among {string.Join(", ", codes)}.", nameof(options));
-            }
-        }
-
-        var keys = new ExportKeys(options.Deidentify);
-        var patients = new Dictionary<Guid, (string Site, string StudyId)>();
-        await foreach (var p in PatientsOf(db, siteIds).AsNoTracking().Select(p => new { p.Id, p.Site!.Code, p.StudyId }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            patients[p.Id] = (p.Code, p.StudyId);
-        }
-
-        if (options.Deidentify)
-        {
-            // Per-export patient keys P0001, P0002, ... in a random order, so neither the study id nor the registry's
-            // patient id nor the order of study ids can be read back from them; a new export draws new keys.
-            var shuffled = patients.Keys.ToArray();
-            RandomNumberGenerator.Shuffle<Guid>(shuffled);
-            var width = Math.Max(4, shuffled.Length.ToString(CultureInfo.InvariantCulture).Length);
-            for (var i = 0; i < shuffled.Length; i++)
-            {
-                var key = "P" + (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
-                keys.Patients[shuffled[i]] = key;
-                patients[shuffled[i]] = (patients[shuffled[i]].Site, key);
-            }
-        }
-
+        var (siteIds, keys, patients) = await ResolveScopeAsync(db, options, cancellationToken).ConfigureAwait(false);
         if (options.Deidentify)
         {
             // Rows that reach their patient through a parent (a schedule through its enrolment, vital signs through their
@@ -139,15 +107,58 @@ public static class CsvExport
         return counts;
     }
 
+    /// <summary>
+    /// The sites chosen (null: every site), the export's pseudonyms, and each exported patient's site code and study id (or,
+    /// de-identified, per-export key): what every export format (CSV, FHIR) narrows and de-identifies by.
+    /// </summary>
+    internal static async Task<(Guid[]? SiteIds, ExportKeys Keys, Dictionary<Guid, (string Site, string StudyId)> Patients)> ResolveScopeAsync(
+        StromaDbContext db, CsvExportOptions options, CancellationToken cancellationToken)
+    {
+        Guid[]? siteIds = null;
+        if (options.Sites.Count > 0)
+        {
+            var codes = options.Sites.ToArray();
+            siteIds = [.. await db.Sites.Where(s => codes.Contains(s.Code)).Select(s => s.Id).ToListAsync(cancellationToken).ConfigureAwait(false)];
+            if (siteIds.Length != codes.Distinct(StringComparer.Ordinal).Count())
+            {
+                throw new ArgumentException($"Unknown site code among {string.Join(", ", codes)}.", nameof(options));
+            }
+        }
+
+        var keys = new ExportKeys(options.Deidentify);
+        var patients = new Dictionary<Guid, (string Site, string StudyId)>();
+        await foreach (var p in PatientsOf(db, siteIds).AsNoTracking().Select(p => new { p.Id, p.Site!.Code, p.StudyId }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            patients[p.Id] = (p.Code, p.StudyId);
+        }
+
+        if (options.Deidentify)
+        {
+            // Per-export patient keys P0001, P0002, ... in a random order, so neither the study id nor the registry's
+            // patient id nor the order of study ids can be read back from them; a new export draws new keys.
+            var shuffled = patients.Keys.ToArray();
+            RandomNumberGenerator.Shuffle<Guid>(shuffled);
+            var width = Math.Max(4, shuffled.Length.ToString(CultureInfo.InvariantCulture).Length);
+            for (var i = 0; i < shuffled.Length; i++)
+            {
+                var key = "P" + (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+                keys.Patients[shuffled[i]] = key;
+                patients[shuffled[i]] = (patients[shuffled[i]].Site, key);
+            }
+        }
+
+        return (siteIds, keys, patients);
+    }
+
     /// <summary>A column naming a member of staff (signer, approver, adjudicator, courier): left out when de-identified.</summary>
     internal static bool IsStaffColumn(string column) =>
         column.EndsWith("_by", StringComparison.Ordinal) || column.EndsWith("_by_name", StringComparison.Ordinal) || column == "person";
 
-    private static IQueryable<Patient> PatientsOf(StromaDbContext db, Guid[]? siteIds) =>
+    internal static IQueryable<Patient> PatientsOf(StromaDbContext db, Guid[]? siteIds) =>
         siteIds is null ? db.Patients : db.Patients.Where(p => siteIds.Contains(p.SiteId));
 
     /// <summary>The rows of <typeparamref name="T"/> that belong to the chosen sites (by patient, else by site).</summary>
-    private static IQueryable<T> OfSites<T>(StromaDbContext db, IEntityType entityType, Guid[]? siteIds)
+    internal static IQueryable<T> OfSites<T>(StromaDbContext db, IEntityType entityType, Guid[]? siteIds)
         where T : class
     {
         var query = db.Set<T>().AsNoTracking();

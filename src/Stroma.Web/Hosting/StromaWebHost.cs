@@ -270,6 +270,7 @@ public static class StromaWebHost
         app.UseAuthorization();
         app.MapRazorPages();
         app.MapScoreApi();
+        Stroma.Web.Features.Fhir.FhirApi.MapFhirApi(app);
         return app;
     }
 
@@ -290,5 +291,6 @@ public static class StromaWebHost
     private static string Actor(IServiceProvider services) =>
         services.GetRequiredService<IHttpContextAccessor>().HttpContext?.User.Identity?.Name ?? "anonymous";
 
-    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase);
 }

@@ -306,6 +306,10 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("queries/new", "GET", null, (ids, site) => $"/queries/new?type=visit&id={ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalReaders)),
         new("queries/new", "POST", null, (ids, site) => $"/queries/new?type=visit&id={ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalReaders)),
         new("labs/import/rejects/{token:guid}", "GET", null, (_, _) => $"/labs/import/rejects/{Guid.Empty}", Scope.Global, Who(ClinicalEditors)),
+        // FHIR API: the capability statement is open; reads and searches are the clinical readers' at their own sites.
+        new("fhir/metadata", "GET", null, (_, _) => "/fhir/metadata", Scope.Public),
+        new("fhir/{type}/{id}", "GET", null, (ids, site) => $"/fhir/Patient/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("fhir/{type}", "GET", null, (ids, site) => $"/fhir/Patient?_id={ids[$"patient.{site}"]}", Scope.SiteList, Who(ClinicalReaders)),
     ];
 
     public static TheoryData<string, string> RuleAndUser()

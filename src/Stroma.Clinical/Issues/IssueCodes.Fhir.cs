@@ -1,0 +1,14 @@
+namespace Stroma.Clinical.Issues;
+
+/// <summary>Issue codes of the read-only FHIR API (<c>/fhir</c>; docs/interop.md), reported as OperationOutcome issues.</summary>
+public static partial class IssueCodes
+{
+    /// <summary>A resource type the API does not serve.</summary>
+    public const string FhirUnknownType = "FHR001";
+
+    /// <summary>A search parameter the API does not support for that resource type.</summary>
+    public const string FhirUnsupportedParameter = "FHR002";
+
+    /// <summary>A search parameter value that cannot be read (a date, a patient reference, a count).</summary>
+    public const string FhirBadValue = "FHR003";
+}
