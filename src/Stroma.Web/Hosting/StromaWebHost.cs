@@ -225,6 +225,7 @@ public static class StromaWebHost
         services.AddProblemDetails();
         services.AddExceptionHandler<UnexpectedExceptionHandler>();
         services.AddSingleton<ClinicalText>();
+        services.AddSingleton<Words>();
         services.AddSingleton<Features.Patients.PatientDirectory>();
         services.AddSingleton(_ => new Instruments(Stroma.Clinical.Scoring.InstrumentCatalog.All));
         return builder;

@@ -70,7 +70,7 @@ public sealed class SingleSignOnTests : IAsyncLifetime
         var html = await page.Content.ReadAsStringAsync(Ct);
         html.ShouldContain("<meta http-equiv=\"refresh\" content=\"0;url=/worklist\">");
         var worklist = await client.GetStringAsync(new Uri("/worklist", UriKind.Relative), Ct);
-        worklist.ShouldContain("<span id=\"signed-in-as\">cole</span>");
+        worklist.ShouldContain("<span id=\"signed-in-as\" translate=\"no\">cole</span>");
         provider.IssuedTokens.Count.ShouldBe(1);
     }
 

@@ -73,7 +73,7 @@ public sealed class DemoModeTests(DemoFactory demo) : IClassFixture<DemoFactory>
 
         var html = await client.GetStringAsync(new Uri("/patients", UriKind.Relative), TestContext.Current.CancellationToken);
         html.ShouldContain("<p id=\"patient-count\">46 patients</p>");
-        html.ShouldContain("<span id=\"signed-in-as\">demo</span>");
+        html.ShouldContain("<span id=\"signed-in-as\" translate=\"no\">demo</span>");
 
         var filtered = await client.GetStringAsync(new Uri("/patients?site=CR", UriKind.Relative), TestContext.Current.CancellationToken);
         filtered.ShouldContain("<p id=\"patient-count\">2 patients</p>");
@@ -92,8 +92,11 @@ public sealed class DemoModeTests(DemoFactory demo) : IClassFixture<DemoFactory>
 
         html.ShouldContain("<h1>S1-001");
         html.ShouldContain("<svg id=\"sledai-chart\"");
-        html.ShouldContain("<td lang=\"en\">baseline</td>");
-        html.ShouldContain("sledai2k ");
+        html.ShouldContain("<td>Baseline</td>");
+        // Scores as the instrument prints them ("SLEDAI-2K 17"), not "sledai2k 17.0".
+        html.ShouldContain("SLEDAI-2K ");
+        html.ShouldNotContain("sledai2k ");
+        System.Text.RegularExpressions.Regex.IsMatch(html, @"SLEDAI-2K \d+\.0[;<]").ShouldBeFalse();
         html.ShouldContain("<tr data-analyte=\"platelets\">");
         html.ShouldContain("<figure class=\"trend\" data-analyte=\"urine_protein_24h\">");
         html.ShouldContain("<ul id=\"infusions\">");
@@ -103,6 +106,26 @@ public sealed class DemoModeTests(DemoFactory demo) : IClassFixture<DemoFactory>
         var charts = System.Text.RegularExpressions.Regex.Count(html, "<figure class=\"trend\"") + 1;
         infusions.ShouldBeGreaterThan(0);
         System.Text.RegularExpressions.Regex.Count(html, "<line class=\"infusion\"").ShouldBe(infusions * charts);
+    }
+
+    // Source: issue #19: "the seed's case 2 shows two empty charts and none of her eleven abnormal findings today".
+    [Fact]
+    public async Task Timeline_SeedCase2_EveryFindingWithoutValue_NoEmptyChart_DateHeader()
+    {
+        using var client = demo.Client();
+        using var _ = await SignInAsync(client, DemoMode.UserName, demo.Password);
+        var list = await client.GetStringAsync(new Uri("/patients?search=CR-002", UriKind.Relative), TestContext.Current.CancellationToken);
+        var link = System.Text.RegularExpressions.Regex.Match(list, "<a href=\"(/patients/[0-9a-f-]{36})\">CR-002</a>").Groups[1].Value;
+
+        var html = await client.GetStringAsync(new Uri(link, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        System.Text.RegularExpressions.Regex.Count(html, "<tr data-analyte=").ShouldBe(11);
+        System.Text.RegularExpressions.Regex.Count(html, "Low \\(value not reported\\)").ShouldBe(6);
+        System.Text.RegularExpressions.Regex.Count(html, "High \\(value not reported\\)").ShouldBe(5);
+        html.ShouldNotContain("<figure class=\"trend\"");
+        html.ShouldContain("<th scope=\"col\">2015-09-26</th>");
+        html.ShouldContain("<tr data-analyte=\"c3\"><th scope=\"row\">Complement C3</th>");
+        html.ShouldContain("id=\"banner-diagnosis\"");
     }
 
     [Fact]

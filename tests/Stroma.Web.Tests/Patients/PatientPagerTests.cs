@@ -77,8 +77,8 @@ public sealed partial class PatientPagerTests
 
         await factory.AddUserAsync("inv", false, ("AA", SiteRole.Investigator));
         using var client = await factory.SignedInAsync("inv");
-        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patients</p>");
-        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patients</p>");
+        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patient</p>");
+        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patient</p>");
 
         var added = Guid.CreateVersion7();
         await using (var scope = factory.Scope())
@@ -102,7 +102,7 @@ public sealed partial class PatientPagerTests
             await db.SaveChangesAsync(ct);
         }
 
-        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patients</p>");
+        (await client.GetStringAsync(new Uri("/patients", UriKind.Relative), ct)).ShouldContain("<p id=\"patient-count\">1 patient</p>");
     }
 
     [GeneratedRegex("<a href=\"/patients/[0-9a-f-]{36}\">([A-Z]{2}-\\d{3})</a>")]

@@ -187,7 +187,7 @@ public sealed class ReportsExportsAuditTests(DemoRegistryFixture fixture) : ICla
         html.ShouldContain("Source document check 42");
         html.ShouldContain("note for the audit test");
         html.ShouldContain(">Visit<");
-        html.ShouldContain(">update<");
+        html.ShouldContain(">Changed<"); // the action "update" in words (issue #19)
         refused.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 

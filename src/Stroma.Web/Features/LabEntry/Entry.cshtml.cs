@@ -67,7 +67,7 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
 
     public string Site { get; private set; } = "";
 
-    public IReadOnlyList<(Guid Id, string Text)> Visits { get; private set; } = [];
+    public IReadOnlyList<(Guid Id, DateOnly Date, string Type)> Visits { get; private set; } = [];
 
     public IReadOnlyList<(Guid Id, string Code, string Name)> Laboratories { get; private set; } = [];
 
@@ -220,7 +220,7 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
         (PatientId, StudyId, Site, siteId) = (id, patient.StudyId, patient.Site, patient.SiteId);
         Visits = [.. (await db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderByDescending(v => v.VisitDate)
             .Select(v => new { v.Id, v.VisitDate, v.Type }).ToListAsync(cancellationToken))
-            .Select(v => (v.Id, $"{v.VisitDate:yyyy-MM-dd} {v.Type}"))];
+            .Select(v => (v.Id, v.VisitDate, v.Type))];
         Laboratories = [.. (await db.Laboratories.AsNoTracking().Where(l => l.SiteId == siteId).OrderBy(l => l.Code)
             .Select(l => new { l.Id, l.Code, l.Name }).ToListAsync(cancellationToken)).Select(l => (l.Id, l.Code, l.Name))];
         return null;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,10 +13,12 @@ public sealed record TimelineVisit(Guid Id, DateOnly Date, string Type, IReadOnl
 
 public sealed record TimelineScore(string Instrument, decimal? Total, string? Grade);
 
-public sealed record TimelineLab(string Analyte, string Unit, IReadOnlyList<(DateOnly Date, decimal? Value, string Flag)> Points);
+/// <summary>One analyte's results: each point's value, or its text when reported as text (an empty text: value not reported).</summary>
+public sealed record TimelineLab(string Analyte, string Unit, IReadOnlyList<(DateOnly Date, decimal? Value, string Flag, string? Text)> Points);
 
 /// <summary>An adverse event or a death on the timeline; <paramref name="AdverseEventId"/> is the adverse event a query may be raised on.</summary>
-public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious, Guid? AdverseEventId = null);
+/// <paramref name="Text"/> is the recorded term (or the cause of death) as entered.
+public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious, Guid? AdverseEventId = null, int? Grade = null, Stroma.Data.Model.Causality? Causality = null);
 
 /// <summary>
 /// One patient's timeline, read-only: visits with their scores, the SLEDAI-2K total and the lab trends of the analytes
@@ -64,9 +65,13 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public IReadOnlyList<TimelineLab> Labs { get; private set; } = [];
 
+    /// <summary>The dates of <see cref="Labs"/>, the columns of the lab table.</summary>
+    public IReadOnlyList<DateOnly> LabDates { get; private set; } = [];
+
     public IReadOnlyList<TimelineEvent> Events { get; private set; } = [];
 
-    public IReadOnlyList<string> Medications { get; private set; } = [];
+    /// <summary>The drug as recorded, and its dose and dates.</summary>
+    public IReadOnlyList<(string Drug, string Dose)> Medications { get; private set; } = [];
 
     /// <summary>The CAR-T course (grades by day, neutrophils beside ICAHT), or null when the patient received no CAR-T lot.</summary>
     public CarTCourseView? CarT { get; private set; }
@@ -92,11 +97,14 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
         Sledai = [.. assessments.Where(a => a.Instrument == "sledai2k" && a.Total is not null)
             .OrderBy(a => a.AssessmentDate).Select(a => (a.AssessmentDate, a.Total!.Value))];
 
-        var labs = await Queries.Labs(db, id, TrendAnalyteKeys).ToListAsync(cancellationToken);
-        Labs = [.. TrendAnalytes.Select(key => labs.Where(l => l.Analyte == key).OrderBy(l => l.SpecimenTime).ToList())
+        // Every result, the trend analytes first: qualitative ones and those reported without a value too (issue #19).
+        var labs = await Queries.Labs(db, id).ToListAsync(cancellationToken);
+        var order = TrendAnalyteKeys.Concat(Stroma.Clinical.Labs.AnalyteCatalog.All.Select(a => a.Key)).Concat(labs.Select(l => l.Analyte).Order(StringComparer.Ordinal)).Distinct();
+        Labs = [.. order.Select(key => labs.Where(l => l.Analyte == key).OrderBy(l => l.SpecimenTime).ToList())
             .Where(list => list.Count > 0)
             .Select(list => new TimelineLab(list[0].Analyte, list[0].NormalisedUnit ?? list[0].ReportedUnit ?? "",
-                [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString()))]))];
+                [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString(), (string?)(l.NormalisedValue is null ? l.ReportedValue ?? "" : "")))]))];
+        LabDates = [.. Labs.SelectMany(l => l.Points.Select(p => p.Date)).Distinct().Order()];
 
         var infusions = await Queries.Infusions(db, id).ToListAsync(cancellationToken);
         Infusions = [.. infusions.Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells, i.Id))];
@@ -105,7 +113,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
         if (dates.Count > 0)
         {
             var (first, last) = (dates.Min(), dates.Max());
-            Charts = [.. Labs.Select(lab => (lab, TrendChart.Create(
+            Charts = [.. Labs.Where(lab => TrendAnalyteKeys.Contains(lab.Analyte) && lab.Points.Any(p => p.Value is not null)).Select(lab => (lab, TrendChart.Create(
                 lab.Points.Where(p => p.Value is not null).Select(p => (p.Date, p.Value!.Value, p.Flag is not "Normal" and not "None" and not "")),
                 Infusions.Select(i => i.Date), first, last)))];
             SledaiChart = Sledai.Count == 0 ? null : TrendChart.Create(Sledai.Select(s => (s.Date, s.Total, false)), Infusions.Select(i => i.Date), first, last);
@@ -114,12 +122,11 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
         CarT = await CarTCourse.LoadAsync(db, id, cancellationToken);
         var events = await Queries.AdverseEvents(db, id).ToListAsync(cancellationToken);
         var deaths = await Queries.Deaths(db, id).ToListAsync(cancellationToken);
-        Events = [.. events.Select(e => new TimelineEvent(e.OnsetDate,
-                $"{e.Term}{(e.CtcaeGrade is { } g ? $", CTCAE grade {g}" : "")}, {e.Causality}", e.Serious, e.Id))
-            .Concat(deaths.Select(d => new TimelineEvent(d.DeathDate, $"death{(d.Cause is null ? "" : ": " + d.Cause)}", true)))
+        Events = [.. events.Select(e => new TimelineEvent(e.OnsetDate, e.Term, e.Serious, e.Id, e.CtcaeGrade, e.Causality))
+            .Concat(deaths.Select(d => new TimelineEvent(d.DeathDate, d.Cause is null ? "" : ": " + d.Cause, true)))
             .OrderBy(e => e.Date)];
         Medications = [.. (await Queries.Medications(db, id).ToListAsync(cancellationToken))
-            .Select(m => $"{m.Drug} {m.Dose?.ToString(CultureInfo.InvariantCulture)} {m.DoseUnit} · {m.StartDate:yyyy-MM-dd} – {m.StopDate:yyyy-MM-dd}")];
+            .Select(m => (m.Drug, $"{Stroma.Web.Localization.Words.Number(m.Dose)} {m.DoseUnit} · {m.StartDate:yyyy-MM-dd} – {m.StopDate:yyyy-MM-dd}"))];
         return Page();
     }
 
@@ -141,9 +148,9 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
             (StromaDbContext db, Guid id) => db.Assessments.AsNoTracking().Where(a => a.PatientId == id)
                 .Select(a => new AssessmentRow(a.VisitId, a.AssessmentDate, a.Instrument, a.Total, a.Grade)));
 
-        public static readonly Func<StromaDbContext, Guid, string[], IAsyncEnumerable<LabRow>> Labs = EF.CompileAsyncQuery(
-            (StromaDbContext db, Guid id, string[] analytes) => db.LabResults.AsNoTracking().Where(l => l.PatientId == id && analytes.Contains(l.Analyte))
-                .Select(l => new LabRow(l.Analyte, l.SpecimenTime, l.NormalisedValue, l.NormalisedUnit, l.ReportedUnit, l.Flag)));
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<LabRow>> Labs = EF.CompileAsyncQuery(
+            (StromaDbContext db, Guid id) => db.LabResults.AsNoTracking().Where(l => l.PatientId == id)
+                .Select(l => new LabRow(l.Analyte, l.SpecimenTime, l.NormalisedValue, l.NormalisedUnit, l.ReportedUnit, l.Flag, l.ReportedValue)));
 
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<InfusionRow>> Infusions = EF.CompileAsyncQuery(
             (StromaDbContext db, Guid id) => db.Infusions.AsNoTracking().Where(i => i.PatientId == id).OrderBy(i => i.InfusionDate)
@@ -167,7 +174,7 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     private sealed record AssessmentRow(Guid? VisitId, DateOnly AssessmentDate, string Instrument, decimal? Total, string? Grade);
 
-    private sealed record LabRow(string Analyte, DateTimeOffset SpecimenTime, decimal? NormalisedValue, string? NormalisedUnit, string? ReportedUnit, LabFlag Flag);
+    private sealed record LabRow(string Analyte, DateTimeOffset SpecimenTime, decimal? NormalisedValue, string? NormalisedUnit, string? ReportedUnit, LabFlag Flag, string? ReportedValue);
 
     private sealed record InfusionRow(Guid Id, DateOnly InfusionDate, string LotNumber, decimal DoseCells);
 

@@ -6,7 +6,8 @@ using Stroma.Web.Localization;
 namespace Stroma.Web.Features.Scoring;
 
 /// <summary>A group of items shown under one legend (SLEDAI-2K: by weight).</summary>
-public sealed record ItemGroup(string? Legend, IReadOnlyList<ItemDefinition> Items);
+/// <summary>A group of items; <paramref name="Translated"/> is false when the legend is an English name shown for want of a reviewed translation.</summary>
+public sealed record ItemGroup(string? Legend, IReadOnlyList<ItemDefinition> Items, bool Translated = true);
 
 /// <summary>
 /// One instrument's form state, shared by the calculator (<see cref="FormModel"/>) and the visit pages that save an
@@ -135,7 +136,8 @@ public sealed class InstrumentForm
         .. sdi.Items.GroupBy(i => Sdi.Items.First(d => d.Key == i.Key).System).OrderBy(g => g.Key).Select(g =>
         {
             var system = Sdi.Definition(g.Key);
-            return new ItemGroup($"{clinical.SdiSystemName(system).Value} · {text["form.max", system.Maximum].Value}", [.. g]);
+            var name = clinical.SdiSystemName(system);
+            return new ItemGroup($"{name.Value} · {text["form.max", system.Maximum].Value}", [.. g], name.Translated);
         }),
     ];
 
@@ -158,7 +160,7 @@ public sealed class InstrumentForm
         return
         [
             .. bilag.Items.GroupBy(SystemOf).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key).Select(g => new ItemGroup(
-                g.Key is { } system ? clinical.BilagSystemName(system).Value : text["form.other_group"].Value, [.. g])),
+                g.Key is { } system ? clinical.BilagSystemName(system).Value : text["form.other_group"].Value, [.. g], g.Key is not { } named || clinical.BilagSystemName(named).Translated)),
         ];
     }
 }

@@ -43,7 +43,7 @@ public sealed class AssessModel(StromaDbContext db, UserAccess access, Instrumen
     public Guid? AssessmentId { get; private set; }
 
     /// <summary>Dates of the stored lab results put into the panel (shown so the person knows where they came from).</summary>
-    public IReadOnlyList<string> LabSources { get; private set; } = [];
+    public IReadOnlyList<(string Analyte, DateOnly Date)> LabSources { get; private set; } = [];
 
     [BindProperty(Name = ReasonField)]
     public string? Reason { get; set; }
@@ -177,7 +177,7 @@ public sealed class AssessModel(StromaDbContext db, UserAccess access, Instrumen
 
         Form.ShowLabs(new FormCollection(fields));
         LabSources = [.. results.OrderBy(r => r.Analyte, StringComparer.Ordinal)
-            .Select(r => $"{r.Analyte} {r.SpecimenTime.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}")];
+            .Select(r => (r.Analyte, DateOnly.FromDateTime(r.SpecimenTime.UtcDateTime)))];
     }
 
     /// <summary>Access first (404 if the visit is not readable, 403 if not editable), then the instrument and the assessment.</summary>

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Stroma.Data;
+using Stroma.Data.Access;
+using Stroma.Data.Model;
+
+namespace Stroma.Web.Features.Patients;
+
+/// <summary>
+/// Who the patient is, at a glance, on every page about one patient (issue #19). <c>Age</c> is in whole years on
+/// <c>Today</c> (or at death) from the full birth date, null when only the year is recorded; <c>Diagnosis</c> is the
+/// latest biopsy-proven lupus nephritis with its ISN/RPS class, else the latest SLE classification; <c>Protocols</c> each
+/// enrolment's protocol name (or key), version and whether its consent was withdrawn; <c>SevereOpenEvents</c> counts
+/// adverse events without a resolution date graded CTCAE 3 or higher; <c>OpenQueries</c> queries not closed.
+/// </summary>
+public sealed record PatientBannerView(
+    Guid PatientId, string StudyId, string SiteCode, string SiteName, Stroma.Clinical.Labs.Sex Sex, DateOnly Today, DateOnly? BirthDate, int? BirthYear, int? Age,
+    Diagnosis? Diagnosis, IReadOnlyList<(string Name, string Version, bool ConsentWithdrawn)> Protocols,
+    string? ConsentVersion, DateOnly? ConsentDate, DateOnly? WithdrawalDate, DateOnly? DeathDate, int SevereOpenEvents, int OpenQueries)
+{
+    /// <summary>Deceased when a death is recorded, withdrawn when registry consent was withdrawn, otherwise active.</summary>
+    public string Status => DeathDate is not null ? "deceased" : WithdrawalDate is not null ? "withdrawn" : "active";
+}
+
+/// <summary>
+/// The patient banner (<c>_PatientBanner</c>), shown by the layout on every page under <c>/patients/{id}</c> and
+/// <c>/visits/{id}</c>. It reads the patient through <see cref="AccessQueries.PatientsFor"/> like the pages do, so a
+/// patient the user may not read shows no banner (the page itself answers 404).
+/// </summary>
+public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess access, TimeProvider clock) : ViewComponent
+{
+    public async Task<IViewComponentResult> InvokeAsync(Guid? patientId, Guid? visitId)
+    {
+        if (patientId is null && visitId is { } visit)
+        {
+            patientId = await db.Visits.AsNoTracking().Where(v => v.Id == visit).Select(v => (Guid?)v.PatientId).SingleOrDefaultAsync(HttpContext.RequestAborted);
+        }
+
+        var view = patientId is { } id ? await LoadAsync(db, access, id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), HttpContext.RequestAborted) : null;
+        return view is null ? Content("") : View("~/Features/Patients/_PatientBanner.cshtml", view);
+    }
+
+    /// <summary>The banner of one patient the user may read clinically, or null.</summary>
+    public static async Task<PatientBannerView?> LoadAsync(StromaDbContext db, UserAccess access, Guid patientId, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == patientId)
+            .Select(p => new { p.Id, p.StudyId, p.Site!.Code, p.Site.Name, p.Sex, p.BirthDate, p.BirthYear, p.ConsentVersion, p.ConsentDate, p.WithdrawalDate })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (patient is null)
+        {
+            return null;
+        }
+
+        var diagnoses = await db.Diagnoses.AsNoTracking().Where(d => d.PatientId == patientId && d.DeletedAt == null).ToListAsync(cancellationToken);
+        // A biopsy-proven lupus nephritis names the class; otherwise the latest classification.
+        var diagnosis = diagnoses.Where(d => d.Kind == DiagnosisKind.LupusNephritisBiopsy).MaxBy(d => d.DiagnosisDate)
+            ?? diagnoses.MaxBy(d => d.DiagnosisDate);
+        var enrolments = await db.Set<ProtocolEnrolment>().AsNoTracking().Where(e => e.PatientId == patientId && e.DeletedAt == null)
+            .OrderBy(e => e.StartDate).Select(e => new { e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn }).ToListAsync(cancellationToken);
+        var keys = enrolments.Select(e => e.ProtocolKey).Distinct().ToList();
+        var names = await db.Set<ProtocolRecord>().AsNoTracking().Where(p => keys.Contains(p.Key)).Select(p => new { p.Key, p.Name }).ToListAsync(cancellationToken);
+        string Name(string key) => names.FirstOrDefault(n => n.Key == key)?.Name ?? Stroma.Clinical.CellTherapy.ProtocolTemplates.Find(key)?.Name ?? key;
+        var death = await db.Deaths.AsNoTracking().Where(d => d.PatientId == patientId && d.DeletedAt == null).OrderBy(d => d.DeathDate)
+            .Select(d => (DateOnly?)d.DeathDate).FirstOrDefaultAsync(cancellationToken);
+        var severe = await db.AdverseEvents.AsNoTracking()
+            .CountAsync(e => e.PatientId == patientId && e.DeletedAt == null && e.ResolutionDate == null && e.CtcaeGrade >= 3, cancellationToken);
+        var queries = await db.Queries.AsNoTracking().CountAsync(q => q.PatientId == patientId && q.Status != QueryStatus.Closed, cancellationToken);
+        var on = death is { } died && died < today ? died : today;
+        int? age = patient.BirthDate is { } born ? on.Year - born.Year - (on < born.AddYears(on.Year - born.Year) ? 1 : 0) : null;
+        return new PatientBannerView(patient.Id, patient.StudyId, patient.Code, patient.Name, patient.Sex, today, patient.BirthDate, patient.BirthYear, age, diagnosis,
+            [.. enrolments.Select(e => (Name(e.ProtocolKey), e.ProtocolVersion, e.ConsentWithdrawnOn is not null))],
+            patient.ConsentVersion, patient.ConsentDate, patient.WithdrawalDate, death, severe, queries);
+    }
+}
