@@ -88,5 +88,9 @@ public sealed class SaveCheckPageTests : IAsyncLifetime
         var page = WebUtility.HtmlDecode(await client.GetStringAsync(soft.Headers.Location, Ct));
         page.ShouldContain("id=\"check-warnings\"");
         page.ShouldContain("QLT004 [visit.type]: Study-declared check visit_type_unplanned.");
+        // The query shows the check's message in the reader's language, from the protocol version that declared it.
+        using var chinese = await factory.SignedInAsync("coord", "zh-CN");
+        WebUtility.HtmlDecode(await chinese.GetStringAsync(new Uri($"/queries?Patient={patient}", UriKind.Relative), Ct)).ShouldContain(": 研究定义的核查 visit_type_unplanned。");
+        WebUtility.HtmlDecode(await client.GetStringAsync(new Uri($"/queries?Patient={patient}", UriKind.Relative), Ct)).ShouldContain(": Study-declared check visit_type_unplanned.");
     }
 }
