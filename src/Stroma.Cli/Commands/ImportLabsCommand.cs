@@ -118,6 +118,12 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
             io.Error.WriteLine($"{result.Rejected} row(s) rejected; see {rejectPath}" + (result.Committed ? "" : " (nothing stored: fix them or use --partial)"));
         }
 
+        if (result.QueriesOpened > 0)
+        {
+            // Soft edit checks of the patients' protocols found discrepancies on the imported results (docs/data-quality.md "Save-time checks").
+            io.Error.WriteLine($"{result.QueriesOpened} query(ies) opened by the study's edit checks on the imported results");
+        }
+
         var seconds = Math.Max(0.001, clock.Elapsed.TotalSeconds);
         io.Out.WriteLine($"read {result.Read}, inserted {result.Inserted}, duplicates {result.Duplicates}, rejected {result.Rejected}" +
             (io.IsTerminal ? $" ({result.Read / seconds:N0} rows/s)" : ""));

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
 using Stroma.Data.Model;
+using Stroma.Data.Quality;
 using ClinicalAdverseEvent = Stroma.Clinical.CellTherapy.AdverseEvent;
 
 namespace Stroma.Data.CellTherapy;
@@ -103,6 +104,14 @@ public static class FollowUps
             Notes = request.Notes,
         }.Mark(late);
         db.FollowUpContacts.Add(contact);
+        // The protocol's edit checks on the adverse event reported (docs/data-quality.md "Save-time checks").
+        var findings = await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false);
+        issues.AddRange(findings);
+        if (findings.Any(i => i.IsError))
+        {
+            return Refusal.Of<FollowUpContact>(issues);
+        }
+
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CellTherapyResult<FollowUpContact>(contact, issues);
     }
@@ -129,8 +138,14 @@ public static class FollowUps
         }
 
         db.AdverseEvents.Add(record);
+        var findings = await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false);
+        if (findings.Any(i => i.IsError))
+        {
+            return Refusal.Of<Model.AdverseEvent>([.. issues, .. findings]);
+        }
+
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new CellTherapyResult<Model.AdverseEvent>(record, issues);
+        return new CellTherapyResult<Model.AdverseEvent>(record, [.. issues, .. findings]);
     }
 
     /// <summary>A CAR-T patient: infused with a CAR-T lot, or enrolled on a protocol version that gives CAR-T (issue #20).</summary>

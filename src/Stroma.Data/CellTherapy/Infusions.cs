@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
 using Stroma.Data.Model;
+using Stroma.Data.Quality;
 
 namespace Stroma.Data.CellTherapy;
 
@@ -139,8 +140,15 @@ public static class Infusions
             db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = r.Term, Grade = r.Grade, Onset = r.Onset, Action = r.Action });
         }
 
+        // The protocol's edit checks on the infusion (docs/data-quality.md "Save-time checks").
+        var findings = await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false);
+        if (findings.Any(i => i.IsError))
+        {
+            return Refusal.Of<Infusion>(findings);
+        }
+
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new CellTherapyResult<Infusion>(infusion, warnings);
+        return new CellTherapyResult<Infusion>(infusion, [.. warnings, .. findings]);
     }
 
     private sealed record CheckedRequest(List<Issue> Issues, EnrolledSchedule? Enrolled, CellLotRecord? Lot, LateEntryCheck Late);

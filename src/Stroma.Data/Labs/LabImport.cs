@@ -8,6 +8,7 @@ using Stroma.Clinical.Issues;
 using Stroma.Clinical.Time;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
+using Stroma.Data.Quality;
 using Stroma.Data.Visits;
 using Sex = Stroma.Clinical.Labs.Sex;
 
@@ -23,6 +24,9 @@ public sealed record LabImportResult(long Read, long Inserted, long Duplicates, 
 {
     /// <summary>Why the whole file was refused before any row was read (a header without a required column: LAB014); empty otherwise.</summary>
     public IReadOnlyList<Issue> FileIssues { get; init; } = Array.Empty<Issue>();
+
+    /// <summary>Queries the soft edit checks opened on the visits of the imported results (docs/data-quality.md "Save-time checks").</summary>
+    public int QueriesOpened { get; init; }
 
     /// <summary>True when the file was refused whole (see <see cref="FileIssues"/>).</summary>
     public bool Refused => FileIssues.Count > 0;
@@ -145,7 +149,9 @@ public static class LabImport
         var ledgerBefore = await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var pass = new Pass(db, open, rejectCsv, lookups, now, normaliser, options, progress, rejectsWritten);
+            // Loaded for each pass: a second reading starts again from what is stored.
+            var checks = await ImportChecks.LoadAsync(db, cancellationToken).ConfigureAwait(false);
+            var pass = new Pass(db, open, rejectCsv, lookups, now, normaliser, options, progress, rejectsWritten, checks);
             try
             {
                 var outcome = await pass.RunAsync(conflicts, cancellationToken).ConfigureAwait(false);
@@ -168,6 +174,7 @@ public static class LabImport
                 }
 
                 progress?.Report(new LabImportProgress(read, length, length));
+                var queriesOpened = await checks.OpenQueriesAsync(db, cancellationToken).ConfigureAwait(false);
                 await AuditTrail.AppendBatchAsync(db, nameof(LabResult), $"import {sourceName}", new Dictionary<string, object?>
                 {
                     ["source"] = sourceName,
@@ -182,7 +189,7 @@ public static class LabImport
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                return new LabImportResult(read, inserted, valid - inserted, rejected, true);
+                return new LabImportResult(read, inserted, valid - inserted, rejected, true) { QueriesOpened = queriesOpened };
             }
             catch (BulkInsertConflictException) when (conflicts == BulkConflicts.SkipOptimistic)
             {
@@ -206,7 +213,7 @@ public static class LabImport
     /// a fixed pool of batches, so memory stays flat).
     /// </summary>
     private sealed class Pass(StromaDbContext db, Func<ILabRowSource> open, CsvWriter rejectCsv, Lookups lookups, DateTimeOffset now, ILabNormaliser normaliser,
-        LabImportOptions options, IProgress<LabImportProgress>? progress, long rejectsWritten)
+        LabImportOptions options, IProgress<LabImportProgress>? progress, long rejectsWritten, ImportChecks checks)
     {
         private readonly bool partial = options.Partial;
 
@@ -397,6 +404,11 @@ public static class LabImport
                         LabId = rangeLab,
                     });
                     issues.AddRange(normalised.Issues);
+                    if (!normalised.Issues.Any(i => i.IsError))
+                    {
+                        // The protocol's edit checks on the visit with this result (docs/data-quality.md "Save-time checks").
+                        issues.AddRange(checks.Check(subject.Id, visitId, when, Field(value), normalised));
+                    }
                 }
 
                 if (issues.Any(i => i.IsError) || normalised is null)

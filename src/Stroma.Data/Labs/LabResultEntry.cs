@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.Issues;
 using Stroma.Data.Model;
+using Stroma.Data.Quality;
 using Stroma.Data.Visits;
 
 namespace Stroma.Data.Labs;
@@ -109,6 +110,14 @@ public static class LabResultEntry
             var row = new LabResult { Id = Guid.CreateVersion7() };
             LabResultRows.Fill(row, request.PatientId, request.VisitId, request.LaboratoryId, request.SpecimenTime, r.Entered.Value, r.Entered.Unit, r.Entered.Range, r.Normalised);
             db.LabResults.Add(row);
+        }
+
+        // The protocol's edit checks on the visit with these results (docs/data-quality.md "Save-time checks").
+        var findings = await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false);
+        issues.AddRange(findings);
+        if (findings.Any(i => i.IsError))
+        {
+            return new LabEntryOutcome(results, issues, false);
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

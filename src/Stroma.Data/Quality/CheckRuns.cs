@@ -36,23 +36,11 @@ public static class CheckRuns
             return new CheckRunReport(0, 0, [], 0, [Issue.Error(IssueCodes.UnknownSite, "site", $"No site has code '{siteCode}'.")]);
         }
 
-        var versions = await db.ProtocolVersions.AsNoTracking()
-            .Where(v => v.Status != ProtocolVersionStatus.Draft && (protocolKey == null || v.ProtocolKey == protocolKey))
-            .Select(v => new { v.ProtocolKey, v.Number, v.DefinitionJson }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (protocolKey is not null && versions.Count == 0 && ProtocolTemplates.Find(protocolKey) is null)
+        var definitions = await DefinitionsAsync(db, protocolKey, cancellationToken).ConfigureAwait(false);
+        if (protocolKey is not null && definitions.Count == 0 && ProtocolTemplates.Find(protocolKey) is null
+            && !await db.ProtocolVersions.AnyAsync(v => v.Status != ProtocolVersionStatus.Draft && v.ProtocolKey == protocolKey, cancellationToken).ConfigureAwait(false))
         {
             return new CheckRunReport(0, 0, [], 0, [Issue.Error(IssueCodes.UnknownProtocol, "protocol", $"No approved protocol '{protocolKey}'.")]);
-        }
-
-        var definitions = new Dictionary<(string Key, string Version), ProtocolDefinition>();
-        foreach (var v in versions)
-        {
-            var number = v.Number.ToString(CultureInfo.InvariantCulture);
-            var (definition, _) = ProtocolDefinitions.Parse(v.DefinitionJson, number);
-            if (definition is { Checks.Count: > 0 })
-            {
-                definitions[(v.ProtocolKey, number)] = definition;
-            }
         }
 
         var keys = definitions.Keys.Select(k => k.Key).Distinct().ToList();
@@ -89,43 +77,20 @@ public static class CheckRuns
     private static async Task<(List<CheckFinding> Findings, int Opened)> PageAsync(StromaDbContext db, List<ProtocolEnrolment> page,
         Dictionary<(string Key, string Version), ProtocolDefinition> definitions, CancellationToken cancellationToken)
     {
-        var patientIds = page.Select(e => e.PatientId).Distinct().ToList();
-        var enrolmentIds = page.Select(e => e.Id).ToList();
-        var patients = await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).Select(p => new { Patient = p, Site = p.Site!.Code })
-            .ToDictionaryAsync(p => p.Patient.Id, cancellationToken).ConfigureAwait(false);
-        var visits = (await db.Visits.AsNoTracking().Where(v => patientIds.Contains(v.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false)).ToLookup(v => v.PatientId);
-        var labs = (await db.LabResults.AsNoTracking().Where(l => patientIds.Contains(l.PatientId) && l.VisitId != null).ToListAsync(cancellationToken).ConfigureAwait(false))
-            .ToLookup(l => l.PatientId);
-        var assessments = (await db.Assessments.AsNoTracking().Where(a => patientIds.Contains(a.PatientId) && a.VisitId != null).ToListAsync(cancellationToken).ConfigureAwait(false))
-            .ToLookup(a => a.PatientId);
-        var infusions = (await db.Infusions.AsNoTracking().Where(i => enrolmentIds.Contains(i.EnrolmentId)).ToListAsync(cancellationToken).ConfigureAwait(false)).ToLookup(i => i.PatientId);
-        var events = (await db.AdverseEvents.AsNoTracking().Where(a => patientIds.Contains(a.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false)).ToLookup(a => a.PatientId);
-        var deaths = (await db.Deaths.AsNoTracking().Where(d => patientIds.Contains(d.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false))
-            .GroupBy(d => d.PatientId).ToDictionary(g => g.Key, g => g.OrderBy(d => d.DeathDate).First());
-        var existing = (await db.Queries.AsNoTracking().Where(q => patientIds.Contains(q.PatientId) && q.CheckKey != null)
-            .Select(q => new { q.ProtocolKey, q.CheckKey, q.RecordType, q.RecordId, q.Field }).ToListAsync(cancellationToken).ConfigureAwait(false))
-            .Select(q => (q.ProtocolKey!, q.CheckKey!, q.RecordType, q.RecordId, q.Field)).ToHashSet();
+        var snapshot = await CheckSnapshot.LoadAsync(db, page.Select(e => e.PatientId).Distinct().ToList(), page.Select(e => e.Id).ToList(), cancellationToken)
+            .ConfigureAwait(false);
+        var existing = snapshot.ExistingQueries;
 
         var findings = new List<CheckFinding>();
         var opened = 0;
         foreach (var enrolment in page)
         {
-            if (!definitions.TryGetValue((enrolment.ProtocolKey, enrolment.ProtocolVersion), out var definition) || !patients.TryGetValue(enrolment.PatientId, out var patient))
+            if (!definitions.TryGetValue((enrolment.ProtocolKey, enrolment.ProtocolVersion), out var definition) || snapshot.For(enrolment) is not { } values)
             {
                 continue;
             }
 
-            var values = new CheckValues
-            {
-                Patient = patient.Patient,
-                Enrolment = enrolment,
-                Visits = [.. visits[enrolment.PatientId]],
-                Labs = [.. labs[enrolment.PatientId]],
-                Assessments = [.. assessments[enrolment.PatientId]],
-                Infusions = [.. infusions[enrolment.PatientId]],
-                AdverseEvents = [.. events[enrolment.PatientId]],
-                Death = deaths.GetValueOrDefault(enrolment.PatientId),
-            };
+            var patient = new { values.Patient, Site = snapshot.SiteCode(enrolment.PatientId) };
             foreach (var (check, record, rule) in Evaluate(definition.Checks, values))
             {
                 var recordType = record.Scope.Key();
@@ -160,6 +125,27 @@ public static class CheckRuns
         }
 
         return (findings, opened);
+    }
+
+    /// <summary>The parsed definitions of the approved (or retired) protocol versions that declare checks, optionally of one protocol.</summary>
+    internal static async Task<Dictionary<(string Key, string Version), ProtocolDefinition>> DefinitionsAsync(StromaDbContext db, string? protocolKey,
+        CancellationToken cancellationToken)
+    {
+        var versions = await db.ProtocolVersions.AsNoTracking()
+            .Where(v => v.Status != ProtocolVersionStatus.Draft && (protocolKey == null || v.ProtocolKey == protocolKey))
+            .Select(v => new { v.ProtocolKey, v.Number, v.DefinitionJson }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var definitions = new Dictionary<(string Key, string Version), ProtocolDefinition>();
+        foreach (var v in versions)
+        {
+            var number = v.Number.ToString(CultureInfo.InvariantCulture);
+            var (definition, _) = ProtocolDefinitions.Parse(v.DefinitionJson, number);
+            if (definition is { Checks.Count: > 0 })
+            {
+                definitions[(v.ProtocolKey, number)] = definition;
+            }
+        }
+
+        return definitions;
     }
 
     /// <summary>Every (check, record, rule) that fires on one enrolment's records.</summary>

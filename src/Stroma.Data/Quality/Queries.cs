@@ -13,7 +13,11 @@ public sealed record QueryTarget(string RecordType, Guid RecordId, string Field)
 /// <summary>A query as pages and commands show it (never the entity).</summary>
 public sealed record QueryView(Guid Id, Guid SiteId, string SiteCode, Guid PatientId, string StudyId, string RecordType, Guid RecordId, string Field,
     Guid? VisitId, string? ProtocolKey, string? CheckKey, QueryStatus Status, string Text, string? ValueWhenOpened, string RaisedBy,
-    DateTimeOffset RaisedAt, IReadOnlyList<QueryStepView> Steps);
+    DateTimeOffset RaisedAt, IReadOnlyList<QueryStepView> Steps)
+{
+    /// <summary>For a query an edit check opened, the check's message in both languages as its protocol version declares it (the stored text is the English one).</summary>
+    public CheckMessage? CheckMessage { get; init; }
+}
 
 /// <summary>One step of a query as shown.</summary>
 public sealed record QueryStepView(QueryStepKind Kind, string Text, string By, DateTimeOffset At);
@@ -273,9 +277,33 @@ public static class Queries
         var ids = rows.Select(r => r.Q.Id).ToList();
         var steps = (await db.QuerySteps.AsNoTracking().Where(x => ids.Contains(x.QueryId)).ToListAsync(cancellationToken).ConfigureAwait(false))
             .ToLookup(x => x.QueryId);
+        // A check's message in the reader's language comes from the protocol version that declared the check.
+        var messages = new Dictionary<(string, string, string), CheckMessage>();
+        foreach (var (key, version) in rows.Where(r => r.Q.CheckKey != null && r.Q.ProtocolKey != null && r.Q.ProtocolVersion != null)
+            .Select(r => (r.Q.ProtocolKey!, r.Q.ProtocolVersion!)).Distinct())
+        {
+            if (!int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            {
+                continue;
+            }
+
+            var json = await db.ProtocolVersions.AsNoTracking().Where(v => v.ProtocolKey == key && v.Number == number).Select(v => v.DefinitionJson)
+                .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (json is not null && Stroma.Clinical.CellTherapy.ProtocolDefinitions.Parse(json, version).Definition is { } definition)
+            {
+                foreach (var check in definition.Checks)
+                {
+                    messages[(key, version, check.Key)] = check.Message;
+                }
+            }
+        }
+
         return [.. rows.OrderByDescending(r => r.Q.RaisedAt).ThenBy(r => r.Q.Id).Select(r => new QueryView(r.Q.Id, r.Q.SiteId, r.Site, r.Q.PatientId, r.StudyId,
             r.Q.RecordType, r.Q.RecordId, r.Q.Field, r.Q.VisitId, r.Q.ProtocolKey, r.Q.CheckKey, r.Q.Status, r.Q.Text, r.Q.ValueWhenOpened, r.Q.RaisedBy,
-            r.Q.RaisedAt, [.. steps[r.Q.Id].OrderBy(x => x.Number).Select(x => new QueryStepView(x.Kind, x.Text, x.By, x.At))]))];
+            r.Q.RaisedAt, [.. steps[r.Q.Id].OrderBy(x => x.Number).Select(x => new QueryStepView(x.Kind, x.Text, x.By, x.At))])
+        {
+            CheckMessage = r.Q.CheckKey is { } c ? messages.GetValueOrDefault((r.Q.ProtocolKey ?? "", r.Q.ProtocolVersion ?? "", c)) : null,
+        })];
     }
 
     /// <summary>The number of open queries on a visit's records (a visit with any cannot be signed).</summary>

@@ -67,4 +67,47 @@ public sealed class QueryPageTests : IAsyncLifetime
         list.ShouldContain("The nurse&#x27;s note says 39.4 °C: grade 2?");
         list.ShouldContain("class=\"primary answer\"");
     }
+
+    [Fact]
+    public async Task NewQuery_OnThePatientAndAnEnrolment_LinkedFromTheTimelineAndOpened()
+    {
+        var enrolment = Guid.CreateVersion7();
+        await using (var setup = factory.Scope())
+        {
+            var db = setup.ServiceProvider.GetRequiredService<StromaDbContext>();
+            db.ProtocolEnrolments.Add(new ProtocolEnrolment
+            {
+                Id = enrolment,
+                PatientId = patient,
+                ProtocolKey = "wang_2014",
+                ProtocolVersion = "1",
+                StartDate = new DateOnly(2025, 3, 1),
+                ConsentSignedOn = new DateOnly(2025, 2, 20),
+                ConsentProtocolVersion = "1",
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        using var monitor = await factory.SignedInAsync("monitor");
+        using var coord = await factory.SignedInAsync("coord");
+        var onPatient = $"/queries/new?type=patient&id={patient}";
+        var onEnrolment = $"/queries/new?type=enrolment&id={enrolment}";
+
+        var monitorTimeline = await monitor.GetStringAsync(new Uri($"/patients/{patient}", UriKind.Relative), Ct);
+        var coordTimeline = await coord.GetStringAsync(new Uri($"/patients/{patient}", UriKind.Relative), Ct);
+        using var patientQuery = await Html.PostFormAsync(monitor, onPatient, ("Field", "consent.date"), ("Question", "The consent form is dated 2025-02-19?"));
+        using var enrolmentQuery = await Html.PostFormAsync(monitor, onEnrolment, ("Field", "enrolment.weight"), ("Question", "No planning weight: where is it?"));
+        using var wrongField = await Html.PostFormAsync(monitor, onPatient, ("Field", "ae.grade"), ("Question", "?"));
+
+        monitorTimeline.ShouldContain(onPatient.Replace("&", "&amp;", StringComparison.Ordinal));
+        monitorTimeline.ShouldContain(onEnrolment.Replace("&", "&amp;", StringComparison.Ordinal));
+        coordTimeline.ShouldNotContain("id=\"raise-query-patient\"");
+        patientQuery.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        enrolmentQuery.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await wrongField.Content.ReadAsStringAsync(Ct)).ShouldContain("&#x27;ae.grade&#x27; is not a field of a patient record");
+        await using var scope = factory.Scope();
+        var stored = await scope.ServiceProvider.GetRequiredService<StromaDbContext>().Queries.AsNoTracking().ToListAsync(Ct);
+        stored.Select(q => (q.RecordType, q.RecordId, q.Field)).OrderBy(q => q.RecordType, StringComparer.Ordinal)
+            .ShouldBe([("enrolment", enrolment, "enrolment.weight"), ("patient", patient, "consent.date")]);
+    }
 }

@@ -8,6 +8,7 @@ using Stroma.Clinical.Issues;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.CellTherapy;
+using Stroma.Web.Features.Quality;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 using ClinicalAdverseEvent = Stroma.Clinical.CellTherapy.AdverseEvent;
@@ -94,6 +95,16 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
         return Page();
     }
 
+    /// <summary>The form field that shows each catalogue field an adverse-event check may name.</summary>
+    private static readonly Dictionary<string, string> CheckFields = new(StringComparer.Ordinal)
+    {
+        ["ae.term"] = nameof(Term),
+        ["ae.onset"] = nameof(Onset),
+        ["ae.resolution"] = nameof(Resolved),
+        ["ae.grade"] = nameof(Grade),
+        ["ae.outcome"] = nameof(Outcome),
+    };
+
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await RefuseAsync(id, cancellationToken) is { } refused)
@@ -142,7 +153,8 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
                 return Redirect($"/patients/{id}/adverse-event");
             }
 
-            CellForms.AddIssues(ModelState, result.Issues);
+            CheckFindings.AddErrors(ModelState, result.Issues, CheckFields);
+            CellForms.AddIssues(ModelState, result.Issues.Where(i => i.Code != IssueCodes.CheckHardFinding));
         }
 
         await LoadAsync(cancellationToken);

@@ -8,6 +8,7 @@ using Stroma.Clinical.Issues;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.CellTherapy;
+using Stroma.Web.Features.Quality;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 
@@ -66,6 +67,14 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
     ];
 
     /// <summary>Issues that stop the pre-checks from running at all (their rows then read "not checked").</summary>
+    /// <summary>The form field that shows each catalogue field an infusion check may name.</summary>
+    private static readonly Dictionary<string, string> CheckFields = new(StringComparer.Ordinal)
+    {
+        ["infusion.date"] = nameof(Start),
+        ["infusion.weight"] = nameof(Weight),
+        ["infusion.dose"] = nameof(Dose),
+    };
+
     private static readonly string[] Prerequisites =
         [IssueCodes.UnknownLot, IssueCodes.NotEnrolled, IssueCodes.UnknownPatient, IssueCodes.AmbiguousPatient, IssueCodes.UnknownProtocol, IssueCodes.ProtocolVersionChanged];
 
@@ -236,11 +245,13 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
         var result = await Infusions.RecordAsync(db, request, cancellationToken);
         if (result.Value is not { } infusion)
         {
-            CellForms.AddIssues(ModelState, result.Issues);
+            CheckFindings.AddErrors(ModelState, result.Issues, CheckFields);
+            CellForms.AddIssues(ModelState, result.Issues.Where(i => i.Code != IssueCodes.CheckHardFinding));
             return Page();
         }
 
-        Done = text["infusion.recorded", infusion.EventKey, infusion.InfusionDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), request.LotNumber];
+        Done = text["infusion.recorded", infusion.EventKey, infusion.InfusionDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), request.LotNumber]
+            + (CheckFindings.Warnings(result.Issues) is { } found ? " " + text["checks.saved_with_findings"] + " " + found : "");
         return Redirect($"/patients/{id}/infusion");
     }
 

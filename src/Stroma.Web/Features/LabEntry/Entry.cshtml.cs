@@ -6,10 +6,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
+using Stroma.Clinical.Quality;
 using Stroma.Clinical.Time;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Labs;
+using Stroma.Web.Features.CellTherapy;
+using Stroma.Web.Features.Quality;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 using LabResultRow = Stroma.Data.Model.LabResult;
@@ -75,6 +78,9 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
 
     public IReadOnlyList<SavedResult> Saved { get; private set; } = [];
 
+    /// <summary>What soft edit checks found on the visit with the results just saved (a query was opened on each).</summary>
+    public string? CheckWarnings { get; private set; }
+
     private Guid siteId;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
@@ -124,6 +130,11 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
                 case "laboratory":
                     ModelState.AddModelError(nameof(LaboratoryId), text["labentry.lab_unknown"]);
                     break;
+                case { } path when issue.Code == IssueCodes.CheckHardFinding:
+                    // A hard edit check on the visit: on the row of the analyte it names, else with the visit.
+                    ModelState.AddModelError(entered.FirstOrDefault(r => path == CheckFieldCatalogue.LabPrefix + r.Analyte.Key)?.Name ?? nameof(VisitId),
+                        CellForms.Describe(issue));
+                    break;
                 default:
                     ModelState.AddModelError(nameof(SpecimenTime), $"{issue.Code}: {issue.Message}");
                     break;
@@ -157,6 +168,7 @@ public sealed class EntryModel(StromaDbContext db, UserAccess access, IConfigura
             return Page();
         }
 
+        CheckWarnings = CheckFindings.Warnings(outcome.Issues);
         Saved = [.. outcome.Results.Select(r => new SavedResult(r.Normalised.Analyte, AnalyteCatalog.Find(r.Normalised.Analyte)?.Name ?? r.Normalised.Analyte,
             $"{r.Entered.Value} {r.Entered.Unit}".Trim(),
             r.Normalised.Value is { } v ? $"{Quantity.Format(v)} {r.Normalised.Unit}" : null,

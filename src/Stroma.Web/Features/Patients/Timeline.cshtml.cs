@@ -55,6 +55,9 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
     /// <summary>True when the user may raise queries at the patient's site (a monitor or data manager).</summary>
     public bool CanRaiseQueries { get; private set; }
 
+    /// <summary>The patient's protocol enrolments (id, protocol, version), for a monitor to raise a query on one's fields.</summary>
+    public IReadOnlyList<(Guid Id, string Protocol, string Version)> Enrolments { get; private set; } = [];
+
     /// <summary>The patient's queries that are not closed (docs/data-quality.md), newest first.</summary>
     public IReadOnlyList<Stroma.Data.Quality.QueryView> OpenQueries { get; private set; } = [];
 
@@ -88,6 +91,12 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
         (Site, SiteId, StudyId, PatientId) = (patient.Site, patient.SiteId, patient.StudyId, id);
         CanEdit = access.Can(Capability.EditClinical, patient.SiteId);
         CanRaiseQueries = access.Can(Capability.RaiseQueries, patient.SiteId);
+        if (CanRaiseQueries)
+        {
+            Enrolments = [.. (await db.ProtocolEnrolments.AsNoTracking().Where(e => e.PatientId == id)
+                .Select(e => new { e.Id, e.ProtocolKey, e.ProtocolVersion, e.StartDate }).ToListAsync(cancellationToken))
+                .OrderBy(e => e.StartDate).Select(e => (e.Id, e.ProtocolKey, e.ProtocolVersion))];
+        }
         OpenQueries = [.. (await Stroma.Data.Quality.Queries.ListAsync(db, access, patientId: id, cancellationToken: cancellationToken))
             .Where(q => q.Status != Stroma.Data.Model.QueryStatus.Closed)];
         var visits = await Queries.Visits(db, id).ToListAsync(cancellationToken);

@@ -16,7 +16,14 @@ namespace Stroma.Web.Features.Visits;
 [Authorize(Policy = Policies.ReadClinical)]
 public sealed class DetailsModel(StromaDbContext db, UserAccess access) : PageModel
 {
+    /// <summary>The TempData key under which the visit form leaves the soft edit-check findings of the save.</summary>
+    public const string CheckWarningsKey = "CheckWarnings";
+
     public VisitRecord Visit { get; private set; } = null!;
+
+    /// <summary>What soft edit checks found when the visit was just saved (a query was opened on each).</summary>
+    [TempData(Key = CheckWarningsKey)]
+    public string? CheckWarnings { get; set; }
 
     public IReadOnlyList<AssessmentRow> Assessments { get; private set; } = [];
 

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Localization;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Model;
+using Stroma.Data.Quality;
+using Stroma.Web.Features.Quality;
 using Stroma.Web.Hosting;
 using Stroma.Web.Localization;
 
@@ -25,6 +27,13 @@ public sealed class NewModel(StromaDbContext db, UserAccess access, TimeProvider
     /// <summary>Suggested types (protocol time points; any other text is accepted).</summary>
     public static IReadOnlyList<string> SuggestedTypes { get; } =
         ["screening", "baseline", "infusion", "week_2", "month_1", "month_3", "month_6", "month_9", "month_12", "flare", "follow_up"];
+
+    /// <summary>The form field that shows each catalogue field a visit check may name.</summary>
+    private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
+    {
+        ["visit.date"] = nameof(VisitDate),
+        ["visit.type"] = nameof(Type),
+    };
 
     public Guid PatientId { get; private set; }
 
@@ -121,7 +130,16 @@ public sealed class NewModel(StromaDbContext db, UserAccess access, TimeProvider
             Notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes.Trim(),
         };
         db.Visits.Add(visit);
+        // The protocol's edit checks on the visit (docs/data-quality.md "Save-time checks"): hard refuses, soft warns and opens a query.
+        var findings = await SaveChecks.RunAsync(db, cancellationToken);
+        if (findings.Any(i => i.IsError))
+        {
+            CheckFindings.AddErrors(ModelState, findings, Fields);
+            return Page();
+        }
+
         await db.SaveChangesAsync(cancellationToken);
+        TempData[DetailsModel.CheckWarningsKey] = CheckFindings.Warnings(findings);
         return Redirect($"/visits/{visit.Id}");
     }
 
