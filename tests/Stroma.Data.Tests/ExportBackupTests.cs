@@ -38,7 +38,7 @@ public sealed class ExportBackupTests
             visits.ShouldContain("\"Said: \"\"better, really\"\"\nsecond line\"");
             visits.ShouldStartWith("site,study_id,id,");
             var analysis = File.ReadLines(Path.Combine(directory, "analysis_visits.csv")).First();
-            analysis.ShouldStartWith("site,study_id,visit_id,visit_date,visit_type,bilag2004_total,sledai2k_total,");
+            analysis.ShouldStartWith("site,study_id,visit_id,visit_date,visit_type,bilag2004_total,crs_astct2019_total,icaht_clinician_total,icans_astct2019_total,sledai2k_total,");
             analysis.ShouldContain("c3");
             File.ReadAllText(Path.Combine(directory, "analysis_visits.csv")).ShouldContain("\r\n");
         }

@@ -190,7 +190,7 @@ public static class DemoRegistry
             + $"Its {options.Patients.ToString(CultureInfo.InvariantCulture)} study patients are invented, made to reproduce the published figures of "
             + "Wang D et al. Arthritis Res Ther 2014;16:R79; they are not observations of real patients"
             + (options.IncludeSeedCases ? ", and the two case-report patients of the seed article hold only what their case reports state; "
-                + "the in-progress patient DEMO-NOW-1 and the three CAR-T patients S2-CART-1 to S2-CART-3 are invented too." : ".");
+                + "the patient in progress today and the three CAR-T patients are invented too." : ".");
     }
 
     internal static Guid NewId(Random random)

@@ -170,8 +170,7 @@ public sealed partial class Words(IStringLocalizer<Text> text, Instruments instr
             return json.RootElement.ValueKind switch
             {
                 JsonValueKind.String => json.RootElement.GetString() ?? "",
-                JsonValueKind.Object => string.Join("; ", json.RootElement.EnumerateObject()
-                    .Select(p => $"{Humanize(p.Name)}: {(p.Value.ValueKind switch { JsonValueKind.String => Readable(p.Value.GetString()!), JsonValueKind.Null => "—", _ => p.Value.GetRawText() })}")),
+                JsonValueKind.Object => Pairs(json.RootElement),
                 _ => stored,
             };
         }
@@ -180,6 +179,18 @@ public sealed partial class Words(IStringLocalizer<Text> text, Instruments instr
             return stored;
         }
     }
+
+    /// <summary>An object's properties as "Field: value" pairs, a nested object (a batch's ledger digest) in brackets.</summary>
+    private static string Pairs(JsonElement value) => string.Join("; ", value.EnumerateObject().Select(p => $"{Humanize(p.Name)}: {Shown(p.Value)}"));
+
+    private static string Shown(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => Readable(value.GetString()!),
+        JsonValueKind.Null => "—",
+        JsonValueKind.Object => $"({Pairs(value)})",
+        JsonValueKind.Array => $"[{string.Join(", ", value.EnumerateArray().Select(Shown))}]",
+        _ => value.GetRawText(),
+    };
 
     /// <summary>An enum value stored by name (<c>CellLabQa</c>) in words; any other text as stored.</summary>
     private static string Readable(string value) => EnumName().IsMatch(value) ? Humanize(value) : value;

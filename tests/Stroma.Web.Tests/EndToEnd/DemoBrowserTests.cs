@@ -35,7 +35,7 @@ public sealed class DemoBrowserTests(BrowserFixture browser) : IClassFixture<Bro
         await page.GetByLabel("密码").FillAsync(demo.Password);
         await page.GetByLabel("密码").PressAsync("Enter");
 
-        await Expect(page.Locator("#patient-count")).ToHaveTextAsync("共 46 名患者");
+        await Expect(page.Locator("#patient-count")).ToHaveTextAsync("46 名患者");
         await page.Locator("#site").SelectOptionAsync("S2");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "筛选" }).ClickAsync();
         await Expect(page.Locator("table.patients tbody tr").First).ToContainTextAsync("S2-");

@@ -6,7 +6,8 @@ using Stroma.Web.Localization;
 namespace Stroma.Web.Features.Calendars;
 
 /// <summary>
-/// Event names in the reader's language: the templates' generated events (<c>administration_N</c>, <c>month_N</c>) by
+/// Event names in the reader's language: the templates' generated events (<c>administration_N</c>, <c>month_N</c>, the CAR-T
+/// template's <c>year_N</c> visits and <c>ltfu_year_N</c> contacts) by
 /// their number; any other event (a site's own protocol) by the label its protocol gives, as written.
 /// </summary>
 public static partial class CalendarText
@@ -21,11 +22,11 @@ public static partial class CalendarText
         }
 
         var number = int.Parse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture);
-        return match.Groups[1].Value == "administration" ? text["calendar.label.administration", number] : text["calendar.label.month", number];
+        return text[$"calendar.label.{match.Groups[1].Value}", number];
     }
 
     public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    [GeneratedRegex("^(administration|month)_([0-9]{1,3})$")]
+    [GeneratedRegex("^(administration|month|year|ltfu_year)_([0-9]{1,3})$")]
     private static partial Regex GeneratedKey();
 }
