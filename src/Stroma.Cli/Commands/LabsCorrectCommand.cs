@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Stroma.Cli.Io;
@@ -81,9 +80,7 @@ public sealed class LabsCorrectCommand(CliIo io, TimeProvider clock) : AsyncComm
         }
 
         var when = DateTimeOffset.Parse(settings.SpecimenTime!, CultureInfo.InvariantCulture).ToUniversalTime();
-        var ids = await db.LabResults.AsNoTracking()
-            .Where(r => r.Patient!.StudyId == settings.Patient && r.Analyte == analyte.Key && r.SpecimenTime == when)
-            .Select(r => r.Id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await LabResultCorrection.FindAsync(db, settings.Patient, analyte.Key, when, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (ids.Count != 1)
         {
             return Report(io, [Issue.Error(IssueCodes.UnknownLabResult, "result", ids.Count == 0
@@ -92,7 +89,7 @@ public sealed class LabsCorrectCommand(CliIo io, TimeProvider clock) : AsyncComm
         }
 
         var outcome = await LabResultCorrection.CorrectAsync(db, normaliser,
-            new LabCorrectionRequest(ids[0], settings.Value!, settings.Unit, settings.Range, settings.Reason ?? ""), cancellationToken: cancellationToken).ConfigureAwait(false);
+            new LabCorrectionRequest(ids[0].Id, settings.Value!, settings.Unit, settings.Range, settings.Reason ?? ""), cancellationToken: cancellationToken).ConfigureAwait(false);
         var code = Report(io, outcome.Issues);
         if (outcome.Saved && outcome.Normalised is { } n)
         {

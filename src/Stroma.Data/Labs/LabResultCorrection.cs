@@ -12,6 +12,9 @@ namespace Stroma.Data.Labs;
 /// <param name="Reason">Why it is corrected; kept in the audit trail with the values it replaces.</param>
 public sealed record LabCorrectionRequest(Guid ResultId, string Value, string? Unit, string? Range, string Reason);
 
+/// <summary>A stored lab result found by its natural key: its id and what the laboratory reported.</summary>
+public sealed record StoredLabResult(Guid Id, string Value, string? Unit);
+
 /// <summary>
 /// The outcome of <see cref="LabResultCorrection.CorrectAsync"/>: the corrected result's normalisation (null when the
 /// result was not found), the issues, whether a change was saved, and the stored result's analyte.
@@ -34,6 +37,24 @@ public sealed record LabCorrectionOutcome(LabNormalisation? Normalised, IReadOnl
 /// </summary>
 public static class LabResultCorrection
 {
+    /// <summary>
+    /// The stored results with a natural key (patient study id, analyte catalogue key, specimen time), optionally at one
+    /// site: at most two, so a caller tells "none", "this one" and "more than one site's" apart.
+    /// </summary>
+    public static async Task<IReadOnlyList<StoredLabResult>> FindAsync(StromaDbContext db, string studyId, string analyte, DateTimeOffset specimenTime,
+        Guid? siteId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var when = specimenTime.ToUniversalTime();
+        var query = db.LabResults.AsNoTracking().Where(r => r.Patient!.StudyId == studyId && r.Analyte == analyte && r.SpecimenTime == when);
+        if (siteId is { } site)
+        {
+            query = query.Where(r => r.Patient!.SiteId == site);
+        }
+
+        return await query.Select(r => new StoredLabResult(r.Id, r.ReportedValue, r.ReportedUnit)).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task<LabCorrectionOutcome> CorrectAsync(StromaDbContext db, ILabNormaliser normaliser, LabCorrectionRequest request,
         bool save = true, CancellationToken cancellationToken = default)
     {

@@ -200,7 +200,7 @@ public static class Hl7LabImport
             }
 
             var correction = await LabResultCorrection.CorrectAsync(db, options.Normaliser,
-                new LabCorrectionRequest(stored.Value.Id, row.Value, row.Unit, row.Range,
+                new LabCorrectionRequest(stored.Id, row.Value, row.Unit, row.Range,
                     $"Corrected result from the laboratory: HL7 message {message.ControlId}, {Describe(obx)} (OBX-11 C)"),
                 save: false, cancellationToken).ConfigureAwait(false);
             foreach (var issue in correction.Issues.Where(i => i.IsError))
@@ -221,7 +221,7 @@ public static class Hl7LabImport
 
             corrected++;
             issues.Add(Issue.Info(IssueCodes.Hl7ResultCorrected, obx.Path(11),
-                $"{Describe(obx)}: a corrected result (OBX-11 C) replaces the stored {stored.Value.Value}{(stored.Value.Unit is { } u ? " " + u : "")} of {row.SpecimenTime} (the replaced value is kept in the audit trail)."));
+                $"{Describe(obx)}: a corrected result (OBX-11 C) replaces the stored {stored.Value}{(stored.Unit is { } u ? " " + u : "")} of {row.SpecimenTime} (the replaced value is kept in the audit trail)."));
         }
 
         if (issues.Any(i => i.IsError))
@@ -282,7 +282,7 @@ public static class Hl7LabImport
     }
 
     /// <summary>The stored result a corrected result corrects: the same patient of the site, analyte (catalogue key) and specimen time.</summary>
-    private static async Task<(Guid Id, string Value, string? Unit)?> StoredResultAsync(StromaDbContext db, Guid siteId, LabImportRow row, CancellationToken cancellationToken)
+    private static async Task<StoredLabResult?> StoredResultAsync(StromaDbContext db, Guid siteId, LabImportRow row, CancellationToken cancellationToken)
     {
         if (AnalyteCatalog.Find(row.Analyte) is not { } analyte
             || !DateTimeOffset.TryParse(row.SpecimenTime, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
@@ -290,11 +290,8 @@ public static class Hl7LabImport
             return null;
         }
 
-        var when = time.ToUniversalTime();
-        var stored = await db.LabResults.AsNoTracking()
-            .Where(r => r.Patient!.SiteId == siteId && r.Patient.StudyId == row.Patient && r.Analyte == analyte.Key && r.SpecimenTime == when)
-            .Select(r => new { r.Id, r.ReportedValue, r.ReportedUnit }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : (stored.Id, stored.ReportedValue, stored.ReportedUnit);
+        var stored = await LabResultCorrection.FindAsync(db, row.Patient, analyte.Key, time, siteId, cancellationToken).ConfigureAwait(false);
+        return stored.Count > 0 ? stored[0] : null;
     }
 
     /// <summary>MSH-9 must be ORU^R01, MSH-10 given, MSH-12 one of <see cref="Versions"/>.</summary>
