@@ -98,6 +98,36 @@ public static class StromaDatabase
     }
 
     /// <summary>
+    /// A context that only reads, for a read replica (<see cref="Replicas.ReadReplica"/>): no change tracking, no
+    /// retries (an unreachable replica falls back to the primary at once), every transaction read-only on the server
+    /// (<c>default_transaction_read_only</c>, so even a replica string pointed at a primary by mistake writes nothing), and
+    /// <see cref="StromaDbContext.ReadOnly"/> set, so a save through it fails before anything is sent.
+    /// </summary>
+    public static StromaDbContext CreateReadOnlyContext(DataConfiguration configuration, string actor = "system", TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.Engine != DatabaseEngine.Postgres)
+        {
+            throw new ArgumentException($"A read-only replica context is for PostgreSQL, not {configuration.Describe()}.", nameof(configuration));
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(configuration.ConnectionString);
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options)
+            ? "-c default_transaction_read_only=on"
+            : builder.Options + " -c default_transaction_read_only=on";
+        var db = new PostgresStromaDbContext(new DbContextOptionsBuilder<PostgresStromaDbContext>()
+            .UseNpgsql(builder.ConnectionString, o => o.CommandTimeout(3600))
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+            .AddInterceptors(AuditInterceptor.Instance).Options)
+        {
+            ReadOnly = true,
+        };
+        db.Actor = actor;
+        db.Clock = clock ?? TimeProvider.System;
+        return db;
+    }
+
+    /// <summary>
     /// Applies every pending migration (creating the SQLite file and its folder on first use, in WAL mode).
     /// Returns the migrations applied.
     /// </summary>

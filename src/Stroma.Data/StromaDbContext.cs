@@ -17,6 +17,13 @@ public abstract class StromaDbContext : DbContext
     protected StromaDbContext(DbContextOptions options)
         : base(options)
     {
+        SavingChanges += (_, _) =>
+        {
+            if (ReadOnly)
+            {
+                throw new InvalidOperationException("This context reads from a read replica; every write goes to the primary.");
+            }
+        };
         SavingChanges += (_, _) => global::Stroma.Data.Protocols.ProtocolVersionGuard.Check(this);
         SavingChanges += (_, _) => global::Stroma.Data.Visits.VisitLock.Check(this);
     }
@@ -29,6 +36,9 @@ public abstract class StromaDbContext : DbContext
 
     /// <summary>Why the next save changes saved clinical data; required for such changes, cleared after each save.</summary>
     public string? ChangeReason { get; set; }
+
+    /// <summary>A context on a read replica (<see cref="StromaDatabase.CreateReadOnlyContext"/>): saving through it fails.</summary>
+    public bool ReadOnly { get; init; }
 
     /// <summary>Set only by restore, which copies rows (audit trail included) exactly as they were.</summary>
     internal bool BypassAudit { get; set; }

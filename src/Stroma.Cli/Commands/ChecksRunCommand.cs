@@ -18,7 +18,7 @@ namespace Stroma.Cli.Commands;
 /// </summary>
 public sealed class ChecksRunCommand(CliIo io) : AsyncCommand<ChecksRunCommand.Settings>
 {
-    public sealed class Settings : DatabaseSettings
+    public sealed class Settings : ReadDatabaseSettings
     {
         [CommandOption("-s|--site <S>")]
         [Description("Only this site's patients (default: every site).")]
@@ -40,7 +40,16 @@ public sealed class ChecksRunCommand(CliIo io) : AsyncCommand<ChecksRunCommand.S
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.ReadDatabaseProblem is { } problem)
+        {
+            io.Error.WriteLine("stroma: " + problem);
+            return ExitCodes.Usage;
+        }
+
         await using var db = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+        // Records are read from the read replica when one is given; the queries opened are written to the primary.
+        var (source, _) = settings.ReadConfiguration is null ? (db, null) : await settings.OpenReadsAsync(io.Error, cancellationToken).ConfigureAwait(false);
+        await using var reads = source == db ? null : source;
         var clock = Stopwatch.StartNew();
         var lastShown = TimeSpan.MinValue;
         var progress = io.IsTerminal ? new SynchronousProgress(p =>
@@ -55,7 +64,7 @@ public sealed class ChecksRunCommand(CliIo io) : AsyncCommand<ChecksRunCommand.S
             var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
             io.Error.Write($"\r[{bar}] {fraction,4:P0} {p.Done,9:N0}/{p.Total:N0} enrolments");
         }) : null;
-        var report = await CheckRuns.RunAsync(db, settings.Site, settings.Protocol, progress, cancellationToken).ConfigureAwait(false);
+        var report = await CheckRuns.RunAsync(db, source, settings.Site, settings.Protocol, progress, cancellationToken).ConfigureAwait(false);
         if (progress is not null)
         {
             io.Error.WriteLine();

@@ -15,7 +15,7 @@ namespace Stroma.Cli.Commands;
 /// </summary>
 public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Settings>
 {
-    public sealed class Settings : DatabaseSettings
+    public sealed class Settings : ReadDatabaseSettings
     {
         [CommandArgument(0, "<OUTDIR>")]
         [Description("Folder for the CSV or NDJSON files (created if missing; existing files of the same names are replaced).")]
@@ -32,9 +32,23 @@ public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Setting
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.ReadDatabaseProblem is { } problem)
+        {
+            io.Error.WriteLine("stroma: " + problem);
+            return ExitCodes.Usage;
+        }
+
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
-        var options = CsvExportOptions.Everything with { ExportedBy = settings.Actor };
+        DataConfiguration? replica = null;
+        if (settings.ReadConfiguration is not null)
+        {
+            var (reads, chosen) = await settings.OpenReadsAsync(io.Error, cancellationToken).ConfigureAwait(false);
+            await reads.DisposeAsync().ConfigureAwait(false);
+            replica = chosen;
+        }
+
+        var options = CsvExportOptions.Everything with { ExportedBy = settings.Actor, ReadFrom = replica };
         if (settings.Format == "fhir")
         {
             var resources = await FhirExport.WriteAsync(configuration, settings.OutputDirectory, options, new Progress(io.Error), cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ namespace Stroma.Cli.Commands;
 /// </summary>
 public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyCommand.Settings>
 {
-    public sealed class Settings : DatabaseSettings
+    public sealed class Settings : ReadDatabaseSettings
     {
         [CommandOption("-p|--protocol <P>")]
         [Description("Protocol key, a template or a stored protocol (e.g. wang_2014, cr_msc_nk; see 'stroma protocol list'): the cohort is the patients enrolled on it. Default: every patient.")]
@@ -64,10 +64,17 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.ReadDatabaseProblem is { } problem)
+        {
+            io.Error.WriteLine("stroma: " + problem);
+            return ExitCodes.Usage;
+        }
+
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);
+        var (db, _) = await settings.OpenReadsAsync(io.Error, cancellationToken).ConfigureAwait(false);
+        await using var reads = db;
         if (settings.Protocol is { } protocol)
         {
             // A template or a protocol stored in this registry (a site's copy): known only once the registry is open.

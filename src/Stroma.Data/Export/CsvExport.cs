@@ -63,7 +63,9 @@ public static class CsvExport
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(directory);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var db = StromaDatabase.CreateContext(configuration);
+        // Reads go to the read replica when one was chosen (docs/operations.md "Read replicas"); the audit entry to the primary.
+        StromaDbContext OpenReader() => options.ReadFrom is { } replica ? StromaDatabase.CreateReadOnlyContext(replica) : StromaDatabase.CreateContext(configuration);
+        await using var db = OpenReader();
         var (siteIds, keys, patients) = await ResolveScopeAsync(db, options, cancellationToken).ConfigureAwait(false);
         if (options.Deidentify)
         {
@@ -94,7 +96,7 @@ public static class CsvExport
             db.ChangeTracker.Clear();
         }
 
-        counts["analysis_visits"] = await WriteAnalysisAsync(configuration, Path.Combine(directory, "analysis_visits.csv"), patients, siteIds, keys, cancellationToken).ConfigureAwait(false);
+        counts["analysis_visits"] = await WriteAnalysisAsync(OpenReader, Path.Combine(directory, "analysis_visits.csv"), patients, siteIds, keys, cancellationToken).ConfigureAwait(false);
 
         // Every export is on the audit trail: who, when, which sites, identifiable or not, how many rows.
         await using var audit = StromaDatabase.CreateContext(configuration, options.ExportedBy ?? "system");
@@ -293,12 +295,12 @@ public static class CsvExport
         return count;
     }
 
-    private static async Task<long> WriteAnalysisAsync(DataConfiguration configuration, string path,
+    private static async Task<long> WriteAnalysisAsync(Func<StromaDbContext> openReader, string path,
         Dictionary<Guid, (string Site, string StudyId)> patients, Guid[]? siteIds, ExportKeys keys, CancellationToken cancellationToken)
     {
-        await using var visitsDb = StromaDatabase.CreateContext(configuration);
-        await using var scoresDb = StromaDatabase.CreateContext(configuration);
-        await using var labsDb = StromaDatabase.CreateContext(configuration);
+        await using var visitsDb = openReader();
+        await using var scoresDb = openReader();
+        await using var labsDb = openReader();
         var visitRows = OfSites<Visit>(visitsDb, visitsDb.Model.FindEntityType(typeof(Visit))!, siteIds);
         var scoreVisits = OfSites<Visit>(scoresDb, scoresDb.Model.FindEntityType(typeof(Visit))!, siteIds);
         var labVisits = OfSites<Visit>(labsDb, labsDb.Model.FindEntityType(typeof(Visit))!, siteIds);
@@ -394,7 +396,8 @@ public static class CsvExport
 /// approvers, adjudicators, custody persons) are left out. The result is pseudonymous, not anonymous.
 /// </param>
 /// <param name="ExportedBy">Who exports (the "who" of the export's audit entry); null: <c>system</c>.</param>
-public sealed record CsvExportOptions(IReadOnlyList<string> Sites, bool Deidentify = false, string? ExportedBy = null)
+/// <param name="ReadFrom">A read replica to read the rows from (caught up by the caller); null: the registry itself.</param>
+public sealed record CsvExportOptions(IReadOnlyList<string> Sites, bool Deidentify = false, string? ExportedBy = null, DataConfiguration? ReadFrom = null)
 {
     /// <summary>Every site, identifiable: what <c>stroma export</c> writes.</summary>
     public static CsvExportOptions Everything { get; } = new([]);

@@ -26,25 +26,34 @@ public static class CheckRuns
     /// <summary>Enrolments read per round trip.</summary>
     public const int PageSize = 500;
 
-    public static async Task<CheckRunReport> RunAsync(StromaDbContext db, string? siteCode, string? protocolKey, IProgress<(int Done, int Total)>? progress,
-        CancellationToken cancellationToken = default)
+    public static Task<CheckRunReport> RunAsync(StromaDbContext db, string? siteCode, string? protocolKey, IProgress<(int Done, int Total)>? progress,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(db, db, siteCode, protocolKey, progress, cancellationToken);
+
+    /// <summary>
+    /// The run with the records read from <c>source</c> (a read replica caught up with the primary, docs/operations.md
+    /// "Read replicas") and the queries it opens written through <c>db</c> (the primary).
+    /// </summary>
+    public static async Task<CheckRunReport> RunAsync(StromaDbContext db, StromaDbContext source, string? siteCode, string? protocolKey,
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(source);
         var issues = new List<Issue>();
-        if (siteCode is not null && !await db.Sites.AnyAsync(s => s.Code == siteCode, cancellationToken).ConfigureAwait(false))
+        if (siteCode is not null && !await source.Sites.AnyAsync(s => s.Code == siteCode, cancellationToken).ConfigureAwait(false))
         {
             return new CheckRunReport(0, 0, [], 0, [Issue.Error(IssueCodes.UnknownSite, "site", $"No site has code '{siteCode}'.")]);
         }
 
-        var definitions = await DefinitionsAsync(db, protocolKey, cancellationToken).ConfigureAwait(false);
+        var definitions = await DefinitionsAsync(source, protocolKey, cancellationToken).ConfigureAwait(false);
         if (protocolKey is not null && definitions.Count == 0 && ProtocolTemplates.Find(protocolKey) is null
-            && !await db.ProtocolVersions.AnyAsync(v => v.Status != ProtocolVersionStatus.Draft && v.ProtocolKey == protocolKey, cancellationToken).ConfigureAwait(false))
+            && !await source.ProtocolVersions.AnyAsync(v => v.Status != ProtocolVersionStatus.Draft && v.ProtocolKey == protocolKey, cancellationToken).ConfigureAwait(false))
         {
             return new CheckRunReport(0, 0, [], 0, [Issue.Error(IssueCodes.UnknownProtocol, "protocol", $"No approved protocol '{protocolKey}'.")]);
         }
 
         var keys = definitions.Keys.Select(k => k.Key).Distinct().ToList();
-        var enrolments = db.ProtocolEnrolments.AsNoTracking().Where(e => keys.Contains(e.ProtocolKey));
+        var enrolments = source.ProtocolEnrolments.AsNoTracking().Where(e => keys.Contains(e.ProtocolKey));
         if (siteCode is not null)
         {
             enrolments = enrolments.Where(e => e.Patient!.Site!.Code == siteCode);
@@ -64,7 +73,7 @@ public static class CheckRuns
                 break;
             }
 
-            var (pageFindings, pageOpened) = await PageAsync(db, page, definitions, cancellationToken).ConfigureAwait(false);
+            var (pageFindings, pageOpened) = await PageAsync(db, source, page, definitions, cancellationToken).ConfigureAwait(false);
             findings.AddRange(pageFindings);
             opened += pageOpened;
             done += page.Count;
@@ -74,10 +83,10 @@ public static class CheckRuns
         return new CheckRunReport(total, checkCount, findings, opened, issues);
     }
 
-    private static async Task<(List<CheckFinding> Findings, int Opened)> PageAsync(StromaDbContext db, List<ProtocolEnrolment> page,
+    private static async Task<(List<CheckFinding> Findings, int Opened)> PageAsync(StromaDbContext db, StromaDbContext source, List<ProtocolEnrolment> page,
         Dictionary<(string Key, string Version), ProtocolDefinition> definitions, CancellationToken cancellationToken)
     {
-        var snapshot = await CheckSnapshot.LoadAsync(db, page.Select(e => e.PatientId).Distinct().ToList(), page.Select(e => e.Id).ToList(), cancellationToken)
+        var snapshot = await CheckSnapshot.LoadAsync(source, page.Select(e => e.PatientId).Distinct().ToList(), page.Select(e => e.Id).ToList(), cancellationToken)
             .ConfigureAwait(false);
         var existing = snapshot.ExistingQueries;
 

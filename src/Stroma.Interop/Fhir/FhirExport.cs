@@ -32,7 +32,8 @@ public static class FhirExport
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(directory);
-        await using var db = StromaDatabase.CreateContext(configuration);
+        // Reads go to the read replica when one was chosen (docs/operations.md "Read replicas"); the audit entry to the primary.
+        await using var db = options.ReadFrom is { } replica ? StromaDatabase.CreateReadOnlyContext(replica) : StromaDatabase.CreateContext(configuration);
         var (siteIds, keys, patients) = await CsvExport.ResolveScopeAsync(db, options, cancellationToken).ConfigureAwait(false);
         var map = new FhirMapper(FhirIds.From(keys));
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stroma.Data;
 using Stroma.Data.Model;
+using Stroma.Data.Replicas;
 using Stroma.Web.Features.Account;
 using Stroma.Web.Features.Scoring;
 using Stroma.Web.Localization;
@@ -58,6 +59,7 @@ public static class StromaWebHost
         }
 
         services.AddScoped(sp => StromaDatabase.CreateContext(sp.GetRequiredService<DataConfiguration>(), Actor(sp)));
+        AddReadReplica(builder);
         AuditAnchorOptions.Add(services, builder.Configuration);
 
         var security = SecurityOptions.Read(builder.Configuration, demo: builder.Configuration.GetValue<bool>("demo"));
@@ -231,6 +233,30 @@ public static class StromaWebHost
         return builder;
     }
 
+    /// <summary>
+    /// The read replica, when configured (<c>--read-database</c> or <c>ConnectionStrings:Replica</c>), checked at start:
+    /// a replica of a SQLite registry is refused with the reason. Pages read through <see cref="ReadDatabase"/> either way.
+    /// </summary>
+    private static void AddReadReplica(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (ReadDatabase.Configured(builder.Configuration) is { } replica)
+        {
+            if (builder.Configuration.GetValue<bool>("demo"))
+            {
+                throw new ArgumentException("--read-database does not go with --demo: the demo registry is a SQLite file, and SQLite has no replicas.");
+            }
+
+            // Refuses a SQLite primary or replica now, with the reason, rather than on the first page.
+            _ = new ReadReplica(DataConfiguration.Resolve(builder.Configuration["database"]), replica);
+            services.AddSingleton(sp => new ReadReplica(sp.GetRequiredService<DataConfiguration>(), replica,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ReadReplica>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
+        services.AddScoped(sp => new ReadDatabase(sp.GetRequiredService<StromaDbContext>(), sp.GetRequiredService<IHttpContextAccessor>(),
+            sp.GetService<ReadReplica>()));
+    }
+
     public static WebApplication UseStromaWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -261,6 +287,11 @@ public static class StromaWebHost
         app.UseMiddleware<FirstRunMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
+        if (app.Services.GetService<ReadReplica>() is not null)
+        {
+            app.UseMiddleware<ReadYourWrites>();
+        }
+
         app.UseMiddleware<PasswordChangeRequired>();
         app.UseMiddleware<MfaRequired>();
         if (security.RateLimits.Enabled)

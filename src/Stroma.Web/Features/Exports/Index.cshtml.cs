@@ -17,7 +17,7 @@ namespace Stroma.Web.Features.Exports;
 /// for identifiable data; a statistician's export is always de-identified. A site outside the user's is refused (403).
 /// </summary>
 [Authorize(Policy = Policies.ReadDeidentified)]
-public sealed class IndexModel(StromaDbContext db, UserAccess access, DataConfiguration configuration) : PageModel
+public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAccess access, DataConfiguration configuration) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "site")]
     public IReadOnlyList<string> Selected { get; set; } = [];
@@ -56,7 +56,8 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access, DataConfig
         var zipPath = folder.FullName + ".zip";
         try
         {
-            await CsvExport.WriteAsync(configuration, folder.FullName, new CsvExportOptions(sites, deidentify, access.UserName), cancellationToken);
+            await CsvExport.WriteAsync(configuration, folder.FullName, new CsvExportOptions(sites, deidentify, access.UserName,
+                await reads.ReplicaConfigurationAsync(cancellationToken)), cancellationToken);
             await ZipFile.CreateFromDirectoryAsync(folder.FullName, zipPath, CompressionLevel.Optimal, includeBaseDirectory: false, cancellationToken);
         }
         finally

@@ -74,7 +74,7 @@ public static class FhirApi
         });
     }
 
-    private static async Task<IResult> ReadAsync(string type, string id, HttpContext http, AccessHolder access, StromaDbContext db)
+    private static async Task<IResult> ReadAsync(string type, string id, HttpContext http, AccessHolder access, StromaDbContext db, ReadDatabase reads)
     {
         if (Refusal(http, access) is { } refused)
         {
@@ -86,7 +86,9 @@ public static class FhirApi
             return Outcome(StatusCodes.Status400BadRequest, [Issue.Error(IssueCodes.FhirUnknownType, type, $"The FHIR API does not serve {type}.")]);
         }
 
-        var reader = new FhirReader(db, db.PatientsFor(access.Current, Capability.ReadClinical));
+        // Reads may go to the read replica (docs/operations.md "Read replicas"); the access entry goes to the primary.
+        var data = await reads.ContextAsync(http.RequestAborted);
+        var reader = new FhirReader(data, data.PatientsFor(access.Current, Capability.ReadClinical));
         if (await reader.ReadAsync(type, id, http.RequestAborted) is not { } resource)
         {
             return Outcome(StatusCodes.Status404NotFound, [Issue.Error("", $"{type}/{id}", $"No {type} with id {id} that you may read.")], "not-found");
@@ -96,7 +98,7 @@ public static class FhirApi
         return Fhir(resource);
     }
 
-    private static async Task<IResult> SearchAsync(string type, HttpContext http, AccessHolder access, StromaDbContext db)
+    private static async Task<IResult> SearchAsync(string type, HttpContext http, AccessHolder access, StromaDbContext db, ReadDatabase reads)
     {
         if (Refusal(http, access) is { } refused)
         {
@@ -109,7 +111,9 @@ public static class FhirApi
             return Outcome(StatusCodes.Status400BadRequest, issues);
         }
 
-        var reader = new FhirReader(db, db.PatientsFor(access.Current, Capability.ReadClinical));
+        // Reads may go to the read replica (docs/operations.md "Read replicas"); the access entry goes to the primary.
+        var data = await reads.ContextAsync(http.RequestAborted);
+        var reader = new FhirReader(data, data.PatientsFor(access.Current, Capability.ReadClinical));
         var found = await reader.SearchAsync(type, search, http.RequestAborted);
         var self = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}{http.Request.QueryString}";
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Link = [new Bundle.LinkComponent { Relation = "self", Url = self }] };

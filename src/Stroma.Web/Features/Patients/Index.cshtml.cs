@@ -26,7 +26,7 @@ public enum PatientStatus
 /// the user may read clinical data (<see cref="Capability.ReadClinical"/>), whatever the filter says.
 /// </summary>
 [Authorize(Policy = Policies.ReadClinical)]
-public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientDirectory patientDirectory) : PageModel
+public sealed class IndexModel(ReadDatabase reads, UserAccess access, PatientDirectory patientDirectory) : PageModel
 {
     public const int PageSize = 50;
 
@@ -60,6 +60,9 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientDir
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        // Reads may go to the read replica (docs/operations.md "Read replicas").
+        var replica = await reads.ReplicaConfigurationAsync(cancellationToken);
+        var db = await reads.ContextAsync(cancellationToken);
         var sites = await db.SitesFor(access, Capability.ReadClinical).OrderBy(s => s.Code).Select(s => new { s.Id, s.Code }).ToListAsync(cancellationToken);
         Sites = [.. sites.Select(s => s.Code)];
         // The protocols the registry knows (Stroma.Clinical's templates): no scan of the enrolments on every page.
@@ -83,7 +86,7 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access, PatientDir
             }
 
             return rows;
-        }, cancellationToken);
+        }, cancellationToken, replica);
 
         // Study-id search: a part of the id, in any letter case ("s1-00" finds S1-001).
         var matches = listing.Search(Search?.Trim() ?? string.Empty);

@@ -21,10 +21,11 @@ public sealed class PatientDirectory(DataConfiguration configuration)
     /// <summary>
     /// The listing for <paramref name="key"/> (the filters and the user's sites), read by <paramref name="read"/> when
     /// the audit trail has moved since it was last read. Concurrent requests for a stale key share one read, made on
-    /// its own database context so that it outlives any one request (a cancelled request does not fail the others).
+    /// its own database context so that it outlives any one request (a cancelled request does not fail the others): on
+    /// the read replica when <paramref name="replica"/> is given (the request reads from it, caught up), else the registry.
     /// </summary>
     public async Task<PatientListing> GetAsync(StromaDbContext db, string key,
-        Func<StromaDbContext, Task<List<PatientRow>>> read, CancellationToken cancellationToken)
+        Func<StromaDbContext, Task<List<PatientRow>>> read, CancellationToken cancellationToken, DataConfiguration? replica = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(read);
@@ -37,12 +38,14 @@ public sealed class PatientDirectory(DataConfiguration configuration)
             listings.Clear();
         }
 
-        return await listings.GetOrAdd(key, _ => new Listing()).GetAsync(head, () => ReadAsync(read)).WaitAsync(cancellationToken);
+        return await listings.GetOrAdd(key, _ => new Listing()).GetAsync(head, () => ReadAsync(read, replica)).WaitAsync(cancellationToken);
     }
 
-    private async Task<PatientListing> ReadAsync(Func<StromaDbContext, Task<List<PatientRow>>> read)
+    private async Task<PatientListing> ReadAsync(Func<StromaDbContext, Task<List<PatientRow>>> read, DataConfiguration? replica)
     {
-        await using var context = StromaDatabase.CreateContext(configuration, "patient-list");
+        await using var context = replica is null
+            ? StromaDatabase.CreateContext(configuration, "patient-list")
+            : StromaDatabase.CreateReadOnlyContext(replica, "patient-list");
         return new PatientListing(await read(context));
     }
 

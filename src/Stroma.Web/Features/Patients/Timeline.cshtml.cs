@@ -28,7 +28,7 @@ public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious, Gui
 /// another site's patient is revealed).
 /// </summary>
 [Authorize(Policy = Policies.ReadClinical)]
-public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageModel
+public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageModel
 {
     /// <summary>The analytes whose trends the timeline shows (catalog keys), in this order.</summary>
     public static IReadOnlyList<string> TrendAnalytes => TrendAnalyteKeys;
@@ -81,6 +81,8 @@ public sealed class TimelineModel(StromaDbContext db, UserAccess access) : PageM
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
+        // Reads may go to the read replica, caught up with this browser's own writes (docs/operations.md "Read replicas").
+        var db = await reads.ContextAsync(cancellationToken);
         var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
             .Select(p => new PatientHeader(p.SiteId, p.Site!.Code, p.StudyId)).SingleOrDefaultAsync(cancellationToken);
         if (patient is null)

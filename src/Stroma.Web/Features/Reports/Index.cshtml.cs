@@ -19,7 +19,7 @@ namespace Stroma.Web.Features.Reports;
 /// The report holds aggregates only; its per-patient chart is drawn without labels.
 /// </summary>
 [Authorize(Policy = Policies.ReadDeidentified)]
-public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageModel
+public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAccess access) : PageModel
 {
     /// <summary>Site codes chosen (query <c>site</c>, repeatable); empty: every site the user may report on.</summary>
     [BindProperty(SupportsGet = true, Name = "site")]
@@ -77,7 +77,9 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
     /// <summary>Checks the chosen sites against the user's, then builds the report; a refusal when any is not theirs.</summary>
     private async Task<IActionResult?> BuildAsync(CancellationToken cancellationToken)
     {
-        Sites = await db.SitesFor(access, Capability.ReadDeidentified).OrderBy(s => s.Code).Select(s => s.Code).ToListAsync(cancellationToken);
+        // Reads may go to the read replica (docs/operations.md "Read replicas"); the export's audit entry goes to the primary.
+        var data = await reads.ContextAsync(cancellationToken);
+        Sites = await data.SitesFor(access, Capability.ReadDeidentified).OrderBy(s => s.Code).Select(s => s.Code).ToListAsync(cancellationToken);
         var chosen = Selected.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal).ToList();
         if (chosen.Any(code => !Sites.Contains(code, StringComparer.Ordinal)))
         {
@@ -92,8 +94,8 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
         }
 
         Selected = sites;
-        var stored = await db.Protocols.AsNoTracking().ToDictionaryAsync(p => p.Key, p => p.Name, StringComparer.Ordinal, cancellationToken);
-        Protocols = [.. (await StudyReportBuilder.KnownProtocolsAsync(db, cancellationToken))
+        var stored = await data.Protocols.AsNoTracking().ToDictionaryAsync(p => p.Key, p => p.Name, StringComparer.Ordinal, cancellationToken);
+        Protocols = [.. (await StudyReportBuilder.KnownProtocolsAsync(data, cancellationToken))
             .Select(key => (key, stored.TryGetValue(key, out var name) ? name : Stroma.Clinical.CellTherapy.ProtocolTemplates.Find(key)?.Name ?? key))];
         Protocol = string.IsNullOrWhiteSpace(Protocol) ? null : Protocol.Trim();
         if (Protocol is not null && !Protocols.Any(p => p.Key == Protocol))
@@ -101,7 +103,7 @@ public sealed class IndexModel(StromaDbContext db, UserAccess access) : PageMode
             return BadRequest(StudyReportBuilder.UnknownProtocolMessage(Protocol, [.. Protocols.Select(p => p.Key)]));
         }
 
-        Report = await StudyReportBuilder.BuildAsync(db, new StudyReportOptions(Protocol, sites), cancellationToken);
+        Report = await StudyReportBuilder.BuildAsync(data, new StudyReportOptions(Protocol, sites), cancellationToken);
         return null;
     }
 
