@@ -108,8 +108,8 @@ internal static class ReportMeasures
         var rows = 0L;
         var slots = values.Of(analyte);
         await using (var command = sql.Command(connection, $"""
-            SELECT l.visit_id, {sql.Real("l.normalised_value")} FROM lab_results l {sql.PatientJoin("l")}
-            WHERE l.analyte = '{analyte}' AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL AND l.visit_id IS NOT NULL {sql.SiteFilter}
+            SELECT l.visit_id, {sql.Real("l.normalised_value")} FROM lab_results l
+            WHERE l.analyte = '{analyte}' AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL AND l.visit_id IS NOT NULL {sql.VisitSiteFilter("l")}
             """))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -142,8 +142,8 @@ internal static class ReportMeasures
         var slots = values.Of(instrument);
         var json = renal is not null ? "a.result_json" : "NULL";
         await using (var command = sql.Command(connection, $"""
-            SELECT a.visit_id, {sql.Real("a.total")}, {json} FROM assessments a {sql.PatientJoin("a")}
-            WHERE a.instrument = '{instrument}' AND a.deleted_at IS NULL AND a.total IS NOT NULL AND a.visit_id IS NOT NULL {sql.SiteFilter}
+            SELECT a.visit_id, {sql.Real("a.total")}, {json} FROM assessments a
+            WHERE a.instrument = '{instrument}' AND a.deleted_at IS NULL AND a.total IS NOT NULL AND a.visit_id IS NOT NULL {sql.VisitSiteFilter("a")}
             """))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
