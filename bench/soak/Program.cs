@@ -77,7 +77,7 @@ for (var u = 0; u < users; u++)
         Timeout = TimeSpan.FromMinutes(2),
     };
     var signIn = await client.GetStringAsync(new Uri("/account/sign-in", UriKind.Relative));
-    using var form = new FormUrlEncodedContent([new("__RequestVerificationToken", Token(signIn)), new("UserName", "bench"), new("Password", password)]);
+    using var form = new FormUrlEncodedContent([new("__RequestVerificationToken", Token(signIn)), new("UserName", "soak"), new("Password", password)]);
     using var signedIn = await client.PostAsync(new Uri("/account/sign-in", UriKind.Relative), form);
     if (signedIn.StatusCode != HttpStatusCode.Redirect)
     {
@@ -163,7 +163,7 @@ async Task UserAsync(int u)
                         var page = await GetAsync(client, path, "GET /patients/{id}/adverse-event");
                         await PostAsync(client, path, "POST /patients/{id}/adverse-event", HttpStatusCode.Redirect, null,
                             Form(page, ("Term", "Headache"), ("Category", "Other"), ("Onset", "2025-03-01"), ("Resolved", "2025-03-02"), ("Grade", "1"),
-                                ("Relatedness", "NotRelated"), ("Outcome", "Recovered")));
+                                ("Relatedness", "NotRelated"), ("Outcome", "Recovered"), ("LateReason", "soak test: a retrospective entry")));
                         break;
                     }
 
@@ -203,7 +203,7 @@ async Task UserAsync(int u)
                             Form(page, ("Meaning", "accurate"), ("Confirm", "true"), ("Password", password)));
                         page = await GetAsync(client, path, "GET /visits/{id}/sign");
                         await PostAsync(client, path + "?handler=Unlock", "POST /visits/{id}/sign?handler=Unlock", HttpStatusCode.Redirect, null,
-                            Form(page, ("Reason", "soak test: signature cycle")));
+                            Form(page, ("Reason", "soak test: signature cycle"), ("Password", password)));
                         break;
                     }
 

@@ -447,6 +447,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         private readonly SqliteKind[] kinds = [.. entityType.GetProperties().Select(p => Kind(p)!.Value)];
         private sqlite3_stmt? statement;
         private long inserted;
+        private long? cacheSize;
 
         public static bool Supports(IEntityType entityType) => entityType.GetProperties().All(p => Kind(p) is not null);
 
@@ -473,14 +474,8 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         private protected override Task BeginAsync(CancellationToken cancellationToken)
         {
             // A larger page cache for this connection keeps the table's B-trees in memory while they grow: bounded
-            // (64 MiB), so memory stays flat however many rows come.
-            using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA cache_size = -65536";
-                pragma.Transaction = transaction;
-                pragma.ExecuteNonQuery();
-            }
-
+            // (64 MiB), so memory stays flat however many rows come; given back when the insert ends (SqliteCacheSize).
+            cacheSize = SqliteCacheSize.Enlarge(connection, transaction);
             statement = Prepare();
             return Task.CompletedTask;
         }
@@ -548,6 +543,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         {
             statement?.Dispose();
             statement = null;
+            SqliteCacheSize.Restore(connection, transaction, ref cacheSize);
             return ValueTask.CompletedTask;
         }
 
@@ -649,18 +645,13 @@ public abstract class BulkInserter<T> : IAsyncDisposable
     {
         private readonly SqliteCommand command = connection.CreateCommand();
         private long inserted;
+        private long? cacheSize;
 
         public override BulkBatch<T> CreateBatch(int capacity = 1024) => new ValueBatch(Columns, capacity);
 
         private protected override Task BeginAsync(CancellationToken cancellationToken)
         {
-            using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA cache_size = -65536";
-                pragma.Transaction = transaction;
-                pragma.ExecuteNonQuery();
-            }
-
+            cacheSize = SqliteCacheSize.Enlarge(connection, transaction);
             var sql = new StringBuilder($"INSERT INTO \"{Table}\" ({ColumnList()}) VALUES (");
             for (var i = 0; i < Columns.Count; i++)
             {
@@ -698,8 +689,50 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         public override ValueTask DisposeAsync()
         {
             command.Dispose();
+            SqliteCacheSize.Restore(connection, transaction, ref cacheSize);
             return ValueTask.CompletedTask;
         }
+    }
+}
+
+/// <summary>
+/// The page cache of a SQLite connection during a bulk insert. <c>PRAGMA cache_size</c> belongs to the connection, not
+/// the transaction, and Microsoft.Data.Sqlite pools connections: a size left enlarged travels with the connection to
+/// every later request, whose reads then fill up to 64 MiB of native memory per pooled connection instead of SQLite's
+/// 2 MiB default (the soak test's growing memory on SQLite, issue #21; bench/soak/README.md). So the size in force
+/// before the insert is put back when it ends, whether it committed or failed.
+/// </summary>
+internal static class SqliteCacheSize
+{
+    /// <summary>The page cache during a bulk insert: 64 MiB (a negative <c>cache_size</c> is in KiB).</summary>
+    public const long BulkKibibytes = 65536;
+
+    /// <summary>Sets the bulk page cache and returns the size in force before, for <see cref="Restore"/>.</summary>
+    public static long Enlarge(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var pragma = connection.CreateCommand();
+        pragma.Transaction = transaction;
+        pragma.CommandText = "PRAGMA cache_size";
+        var before = Convert.ToInt64(pragma.ExecuteScalar(), CultureInfo.InvariantCulture);
+        pragma.CommandText = $"PRAGMA cache_size = {-BulkKibibytes}";
+        pragma.ExecuteNonQuery();
+        return before;
+    }
+
+    /// <summary>Puts back the size <see cref="Enlarge"/> found (once; nothing when the insert never began).</summary>
+    public static void Restore(SqliteConnection connection, SqliteTransaction transaction, ref long? before)
+    {
+        if (before is not { } size || connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        before = null;
+        using var pragma = connection.CreateCommand();
+        // Inside the insert's transaction while it is pending (a command must name it); on its own after it ended.
+        pragma.Transaction = transaction.Connection is null ? null : transaction;
+        pragma.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = {size}");
+        pragma.ExecuteNonQuery();
     }
 }
 

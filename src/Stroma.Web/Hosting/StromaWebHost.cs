@@ -44,6 +44,7 @@ public static class StromaWebHost
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FirstRun>();
+        MemoryTrace.Add(services);
         if (builder.Configuration.GetValue<bool>("demo"))
         {
             DemoMode.RequireLoopback(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? builder.Configuration["urls"]);
