@@ -67,7 +67,7 @@ public sealed class ConcurrentCommandsTests
         await using var database = await TestDatabase.CreateAsync(engine);
         string[] register =
         [
-            "lot", "register", "UC-2024-009", "--type", "uc_msc", "--donor", "D-0042", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
+            "lot", "register", "UC-2024-009", "--site", "S1", "--type", "uc_msc", "--donor", "D-0042", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
             "--manufactured", "2024-01-10", "--expires", "2099-12-31", "--passage", "4", "--cells", "5e8", "--concentration", "5e6", "--viability", "94",
             "--volume", "100", "--location", "LN2 tank 2",
         ];

@@ -80,11 +80,11 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
     };
 
     /// <summary>A lot registered through the use case; released (passing tests, signed by qa.lab) unless <paramref name="release"/> is false.</summary>
-    private async Task ArrangeLotAsync(string number, bool release)
+    private async Task ArrangeLotAsync(string number, bool release, string site = "A")
     {
         await using var scope = factory.Scope();
         var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
-        (await Lots.RegisterAsync(db, Lot(number), cancellationToken: Ct)).Succeeded.ShouldBeTrue();
+        (await Lots.RegisterAsync(db, Lot(number), site, cancellationToken: Ct)).Succeeded.ShouldBeTrue();
         if (release)
         {
             await Lots.RecordTestsAsync(db, number, Passing(), new DateOnly(2024, 1, 20), "historical lot entered for the test", Ct);
