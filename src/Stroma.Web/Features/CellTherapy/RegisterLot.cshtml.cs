@@ -21,9 +21,8 @@ namespace Stroma.Web.Features.CellTherapy;
 [Authorize(Policy = Policies.ManageLots)]
 public sealed class RegisterLotModel(StromaDbContext db, UserAccess access, IStringLocalizer<Text> text) : PageModel
 {
-    /// <summary>The code of the site that holds the lot: one where the user manages lots.</summary>
+    /// <summary>The code of the site that holds the lot: one where the user manages lots (that one when there is only one).</summary>
     [BindProperty]
-    [Required(ErrorMessage = "validation.required")]
     [Display(Name = "patients.site")]
     public string? Site { get; set; }
 
@@ -103,9 +102,10 @@ public sealed class RegisterLotModel(StromaDbContext db, UserAccess access, IStr
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         Sites = await SitesAsync(cancellationToken);
-        if (Site is not null && !Sites.Contains(Site, StringComparer.Ordinal))
+        Site = string.IsNullOrWhiteSpace(Site) ? (Sites.Count == 1 ? Sites[0] : null) : Site.Trim();
+        if (Site is null || !Sites.Contains(Site, StringComparer.Ordinal))
         {
-            // Not a site where this user manages lots (or no site at all): the same words as an unknown choice.
+            // None chosen, or not a site where this user manages lots (another site's existence is not confirmed).
             ModelState.AddModelError(nameof(Site), text["validation.required", text["patients.site"]]);
         }
 
