@@ -224,12 +224,17 @@ public abstract class StromaDbContext : DbContext
             e.HasIndex(x => new { x.Analyte, x.VisitId, x.NormalisedValue }, "IX_lab_results_report").HasFilter("deleted_at IS NULL");
             e.Property(x => x.Analyte).HasMaxLength(64);
         });
-        modelBuilder.Entity<Medication>(e => e.HasIndex(x => new { x.PatientId, x.StartDate }));
+        modelBuilder.Entity<Medication>(e =>
+        {
+            e.HasIndex(x => new { x.PatientId, x.StartDate });
+            e.HasIndex(x => x.VisitId);
+        });
         modelBuilder.Entity<AdverseEvent>(e => e.HasIndex(x => new { x.PatientId, x.OnsetDate }));
         modelBuilder.Entity<Death>(e => e.HasIndex(x => x.PatientId).IsUnique());
         modelBuilder.Entity<CellLotRecord>(e =>
         {
             e.HasIndex(x => x.LotNumber).IsUnique();
+            e.HasIndex(x => x.SiteId);
             e.Property(x => x.LotNumber).HasMaxLength(64);
             // Cell counts reach 10^10 and more: keep 28 digits.
             e.Property(x => x.TotalCells).HasPrecision(28, 4);

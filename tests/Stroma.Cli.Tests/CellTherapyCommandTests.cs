@@ -63,7 +63,7 @@ public sealed partial class CellTherapyCommandTests
         t.Run("demo", "demo", "--patients", "0").ShouldBe(ExitCodes.Ok);
         string[] register =
         [
-            "lot", "register", "UC-2024-001", "--type", "uc_msc", "--donor", "D-0042", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
+            "lot", "register", "UC-2024-001", "--site", "CR", "--type", "uc_msc", "--donor", "D-0042", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
             "--manufactured", "2024-01-10", "--expires", "2099-12-31", "--passage", "4", "--cells", "5e8", "--concentration", "5e6", "--viability", "94",
             "--volume", "100", "--location", "LN2 tank 2",
         ];
@@ -142,7 +142,7 @@ public sealed partial class CellTherapyCommandTests
                 "viability,Viable cells,at_least,80,%,\n");
             t.Run("demo", "demo", "--patients", "0").ShouldBe(ExitCodes.Ok);
             t.Run("qa.lee",
-                "lot", "register", "NK-2024-001", "--type", "nk_cells", "--donor", "D-0043", "--tissue", "peripheral blood", "--manufacturer", "GMP lab A",
+                "lot", "register", "NK-2024-001", "--site", "CR", "--type", "nk_cells", "--donor", "D-0043", "--tissue", "peripheral blood", "--manufacturer", "GMP lab A",
                 "--manufactured", "2024-01-10", "--expires", "2099-12-31", "--passage", "0", "--cells", "2e9", "--concentration", "2e7", "--viability", "92",
                 "--volume", "100", "--location", "LN2 tank 3").ShouldBe(ExitCodes.Ok);
             t.Run("qa.lee", "lot", "test", "NK-2024-001", "--late-reason", "from the paper file", "--tested", "2024-01-17", "cd56=85", "viability=91", "sterility=met").ShouldBe(ExitCodes.Ok);
@@ -208,7 +208,7 @@ public sealed partial class CellTherapyCommandTests
         ];
         string[] release = ["lot", "release", "LOT-2017-A", "--meaning", "QA release for clinical use", "--viability-limit", "70", "--endotoxin-limit", "5", "--spec-version", "site-1"];
 
-        t.Run("qa.lee", "lot", "register", "LOT-2017-A", "--type", "uc_msc", "--donor", "D-2017", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
+        t.Run("qa.lee", "lot", "register", "LOT-2017-A", "--site", "CR", "--type", "uc_msc", "--donor", "D-2017", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
             "--manufactured", "2017-06-01", "--expires", "2017-12-31", "--cells", "5e8", "--concentration", "5e6", "--viability", "94", "--volume", "100", "--location", "LN2 tank 2").ShouldBe(ExitCodes.Ok);
         t.Run("qa.lee", ["lot", "test", "LOT-2017-A", "--tested", "2017-07-01", .. passing]).ShouldBe(ExitCodes.InvalidInput);
         t.Run("qa.lee", ["lot", "test", "LOT-2017-A", "--tested", "2017-07-01", "--late-reason", "transcribed from the 2017 batch record", .. passing]).ShouldBe(ExitCodes.Ok);

@@ -67,7 +67,7 @@ public sealed class ConcurrentCommandsTests
         await using var database = await TestDatabase.CreateAsync(engine);
         string[] register =
         [
-            "lot", "register", "UC-2024-009", "--type", "uc_msc", "--donor", "D-0042", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
+            "lot", "register", "UC-2024-009", "--site", "S1", "--type", "uc_msc", "--donor", "D-0042", "--tissue", "umbilical cord", "--manufacturer", "GMP lab A",
             "--manufactured", "2024-01-10", "--expires", "2099-12-31", "--passage", "4", "--cells", "5e8", "--concentration", "5e6", "--viability", "94",
             "--volume", "100", "--location", "LN2 tank 2",
         ];
@@ -76,6 +76,7 @@ public sealed class ConcurrentCommandsTests
             "lot", "test", "UC-2024-009", "--tested", "2024-01-17", "--late-reason", "from the paper file", "cd73=98.5", "cd90=99.1", "cd105=96.2", "cd45=0.4", "cd34=0.3", "cd14=0.5", "cd19=0.2",
             "hla_dr=0.6", "plastic_adherence=met", "trilineage_differentiation=met", "viability=93", "sterility=met", "endotoxin=0.5", "mycoplasma=met",
         ];
+        Run(database, "admin", "site", "add", "S1", "--name", "Site one").ExitCode.ShouldBe(ExitCodes.Ok);
         Run(database, "qa.lee", register).ExitCode.ShouldBe(ExitCodes.Ok);
         Run(database, "qa.lee", tests).ExitCode.ShouldBe(ExitCodes.Ok);
 

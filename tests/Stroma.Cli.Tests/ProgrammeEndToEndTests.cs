@@ -117,7 +117,7 @@ public sealed partial class ProgrammeEndToEndTests
             {
                 var lot = Invariant($"CR-001-UCMSC-{i + 1}");
                 var day = case1[i];
-                t.Run("qa.lee", "lot", "register", lot, "--type", "uc_msc", "--donor", Invariant($"D-17{i + 1:00}"), "--tissue", "umbilical cord",
+                t.Run("qa.lee", "lot", "register", lot, "--site", "CR", "--type", "uc_msc", "--donor", Invariant($"D-17{i + 1:00}"), "--tissue", "umbilical cord",
                     "--manufacturer", "GMP lab A", "--manufactured", Date(day.AddDays(-28)), "--expires", Date(day.AddDays(60)), "--passage", "4",
                     "--cells", "5e7", "--concentration", "5e6", "--viability", "94", "--volume", "10", "--location", "LN2 tank 1").ShouldBe(ExitCodes.Ok);
                 t.Run("qa.lee", ["lot", "test", lot, "--tested", Date(day.AddDays(-21)), "--late-reason", Late, .. MscResults]).ShouldBe(ExitCodes.Ok);
@@ -149,13 +149,13 @@ public sealed partial class ProgrammeEndToEndTests
                 "--reason", "site's doses: MSC 5e7 and NK 1e9 cells per session").ShouldBe(ExitCodes.Ok);
             t.Run("investigator", "protocol", "approve", "cr_msc_nk", "--version", "1", "--meaning", "approved").ShouldBe(ExitCodes.Ok);
 
-            t.Run("qa.lee", "lot", "register", "CR-002-MSC-1", "--type", "uc_msc", "--donor", "D-1501", "--tissue", "umbilical cord",
+            t.Run("qa.lee", "lot", "register", "CR-002-MSC-1", "--site", "CR", "--type", "uc_msc", "--donor", "D-1501", "--tissue", "umbilical cord",
                 "--manufacturer", "GMP lab A", "--manufactured", "2015-09-10", "--expires", "2016-03-31", "--passage", "4",
                 "--cells", "3e8", "--concentration", "5e6", "--viability", "94", "--volume", "60", "--location", "LN2 tank 1").ShouldBe(ExitCodes.Ok);
             t.Run("qa.lee", ["lot", "test", "CR-002-MSC-1", "--tested", "2015-09-17", "--late-reason", Late, .. MscResults]).ShouldBe(ExitCodes.Ok);
             t.Run("qa.lee", "lot", "release", "CR-002-MSC-1", "--meaning", "QA release for clinical use", "--viability-limit", "70", "--endotoxin-limit", "5",
                 "--spec-version", "site-1", "--on", "2015-09-18", "--late-reason", Late).ShouldBe(ExitCodes.Ok);
-            t.Run("qa.lee", "lot", "register", "CR-002-NK-1", "--type", "nk_cells", "--donor", "D-1502", "--tissue", "peripheral blood",
+            t.Run("qa.lee", "lot", "register", "CR-002-NK-1", "--site", "CR", "--type", "nk_cells", "--donor", "D-1502", "--tissue", "peripheral blood",
                 "--manufacturer", "GMP lab A", "--manufactured", "2015-09-10", "--expires", "2016-03-31", "--passage", "0",
                 "--cells", "6e9", "--concentration", "2e7", "--viability", "92", "--volume", "300", "--location", "LN2 tank 3").ShouldBe(ExitCodes.Ok);
             t.Run("qa.lee", "lot", "test", "CR-002-NK-1", "--tested", "2015-09-17", "--late-reason", Late, "cd56=85", "viability=91", "sterility=met").ShouldBe(ExitCodes.Ok);

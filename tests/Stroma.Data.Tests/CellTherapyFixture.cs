@@ -38,12 +38,7 @@ public static class CellTherapyFixture
 
     public static async Task<Patient> PatientAsync(StromaDbContext db, string studyId, string siteCode = "S01")
     {
-        var site = db.Sites.Local.FirstOrDefault(s => s.Code == siteCode) ?? db.Sites.FirstOrDefault(s => s.Code == siteCode);
-        if (site is null)
-        {
-            site = new Site { Id = Guid.NewGuid(), Code = siteCode, Name = $"Site {siteCode}" };
-            db.Sites.Add(site);
-        }
+        var site = Site(db, siteCode);
 
         var patient = new Patient { Id = Guid.NewGuid(), SiteId = site.Id, StudyId = studyId, Sex = Sex.Female, BirthYear = 1980 };
         db.Patients.Add(patient);
@@ -51,13 +46,38 @@ public static class CellTherapyFixture
         return patient;
     }
 
+    /// <summary>The site <paramref name="siteCode"/>, added (not yet saved) when the registry does not have it.</summary>
+    public static Site Site(StromaDbContext db, string siteCode = "S01")
+    {
+        var site = db.Sites.Local.FirstOrDefault(s => s.Code == siteCode) ?? db.Sites.FirstOrDefault(s => s.Code == siteCode);
+        if (site is null)
+        {
+            site = new Site { Id = Guid.NewGuid(), Code = siteCode, Name = $"Site {siteCode}" };
+            db.Sites.Add(site);
+        }
+
+        return site;
+    }
+
+    /// <summary>Registers <paramref name="lot"/> at <paramref name="siteCode"/> (the site added first when the registry does not have it).</summary>
+    public static async Task<Stroma.Data.CellTherapy.CellTherapyResult<CellLotRecord>> RegisterAsync(StromaDbContext db, CellLot lot, bool lotIdIsIsbt128Din = false,
+        string siteCode = "S01", CancellationToken cancellationToken = default)
+    {
+        if (Site(db, siteCode) is var site && db.Entry(site).State == Microsoft.EntityFrameworkCore.EntityState.Added)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return await Lots.RegisterAsync(db, lot, siteCode, lotIdIsIsbt128Din, cancellationToken);
+    }
+
     /// <summary>The late-entry reason the fixtures give: their events lie in the tests' past (ignored when an entry is on time).</summary>
     public const string History = "entered from the lot's paper records (test history)";
 
     /// <summary>Registers, tests and releases a lot (entered late with <see cref="History"/> when its dates are past); returns it.</summary>
-    public static async Task<CellLotRecord> ReleasedLotAsync(StromaDbContext db, CellLot lot, DateTimeOffset signedAt)
+    public static async Task<CellLotRecord> ReleasedLotAsync(StromaDbContext db, CellLot lot, DateTimeOffset signedAt, string siteCode = "S01")
     {
-        var registered = await Lots.RegisterAsync(db, lot);
+        var registered = await RegisterAsync(db, lot, siteCode: siteCode);
         if (!registered.Succeeded)
         {
             throw new InvalidOperationException(string.Join("; ", registered.Issues));

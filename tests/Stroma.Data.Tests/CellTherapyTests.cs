@@ -71,11 +71,11 @@ public sealed class CellTherapyTests
         await using var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open(clock: Clock());
 
-        var first = await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
-        var again = await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
-        var backwards = await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0002", Expires, Made));
-        var badDin = await Lots.RegisterAsync(db, CellTherapyFixture.Lot("G123498654321A", Made, Expires), lotIdIsIsbt128Din: true);
-        var goodDin = await Lots.RegisterAsync(db, CellTherapyFixture.Lot("G123498654321H", Made, Expires), lotIdIsIsbt128Din: true);
+        var first = await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
+        var again = await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
+        var backwards = await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("UC-0002", Expires, Made));
+        var badDin = await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("G123498654321A", Made, Expires), lotIdIsIsbt128Din: true);
+        var goodDin = await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("G123498654321H", Made, Expires), lotIdIsIsbt128Din: true);
 
         first.Value!.Status.ShouldBe(LotStatus.Quarantine);
         again.Issues.Select(i => i.Code).ShouldBe([IssueCodes.DuplicateLot]);
@@ -92,7 +92,7 @@ public sealed class CellTherapyTests
         await using var database = await TestDatabase.CreateAsync(engine);
         await using (var db = database.Open(actor: "qa.lee", clock: Clock()))
         {
-            await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
+            await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
             await Lots.RecordTestsAsync(db, "UC-0001", CellTherapyFixture.PassingResults(), new DateOnly(2024, 1, 20), History);
 
             var decided = await Lots.DecideAsync(db, "UC-0001", CellTherapyFixture.TestSpecification, Release(), lateEntryReason: History);
@@ -120,11 +120,11 @@ public sealed class CellTherapyTests
     {
         await using var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open(clock: Clock());
-        await Lots.RegisterAsync(db, CellTherapyFixture.Lot("FAIL", Made, Expires));
+        await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("FAIL", Made, Expires));
         await Lots.RecordTestsAsync(db, "FAIL", With("cd73", ReleaseMeasurement.Of(90m)), Made.AddDays(7), History);
-        await Lots.RegisterAsync(db, CellTherapyFixture.Lot("OLD", new DateOnly(2023, 1, 1), new DateOnly(2024, 1, 31)));
+        await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("OLD", new DateOnly(2023, 1, 1), new DateOnly(2024, 1, 31)));
         await Lots.RecordTestsAsync(db, "OLD", CellTherapyFixture.PassingResults(), new DateOnly(2023, 1, 8), History);
-        await Lots.RegisterAsync(db, CellTherapyFixture.Lot("NK", Made, Expires, CellProductType.NkCells));
+        await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("NK", Made, Expires, CellProductType.NkCells));
         await Lots.RecordTestsAsync(db, "NK", CellTherapyFixture.PassingResults(), Made.AddDays(7), History);
         var audit = await db.AuditEntries.CountAsync();
 
@@ -152,7 +152,7 @@ public sealed class CellTherapyTests
     {
         await using var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open(clock: Clock());
-        await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
+        await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires));
         await Lots.RecordTestsAsync(db, "UC-0001", With("mycoplasma", ReleaseMeasurement.Outcome(false)), Made.AddDays(7), History);
 
         var rejected = await Lots.DecideAsync(db, "UC-0001", CellTherapyFixture.TestSpecification,
@@ -172,7 +172,7 @@ public sealed class CellTherapyTests
     {
         await using var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open(clock: Clock());
-        await Lots.RegisterAsync(db, CellTherapyFixture.Lot("Q", Made, Expires));
+        await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("Q", Made, Expires));
         await CellTherapyFixture.ReleasedLotAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires), At("2024-02-01T09:00:00Z"));
         await CellTherapyFixture.PatientAsync(db, "S01-001");
         var rules = new CustodyRules(new Dictionary<CustodyEventKind, TemperatureRange> { [CustodyEventKind.Received] = new(-196m, -150m) });
@@ -354,7 +354,7 @@ public sealed class CellTherapyTests
         switch (code)
         {
             case "INF001":
-                await Lots.RegisterAsync(db, CellTherapyFixture.Lot("QUAR", Made, Expires));
+                await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("QUAR", Made, Expires));
                 request = Infuse(lot: "QUAR");
                 break;
             case "INF002":
@@ -437,7 +437,7 @@ public sealed class CellTherapyTests
         await using var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open(clock: Clock());
         await CellTherapyFixture.PatientAsync(db, "S01-001");
-        await Lots.RegisterAsync(db, CellTherapyFixture.Lot("BMQ", Made, Day0.AddDays(-1), CellProductType.BoneMarrowMsc));
+        await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("BMQ", Made, Day0.AddDays(-1), CellProductType.BoneMarrowMsc));
         await Enrolments.EnrolAsync(db, "S01-001", ProtocolTemplates.Wang2014Key, new EnrolmentRequest(Day0));
         var before = await CountsAsync(db);
 

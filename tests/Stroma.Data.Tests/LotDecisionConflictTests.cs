@@ -21,7 +21,7 @@ public sealed class LotDecisionConflictTests
     private static async Task ArrangeTestedLotAsync(TestDatabase database)
     {
         await using var db = database.Open("qa.lee", ManualClock.At("2024-02-01T08:00:00Z"));
-        (await Lots.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires), cancellationToken: Token)).Succeeded.ShouldBeTrue();
+        (await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("UC-0001", Made, Expires), cancellationToken: Token)).Succeeded.ShouldBeTrue();
         (await Lots.RecordTestsAsync(db, "UC-0001", CellTherapyFixture.PassingResults(), new DateOnly(2024, 1, 20), CellTherapyFixture.History, Token)).Succeeded.ShouldBeTrue();
     }
 

@@ -29,7 +29,7 @@ public sealed class RetrospectiveEntryTests
     /// <summary>A 2017 lot (expired today), tested in 2017 and entered late.</summary>
     private static async Task ArrangeTestedLotAsync(StromaDbContext db, string lot = "LOT-2017-A")
     {
-        (await Lots.RegisterAsync(db, CellTherapyFixture.Lot(lot, Made, Expires))).Succeeded.ShouldBeTrue();
+        (await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot(lot, Made, Expires))).Succeeded.ShouldBeTrue();
         var tested = await Lots.RecordTestsAsync(db, lot, CellTherapyFixture.PassingResults(), Made.AddDays(30), Reason);
         tested.Succeeded.ShouldBeTrue(string.Join("; ", tested.Issues));
     }
@@ -166,7 +166,7 @@ public sealed class RetrospectiveEntryTests
         var clock = Clock();
         await using var db = database.Open(clock: clock);
         await ArrangeCase1Async(db, clock);
-        (await Lots.RegisterAsync(db, CellTherapyFixture.Lot("LOT-2017-B", Made, Expires))).Succeeded.ShouldBeTrue();
+        (await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("LOT-2017-B", Made, Expires))).Succeeded.ShouldBeTrue();
         var before = await db.AuditEntries.CountAsync();
         var start = new DateTimeOffset(Day0.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8));
 

@@ -130,6 +130,59 @@ public sealed class VisitLockTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Medication_RecordedAtSignedVisit_LockedExceptItsStopAfterTheVisit_UnlinkedOnesFree(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(clock: Clock());
+        var (patient, visit) = await ArrangeAsync(db, signed: false);
+        Medication Course(Guid? at, string drug) => new()
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = patient,
+            VisitId = at,
+            Class = MedicationClass.Glucocorticoid,
+            Drug = drug,
+            Dose = 10m,
+            DoseUnit = "mg",
+            Frequency = "daily",
+            StartDate = VisitDay.AddDays(-30),
+        };
+        var recorded = Course(visit, "prednisone");
+        var history = Course(null, "hydroxychloroquine");
+        db.Medications.AddRange(recorded, history);
+        await db.SaveChangesAsync();
+        await SignAsync(db, visit);
+
+        // Adding under the signed visit, changing or deleting what it recorded: refused (VIS001), nothing written.
+        db.Medications.Add(Course(visit, "mycophenolate mofetil"));
+        (await Should.ThrowAsync<VisitLockedException>(() => db.SaveChangesAsync())).Issue.Code.ShouldBe(IssueCodes.VisitLocked);
+        db.ChangeTracker.Clear();
+        foreach (var change in new Action<Medication>[] { m => m.Dose = 20m, m => m.StopDate = VisitDay, m => (m.DeletedAt, m.DeletionReason) = (Clock().GetUtcNow(), "wrong"), m => m.VisitId = null })
+        {
+            var row = await db.Medications.SingleAsync(m => m.Id == recorded.Id);
+            change(row);
+            db.ChangeReason = "sneaky";
+            (await Should.ThrowAsync<VisitLockedException>(() => db.SaveChangesAsync())).Issue.Code.ShouldBe(IssueCodes.VisitLocked);
+            db.ChangeTracker.Clear();
+        }
+
+        var stored = await db.Medications.AsNoTracking().SingleAsync(m => m.Id == recorded.Id);
+        (stored.Dose, stored.StopDate, stored.DeletedAt, stored.VisitId).ShouldBe((10m, (DateOnly?)null, (DateTimeOffset?)null, (Guid?)visit));
+
+        // The course ending after the visit is a new event: its stop date may be recorded. A medication recorded outside a visit is free.
+        var ending = await db.Medications.SingleAsync(m => m.Id == recorded.Id);
+        ending.StopDate = VisitDay.AddDays(20);
+        db.ChangeReason = "course ended";
+        await db.SaveChangesAsync();
+        var free = await db.Medications.SingleAsync(m => m.Id == history.Id);
+        free.Dose = 400m;
+        db.ChangeReason = "dose changed";
+        await db.SaveChangesAsync();
+        (await db.Medications.AsNoTracking().SingleAsync(m => m.Id == recorded.Id)).StopDate.ShouldBe(VisitDay.AddDays(20));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task RecordAssessment_SecondOfTheSameInstrument_RefusedPointingAtCorrect_CorrectionKeepsHistory(DatabaseEngine engine)
     {
         await using var database = await TestDatabase.CreateAsync(engine);

@@ -8,7 +8,7 @@ using static Stroma.Cli.Commands.CellTherapyArguments;
 
 namespace Stroma.Cli.Commands;
 
-/// <summary><c>stroma lot register &lt;LOT&gt;</c>: registers a manufactured lot in quarantine (checked by <see cref="CellLot.Validate"/>).</summary>
+/// <summary><c>stroma lot register &lt;LOT&gt; --site S</c>: registers a manufactured lot of a site in quarantine (checked by <see cref="CellLot.Validate"/>).</summary>
 public sealed class LotRegisterCommand(CliIo io) : AsyncCommand<LotRegisterCommand.Settings>
 {
     public sealed class Settings : DatabaseSettings
@@ -16,6 +16,10 @@ public sealed class LotRegisterCommand(CliIo io) : AsyncCommand<LotRegisterComma
         [CommandArgument(0, "<LOT>")]
         [Description("Lot id as labelled.")]
         public string Lot { get; init; } = "";
+
+        [CommandOption("--site <CODE>")]
+        [Description("The site (hospital) that holds and receives the lot: its users see it (required).")]
+        public string? Site { get; init; }
 
         [CommandOption("--type <TYPE>")]
         [Description("Product type: uc_msc, bm_msc, ad_msc, nk_cells, car_t.")]
@@ -74,6 +78,7 @@ public sealed class LotRegisterCommand(CliIo io) : AsyncCommand<LotRegisterComma
         public string Location { get; init; } = "";
 
         public override ValidationResult Validate() => Check(
+            (!string.IsNullOrWhiteSpace(Site), "Give --site: the code of the site that holds and receives the lot."),
             (TryProduct(Type, out _), "--type must be one of uc_msc, bm_msc, ad_msc, nk_cells, car_t."),
             (IsDate(Manufactured) && IsDate(Expires), "Give --manufactured and --expires as YYYY-MM-DD."),
             (IsNumber(Cells) && Number(Cells!) >= 0m, "--cells must be a number of cells (0 or more)."),
@@ -91,11 +96,11 @@ public sealed class LotRegisterCommand(CliIo io) : AsyncCommand<LotRegisterComma
             CellCount.Cells(Number(settings.Cells!)), CellConcentration.CellsPerMillilitre(Number(settings.Concentration!)), Number(settings.Viability!),
             Number(settings.Volume!), new LotStorage(settings.Storage == "fresh" ? StorageCondition.Fresh : StorageCondition.Cryopreserved, settings.Location),
             Date(settings.Expires!));
-        var result = await Lots.RegisterAsync(db, lot, settings.Din, cancellationToken).ConfigureAwait(false);
+        var result = await Lots.RegisterAsync(db, lot, settings.Site!, settings.Din, cancellationToken).ConfigureAwait(false);
         var code = Report(io, result.Issues);
         if (result.Value is { } stored)
         {
-            io.Out.WriteLine($"lot {stored.LotNumber} registered: {stored.ProductType.Label()}, {Cells(stored.TotalCells)} cells, expires {stored.ExpiresOn:yyyy-MM-dd}, status quarantine");
+            io.Out.WriteLine($"lot {stored.LotNumber} registered at site {settings.Site!.Trim().ToUpperInvariant()}: {stored.ProductType.Label()}, {Cells(stored.TotalCells)} cells, expires {stored.ExpiresOn:yyyy-MM-dd}, status quarantine");
         }
 
         return code;

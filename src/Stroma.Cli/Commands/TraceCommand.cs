@@ -28,7 +28,7 @@ public sealed class TraceLotCommand(CliIo io) : AsyncCommand<TraceSettings>
         }
 
         var lot = trace.Lot;
-        io.Out.WriteLine($"lot {lot.LotNumber}: {lot.ProductType.Label()}, donor {lot.DonorPseudonym}, {lot.TissueSource}, made {lot.ManufacturedOn:yyyy-MM-dd} at {lot.ManufacturingSite}, "
+        io.Out.WriteLine($"lot {lot.LotNumber} (site {trace.SiteCode}): {lot.ProductType.Label()}, donor {lot.DonorPseudonym}, {lot.TissueSource}, made {lot.ManufacturedOn:yyyy-MM-dd} at {lot.ManufacturingSite}, "
             + $"{Cells(lot.TotalCells)} cells, expires {lot.ExpiresOn:yyyy-MM-dd}, status {lot.Status.Key()}");
         if (trace.Decision is { } d)
         {

@@ -44,4 +44,7 @@ public static partial class IssueCodes
 
     /// <summary>Info with a refused decision: the lot was already released or rejected, by whom and when.</summary>
     public const string AlreadyDecided = "CTD014";
+
+    /// <summary>The lot belongs to another site than the patient's (infusion, administration in custody, suspect lot of an adverse event).</summary>
+    public const string LotOfAnotherSite = "CTD015";
 }

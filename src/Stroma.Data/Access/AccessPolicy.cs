@@ -21,10 +21,10 @@ public enum Capability
     /// <summary>The study report and de-identified exports over the site's patients.</summary>
     ReadDeidentified,
 
-    /// <summary>Register, test, release and reject cell lots and record custody (lots belong to no single site).</summary>
+    /// <summary>Register, test, release and reject the site's cell lots and record their custody.</summary>
     ManageLots,
 
-    /// <summary>See lots and their release status (to infuse, or to check).</summary>
+    /// <summary>See the site's lots, their release status and custody (to infuse, or to check).</summary>
     ReadLots,
 
     /// <summary>Open queries on the site's records, and close or re-open those one raised (docs/data-quality.md).</summary>
@@ -34,7 +34,7 @@ public enum Capability
 /// <summary>
 /// Which role grants which capability: the whole authorisation matrix of Stroma in one table (docs/web.md repeats it).
 /// Least privilege: a monitor changes nothing; a statistician never sees identifiable records; cell-lab QA sees lots,
-/// not patients; only an investigator signs. Administrators (<see cref="User.IsAdministrator"/>) manage sites and
+/// not patients, and each site's lots are its own (the QA signer also sees the lots they decided); only an investigator signs. Administrators (<see cref="User.IsAdministrator"/>) manage sites and
 /// accounts and see clinical data only through a membership, like everyone else.
 /// </summary>
 public static class AccessPolicy
@@ -143,6 +143,25 @@ public static class AccessQueries
         ArgumentNullException.ThrowIfNull(access);
         var sites = access.Sites(capability).ToArray();
         return db.Patients.Where(p => sites.Contains(p.SiteId));
+    }
+
+    /// <summary>
+    /// The lots <paramref name="access"/> sees (issue #16): those of the sites where it may read lots
+    /// (<see cref="Capability.ReadLots"/>), and for cell-lab QA (<see cref="Capability.ManageLots"/> at some site) also
+    /// every lot whose release or rejection the user signed. Any other lot answers like an unknown one (404).
+    /// </summary>
+    public static IQueryable<CellLotRecord> LotsFor(this StromaDbContext db, UserAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(access);
+        var sites = access.Sites(Capability.ReadLots).ToArray();
+        if (!access.CanAnywhere(Capability.ManageLots))
+        {
+            return db.CellLots.Where(l => sites.Contains(l.SiteId));
+        }
+
+        var user = access.UserName;
+        return db.CellLots.Where(l => sites.Contains(l.SiteId) || db.LotDecisions.Any(d => d.LotId == l.Id && d.SignedBy == user));
     }
 
     /// <summary>The sites where <paramref name="access"/> has <paramref name="capability"/>.</summary>

@@ -35,6 +35,23 @@ internal static class Lookup
         };
     }
 
+    /// <summary>
+    /// CTD015 when <paramref name="lot"/> belongs to another site than <paramref name="patient"/>: a site gives its own
+    /// lots (issue #16). A lot the patient already received (a registry from before lots had a site) is not refused.
+    /// </summary>
+    public static async Task<Issue?> SameSiteAsync(StromaDbContext db, CellLotRecord lot, Patient patient, string path, CancellationToken cancellationToken)
+    {
+        if (lot.SiteId == patient.SiteId
+            || await db.Infusions.AnyAsync(i => i.LotId == lot.Id && i.PatientId == patient.Id, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var sites = await db.Sites.AsNoTracking().Where(s => s.Id == lot.SiteId || s.Id == patient.SiteId).ToDictionaryAsync(s => s.Id, s => s.Code, cancellationToken).ConfigureAwait(false);
+        return Issue.Error(IssueCodes.LotOfAnotherSite, path,
+            $"Lot {lot.LotNumber} belongs to site {sites.GetValueOrDefault(lot.SiteId)}; patient {patient.StudyId} is at site {sites.GetValueOrDefault(patient.SiteId)}: a site gives its own lots.");
+    }
+
     public static async Task<(CellLotRecord? Lot, Issue? Issue)> LotAsync(StromaDbContext db, string lotNumber, CancellationToken cancellationToken)
     {
         var lot = await db.CellLots.SingleOrDefaultAsync(l => l.LotNumber == lotNumber, cancellationToken).ConfigureAwait(false);

@@ -190,6 +190,10 @@ public static class FollowUps
             {
                 issues.Add(unknown);
             }
+            else if (await Lookup.SameSiteAsync(db, lot!, patient, "lot", cancellationToken).ConfigureAwait(false) is { } elsewhere)
+            {
+                issues.Add(elsewhere);
+            }
         }
 
         if (issues.Any(i => i.IsError))

@@ -168,6 +168,10 @@ public static class Infusions
         {
             issues.Add(unknownLot);
         }
+        else if (enrolled is not null && await Lookup.SameSiteAsync(db, lot!, enrolled.Patient, "lot", cancellationToken).ConfigureAwait(false) is { } elsewhere)
+        {
+            issues.Add(elsewhere);
+        }
 
         if (request.DoseCells < 0m)
         {

@@ -14,13 +14,26 @@ namespace Stroma.Data.CellTherapy;
 /// </summary>
 public static class Lots
 {
-    /// <summary>Registers a lot in quarantine; with <paramref name="lotIdIsIsbt128Din"/> the id is checked as an ISBT 128 DIN.</summary>
-    public static async Task<CellTherapyResult<CellLotRecord>> RegisterAsync(StromaDbContext db, CellLot lot, bool lotIdIsIsbt128Din = false,
+    /// <summary>
+    /// Registers a lot in quarantine at the site <paramref name="siteCode"/> (the hospital that holds and receives it:
+    /// its users see the lot, docs/security.md); with <paramref name="lotIdIsIsbt128Din"/> the id is checked as an ISBT
+    /// 128 DIN. A site code the registry does not have is <see cref="IssueCodes.UnknownSite"/>.
+    /// </summary>
+    public static async Task<CellTherapyResult<CellLotRecord>> RegisterAsync(StromaDbContext db, CellLot lot, string siteCode, bool lotIdIsIsbt128Din = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(lot);
         var issues = new List<Issue>(lot.Validate());
+        var code = siteCode?.Trim().ToUpperInvariant() ?? "";
+        var siteId = await db.Sites.Where(s => s.Code == code).Select(s => (Guid?)s.Id).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (siteId is null)
+        {
+            issues.Add(Issue.Error(IssueCodes.UnknownSite, "site", code.Length == 0
+                ? "A lot is registered at a site (the hospital that holds and receives it): give the site."
+                : $"No site has code '{code}'."));
+        }
+
         if (lotIdIsIsbt128Din)
         {
             issues.AddRange(Isbt128Din.Parse(lot.LotId).Issues);
@@ -36,7 +49,7 @@ public static class Lots
             return Refusal.Of<CellLotRecord>(issues);
         }
 
-        var record = LotRecord(Guid.CreateVersion7(), lot, LotStatus.Quarantine);
+        var record = LotRecord(Guid.CreateVersion7(), lot, LotStatus.Quarantine, siteId!.Value);
         db.CellLots.Add(record);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CellTherapyResult<CellLotRecord>(record, issues);
@@ -223,6 +236,10 @@ public static class Lots
             {
                 issues.Add(problem);
             }
+            else if (await Lookup.SameSiteAsync(db, lot, patient!, "patient", cancellationToken).ConfigureAwait(false) is { } elsewhere)
+            {
+                issues.Add(elsewhere);
+            }
         }
 
         if (lot.Status != LotStatus.Released && custodyEvent.Kind != CustodyEventKind.Discarded)
@@ -266,9 +283,10 @@ public static class Lots
     // The record mappings, written once for the use cases above and the demo (which stores through the bulk path).
 
     /// <summary>The stored form of a lot (the inverse of <see cref="CellLotRecord.ToLot"/>).</summary>
-    internal static CellLotRecord LotRecord(Guid id, CellLot lot, LotStatus status) => new()
+    internal static CellLotRecord LotRecord(Guid id, CellLot lot, LotStatus status, Guid siteId) => new()
     {
         Id = id,
+        SiteId = siteId,
         LotNumber = lot.LotId,
         ProductType = lot.ProductType,
         DonorPseudonym = lot.DonorPseudonym,

@@ -21,8 +21,8 @@ public sealed record TracedDecision(ReleaseVerdict Verdict, string SignedBy, Dat
 /// <summary>One patient who received a lot.</summary>
 public sealed record LotRecipient(string PatientStudyId, string SiteCode, IReadOnlyList<TracedInfusion> Infusions, IReadOnlyList<TracedAdverseEvent> AdverseEvents);
 
-/// <summary>Everything about one lot: the lot, its decision, custody, and every patient who received it.</summary>
-public sealed record LotTrace(CellLotRecord Lot, TracedDecision? Decision, IReadOnlyList<TracedCustodyEvent> Custody, IReadOnlyList<LotRecipient> Recipients);
+/// <summary>Everything about one lot: the lot and its site, its decision, custody, and every patient who received it.</summary>
+public sealed record LotTrace(CellLotRecord Lot, string SiteCode, TracedDecision? Decision, IReadOnlyList<TracedCustodyEvent> Custody, IReadOnlyList<LotRecipient> Recipients);
 
 /// <summary>One lot a patient received, with its custody history.</summary>
 public sealed record ReceivedLot(CellLotRecord Lot, IReadOnlyList<TracedInfusion> Infusions, IReadOnlyList<TracedCustodyEvent> Custody);
@@ -59,7 +59,8 @@ public static class Trace
                 [.. events.Where(e => e.Onset >= first || e.SuspectLot == lot.LotNumber)]));
         }
 
-        return (new LotTrace(lot, decision is null ? null : new TracedDecision(decision.Verdict, decision.SignedBy, decision.SignedAt, decision.Meaning, decision.Reason,
+        var siteCode = await db.Sites.AsNoTracking().Where(s => s.Id == lot.SiteId).Select(s => s.Code).SingleAsync(cancellationToken).ConfigureAwait(false);
+        return (new LotTrace(lot, siteCode, decision is null ? null : new TracedDecision(decision.Verdict, decision.SignedBy, decision.SignedAt, decision.Meaning, decision.Reason,
             $"{decision.SpecificationName} {decision.SpecificationVersion}"), await CustodyAsync(db, lot.Id, cancellationToken).ConfigureAwait(false), recipients), null);
     }
 

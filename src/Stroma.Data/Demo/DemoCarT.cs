@@ -196,7 +196,7 @@ internal static partial class DemoCellTherapy
         Neutrophils(baseline, c.Neutrophils[0] + 2m);
         var enrolment = Enrol(batch, patient, protocol, day0, c.WeightKg, consent, random, db, now);
 
-        var lot = Lot(batch, $"DEMO-{c.StudyId}-CART", apheresis.AddDays(1), apheresis.AddDays(1).AddYears(1), 1e8m, random, db, now, CellProductType.CarT,
+        var lot = Lot(batch, site.Id, $"DEMO-{c.StudyId}-CART", apheresis.AddDays(1), apheresis.AddDays(1).AddYears(1), 1e8m, random, db, now, CellProductType.CarT,
             (CarTSpecification, CarTResults));
         var start = new DateTimeOffset(day0.ToDateTime(new TimeOnly(10, 0)), China);
         Custody(batch, lot, CustodyEventKind.Shipped, start.AddDays(-2), "Demo GMP facility", "courier.demo", null, random, db, now);

@@ -121,7 +121,7 @@ internal static partial class DemoCellTherapy
         }
     }
 
-    public static async Task WriteAsync(StromaDbContext db, Patient? case1, Patient? case2, Patient? inProgress, List<Member> cohort, IReadOnlyList<string> siteCodes,
+    public static async Task WriteAsync(StromaDbContext db, Patient? case1, Patient? case2, Patient? inProgress, List<Member> cohort, IReadOnlyList<Site> sites,
         DemoOptions options, Dictionary<string, long> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A generator of its own, so the rest of the demo stays exactly as it was for a given seed.
@@ -138,7 +138,8 @@ internal static partial class DemoCellTherapy
             SeedCase2(batch, case2, new Random(unchecked(options.Seed * 31 + 7)), db, now);
         }
 
-        var current = CurrentLots(batch, siteCodes, case2 is not null, new Random(unchecked(options.Seed * 31 + 8)), db, now);
+        var siteCodes = sites.Select(s => s.Code).ToList();
+        var current = CurrentLots(batch, sites, case2 is not null, new Random(unchecked(options.Seed * 31 + 8)), db, now);
         if (inProgress is not null)
         {
             InProgress(batch, inProgress, current[siteCodes[0]], siteCodes[0], new Random(unchecked(options.Seed * 31 + 10)), db, now);
@@ -155,7 +156,7 @@ internal static partial class DemoCellTherapy
             for (var k = 0; k < members.Count; k += 3)
             {
                 var lotNumber = string.Create(CultureInfo.InvariantCulture, $"DEMO-{group.Key.SiteCode}-{group.Key.Year}Q{group.Key.Quarter + 1}-{k / 3 + 1}");
-                var lot = Lot(batch, lotNumber, quarterStart.AddDays(-21), quarterStart.AddMonths(3).AddDays(60), 5e8m, random, db, now);
+                var lot = Lot(batch, members[0].Patient.SiteId, lotNumber, quarterStart.AddDays(-21), quarterStart.AddMonths(3).AddDays(60), 5e8m, random, db, now);
                 var released = new DateTimeOffset(quarterStart.AddDays(-13).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
                 Custody(batch, lot, CustodyEventKind.Released, released.AddHours(2), "Demo GMP facility", "qa.demo", null, random, db, now);
                 Custody(batch, lot, CustodyEventKind.Shipped, released.AddDays(3), "Demo GMP facility", "courier.demo", null, random, db, now);
@@ -210,7 +211,7 @@ internal static partial class DemoCellTherapy
         for (var i = 0; i < infused.Length; i++)
         {
             var date = infused[i];
-            var lot = Lot(batch, string.Create(CultureInfo.InvariantCulture, $"CR-001-UCMSC-{i + 1}"), date.AddDays(-28), date.AddDays(60), 5e7m, random, db, now);
+            var lot = Lot(batch, case1.SiteId, string.Create(CultureInfo.InvariantCulture, $"CR-001-UCMSC-{i + 1}"), date.AddDays(-28), date.AddDays(60), 5e7m, random, db, now);
             var start = new DateTimeOffset(date.ToDateTime(new TimeOnly(9, 0)), China);
             var released = new DateTimeOffset(date.AddDays(-20).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
             Custody(batch, lot, CustodyEventKind.Released, released.AddHours(2), "Demo GMP facility", "qa.demo", null, random, db, now);
@@ -256,7 +257,7 @@ internal static partial class DemoCellTherapy
             var start = new DateTimeOffset(date.ToDateTime(new TimeOnly(9, 0)), China);
             foreach (var (component, product, cells, at) in new[] { ("msc", CellProductType.UmbilicalCordMsc, 5e7m, start), ("nk", CellProductType.NkCells, 1e9m, start.AddHours(1)) })
             {
-                var lot = Lot(batch, string.Create(CultureInfo.InvariantCulture, $"CR-002-{component.ToUpperInvariant()}-{i + 1}"), date.AddDays(-28), date.AddDays(60), cells,
+                var lot = Lot(batch, case2.SiteId, string.Create(CultureInfo.InvariantCulture, $"CR-002-{component.ToUpperInvariant()}-{i + 1}"), date.AddDays(-28), date.AddDays(60), cells,
                     random, db, now, product);
                 Custody(batch, lot, CustodyEventKind.Released, new DateTimeOffset(date.AddDays(-20).ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), "Demo GMP facility", "qa.demo", null, random, db, now);
                 Custody(batch, lot, CustodyEventKind.Shipped, at.AddDays(-1).AddHours(-6), "Demo GMP facility", "courier.demo", null, random, db, now);
@@ -366,18 +367,18 @@ internal static partial class DemoCellTherapy
     /// One released UC-MSC lot per demo site in date today (manufactured 30 days before the demo is built, expiring a
     /// year after), and an NK-cell lot at the case-report site, so that an infusion recorded in the demo today passes.
     /// </summary>
-    private static Dictionary<string, CellLotRecord> CurrentLots(Rows batch, IReadOnlyList<string> siteCodes, bool nk, Random random, StromaDbContext db, DateTimeOffset now)
+    private static Dictionary<string, CellLotRecord> CurrentLots(Rows batch, IReadOnlyList<Site> sites, bool nk, Random random, StromaDbContext db, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var lots = new Dictionary<string, CellLotRecord>(StringComparer.Ordinal);
-        foreach (var code in siteCodes)
+        foreach (var site in sites)
         {
-            lots[code] = Lot(batch, $"DEMO-{code}-CURRENT-MSC", today.AddDays(-30), today.AddDays(365), 5e8m, random, db, now);
+            lots[site.Code] = Lot(batch, site.Id, $"DEMO-{site.Code}-CURRENT-MSC", today.AddDays(-30), today.AddDays(365), 5e8m, random, db, now);
         }
 
         if (nk)
         {
-            Lot(batch, "DEMO-CR-CURRENT-NK", today.AddDays(-30), today.AddDays(365), 2e9m, random, db, now, CellProductType.NkCells);
+            Lot(batch, sites.Single(s => s.Code == "CR").Id, "DEMO-CR-CURRENT-NK", today.AddDays(-30), today.AddDays(365), 2e9m, random, db, now, CellProductType.NkCells);
         }
 
         return lots;
@@ -401,7 +402,7 @@ internal static partial class DemoCellTherapy
             Notes = notes,
         }, db, now);
 
-    private static CellLotRecord Lot(Rows batch, string number, DateOnly manufactured, DateOnly expires, decimal cells, Random random, StromaDbContext db, DateTimeOffset now,
+    private static CellLotRecord Lot(Rows batch, Guid siteId, string number, DateOnly manufactured, DateOnly expires, decimal cells, Random random, StromaDbContext db, DateTimeOffset now,
         CellProductType product = CellProductType.UmbilicalCordMsc, (ReleaseSpecification Specification, (string Key, ReleaseMeasurement Measurement)[] Results)? releaseTests = null)
     {
         var id = DemoRegistry.NewId(random);
@@ -409,7 +410,7 @@ internal static partial class DemoCellTherapy
         var msc = product == CellProductType.UmbilicalCordMsc;
         var lot = DemoRegistry.Stamp(Lots.LotRecord(id, new CellLot(number, product, donor, msc ? "umbilical cord" : "peripheral blood", "Demo GMP facility",
             manufactured, msc ? 4 : null, CellCount.Cells(cells), CellConcentration.CellsPerMillilitre(cells / 100m), 93m, 100m,
-            new LotStorage(StorageCondition.Cryopreserved, "demo LN2 tank 1"), expires), LotStatus.Released), db, now);
+            new LotStorage(StorageCondition.Cryopreserved, "demo LN2 tank 1"), expires), LotStatus.Released, siteId), db, now);
         batch.Lots.Add(lot);
         var tested = manufactured.AddDays(7);
         var (specification, results) = releaseTests ?? (msc ? (Specification, Results) : (NkSpecification, NkResults));

@@ -171,7 +171,7 @@ public static class DemoRegistry
         }
 
         await chunk.WriteAsync(db, rows, options, cancellationToken).ConfigureAwait(false);
-        await DemoCellTherapy.WriteAsync(db, case1, case2, inProgress, cohort, [.. allSites.Select(s => s.Code)], options, rows, now, cancellationToken).ConfigureAwait(false);
+        await DemoCellTherapy.WriteAsync(db, case1, case2, inProgress, cohort, allSites, options, rows, now, cancellationToken).ConfigureAwait(false);
         if (options.IncludeSeedCases)
         {
             // The three synthetic CAR-T patients at S2: a block of their own (own generator), after everything else.

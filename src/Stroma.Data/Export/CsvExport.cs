@@ -169,14 +169,14 @@ public static class CsvExport
             return query;
         }
 
-        // A lot has no site: narrowed to sites, the export holds the lots given to their patients, with their records.
+        // A lot belongs to a site (issue #16): narrowed to sites, the export holds those sites' lots with their records.
         if (typeof(T) == typeof(CellLotRecord) || typeof(T) == typeof(LotReleaseTest) || typeof(T) == typeof(LotDecision) || typeof(T) == typeof(CustodyEventRecord))
         {
-            var patientIds = PatientsOf(db, siteIds).Select(p => p.Id);
-            var lotIds = db.Infusions.Where(i => patientIds.Contains(i.PatientId)).Select(i => i.LotId);
+            var lotIds = db.CellLots.Where(l => siteIds.Contains(l.SiteId)).Select(l => l.Id);
             if (typeof(T) == typeof(CustodyEventRecord))
             {
-                // ... but not another site's administration of the same lot.
+                // ... but not an administration to another site's patient (possible only in a registry from before lots had a site).
+                var patientIds = PatientsOf(db, siteIds).Select(p => p.Id);
                 return query.Where(e => lotIds.Contains(EF.Property<Guid>(e, nameof(CustodyEventRecord.LotId)))
                     && (EF.Property<Guid?>(e, nameof(CustodyEventRecord.PatientId)) == null || patientIds.Contains(EF.Property<Guid?>(e, nameof(CustodyEventRecord.PatientId))!.Value)));
             }

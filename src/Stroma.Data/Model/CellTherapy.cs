@@ -10,6 +10,15 @@ namespace Stroma.Data.Model;
 /// </summary>
 public sealed class CellLotRecord : ClinicalRecord
 {
+    /// <summary>
+    /// The site (hospital) that holds and receives the lot: its users see the lot, its custody and release tests; another
+    /// site's users get the same 404 as for its patients (issue #16; docs/security.md, "Site isolation"). The QA user who
+    /// decided the lot also sees it. Required when a lot is registered.
+    /// </summary>
+    public Guid SiteId { get; set; }
+
+    public Site? Site { get; set; }
+
     /// <summary>The lot's id as labelled (an ISBT 128 DIN when the site uses them), unique in the registry.</summary>
     public string LotNumber { get; set; } = "";
 

@@ -216,6 +216,15 @@ public sealed class Medication : ClinicalRecord
 
     public Patient? Patient { get; set; }
 
+    /// <summary>
+    /// The visit the medication was recorded at, or null when it was recorded outside a visit (history, an import). A
+    /// medication recorded at a visit is part of what the visit's signature signs: it is locked with the visit (VIS001),
+    /// except that the stop date of a course still running may be recorded later (docs/security.md).
+    /// </summary>
+    public Guid? VisitId { get; set; }
+
+    public Visit? Visit { get; set; }
+
     public MedicationClass Class { get; set; }
 
     /// <summary>Drug name (INN, e.g. <c>prednisone</c>, <c>mycophenolate mofetil</c>, <c>hydroxychloroquine</c>).</summary>

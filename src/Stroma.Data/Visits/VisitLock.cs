@@ -31,8 +31,10 @@ public sealed record SignedVisit(Guid Id, Guid PatientId, DateOnly Date, string?
 /// and reactions) given on the date of one of the patient's signed visits and recorded before that signature, and likewise
 /// a recorded <see cref="LymphodepletionRecord"/> with a signed visit on one of its days, refuse the whole save
 /// (<see cref="VisitLockedException"/>). Bulk lab imports, which do not go through <c>SaveChanges</c>, check
-/// <see cref="FindSignedAsync"/> per row. Medications are courses over time, not recorded under one visit, and are
-/// not locked by a visit's signature.
+/// <see cref="FindSignedAsync"/> per row. A <see cref="Medication"/> recorded at a visit (<see cref="Medication.VisitId"/>)
+/// is locked with it like a lab result, with one exception: the stop date of a course that was still running (no stop
+/// date) may be recorded later, when it is after the visit's date, since the course ending later is a new event, not
+/// a change of what was signed. A medication recorded outside a visit (no visit id) is not locked by any signature.
 /// </summary>
 public static class VisitLock
 {
@@ -51,6 +53,25 @@ public static class VisitLock
             .SingleOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// For a medication recorded at a visit whose only change is a stop date set where there was none (the course ended):
+    /// the visit and the new stop date; null for any other change.
+    /// </summary>
+    private static (Guid VisitId, DateOnly Stop)? StopOnly(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
+    {
+        if (entry.Property(nameof(Medication.VisitId)).OriginalValue is not Guid visitId
+            || !Equals(entry.Property(nameof(Medication.VisitId)).CurrentValue, visitId)
+            || entry.Property(nameof(Medication.StopDate)).OriginalValue is not null
+            || entry.Property(nameof(Medication.StopDate)).CurrentValue is not DateOnly stop)
+        {
+            return null;
+        }
+
+        var others = entry.Properties.Any(p => p.IsModified && p.Metadata.Name != nameof(Medication.StopDate) && !SignatureFields.Contains(p.Metadata.Name)
+            && !Equals(p.OriginalValue, p.CurrentValue));
+        return others ? null : (visitId, stop);
+    }
+
     /// <summary>The guard run before every save (see the class summary); throws <see cref="VisitLockedException"/>.</summary>
     internal static void Check(StromaDbContext db)
     {
@@ -63,6 +84,7 @@ public static class VisitLock
         var infusions = new HashSet<(Guid PatientId, DateOnly Date, DateTimeOffset RecordedAt)>();
         var infusionIds = new HashSet<Guid>();
         var courses = new HashSet<(Guid PatientId, DateOnly Date, DateTimeOffset RecordedAt)>();
+        var stops = new List<(Guid VisitId, DateOnly Stop)>();
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
@@ -87,6 +109,20 @@ public static class VisitLock
                     if (entry.State != EntityState.Added)
                     {
                         AddVisit(entry.Property(nameof(Assessment.VisitId)).OriginalValue);
+                    }
+
+                    break;
+                case Medication:
+                    if (entry.State == EntityState.Modified && StopOnly(entry) is { } stop)
+                    {
+                        stops.Add(stop);
+                        break;
+                    }
+
+                    AddVisit(entry.Property(nameof(Medication.VisitId)).CurrentValue);
+                    if (entry.State != EntityState.Added)
+                    {
+                        AddVisit(entry.Property(nameof(Medication.VisitId)).OriginalValue);
                     }
 
                     break;
@@ -141,6 +177,18 @@ public static class VisitLock
                 {
                     infusions.Add((i.PatientId, i.InfusionDate, i.CreatedAt));
                 }
+            }
+        }
+
+        if (stops.Count > 0)
+        {
+            // A course's stop date recorded after the visit is allowed; one on or before the visit's date changes what was signed.
+            var ids = stops.Select(s => s.VisitId).Distinct().ToArray();
+            var signed = db.Visits.AsNoTracking().Where(v => ids.Contains(v.Id) && v.SignedAt != null)
+                .Select(v => new SignedVisit(v.Id, v.PatientId, v.VisitDate, v.SignedBy, v.SignedByName, v.SignedAt!.Value)).ToList();
+            if (signed.FirstOrDefault(v => stops.Any(s => s.VisitId == v.Id && s.Stop <= v.Date)) is { } locked)
+            {
+                throw new VisitLockedException(locked.Refusal("stop_date"));
             }
         }
 

@@ -136,7 +136,7 @@ public sealed record FhirSearch(Guid? Patient, string? Code, DateOnly? From, Dat
 /// <summary>
 /// Reads and searches the registry as FHIR resources (identifiable, the registry's ids) within a set of readable
 /// patients: a record of a patient outside it is not found, exactly as a record that does not exist (no site leaks).
-/// Lots are those given to a readable patient; protocols are the study's and readable by every reader.
+/// Lots are those of the readable patients' sites and those given to a readable patient; protocols are the study's and readable by every reader.
 /// </summary>
 public sealed class FhirReader(StromaDbContext db, IQueryable<ModelPatient> readable)
 {
@@ -262,9 +262,11 @@ public sealed class FhirReader(StromaDbContext db, IQueryable<ModelPatient> read
 
     private IQueryable<CellLotRecord> Lots()
     {
+        // The readable patients' sites' lots (issue #16), and any lot one of them received.
         var ids = readable.Select(p => p.Id);
+        var sites = readable.Select(p => p.SiteId);
         var lots = db.Infusions.Where(i => ids.Contains(i.PatientId)).Select(i => i.LotId);
-        return db.CellLots.AsNoTracking().Where(l => lots.Contains(l.Id));
+        return db.CellLots.AsNoTracking().Where(l => sites.Contains(l.SiteId) || lots.Contains(l.Id));
     }
 
     private async Task<ModelPatient?> PatientRowAsync(Guid key, CancellationToken cancellationToken) =>

@@ -119,24 +119,29 @@ public sealed class RouteAccessFixture : IAsyncLifetime
             });
         }
 
-        // Lots belong to no site (Scope.Global routes).
-        db.CellLots.Add(new CellLotRecord
+        // A released lot at each site (issue #16: a site sees its own lots; the lot pick lists offer only the patient's site's).
+        foreach (var site in new[] { "A", "B" })
         {
-            Id = Add("lot"),
-            LotNumber = "LOT-ROUTE-1",
-            ProductType = Stroma.Clinical.CellTherapy.CellProductType.UmbilicalCordMsc,
-            DonorPseudonym = "D1",
-            TissueSource = "umbilical cord",
-            ManufacturingSite = "lab",
-            ManufacturedOn = new DateOnly(2024, 1, 2),
-            TotalCells = 2e8m,
-            CellsPerMillilitre = 1e6m,
-            ViabilityPercent = 95m,
-            VolumeMillilitres = 200m,
-            Storage = Stroma.Clinical.CellTherapy.StorageCondition.Cryopreserved,
-            StorageLocation = "tank 1",
-            ExpiresOn = new DateOnly(2099, 12, 31),
-        });
+            db.CellLots.Add(new CellLotRecord
+            {
+                Id = Add($"lot.{site}"),
+                SiteId = Ids[$"site.{site}"],
+                LotNumber = $"{site}-SECRET-LOT",
+                ProductType = Stroma.Clinical.CellTherapy.CellProductType.UmbilicalCordMsc,
+                DonorPseudonym = "D1",
+                TissueSource = "umbilical cord",
+                ManufacturingSite = "lab",
+                ManufacturedOn = new DateOnly(2024, 1, 2),
+                TotalCells = 2e8m,
+                CellsPerMillilitre = 1e6m,
+                ViabilityPercent = 95m,
+                VolumeMillilitres = 200m,
+                Storage = Stroma.Clinical.CellTherapy.StorageCondition.Cryopreserved,
+                StorageLocation = "tank 1",
+                ExpiresOn = new DateOnly(2099, 12, 31),
+                Status = Stroma.Clinical.CellTherapy.LotStatus.Released,
+            });
+        }
 
         await db.SaveChangesAsync();
         // Calendars and the worklist (issue #14) read enrolments: one at each site, with events missed and due.
@@ -272,15 +277,16 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("reports", "GET", "Csv", (_, site) => $"/reports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
         new("exports", "GET", null, (_, site) => $"/exports?site={site}", Scope.SiteList, Who(DeidentifiedReaders)),
         new("exports", "GET", "Download", (_, site) => $"/exports?site={site}", Scope.Site, Who(DeidentifiedReaders)),
-        new("lots", "GET", null, (_, _) => "/lots", Scope.Global, Who(LotReaders)),
+        // Lots belong to a site (issue #16): another site's lot answers 404 like its patients; the list shows none of it.
+        new("lots", "GET", null, (_, _) => "/lots", Scope.SiteList, Who(LotReaders)),
         new("lots/register", "GET", null, (_, _) => "/lots/register", Scope.Global, "qa"),
         new("lots/register", "POST", null, (_, _) => "/lots/register", Scope.Global, "qa"),
-        new("lots/{id:guid}", "GET", null, (ids, _) => $"/lots/{ids["lot"]}", Scope.Global, Who(LotReaders)),
-        new("lots/{id:guid}", "POST", "Tests", (ids, _) => $"/lots/{ids["lot"]}", Scope.Global, "qa"),
-        new("lots/{id:guid}", "POST", "Evaluate", (ids, _) => $"/lots/{ids["lot"]}", Scope.Global, "qa"),
-        new("lots/{id:guid}", "POST", "Release", (ids, _) => $"/lots/{ids["lot"]}", Scope.Global, "qa"),
-        new("lots/{id:guid}", "POST", "Reject", (ids, _) => $"/lots/{ids["lot"]}", Scope.Global, "qa"),
-        new("lots/{id:guid}", "POST", "Custody", (ids, _) => $"/lots/{ids["lot"]}", Scope.Global, "qa"),
+        new("lots/{id:guid}", "GET", null, (ids, site) => $"/lots/{ids[$"lot.{site}"]}", Scope.Site, Who(LotReaders)),
+        new("lots/{id:guid}", "POST", "Tests", (ids, site) => $"/lots/{ids[$"lot.{site}"]}", Scope.Site, "qa"),
+        new("lots/{id:guid}", "POST", "Evaluate", (ids, site) => $"/lots/{ids[$"lot.{site}"]}", Scope.Site, "qa"),
+        new("lots/{id:guid}", "POST", "Release", (ids, site) => $"/lots/{ids[$"lot.{site}"]}", Scope.Site, "qa"),
+        new("lots/{id:guid}", "POST", "Reject", (ids, site) => $"/lots/{ids[$"lot.{site}"]}", Scope.Site, "qa"),
+        new("lots/{id:guid}", "POST", "Custody", (ids, site) => $"/lots/{ids[$"lot.{site}"]}", Scope.Site, "qa"),
         new("patients/{id:guid}/infusion", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/infusion", Scope.Site, Who(ClinicalEditors)),
         new("patients/{id:guid}/infusion", "POST", "Check", (ids, site) => $"/patients/{ids[$"patient.{site}"]}/infusion", Scope.Site, Who(ClinicalEditors)),
         new("patients/{id:guid}/infusion", "POST", "Save", (ids, site) => $"/patients/{ids[$"patient.{site}"]}/infusion", Scope.Site, Who(ClinicalEditors)),
@@ -383,6 +389,7 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         }
 
         using var own = await SendAsync(client, rule, "A");
+        (await own.Content.ReadAsStringAsync(Ct)).ShouldNotContain("B-SECRET", Case.Sensitive, $"{rule} as {user} at their own site showed site B's data");
         if (rule.Allowed.Contains(user))
         {
             if (rule.Method == "GET")

@@ -80,11 +80,11 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
     };
 
     /// <summary>A lot registered through the use case; released (passing tests, signed by qa.lab) unless <paramref name="release"/> is false.</summary>
-    private async Task ArrangeLotAsync(string number, bool release)
+    private async Task ArrangeLotAsync(string number, bool release, string site = "A")
     {
         await using var scope = factory.Scope();
         var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
-        (await Lots.RegisterAsync(db, Lot(number), cancellationToken: Ct)).Succeeded.ShouldBeTrue();
+        (await Lots.RegisterAsync(db, Lot(number), site, cancellationToken: Ct)).Succeeded.ShouldBeTrue();
         if (release)
         {
             await Lots.RecordTestsAsync(db, number, Passing(), new DateOnly(2024, 1, 20), "historical lot entered for the test", Ct);
@@ -162,6 +162,55 @@ public sealed class CellTherapyPageTests : IAsyncLifetime
         audit.ShouldHaveSingleItem().UserName.ShouldBe("qa");
         audit[0].Reason.ShouldBe("lot released by qa: QA release for clinical use");
         (await qa.GetStringAsync(new Uri(lotPath, UriKind.Relative), Ct)).ShouldContain("id=\"lot-status\">Released");
+    }
+
+    [Fact]
+    public async Task Lots_OtherSitesLot_NotFoundListedNowhere_ItsSignerSeesItReadOnly_RegisterAtAnotherSiteRefused()
+    {
+        // Issue #16: a site sees its own lots; the QA user who released a lot also sees it; anyone else gets the same 404
+        // as for another site's patient, and the infusion form offers only the patient's site's lots.
+        await ArrangeLotAsync("UC-A-1", release: true, site: "A");
+        await ArrangeLotAsync("UC-B-1", release: true, site: "B");
+        await factory.AddUserAsync("qa.lab", false, ("A", SiteRole.CellLabQa));
+        var lotB = await QueryAsync(db => db.CellLots.Where(l => l.LotNumber == "UC-B-1").Select(l => l.Id).SingleAsync(Ct));
+        var lotA = await QueryAsync(db => db.CellLots.Where(l => l.LotNumber == "UC-A-1").Select(l => l.Id).SingleAsync(Ct));
+
+        foreach (var user in new[] { "qa", "coord", "monitor" })
+        {
+            using var client = await factory.SignedInAsync(user);
+            (await client.GetAsync(new Uri($"/lots/{lotB}", UriKind.Relative), Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound, user);
+            (await client.GetAsync(new Uri($"/lots/{lotA}", UriKind.Relative), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK, user);
+            var list = await client.GetStringAsync(new Uri("/lots", UriKind.Relative), Ct);
+            list.ShouldContain("UC-A-1");
+            list.ShouldNotContain("UC-B-1");
+        }
+
+        using var coordinator = await factory.SignedInAsync("coord");
+        var form = await coordinator.GetStringAsync(new Uri($"/patients/{patientA}/infusion", UriKind.Relative), Ct);
+        form.ShouldContain("UC-A-1");
+        form.ShouldNotContain("UC-B-1");
+        var ae = await coordinator.GetStringAsync(new Uri($"/patients/{patientA}/adverse-event", UriKind.Relative), Ct);
+        ae.ShouldContain("UC-A-1");
+        ae.ShouldNotContain("UC-B-1");
+
+        // qa.lab signed both releases (ArrangeLotAsync's signer): it sees B's lot, read-only (403 on every action).
+        using var signer = await factory.SignedInAsync("qa.lab");
+        var page = await signer.GetStringAsync(new Uri($"/lots/{lotB}", UriKind.Relative), Ct);
+        page.ShouldContain("id=\"lot-site\">B<");
+        (await signer.GetStringAsync(new Uri("/lots", UriKind.Relative), Ct)).ShouldContain("UC-B-1");
+        using var custody = await Html.PostFormAsync(signer, $"/lots/{lotA}", $"/lots/{lotB}?handler=Custody", ("CustodyKind", "Shipped"), ("CustodyAt", "2024-02-01T08:00"),
+            ("CustodyOffset", "+08:00"), ("CustodyPlace", "lab"), ("CustodyPerson", "courier"), ("LateReason", "paper record"));
+        custody.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await QueryAsync(db => db.CustodyEvents.CountAsync(Ct))).ShouldBe(0);
+
+        // Registering at a site where the user does not manage lots is refused with a field error, nothing written.
+        using var qa = await factory.SignedInAsync("qa");
+        using var elsewhere = await Html.PostFormAsync(qa, "/lots/register", ("Site", "B"), ("LotNumber", "UC-WEB-B"), ("Product", "uc_msc"), ("Donor", "D-07"),
+            ("Tissue", "umbilical cord"), ("Manufacturer", "cell lab"), ("Manufactured", "2024-01-02"), ("Expires", "2099-12-31"), ("Passage", "3"),
+            ("TotalCells", "2e8"), ("Concentration", "1e6"), ("Viability", "95"), ("Volume", "200"), ("Storage", "Cryopreserved"), ("Location", "tank 1"));
+        elsewhere.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await elsewhere.Content.ReadAsStringAsync(Ct)).ShouldMatch("data-valmsg-for=\"Site\"[^>]*>[^<]+</span>");
+        (await QueryAsync(db => db.CellLots.AnyAsync(l => l.LotNumber == "UC-WEB-B", Ct))).ShouldBeFalse();
     }
 
     [Fact]

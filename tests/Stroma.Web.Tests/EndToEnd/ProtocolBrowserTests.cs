@@ -115,7 +115,7 @@ public sealed class ProtocolBrowserTests(BrowserFixture browser) : IClassFixture
             var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
             db.Sites.Add(new Site { Id = Guid.CreateVersion7(), Code = site, Name = $"Site {site}" });
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-            await ReleasedLotAsync(db, lot);
+            await ReleasedLotAsync(db, lot, site);
         }
 
         await browser.Factory.AddUserAsync($"admin.{site.ToLowerInvariant()}", true, (site, SiteRole.Investigator));
@@ -196,12 +196,12 @@ public sealed class ProtocolBrowserTests(BrowserFixture browser) : IClassFixture
     }
 
     /// <summary>A UC-MSC lot registered, tested and released through the use cases (ISCT 2006 markers; test limits).</summary>
-    private static async Task ReleasedLotAsync(StromaDbContext db, string number)
+    private static async Task ReleasedLotAsync(StromaDbContext db, string number, string site)
     {
         var made = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(-40);
         var lot = new CellLot(number, CellProductType.UmbilicalCordMsc, "D-01", "umbilical cord", "cell lab", made, 3, CellCount.Cells(2e8m),
             CellConcentration.CellsPerMillilitre(1e6m), 95m, 200m, new LotStorage(StorageCondition.Cryopreserved, "tank 1"), new DateOnly(2099, 12, 31));
-        (await Lots.RegisterAsync(db, lot, cancellationToken: TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
+        (await Lots.RegisterAsync(db, lot, site, cancellationToken: TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
         var results = new Dictionary<string, ReleaseMeasurement>(StringComparer.Ordinal)
         {
             ["cd73"] = ReleaseMeasurement.Of(99m),

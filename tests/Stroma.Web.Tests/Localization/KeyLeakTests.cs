@@ -77,7 +77,9 @@ public sealed class PageWalkFixture : IAsyncLifetime
             {
                 var patient = (await db.Patients.Where(p => p.StudyId == studyId).Select(p => new { p.Id, p.Site!.Code }).SingleOrDefaultAsync()).ShouldNotBeNull(studyId);
                 var site = patient.Code;
-                var ids = new Dictionary<string, Guid> { [$"patient.{site}"] = patient.Id, ["lot"] = lot };
+                // A lot belongs to a site (issue #16): the walk opens one of the patient's site's lots.
+                var siteLot = await db.CellLots.Where(l => l.Site!.Code == site).OrderBy(l => l.LotNumber).Select(l => l.Id).FirstOrDefaultAsync();
+                var ids = new Dictionary<string, Guid> { [$"patient.{site}"] = patient.Id, [$"lot.{site}"] = siteLot == Guid.Empty ? lot : siteLot };
                 var assessment = await db.Assessments.Where(a => a.PatientId == patient.Id && a.Instrument == "sledai2k" && a.VisitId != null)
                     .OrderBy(a => a.AssessmentDate).Select(a => new { a.Id, a.VisitId }).FirstOrDefaultAsync();
                 var visit = assessment?.VisitId ?? await db.Visits.Where(v => v.PatientId == patient.Id).OrderBy(v => v.VisitDate).Select(v => v.Id).FirstOrDefaultAsync();

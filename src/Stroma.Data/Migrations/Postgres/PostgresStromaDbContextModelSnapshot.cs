@@ -357,6 +357,10 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("product_type");
 
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("site_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -412,6 +416,8 @@ namespace Stroma.Data.Migrations.Postgres
 
                     b.HasIndex("LotNumber")
                         .IsUnique();
+
+                    b.HasIndex("SiteId");
 
                     b.ToTable("cell_lots");
                 });
@@ -1739,8 +1745,14 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("version");
 
+                    b.Property<Guid?>("VisitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("visit_id");
+
                     b.HasKey("Id")
                         .HasName("pk_medications");
+
+                    b.HasIndex("VisitId");
 
                     b.HasIndex("PatientId", "StartDate");
 
@@ -3039,6 +3051,17 @@ namespace Stroma.Data.Migrations.Postgres
                     b.Navigation("Visit");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.CellLotRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.Site", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.CustodyEventRecord", b =>
                 {
                     b.HasOne("Stroma.Data.Model.CellLotRecord", "Lot")
@@ -3260,7 +3283,14 @@ namespace Stroma.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Stroma.Data.Model.Visit", "Visit")
+                        .WithMany()
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Patient");
+
+                    b.Navigation("Visit");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.Membership", b =>

@@ -352,6 +352,10 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("product_type");
 
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -407,6 +411,8 @@ namespace Stroma.Data.Migrations.Sqlite
 
                     b.HasIndex("LotNumber")
                         .IsUnique();
+
+                    b.HasIndex("SiteId");
 
                     b.ToTable("cell_lots");
                 });
@@ -1734,8 +1740,14 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
+                    b.Property<Guid?>("VisitId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("visit_id");
+
                     b.HasKey("Id")
                         .HasName("pk_medications");
+
+                    b.HasIndex("VisitId");
 
                     b.HasIndex("PatientId", "StartDate");
 
@@ -3034,6 +3046,17 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.Navigation("Visit");
                 });
 
+            modelBuilder.Entity("Stroma.Data.Model.CellLotRecord", b =>
+                {
+                    b.HasOne("Stroma.Data.Model.Site", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("Stroma.Data.Model.CustodyEventRecord", b =>
                 {
                     b.HasOne("Stroma.Data.Model.CellLotRecord", "Lot")
@@ -3255,7 +3278,14 @@ namespace Stroma.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Stroma.Data.Model.Visit", "Visit")
+                        .WithMany()
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Patient");
+
+                    b.Navigation("Visit");
                 });
 
             modelBuilder.Entity("Stroma.Data.Model.Membership", b =>

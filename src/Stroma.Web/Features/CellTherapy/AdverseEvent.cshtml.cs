@@ -30,11 +30,13 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
 {
     public Guid PatientId { get; private set; }
 
+    private Guid patientSiteId;
+
     public string StudyId { get; private set; } = "";
 
     public string Site { get; private set; } = "";
 
-    /// <summary>Lots the patient received (first) and other released lots, for the suspect lot.</summary>
+    /// <summary>Lots the patient received (first) and the other released lots of the patient's site, for the suspect lot.</summary>
     public IReadOnlyList<(string Number, bool Infused)> Lots { get; private set; } = [];
 
     public IReadOnlyList<AdverseEventRow> Recorded { get; private set; } = [];
@@ -166,7 +168,7 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
         var (patient, refused) = await AccessRefusal.PatientAsync(db, access, id, cancellationToken);
         if (patient is not null)
         {
-            (PatientId, StudyId, Site) = (patient.Id, patient.StudyId, patient.Site);
+            (PatientId, StudyId, Site, patientSiteId) = (patient.Id, patient.StudyId, patient.Site, patient.SiteId);
         }
 
         return refused;
@@ -175,7 +177,7 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var infused = await db.Infusions.AsNoTracking().Where(i => i.PatientId == PatientId).Select(i => i.Lot!.LotNumber).Distinct().ToListAsync(cancellationToken);
-        var released = await db.CellLots.AsNoTracking().Where(l => l.Status == LotStatus.Released).Select(l => l.LotNumber).ToListAsync(cancellationToken);
+        var released = await db.CellLots.AsNoTracking().Where(l => l.Status == LotStatus.Released && l.SiteId == patientSiteId).Select(l => l.LotNumber).ToListAsync(cancellationToken);
         Lots = [.. infused.Order(StringComparer.Ordinal).Select(l => (l, true)), .. released.Except(infused).Order(StringComparer.Ordinal).Select(l => (l, false))];
         var events = await db.AdverseEvents.AsNoTracking().Where(e => e.PatientId == PatientId)
             .Select(e => new { e.OnsetDate, e.Term, e.CtcaeGrade, e.Serious, e.Causality, Lot = e.LotId == null ? null : db.CellLots.Where(l => l.Id == e.LotId).Select(l => l.LotNumber).FirstOrDefault(), e.Outcome })

@@ -80,6 +80,8 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
 
     public Guid PatientId { get; private set; }
 
+    private Guid patientSiteId;
+
     public string StudyId { get; private set; } = "";
 
     public string Site { get; private set; } = "";
@@ -434,7 +436,7 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
         var (patient, refused) = await AccessRefusal.PatientAsync(db, access, id, cancellationToken);
         if (patient is not null)
         {
-            (PatientId, StudyId, Site) = (patient.Id, patient.StudyId, patient.Site);
+            (PatientId, StudyId, Site, patientSiteId) = (patient.Id, patient.StudyId, patient.Site, patient.SiteId);
         }
 
         return refused;
@@ -454,7 +456,8 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
 
         Components = [.. enrolledProtocols.SelectMany(p => p.Components)
             .DistinctBy(c => c.Key).Select(c => (c.Key, c.Label, c.Dose.ToString() ?? ""))];
-        var lots = await db.CellLots.AsNoTracking().Where(l => l.Status == LotStatus.Released).OrderBy(l => l.LotNumber)
+        // The pick list: the released lots of the patient's site (a site gives its own lots, issue #16).
+        var lots = await db.CellLots.AsNoTracking().Where(l => l.Status == LotStatus.Released && l.SiteId == patientSiteId).OrderBy(l => l.LotNumber)
             .Select(l => new { l.LotNumber, l.ProductType, l.ExpiresOn }).ToListAsync(cancellationToken);
         ReleasedLots = [.. lots.Select(l => (l.LotNumber, l.ProductType.Label(), l.ExpiresOn))];
         Recorded = [.. infusions.OrderBy(i => i.InfusionDate)

@@ -25,9 +25,10 @@ public sealed record LotDecisionRow(ReleaseVerdict Verdict, string SignedBy, Dat
 /// <summary>
 /// One lot: its record, release test results, the evaluation against the release specification (the ISCT 2006 MSC
 /// minimal criteria plus safety tests, with the site's viability and endotoxin limits, which ISCT does not give), the
-/// signed decisions and the chain of custody. Everyone who may read lots sees it; only cell-lab QA
-/// (<see cref="Capability.ManageLots"/>) records tests, signs a release or rejection (re-entering the password, like
-/// an electronic signature: who, when and the meaning are stored) and records custody. Every rule is
+/// signed decisions and the chain of custody. Whoever sees the lot (<see cref="AccessQueries.LotsFor"/>: the lot's site,
+/// or the QA user who decided it) reads it; anyone else gets 404, as for another site's patient. Only cell-lab QA of the
+/// lot's site (<see cref="Capability.ManageLots"/> there) records tests, signs a release or rejection (re-entering the
+/// password, like an electronic signature: who, when and the meaning are stored) and records custody. Every rule is
 /// <see cref="Lots"/>' (as <c>stroma lot test|release|reject|custody</c>).
 /// </summary>
 [Authorize(Policy = Policies.ReadLots)]
@@ -46,7 +47,10 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
 
     public IReadOnlyList<CustodyEventRecord> Custody { get; private set; } = [];
 
-    public bool CanManage => access.CanAnywhere(Capability.ManageLots);
+    /// <summary>The code of the lot's site.</summary>
+    public string SiteCode { get; private set; } = "";
+
+    public bool CanManage => Lot is not null && access.Can(Capability.ManageLots, Lot.SiteId);
 
     /// <summary>The measurement keys a result may be recorded for, with whether they are met/not met (else a number).</summary>
     public static IReadOnlyList<(string Key, string Label, bool Qualitative, string Unit)> MeasurementKeys { get; } =
@@ -318,20 +322,23 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
         return ok ? spec : null;
     }
 
-    /// <summary>404 for an unknown lot, 403 for a user who may read lots but not manage them (checked before any input).</summary>
+    /// <summary>404 for a lot the user does not see (unknown, or another site's), 403 for one they see but may not manage (checked before any input).</summary>
     private async Task<IActionResult?> RefuseAsync(Guid id, CancellationToken cancellationToken)
     {
-        Lot = await db.CellLots.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+        Lot = await db.LotsFor(access).AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         return AccessRefusal.For(Lot is not null, CanManage);
     }
 
     private async Task<bool> LoadAsync(Guid id, ReleaseSpecification specification, CancellationToken cancellationToken)
     {
-        Lot = await db.CellLots.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+        Lot = await db.LotsFor(access).AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (Lot is null)
         {
             return false;
         }
+
+        var siteId = Lot.SiteId;
+        SiteCode = await db.Sites.AsNoTracking().Where(s => s.Id == siteId).Select(s => s.Code).SingleAsync(cancellationToken);
 
         var tests = await db.LotReleaseTests.AsNoTracking().Where(t => t.LotId == id).ToListAsync(cancellationToken);
         Tests = [.. tests.OrderBy(t => t.TestKey, StringComparer.Ordinal).ThenBy(t => t.TestedOn).ThenBy(t => t.CreatedAt)
