@@ -141,6 +141,9 @@ public static class SaveChecks
         var existing = (await db.Queries.AsNoTracking().Where(q => ids.Contains(q.PatientId) && q.CheckKey != null)
             .Select(q => new { q.ProtocolKey, q.CheckKey, q.RecordType, q.RecordId, q.Field }).ToListAsync(cancellationToken).ConfigureAwait(false))
             .Select(q => (q.ProtocolKey!, q.CheckKey!, q.RecordType, q.RecordId, q.Field)).ToHashSet();
+        // Queries added earlier in the same unit of work (several corrections of one HL7 message) are not stored yet.
+        existing.UnionWith(db.ChangeTracker.Entries<QueryRecord>().Where(e => e.State == EntityState.Added && e.Entity.CheckKey != null)
+            .Select(e => (e.Entity.ProtocolKey!, e.Entity.CheckKey!, e.Entity.RecordType, e.Entity.RecordId, e.Entity.Field)));
         foreach (var f in soft)
         {
             var recordType = f.Record.Scope.Key();
