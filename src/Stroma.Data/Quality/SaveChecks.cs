@@ -34,10 +34,13 @@ public static class SaveChecks
 
     /// <summary>
     /// Runs the checks on the pending records of <paramref name="db"/>. Returns every finding as an issue (errors refuse:
-    /// the pending records were detached; warnings: their queries were added to the context).
+    /// the pending records were detached; warnings: their queries were added to the context). The issue's message is the
+    /// check's message in the current UI language (a web page's: English or Simplified Chinese, both declared by the
+    /// protocol); the query keeps the English one.
     /// </summary>
     public static async Task<IReadOnlyList<Issue>> RunAsync(StromaDbContext db, CancellationToken cancellationToken = default)
     {
+        var culture = System.Globalization.CultureInfo.CurrentUICulture.Name;
         var findings = await FindAsync(db, cancellationToken).ConfigureAwait(false);
         if (findings.Count == 0)
         {
@@ -47,11 +50,11 @@ public static class SaveChecks
         if (findings.Any(f => f.Check.Severity == CheckSeverity.Hard))
         {
             Discard(db);
-            return [.. findings.Select(f => f.ToIssue())];
+            return [.. findings.Select(f => f.ToIssue(culture))];
         }
 
         await OpenQueriesAsync(db, findings, cancellationToken).ConfigureAwait(false);
-        return [.. findings.Select(f => f.ToIssue())];
+        return [.. findings.Select(f => f.ToIssue(culture))];
     }
 
     /// <summary>What the checks find on the pending records, without changing anything.</summary>
