@@ -153,6 +153,16 @@ public static class StromaCli
                     .WithDescription("Run the checks over the registry: print each finding and open a query for each new soft one.")
                     .WithExample("checks", "run", "--site", "S1", "--format", "json");
             });
+            config.AddBranch("sdv", sdv =>
+            {
+                sdv.SetDescription("Source data verification marks (docs/data-quality.md).");
+                sdv.AddCommand<SdvMarkCommand>("mark")
+                    .WithDescription("Mark a visit (or one of its fields) source-data-verified, signed by --user (a monitor of the site).")
+                    .WithExample("sdv", "mark", "S1-001", "--visit", "2024-08-01", "--user", "monitor.li");
+                sdv.AddCommand<SdvListCommand>("list")
+                    .WithDescription("Coverage per site (verified visits of all visits) and the marks on the sites --user may read.")
+                    .WithExample("sdv", "list", "--site", "S1", "--user", "monitor.li");
+            });
             config.AddCommand<DueCommand>("due")
                 .WithDescription("The sites' worklist: administrations and follow-up visits due within the horizon or overdue, per patient.")
                 .WithExample("due", "--site", "S1", "--within", "14d", "--format", "json");

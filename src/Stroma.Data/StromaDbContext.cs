@@ -26,6 +26,7 @@ public abstract class StromaDbContext : DbContext
         };
         SavingChanges += (_, _) => global::Stroma.Data.Protocols.ProtocolVersionGuard.Check(this);
         SavingChanges += (_, _) => global::Stroma.Data.Visits.VisitLock.Check(this);
+        SavingChanges += (_, _) => global::Stroma.Data.Quality.SourceDataVerification.ClearOnChange(this);
     }
 
     /// <summary>Who is making changes through this context (the "who" of the audit trail).</summary>
@@ -110,6 +111,8 @@ public abstract class StromaDbContext : DbContext
     public DbSet<QueryRecord> Queries => Set<QueryRecord>();
 
     public DbSet<QueryStepRecord> QuerySteps => Set<QueryStepRecord>();
+
+    public DbSet<SdvMark> SdvMarks => Set<SdvMark>();
 
     /// <summary>Marks a clinical record deleted (the only way to delete one); saved with the reason in the audit trail.</summary>
     public void MarkDeleted(ClinicalRecord record, string reason)
@@ -299,6 +302,17 @@ public abstract class StromaDbContext : DbContext
         {
             e.HasIndex(x => new { x.QueryId, x.Number }).IsUnique();
             e.Property(x => x.By).HasMaxLength(128);
+        });
+        modelBuilder.Entity<SdvMark>(e =>
+        {
+            e.HasOne<Visit>().WithMany().HasForeignKey(x => x.VisitId);
+            e.HasIndex(x => new { x.SiteId, x.ClearedAt });
+            e.Property(x => x.Field).HasMaxLength(128);
+            e.Property(x => x.VerifiedBy).HasMaxLength(128);
+            e.Property(x => x.VerifiedByName).HasMaxLength(256);
+            e.Property(x => x.Meaning).HasMaxLength(512);
+            e.Property(x => x.ClearedBy).HasMaxLength(128);
+            e.Property(x => x.ClearedReason).HasMaxLength(1024);
         });
         modelBuilder.Entity<ResponseAdjudication>(e =>
         {

@@ -170,6 +170,7 @@ public static partial class ReportWriters
             Row("adverse_events", item, null, "patients", a.Patients);
         }
 
+        DataQualityRows(Row, report);
         foreach (var p in report.Published)
         {
             var item = $"{p.Measure}|{p.Population}|{p.Statistic}";

@@ -110,3 +110,59 @@ public sealed class LabCorrectionTests
         (await db.AuditEntries.CountAsync(e => e.Action == "update" && e.Entity == nameof(LabResult))).ShouldBe(0);
     }
 }
+
+/// <summary>
+/// Source: issue #15 "Checks run when data is saved": a correction of a stored lab result runs the protocol's edit checks
+/// like a lab entry (docs/data-quality.md "Save-time checks"; the checks of <see cref="SaveCheckTests"/>: creatinine
+/// above 500 µmol/L soft, above 3000 hard).
+/// </summary>
+public sealed class LabCorrectionCheckTests
+{
+    private static ManualClock Clock() => ManualClock.At("2024-06-30T09:00:00Z");
+
+    private static async Task<Guid> StoredCreatinineAsync(StromaDbContext db)
+    {
+        var (patientId, visitId) = await SaveCheckTests.ArrangeAsync(db);
+        var entry = await LabResultEntry.RecordAsync(db, CatalogLabNormaliser.Default,
+            new LabEntryRequest(patientId, visitId, null, new DateTimeOffset(2024, 6, 1, 8, 0, 0, TimeSpan.FromHours(8)), [new LabEntryValue("creatinine", "90", "umol/L", null)]));
+        entry.Saved.ShouldBeTrue(string.Join("; ", entry.Issues));
+        return await db.LabResults.Select(r => r.Id).SingleAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task CorrectAsync_HardCheck_RefusedNothingChanged(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(actor: "coord.s01", clock: Clock());
+        var id = await StoredCreatinineAsync(db);
+        var audit = await db.AuditEntries.CountAsync();
+
+        var outcome = await LabResultCorrection.CorrectAsync(db, CatalogLabNormaliser.Default, new LabCorrectionRequest(id, "5000", "umol/L", null, "typo"));
+        await db.SaveChangesAsync();
+
+        outcome.Saved.ShouldBeFalse();
+        outcome.Issues.Where(i => i.IsError).Select(i => (i.Code, i.Path)).ShouldBe([(IssueCodes.CheckHardFinding, "lab.creatinine")]);
+        (await db.LabResults.AsNoTracking().SingleAsync()).ReportedValue.ShouldBe("90");
+        (await db.Queries.CountAsync()).ShouldBe(0);
+        (await db.AuditEntries.CountAsync()).ShouldBe(audit);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task CorrectAsync_SoftCheck_SavedWithAWarningAndOneQuery(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(actor: "coord.s01", clock: Clock());
+        var id = await StoredCreatinineAsync(db);
+
+        var outcome = await LabResultCorrection.CorrectAsync(db, CatalogLabNormaliser.Default, new LabCorrectionRequest(id, "600", "umol/L", null, "transcribed from the wrong report"));
+
+        outcome.Saved.ShouldBeTrue(string.Join("; ", outcome.Issues));
+        outcome.Issues.Where(i => i.Code.StartsWith("QLT", StringComparison.Ordinal)).Select(i => (i.Code, i.Severity, i.Path))
+            .ShouldBe([(IssueCodes.CheckSoftFinding, Severity.Warning, "lab.creatinine")]);
+        (await db.LabResults.AsNoTracking().SingleAsync()).ReportedValue.ShouldBe("600");
+        var query = await db.Queries.AsNoTracking().SingleAsync();
+        (query.CheckKey, query.Field, query.ValueWhenOpened).ShouldBe(("creatinine_high", "lab.creatinine", "600"));
+    }
+}

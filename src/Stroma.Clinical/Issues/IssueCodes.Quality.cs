@@ -29,4 +29,10 @@ public static partial class IssueCodes
 
     /// <summary>A visit with open (unanswered or re-opened) queries cannot be signed.</summary>
     public const string VisitHasOpenQueries = "QLT009";
+
+    /// <summary>No visit with this id for source data verification, or not on one of the user's sites.</summary>
+    public const string SdvVisitNotFound = "QLT010";
+
+    /// <summary>A source data verification mark refused: not a monitor of the site, an unknown field, no meaning, or already verified.</summary>
+    public const string SdvNotAllowed = "QLT011";
 }

@@ -29,6 +29,9 @@ public enum Capability
 
     /// <summary>Open queries on the site's records, and close or re-open those one raised (docs/data-quality.md).</summary>
     RaiseQueries,
+
+    /// <summary>Mark the site's visits source-data-verified (an e-signature, docs/data-quality.md "Source data verification").</summary>
+    VerifySourceData,
 }
 
 /// <summary>
@@ -48,7 +51,7 @@ public static class AccessPolicy
         SiteRole.DataManager => Set(Capability.ReadClinical, Capability.EditClinical, Capability.ReadAudit,
             Capability.ReadDeidentified, Capability.ReadLots, Capability.RaiseQueries),
         SiteRole.Monitor => Set(Capability.ReadClinical, Capability.ReadAudit, Capability.ReadDeidentified, Capability.ReadLots,
-            Capability.RaiseQueries),
+            Capability.RaiseQueries, Capability.VerifySourceData),
         SiteRole.CellLabQa => Set(Capability.ManageLots, Capability.ReadLots),
         SiteRole.Statistician => Set(Capability.ReadDeidentified),
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role."),

@@ -51,14 +51,14 @@ public static class RegistryBackup
         typeof(Death), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolRecord), typeof(ProtocolVersionRecord),
         typeof(ProtocolEnrolment), typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord), typeof(Infusion), typeof(InfusionVitalSigns),
         typeof(InfusionPremedication), typeof(InfusionReactionRecord), typeof(FollowUpContact), typeof(ProtocolDeviationRecord),
-        typeof(ResponseAdjudication), typeof(QueryRecord), typeof(QueryStepRecord), typeof(LymphodepletionRecord), typeof(AuditEntry),
+        typeof(ResponseAdjudication), typeof(QueryRecord), typeof(QueryStepRecord), typeof(LymphodepletionRecord), typeof(SdvMark), typeof(AuditEntry),
     ];
 
     /// <summary>
     /// Tables added to the model after format 3 was defined, by table name: a format-3 (or earlier) backup taken before
     /// they existed has no file for them and restores them empty; a backup that has the file restores and checks it.
     /// </summary>
-    internal static readonly (Type Type, string Table)[] AddedLater = [(typeof(LymphodepletionRecord), "lymphodepletions")];
+    internal static readonly (Type Type, string Table)[] AddedLater = [(typeof(LymphodepletionRecord), "lymphodepletions"), (typeof(SdvMark), "sdv_marks")];
 
     /// <summary>The tables a <see cref="PreviousFormatVersion"/> backup does not hold (restored empty from one).</summary>
     internal static readonly Type[] AddedInFormat3 =

@@ -28,7 +28,7 @@ public static class CsvExport
         typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord),
         typeof(ProtocolRecord), typeof(ProtocolVersionRecord), typeof(ProtocolEnrolment), typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord),
         typeof(Infusion), typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord), typeof(FollowUpContact),
-        typeof(ProtocolDeviationRecord), typeof(QueryRecord), typeof(QueryStepRecord), typeof(LymphodepletionRecord),
+        typeof(ProtocolDeviationRecord), typeof(QueryRecord), typeof(QueryStepRecord), typeof(LymphodepletionRecord), typeof(SdvMark),
     ];
 
     private static readonly string[] AnalysisKeys = ["site", "study_id", "visit_id", "visit_date", "visit_type"];
@@ -50,6 +50,7 @@ public static class CsvExport
         ("custody_events", "late_entry_reason"), ("custody_events", "person"), ("infusions", "late_entry_reason"),
         ("follow_up_contacts", "late_entry_reason"), ("follow_up_contacts", "notes"), ("adverse_events", "late_entry_reason"),
         ("schedule_changes", "reason"), ("lymphodepletions", "late_entry_reason"), ("queries", "text"), ("query_steps", "text"), ("query_steps", "by"),
+        ("sdv_marks", "verified_by"), ("sdv_marks", "verified_by_name"), ("sdv_marks", "cleared_by"), ("sdv_marks", "cleared_reason"),
     ];
 
     /// <summary>Every site, identifiable (as <c>stroma export</c> writes it).</summary>

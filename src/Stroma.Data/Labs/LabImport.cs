@@ -175,6 +175,7 @@ public static class LabImport
 
                 progress?.Report(new LabImportProgress(read, length, length));
                 var queriesOpened = await checks.OpenQueriesAsync(db, cancellationToken).ConfigureAwait(false);
+                await SourceDataVerification.ClearForImportedLabsAsync(db, pass.VisitsWritten, now, cancellationToken).ConfigureAwait(false);
                 await AuditTrail.AppendBatchAsync(db, nameof(LabResult), $"import {sourceName}", new Dictionary<string, object?>
                 {
                     ["source"] = sourceName,
@@ -222,6 +223,9 @@ public static class LabImport
         private long rejected;
 
         public long Read => Interlocked.Read(ref read);
+
+        /// <summary>The visits of the rows written (filled by the producer; read after it finished): their SDV marks are cleared.</summary>
+        public HashSet<Guid> VisitsWritten { get; } = [];
 
         /// <summary>Set when the header lacks a required column: the file is refused whole (LAB014).</summary>
         public Issue? HeaderProblem { get; private set; }
@@ -444,6 +448,10 @@ public static class LabImport
                 options.Accepted?.Invoke(line, normalised);
                 row.Id = ids.Next();
                 LabResultRows.Fill(row, who!.Value.Id, visitId, labId, time!.Value, Field(value), Optional(unit), Optional(range), normalised);
+                if (visitId is { } written)
+                {
+                    VisitsWritten.Add(written);
+                }
                 batch ??= Take(empty, cancellationToken);
                 batch.Add(row);
                 if (batch.IsFull)

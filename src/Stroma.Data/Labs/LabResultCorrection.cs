@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.Issues;
+using Stroma.Data.Quality;
 using Stroma.Data.Visits;
 
 namespace Stroma.Data.Labs;
@@ -32,7 +33,8 @@ public sealed record LabCorrectionOutcome(LabNormalisation? Normalised, IReadOnl
 /// are replaced and normalised again by the same normaliser and laboratory ranges as every lab writer
 /// (<see cref="SiteLabRanges"/>), so the flag follows the corrected value. A correction needs a reason
 /// (<see cref="IssueCodes.LabCorrectionWithoutReason"/>); the audit interceptor keeps the replaced values with it.
-/// Nothing is changed under a signed visit (<see cref="IssueCodes.VisitLocked"/>). Nothing is saved when
+/// Nothing is changed under a signed visit (<see cref="IssueCodes.VisitLocked"/>). The protocol's edit checks run on
+/// the corrected value as for a lab entry (<see cref="SaveChecks"/>: hard refuses, soft opens a query). Nothing is saved when
 /// <c>save</c> is false (a caller that saves several changes in one transaction).
 /// </summary>
 public static class LabResultCorrection
@@ -110,6 +112,17 @@ public static class LabResultCorrection
 
         LabResultRows.Fill(row, row.PatientId, row.VisitId, row.LaboratoryId, row.SpecimenTime, value, unit, range, normalised);
         db.ChangeReason = request.Reason.Trim();
+        // The protocol's edit checks on the visit with the corrected value, as for a lab entry (docs/data-quality.md,
+        // "Save-time checks"): a hard finding refuses the correction (the row goes back to its stored values), a soft one
+        // keeps it and adds a query, saved with it.
+        var findings = await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false);
+        issues.AddRange(findings);
+        if (findings.Any(i => i.IsError))
+        {
+            db.ChangeReason = null;
+            return new LabCorrectionOutcome(normalised, issues, false);
+        }
+
         if (save)
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

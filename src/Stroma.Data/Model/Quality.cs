@@ -83,3 +83,46 @@ public sealed class QueryStepRecord : ClinicalRecord
 
     public DateTimeOffset At { get; set; }
 }
+
+/// <summary>
+/// A source data verification (SDV) mark: a monitor's electronic signature, meaning "verified", that a whole visit (or
+/// one field of it, <see cref="Field"/>) was compared with the source documents. A mark is never removed: a later change
+/// to anything recorded under the visit (the visit, an assessment, a lab result, an infusion on its date with its
+/// details) clears it (<see cref="ClearedAt"/>, <see cref="ClearedBy"/> and why, <see cref="ClearedReason"/>), and the
+/// monitor verifies again with a new mark. docs/data-quality.md, "Source data verification".
+/// </summary>
+public sealed class SdvMark : TrackedRecord
+{
+    public Guid SiteId { get; set; }
+
+    public Guid PatientId { get; set; }
+
+    public Patient? Patient { get; set; }
+
+    public Guid VisitId { get; set; }
+
+    /// <summary>Null for the whole visit; else one field of the visit in the check field catalogue (<c>visit.date</c>, <c>lab.creatinine</c>).</summary>
+    public string? Field { get; set; }
+
+    /// <summary>User name of the monitor who signed the mark.</summary>
+    public string VerifiedBy { get; set; } = "";
+
+    /// <summary>The monitor's printed name at the time of signing.</summary>
+    public string VerifiedByName { get; set; } = "";
+
+    public DateTimeOffset VerifiedAt { get; set; }
+
+    /// <summary>The meaning of the signature as the monitor confirmed it.</summary>
+    public string Meaning { get; set; } = "";
+
+    /// <summary>When a later change cleared the mark; null while it stands.</summary>
+    public DateTimeOffset? ClearedAt { get; set; }
+
+    /// <summary>Who made the change that cleared it.</summary>
+    public string? ClearedBy { get; set; }
+
+    /// <summary>What changed (and the change's own reason, when it had one).</summary>
+    public string? ClearedReason { get; set; }
+
+    public bool IsCurrent => ClearedAt is null;
+}

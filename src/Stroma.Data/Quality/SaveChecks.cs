@@ -34,10 +34,13 @@ public static class SaveChecks
 
     /// <summary>
     /// Runs the checks on the pending records of <paramref name="db"/>. Returns every finding as an issue (errors refuse:
-    /// the pending records were detached; warnings: their queries were added to the context).
+    /// the pending records were detached; warnings: their queries were added to the context). The issue's message is the
+    /// check's message in the current UI language (a web page's: English or Simplified Chinese, both declared by the
+    /// protocol); the query keeps the English one.
     /// </summary>
     public static async Task<IReadOnlyList<Issue>> RunAsync(StromaDbContext db, CancellationToken cancellationToken = default)
     {
+        var culture = System.Globalization.CultureInfo.CurrentUICulture.Name;
         var findings = await FindAsync(db, cancellationToken).ConfigureAwait(false);
         if (findings.Count == 0)
         {
@@ -47,11 +50,11 @@ public static class SaveChecks
         if (findings.Any(f => f.Check.Severity == CheckSeverity.Hard))
         {
             Discard(db);
-            return [.. findings.Select(f => f.ToIssue())];
+            return [.. findings.Select(f => f.ToIssue(culture))];
         }
 
         await OpenQueriesAsync(db, findings, cancellationToken).ConfigureAwait(false);
-        return [.. findings.Select(f => f.ToIssue())];
+        return [.. findings.Select(f => f.ToIssue(culture))];
     }
 
     /// <summary>What the checks find on the pending records, without changing anything.</summary>
@@ -141,6 +144,9 @@ public static class SaveChecks
         var existing = (await db.Queries.AsNoTracking().Where(q => ids.Contains(q.PatientId) && q.CheckKey != null)
             .Select(q => new { q.ProtocolKey, q.CheckKey, q.RecordType, q.RecordId, q.Field }).ToListAsync(cancellationToken).ConfigureAwait(false))
             .Select(q => (q.ProtocolKey!, q.CheckKey!, q.RecordType, q.RecordId, q.Field)).ToHashSet();
+        // Queries added earlier in the same unit of work (several corrections of one HL7 message) are not stored yet.
+        existing.UnionWith(db.ChangeTracker.Entries<QueryRecord>().Where(e => e.State == EntityState.Added && e.Entity.CheckKey != null)
+            .Select(e => (e.Entity.ProtocolKey!, e.Entity.CheckKey!, e.Entity.RecordType, e.Entity.RecordId, e.Entity.Field)));
         foreach (var f in soft)
         {
             var recordType = f.Record.Scope.Key();

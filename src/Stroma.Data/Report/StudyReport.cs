@@ -27,7 +27,11 @@ public sealed record StudyReport(
     IReadOnlyList<AdverseEventRow> AdverseEvents,
     IReadOnlyList<PatientTrajectory> Proteinuria,
     IReadOnlyList<PublishedComparison> Published,
-    IReadOnlyList<string> Methods);
+    IReadOnlyList<string> Methods)
+{
+    /// <summary>Queries and source data verification of the cohort per site (ReportDataQuality.cs).</summary>
+    public ReportDataQuality? DataQuality { get; init; }
+}
 
 /// <summary>
 /// A figure the protocol's publication reports beside this registry's figure for the same measure, population, month

@@ -56,6 +56,8 @@ public static class StudyReportBuilder
             var flow = cohort.Flow();
             var baseline = cohort.Baseline();
             var published = ReportPublished.Compare(options.Protocol, flow, baseline, measures, responses, survival);
+            var quality = await ReportDataQualityReader.ReadAsync(db, cohort, cancellationToken).ConfigureAwait(false);
+            trace.Step("queries and source data verification", quality.Sites.Count);
             return new StudyReport(
                 "Study report",
                 provenance,
@@ -71,7 +73,10 @@ public static class StudyReportBuilder
                 adverse,
                 spaghetti,
                 published,
-                Methods(options));
+                Methods(options))
+            {
+                DataQuality = quality,
+            };
         }
         finally
         {

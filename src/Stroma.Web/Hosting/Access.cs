@@ -58,6 +58,7 @@ public static class Policies
     public const string ReadDeidentified = "read-deidentified";
     public const string ManageLots = "manage-lots";
     public const string ReadLots = "read-lots";
+    public const string VerifySourceData = "verify-source-data";
 
     public static void Add(AuthorizationOptions options)
     {
@@ -67,7 +68,7 @@ public static class Policies
         {
             (ReadClinical, Capability.ReadClinical), (EditClinical, Capability.EditClinical), (SignVisits, Capability.SignVisits),
             (ReadAudit, Capability.ReadAudit), (ReadDeidentified, Capability.ReadDeidentified), (ManageLots, Capability.ManageLots),
-            (ReadLots, Capability.ReadLots),
+            (ReadLots, Capability.ReadLots), (VerifySourceData, Capability.VerifySourceData),
         })
         {
             options.AddPolicy(name, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(capability)));

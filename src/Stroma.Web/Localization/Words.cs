@@ -91,6 +91,47 @@ public sealed partial class Words(IStringLocalizer<Text> text, Instruments instr
     }
 
     /// <summary>
+    /// A field of the check field catalogue (docs/data-quality.md) in words: a lab result by its analyte and unit, a score
+    /// by its instrument, a fixed field from <c>check_field.{path}</c>; an unknown path in words (never the raw key).
+    /// </summary>
+    public string CheckField(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return "";
+        }
+
+        if (path.StartsWith(Stroma.Clinical.Quality.CheckFieldCatalogue.LabPrefix, StringComparison.Ordinal))
+        {
+            var key = path[Stroma.Clinical.Quality.CheckFieldCatalogue.LabPrefix.Length..];
+            return AnalyteWithUnit(key, AnalyteCatalog.Find(key)?.CanonicalUnit?.Code);
+        }
+
+        if (path.StartsWith(Stroma.Clinical.Quality.CheckFieldCatalogue.ScorePrefix, StringComparison.Ordinal))
+        {
+            return InstrumentName(path[Stroma.Clinical.Quality.CheckFieldCatalogue.ScorePrefix.Length..]);
+        }
+
+        var found = text[$"check_field.{path}"];
+        return found.ResourceNotFound ? Humanize(path.Replace('.', '_')) : found.Value;
+    }
+
+    /// <summary>
+    /// <see cref="CheckField"/> for a page's text: an analyte's English name carries the "EN" marker while untranslated,
+    /// as in <see cref="AnalyteLabel"/>.
+    /// </summary>
+    public IHtmlContent CheckFieldLabel(string? path)
+    {
+        if (path is not null && path.StartsWith(Stroma.Clinical.Quality.CheckFieldCatalogue.LabPrefix, StringComparison.Ordinal))
+        {
+            var key = path[Stroma.Clinical.Quality.CheckFieldCatalogue.LabPrefix.Length..];
+            return AnalyteLabel(key, AnalyteCatalog.Find(key)?.CanonicalUnit?.Code);
+        }
+
+        return new HtmlString(System.Net.WebUtility.HtmlEncode(CheckField(path)));
+    }
+
+    /// <summary>
     /// A result reported as text: a flag without a value (the seed's case 2: "low (value not reported)") reads as the flag
     /// and "value not reported"; a qualitative word (positive, negative, trace) has a name (<c>lab_text.{word}</c>);
     /// anything else is shown as the laboratory reported it.

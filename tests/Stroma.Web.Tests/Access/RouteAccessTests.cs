@@ -270,6 +270,9 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("visits/{id:guid}/sign", "GET", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
         new("visits/{id:guid}/sign", "POST", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
         new("visits/{id:guid}/sign", "POST", "Unlock", (ids, site) => $"/visits/{ids[$"visit.{site}"]}/sign", Scope.Site, "investigator"),
+        // Source data verification (issue #15): monitors of the visit's site only.
+        new("visits/{id:guid}/verify", "GET", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}/verify", Scope.Site, "monitor"),
+        new("visits/{id:guid}/verify", "POST", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}/verify", Scope.Site, "monitor"),
         new("patients/{id:guid}/audit", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/audit", Scope.Site, Who(AuditReaders)),
         new("admin/audit", "GET", null, (_, _) => "/admin/audit", Scope.Global, "admin"),
         new("reports", "GET", null, (_, site) => $"/reports?site={site}", Scope.Site, Who(DeidentifiedReaders)),

@@ -93,4 +93,24 @@ public sealed class SaveCheckPageTests : IAsyncLifetime
         WebUtility.HtmlDecode(await chinese.GetStringAsync(new Uri($"/queries?Patient={patient}", UriKind.Relative), Ct)).ShouldContain(": 研究定义的核查 visit_type_unplanned。");
         WebUtility.HtmlDecode(await client.GetStringAsync(new Uri($"/queries?Patient={patient}", UriKind.Relative), Ct)).ShouldContain(": Study-declared check visit_type_unplanned.");
     }
+
+    [Fact]
+    public async Task NewVisit_ChinesePage_HardAndSoftFindingsInTheChineseMessageTheProtocolDeclares()
+    {
+        using var chinese = await factory.SignedInAsync("coord", "zh-CN");
+
+        using var hard = await Html.PostFormAsync(chinese, $"/patients/{patient}/visits/new", ("VisitDate", "2024-02-01"), ("Kind", "Scheduled"), ("Type", "baseline"));
+        var hardHtml = WebUtility.HtmlDecode(await hard.Content.ReadAsStringAsync(Ct));
+        using var soft = await Html.PostFormAsync(chinese, $"/patients/{patient}/visits/new", ("VisitDate", "2024-04-03"), ("Kind", "Unscheduled"), ("Type", "unplanned"));
+
+        hard.StatusCode.ShouldBe(HttpStatusCode.OK);
+        hardHtml.ShouldContain("QLT005 [visit.date]: 研究定义的核查 visit_before_enrolment。");
+        hardHtml.ShouldNotContain("Study-declared check visit_before_enrolment.");
+        soft.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = WebUtility.HtmlDecode(await chinese.GetStringAsync(soft.Headers.Location, Ct));
+        page.ShouldContain("QLT004 [visit.type]: 研究定义的核查 visit_type_unplanned。");
+        await using var scope = factory.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+        (await db.Queries.AsNoTracking().SingleAsync(Ct)).Text.ShouldBe("Study-declared check visit_type_unplanned.");
+    }
 }

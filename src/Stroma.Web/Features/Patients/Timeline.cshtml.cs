@@ -55,6 +55,9 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
     /// <summary>True when the user may raise queries at the patient's site (a monitor or data manager).</summary>
     public bool CanRaiseQueries { get; private set; }
 
+    /// <summary>The visits with a standing whole-visit source data verification mark (docs/data-quality.md).</summary>
+    public IReadOnlySet<Guid> VerifiedVisits { get; private set; } = new HashSet<Guid>();
+
     /// <summary>The patient's protocol enrolments (id, protocol, version), for a monitor to raise a query on one's fields.</summary>
     public IReadOnlyList<(Guid Id, string Protocol, string Version)> Enrolments { get; private set; } = [];
 
@@ -93,6 +96,8 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
         (Site, SiteId, StudyId, PatientId) = (patient.Site, patient.SiteId, patient.StudyId, id);
         CanEdit = access.Can(Capability.EditClinical, patient.SiteId);
         CanRaiseQueries = access.Can(Capability.RaiseQueries, patient.SiteId);
+        VerifiedVisits = (await db.SdvMarks.AsNoTracking().Where(m => m.PatientId == id && m.Field == null && m.ClearedAt == null)
+            .Select(m => m.VisitId).ToListAsync(cancellationToken)).ToHashSet();
         if (CanRaiseQueries)
         {
             Enrolments = [.. (await db.ProtocolEnrolments.AsNoTracking().Where(e => e.PatientId == id)

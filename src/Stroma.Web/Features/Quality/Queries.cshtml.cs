@@ -35,6 +35,9 @@ public sealed class QueriesModel(StromaDbContext db, UserAccess access, IStringL
     [TempData]
     public string? Done { get; set; }
 
+    /// <summary>Source data verification per site the user may read: verified visits of the site's visits.</summary>
+    public IReadOnlyList<Stroma.Data.Quality.SdvCoverage> Coverage { get; private set; } = [];
+
     /// <summary>The query a step was refused on, to show the error beside it.</summary>
     public Guid? Refused { get; private set; }
 
@@ -79,6 +82,9 @@ public sealed class QueriesModel(StromaDbContext db, UserAccess access, IStringL
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken) =>
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
         Shown = await QueryUseCases.ListAsync(db, access, status: Status, patientId: Patient, cancellationToken: cancellationToken);
+        Coverage = await Stroma.Data.Quality.SourceDataVerification.CoverageAsync(db, [.. access.Sites(Capability.ReadClinical)], cancellationToken: cancellationToken);
+    }
 }

@@ -31,6 +31,12 @@ public sealed class DetailsModel(StromaDbContext db, UserAccess access) : PageMo
 
     public bool CanSign { get; private set; }
 
+    /// <summary>May mark the visit source-data-verified (a monitor of its site).</summary>
+    public bool CanVerify { get; private set; }
+
+    /// <summary>The visit's standing source data verification marks (docs/data-quality.md).</summary>
+    public IReadOnlyList<Stroma.Data.Quality.SdvMarkView> Verified { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await VisitRecord.FindAsync(db, access, id, cancellationToken) is not { } visit)
@@ -41,6 +47,8 @@ public sealed class DetailsModel(StromaDbContext db, UserAccess access) : PageMo
         Visit = visit;
         CanEdit = access.Can(Capability.EditClinical, visit.SiteId);
         CanSign = access.Can(Capability.SignVisits, visit.SiteId);
+        CanVerify = access.Can(Capability.VerifySourceData, visit.SiteId);
+        Verified = await Stroma.Data.Quality.SourceDataVerification.ListAsync(db, access, visitId: id, currentOnly: true, cancellationToken: cancellationToken);
         // Ordered here: SQLite cannot order by a DateTimeOffset column.
         Assessments = [.. (await db.Assessments.AsNoTracking().Where(a => a.VisitId == id)
             .Select(a => new AssessmentRow(a.Id, a.Instrument, a.Total, a.Grade, a.AlgorithmVersion, a.CreatedBy, a.CreatedAt, a.UpdatedBy, a.UpdatedAt))
