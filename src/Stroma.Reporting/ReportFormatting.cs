@@ -195,6 +195,11 @@ internal static class ReportFormatting
             yield return (0, $"Grade {a.Grade}, {a.Relatedness} ({a.Causality}){(a.Serious ? ", serious" : "")}: {a.Events} events in {a.Patients} patients");
         }
 
+        foreach (var line in CarTReportText.Lines(report.CarT))
+        {
+            yield return line;
+        }
+
         yield return (2, "Methods");
         foreach (var m in report.Methods)
         {

@@ -132,7 +132,7 @@ public static partial class ReportWriters
              .Append(a.Serious ? "yes" : "no").Append("</td><td>").Append(a.Events).Append("</td><td>").Append(a.Patients).Append("</td></tr>");
         }
 
-        h.Append("</table>\n<h2>Methods</h2>\n<ul>");
+        h.Append("</table>\n").Append(CarTReportText.Html(report.CarT)).Append("<h2>Methods</h2>\n<ul>");
         foreach (var m in report.Methods)
         {
             h.Append("<li>").Append(E(m)).Append("</li>");

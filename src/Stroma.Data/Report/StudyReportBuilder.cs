@@ -56,6 +56,8 @@ public static class StudyReportBuilder
             var flow = cohort.Flow();
             var baseline = cohort.Baseline();
             var published = ReportPublished.Compare(options.Protocol, flow, baseline, measures, responses, survival);
+            var carT = await ReportCarT.IsCarTAsync(db, options.Protocol, cancellationToken).ConfigureAwait(false)
+                ? await ReportCarT.ReadAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false) : null;
             return new StudyReport(
                 "Study report",
                 provenance,
@@ -71,7 +73,10 @@ public static class StudyReportBuilder
                 adverse,
                 spaghetti,
                 published,
-                Methods(options));
+                Methods(options))
+            {
+                CarT = carT,
+            };
         }
         finally
         {
