@@ -172,6 +172,9 @@ public static class StromaCli
             config.AddCommand<LymphodepletionCommand>("lymphodepletion")
                 .WithDescription("Record the lymphodepletion given on a CAR-T enrolment: each drug's dose per m² and days relative to the infusion, BSA from height and weight.")
                 .WithExample("lymphodepletion", "S1-CART-1", "--height", "165", "--weight", "58", "--measured", "2024-03-01", "--drug", "fludarabine=25@-5,-4,-3", "--drug", "cyclophosphamide=1000@-3");
+            config.AddCommand<LymphodepletionCorrectCommand>("lymphodepletion-correct")
+                .WithDescription("Correct a recorded lymphodepletion drug (dose per m², days, height, weight, date measured, BSA formula) with a reason; the old values kept in the audit trail.")
+                .WithExample("lymphodepletion-correct", "S1-CART-1", "--drug", "fludarabine", "--dose", "30", "--reason", "transcription error");
             config.AddCommand<ContactCommand>("contact")
                 .WithDescription("Record a follow-up contact (clinic visit or phone call): patient-reported change in rash, sleep, fatigue, pain; adverse reaction.")
                 .WithExample("contact", "S1-001", "--date", "2024-06-03", "--mode", "phone", "--event", "month_3", "--rash", "better", "--sleep", "better");

@@ -200,6 +200,11 @@ internal static class ReportFormatting
             yield return line;
         }
 
+        foreach (var line in CarTReportText.Lines(report.CarT))
+        {
+            yield return line;
+        }
+
         yield return (2, "Methods");
         foreach (var m in report.Methods)
         {

@@ -134,7 +134,7 @@ public static partial class ReportWriters
 
         h.Append("</table>\n");
         AppendDataQuality(h, report);
-        h.Append("<h2>Methods</h2>\n<ul>");
+        h.Append(CarTReportText.Html(report.CarT)).Append("<h2>Methods</h2>\n<ul>");
         foreach (var m in report.Methods)
         {
             h.Append("<li>").Append(E(m)).Append("</li>");

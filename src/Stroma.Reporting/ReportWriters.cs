@@ -181,6 +181,11 @@ public static partial class ReportWriters
             Row("published", item, month, "difference", p.Difference);
         }
 
+        foreach (var (section, item, month, statistic, value) in CarTReportText.CsvRows(report.CarT))
+        {
+            Row(section, item, month, statistic, value);
+        }
+
         csv.Flush();
         return text.ToString();
     }

@@ -150,4 +150,83 @@ public sealed class LymphodepletionTests
         locked.Issue.Code.ShouldBe(IssueCodes.VisitLocked);
         locked.Issue.Path.ShouldBe("lymphodepletion");
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task CorrectAsync_DoseAndHeight_RecomputesBsaAndAmountKeepsOldValuesInTheAuditTrail(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(actor: "nurse.li", clock: Clock());
+        await EnrolAsync(db);
+        (await Lymphodepletions.RecordAsync(db, Request())).Succeeded.ShouldBeTrue();
+        var id = (await db.Lymphodepletions.SingleAsync(l => l.DrugKey == "fludarabine")).Id;
+
+        // 160 cm, 50 kg: Mosteller 1.4907 m² (docs/sources: 160 cm, 50 kg → 1.4907); 30 mg/m² × 1.4907 = 44.72 mg.
+        var result = await Lymphodepletions.CorrectAsync(db, new LymphodepletionCorrection("S01-001", "fludarabine", "transcription error: chart says 30 mg/m², 160 cm, 50 kg",
+            MgPerSquareMetre: 30m, HeightCm: 160m, WeightKg: 50m));
+
+        result.Succeeded.ShouldBeTrue(string.Join("; ", result.Issues));
+        result.Issues.ShouldBeEmpty(); // the template sets no dose or days, so nothing differs from it (CAR009)
+        var stored = await db.Lymphodepletions.AsNoTracking().SingleAsync(l => l.Id == id);
+        (stored.DoseMgPerSquareMetre, stored.HeightCm, stored.WeightKg, stored.BsaSquareMetres, stored.DailyDoseMg, stored.DaysRelativeToInfusion, stored.FirstGivenOn)
+            .ShouldBe((30m, 160m, 50m, 1.4907m, 44.72m, "-5,-4,-3", new DateOnly(2024, 2, 25)));
+        (await db.Lymphodepletions.CountAsync()).ShouldBe(2);
+        var update = await db.AuditEntries.AsNoTracking().Where(a => a.Entity == "LymphodepletionRecord" && a.EntityKey == id.ToString() && a.Action == "update").ToListAsync();
+        update.ShouldNotBeEmpty();
+        update.ShouldAllBe(a => a.Reason == "transcription error: chart says 30 mg/m², 160 cm, 50 kg");
+        update.ShouldContain(a => a.OldValue != null && a.OldValue.StartsWith("45.45", StringComparison.Ordinal) && a.NewValue != null && a.NewValue.StartsWith("44.72", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task CorrectAsync_NoReasonBadDaysOrUnrecordedDrug_RefusedNothingChanged(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(clock: Clock());
+        await EnrolAsync(db);
+        (await Lymphodepletions.RecordAsync(db, Request(null, new LymphodepletionGiven("fludarabine", 25m, [-5, -4, -3])))).Succeeded.ShouldBeTrue();
+
+        var refused = await Lymphodepletions.CorrectAsync(db, new LymphodepletionCorrection("S01-001", "fludarabine", " ", Days: [-3, 2]));
+        var notRecorded = await Lymphodepletions.CorrectAsync(db, new LymphodepletionCorrection("S01-001", "cyclophosphamide", "typo", MgPerSquareMetre: 900m));
+        var unchanged = await Lymphodepletions.CorrectAsync(db, new LymphodepletionCorrection("S01-001", "fludarabine", "checked", MgPerSquareMetre: 25m));
+
+        refused.Issues.Select(i => (i.Code, i.Path)).ShouldBe([
+            (IssueCodes.LymphodepletionCorrectionWithoutReason, "reason"),
+            (IssueCodes.LymphodepletionDaysInvalid, "days"),
+        ], ignoreOrder: true);
+        notRecorded.Issues.Select(i => i.Code).ShouldBe([IssueCodes.LymphodepletionNotRecorded]);
+        unchanged.Issues.Select(i => i.Code).ShouldBe([IssueCodes.LymphodepletionCorrectionUnchanged]);
+        (await db.Lymphodepletions.AsNoTracking().SingleAsync()).DaysRelativeToInfusion.ShouldBe("-5,-4,-3");
+        (await db.AuditEntries.CountAsync(a => a.Entity == "LymphodepletionRecord" && a.Action == "update")).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task CorrectAsync_VisitSignedOnACourseDayAfterRecording_RefusedVisitLockedNothingChanged(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(clock: Clock());
+        await EnrolAsync(db);
+        (await Lymphodepletions.RecordAsync(db, Request())).Succeeded.ShouldBeTrue();
+        db.Visits.Add(new Visit
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = (await db.Patients.SingleAsync()).Id,
+            VisitDate = new DateOnly(2024, 2, 26),
+            Kind = VisitKind.Unscheduled,
+            Type = "unscheduled",
+            SignedBy = "inv",
+            SignedByName = "Dr Investigator",
+            SignedAt = new DateTimeOffset(2024, 3, 1, 10, 0, 0, TimeSpan.Zero),
+            SignatureMeaning = "approved",
+        });
+        await db.SaveChangesAsync();
+
+        var result = await Lymphodepletions.CorrectAsync(db, new LymphodepletionCorrection("S01-001", "fludarabine", "typo", MgPerSquareMetre: 30m));
+
+        result.Succeeded.ShouldBeFalse();
+        result.Issues.Select(i => (i.Code, i.Path)).ShouldBe([(IssueCodes.VisitLocked, "lymphodepletion")]);
+        (await db.Lymphodepletions.AsNoTracking().SingleAsync(l => l.DrugKey == "fludarabine")).DoseMgPerSquareMetre.ShouldBe(25m);
+        (await db.AuditEntries.CountAsync(a => a.Entity == "LymphodepletionRecord" && a.Action == "update")).ShouldBe(0);
+    }
 }

@@ -29,4 +29,13 @@ public static partial class IssueCodes
 
     /// <summary>Warning: the dose per m² or the days given differ from the protocol's.</summary>
     public const string LymphodepletionDiffersFromProtocol = "CAR009";
+
+    /// <summary>A correction of a recorded lymphodepletion without the reason for it.</summary>
+    public const string LymphodepletionCorrectionWithoutReason = "CAR010";
+
+    /// <summary>No lymphodepletion of that drug is recorded on the enrolment, so there is nothing to correct.</summary>
+    public const string LymphodepletionNotRecorded = "CAR011";
+
+    /// <summary>Information: the correction gives the values already recorded; nothing is changed.</summary>
+    public const string LymphodepletionCorrectionUnchanged = "CAR012";
 }

@@ -12,7 +12,7 @@ public sealed record StudyReportOptions(string? Protocol, IReadOnlyList<string> 
 /// A results section: every figure of the study report, before rendering. Its provenance says whether the registry is
 /// synthetic (<c>stroma demo</c>), which the report shows on its first page.
 /// </summary>
-public sealed record StudyReport(
+public sealed partial record StudyReport(
     string Title,
     Stroma.Data.Registry.RegistryProvenance Provenance,
     string? Protocol,

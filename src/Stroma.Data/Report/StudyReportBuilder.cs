@@ -58,6 +58,8 @@ public static class StudyReportBuilder
             var published = ReportPublished.Compare(options.Protocol, flow, baseline, measures, responses, survival);
             var quality = await ReportDataQualityReader.ReadAsync(db, cohort, cancellationToken).ConfigureAwait(false);
             trace.Step("queries and source data verification", quality.Sites.Count);
+            var carT = await ReportCarT.IsCarTAsync(db, options.Protocol, cancellationToken).ConfigureAwait(false)
+                ? await ReportCarT.ReadAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false) : null;
             return new StudyReport(
                 "Study report",
                 provenance,
@@ -76,6 +78,7 @@ public static class StudyReportBuilder
                 Methods(options))
             {
                 DataQuality = quality,
+                CarT = carT,
             };
         }
         finally

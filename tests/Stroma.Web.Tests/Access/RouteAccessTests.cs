@@ -306,6 +306,7 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("patients/{id:guid}/contact", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/contact", Scope.Site, Who(ClinicalEditors)),
         new("patients/{id:guid}/lymphodepletion", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/lymphodepletion", Scope.Site, Who(ClinicalEditors)),
         new("patients/{id:guid}/lymphodepletion", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/lymphodepletion", Scope.Site, Who(ClinicalEditors)),
+        new("patients/{id:guid}/lymphodepletion", "POST", "Correct", (ids, site) => $"/patients/{ids[$"patient.{site}"]}/lymphodepletion", Scope.Site, Who(ClinicalEditors)),
         // Queries: the page lists the user's sites' queries; who may take which step is the use case's rule (Queries),
         // shown as a refusal on the page; another site's query is 404.
         new("queries", "GET", null, (ids, site) => $"/queries?Patient={ids[$"patient.{site}"]}", Scope.SiteList, Who(ClinicalReaders)),

@@ -141,6 +141,72 @@ public sealed class LymphodepletionModel(StromaDbContext db, UserAccess access, 
         return Page();
     }
 
+    /// <summary>The recorded drug to correct (its protocol key).</summary>
+    [BindProperty]
+    public string? CorrectDrug { get; set; }
+
+    [BindProperty]
+    public decimal? CorrectDose { get; set; }
+
+    [BindProperty]
+    public string? CorrectDays { get; set; }
+
+    [BindProperty]
+    public decimal? CorrectHeightCm { get; set; }
+
+    [BindProperty]
+    public decimal? CorrectWeightKg { get; set; }
+
+    [BindProperty]
+    public DateOnly? CorrectMeasuredOn { get; set; }
+
+    [BindProperty]
+    public string? CorrectReason { get; set; }
+
+    /// <summary>
+    /// Corrects one recorded drug with a reason, as <c>stroma lymphodepletion-correct</c> does
+    /// (<see cref="Lymphodepletions.CorrectAsync"/>): a field left blank stays as recorded; the old values and the reason
+    /// are kept in the audit trail; refused under a signed visit.
+    /// </summary>
+    public async Task<IActionResult> OnPostCorrectAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await RefuseAsync(id, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        // The recording form's dictionaries (Dose, Days) try to bind the correction's fields when their own are absent
+        // (model binding's empty-prefix fallback) and report them as invalid doses: only the correction's checks count here.
+        ModelState.Clear();
+
+        await LoadAsync(cancellationToken);
+        var days = string.IsNullOrWhiteSpace(CorrectDays) ? null : Lymphodepletions.ParseDays(CorrectDays);
+        if (!string.IsNullOrWhiteSpace(CorrectDays) && days is null)
+        {
+            ModelState.AddModelError(nameof(CorrectDays), text["validation.invalid"]);
+        }
+
+        if (string.IsNullOrWhiteSpace(CorrectDrug))
+        {
+            ModelState.AddModelError(nameof(CorrectDrug), text["validation.required", text["lymphodepletion.drug"]]);
+        }
+
+        if (ModelState.IsValid)
+        {
+            var result = await Lymphodepletions.CorrectAsync(db, new LymphodepletionCorrection(StudyId, CorrectDrug!.Trim(), CorrectReason ?? "", CorrectDose, days,
+                CorrectHeightCm, CorrectWeightKg, CorrectMeasuredOn, null, string.IsNullOrEmpty(Protocol) ? null : Protocol), cancellationToken);
+            if (result.Value is { } record && result.Succeeded)
+            {
+                Done = text["lymphodepletion.corrected", record.Drug];
+                return Redirect($"/patients/{id}/lymphodepletion");
+            }
+
+            CellForms.AddIssues(ModelState, result.Issues);
+        }
+
+        return Page();
+    }
+
     /// <summary>A number as the form shows it (invariant, no trailing zeros).</summary>
     public static string Number(decimal value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 
