@@ -728,11 +728,21 @@ internal static class SqliteCacheSize
         }
 
         before = null;
-        using var pragma = connection.CreateCommand();
-        // Inside the insert's transaction while it is pending (a command must name it); on its own after it ended.
-        pragma.Transaction = transaction.Connection is null ? null : transaction;
-        pragma.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = {size}");
-        pragma.ExecuteNonQuery();
+        try
+        {
+            using var pragma = connection.CreateCommand();
+            // Inside the insert's transaction while it is pending (a command must name it); on its own after it ended.
+            pragma.Transaction = transaction.Connection is null ? null : transaction;
+            pragma.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = {size}");
+            pragma.ExecuteNonQuery();
+        }
+        catch (Exception e) when (e is InvalidOperationException or SqliteException)
+        {
+            // SQLite rolled the transaction back itself (a full disk, SQLITE_FULL): no statement may run on the connection
+            // until the caller rolls back too. Rather than hide the caller's error behind this one, the pool is told to
+            // discard its connections when they come back, so the enlarged cache is never lent out again.
+            SqliteConnection.ClearPool(connection);
+        }
     }
 }
 

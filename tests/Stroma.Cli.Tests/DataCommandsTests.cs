@@ -131,7 +131,7 @@ public sealed class DataCommandsTests
             restore.Out.ShouldContain("audit trail intact");
             export.ExitCode.ShouldBe(ExitCodes.Ok, export.Error);
             export.Out.ShouldContain("analysis_visits.csv");
-            Directory.GetFiles(folder, "*.csv").Length.ShouldBe(30); // 11 clinical, 6 cell-therapy, 2 protocol, 7 enrolment, schedule, infusion-detail and deviation, 2 query tables, lymphodepletions + analysis_visits
+            Directory.GetFiles(folder, "*.csv").Length.ShouldBe(31); // 11 clinical, 6 cell-therapy, 2 protocol, 7 enrolment, schedule, infusion-detail and deviation, 2 query tables, SDV marks, lymphodepletions + analysis_visits
             Run(to, "restore", file).ExitCode.ShouldBe(ExitCodes.InvalidInput);
         }
         finally

@@ -89,7 +89,7 @@ public sealed class QueryBrowserTests(BrowserFixture browser) : IClassFixture<Br
                 await SignInAsync(coord, "coord.q");
                 await Expect(coord.Locator("#open-queries tr[data-field='visit.date']")).ToHaveCountAsync(1);
                 await coord.GotoAsync($"/patients/{patient}");
-                await Expect(coord.Locator("#patient-queries li")).ToContainTextAsync("visit.date");
+                await Expect(coord.Locator("#patient-queries li")).ToContainTextAsync("Visit date");
                 await Expect(coord.Locator("#visits a.raise-query")).ToHaveCountAsync(0);
                 await coord.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "中文" }).ClickAsync();
                 await coord.Locator("#patient-queries-link").ClickAsync();

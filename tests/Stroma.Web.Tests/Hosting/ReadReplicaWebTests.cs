@@ -21,7 +21,12 @@ public sealed class ReadReplicaWebTests
     public async Task Timeline_ReplayPaused_ReadsTheReplica_YetAlwaysShowsTheBrowsersOwnWrite()
     {
         await using var pair = await ReplicaPair.CreateAsync();
-        await using var factory = new WebFactory { Database = pair.Primary.Configuration.ConnectionString };
+        var log = new WarningLog();
+        await using var factory = new WebFactory
+        {
+            Database = pair.Primary.Configuration.ConnectionString,
+            TestServices = services => services.AddSingleton<ILoggerProvider>(log),
+        };
         factory.Settings["read-database"] = pair.ReplicaConfiguration.ConnectionString;
         var patientId = await SeedAsync(factory);
         await factory.AddUserAsync("coord", false, ("A", SiteRole.Coordinator));
@@ -36,18 +41,18 @@ public sealed class ReadReplicaWebTests
         {
             // Another user's save is on the primary only: this browser, which wrote nothing since, reads the replica.
             await SaveAdverseEventAsync(other, patientId, "Nausea");
-            var page = await coord.GetStringAsync(timeline, Ct);
+            var page = await PageAsync(coord, timeline, log);
             page.ShouldNotContain("Nausea", customMessage: "the timeline should have been read from the paused replica");
 
             // This browser's own save: its next read needs a newer head than the replica has, so it is served by the primary.
             await SaveAdverseEventAsync(coord, patientId, "Headache");
-            page = await coord.GetStringAsync(timeline, Ct);
+            page = await PageAsync(coord, timeline, log);
             page.ShouldContain("Headache");
             page.ShouldContain("Nausea");
             foreach (var path in new[] { "/patients", "/reports", $"/fhir/Patient/{patientId}" })
             {
                 using var response = await coord.GetAsync(new Uri(path, UriKind.Relative), Ct);
-                response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+                response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{path}: {string.Join("\n", log.Warnings)}");
             }
         }
         finally
@@ -56,7 +61,7 @@ public sealed class ReadReplicaWebTests
         }
 
         await pair.WaitForReplayAsync();
-        (await other.GetStringAsync(timeline, Ct)).ShouldContain("Headache");
+        (await PageAsync(other, timeline, log)).ShouldContain("Headache");
     }
 
     [Fact]
@@ -76,7 +81,7 @@ public sealed class ReadReplicaWebTests
         using var coord = await factory.SignedInAsync("coord");
         await SaveAdverseEventAsync(coord, patientId, "Headache");
 
-        (await coord.GetStringAsync(new Uri($"/patients/{patientId}", UriKind.Relative), Ct)).ShouldContain("Headache");
+        (await PageAsync(coord, new Uri($"/patients/{patientId}", UriKind.Relative), log)).ShouldContain("Headache");
         foreach (var path in new[] { "/patients", "/reports", "/exports?handler=Download&site=A", $"/fhir/Patient/{patientId}" })
         {
             using var response = await coord.GetAsync(new Uri(path, UriKind.Relative), Ct);
@@ -87,12 +92,38 @@ public sealed class ReadReplicaWebTests
     }
 
     [Fact]
+    public async Task Timeline_OneProcessServesSqliteThenPostgres_BothAnswer()
+    {
+        // The timeline's compiled queries were bound to the first model they met: after a SQLite registry's timeline, a
+        // PostgreSQL one (a primary or a replica) in the same process answered 500. Each model now has its own.
+        await using var pair = await ReplicaPair.CreateAsync();
+        foreach (var database in new[] { null, pair.Primary.Configuration.ConnectionString })
+        {
+            await using var factory = new WebFactory { Database = database };
+            var patientId = await SeedAsync(factory);
+            await factory.AddUserAsync("coord", false, ("A", SiteRole.Coordinator));
+            using var coord = await factory.SignedInAsync("coord");
+            using var response = await coord.GetAsync(new Uri($"/patients/{patientId}", UriKind.Relative), Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, database ?? "SQLite");
+        }
+    }
+
+    [Fact]
     public void Start_ReplicaOfASqliteRegistry_RefusedWithTheReason()
     {
         using var factory = new WebFactory();
         factory.Settings["read-database"] = "Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres";
         var refused = Should.Throw<ArgumentException>(() => factory.CreateClient());
         refused.Message.ShouldContain("SQLite has no replicas");
+    }
+
+    /// <summary>The page's text; on any other status than 200, fails with what the app logged (warnings and errors).</summary>
+    private static async Task<string> PageAsync(HttpClient client, Uri path, WarningLog log)
+    {
+        using var response = await client.GetAsync(path, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{path}: {string.Join("\n", log.Warnings)}");
+        return body;
     }
 
     private static async Task<Guid> SeedAsync(WebFactory factory)
@@ -160,7 +191,7 @@ public sealed class ReadReplicaWebTests
             {
                 lock (warnings)
                 {
-                    warnings.Add(formatter(state, exception));
+                    warnings.Add(formatter(state, exception) + (exception is null ? "" : Environment.NewLine + exception));
                 }
             }
         }

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Web.Hosting;
@@ -156,30 +159,41 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
     /// </summary>
     private static class Queries
     {
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<VisitRow>> Visits = EF.CompileAsyncQuery(
+        /// <summary>
+        /// A compiled query per model: EF Core refuses to run a compiled query against another model than the one it was
+        /// compiled for, and one process may read SQLite and PostgreSQL registries (a test run does), so each model
+        /// (one per engine) gets its own compilation, made once.
+        /// </summary>
+        private static Func<StromaDbContext, Guid, IAsyncEnumerable<TResult>> Compile<TResult>(Expression<Func<StromaDbContext, Guid, IQueryable<TResult>>> query)
+        {
+            var byModel = new ConcurrentDictionary<IModel, Func<StromaDbContext, Guid, IAsyncEnumerable<TResult>>>();
+            return (db, id) => byModel.GetOrAdd(db.Model, static (_, q) => EF.CompileAsyncQuery(q), query)(db, id);
+        }
+
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<VisitRow>> Visits = Compile(
             (StromaDbContext db, Guid id) => db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
                 .Select(v => new VisitRow(v.Id, v.VisitDate, v.Type, v.SignedAt != null)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<AssessmentRow>> Assessments = EF.CompileAsyncQuery(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<AssessmentRow>> Assessments = Compile(
             (StromaDbContext db, Guid id) => db.Assessments.AsNoTracking().Where(a => a.PatientId == id)
                 .Select(a => new AssessmentRow(a.VisitId, a.AssessmentDate, a.Instrument, a.Total, a.Grade)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<LabRow>> Labs = EF.CompileAsyncQuery(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<LabRow>> Labs = Compile(
             (StromaDbContext db, Guid id) => db.LabResults.AsNoTracking().Where(l => l.PatientId == id)
                 .Select(l => new LabRow(l.Analyte, l.SpecimenTime, l.NormalisedValue, l.NormalisedUnit, l.ReportedUnit, l.Flag, l.ReportedValue)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<InfusionRow>> Infusions = EF.CompileAsyncQuery(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<InfusionRow>> Infusions = Compile(
             (StromaDbContext db, Guid id) => db.Infusions.AsNoTracking().Where(i => i.PatientId == id).OrderBy(i => i.InfusionDate)
                 .Select(i => new InfusionRow(i.Id, i.InfusionDate, i.Lot!.LotNumber, i.DoseCells)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<EventRow>> AdverseEvents = EF.CompileAsyncQuery(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<EventRow>> AdverseEvents = Compile(
             (StromaDbContext db, Guid id) => db.AdverseEvents.AsNoTracking().Where(e => e.PatientId == id)
                 .Select(e => new EventRow(e.Id, e.OnsetDate, e.Term, e.CtcaeGrade, e.Serious, e.Causality)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<DeathRow>> Deaths = EF.CompileAsyncQuery(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<DeathRow>> Deaths = Compile(
             (StromaDbContext db, Guid id) => db.Deaths.AsNoTracking().Where(d => d.PatientId == id).Select(d => new DeathRow(d.DeathDate, d.Cause)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<MedicationRow>> Medications = EF.CompileAsyncQuery(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<MedicationRow>> Medications = Compile(
             (StromaDbContext db, Guid id) => db.Medications.AsNoTracking().Where(m => m.PatientId == id).OrderBy(m => m.StartDate)
                 .Select(m => new MedicationRow(m.Drug, m.Dose, m.DoseUnit, m.StartDate, m.StopDate)));
     }
