@@ -8,6 +8,13 @@ Usage: make-labs.py REGISTRY.db ROWS OUTDIR
 """
 import random, sqlite3, sys, uuid
 
+
+def uuid7(ms, rand):
+    """A UUIDv7 (RFC 9562 section 5.7): 48-bit Unix milliseconds, version 7, variant 10, random bits, the kind of id
+    `stroma` gives its rows, so the raw loaders insert into the primary key in the same (time) order."""
+    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    return uuid.UUID(int=value)
+
 db, rows, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rng = random.Random(7)
 con = sqlite3.connect(db)
@@ -35,7 +42,7 @@ with open(f"{out}/labs.csv", "w", newline="") as labs, open(f"{out}/raw.csv", "w
                 value = max(0, round(low + (high - low) * rng.uniform(-0.2, 1.3), 2))
                 flag = "Low" if value < low else "High" if value > high else "Normal"
                 labs.write(f"{site},{study},{date},{key},{value},{unit},{low}-{high},LAB,{date}T{hh:02d}:{mm:02d}:00Z\n")
-                raw.write(f"{str(uuid.UUID(int=rng.getrandbits(128))).upper()},{pid},{vid},{lab},{key},{date} {hh:02d}:{mm:02d}:00+00:00,"
+                raw.write(f"{str(uuid7(1767225600000 + n // 64, rng.getrandbits(74))).upper()},{pid},{vid},{lab},{key},{date} {hh:02d}:{mm:02d}:00+00:00,"
                           f"{value},{unit},{low}-{high},{value},{unit},{flag},1,2026-01-01 00:00:00+00:00,bench,,,,,\n")
                 n += 1
                 if n >= rows:

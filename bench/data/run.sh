@@ -6,8 +6,11 @@
 # (a server as in .ci/run). Work files go to ${BENCH_DIR:-/tmp/stroma-bench} (about 15 GB for 10^7 rows).
 # BENCH_ENGINES=sqlite|postgres|both (default both); BENCH_REUSE=1 keeps base.db and the CSV files of a previous run;
 # BENCH_KEEP=1 keeps the work files and the SQLite registry `stroma import labs` filled (stroma.db, for the export
-# memory check); BENCH_TUNED=0 skips the extra `sqlite3 .import` with a 64 MiB page cache; BENCH_STROMA=path uses an
-# already built `stroma` (no build), so two halves can run at once from one build.
+# memory check); BENCH_STROMA=path uses an
+# already built `stroma` (no build), so two halves can run at once from one build; BENCH_ROUNDS=N (default 2) runs
+# the loaders alternately N times (raw, plain, stroma, raw, plain, stroma, ...: A B C A B C), each into a fresh copy.
+# "plain" is the same rows loaded into a table with the same columns and no index, key or constraint (the floor:
+# what storing the rows costs at all); "raw" loads them into the real `lab_results` with its indexes and foreign keys.
 set -euo pipefail
 ROWS=${1:-10000000}; PATIENTS=${2:-100000}
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(cd "$HERE/../.." && pwd)
@@ -23,6 +26,10 @@ T() { echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) ($*)" >&2; /usr/bin/ti
   echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)" >&2; cat "$DIR/time.$$"; }
 rate() { awk -v r="$ROWS" -v s="$1" 'BEGIN { printf "%.0f", r / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
+ROUNDS=${BENCH_ROUNDS:-2}
+# row LABEL SECONDS...: one markdown row with the rounds, their mean and rows/s.
+mean() { awk 'BEGIN { s = 0 } { for (i = 1; i <= NF; i++) { s += $i; n++ } } END { printf "%.1f", s / n }' <<<"$*"; }
+row() { local label=$1; shift; local m; m=$(mean "$@"); echo "| $label | $* | $m | $(rate "$m") |"; }
 echo "# $(date -u +%FT%TZ) rows=$ROWS patients=$PATIENTS cores=$(nproc) sqlite3=$(sqlite3 --version | cut -d' ' -f1)"
 
 if [ "$REUSE" = 0 ]; then
@@ -33,20 +40,25 @@ fi
 
 if [ "$ENGINES" != postgres ]; then
 echo "## SQLite"
-for x in raw stroma; do cp "$DIR/base.db" "$DIR/$x.db"; done
-read -r raw_s raw_kb < <(T sqlite3 "$DIR/raw.db" ".import --csv --skip 1 $DIR/raw.csv lab_results")
-rm -f "$DIR"/raw.db*
-if [ "${BENCH_TUNED:-1}" != 0 ]; then
-  cp "$DIR/base.db" "$DIR/tuned.db"
-  read -r tuned_s tuned_kb < <(T sqlite3 "$DIR/tuned.db" "PRAGMA cache_size=-65536;" ".import --csv --skip 1 $DIR/raw.csv lab_results")
-  rm -f "$DIR"/tuned.db*
-fi
-read -r ours_s ours_kb < <(T "$S" import labs "$DIR/labs.csv" -d "$DIR/stroma.db")
-echo "| loader | seconds | rows/s | max RSS (KB) | stroma vs it |"
-echo "|---|---|---|---|---|"
-echo "| sqlite3 .import (defaults) | $raw_s | $(rate "$raw_s") | $raw_kb | $(ratio "$ours_s" "$raw_s")x |"
-[ -z "${tuned_s:-}" ] || echo "| sqlite3 .import, cache_size 64 MiB | $tuned_s | $(rate "$tuned_s") | $tuned_kb | $(ratio "$ours_s" "$tuned_s")x |"
-echo "| stroma import labs | $ours_s | $(rate "$ours_s") | $ours_kb | |"
+sqlite3 "$DIR/base.db" ".schema lab_results" >/dev/null
+raws=(); plains=(); ours=(); kbs=()
+for r in $(seq 1 "$ROUNDS"); do
+  cp "$DIR/base.db" "$DIR/raw.db"
+  read -r s kb < <(T sqlite3 "$DIR/raw.db" ".import --csv --skip 1 $DIR/raw.csv lab_results"); raws+=("$s")
+  rm -f "$DIR"/raw.db*
+  rm -f "$DIR"/plain.db*
+  sqlite3 "$DIR/plain.db" "ATTACH '$DIR/base.db' AS src; CREATE TABLE lab_results AS SELECT * FROM src.lab_results WHERE 0;"
+  read -r s kb < <(T sqlite3 "$DIR/plain.db" ".import --csv --skip 1 $DIR/raw.csv lab_results"); plains+=("$s")
+  rm -f "$DIR"/plain.db*
+  rm -f "$DIR"/stroma.db*; cp "$DIR/base.db" "$DIR/stroma.db"
+  read -r s kb < <(T "$S" import labs "$DIR/labs.csv" -d "$DIR/stroma.db"); ours+=("$s"); kbs+=("$kb")
+done
+echo "| loader | seconds per round | mean s | rows/s |"
+echo "|---|---|---|---|"
+row "sqlite3 .import into lab_results (indexes, foreign keys)" "${raws[@]}"
+row "sqlite3 .import into a plain table (no index, no key)" "${plains[@]}"
+row "stroma import labs into lab_results" "${ours[@]}"
+echo "stroma vs .import into lab_results: $(ratio "$(mean "${ours[@]}")" "$(mean "${raws[@]}")")x (target >= 1.0); vs the plain table: $(ratio "$(mean "${ours[@]}")" "$(mean "${plains[@]}")")x (target >= 0.3); stroma max RSS KB per round: ${kbs[*]}"
 read -r again_s again_kb < <(T "$S" import labs "$DIR/labs.csv" -d "$DIR/stroma.db")
 echo "re-import of the same file (all duplicates, nothing added): $again_s s, $again_kb KB"
 [ "${BENCH_KEEP:-}" = 1 ] || rm -f "$DIR"/stroma.db*
@@ -59,22 +71,31 @@ if [ "$ENGINES" != sqlite ] && [ -n "${STROMA_BENCH_POSTGRES:-}" ]; then
   export PGOPTIONS="-c client_min_messages=warning"
   P="psql -h $host -p ${port:-5432} -U $user -q -v ON_ERROR_STOP=1"
   db() { sed "s/Database=[^;]*/Database=$1/" <<<"$STROMA_BENCH_POSTGRES"; }
-  for d in stroma_bench_base stroma_bench_raw stroma_bench_ours; do $P -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
+  for d in stroma_bench_base stroma_bench_raw stroma_bench_plain stroma_bench_ours; do $P -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
   $P -d postgres -c "CREATE DATABASE stroma_bench_base"
   "$S" db migrate -d "$(db stroma_bench_base)" >/dev/null
   T "$S" demo --patients "$PATIENTS" --no-labs --seed 7 -d "$(db stroma_bench_base)" | sed 's/^/demo (no labs): s KB = /'
-  $P -d postgres -c "CREATE DATABASE stroma_bench_raw TEMPLATE stroma_bench_base" -c "CREATE DATABASE stroma_bench_ours TEMPLATE stroma_bench_base"
-  $P -d postgres -c "DROP DATABASE stroma_bench_base"
   cols=$(head -1 "$DIR/raw.csv")
-  read -r raw_s raw_kb < <(T $P -d stroma_bench_raw -c "COPY lab_results ($cols) FROM '$DIR/raw.csv' (FORMAT csv, HEADER true)")
-  $P -d postgres -c "DROP DATABASE stroma_bench_raw"
-  read -r ours_s ours_kb < <(T "$S" import labs "$DIR/labs.csv" -d "$(db stroma_bench_ours)")
-  echo "| loader | seconds | rows/s | max RSS (KB) | stroma vs it |"
-  echo "|---|---|---|---|---|"
-  echo "| COPY lab_results FROM file (CSV) | $raw_s | $(rate "$raw_s") | (server) | $(ratio "$ours_s" "$raw_s")x |"
-  echo "| stroma import labs | $ours_s | $(rate "$ours_s") | $ours_kb | |"
+  raws=(); plains=(); ours=(); kbs=()
+  for r in $(seq 1 "$ROUNDS"); do
+    $P -d postgres -c "DROP DATABASE IF EXISTS stroma_bench_raw" -c "CREATE DATABASE stroma_bench_raw TEMPLATE stroma_bench_base"
+    read -r s kb < <(T $P -d stroma_bench_raw -c "COPY lab_results ($cols) FROM '$DIR/raw.csv' (FORMAT csv, HEADER true)"); raws+=("$s")
+    $P -d postgres -c "DROP DATABASE stroma_bench_raw"
+    $P -d postgres -c "DROP DATABASE IF EXISTS stroma_bench_plain" -c "CREATE DATABASE stroma_bench_plain TEMPLATE stroma_bench_base"
+    $P -d stroma_bench_plain -c "CREATE TABLE lab_plain (LIKE lab_results)"
+    read -r s kb < <(T $P -d stroma_bench_plain -c "COPY lab_plain ($cols) FROM '$DIR/raw.csv' (FORMAT csv, HEADER true)"); plains+=("$s")
+    $P -d postgres -c "DROP DATABASE stroma_bench_plain"
+    $P -d postgres -c "DROP DATABASE IF EXISTS stroma_bench_ours WITH (FORCE)" -c "CREATE DATABASE stroma_bench_ours TEMPLATE stroma_bench_base"
+    read -r s kb < <(T "$S" import labs "$DIR/labs.csv" -d "$(db stroma_bench_ours)"); ours+=("$s"); kbs+=("$kb")
+  done
+  echo "| loader | seconds per round | mean s | rows/s |"
+  echo "|---|---|---|---|"
+  row "COPY lab_results FROM file (CSV; indexes, foreign keys)" "${raws[@]}"
+  row "COPY into a plain table (LIKE lab_results: no index, no key)" "${plains[@]}"
+  row "stroma import labs into lab_results" "${ours[@]}"
+  echo "stroma vs COPY into lab_results: $(ratio "$(mean "${ours[@]}")" "$(mean "${raws[@]}")")x (target >= 1.0); vs the plain table: $(ratio "$(mean "${ours[@]}")" "$(mean "${plains[@]}")")x (target >= 0.3); stroma max RSS KB per round: ${kbs[*]}"
   read -r again_s again_kb < <(T "$S" import labs "$DIR/labs.csv" -d "$(db stroma_bench_ours)")
   echo "re-import of the same file (all duplicates, nothing added): $again_s s, $again_kb KB"
-  for d in stroma_bench_base stroma_bench_raw stroma_bench_ours; do $P -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
+  for d in stroma_bench_base stroma_bench_raw stroma_bench_plain stroma_bench_ours; do $P -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
 fi
 [ "${BENCH_KEEP:-}" = 1 ] || rm -rf "$DIR"

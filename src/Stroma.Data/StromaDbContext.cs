@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data.Audit;
 using Stroma.Data.Model;
 
@@ -158,6 +159,9 @@ public abstract class StromaDbContext : DbContext
         configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
         // Every instant is stored in UTC with microseconds (StoredInstant), so no feature truncates by hand.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<StoredInstantConverter>();
+        // Foreign keys whose referencing rows are never looked up by them keep the constraint but no index.
+        configurationBuilder.Conventions.Remove<Microsoft.EntityFrameworkCore.Metadata.Conventions.ForeignKeyIndexConvention>();
+        configurationBuilder.Conventions.Add(services => new UnindexedForeignKeys(services.GetRequiredService<Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure.ProviderConventionSetBuilderDependencies>()));
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -106,4 +106,45 @@ public sealed class ModelTests
         DataConfiguration.Parse("/var/lib/stroma/registry.db").Engine.ShouldBe(DatabaseEngine.Sqlite);
         DataConfiguration.Parse("Data Source=x.db").Engine.ShouldBe(DatabaseEngine.Sqlite);
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task LabResults_Migrated_HaveOnlyTheIndexesQueriesUseAndKeepTheLaboratoryForeignKey(DatabaseEngine engine)
+    {
+        // Issue #22: lab_results is indexed for the queries that read it (primary key, the natural key, the report's
+        // path, the visit) and nothing else; the laboratory's foreign key stays a constraint without an index.
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = engine == DatabaseEngine.Sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lab_results' AND sql IS NOT NULL ORDER BY name"
+            : "SELECT indexname FROM pg_indexes WHERE tablename = 'lab_results' AND indexname NOT LIKE 'pk_%' ORDER BY indexname";
+        var names = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        names.ShouldBe(["IX_lab_results_patient_id_analyte_specimen_time", "IX_lab_results_report", "IX_lab_results_visit_id"]);
+
+        var site = new Site { Id = Guid.NewGuid(), Code = "S01", Name = "Site one", Country = "CN" };
+        var patient = new Patient { Id = Guid.NewGuid(), SiteId = site.Id, StudyId = "S01-001", Sex = Sex.Female, BirthYear = 1970, ConsentVersion = "1.0", ConsentDate = new DateOnly(2017, 7, 1) };
+        db.AddRange(site, patient);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        db.LabResults.Add(new LabResult
+        {
+            Id = Guid.NewGuid(),
+            PatientId = patient.Id,
+            LaboratoryId = Guid.NewGuid(),
+            Analyte = "creatinine",
+            SpecimenTime = DateTimeOffset.Parse("2026-11-25T08:00:00Z", global::System.Globalization.CultureInfo.InvariantCulture),
+            ReportedValue = "80",
+        });
+        await Should.ThrowAsync<DbUpdateException>(() => db.SaveChangesAsync(TestContext.Current.CancellationToken));
+    }
 }

@@ -1289,8 +1289,6 @@ namespace Stroma.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_lab_results");
 
-                    b.HasIndex("LaboratoryId");
-
                     b.HasIndex("VisitId");
 
                     b.HasIndex("PatientId", "Analyte", "SpecimenTime")

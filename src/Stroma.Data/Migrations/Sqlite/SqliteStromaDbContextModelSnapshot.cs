@@ -1284,8 +1284,6 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_lab_results");
 
-                    b.HasIndex("LaboratoryId");
-
                     b.HasIndex("VisitId");
 
                     b.HasIndex("PatientId", "Analyte", "SpecimenTime")
