@@ -165,4 +165,24 @@ public sealed class SourceDataVerificationTests
         mark.ClearedAt.ShouldBe(clock.GetUtcNow());
         mark.ClearedReason.ShouldBe("source data changed after verification: a lab result added (import)");
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ClearForImportedLabs_ImportReachingMoreVisitsThanSqliteTakesParameters_ClearsTheVerifiedOne(DatabaseEngine engine)
+    {
+        // A 10^6-row import over 60 000 visits failed with "too many SQL variables" on SQLite (one parameter per visit id).
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var clock = Clock();
+        await using var db = database.Open(actor: "coord.s01", clock: clock);
+        var (_, visit, _) = await ArrangeAsync(db);
+        var monitor = await UserAsync(db, "mon.s01", "S01", SiteRole.Monitor);
+        (await SourceDataVerification.MarkAsync(db, monitor, visit, null, Signer(monitor))).Succeeded.ShouldBeTrue();
+        // The visit's creatinine was written by coord.s01 at this clock's time: as if this import had written it.
+        var candidates = Enumerable.Range(0, 40_000).Select(_ => Guid.NewGuid()).Append(visit).ToArray();
+
+        var cleared = await SourceDataVerification.ClearForImportedLabsAsync(db, candidates, clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        cleared.ShouldBe(1);
+        (await db.SdvMarks.AsNoTracking().SingleAsync()).ClearedReason.ShouldBe("source data changed after verification: a lab result added (import)");
+    }
 }
