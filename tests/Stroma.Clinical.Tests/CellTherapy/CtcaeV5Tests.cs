@@ -2,8 +2,8 @@
 // CTCAE_v5.0_2017-11-27.xlsx, "CTCAE v5.0 Clean Copy": MedDRA code, MedDRA SOC, CTCAE term, grades 1-5 where "-" means
 // the grade does not exist for the term). The rows below are read from that table; data/ctcae/README.md says how the
 // vendored list was taken and cross-checked.
-using Stroma.Clinical.CellTherapy;
 using Shouldly;
+using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
 
 namespace Stroma.Clinical.Tests.CellTherapy;
