@@ -107,7 +107,8 @@ public sealed record AdverseEvent(
     /// Consistency checks, all returned together: grade 5 (death) needs a fatal outcome, the death seriousness
     /// criterion and a death date, and vice versa; resolution and death not before onset; a related event names its
     /// lot; grade 4 without any seriousness criterion is a warning (CTCAE grade and SAE seriousness are different
-    /// scales, so this is for review, not refusal); a SUSAR is flagged for expedited reporting.
+    /// scales, so this is for review, not refusal); a SUSAR is flagged for expedited reporting; a CTCAE v5.0 term
+    /// (<see cref="CtcaeV5"/>) takes only the grades CTCAE defines for it (any other term is kept as written, ungraded by this check).
     /// </summary>
     public IReadOnlyList<Issue> Validate()
     {
@@ -125,6 +126,13 @@ public sealed record AdverseEvent(
         {
             issues.Add(Issue.Error(IssueCodes.DeathWithoutGrade5, "grade",
                 $"A death is recorded (fatal outcome, death criterion or date) but the grade is {(int)Grade}; death related to the event is grade 5."));
+        }
+
+        // CTCAE v5.0 defines only some grades for some terms (a "-" in its table): such a grade does not exist for the term.
+        if (CtcaeV5.Find(Term) is { } ctcae && !ctcae.Allows(Grade))
+        {
+            issues.Add(Issue.Error(IssueCodes.GradeNotDefinedForTerm, "grade",
+                $"CTCAE v{CtcaeV5.Version} defines no grade {(int)Grade} for {ctcae.Term} (MedDRA {ctcae.MeddraCode}): its grades are {string.Join(", ", ctcae.Grades.Select(g => (int)g))}."));
         }
 
         if (Resolved is { } r && r < Onset)

@@ -120,4 +120,7 @@ public static partial class IssueCodes
 
     /// <summary>A suspected unexpected serious adverse reaction (information: expedited reporting).</summary>
     public const string Susar = "AEV006";
+
+    /// <summary>A CTCAE v5.0 term with a grade CTCAE does not define for it (febrile neutropenia has no grade 1 or 2).</summary>
+    public const string GradeNotDefinedForTerm = "AEV007";
 }

@@ -67,6 +67,7 @@ public static class AccessPolicy
 public sealed class UserAccess
 {
     private readonly Dictionary<Capability, HashSet<Guid>> sites = [];
+    private readonly Dictionary<SiteRole, HashSet<Guid>> roles = [];
 
     private UserAccess(string userName, Guid? userId, bool isAdministrator)
     {
@@ -87,6 +88,10 @@ public sealed class UserAccess
     /// <summary>The sites where the user has <paramref name="capability"/> (empty when none).</summary>
     public IReadOnlySet<Guid> Sites(Capability capability) =>
         sites.TryGetValue(capability, out var set) ? set : (IReadOnlySet<Guid>)new HashSet<Guid>();
+
+    /// <summary>The sites where the user holds <paramref name="role"/> today (empty when none): what a role's home page section covers.</summary>
+    public IReadOnlySet<Guid> SitesAs(SiteRole role) =>
+        roles.TryGetValue(role, out var set) ? set : (IReadOnlySet<Guid>)new HashSet<Guid>();
 
     public bool Can(Capability capability, Guid siteId) => sites.TryGetValue(capability, out var set) && set.Contains(siteId);
 
@@ -121,6 +126,12 @@ public sealed class UserAccess
         var access = new UserAccess(userName, user.Id, user.IsAdministrator);
         foreach (var membership in memberships)
         {
+            if (!access.roles.TryGetValue(membership.Role, out var held))
+            {
+                access.roles[membership.Role] = held = [];
+            }
+
+            held.Add(membership.SiteId);
             foreach (var capability in AccessPolicy.Grants(membership.Role))
             {
                 if (!access.sites.TryGetValue(capability, out var set))

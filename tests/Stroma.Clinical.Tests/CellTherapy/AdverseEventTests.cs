@@ -38,7 +38,8 @@ public class AdverseEventTests
     {
         var ae = Death() with { Grade = CtcaeGrade.LifeThreatening };
 
-        Assert.Equal([IssueCodes.DeathWithoutGrade5], ae.Validate().Select(i => i.Code));
+        // CTCAE v5.0 defines grade 5 only for "Death NOS" (MedDRA 10011914): grade 4 is also a grade the term does not have.
+        Assert.Equal([IssueCodes.DeathWithoutGrade5, IssueCodes.GradeNotDefinedForTerm], ae.Validate().Select(i => i.Code));
     }
 
     [Fact]

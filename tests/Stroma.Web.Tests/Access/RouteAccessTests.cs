@@ -317,6 +317,8 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("queries/new", "POST", null, (ids, site) => $"/queries/new?type=visit&id={ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalReaders)),
         new("labs/import/rejects/{token:guid}", "GET", null, (_, _) => $"/labs/import/rejects/{Guid.Empty}", Scope.Global, Who(ClinicalEditors)),
         // FHIR API: the capability statement is open; reads and searches are the clinical readers' at their own sites.
+        // The home page per role (issue #19): every signed-in user; each section covers only the sites of its role.
+        new("home", "GET", null, (_, site) => $"/home?site={site}", Scope.SiteList, Who(SignedIn)),
         new("fhir/metadata", "GET", null, (_, _) => "/fhir/metadata", Scope.Public),
         new("fhir/{type}/{id}", "GET", null, (ids, site) => $"/fhir/Patient/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),
         new("fhir/{type}", "GET", null, (ids, site) => $"/fhir/Patient?_id={ids[$"patient.{site}"]}", Scope.SiteList, Who(ClinicalReaders)),

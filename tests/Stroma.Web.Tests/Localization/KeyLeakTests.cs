@@ -255,6 +255,10 @@ public sealed partial class KeyLeakTests(PageWalkFixture fixture) : IClassFixtur
             }
         }
 
+        // The home page shows each role its own sections (issue #19): the monitor's and QA's too.
+        yield return ("monitor", "/home");
+        yield return ("qa", "/home");
+
         var (caseSite, caseIds) = fixture.Records["CR-002"];
         yield return ("monitor", $"/patients/{caseIds[$"patient.{caseSite}"]}");
     }

@@ -48,6 +48,9 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
     [BindProperty]
     public string? Term { get; set; }
 
+    /// <summary>The CTCAE v5.0 term <see cref="Term"/> names (its MedDRA code, system organ class and grades), or null for free text.</summary>
+    public CtcaeTerm? Ctcae => CtcaeV5.Find(Term);
+
     [BindProperty]
     public AdverseEventCategory Category { get; set; } = AdverseEventCategory.Other;
 
@@ -156,7 +159,14 @@ public sealed class AdverseEventModel(StromaDbContext db, UserAccess access, ISt
             }
 
             CheckFindings.AddErrors(ModelState, result.Issues, CheckFields);
-            CellForms.AddIssues(ModelState, result.Issues.Where(i => i.Code != IssueCodes.CheckHardFinding));
+            // A grade the CTCAE term does not define is shown on the grade, in the page's language (AEV007).
+            if (result.Issues.Any(i => i.Code == IssueCodes.GradeNotDefinedForTerm) && Ctcae is { } ctcae)
+            {
+                ModelState.AddModelError(nameof(Grade), text["ae.grade_not_in_term", ctcae.Term, ctcae.MeddraCode, Grade!.Value,
+                    string.Join(", ", ctcae.Grades.Select(g => (int)g))]);
+            }
+
+            CellForms.AddIssues(ModelState, result.Issues.Where(i => i.Code is not (IssueCodes.CheckHardFinding or IssueCodes.GradeNotDefinedForTerm)));
         }
 
         await LoadAsync(cancellationToken);

@@ -19,6 +19,42 @@ namespace Stroma.Web.Features.CellTherapy;
 /// <summary>One release test result as stored.</summary>
 public sealed record LotTestRow(string Key, string Result, DateOnly TestedOn, DateTimeOffset RecordedAt, string RecordedBy);
 
+/// <summary>One criterion of a decision's evaluation as it was stored when QA signed: the limit, source, outcome and measurement then.</summary>
+public sealed record DecidedCriterion(string Key, string Limit, string Source, CriterionOutcome? Outcome, string Measured);
+
+/// <summary>
+/// The specification a decided lot was judged against, read back from its latest decision (<see cref="LotDecision"/>: the
+/// name and version, and <see cref="LotDecision.EvaluationJson"/>, each criterion's limit, source, outcome and measured
+/// value(s) as evaluated when QA signed), so the page never re-judges a released lot against today's limits.
+/// </summary>
+public sealed record DecidedSpecification(ReleaseVerdict Verdict, string Name, string Version, DateOnly DecisionDate, IReadOnlyList<DecidedCriterion> Results)
+{
+    /// <summary>The stored evaluation: criteria in stored order; an unreadable or empty one gives no rows.</summary>
+    public static IReadOnlyList<DecidedCriterion> Parse(string evaluationJson)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(evaluationJson);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array)
+            {
+                return [];
+            }
+
+            return [.. document.RootElement.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.Object).Select(e => new DecidedCriterion(
+                Text(e, "key"), Text(e, "limit"), Text(e, "source"),
+                Enum.TryParse<CriterionOutcome>(Text(e, "outcome"), out var outcome) && Enum.IsDefined(outcome) ? outcome : null,
+                Text(e, "measured")))];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+
+        static string Text(System.Text.Json.JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() ?? "" : "";
+    }
+}
+
 /// <summary>One signed decision on a lot.</summary>
 public sealed record LotDecisionRow(ReleaseVerdict Verdict, string SignedBy, DateTimeOffset SignedAt, string Meaning, string? Reason, string Specification);
 
@@ -41,7 +77,11 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
 
     public IReadOnlyList<LotTestRow> Tests { get; private set; } = [];
 
+    /// <summary>The evaluation against the specification in hand (the default, or the site limits QA entered): for a lot in quarantine only.</summary>
     public ReleaseEvaluation? Evaluation { get; private set; }
+
+    /// <summary>For a released or rejected lot: the specification and evaluation its latest decision was made on (issue #19).</summary>
+    public DecidedSpecification? DecidedUnder { get; private set; }
 
     public IReadOnlyList<LotDecisionRow> Decisions { get; private set; } = [];
 
@@ -344,8 +384,12 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
         Tests = [.. tests.OrderBy(t => t.TestKey, StringComparer.Ordinal).ThenBy(t => t.TestedOn).ThenBy(t => t.CreatedAt)
             .Select(t => new LotTestRow(t.TestKey, new ReleaseMeasurement(t.Value is { } v ? decimal.Parse(CellForms.Text(v), System.Globalization.CultureInfo.InvariantCulture) : null, t.Met).ToString(),
                 t.TestedOn, t.CreatedAt, t.CreatedBy))];
-        Evaluation = specification.Evaluate(await Lots.CurrentResultsAsync(db, id, cancellationToken));
         var decisions = await db.LotDecisions.AsNoTracking().Where(d => d.LotId == id).ToListAsync(cancellationToken);
+        // A decided lot shows what it was judged against when QA signed, not today's default or site limits.
+        DecidedUnder = Lot.Status != LotStatus.Quarantine && decisions.MaxBy(d => d.SignedAt) is { } latest
+            ? new DecidedSpecification(latest.Verdict, latest.SpecificationName, latest.SpecificationVersion, latest.DecisionDate, DecidedSpecification.Parse(latest.EvaluationJson))
+            : null;
+        Evaluation = DecidedUnder is null ? specification.Evaluate(await Lots.CurrentResultsAsync(db, id, cancellationToken)) : null;
         Decisions = [.. decisions.OrderBy(d => d.SignedAt)
             .Select(d => new LotDecisionRow(d.Verdict, d.SignedBy, d.SignedAt, d.Meaning, d.Reason, $"{d.SpecificationName} {d.SpecificationVersion}"))];
         Custody = await Lots.History(db, id, cancellationToken);
