@@ -4,8 +4,11 @@ using Stroma.Reporting.Localization;
 
 namespace Stroma.Reporting;
 
-/// <summary>A rendered chart: a title and the same picture as PNG bytes and as SVG text.</summary>
-public sealed record ReportChart(string Key, string Title, byte[] Png, string Svg);
+/// <summary>
+/// A rendered chart: a title and the same picture as PNG bytes and as SVG text; <paramref name="Subject"/> is the English
+/// measure name the title contains (kept in English in a Chinese title: docs/report.md), or null.
+/// </summary>
+public sealed record ReportChart(string Key, string Title, byte[] Png, string Svg, string? Subject = null);
 
 /// <summary>
 /// The report's charts, drawn with ScottPlot in DejaVu Sans (English) or WenQuanYi Zen Hei (Chinese, the PDF's CJK font),
@@ -32,12 +35,12 @@ public static class ReportCharts
         foreach (var group in report.Measures.Where(m => m.Population == "all").GroupBy(m => m.Measure).Where(g => g.Count() > 1 && g.Any(r => r.Mean is not null)))
         {
             var first = group.First();
-            charts.Add(Render($"mean_{group.Key}", t["chart.mean_title", first.Label], font, plot => Trajectory(plot, [.. group], first, t)));
+            charts.Add(Render($"mean_{group.Key}", t["chart.mean_title", first.Label], font, plot => Trajectory(plot, [.. group], first, t)) with { Subject = first.Label });
         }
 
         if (report.Proteinuria.Count > 0)
         {
-            charts.Add(Render("spaghetti_urine_protein_24h", t["chart.spaghetti_title"], font, plot => Spaghetti(plot, report.Proteinuria, t)));
+            charts.Add(Render("spaghetti_urine_protein_24h", t["chart.spaghetti_title"], font, plot => Spaghetti(plot, report.Proteinuria, t)) with { Subject = "24-h proteinuria" });
         }
 
         return charts;

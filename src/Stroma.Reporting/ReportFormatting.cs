@@ -62,20 +62,28 @@ internal static class ReportFormatting
         t["protocol_sites", report.Protocol ?? t["protocol_none"], report.Sites.Count == 0 ? t["sites_all"] : string.Join(", ", report.Sites)];
 
     /// <summary>The report's Methods in the report's language (the English equal <see cref="StudyReport.Methods"/>, which the JSON carries).</summary>
-    public static IReadOnlyList<string> Methods(StudyReport report, ReportText t)
+    public static IReadOnlyList<string> Methods(StudyReport report, ReportText t) => [.. MarkedMethods(report, t).Select(ReportText.Plain)];
+
+    /// <summary>The Methods with their English terms marked (<see cref="ReportText.Html"/> makes HTML of them).</summary>
+    public static IReadOnlyList<string> MarkedMethods(StudyReport report, ReportText t)
     {
         ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(t);
         return
         [
-            report.Protocol is null ? t["method.cohort_all"] : t["method.cohort_protocol", report.Protocol],
-            report.Protocol is null ? t["method.treated_all"] : t["method.treated_protocol", report.Protocol],
-            .. MethodKeys.Select(k => t["method." + k]),
+            report.Protocol is null ? t.Marked("method.cohort_all") : t.Marked("method.cohort_protocol", report.Protocol),
+            report.Protocol is null ? t.Marked("method.treated_all") : t.Marked("method.treated_protocol", report.Protocol),
+            .. MethodKeys.Select(k => t.Marked("method." + k)),
         ];
     }
 
     /// <summary>The CAR-T section's Methods in the report's language (the English equal <see cref="CarTSection.Methods"/>).</summary>
     public static IReadOnlyList<string> CarTMethods(ReportText t) =>
         [.. CarTMethodKeys.Select(k => t["method.cart." + k])];
+
+    /// <summary>The CAR-T Methods with their English terms marked.</summary>
+    public static IReadOnlyList<string> MarkedCarTMethods(ReportText t) =>
+        [.. CarTMethodKeys.Select(k => t.Marked("method.cart." + k))];
 
     private static readonly string[] MethodKeys = ["months", "descriptive", "tests", "egfr", "nephritis", "bilag", "responses", "km", "ae", "published"];
 

@@ -156,9 +156,9 @@ internal static class CarTReportText
         }
 
         h.Append("</table>\n<ul>");
-        foreach (var m in ReportFormatting.CarTMethods(t))
+        foreach (var m in ReportFormatting.MarkedCarTMethods(t))
         {
-            h.Append("<li>").Append(E(m)).Append("</li>");
+            h.Append("<li>").Append(ReportText.Html(m)).Append("</li>");
         }
 
         h.Append("</ul>\n");

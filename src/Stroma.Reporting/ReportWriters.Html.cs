@@ -146,9 +146,9 @@ public static partial class ReportWriters
         h.Append("</table>\n");
         AppendDataQuality(h, report, t);
         h.Append(CarTReportText.Html(report.CarT, t)).Append("<h2>").Append(E(t["methods"])).Append("</h2>\n<ul>");
-        foreach (var m in ReportFormatting.Methods(report, t))
+        foreach (var m in ReportFormatting.MarkedMethods(report, t))
         {
-            h.Append("<li>").Append(E(m)).Append("</li>");
+            h.Append("<li>").Append(ReportText.Html(m)).Append("</li>");
         }
 
         h.Append("</ul>\n</body></html>\n");

@@ -57,6 +57,14 @@ public static partial class ReportWriters
     /// <summary>The report's Methods in <paramref name="language"/> (in English, the sentences the JSON carries).</summary>
     public static IReadOnlyList<string> Methods(StudyReport report, ReportLanguage language) => ReportFormatting.Methods(report, new Localization.ReportText(language));
 
+    /// <summary>The report's Methods in <paramref name="language"/> as HTML: encoded, English terms in a Chinese sentence in <c>&lt;span lang="en" translate="no"&gt;</c>.</summary>
+    public static IReadOnlyList<string> MethodsHtml(StudyReport report, ReportLanguage language) =>
+        [.. ReportFormatting.MarkedMethods(report, new Localization.ReportText(language)).Select(Localization.ReportText.Html)];
+
+    /// <summary>The CAR-T section's Methods in <paramref name="language"/> as HTML (as <see cref="MethodsHtml"/>).</summary>
+    public static IReadOnlyList<string> CarTMethodsHtml(ReportLanguage language) =>
+        [.. ReportFormatting.MarkedCarTMethods(new Localization.ReportText(language)).Select(Localization.ReportText.Html)];
+
     /// <summary>The CAR-T section's Methods in <paramref name="language"/>.</summary>
     public static IReadOnlyList<string> CarTMethods(ReportLanguage language) => ReportFormatting.CarTMethods(new Localization.ReportText(language));
 

@@ -121,6 +121,7 @@ public sealed partial class ReportLanguageTests
             html.ShouldContain("<html lang=\"zh-CN\">");
             // The charts' own text is Chinese too (their drawing is ScottPlot's, left out of the golden file).
             html.ShouldContain("<figcaption>总生存（Kaplan-Meier，95% 置信区间）</figcaption>");
+            html.ShouldContain("<span lang=\"en\" translate=\"no\">serum creatinine</span>");
             Golden.Verify(Regex.Replace(html, "<figure>.*?</figure>", "<figure></figure>", RegexOptions.Singleline), "report-study-demo-zh-CN", "html");
         }
         finally
