@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stroma.Data.Report;
+using Stroma.Reporting.Localization;
 
 namespace Stroma.Reporting;
 
@@ -27,8 +28,8 @@ internal static class ReportFormatting
     public static string MedianIqr(MeasureRow row, int decimals) => row.Median is null ? "–" : $"{Number(row.Median, decimals)} [{Number(row.Q1, decimals)}, {Number(row.Q3, decimals)}]";
 
     /// <summary>Who the flow's first count holds: the patients of the chosen sites, on the chosen protocol if one is named.</summary>
-    public static string RegisteredLabel(StudyReport report) =>
-        report.Protocol is null ? "Registered at the selected sites" : $"Registered at the selected sites and enrolled on protocol {report.Protocol}";
+    public static string RegisteredLabel(StudyReport report, ReportText t) =>
+        report.Protocol is null ? t["registered"] : t["registered_protocol", report.Protocol];
 
     public static int Decimals(string measure) => measure switch
     {
@@ -37,16 +38,56 @@ internal static class ReportFormatting
     };
 
     /// <summary>A population key as the report reads it.</summary>
-    public static string PopulationLabel(string population) => population switch
+    public static string PopulationLabel(string population, ReportText t) => t.Find("population_" + population) ?? population;
+
+    /// <summary>A statistic key (count, mean, sd, proportion) as the report reads it; the key itself when it has no entry.</summary>
+    public static string StatisticLabel(string statistic, ReportText t) => t.Find("statistic." + statistic) ?? statistic;
+
+    /// <summary>A stored value with an entry under <paramref name="prefix"/> (relatedness, causality, "not graded"); the value itself otherwise.</summary>
+    public static string Value(string prefix, string value, ReportText t) => t.Find(prefix + "." + value) ?? value;
+
+    /// <summary>A CTCAE grade as the report reads it: "Grade 3" / "3 级", or "not graded".</summary>
+    public static string AdverseEventGrade(string grade, ReportText t) => t.Find("grade." + grade) ?? t["ae_grade_n", grade];
+
+    /// <summary>What the first page says of a synthetic registry: its statement (in Chinese, introduced in Chinese, the statement kept in English).</summary>
+    public static string SyntheticStatement(StudyReport report, ReportText t)
     {
-        "all" => "all enrolled",
-        "lupus_nephritis" => "lupus nephritis",
-        _ => population,
-    };
+        ArgumentNullException.ThrowIfNull(report);
+        var statement = report.Provenance.Statement ?? t["synthetic_fallback"];
+        return report.Provenance.Statement is null ? statement : t["synthetic_banner", statement];
+    }
 
-    public const string RenalBilagHeading = "Renal BILAG-2004 (investigator-entered grades)";
+    /// <summary>"Protocol: wang_2014. Sites: all."</summary>
+    public static string ProtocolAndSites(StudyReport report, ReportText t) =>
+        t["protocol_sites", report.Protocol ?? t["protocol_none"], report.Sites.Count == 0 ? t["sites_all"] : string.Join(", ", report.Sites)];
 
-    public const string PublishedHeading = "Published results beside this registry";
+    /// <summary>The report's Methods in the report's language (the English equal <see cref="StudyReport.Methods"/>, which the JSON carries).</summary>
+    public static IReadOnlyList<string> Methods(StudyReport report, ReportText t) => [.. MarkedMethods(report, t).Select(ReportText.Plain)];
+
+    /// <summary>The Methods with their English terms marked (<see cref="ReportText.Html"/> makes HTML of them).</summary>
+    public static IReadOnlyList<string> MarkedMethods(StudyReport report, ReportText t)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(t);
+        return
+        [
+            report.Protocol is null ? t.Marked("method.cohort_all") : t.Marked("method.cohort_protocol", report.Protocol),
+            report.Protocol is null ? t.Marked("method.treated_all") : t.Marked("method.treated_protocol", report.Protocol),
+            .. MethodKeys.Select(k => t.Marked("method." + k)),
+        ];
+    }
+
+    /// <summary>The CAR-T section's Methods in the report's language (the English equal <see cref="CarTSection.Methods"/>).</summary>
+    public static IReadOnlyList<string> CarTMethods(ReportText t) =>
+        [.. CarTMethodKeys.Select(k => t["method.cart." + k])];
+
+    /// <summary>The CAR-T Methods with their English terms marked.</summary>
+    public static IReadOnlyList<string> MarkedCarTMethods(ReportText t) =>
+        [.. CarTMethodKeys.Select(k => t.Marked("method.cart." + k))];
+
+    private static readonly string[] MethodKeys = ["months", "descriptive", "tests", "egfr", "nephritis", "bilag", "responses", "km", "ae", "published"];
+
+    private static readonly string[] CarTMethodKeys = ["cohort", "grades", "max", "onset", "km", "treatments", "follow_up"];
 
     /// <summary>A published comparison's value to the publication's decimals.</summary>
     public static string Fixed(decimal? value, PublishedComparison comparison)
@@ -54,9 +95,6 @@ internal static class ReportFormatting
         ArgumentNullException.ThrowIfNull(comparison);
         return value is { } v ? v.ToString("F" + comparison.Decimals, Invariant) : "–";
     }
-
-    /// <summary>What the first page says of a synthetic registry whose provenance entry carries no statement.</summary>
-    public const string SyntheticFallback = "SYNTHETIC DATA: this registry's records were generated, not observed.";
 
     /// <summary>A line's level for the synthetic-data statement (drawn bold, in red, on the first page).</summary>
     public const int SyntheticLevel = 4;
@@ -68,18 +106,18 @@ internal static class ReportFormatting
     public sealed record ReportTable(IReadOnlyList<(string Header, double Width, bool Numeric)> Columns, IReadOnlyList<(string? Group, IReadOnlyList<string> Cells)> Rows);
 
     /// <summary>The table named by a <see cref="TableLevel"/> line.</summary>
-    public static ReportTable Table(StudyReport report, string name)
+    public static ReportTable Table(StudyReport report, string name, ReportText t)
     {
         ArgumentNullException.ThrowIfNull(report);
         return name switch
         {
-            "measures" => MeasuresTable(report),
+            "measures" => MeasuresTable(report, t),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such report table."),
         };
     }
 
     /// <summary>The measures by month: a group row per measure (label and unit), then one row per month with numbers in columns.</summary>
-    public static ReportTable MeasuresTable(StudyReport report)
+    public static ReportTable MeasuresTable(StudyReport report, ReportText t)
     {
         ArgumentNullException.ThrowIfNull(report);
         var rows = new List<(string?, IReadOnlyList<string>)>();
@@ -87,7 +125,7 @@ internal static class ReportFormatting
         {
             var first = group.First();
             var d = Decimals(first.Measure);
-            rows.Add(($"{first.Label} ({first.Unit}){(first.Population == "all" ? "" : ", " + PopulationLabel(first.Population))}", []));
+            rows.Add((first.Population == "all" ? t["measure_group", first.Label, first.Unit] : t["measure_group_population", first.Label, first.Unit, PopulationLabel(first.Population, t)], []));
             foreach (var m in group)
             {
                 var paired = m.Month > 0;
@@ -109,54 +147,57 @@ internal static class ReportFormatting
 
         return new ReportTable(
         [
-            ("Month", 0.8, true), ("n", 0.9, true), ("Mean", 1.0, true), ("SD", 0.9, true), ("Median", 1.0, true), ("IQR", 1.7, true),
-            ("Pairs", 0.9, true), ("Mean change", 1.45, true), ("Paired t p", 1.3, true), ("Wilcoxon p", 1.35, true),
+            (t["month"], 0.8, true), ("n", 0.9, true), (t["mean"], 1.0, true), (t["sd"], 0.9, true), (t["median"], 1.0, true), (t["iqr"], 1.7, true),
+            (t["pairs"], 0.9, true), (t["mean_change"], 1.45, true), (t["table.paired_t"], 1.3, true), (t["table.wilcoxon"], 1.35, true),
         ], rows);
     }
 
     private static string Signed(double? value, int decimals) => value is { } v && v > 0 ? "+" + Number(v, decimals) : Number(value, decimals);
 
     /// <summary>The report as lines of (heading level or 0, text) shared by the PDF writer; <see cref="TableLevel"/> lines name a table.</summary>
-    public static IEnumerable<(int Level, string Text)> Lines(StudyReport report)
+    public static IEnumerable<(int Level, string Text)> Lines(StudyReport report, ReportText t)
     {
-        yield return (1, report.Title);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(t);
+        yield return (1, t["title"]);
         if (report.Provenance.Synthetic)
         {
-            yield return (SyntheticLevel, report.Provenance.Statement ?? SyntheticFallback);
+            yield return (SyntheticLevel, SyntheticStatement(report, t));
         }
 
-        yield return (0, $"Protocol: {report.Protocol ?? "not named"}. Sites: {(report.Sites.Count == 0 ? "all" : string.Join(", ", report.Sites))}.");
-        yield return (2, "Flow of patients");
+        yield return (0, ProtocolAndSites(report, t));
+        yield return (2, t["flow"]);
         var f = report.Flow;
-        yield return (0, $"{RegisteredLabel(report)}: {f.Registered}. Enrolled (baseline visit): {f.Enrolled}. Treated: {f.Treated}.");
-        yield return (0, $"Completed 12 months: {f.Completed12Months}. Died: {f.Died}. Withdrawn: {f.Withdrawn}.");
-        yield return (2, "Baseline characteristics");
+        yield return (0, t["flow_text", RegisteredLabel(report, t), f.Registered, f.Enrolled, f.Treated]);
+        yield return (0, t["flow_text2", f.Completed12Months, f.Died, f.Withdrawn]);
+        yield return (2, t["baseline"]);
         var b = report.Baseline;
-        yield return (0, $"n = {b.N}; female {b.Female} ({(b.N == 0 ? "–" : Percent((double)b.Female / b.N))}); age {Number(b.AgeMean, 1)} ± {Number(b.AgeSd, 1)} years (n = {b.AgeN}).");
-        yield return (0, $"Disease duration, median [IQR]: {Number(b.DiseaseDurationMedianMonths, 1)} [{Number(b.DiseaseDurationQ1, 1)}, {Number(b.DiseaseDurationQ3, 1)}] months (n = {b.DiseaseDurationN}); biopsy-proven lupus nephritis {b.BiopsyProvenNephritis}.");
-        yield return (2, "Disease activity, renal and serological measures by month");
+        yield return (0, t["baseline_text", b.N, b.Female, b.N == 0 ? "–" : Percent((double)b.Female / b.N), Number(b.AgeMean, 1), Number(b.AgeSd, 1), b.AgeN]);
+        yield return (0, t["baseline_text2", Number(b.DiseaseDurationMedianMonths, 1), Number(b.DiseaseDurationQ1, 1), Number(b.DiseaseDurationQ3, 1), b.DiseaseDurationN, b.BiopsyProvenNephritis]);
+        yield return (2, t["measures"]);
         yield return (TableLevel, "measures");
-        yield return (0, "Mean ± SD, n, median and IQR (Q1–Q3, R type 7). P-values compare each month with baseline over the patients with both values (pairs): paired t-test and Wilcoxon signed-rank test.");
+        yield return (0, t["measures_note"]);
         if (report.RenalBilagGrades.Count > 0)
         {
-            yield return (2, RenalBilagHeading);
+            yield return (2, t["renal_bilag"]);
             foreach (var g in report.RenalBilagGrades)
             {
-                yield return (0, $"{PopulationLabel(g.Population)}, month {g.Month} (n = {g.N}): A {g.A}, B {g.B}, C {g.C}, D {g.D}, E {g.E}");
+                yield return (0, t["grades_text", PopulationLabel(g.Population, t), g.Month, g.N, g.A, g.B, g.C, g.D, g.E]);
             }
 
             foreach (var c in report.RenalBilagChange)
             {
-                yield return (0, $"{PopulationLabel(c.Population)}, month {c.FromMonth} → {c.ToMonth} (n = {c.N}): improved {c.Improved}, unchanged {c.Unchanged}, worsened {c.Worsened}");
+                yield return (0, t["change_text", PopulationLabel(c.Population, t), c.FromMonth, c.ToMonth, c.N, c.Improved, c.Unchanged, c.Worsened]);
             }
         }
 
         if (report.Published.Count > 0)
         {
-            yield return (2, PublishedHeading);
+            yield return (2, t["published"]);
             foreach (var p in report.Published)
             {
-                yield return (0, $"{p.Measure} ({PopulationLabel(p.Population)}), month {p.Month}, {p.Statistic}: published {Fixed(p.Published, p)}; this registry {Fixed(p.RegistryRounded, p)} (n = {p.N?.ToString(Invariant) ?? "–"}); difference {Fixed(p.Difference, p)}");
+                yield return (0, t["published_text", p.Measure, PopulationLabel(p.Population, t), p.Month, StatisticLabel(p.Statistic, t), Fixed(p.Published, p), Fixed(p.RegistryRounded, p),
+                    p.N?.ToString(Invariant) ?? "–", Fixed(p.Difference, p)]);
             }
 
             foreach (var citation in report.Published.Select(p => (p.Citation, p.Note)).Distinct())
@@ -165,48 +206,49 @@ internal static class ReportFormatting
             }
         }
 
-        yield return (2, "Clinical responses (investigator adjudications)");
+        yield return (2, t["responses"]);
         foreach (var c in report.Responses.Counts)
         {
-            yield return (0, $"{c.Category}: {c.Count}/{c.N} ({Percent(c.Proportion)}; 95% CI {Percent(c.Lower)}–{Percent(c.Upper)}, Clopper-Pearson)");
+            yield return (0, t["response_text", Value("category", c.Category, t), c.Count, c.N, Percent(c.Proportion), Percent(c.Lower), Percent(c.Upper)]);
         }
 
         foreach (var r in report.Responses.RelapsesByMonth)
         {
-            yield return (0, $"Relapses adjudicated at month {r.Month.ToString("0.##", CultureInfo.InvariantCulture)}: {r.Count}");
+            yield return (0, t["relapses_at", r.Month.ToString("0.##", Invariant), r.Count]);
         }
 
-        yield return (2, "Survival");
+        yield return (2, t["survival"]);
         foreach (var s in report.Survival)
         {
-            yield return (3, s.Endpoint == "overall_survival" ? "Overall survival" : "Relapse-free survival");
-            yield return (0, $"{s.Definition} n = {s.N}, events = {s.Events}; at 12 months {Number(s.SurvivalAt12, 3)} (95% CI {Number(s.LowerAt12, 3)}–{Number(s.UpperAt12, 3)}); median {(s.MedianMonths is null ? "not reached" : Number(s.MedianMonths, 1) + " months")}.");
-            yield return (0, "Numbers at risk: " + string.Join(", ", s.AtRisk.Select(a => $"month {a.Month:0}: {a.AtRisk}")));
+            yield return (3, t["endpoint." + s.Endpoint]);
+            yield return (0, t["survival_text", t["definition." + s.Endpoint], s.N, s.Events, Number(s.SurvivalAt12, 3), Number(s.LowerAt12, 3), Number(s.UpperAt12, 3),
+                s.MedianMonths is null ? t["not_reached"] : t["months_value", Number(s.MedianMonths, 1)]]);
+            yield return (0, t["at_risk_text", string.Join(", ", s.AtRisk.Select(a => t["at_risk_item", a.Month.ToString("0", Invariant), a.AtRisk]))]);
         }
 
-        yield return (2, "Adverse events");
+        yield return (2, t["adverse_events"]);
         if (report.AdverseEvents.Count == 0)
         {
-            yield return (0, "None recorded.");
+            yield return (0, t["none_recorded"]);
         }
 
         foreach (var a in report.AdverseEvents)
         {
-            yield return (0, $"Grade {a.Grade}, {a.Relatedness} ({a.Causality}){(a.Serious ? ", serious" : "")}: {a.Events} events in {a.Patients} patients");
+            yield return (0, t["ae_text", AdverseEventGrade(a.Grade, t), Value("relatedness", a.Relatedness, t), Value("causality", a.Causality, t), a.Serious ? t["ae_serious"] : "", a.Events, a.Patients]);
         }
 
-        foreach (var line in ReportWriters.DataQualityLines(report))
+        foreach (var line in ReportWriters.DataQualityLines(report, t))
         {
             yield return line;
         }
 
-        foreach (var line in CarTReportText.Lines(report.CarT))
+        foreach (var line in CarTReportText.Lines(report.CarT, t))
         {
             yield return line;
         }
 
-        yield return (2, "Methods");
-        foreach (var m in report.Methods)
+        yield return (2, t["methods"]);
+        foreach (var m in Methods(report, t))
         {
             yield return (0, m);
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Stroma.Data.Report;
+using Stroma.Reporting.Localization;
 
 namespace Stroma.Reporting;
 
@@ -10,85 +11,79 @@ internal static class CarTReportText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public const string Heading = "CAR-T toxicity and long-term follow-up";
-
     /// <summary>How a toxicity key reads.</summary>
-    public static string ToxicityLabel(string toxicity) => toxicity switch
-    {
-        "crs" => "CRS (ASTCT 2019)",
-        "icans" => "ICANS (ASTCT 2019)",
-        "icaht_early" => "Early ICAHT (clinician's grade)",
-        "icaht_late" => "Late ICAHT (clinician's grade)",
-        _ => toxicity,
-    };
+    public static string ToxicityLabel(string toxicity, ReportText t) => t.Find("cart.tox." + toxicity) ?? toxicity;
 
-    public static string Episode(CarTEpisodes e) => e.Patients == 0
-        ? $"{ToxicityLabel(e.Toxicity)}: no patient."
-        : $"{ToxicityLabel(e.Toxicity)}: {e.Patients} patients; onset day, median {ReportFormatting.Number(e.OnsetMedian, 1)} (range {e.OnsetMin}–{e.OnsetMax}); "
-          + $"duration, days, median {ReportFormatting.Number(e.DurationMedian, 1)} (range {e.DurationMin}–{e.DurationMax}).";
+    public static string Episode(CarTEpisodes e, ReportText t) => e.Patients == 0
+        ? t["cart.episode_none", ToxicityLabel(e.Toxicity, t)]
+        : t["cart.episode", ToxicityLabel(e.Toxicity, t), e.Patients, ReportFormatting.Number(e.OnsetMedian, 1), e.OnsetMin, e.OnsetMax,
+            ReportFormatting.Number(e.DurationMedian, 1), e.DurationMin, e.DurationMax];
 
-    public static string Onset(CarTOnsetCurve c) =>
-        $"{ToxicityLabel(c.Toxicity)}: n = {c.N}, onsets = {c.Events}; median {(c.MedianDays is null ? "not reached" : "day " + ReportFormatting.Number(c.MedianDays, 0))}. "
-        + string.Join("; ", c.Curve.Select(s => $"day {s.Time.ToString("0", Invariant)}: at risk {s.AtRisk}, onsets {s.Events}, censored {s.Censored}, without onset {ReportFormatting.Number(s.Survival, 3)} (95% CI {ReportFormatting.Number(s.Lower, 3)}–{ReportFormatting.Number(s.Upper, 3)})")) + ".";
+    private static string Median(CarTOnsetCurve c, ReportText t) =>
+        c.MedianDays is null ? t["not_reached"] : t["cart.day_value", ReportFormatting.Number(c.MedianDays, 0)];
 
-    public static string Treatments(CarTTreatments t) =>
-        $"Patients with tocilizumab started from day 0 to day {t.WindowDays}: {t.Tocilizumab}; with a corticosteroid: {t.Corticosteroid} (medication records).";
+    public static string Onset(CarTOnsetCurve c, ReportText t) =>
+        t["cart.onset_text", ToxicityLabel(c.Toxicity, t), c.N, c.Events, Median(c, t),
+            string.Join(t.Language.IsChinese ? "；" : "; ", c.Curve.Select(s => t["cart.onset_step", s.Time.ToString("0", Invariant), s.AtRisk, s.Events, s.Censored,
+                ReportFormatting.Number(s.Survival, 3), ReportFormatting.Number(s.Lower, 3), ReportFormatting.Number(s.Upper, 3)]))];
 
-    public static string Grades(CarTMaximumGrade g) =>
-        $"{ToxicityLabel(g.Toxicity)}: graded {g.Graded} (" + string.Join(", ", g.ByGrade.Select((n, grade) => $"grade {grade}: {n}")) + $"); not graded {g.NotGraded}.";
+    public static string Treatments(CarTTreatments tr, ReportText t) => t["cart.treatments_text", tr.WindowDays, tr.Tocilizumab, tr.Corticosteroid];
 
-    public static string Retention(CarTRetentionYear r) =>
-        $"Year {r.Year}: {r.InFollowUp} of {r.Infused} in follow-up; died {r.Died}, withdrawn {r.Withdrawn}, no contact yet {r.NoContactYet}.";
+    public static string Grades(CarTMaximumGrade g, ReportText t) =>
+        t["cart.grades_text", ToxicityLabel(g.Toxicity, t), g.Graded, string.Join(t.Language.IsChinese ? "，" : ", ", g.ByGrade.Select((n, grade) => t["cart.grade_count", grade, n])), g.NotGraded];
+
+    public static string Retention(CarTRetentionYear r, ReportText t) =>
+        t["cart.retention_text", r.Year, r.InFollowUp, r.Infused, r.Died, r.Withdrawn, r.NoContactYet];
 
     /// <summary>The section as (level, text) lines for the PDF.</summary>
-    public static IEnumerable<(int Level, string Text)> Lines(CarTSection? carT)
+    public static IEnumerable<(int Level, string Text)> Lines(CarTSection? carT, ReportText t)
     {
         if (carT is null)
         {
             yield break;
         }
 
-        yield return (2, Heading);
-        yield return (0, $"Patients infused with a CAR-T lot: {carT.Infused}.");
-        yield return (3, "Maximum grade per patient");
+        yield return (2, t["cart.title"]);
+        yield return (0, t["cart.infused", carT.Infused]);
+        yield return (3, t["cart.max_grade"]);
         foreach (var g in carT.MaximumGrades)
         {
-            yield return (0, Grades(g));
+            yield return (0, Grades(g, t));
         }
 
-        yield return (3, "Onset and duration (days after the infusion, day 0)");
+        yield return (3, t["cart.onset"]);
         foreach (var e in carT.Episodes)
         {
-            yield return (0, Episode(e));
+            yield return (0, Episode(e, t));
         }
 
-        yield return (3, "Time to onset (Kaplan-Meier)");
+        yield return (3, t["cart.km"]);
         if (carT.TimeToOnset.Count == 0)
         {
-            yield return (0, "No onset recorded.");
+            yield return (0, t["cart.no_onset"]);
         }
 
         foreach (var c in carT.TimeToOnset)
         {
-            yield return (0, Onset(c));
+            yield return (0, Onset(c, t));
         }
 
-        yield return (3, "Tocilizumab and corticosteroids");
-        yield return (0, Treatments(carT.Treatments));
-        yield return (3, "Long-term follow-up");
+        yield return (3, t["cart.treatments"]);
+        yield return (0, Treatments(carT.Treatments, t));
+        yield return (3, t["cart.retention"]);
         foreach (var r in carT.Retention)
         {
-            yield return (0, Retention(r));
+            yield return (0, Retention(r, t));
         }
 
-        foreach (var m in carT.Methods)
+        foreach (var m in ReportFormatting.CarTMethods(t))
         {
             yield return (0, m);
         }
     }
 
     /// <summary>The section as HTML (tables), empty when the report has none.</summary>
-    public static string Html(CarTSection? carT)
+    public static string Html(CarTSection? carT, ReportText t)
     {
         if (carT is null)
         {
@@ -97,11 +92,23 @@ internal static class CarTReportText
 
         static string E(string s) => WebUtility.HtmlEncode(s);
         var h = new StringBuilder();
-        h.Append("<h2>").Append(E(Heading)).Append("</h2>\n<p>Patients infused with a CAR-T lot: ").Append(carT.Infused).Append(".</p>\n");
-        h.Append("<h3>Maximum grade per patient</h3>\n<table><tr><th>Toxicity</th><th>Graded</th><th>Grade 0</th><th>Grade 1</th><th>Grade 2</th><th>Grade 3</th><th>Grade 4</th><th>Not graded</th></tr>");
+        void Headers(params string[] headers)
+        {
+            h.Append("<tr>");
+            foreach (var header in headers)
+            {
+                h.Append("<th>").Append(E(header)).Append("</th>");
+            }
+
+            h.Append("</tr>");
+        }
+
+        h.Append("<h2>").Append(E(t["cart.title"])).Append("</h2>\n<p>").Append(E(t["cart.infused", carT.Infused])).Append("</p>\n");
+        h.Append("<h3>").Append(E(t["cart.max_grade"])).Append("</h3>\n<table>");
+        Headers([t["cart.toxicity"], t["cart.graded"], .. Enumerable.Range(0, 5).Select(g => t["cart.grade_n", g]), t["cart.not_graded"]]);
         foreach (var g in carT.MaximumGrades)
         {
-            h.Append("<tr><td>").Append(E(ToxicityLabel(g.Toxicity))).Append("</td><td>").Append(g.Graded);
+            h.Append("<tr><td>").Append(E(ToxicityLabel(g.Toxicity, t))).Append("</td><td>").Append(g.Graded);
             foreach (var n in g.ByGrade)
             {
                 h.Append("</td><td>").Append(n);
@@ -110,25 +117,25 @@ internal static class CarTReportText
             h.Append("</td><td>").Append(g.NotGraded).Append("</td></tr>");
         }
 
-        h.Append("</table>\n<h3>Onset and duration (days after the infusion, day 0)</h3>\n<table><tr><th>Toxicity</th><th>Patients</th><th>Onset day, median</th><th>Range</th><th>Duration, days, median</th><th>Range</th></tr>");
+        h.Append("</table>\n<h3>").Append(E(t["cart.onset"])).Append("</h3>\n<table>");
+        Headers(t["cart.toxicity"], t["cart.patients"], t["cart.onset_day"], t["cart.range"], t["cart.duration"], t["cart.range"]);
         foreach (var e in carT.Episodes)
         {
-            h.Append("<tr><td>").Append(E(ToxicityLabel(e.Toxicity))).Append("</td><td>").Append(e.Patients).Append("</td><td>").Append(ReportFormatting.Number(e.OnsetMedian, 1))
+            h.Append("<tr><td>").Append(E(ToxicityLabel(e.Toxicity, t))).Append("</td><td>").Append(e.Patients).Append("</td><td>").Append(ReportFormatting.Number(e.OnsetMedian, 1))
              .Append("</td><td>").Append(Range(e.OnsetMin, e.OnsetMax)).Append("</td><td>").Append(ReportFormatting.Number(e.DurationMedian, 1)).Append("</td><td>")
              .Append(Range(e.DurationMin, e.DurationMax)).Append("</td></tr>");
         }
 
-        h.Append("</table>\n<h3>Time to onset (Kaplan-Meier)</h3>\n");
+        h.Append("</table>\n<h3>").Append(E(t["cart.km"])).Append("</h3>\n");
         if (carT.TimeToOnset.Count == 0)
         {
-            h.Append("<p>No onset recorded.</p>\n");
+            h.Append("<p>").Append(E(t["cart.no_onset"])).Append("</p>\n");
         }
 
         foreach (var c in carT.TimeToOnset)
         {
-            h.Append("<table><caption>").Append(E(ToxicityLabel(c.Toxicity))).Append(": n = ").Append(c.N).Append(", onsets = ").Append(c.Events).Append(", median ")
-             .Append(c.MedianDays is null ? "not reached" : "day " + ReportFormatting.Number(c.MedianDays, 0))
-             .Append("</caption><tr><th>Day</th><th>At risk</th><th>Onsets</th><th>Censored</th><th>Without onset</th><th>95% CI</th></tr>");
+            h.Append("<table><caption>").Append(E(t["cart.km_caption", ToxicityLabel(c.Toxicity, t), c.N, c.Events, Median(c, t)])).Append("</caption>");
+            Headers(t["cart.day"], t["cart.at_risk"], t["cart.onsets"], t["cart.censored"], t["cart.without_onset"], t["cart.ci"]);
             foreach (var s in c.Curve)
             {
                 h.Append("<tr><td>").Append(s.Time.ToString("0", Invariant)).Append("</td><td>").Append(s.AtRisk).Append("</td><td>").Append(s.Events).Append("</td><td>").Append(s.Censored)
@@ -139,8 +146,9 @@ internal static class CarTReportText
             h.Append("</table>\n");
         }
 
-        h.Append("<h3>Tocilizumab and corticosteroids</h3>\n<p>").Append(E(Treatments(carT.Treatments))).Append("</p>\n");
-        h.Append("<h3>Long-term follow-up</h3>\n<table><tr><th>Year after infusion</th><th>Infused</th><th>In follow-up</th><th>Died</th><th>Withdrawn</th><th>No contact yet</th></tr>");
+        h.Append("<h3>").Append(E(t["cart.treatments"])).Append("</h3>\n<p>").Append(E(Treatments(carT.Treatments, t))).Append("</p>\n");
+        h.Append("<h3>").Append(E(t["cart.retention"])).Append("</h3>\n<table>");
+        Headers(t["cart.year"], t["cart.infused_col"], t["cart.in_follow_up"], t["cart.died"], t["cart.withdrawn"], t["cart.no_contact"]);
         foreach (var r in carT.Retention)
         {
             h.Append("<tr><td>").Append(r.Year).Append("</td><td>").Append(r.Infused).Append("</td><td>").Append(r.InFollowUp).Append("</td><td>").Append(r.Died)
@@ -148,9 +156,9 @@ internal static class CarTReportText
         }
 
         h.Append("</table>\n<ul>");
-        foreach (var m in carT.Methods)
+        foreach (var m in ReportFormatting.MarkedCarTMethods(t))
         {
-            h.Append("<li>").Append(E(m)).Append("</li>");
+            h.Append("<li>").Append(ReportText.Html(m)).Append("</li>");
         }
 
         h.Append("</ul>\n");

@@ -2,48 +2,47 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Stroma.Data.Report;
+using Stroma.Reporting.Localization;
 
 namespace Stroma.Reporting;
 
 /// <summary>The report's data quality section (queries and source data verification per site; docs/report.md "Data quality").</summary>
 public static partial class ReportWriters
 {
-    internal const string DataQualityHeading = "Data quality: queries and source data verification";
-
     private static string Days(double? days) => days is { } d ? d.ToString("0.#", CultureInfo.InvariantCulture) : "–";
 
     private static string Coverage(SiteDataQuality s) =>
         s.Visits == 0 ? "0/0" : $"{s.VerifiedVisits}/{s.Visits} ({ReportFormatting.Percent((double)s.VerifiedVisits / s.Visits)})";
 
     /// <summary>The section's lines for the PDF (text lines, as <see cref="ReportFormatting.Lines"/> yields them).</summary>
-    internal static IEnumerable<(int Level, string Text)> DataQualityLines(StudyReport report)
+    internal static IEnumerable<(int Level, string Text)> DataQualityLines(StudyReport report, ReportText t)
     {
         if (report.DataQuality is not { } quality)
         {
             yield break;
         }
 
-        yield return (2, DataQualityHeading);
+        yield return (2, t["dq.heading"]);
         if (quality.Sites.Count == 0)
         {
-            yield return (0, "No patients in the cohort.");
+            yield return (0, t["dq.none"]);
         }
 
         foreach (var s in quality.Sites)
         {
-            yield return (0, $"Site {s.Site}: queries open {s.OpenQueries}, answered {s.AnsweredQueries}, closed {s.ClosedQueries}; open queries' age in days: median {Days(s.MedianOpenAgeDays)}, oldest {Days(s.OldestOpenAgeDays)}; source data verified visits {Coverage(s)}.");
+            yield return (0, t["dq.site_text", s.Site, s.OpenQueries, s.AnsweredQueries, s.ClosedQueries, Days(s.MedianOpenAgeDays), Days(s.OldestOpenAgeDays), Coverage(s)]);
         }
     }
 
-    private static void AppendDataQuality(StringBuilder h, StudyReport report)
+    private static void AppendDataQuality(StringBuilder h, StudyReport report, ReportText t)
     {
         if (report.DataQuality is not { } quality)
         {
             return;
         }
 
-        h.Append("<h2>").Append(WebUtility.HtmlEncode(DataQualityHeading)).Append("</h2>\n<table><tr><th>Site</th><th>Open queries</th><th>Answered</th><th>Closed</th>")
-         .Append("<th>Open: median age (days)</th><th>Open: oldest (days)</th><th>SDV: verified visits</th></tr>");
+        h.Append("<h2>").Append(WebUtility.HtmlEncode(t["dq.heading"])).Append("</h2>\n<table><tr>");
+        AppendHeaders(h, t["dq.site"], t["dq.open"], t["dq.answered"], t["dq.closed"], t["dq.open_median"], t["dq.open_oldest"], t["dq.sdv"]);
         foreach (var s in quality.Sites)
         {
             h.Append("<tr><td>").Append(WebUtility.HtmlEncode(s.Site)).Append("</td><td>").Append(s.OpenQueries).Append("</td><td>").Append(s.AnsweredQueries)

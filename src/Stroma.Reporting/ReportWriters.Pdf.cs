@@ -2,28 +2,35 @@ using System.Text;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using Stroma.Data.Report;
+using Stroma.Reporting.Localization;
 
 namespace Stroma.Reporting;
 
 public static partial class ReportWriters
 {
-    /// <summary>The report as an A4 PDF: a bookmark per section, the measures as a drawn table, then the charts as PNG.</summary>
-    public static PdfDocument Pdf(StudyReport report, IReadOnlyList<ReportChart> charts)
+    /// <summary>
+    /// The report as an A4 PDF in <paramref name="language"/> (default English): a bookmark per section, the measures as a
+    /// drawn table, then the charts as PNG. Throws <see cref="ReportFontMissingException"/> when the language's font is not installed.
+    /// </summary>
+    public static PdfDocument Pdf(StudyReport report, IReadOnlyList<ReportChart> charts, ReportLanguage? language = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(charts);
-        DejaVuFontResolver.Install();
+        var t = new ReportText(language ?? ReportLanguage.English);
+        ReportFontResolver.EnsureInstalled(t.Language);
+        ReportFontResolver.Install();
+        var family = ReportFontResolver.FamilyFor(t.Language);
         var document = new PdfDocument();
-        document.Info.Title = report.Title;
+        document.Info.Title = t["title"];
         document.Info.Creator = "Stroma";
         var page = NewPage(document, out var gfx);
         var fonts = new Dictionary<int, XFont>
         {
-            [0] = new XFont(DejaVuFontResolver.Family, 9),
-            [1] = new XFont(DejaVuFontResolver.Family, 18, XFontStyleEx.Bold),
-            [2] = new XFont(DejaVuFontResolver.Family, 13, XFontStyleEx.Bold),
-            [3] = new XFont(DejaVuFontResolver.Family, 10.5, XFontStyleEx.Bold),
-            [ReportFormatting.SyntheticLevel] = new XFont(DejaVuFontResolver.Family, 10.5, XFontStyleEx.Bold),
+            [0] = new XFont(family, 9),
+            [1] = new XFont(family, 18, XFontStyleEx.Bold),
+            [2] = new XFont(family, 13, XFontStyleEx.Bold),
+            [3] = new XFont(family, 10.5, XFontStyleEx.Bold),
+            [ReportFormatting.SyntheticLevel] = new XFont(family, 10.5, XFontStyleEx.Bold),
         };
         const double margin = 50;
         var y = margin;
@@ -39,11 +46,11 @@ public static partial class ReportWriters
             }
         }
 
-        foreach (var (level, text) in ReportFormatting.Lines(report))
+        foreach (var (level, text) in ReportFormatting.Lines(report, t))
         {
             if (level == ReportFormatting.TableLevel)
             {
-                var table = new PdfTable(ReportFormatting.Table(report, text), fonts[0], new XFont(DejaVuFontResolver.Family, 8, XFontStyleEx.Bold), margin, width);
+                var table = new PdfTable(ReportFormatting.Table(report, text, t), fonts[0], new XFont(family, 8, XFontStyleEx.Bold), margin, width, t);
                 y = table.Draw(gfx, y, page.Height.Point - margin, () =>
                 {
                     gfx.Dispose();
@@ -73,7 +80,7 @@ public static partial class ReportWriters
         gfx.Dispose();
         page = NewPage(document, out gfx);
         y = margin;
-        document.Outlines.Add("Charts", page, true);
+        document.Outlines.Add(t["charts"], page, true);
         foreach (var chart in charts)
         {
             using var stream = new MemoryStream(chart.Png);
@@ -92,7 +99,7 @@ public static partial class ReportWriters
     /// Draws a <see cref="ReportFormatting.ReportTable"/>: a shaded header row, ruled rows and column lines, numbers right-aligned,
     /// group rows spanning the width; at a page break the header row is drawn again on the new page.
     /// </summary>
-    private sealed class PdfTable(ReportFormatting.ReportTable table, XFont font, XFont bold, double left, double width)
+    private sealed class PdfTable(ReportFormatting.ReportTable table, XFont font, XFont bold, double left, double width, ReportText t)
     {
         private const double Padding = 3;
         private readonly double rowHeight = font.Size * 1.6;
@@ -128,7 +135,7 @@ public static partial class ReportWriters
                     Header(gfx, ref y);
                     if (group is null && currentGroup is not null)
                     {
-                        Group(gfx, ref y, currentGroup + " (continued)");
+                        Group(gfx, ref y, t["continued", currentGroup]);
                     }
                 }
 
@@ -198,16 +205,61 @@ public static partial class ReportWriters
         return page;
     }
 
+    /// <summary>
+    /// Breaks text into lines no wider than <paramref name="width"/>: at spaces, and between any two Chinese characters
+    /// (Chinese has no spaces between words), never before Chinese closing punctuation.
+    /// </summary>
     private static IEnumerable<string> Wrap(XGraphics gfx, string text, XFont font, double width)
     {
-        var line = new StringBuilder();
-        foreach (var word in text.Split(' '))
+        var units = new List<(string Text, bool Space)>();
+        var word = new StringBuilder();
+        var space = false;
+        void Flush()
         {
-            var candidate = line.Length == 0 ? word : line + " " + word;
+            if (word.Length > 0)
+            {
+                units.Add((word.ToString(), space));
+                word.Clear();
+                space = false;
+            }
+        }
+
+        foreach (var ch in text)
+        {
+            if (ch == ' ')
+            {
+                Flush();
+                space = true;
+            }
+            else if (IsClosingPunctuation(ch) && word.Length > 0)
+            {
+                word.Append(ch);
+            }
+            else if (IsClosingPunctuation(ch) && units.Count > 0 && !space)
+            {
+                units[^1] = (units[^1].Text + ch, units[^1].Space);
+            }
+            else if (IsCjk(ch))
+            {
+                Flush();
+                units.Add((ch.ToString(), space));
+                space = false;
+            }
+            else
+            {
+                word.Append(ch);
+            }
+        }
+
+        Flush();
+        var line = new StringBuilder();
+        foreach (var (unit, before) in units)
+        {
+            var candidate = line.Length == 0 ? unit : line + (before ? " " : "") + unit;
             if (line.Length > 0 && gfx.MeasureString(candidate, font).Width > width)
             {
                 yield return line.ToString();
-                line.Clear().Append(word);
+                line.Clear().Append(unit);
             }
             else
             {
@@ -220,4 +272,8 @@ public static partial class ReportWriters
             yield return line.ToString();
         }
     }
+
+    private static bool IsCjk(char ch) => ch is (>= '\u2E80' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF') or (>= '\uFF00' and <= '\uFFEF');
+
+    private static bool IsClosingPunctuation(char ch) => ch is '，' or '。' or '；' or '：' or '）' or '、' or '！' or '？' or '」' or '》';
 }

@@ -22,8 +22,17 @@ public static partial class ReportWriters
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static async Task WriteAsync(StudyReport report, ReportFormat format, Stream output, CancellationToken cancellationToken = default)
+    /// <summary>Writes the report in English.</summary>
+    public static Task WriteAsync(StudyReport report, ReportFormat format, Stream output, CancellationToken cancellationToken = default) =>
+        WriteAsync(report, format, output, ReportLanguage.English, cancellationToken);
+
+    /// <summary>
+    /// Writes the report; HTML and PDF in <paramref name="language"/>, JSON and CSV always with their English keys and text.
+    /// A PDF whose font is not installed throws <see cref="ReportFontMissingException"/> before anything is written.
+    /// </summary>
+    public static async Task WriteAsync(StudyReport report, ReportFormat format, Stream output, ReportLanguage language, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(language);
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
         switch (format)
@@ -36,13 +45,34 @@ public static partial class ReportWriters
                 await WriteTextAsync(output, Csv(report), cancellationToken).ConfigureAwait(false);
                 break;
             case ReportFormat.Html:
-                await WriteTextAsync(output, Html(report, ReportCharts.Draw(report)), cancellationToken).ConfigureAwait(false);
+                await WriteTextAsync(output, Html(report, ReportCharts.Draw(report, language), language), cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                Pdf(report, ReportCharts.Draw(report)).Save(output, false);
+                ReportFontResolver.EnsureInstalled(language);
+                Pdf(report, ReportCharts.Draw(report, language), language).Save(output, false);
                 break;
         }
     }
+
+    /// <summary>The report's Methods in <paramref name="language"/> (in English, the sentences the JSON carries).</summary>
+    public static IReadOnlyList<string> Methods(StudyReport report, ReportLanguage language) => ReportFormatting.Methods(report, new Localization.ReportText(language));
+
+    /// <summary>The report's Methods in <paramref name="language"/> as HTML: encoded, English terms in a Chinese sentence in <c>&lt;span lang="en" translate="no"&gt;</c>.</summary>
+    public static IReadOnlyList<string> MethodsHtml(StudyReport report, ReportLanguage language) =>
+        [.. ReportFormatting.MarkedMethods(report, new Localization.ReportText(language)).Select(Localization.ReportText.Html)];
+
+    /// <summary>The CAR-T section's Methods in <paramref name="language"/> as HTML (as <see cref="MethodsHtml"/>).</summary>
+    public static IReadOnlyList<string> CarTMethodsHtml(ReportLanguage language) =>
+        [.. ReportFormatting.MarkedCarTMethods(new Localization.ReportText(language)).Select(Localization.ReportText.Html)];
+
+    /// <summary>The CAR-T section's Methods in <paramref name="language"/>.</summary>
+    public static IReadOnlyList<string> CarTMethods(ReportLanguage language) => ReportFormatting.CarTMethods(new Localization.ReportText(language));
+
+    /// <summary>A survival endpoint's definition (<c>overall_survival</c>, <c>relapse_free_survival</c>) in <paramref name="language"/>.</summary>
+    public static string SurvivalDefinition(string endpoint, ReportLanguage language) => new Localization.ReportText(language)["definition." + endpoint];
+
+    /// <summary>Throws <see cref="ReportFontMissingException"/> (naming the font and its Debian package) unless the PDF's font for <paramref name="language"/> is installed.</summary>
+    public static void EnsureFonts(ReportLanguage language) => ReportFontResolver.EnsureInstalled(language);
 
     private static async Task WriteTextAsync(Stream output, string text, CancellationToken cancellationToken) =>
         await output.WriteAsync(new UTF8Encoding(false).GetBytes(text), cancellationToken).ConfigureAwait(false);

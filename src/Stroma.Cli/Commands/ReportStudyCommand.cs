@@ -10,7 +10,7 @@ using Stroma.Reporting;
 namespace Stroma.Cli.Commands;
 
 /// <summary>
-/// <c>stroma report study [--protocol P] [--site S ...] [--format html|pdf|csv|json] --out FILE</c>: the cohort's
+/// <c>stroma report study [--protocol P] [--site S ...] [--format html|pdf|csv|json] [--lang en|zh-CN] --out FILE</c>: the cohort's
 /// results section (flow, baseline, measures by month with paired tests, adjudicated responses, Kaplan-Meier, adverse
 /// events) with charts.
 /// </summary>
@@ -34,6 +34,12 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
         [Description("Output file (replaced if it exists).")]
         public string? Out { get; init; }
 
+        [CommandOption("-l|--lang <LANG>")]
+        [Description("Language of the HTML and PDF (headings, labels, methods, charts): en or zh-CN. Default: en. JSON and CSV keep their English keys and text.")]
+        public string? Lang { get; init; }
+
+        internal ReportLanguage Language => ReportLanguage.TryParse(Lang ?? "en", out var language) ? language : ReportLanguage.English;
+
         [CommandOption("--charts <DIR>")]
         [Description("Also write every chart as PNG and SVG files into DIR.")]
         public string? Charts { get; init; }
@@ -56,6 +62,11 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
             if (!string.IsNullOrEmpty(format) && !Enum.TryParse<ReportFormat>(format, ignoreCase: true, out _))
             {
                 return ValidationResult.Error($"Unknown format '{format}'; expected html, pdf, csv or json.");
+            }
+
+            if (Lang is not null && !ReportLanguage.TryParse(Lang, out _))
+            {
+                return ValidationResult.Error($"Unknown language '{Lang}' for --lang; expected {string.Join(" or ", ReportLanguage.All.Select(l => l.Code))}.");
             }
 
             return ValidationResult.Success();
@@ -96,15 +107,27 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
             Directory.CreateDirectory(folder);
         }
 
-        await using (var output = File.Create(settings.Out!))
+        try
         {
-            await ReportWriters.WriteAsync(report, settings.ResolvedFormat, output, cancellationToken).ConfigureAwait(false);
+            // The font first: a missing font leaves no half-written file behind.
+            if (settings.ResolvedFormat == ReportFormat.Pdf)
+            {
+                ReportWriters.EnsureFonts(settings.Language);
+            }
+
+            await using var output = File.Create(settings.Out!);
+            await ReportWriters.WriteAsync(report, settings.ResolvedFormat, output, settings.Language, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReportFontMissingException missing)
+        {
+            io.Error.WriteLine("stroma: " + missing.Message);
+            return ExitCodes.Unexpected;
         }
 
         if (settings.Charts is not null)
         {
             Directory.CreateDirectory(settings.Charts);
-            foreach (var chart in ReportCharts.Draw(report))
+            foreach (var chart in ReportCharts.Draw(report, settings.Language))
             {
                 await File.WriteAllBytesAsync(Path.Combine(settings.Charts, chart.Key + ".png"), chart.Png, cancellationToken).ConfigureAwait(false);
                 await File.WriteAllTextAsync(Path.Combine(settings.Charts, chart.Key + ".svg"), chart.Svg, cancellationToken).ConfigureAwait(false);

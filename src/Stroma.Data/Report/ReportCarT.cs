@@ -280,11 +280,11 @@ internal static class ReportCarT
     private static readonly string[] Methods =
     [
         "CAR-T: the enrolled patients with an infusion of a CAR-T lot (under the chosen protocol); day 0 is the first such infusion.",
-        "CRS and ICANS grades are the stored ASTCT 2019 gradings (Lee DW et al. Biol Blood Marrow Transplant 2019;25:625-38) from day 0 on; ICAHT is the clinician's recorded grade (EHA/EBMT 2023: Rejeski K et al. Blood 2023;142:865-77), early and late apart; Stroma does not compute ICAHT.",
+        "CRS and ICANS grades are the recorded ASTCT 2019 gradings (Lee DW et al. Biol Blood Marrow Transplant 2019;25:625-38) from day 0 on; ICAHT is the clinician's recorded grade (EHA/EBMT 2023: Rejeski K et al. Blood 2023;142:865-77), early and late apart; Stroma does not compute ICAHT.",
         "Maximum grade: each patient's highest grade over the days graded; not graded: infused patients without that assessment.",
         "Onset: the first day after day 0 graded 1 or more; duration: days from onset to the last day graded 1 or more, both included; median and range over the patients with the syndrome.",
         "Time to onset: Kaplan-Meier in days from day 0 (R survfit defaults: Greenwood SE, log intervals), a patient without the syndrome censored at the last day graded; shown where at least one onset exists.",
-        "Tocilizumab and corticosteroids: patients with a medication record started from day 0 to day 28 (drug tocilizumab; class glucocorticoid); the window is Stroma's choice (the template's daily grading and visits to day 28), not a published rule.",
+        "Tocilizumab and corticosteroids: patients with a medication record started from day 0 to day 28 (drug tocilizumab; class glucocorticoid); the window is Stroma's choice (the protocol's daily grading and visits to day 28), not a published rule.",
         "Long-term follow-up (FDA guidance on long-term follow-up after human gene therapy products, January 2020: up to 15 years for integrating vectors): at year N, patients with a visit or follow-up contact on or after the N-th anniversary of day 0 less 7 days; those who died or withdrew before it are counted apart; the table ends at the first year no patient has reached.",
     ];
 }

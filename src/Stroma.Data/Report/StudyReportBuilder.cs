@@ -108,6 +108,11 @@ public static class StudyReportBuilder
     public static string UnknownProtocolMessage(string key, IReadOnlyList<string> known) =>
         $"Unknown protocol '{key}'; known protocols: {string.Join(", ", known)}.";
 
+    /// <summary>
+    /// The report's Methods in English, as the JSON carries them: definitions, statistical methods and their citations, no
+    /// implementation notes. The HTML and PDF print the same sentences in the report's language from Stroma.Reporting's
+    /// resources (<c>method.*</c> in ReportText.resx); a test checks that the English ones equal these.
+    /// </summary>
     private static List<string> Methods(StudyReportOptions options) =>
     [
         options.Protocol is null
@@ -116,13 +121,13 @@ public static class StudyReportBuilder
         options.Protocol is null
             ? "Treated: enrolled patients with at least one recorded administration (an infusion record that is not deleted)."
             : $"Treated: enrolled patients with at least one recorded administration (an infusion record that is not deleted) under their enrolment on {options.Protocol}.",
-        "Follow-up months are the visit types baseline and month_N; times in months are days / 30.4375.",
-        "Mean ± SD and n per month: on PostgreSQL computed by the database (GROUP BY visit month: n, Σx, Σx²); on SQLite from the same per-patient values as the medians (SQLite cannot hash-join the lab results to the visits). Median [Q1, Q3] with R's default quantile (type 7).",
+        "Follow-up months are the scheduled visits (baseline, and month N after it); times in months are days / 30.4375 (365.25 / 12).",
+        "n per month: the patients with a value at that visit; mean ± SD with the n − 1 denominator; median [Q1, Q3] with R's default quantile (type 7).",
         "P-values against baseline over patients with both values: paired t-test (R t.test(paired = TRUE)) and Wilcoxon signed-rank test (R wilcox.test(paired = TRUE): exact when n < 50 without ties or zeros, otherwise normal approximation with continuity correction).",
-        "eGFR is derived per visit from serum creatinine by CKD-EPI 2021 (race-free; age from birth date, or birth year when only the year is kept); it is not a stored value.",
+        "eGFR is derived per visit from serum creatinine by CKD-EPI 2021 (race-free; age from birth date, or birth year when only the year is kept); it is not a measured value.",
         "Lupus nephritis subgroup: enrolled patients with a lupus nephritis biopsy recorded (a diagnosis not deleted); the renal measures (renal BILAG-2004, 24-h proteinuria, creatinine, urea, eGFR) are given for all enrolled patients and for this subgroup. Each n counts the patients of the population with a value at that month.",
-        "BILAG-2004 rows use stored bilag2004 assessments: system grades entered by the investigator, never derived by Stroma (the BILAG-2004 grading rules are UNCONFIRMED here); numeric values A=12, B=8, C=1, D=0, E=0 (Yee 2010); the numeric scheme of the 2014 paper is UNCONFIRMED. The renal grade distribution is given at baseline and 12 months, and its change over the patients graded at both (improved: a less active grade in the order A, B, C, D, E).",
-        "Responses (MCR, PCR, NR, relapse) are investigator adjudications as stored, never computed by Stroma (their definitions are UNCONFIRMED); every enrolled patient is in the denominator (no adjudication counts as NR); 95% intervals are exact Clopper-Pearson.",
+        "BILAG-2004: system grades as entered by the investigator, never derived by Stroma (the BILAG-2004 grading rules are UNCONFIRMED here); numeric values A=12, B=8, C=1, D=0, E=0 (Yee 2010); the numeric scheme of the 2014 paper is UNCONFIRMED. The renal grade distribution is given at baseline and 12 months, and its change over the patients graded at both (improved: a less active grade in the order A, B, C, D, E).",
+        "Responses (MCR, PCR, NR, relapse) are the investigators' adjudications, never computed by Stroma (their definitions are UNCONFIRMED); every enrolled patient is in the denominator (no adjudication counts as NR); 95% intervals are exact Clopper-Pearson.",
         "Kaplan-Meier: overall survival (event: death) and relapse-free survival (event: first adjudicated relapse or death), from the baseline visit, censored at the last visit; 95% intervals on the log scale with Greenwood standard errors (R survfit defaults).",
         "Adverse events by CTCAE v5.0 grade and investigator-assessed causality; related = possible, probable or definite.",
         "Published results: the figures the protocol's publication reports, beside this registry's figure for the same measure, population, month and statistic, rounded to the published decimals; difference = registry − published.",

@@ -39,6 +39,9 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
 
     public IReadOnlyList<ReportChart> Charts { get; private set; } = [];
 
+    /// <summary>The report's language: the user's (the culture cookie or the browser's), so the PDF, charts and methods read as the page does.</summary>
+    public static ReportLanguage Language => ReportLanguage.For(System.Globalization.CultureInfo.CurrentUICulture);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (await BuildAsync(cancellationToken) is { } refused)
@@ -46,7 +49,7 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
             return refused;
         }
 
-        Charts = ReportCharts.Draw(Report!);
+        Charts = ReportCharts.Draw(Report!, Language);
         return Page();
     }
 
@@ -64,7 +67,19 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
         }
 
         var output = new MemoryStream();
-        await ReportWriters.WriteAsync(Report!, format, output, cancellationToken);
+        try
+        {
+            await ReportWriters.WriteAsync(Report!, format, output, Language, cancellationToken);
+        }
+        catch (ReportFontMissingException missing)
+        {
+            // An installation problem, said plainly (which font, which package) rather than as an unexpected error.
+            return new ObjectResult(new ProblemDetails { Title = "Report font not installed", Detail = missing.Message, Status = StatusCodes.Status503ServiceUnavailable })
+            {
+                StatusCode = StatusCodes.Status503ServiceUnavailable,
+            };
+        }
+
         await AuditTrail.AppendAccessAsync(db, "export", "study-report", new Dictionary<string, object?>
         {
             ["sites"] = Report!.Sites,
