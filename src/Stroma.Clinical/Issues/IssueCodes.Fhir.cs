@@ -11,4 +11,10 @@ public static partial class IssueCodes
 
     /// <summary>A search parameter value that cannot be read (a date, a patient reference, a count).</summary>
     public const string FhirBadValue = "FHR003";
+
+    /// <summary>A personal API token's name is empty or longer than 100 characters.</summary>
+    public const string ApiTokenName = "TOK001";
+
+    /// <summary>A personal API token's lifetime is not 1 to 365 days.</summary>
+    public const string ApiTokenLifetime = "TOK002";
 }

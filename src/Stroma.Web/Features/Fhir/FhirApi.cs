@@ -6,6 +6,7 @@ using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Audit;
 using Stroma.Interop.Fhir;
+using Stroma.Web.Features.Account;
 using Stroma.Web.Hosting;
 using Task = System.Threading.Tasks.Task;
 
@@ -136,16 +137,35 @@ public static class FhirApi
         return Fhir(bundle);
     }
 
-    /// <summary>401 without a signed-in user, 403 without <see cref="Capability.ReadClinical"/> at any site; else null.</summary>
-    private static IResult? Refusal(HttpContext http, AccessHolder access) =>
-        http.User.Identity?.IsAuthenticated != true || access.Current.UserId is null
-            ? Outcome(StatusCodes.Status401Unauthorized, [Issue.Error("", "", "Sign in, or send a personal API token as Authorization: Bearer.")], "login")
-            : !access.Current.CanAnywhere(Capability.ReadClinical)
-                ? Outcome(StatusCodes.Status403Forbidden, [Issue.Error("", "", "Your roles do not include reading clinical records at any site.")], "forbidden")
-                : null;
+    /// <summary>
+    /// 401 without a signed-in user or a valid API token (with <c>WWW-Authenticate: Bearer</c>, RFC 6750 section 3), 403
+    /// without <see cref="Capability.ReadClinical"/> at any site; else null.
+    /// </summary>
+    private static IResult? Refusal(HttpContext http, AccessHolder access)
+    {
+        if (http.User.Identity?.IsAuthenticated != true || access.Current.UserId is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"stroma\"";
+            return Outcome(StatusCodes.Status401Unauthorized,
+                [Issue.Error("", "", "Sign in, or send a valid personal API token (made at /account/tokens) as Authorization: Bearer.")], "login");
+        }
 
-    private static Task AuditAsync(StromaDbContext db, string what, HttpContext http) =>
-        AuditTrail.AppendAccessAsync(db, "read", "fhir", new Dictionary<string, object?> { ["request"] = "GET /fhir/" + what }, http.RequestAborted);
+        return !access.Current.CanAnywhere(Capability.ReadClinical)
+            ? Outcome(StatusCodes.Status403Forbidden, [Issue.Error("", "", "Your roles do not include reading clinical records at any site.")], "forbidden")
+            : null;
+    }
+
+    /// <summary>An access entry for a read or search; a token-authenticated request names the token by its prefix (never the token).</summary>
+    private static Task AuditAsync(StromaDbContext db, string what, HttpContext http)
+    {
+        var details = new Dictionary<string, object?> { ["request"] = "GET /fhir/" + what };
+        if (http.User.FindFirst(ApiTokenAuthentication.PrefixClaim)?.Value is { } prefix)
+        {
+            details["token"] = prefix;
+        }
+
+        return AuditTrail.AppendAccessAsync(db, "read", "fhir", details, http.RequestAborted);
+    }
 
     private static IResult Fhir(Resource resource, int status = StatusCodes.Status200OK) =>
         Results.Text(JsonSerializer.Serialize(resource, Json), ContentType, System.Text.Encoding.UTF8, status);
