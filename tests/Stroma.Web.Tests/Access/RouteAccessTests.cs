@@ -323,6 +323,9 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("fhir/metadata", "GET", null, (_, _) => "/fhir/metadata", Scope.Public),
         new("fhir/{type}/{id}", "GET", null, (ids, site) => $"/fhir/Patient/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),
         new("fhir/{type}", "GET", null, (ids, site) => $"/fhir/Patient?_id={ids[$"patient.{site}"]}", Scope.SiteList, Who(ClinicalReaders)),
+        // Lab results in: the patient named in the body decides the site (FhirWriteTests probes other sites' patients).
+        new("fhir/Observation", "POST", null, (_, _) => "/fhir/Observation", Scope.Global, Who(ClinicalEditors)),
+        new("fhir", "POST", null, (_, _) => "/fhir", Scope.Global, Who(ClinicalEditors)),
     ];
 
     public static TheoryData<string, string> RuleAndUser()
