@@ -57,6 +57,8 @@ public abstract class StromaDbContext : DbContext
 
     public DbSet<Membership> Memberships => Set<Membership>();
 
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
     public DbSet<Patient> Patients => Set<Patient>();
 
     public DbSet<Diagnosis> Diagnoses => Set<Diagnosis>();
@@ -202,6 +204,14 @@ public abstract class StromaDbContext : DbContext
             e.Property(x => x.RecoveryCodeHashes).HasMaxLength(1024);
         });
         modelBuilder.Entity<Membership>(e => e.HasIndex(x => new { x.UserId, x.SiteId, x.Role, x.StartDate }).IsUnique());
+        modelBuilder.Entity<ApiToken>(e =>
+        {
+            e.HasIndex(x => x.Prefix).IsUnique();
+            e.HasIndex(x => x.UserId);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Prefix).HasMaxLength(32);
+            e.Property(x => x.SecretHash).HasMaxLength(64);
+        });
         modelBuilder.Entity<Patient>(e =>
         {
             e.HasIndex(x => new { x.SiteId, x.StudyId }).IsUnique();
@@ -230,6 +240,7 @@ public abstract class StromaDbContext : DbContext
             // The study report's access path: one index-only range scan per analyte yielding (visit, value) (StudyReportBuilder).
             e.HasIndex(x => new { x.Analyte, x.VisitId, x.NormalisedValue }, "IX_lab_results_report").HasFilter("deleted_at IS NULL");
             e.Property(x => x.Analyte).HasMaxLength(64);
+            e.Property(x => x.Note).HasMaxLength(LabResult.NoteMaxLength);
         });
         modelBuilder.Entity<Medication>(e =>
         {

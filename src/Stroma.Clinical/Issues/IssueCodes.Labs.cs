@@ -68,4 +68,7 @@ public static partial class IssueCodes
 
     /// <summary>Information: the corrected value, unit and range equal the stored ones; nothing is changed.</summary>
     public const string LabCorrectionUnchanged = "LAB018";
+
+    /// <summary>A lab result's note (the laboratory's comments) is longer than a result keeps.</summary>
+    public const string LabNoteTooLong = "LAB019";
 }

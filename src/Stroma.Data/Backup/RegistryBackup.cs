@@ -46,7 +46,7 @@ public static class RegistryBackup
     /// </summary>
     internal static readonly Type[] Tables =
     [
-        typeof(Site), typeof(Laboratory), typeof(User), typeof(Membership), typeof(Patient), typeof(PatientIdentifier), typeof(LabCodeMapping),
+        typeof(Site), typeof(Laboratory), typeof(User), typeof(Membership), typeof(ApiToken), typeof(Patient), typeof(PatientIdentifier), typeof(LabCodeMapping),
         typeof(Diagnosis), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Medication), typeof(CellLotRecord), typeof(AdverseEvent),
         typeof(Death), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolRecord), typeof(ProtocolVersionRecord),
         typeof(ProtocolEnrolment), typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord), typeof(Infusion), typeof(InfusionVitalSigns),
@@ -58,7 +58,8 @@ public static class RegistryBackup
     /// Tables added to the model after format 3 was defined, by table name: a format-3 (or earlier) backup taken before
     /// they existed has no file for them and restores them empty; a backup that has the file restores and checks it.
     /// </summary>
-    internal static readonly (Type Type, string Table)[] AddedLater = [(typeof(LymphodepletionRecord), "lymphodepletions"), (typeof(SdvMark), "sdv_marks")];
+    internal static readonly (Type Type, string Table)[] AddedLater =
+        [(typeof(LymphodepletionRecord), "lymphodepletions"), (typeof(SdvMark), "sdv_marks"), (typeof(ApiToken), "api_tokens")];
 
     /// <summary>The tables a <see cref="PreviousFormatVersion"/> backup does not hold (restored empty from one).</summary>
     internal static readonly Type[] AddedInFormat3 =

@@ -51,6 +51,7 @@ public static class CsvExport
         ("follow_up_contacts", "late_entry_reason"), ("follow_up_contacts", "notes"), ("adverse_events", "late_entry_reason"),
         ("schedule_changes", "reason"), ("lymphodepletions", "late_entry_reason"), ("queries", "text"), ("query_steps", "text"), ("query_steps", "by"),
         ("sdv_marks", "verified_by"), ("sdv_marks", "verified_by_name"), ("sdv_marks", "cleared_by"), ("sdv_marks", "cleared_reason"),
+        ("lab_results", "note"),
     ];
 
     /// <summary>Every site, identifiable (as <c>stroma export</c> writes it).</summary>

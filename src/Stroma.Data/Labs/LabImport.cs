@@ -66,8 +66,11 @@ public sealed record LabImportOptions
 /// </summary>
 public sealed record LabImportRow(string Site, string Patient, string? VisitDate, string Analyte, string Value, string? Unit, string? Range, string? Lab, string SpecimenTime)
 {
-    /// <summary>The column names, in the order of a lab import file's documented header.</summary>
-    public static IReadOnlyList<string> Columns { get; } = ["site", "patient", "visit_date", "analyte", "value", "unit", "range", "lab", "specimen_time"];
+    /// <summary>The column names, in the order of a lab import file's documented header (<c>note</c> is optional).</summary>
+    public static IReadOnlyList<string> Columns { get; } = ["site", "patient", "visit_date", "analyte", "value", "unit", "range", "lab", "specimen_time", "note"];
+
+    /// <summary>The laboratory's comments on the result (HL7 NTE after the OBX, FHIR <c>Observation.note</c>), stored with it.</summary>
+    public string? Note { get; init; }
 }
 
 /// <summary>Progress of a running import.</summary>
@@ -321,7 +324,7 @@ public static class LabImport
         {
             int Column(string name) => Array.IndexOf(header, name);
             int site = Column("site"), patient = Column("patient"), visitDate = Column("visit_date"), analyte = Column("analyte"), value = Column("value"),
-                unit = Column("unit"), range = Column("range"), lab = Column("lab"), specimen = Column("specimen_time");
+                unit = Column("unit"), range = Column("range"), lab = Column("lab"), specimen = Column("specimen_time"), note = Column("note");
             var total = csv.Length;
             var row = LabResultRows.ForBulk(db, now);
             var issues = new List<Issue>(4);
@@ -395,6 +398,11 @@ public static class LabImport
                     }
                 }
 
+                if (Optional(note) is { Length: > LabResult.NoteMaxLength } longNote)
+                {
+                    issues.Add(Issue.Error(IssueCodes.LabNoteTooLong, "note", $"The note is {longNote.Length} characters long; a lab result keeps at most {LabResult.NoteMaxLength}."));
+                }
+
                 if (who is { } born && time is { } taken && LabText.SpecimenTimeProblem(taken, born.BirthYear, now) is { } implausible)
                 {
                     issues.Add(implausible);
@@ -448,6 +456,7 @@ public static class LabImport
                 options.Accepted?.Invoke(line, normalised);
                 row.Id = ids.Next();
                 LabResultRows.Fill(row, who!.Value.Id, visitId, labId, time!.Value, Field(value), Optional(unit), Optional(range), normalised);
+                row.Note = Optional(note);
                 if (visitId is { } written)
                 {
                     VisitsWritten.Add(written);
@@ -550,7 +559,7 @@ public static class LabImport
             }
 
             var r = rows[next++];
-            Record = [r.Site, r.Patient, r.VisitDate ?? "", r.Analyte, r.Value, r.Unit ?? "", r.Range ?? "", r.Lab ?? "", r.SpecimenTime];
+            Record = [r.Site, r.Patient, r.VisitDate ?? "", r.Analyte, r.Value, r.Unit ?? "", r.Range ?? "", r.Lab ?? "", r.SpecimenTime, r.Note ?? ""];
             return true;
         }
 

@@ -194,6 +194,15 @@ public sealed class LabResult : ClinicalRecord
     public string? NormalisedUnit { get; set; }
 
     public Stroma.Clinical.Labs.LabFlag Flag { get; set; }
+
+    /// <summary>The longest <see cref="Note"/> stored.</summary>
+    public const int NoteMaxLength = 4000;
+
+    /// <summary>
+    /// The laboratory's comments on the result as sent (HL7 v2 NTE-3 segments after its OBX, one per line), or null.
+    /// Free text: left out of de-identified exports.
+    /// </summary>
+    public string? Note { get; set; }
 }
 
 /// <summary>Drug class of a medication record.</summary>

@@ -99,7 +99,8 @@ public sealed class FhirMapper(FhirIds ids)
     /// <summary>
     /// A lab result: LOINC (when the catalogue has a confirmed code) and Stroma's analyte key; the normalised value in the
     /// analyte's canonical UCUM unit (a censored value keeps its comparator; a value that was not numeric stays the
-    /// reported text); the laboratory's range as reported (and as numbers when reported in the canonical unit); Stroma's flag.
+    /// reported text); the laboratory's range as reported (and as numbers when reported in the canonical unit); Stroma's flag;
+    /// the laboratory's note (identifiable exports and the API only).
     /// </summary>
     public Observation Lab(LabResult lab)
     {
@@ -169,6 +170,12 @@ public sealed class FhirMapper(FhirIds ids)
         if (interpretation.Item1 is { } flag)
         {
             observation.Interpretation = [new CodeableConcept(FhirSystems.Interpretation, flag, interpretation.Item2, null)];
+        }
+
+        // The laboratory's comments: free text, so not in a de-identified export (as the CSV export leaves out lab_results.note).
+        if (!Ids.Deidentify && lab.Note is { Length: > 0 } note)
+        {
+            observation.Note = [new Annotation { Text = note }];
         }
 
         return observation;

@@ -30,7 +30,7 @@ public enum Hl7AckCode
 /// <param name="Cancelled">Results cancelled by the laboratory (OBX-11 X or D), not loaded.</param>
 public sealed record Hl7MessageOutcome(string ControlId, Hl7AckCode Ack, IReadOnlyList<Issue> Issues, int Loaded, int Duplicates, int Held, int Cancelled)
 {
-    /// <summary>The notes (NTE-3) that came with the message's observations; reported, not stored.</summary>
+    /// <summary>The notes (NTE-3) that came with the message's observations; each OBX's are stored with its result (<c>LabResult.Note</c>).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>Corrected results (OBX-11 C) that replaced a stored result's value (<see cref="LabResultCorrection"/>).</summary>
@@ -61,7 +61,8 @@ public sealed record Hl7ImportOptions(string Site)
 /// PID-3 is the patient (a study id of the site, or a hospital identifier linked to one, <see cref="Data.Model.PatientIdentifier"/>);
 /// OBX-3 the analyte (its LOINC code, looked up in the catalogue, or a local code through the site's code map);
 /// OBX-5 the value (NM, or SN as a comparator and one number, or text); OBX-6.1 the unit (UCUM); OBX-7 the range;
-/// OBX-14, else OBR-7, the specimen time; OBX-11: F and C load, P is held, X and D are not loaded (nothing is deleted).
+/// OBX-14, else OBR-7, the specimen time; the NTE segments after an OBX its note; OBX-11: F and C load, P is held, X and D
+/// are not loaded (nothing is deleted).
 /// A corrected result (C) of a result already stored (same patient, analyte and specimen time) replaces its value,
 /// unit and range through the one correction path (<see cref="LabResultCorrection"/>), the message named as the
 /// reason, in the same transaction as the message's other results; an identical one is a duplicate.
@@ -168,7 +169,10 @@ public static class Hl7LabImport
                 continue;
             }
 
-            var row = new LabImportRow(site.Code, studyId, null, analyte, value, Blank(obx.Value(6, 1)), Blank(obx.Value(7)), options.Laboratory, time);
+            var row = new LabImportRow(site.Code, studyId, null, analyte, value, Blank(obx.Value(6, 1)), Blank(obx.Value(7)), options.Laboratory, time)
+            {
+                Note = o.Notes.Count > 0 ? string.Join("\n", o.Notes) : null,
+            };
             if (status == "C")
             {
                 corrections.Add((row, o));

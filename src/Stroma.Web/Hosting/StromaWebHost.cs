@@ -287,6 +287,7 @@ public static class StromaWebHost
         app.UseRouting();
         app.UseMiddleware<FirstRunMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<ApiTokenAuthentication>();
         app.UseMiddleware<AccessMiddleware>();
         if (app.Services.GetService<ReadReplica>() is not null)
         {

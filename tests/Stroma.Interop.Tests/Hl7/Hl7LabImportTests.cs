@@ -109,6 +109,37 @@ public sealed class Hl7LabImportTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ImportAsync_NteAfterObx_StoredAsThatResultsNoteAndMappedToObservationNote(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+
+        (await ImportAsync(database, Standard())).Ack.ShouldBe(Hl7AckCode.AA);
+
+        await using var db = database.Open();
+        var rows = await db.LabResults.AsNoTracking().Where(l => l.Patient!.StudyId == "S1-001").ToListAsync(Token);
+        var c3 = rows.Single(r => r.Analyte == "c3");
+        c3.Note.ShouldBe("Specimen slightly haemolysed\nrepeat advised"); // HL7 v2.5.1 2.7: \.br\ is a line break
+        rows.Where(r => r.Analyte != "c3").ShouldAllBe(r => r.Note == null);
+        var observation = new Stroma.Interop.Fhir.FhirMapper(Stroma.Interop.Fhir.FhirIds.Identifiable).Lab(c3);
+        observation.Note.Select(n => n.Text).ShouldBe(["Specimen slightly haemolysed\nrepeat advised"]);
+        new Stroma.Interop.Fhir.FhirMapper(Stroma.Interop.Fhir.FhirIds.Identifiable).Lab(rows.Single(r => r.Analyte == "creatinine")).Note.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ImportAsync_NoteLongerThanAResultKeeps_AENothingStored(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+
+        var outcome = await ImportAsync(database, Message([Header, Patient, Request, Results[0], "NTE|1||" + new string('x', 4001)]));
+
+        outcome.Ack.ShouldBe(Hl7AckCode.AE);
+        outcome.Issues.ShouldContain(i => i.Code == IssueCodes.LabNoteTooLong);
+        (await CountAsync(database)).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task ImportAsync_SameResultsAsCsvImport_IdenticalStoredRowsAndFlags(DatabaseEngine engine)
     {
         await using var viaHl7 = await RegistryAsync(engine);

@@ -231,6 +231,9 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("account/two-factor", "POST", "Confirm", (_, _) => "/account/two-factor", Scope.Global, Who(SignedIn)),
         new("account/two-factor", "POST", "RecoveryCodes", (_, _) => "/account/two-factor", Scope.Global, Who(SignedIn)),
         new("account/two-factor", "POST", "Reset", (_, _) => "/account/two-factor", Scope.Global, Who(SignedIn)),
+        new("account/tokens", "GET", null, (_, _) => "/account/tokens", Scope.Global, Who(SignedIn)),
+        new("account/tokens", "POST", "Create", (_, _) => "/account/tokens", Scope.Global, Who(SignedIn)),
+        new("account/tokens", "POST", "Revoke", (_, _) => $"/account/tokens?id={Guid.Empty}", Scope.Global, Who(SignedIn)),
         new("setup", "GET", null, (_, _) => "/setup", Scope.Public),
         new("setup", "POST", null, (_, _) => "/setup", Scope.Public),
         new("language", "GET", null, (_, _) => "/language", Scope.Public),
@@ -322,6 +325,9 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("fhir/metadata", "GET", null, (_, _) => "/fhir/metadata", Scope.Public),
         new("fhir/{type}/{id}", "GET", null, (ids, site) => $"/fhir/Patient/{ids[$"patient.{site}"]}", Scope.Site, Who(ClinicalReaders)),
         new("fhir/{type}", "GET", null, (ids, site) => $"/fhir/Patient?_id={ids[$"patient.{site}"]}", Scope.SiteList, Who(ClinicalReaders)),
+        // Lab results in: the patient named in the body decides the site (FhirWriteTests probes other sites' patients).
+        new("fhir/Observation", "POST", null, (_, _) => "/fhir/Observation", Scope.Global, Who(ClinicalEditors)),
+        new("fhir", "POST", null, (_, _) => "/fhir", Scope.Global, Who(ClinicalEditors)),
     ];
 
     public static TheoryData<string, string> RuleAndUser()

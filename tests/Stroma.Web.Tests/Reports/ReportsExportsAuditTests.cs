@@ -163,6 +163,27 @@ public sealed class ReportsExportsAuditTests(DemoRegistryFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Export_FhirFormat_BulkNdjsonOfOwnSiteDeidentifiedForStatistician()
+    {
+        using var statistician = await fixture.Factory.SignedInAsync("statistician");
+        using var investigator = await fixture.Factory.SignedInAsync("investigator");
+
+        var deidentified = await DownloadAsync(statistician, "/exports?handler=Download&format=fhir&identifiable=true");
+        var identifiable = await DownloadAsync(investigator, "/exports?handler=Download&format=fhir&site=S1&identifiable=true");
+
+        var patients = await fixture.PatientsAsync();
+        var own = patients.Where(p => p.Site == "S1").ToList();
+        deidentified.Keys.ShouldContain("Patient.ndjson");
+        deidentified.Keys.ShouldAllBe(k => k.EndsWith(".ndjson", StringComparison.Ordinal));
+        deidentified["Patient.ndjson"].Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(own.Count);
+        var all = string.Join("\n", deidentified.Values);
+        patients.ShouldAllBe(p => !all.Contains(p.StudyId, StringComparison.Ordinal) && !all.Contains(p.Id.ToString("D"), StringComparison.Ordinal));
+        var named = string.Join("\n", identifiable.Values);
+        own.ShouldAllBe(p => named.Contains(p.Id.ToString("D"), StringComparison.Ordinal));
+        patients.Where(p => p.Site != "S1").ShouldAllBe(p => !named.Contains(p.Id.ToString("D"), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Audit_MonitorOwnSitePatient_ShowsEntriesWithReason_OtherSite404()
     {
         var patients = await fixture.PatientsAsync();

@@ -38,7 +38,8 @@ public sealed class MfaRequired(RequestDelegate next)
         ArgumentNullException.ThrowIfNull(context);
         if (Pending(context.User) && !Allowed(context.Request))
         {
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || !HttpMethods.IsGet(context.Request.Method))
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase) || !HttpMethods.IsGet(context.Request.Method))
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Task.CompletedTask;

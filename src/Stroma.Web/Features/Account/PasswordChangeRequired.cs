@@ -25,6 +25,7 @@ public sealed class PasswordChangeRequired(RequestDelegate next)
         if (context.User.HasClaim(ClaimType, "true") && !Allowed(context.Request))
         {
             if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase)
                 || !HttpMethods.IsGet(context.Request.Method))
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -15,6 +15,7 @@ namespace Stroma.Web.Features.Exports;
 /// (<see cref="Capability.ReadDeidentified"/>), as one zip. It is de-identified (<see cref="CsvExportOptions.Deidentify"/>)
 /// unless the user may read identifiable records (<see cref="Capability.ReadClinical"/>) at every chosen site and asks
 /// for identifiable data; a statistician's export is always de-identified. A site outside the user's is refused (403).
+/// The same export as FHIR R4 Bulk Data NDJSON (<see cref="Interop.Fhir.FhirExport"/>) when <see cref="Format"/> is <c>fhir</c>.
 /// </summary>
 [Authorize(Policy = Policies.ReadDeidentified)]
 public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAccess access, DataConfiguration configuration) : PageModel
@@ -25,6 +26,13 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
     /// <summary>True when the user asks for study ids and birth dates (honoured only with ReadClinical at every site).</summary>
     [BindProperty(SupportsGet = true)]
     public bool Identifiable { get; set; }
+
+    /// <summary>
+    /// <c>csv</c> (the tidy CSV tables) or <c>fhir</c> (FHIR R4 Bulk Data NDJSON, one file per resource type, as
+    /// <c>stroma export --format fhir</c> writes it): the same sites, the same de-identification.
+    /// </summary>
+    [BindProperty(SupportsGet = true)]
+    public string Format { get; set; } = "csv";
 
     /// <summary>The user's sites for exports, and whether each allows an identifiable export.</summary>
     public IReadOnlyList<(string Code, bool Clinical)> Sites { get; private set; } = [];
@@ -38,6 +46,11 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
     public async Task<IActionResult> OnGetDownloadAsync(CancellationToken cancellationToken)
     {
         await LoadSitesAsync(cancellationToken);
+        if (Format is not ("csv" or "fhir"))
+        {
+            return BadRequest();
+        }
+
         var chosen = Selected.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal).ToList();
         if (chosen.Any(code => !Sites.Any(s => s.Code == code)))
         {
@@ -56,8 +69,16 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
         var zipPath = folder.FullName + ".zip";
         try
         {
-            await CsvExport.WriteAsync(configuration, folder.FullName, new CsvExportOptions(sites, deidentify, access.UserName,
-                await reads.ReplicaConfigurationAsync(cancellationToken)), cancellationToken);
+            var options = new CsvExportOptions(sites, deidentify, access.UserName, await reads.ReplicaConfigurationAsync(cancellationToken));
+            if (Format == "fhir")
+            {
+                await Interop.Fhir.FhirExport.WriteAsync(configuration, folder.FullName, options, null, cancellationToken);
+            }
+            else
+            {
+                await CsvExport.WriteAsync(configuration, folder.FullName, options, cancellationToken);
+            }
+
             await ZipFile.CreateFromDirectoryAsync(folder.FullName, zipPath, CompressionLevel.Optimal, includeBaseDirectory: false, cancellationToken);
         }
         finally
@@ -66,7 +87,7 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
         }
 
         var zip = new FileStream(zipPath, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        return File(zip, "application/zip", $"stroma-export-{string.Join('-', sites)}{(deidentify ? "-deidentified" : "")}.zip");
+        return File(zip, "application/zip", $"stroma-{(Format == "fhir" ? "fhir" : "export")}-{string.Join('-', sites)}{(deidentify ? "-deidentified" : "")}.zip");
     }
 
     private async Task LoadSitesAsync(CancellationToken cancellationToken)

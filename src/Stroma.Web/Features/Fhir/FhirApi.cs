@@ -5,7 +5,9 @@ using Stroma.Clinical.Issues;
 using Stroma.Data;
 using Stroma.Data.Access;
 using Stroma.Data.Audit;
+using Stroma.Data.Labs;
 using Stroma.Interop.Fhir;
+using Stroma.Web.Features.Account;
 using Stroma.Web.Hosting;
 using Task = System.Threading.Tasks.Task;
 
@@ -33,6 +35,10 @@ public static class FhirApi
         fhir.MapGet("/metadata", Metadata).WithName("FhirMetadata").WithSummary("The CapabilityStatement");
         fhir.MapGet("/{type}", SearchAsync).WithName("FhirSearch").WithSummary("Search by patient, code and date");
         fhir.MapGet("/{type}/{id}", ReadAsync).WithName("FhirRead").WithSummary("Read one resource");
+        fhir.MapPost("/Observation", CreateObservationAsync).WithName("FhirCreateObservation")
+            .WithSummary("Load one lab result (an Observation) through the lab path");
+        fhir.MapPost("/", TransactionAsync).WithName("FhirTransaction")
+            .WithSummary("Load a transaction Bundle of lab results (Observations), all or nothing");
         return app;
     }
 
@@ -136,16 +142,184 @@ public static class FhirApi
         return Fhir(bundle);
     }
 
-    /// <summary>401 without a signed-in user, 403 without <see cref="Capability.ReadClinical"/> at any site; else null.</summary>
-    private static IResult? Refusal(HttpContext http, AccessHolder access) =>
+    /// <summary>
+    /// <c>POST /fhir/Observation</c>: one lab result through the lab path (<see cref="FhirLabImport"/>). 201 with
+    /// <c>Location</c> and the stored Observation; 200 when the same result (patient, analyte, specimen time) is already
+    /// stored; else an OperationOutcome: 400 (not an Observation), 404/403 (the subject), 422 (why it cannot be loaded).
+    /// </summary>
+    private static async Task<IResult> CreateObservationAsync(HttpContext http, AccessHolder access, StromaDbContext db, IConfiguration configuration)
+    {
+        if (WriteRefusal(http, access) is { } refusedUser)
+        {
+            return refusedUser;
+        }
+
+        if (await BodyAsync(http) is not { } parsed)
+        {
+            return BadBody(http);
+        }
+
+        if (parsed is not Observation observation)
+        {
+            return Outcome(StatusCodes.Status400BadRequest, [Issue.Error(IssueCodes.FhirBadBody, "", $"POST /fhir/Observation takes an Observation, not a {parsed.TypeName}.")]);
+        }
+
+        var result = await FhirLabImport.ImportAsync(db, access.Current, [new FhirLabInput("Observation", observation)],
+            SiteLabRanges.Normaliser(configuration["lab-ranges"]), http.RequestAborted);
+        if (Refused(result) is { } refused)
+        {
+            return refused;
+        }
+
+        var stored = result.Stored[0];
+        var resource = await new FhirReader(db, db.PatientsFor(access.Current, Capability.ReadClinical)).ReadAsync("Observation", stored.Id.ToString(), http.RequestAborted);
+        http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}/fhir/Observation/{stored.Id}";
+        return Fhir(resource!, stored.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// <c>POST /fhir</c> with a <c>transaction</c> Bundle whose entries each <c>POST</c> an Observation: all loaded in one
+    /// transaction or none (FHIR R4 3.1.0.11.2). The answer is a <c>transaction-response</c> Bundle (one entry per entry,
+    /// <c>201 Created</c> or <c>200 OK</c> with its location), or one OperationOutcome naming each problem by its entry.
+    /// </summary>
+    private static async Task<IResult> TransactionAsync(HttpContext http, AccessHolder access, StromaDbContext db, IConfiguration configuration)
+    {
+        if (WriteRefusal(http, access) is { } refusedUser)
+        {
+            return refusedUser;
+        }
+
+        if (await BodyAsync(http) is not { } parsed)
+        {
+            return BadBody(http);
+        }
+
+        if (parsed is not Bundle { Type: Bundle.BundleType.Transaction } bundle)
+        {
+            return Outcome(StatusCodes.Status400BadRequest, [Issue.Error(IssueCodes.FhirBadBody, "",
+                $"POST /fhir takes a Bundle of type transaction, not {(parsed is Bundle b ? $"a {b.Type?.ToString().ToLowerInvariant() ?? "untyped"} Bundle" : "a " + parsed.TypeName)}.")]);
+        }
+
+        var issues = new List<Issue>();
+        var inputs = new List<FhirLabInput>();
+        for (var i = 0; i < bundle.Entry.Count; i++)
+        {
+            var entry = bundle.Entry[i];
+            if (entry.Resource is not Observation observation || entry.Request?.Method != Bundle.HTTPVerb.POST || entry.Request.Url?.TrimStart('/') != "Observation")
+            {
+                issues.Add(Issue.Error(IssueCodes.FhirBadBody, $"Bundle.entry[{i}]",
+                    "Each entry must POST an Observation (request.method POST, request.url Observation): Stroma loads lab results here and nothing else."));
+                continue;
+            }
+
+            inputs.Add(new FhirLabInput($"Bundle.entry[{i}].resource", observation));
+        }
+
+        if (inputs.Count == 0 && issues.Count == 0)
+        {
+            issues.Add(Issue.Error(IssueCodes.FhirBadBody, "Bundle.entry", "The Bundle has no entries."));
+        }
+
+        if (issues.Count > 0)
+        {
+            return Outcome(StatusCodes.Status400BadRequest, issues);
+        }
+
+        var result = await FhirLabImport.ImportAsync(db, access.Current, inputs, SiteLabRanges.Normaliser(configuration["lab-ranges"]), http.RequestAborted);
+        if (Refused(result) is { } refused)
+        {
+            return refused;
+        }
+
+        var answer = new Bundle { Type = Bundle.BundleType.TransactionResponse };
+        foreach (var stored in result.Stored)
+        {
+            answer.Entry.Add(new Bundle.EntryComponent
+            {
+                Response = new Bundle.ResponseComponent { Status = stored.Created ? "201 Created" : "200 OK", Location = $"Observation/{stored.Id}" },
+            });
+        }
+
+        return Fhir(answer);
+    }
+
+    /// <summary>401 without a user (as for reads), 403 without the right to enter lab results at any site; else null.</summary>
+    private static IResult? WriteRefusal(HttpContext http, AccessHolder access) =>
         http.User.Identity?.IsAuthenticated != true || access.Current.UserId is null
-            ? Outcome(StatusCodes.Status401Unauthorized, [Issue.Error("", "", "Sign in, or send a personal API token as Authorization: Bearer.")], "login")
-            : !access.Current.CanAnywhere(Capability.ReadClinical)
-                ? Outcome(StatusCodes.Status403Forbidden, [Issue.Error("", "", "Your roles do not include reading clinical records at any site.")], "forbidden")
+            ? Refusal(http, access)
+            : !access.Current.CanAnywhere(Capability.EditClinical)
+                ? Outcome(StatusCodes.Status403Forbidden, [Issue.Error("", "", "Your roles do not include entering lab results at any site.")], "forbidden")
                 : null;
 
-    private static Task AuditAsync(StromaDbContext db, string what, HttpContext http) =>
-        AuditTrail.AppendAccessAsync(db, "read", "fhir", new Dictionary<string, object?> { ["request"] = "GET /fhir/" + what }, http.RequestAborted);
+    private static IResult? Refused(FhirLabImportResult result) => result.Refusal switch
+    {
+        FhirLabRefusal.None => null,
+        FhirLabRefusal.NotFound => Outcome(StatusCodes.Status404NotFound, result.Issues, "not-found"),
+        FhirLabRefusal.Forbidden => Outcome(StatusCodes.Status403Forbidden, result.Issues, "forbidden"),
+        _ => Outcome(StatusCodes.Status422UnprocessableEntity, result.Issues, "processing"),
+    };
+
+    /// <summary>The request body as a FHIR resource, or null when it is not JSON FHIR (<see cref="BadBody"/> says why).</summary>
+    private static async Task<Resource?> BodyAsync(HttpContext http)
+    {
+        if (!JsonBody(http.Request))
+        {
+            return null;
+        }
+
+        try
+        {
+            var resource = await JsonSerializer.DeserializeAsync<Resource>(http.Request.Body, Json, http.RequestAborted);
+            http.Items[ParsedKey] = resource;
+            return resource;
+        }
+        catch (Exception e) when (e is JsonException or DeserializationFailedException or NotSupportedException or InvalidOperationException)
+        {
+            http.Items[ParsedKey] = e.Message;
+            return null;
+        }
+    }
+
+    private const string ParsedKey = "stroma.fhir.body";
+
+    private static bool JsonBody(HttpRequest request) =>
+        request.ContentType is { } type && (type.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase) || type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase));
+
+    private static IResult BadBody(HttpContext http) => !JsonBody(http.Request)
+        ? Outcome(StatusCodes.Status415UnsupportedMediaType, [Issue.Error(IssueCodes.FhirBadBody, "",
+            $"The body must be FHIR JSON (Content-Type {ContentType}), not {http.Request.ContentType ?? "(none)"}.")])
+        : Outcome(StatusCodes.Status400BadRequest, [Issue.Error(IssueCodes.FhirBadBody, "",
+            $"The body is not a FHIR R4 resource in JSON: {http.Items[ParsedKey] as string ?? "it is empty"}")]);
+
+    /// <summary>
+    /// 401 without a signed-in user or a valid API token (with <c>WWW-Authenticate: Bearer</c>, RFC 6750 section 3), 403
+    /// without <see cref="Capability.ReadClinical"/> at any site; else null.
+    /// </summary>
+    private static IResult? Refusal(HttpContext http, AccessHolder access)
+    {
+        if (http.User.Identity?.IsAuthenticated != true || access.Current.UserId is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"stroma\"";
+            return Outcome(StatusCodes.Status401Unauthorized,
+                [Issue.Error("", "", "Sign in, or send a valid personal API token (made at /account/tokens) as Authorization: Bearer.")], "login");
+        }
+
+        return !access.Current.CanAnywhere(Capability.ReadClinical)
+            ? Outcome(StatusCodes.Status403Forbidden, [Issue.Error("", "", "Your roles do not include reading clinical records at any site.")], "forbidden")
+            : null;
+    }
+
+    /// <summary>An access entry for a read or search; a token-authenticated request names the token by its prefix (never the token).</summary>
+    private static Task AuditAsync(StromaDbContext db, string what, HttpContext http)
+    {
+        var details = new Dictionary<string, object?> { ["request"] = "GET /fhir/" + what };
+        if (http.User.FindFirst(ApiTokenAuthentication.PrefixClaim)?.Value is { } prefix)
+        {
+            details["token"] = prefix;
+        }
+
+        return AuditTrail.AppendAccessAsync(db, "read", "fhir", details, http.RequestAborted);
+    }
 
     private static IResult Fhir(Resource resource, int status = StatusCodes.Status200OK) =>
         Results.Text(JsonSerializer.Serialize(resource, Json), ContentType, System.Text.Encoding.UTF8, status);

@@ -74,6 +74,9 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
 
     public IReadOnlyList<TimelineLab> Labs { get; private set; } = [];
 
+    /// <summary>The laboratory's notes on the patient's results (HL7 NTE, FHIR Observation.note), oldest first.</summary>
+    public IReadOnlyList<(DateTimeOffset SpecimenTime, string Analyte, string Note)> LabNotes { get; private set; } = [];
+
     /// <summary>The dates of <see cref="Labs"/>, the columns of the lab table.</summary>
     public IReadOnlyList<DateOnly> LabDates { get; private set; } = [];
 
@@ -124,6 +127,9 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
             .Select(list => new TimelineLab(list[0].Analyte, list[0].NormalisedUnit ?? list[0].ReportedUnit ?? "",
                 [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString(), (string?)(l.NormalisedValue is null ? l.ReportedValue ?? "" : "")))]))];
         LabDates = [.. Labs.SelectMany(l => l.Points.Select(p => p.Date)).Distinct().Order()];
+        LabNotes = [.. (await db.LabResults.AsNoTracking().Where(l => l.PatientId == id && l.Note != null)
+            .Select(l => new { l.SpecimenTime, l.Analyte, l.Note }).ToListAsync(cancellationToken))
+            .OrderBy(l => l.SpecimenTime).Select(l => (l.SpecimenTime, l.Analyte, l.Note!))];
 
         var infusions = await Queries.Infusions(db, id).ToListAsync(cancellationToken);
         Infusions = [.. infusions.Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells, i.Id))];
