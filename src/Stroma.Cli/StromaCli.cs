@@ -153,6 +153,20 @@ public static class StromaCli
                     .WithDescription("Run the checks over the registry: print each finding and open a query for each new soft one.")
                     .WithExample("checks", "run", "--site", "S1", "--format", "json");
             });
+            config.AddBranch("medication", medication =>
+            {
+                medication.SetDescription("Medication courses recorded at a visit (docs/cli.md).");
+                medication.AddCommand<MedicationAddCommand>("add")
+                    .WithDescription("Record a medication course at a visit (refused under a signed visit).")
+                    .WithExample("medication", "add", "S1-001", "--visit", "2024-08-01", "--drug", "prednisone", "--class", "glucocorticoid", "--dose", "10", "--unit", "mg",
+                        "--frequency", "daily", "--prednisone-equivalent", "10", "--start", "2024-08-01");
+                medication.AddCommand<MedicationStopCommand>("stop")
+                    .WithDescription("Record the stop date of a running course.")
+                    .WithExample("medication", "stop", "S1-001", "--drug", "prednisone", "--stop", "2024-10-01", "--reason", "tapered off");
+                medication.AddCommand<MedicationListCommand>("list")
+                    .WithDescription("The patient's medication courses.")
+                    .WithExample("medication", "list", "S1-001");
+            });
             config.AddBranch("sdv", sdv =>
             {
                 sdv.SetDescription("Source data verification marks (docs/data-quality.md).");

@@ -171,6 +171,11 @@ public static class StromaDatabase
             // Only when there is something to apply: EF's migrate also compares the model with the migrations' snapshot,
             // which costs about half a second on every command otherwise.
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            if (pending.Any(m => m.EndsWith(Audit.LotSiteUpgrade.MarkerMigration, StringComparison.Ordinal)))
+            {
+                // The lot sites LotSiteAndMedicationVisit filled go on the audit trail, once (docs/operations.md).
+                await Audit.LotSiteUpgrade.RunAsync(configuration, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return pending;

@@ -165,4 +165,123 @@ public sealed class LotSiteTests
             }
         }
     }
+
+    /// <summary>
+    /// Issue #16: lots registered before lots belonged to a site (one inserted through the model, whose insert entry has no
+    /// site, and two bulk rows, whose recorded digest has none) get their site from the migration; the ledger check then
+    /// finds it on no entry until <see cref="Audit.LotSiteUpgrade"/> appends one entry per lot (actor "system: migration",
+    /// reason naming the migration). Stroma's migrate runs it with the marker migration; a second run adds nothing.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Upgrade_LotsFromBeforeLotSites_SitesOnTheAuditTrailAndTheLedgerHolds(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var written = DateTimeOffset.Parse("2024-01-10T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        string previous;
+        await using (var db = database.Open("cell.lab"))
+        {
+            var first = CellTherapyFixture.Site(db, "A01");
+            CellTherapyFixture.Site(db, "B01");
+            await db.SaveChangesAsync();
+
+            // Written as the registry wrote lots before they had a site: no site on the trail.
+            db.BypassAudit = true;
+            var entityType = db.Model.FindEntityType(typeof(CellLotRecord))!;
+            CellLotRecord Lot(string number, DateTimeOffset created) => new()
+            {
+                Id = Guid.CreateVersion7(),
+                SiteId = first.Id,
+                LotNumber = number,
+                ProductType = CellProductType.UmbilicalCordMsc,
+                DonorPseudonym = "D-0001",
+                TissueSource = "umbilical cord",
+                ManufacturingSite = "Demo GMP facility",
+                ManufacturedOn = Made,
+                Passage = 4,
+                TotalCells = 2e8m,
+                CellsPerMillilitre = 2e6m,
+                ViabilityPercent = 95m,
+                VolumeMillilitres = 100m,
+                Storage = StorageCondition.Cryopreserved,
+                StorageLocation = "LN2 tank 1",
+                ExpiresOn = Expires,
+                Version = 1,
+                CreatedAt = created,
+                CreatedBy = "cell.lab",
+            };
+            var modelLot = Lot("UC-OLD-1", written);
+            var bulkLots = new[] { Lot("UC-OLD-2", written.AddHours(1)), Lot("UC-OLD-3", written.AddHours(1)) };
+            db.CellLots.AddRange([modelLot, .. bulkLots]);
+            await db.SaveChangesAsync();
+            var fields = Audit.LedgerCheck.Fields(entityType).Where(p => p.Name != nameof(CellLotRecord.SiteId)).ToList();
+            var snapshot = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var p in fields.Where(p => p.Name is not (nameof(TrackedRecord.Version) or nameof(TrackedRecord.CreatedAt) or nameof(TrackedRecord.CreatedBy)
+                         or nameof(TrackedRecord.UpdatedAt) or nameof(TrackedRecord.UpdatedBy))))
+            {
+                snapshot[p.Name] = Audit.LedgerCheck.Audited(p, modelLot);
+            }
+
+            var insert = new Audit.AuditEntry
+            {
+                Timestamp = written,
+                UserName = "cell.lab",
+                Action = "insert",
+                Entity = nameof(CellLotRecord),
+                EntityKey = modelLot.Id.ToString("D"),
+                Field = "*",
+                NewValue = System.Text.Json.JsonSerializer.Serialize(snapshot),
+            };
+            var (sequence, hash) = await Audit.AuditAppendLock.LockHeadAsync(db, TestContext.Current.CancellationToken);
+            Audit.AuditChain.Link([insert], sequence, hash);
+            db.AuditEntries.Add(insert);
+            await db.SaveChangesAsync();
+            var digest = bulkLots.Aggregate(Audit.LedgerDigest.Empty, (sum, lot) => sum + Audit.LedgerDigest.OfRow(nameof(CellLotRecord),
+                fields.Select(p => KeyValuePair.Create(p.Name, Audit.LedgerCheck.Audited(p, lot)))));
+            db.BypassAudit = false;
+            await Audit.AuditTrail.AppendBatchAsync(db, nameof(CellLotRecord), "bulk lots", new Dictionary<string, object?>
+            {
+                ["ledger"] = digest.ToBatch(written.AddHours(1)),
+            });
+
+            // Back to the schema before lots had a site, and forward by EF alone (the migration fills the sites).
+            var migrator = db.GetService<IMigrator>();
+            var migrations = db.Database.GetMigrations().ToList();
+            previous = migrations[migrations.FindIndex(m => m.EndsWith("_LotSiteAndMedicationVisit", StringComparison.Ordinal)) - 1];
+            await migrator.MigrateAsync(previous);
+            await migrator.MigrateAsync();
+        }
+
+        var differences = new List<Audit.LedgerDifference>();
+        await Audit.LedgerCheck.RunAsync(database.Configuration, differences.Add);
+        differences.ShouldNotBeEmpty("without the step the filled sites are on no entry");
+
+        // Stroma's migrate: the marker migration pending runs the step.
+        await using (var db = database.Open())
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith(Audit.LotSiteUpgrade.MarkerMigration, StringComparison.Ordinal)) - 1]);
+        }
+
+        (await StromaDatabase.MigrateAsync(database.Configuration)).ShouldContain(m => m.EndsWith(Audit.LotSiteUpgrade.MarkerMigration, StringComparison.Ordinal));
+
+        differences.Clear();
+        var summary = await Audit.LedgerCheck.RunAsync(database.Configuration, differences.Add);
+        differences.ShouldBeEmpty();
+        summary.Holds.ShouldBeTrue();
+        await using (var db = database.Open())
+        {
+            (await Audit.AuditChain.VerifyAsync(db)).Break.ShouldBeNull();
+            var first = await db.Sites.Where(s => s.Code == "A01").Select(s => s.Id).SingleAsync();
+            var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Entity == nameof(CellLotRecord) && e.Field == nameof(CellLotRecord.SiteId)).ToListAsync();
+            entries.Count.ShouldBe(3);
+            entries.ShouldAllBe(e => e.UserName == Audit.LotSiteUpgrade.Actor && e.Action == "update" && e.OldValue == null
+                && e.NewValue == first.ToString("D") && e.Reason!.Contains("LotSiteAndMedicationVisit"));
+
+            // A lot registered since has its site on its insert entry: a second run adds nothing.
+            (await CellTherapyFixture.RegisterAsync(db, CellTherapyFixture.Lot("UC-NEW-1", Made, Expires), siteCode: "B01")).Succeeded.ShouldBeTrue();
+        }
+
+        (await Audit.LotSiteUpgrade.RunAsync(database.Configuration)).ShouldBe(0);
+    }
 }

@@ -8,7 +8,8 @@ namespace Stroma.Interop.Hl7;
 /// rules", and 2.14.1/2.15 for MSA and ERR): MSH addressed back to the sender (MSH-3/4 and MSH-5/6 swapped), MSA with
 /// the code and the message's control id, and one ERR per error. For 2.5 and 2.5.1 ERR-2 locates the error
 /// (segment^sequence^field), ERR-3 gives the HL7 error code (table 0357) and ERR-8 Stroma's issue ("CODE: message");
-/// for 2.3 and 2.4, ERR-1 carries location and code, and MSA-3 the first error's text.
+/// for 2.3 and 2.4, ERR-1 carries location and code, and MSA-3 the first error's text. A stored result that a soft
+/// save-time check warns about (QLT004) adds, for 2.5 and 2.5.1, an ERR of severity W to the AA (ERR-4).
 /// </summary>
 public static class Hl7Ack
 {
@@ -65,6 +66,24 @@ public static class Hl7Ack
                     .Append(F(segment)).Append(d.Component).Append(sequence).Append(d.Component).Append(field).Append(d.Component)
                     .Append(code).Append(d.Subcomponent).Append(F($"{error.Code}: {error.Message}").Replace(d.Subcomponent.ToString(), $"{d.Escape}T{d.Escape}", StringComparison.Ordinal))
                     .Append(d.Subcomponent).Append("HL70357")
+                    .Append('\r');
+            }
+        }
+
+        if (modern)
+        {
+            // A soft save-time check finding (QLT004) of a stored result: the message was accepted (AA) and the sender is
+            // told, as HL7 v2.5.1 section 2.15 (ERR) allows, with an ERR of severity W (ERR-4, table 0516) and error code 0
+            // "Message accepted" (ERR-3, table 0357). Version 2.3 and 2.4 ERR segments carry no severity: not written there.
+            foreach (var warning in outcome.Issues.Where(i => i.Code == IssueCodes.CheckSoftFinding && i.Severity == Severity.Warning))
+            {
+                var (segment, sequence, field) = Location(warning.Path);
+                text.Append("ERR").Append(d.Field)
+                    .Append(d.Field).Append(F(segment)).Append(d.Component).Append(sequence).Append(d.Component).Append(field)
+                    .Append(d.Field).Append('0').Append(d.Component).Append("Message accepted").Append(d.Component).Append("HL70357")
+                    .Append(d.Field).Append('W')
+                    .Append(d.Field).Append(d.Field).Append(d.Field)
+                    .Append(d.Field).Append(F($"{warning.Code}: {warning.Message}"))
                     .Append('\r');
             }
         }

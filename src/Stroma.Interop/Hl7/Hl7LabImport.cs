@@ -212,6 +212,10 @@ public static class Hl7LabImport
                 issues.Add(issue with { Path = obx.Path(issue.Path == "visit" ? 14 : 5), Message = $"{Describe(obx)}: {issue.Message}" });
             }
 
+            // A soft save-time check on the corrected value: saved, and the warning goes back to the sender in the ACK (ERR-4 W).
+            var checkWarnings = correction.Issues.Where(i => i.Code == IssueCodes.CheckSoftFinding)
+                .Select(i => i with { Path = obx.Path(5), Message = $"{Describe(obx)}: {i.Message}" }).ToList();
+
             if (correction.Normalised is null || correction.Issues.Any(i => i.IsError))
             {
                 continue;
@@ -224,6 +228,7 @@ public static class Hl7LabImport
             }
 
             corrected++;
+            issues.AddRange(checkWarnings);
             issues.Add(Issue.Info(IssueCodes.Hl7ResultCorrected, obx.Path(11),
                 $"{Describe(obx)}: a corrected result (OBX-11 C) replaces the stored {stored.Value}{(stored.Unit is { } u ? " " + u : "")} of {row.SpecimenTime} (the replaced value is kept in the audit trail)."));
         }

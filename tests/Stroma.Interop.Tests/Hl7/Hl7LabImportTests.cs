@@ -485,4 +485,85 @@ public sealed class Hl7LabImportTests
         await serving;
         (await CountAsync(database)).ShouldBe(3);
     }
+
+    /// <summary>
+    /// Issue #15: a corrected result (OBX-11 C) that trips a soft save-time check (creatinine above 500 µmol/L, a test-only
+    /// study check) of the visit the stored result belongs to is saved, opens its query, and the ACK is AA with an ERR of
+    /// severity W (HL7 v2.5.1 ERR-4). (A first result from HL7 names no visit, so no visit check runs on it.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task ImportAsync_CorrectionTrippingASoftCheck_SavedAAWithAWarningErrInTheAck(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using (var db = database.Open("coord.s01"))
+        {
+            await SoftCreatinineCheckAsync(db);
+        }
+
+        const string header = "MSH|^~\\&|GHH LAB|ELAB-3|STROMA|S01|202406010930+0800||ORU^R01^ORU_R01|MSG-2|P|2.5.1";
+        const string patient = "PID|1||S01-001^^^S01^PI||EVERYWOMAN^EVE||1980|F";
+        const string request = "OBR|1|845439^GHH OE|1045813^GHH LAB|2160-0^Creatinine^LN|||202406010800+0800";
+        var read = Er7.ReadMessage(Message(header, patient, request, "OBX|1|NM|2160-0^Creatinine^LN||600|umol/L^^UCUM|||||C"));
+        Hl7MessageOutcome outcome;
+        await using (var db = database.Open("hl7"))
+        {
+            outcome = await Hl7LabImport.ImportAsync(db, read, new Hl7ImportOptions("S01"), Token);
+        }
+
+        var ack = Hl7Ack.Write(read, outcome, new DateTimeOffset(2024, 6, 1, 9, 31, 0, TimeSpan.FromHours(8))).Split('\r');
+
+        (outcome.Ack, outcome.Corrected).ShouldBe((Hl7AckCode.AA, 1), string.Join("; ", outcome.Issues));
+        ack[1].ShouldBe("MSA|AA|MSG-2");
+        ack[2].ShouldBe("ERR||OBX^4^5|0^Message accepted^HL70357|W||||QLT004: OBX 1 (2160-0 Creatinine): " + outcome.Issues.Single(i => i.Code == IssueCodes.CheckSoftFinding).Message.Split(": ", 2)[1]);
+        ack[2].ShouldContain("Study-declared check creatinine_high.");
+        ack.Count(l => l.StartsWith("ERR", StringComparison.Ordinal)).ShouldBe(1);
+        await using var check = database.Open();
+        (await check.LabResults.AsNoTracking().SingleAsync(Token)).ReportedValue.ShouldBe("600");
+        (await check.Queries.AsNoTracking().CountAsync(q => q.CheckKey == "creatinine_high", Token)).ShouldBe(1);
+    }
+
+    [Fact]
+    public void Write_Version24WithAWarning_AAWithoutErr()
+    {
+        var read = Er7.ReadMessage(Message(Header.Replace("|2.5.1|", "|2.4|", StringComparison.Ordinal), Patient, Request, Results[0]));
+        var outcome = new Hl7MessageOutcome("CNTRL-3456", Hl7AckCode.AA,
+            [Issue.Warning(IssueCodes.CheckSoftFinding, "OBX[4]-5", "Study-declared check.")], 1, 0, 0, 0);
+
+        var ack = Hl7Ack.Write(read, outcome, new DateTimeOffset(2025, 1, 5, 9, 31, 0, TimeSpan.FromHours(8)));
+
+        ack.Split('\r').ShouldBe(["MSH|^~\\&|STROMA|S1|GHH LAB|ELAB-3|20250105093100+0800||ACK^R01|ACKCNTRL-3456|P|2.4", "MSA|AA|CNTRL-3456", ""]);
+    }
+
+    /// <summary>
+    /// S01-001 enrolled on the example protocol (docs/examples/protocol-checks.json) with one test-only soft visit check,
+    /// creatinine above 500 µmol/L (the limit is this test's choice), a visit on 2024-06-01 and, entered at it, creatinine
+    /// 90 µmol/L of 2024-06-01 08:00 +08:00.
+    /// </summary>
+    private static async Task SoftCreatinineCheckAsync(StromaDbContext db)
+    {
+        var protocol = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Stroma.Tests.RepositoryRoot.Path, "docs", "examples", "protocol-checks.json")))!.AsObject();
+        protocol["key"] = "hl7_checks";
+        protocol["checks"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            [{ "key": "creatinine_high", "kind": "range", "scope": "visit", "severity": "soft", "field": "lab.creatinine", "max": 500,
+               "message": { "en": "Study-declared check creatinine_high.", "zh-CN": "研究定义的核查 creatinine_high。" } }]
+            """);
+        var defined = await Stroma.Data.Protocols.ProtocolVersions.DefineAsync(db, protocol.ToJsonString(), null);
+        defined.Succeeded.ShouldBeTrue(string.Join("; ", defined.Issues));
+        (await Stroma.Data.Protocols.ProtocolVersions.ApproveAsync(db, "hl7_checks", 1, "approved")).Succeeded.ShouldBeTrue();
+        var site = new Stroma.Data.Model.Site { Id = Guid.NewGuid(), Code = "S01", Name = "Site 01" };
+        var patient = new Stroma.Data.Model.Patient { Id = Guid.NewGuid(), SiteId = site.Id, StudyId = "S01-001", Sex = Stroma.Clinical.Labs.Sex.Female, BirthYear = 1980 };
+        db.AddRange(site, patient);
+        await db.SaveChangesAsync(Token);
+        var day0 = new DateOnly(2024, 3, 1);
+        var enrolled = await Stroma.Data.CellTherapy.Enrolments.EnrolAsync(db, "S01-001", "hl7_checks",
+            new Stroma.Data.CellTherapy.EnrolmentRequest(day0, 58m, day0, new Stroma.Clinical.CellTherapy.ConsentRecord(day0.AddDays(-10), "1")));
+        enrolled.Succeeded.ShouldBeTrue(string.Join("; ", enrolled.Issues));
+        var visit = new Stroma.Data.Model.Visit { Id = Guid.NewGuid(), PatientId = patient.Id, VisitDate = new DateOnly(2024, 6, 1), Kind = Stroma.Data.Model.VisitKind.Scheduled, Type = "month_3" };
+        db.Visits.Add(visit);
+        await db.SaveChangesAsync(Token);
+        var entry = await LabResultEntry.RecordAsync(db, CatalogLabNormaliser.Default, new LabEntryRequest(patient.Id, visit.Id, null,
+            new DateTimeOffset(2024, 6, 1, 8, 0, 0, TimeSpan.FromHours(8)), [new LabEntryValue("creatinine", "90", "umol/L", null)]));
+        entry.Saved.ShouldBeTrue(string.Join("; ", entry.Issues));
+    }
 }
