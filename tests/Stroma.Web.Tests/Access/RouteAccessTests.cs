@@ -267,6 +267,8 @@ public sealed class RouteAccessTests(RouteAccessFixture fixture) : IClassFixture
         new("patients/{id:guid}/visits/new", "GET", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/visits/new", Scope.Site, Who(ClinicalEditors)),
         new("patients/{id:guid}/visits/new", "POST", null, (ids, site) => $"/patients/{ids[$"patient.{site}"]}/visits/new", Scope.Site, Who(ClinicalEditors)),
         new("visits/{id:guid}", "GET", null, (ids, site) => $"/visits/{ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalReaders)),
+        new("visits/{id:guid}", "POST", "Medication", (ids, site) => $"/visits/{ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalEditors)),
+        new("visits/{id:guid}", "POST", "StopMedication", (ids, site) => $"/visits/{ids[$"visit.{site}"]}", Scope.Site, Who(ClinicalEditors)),
         new("visits/{id:guid}/assess/{instrument}/{assessmentId:guid?}", "GET", null, AssessmentPath, Scope.Site, Who(ClinicalEditors)),
         new("visits/{id:guid}/assess/{instrument}/{assessmentId:guid?}", "POST", null, AssessmentPath, Scope.Site, Who(ClinicalEditors)),
         new("visits/{id:guid}/assess/{instrument}/{assessmentId:guid?}", "POST", "Labs", AssessmentPath, Scope.Site, Who(ClinicalEditors)),
