@@ -141,6 +141,41 @@ public sealed class DemoRegistryTests
     }
 
     [Fact]
+    public async Task Create_TwoLabAnalytes_IsTheFullRegistryWithoutTheOtherAnalytesRows()
+    {
+        await using var full = await DemoAsync(DatabaseEngine.Sqlite, new DemoOptions(Patients: 45, Seed: 7));
+        await using var few = await DemoAsync(DatabaseEngine.Sqlite, new DemoOptions(Patients: 45, Seed: 7, LabAnalytes: ["urine_protein_24h", "creatinine"]));
+        await using var a = full.Open();
+        await using var b = few.Open();
+
+        var kept = await a.LabResults.Where(l => l.Analyte == "urine_protein_24h" || l.Analyte == "creatinine").OrderBy(l => l.Id)
+            .Select(l => new { l.Id, l.PatientId, l.VisitId, l.Analyte, l.ReportedValue, l.SpecimenTime }).ToListAsync(Token);
+        var written = await b.LabResults.OrderBy(l => l.Id)
+            .Select(l => new { l.Id, l.PatientId, l.VisitId, l.Analyte, l.ReportedValue, l.SpecimenTime }).ToListAsync(Token);
+        written.Where(w => w.Analyte is "urine_protein_24h" or "creatinine").ShouldBe(kept, "the same rows, ids and values as in the full registry");
+        var cohort = b.LabResults.Where(l => l.Patient!.Site!.Code != "CR" && l.Patient.StudyId != "DEMO-NOW-1" && !l.Patient.StudyId.Contains("CART"));
+        (await cohort.Where(l => l.Analyte != "urine_protein_24h" && l.Analyte != "creatinine").CountAsync(Token)).ShouldBe(0);
+        (await b.LabResults.Where(l => l.Patient!.Site!.Code == "CR").Select(l => l.Analyte).Distinct().CountAsync(Token))
+            .ShouldBeGreaterThan(2, "the seed cases keep their own results whatever the selection");
+        (await b.Assessments.Select(x => new { x.Id, x.Total }).OrderBy(x => x.Id).ToListAsync(Token))
+            .ShouldBe(await a.Assessments.Select(x => new { x.Id, x.Total }).OrderBy(x => x.Id).ToListAsync(Token));
+        var perPatient = await cohort.GroupBy(l => l.PatientId).Select(g => g.Count()).ToListAsync(Token);
+        perPatient.Average().ShouldBeInRange(6, 12, "about 10 results a patient");
+    }
+
+    [Fact]
+    public async Task Create_UnknownLabAnalyte_IsRefusedNamingTheDemosAnalytes()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseEngine.Sqlite);
+        await using var db = database.Open("demo", ManualClock.At("2026-11-25T09:00:00Z"));
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 3, LabAnalytes: ["crp"]), Token));
+        error.Message.ShouldContain("'crp'");
+        error.Message.ShouldContain("urine_protein_24h");
+        (await db.Patients.CountAsync(Token)).ShouldBe(0, "nothing written");
+    }
+
+    [Fact]
     public async Task Create_NonEmptyDatabase_IsRefused()
     {
         await using var database = await DemoAsync(DatabaseEngine.Sqlite, new DemoOptions(Patients: 1));

@@ -18,7 +18,14 @@ namespace Stroma.Data.Demo;
 /// at S1 (<c>DEMO-NOW-1</c>, dated relative to the day the demo is built) so that the worklist has something due.
 /// </param>
 /// <param name="IncludeLabs">Whether to write the cohort's lab results (off to prepare a lab-import benchmark).</param>
-public sealed record DemoOptions(int Patients = 40, int Seed = 2014, bool IncludeSeedCases = true, bool IncludeLabs = true);
+/// <param name="LabAnalytes">
+/// The synthetic cohort's analytes to write (keys of <see cref="DemoRegistry.AnalyteKeys"/>); <c>null</c> writes all
+/// fifteen (about 75 results a patient). Fewer analytes make a registry of many patients with few results each (two
+/// give about 10 a patient, as a national registry's benchmark wants). The values drawn are the same either way: a
+/// registry with fewer analytes is the full one without the others' rows.
+/// </param>
+public sealed record DemoOptions(int Patients = 40, int Seed = 2014, bool IncludeSeedCases = true, bool IncludeLabs = true,
+    IReadOnlyCollection<string>? LabAnalytes = null);
 
 /// <summary>Row counts written by the demo.</summary>
 public sealed record DemoSummary(IReadOnlyDictionary<string, long> Rows);
@@ -82,11 +89,24 @@ public static class DemoRegistry
         ("urine_rbc_hpf", "/[HPF]", 0m, 5m, 0), ("urine_wbc_hpf", "/[HPF]", 0m, 5m, 0), ("alt", "U/L", 7m, 40m, 0),
     ];
 
+    /// <summary>The synthetic laboratory's analyte keys, in the order the demo draws them.</summary>
+    public static IReadOnlyList<string> AnalyteKeys { get; } = [.. Analytes.Select(a => a.Key)];
+
     public static async Task<DemoSummary> CreateAsync(StromaDbContext db, DemoOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Patients);
+        var unknown = options.LabAnalytes?.Where(k => !AnalyteKeys.Contains(k, StringComparer.Ordinal)).ToList() ?? [];
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Unknown demo analyte '{unknown[0]}'; the demo's analytes are {string.Join(", ", AnalyteKeys)}.");
+        }
+
+        // The published proteinuria figures are reproduced from the first 40 patients' 24-h proteinuria: without that
+        // analyte there is nothing to calibrate.
+        var calibrate = options.IncludeLabs && (options.LabAnalytes is null || options.LabAnalytes.Contains("urine_protein_24h", StringComparer.Ordinal));
         if (await db.Sites.IgnoreQueryFilters().AnyAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("The database already holds a registry; the demo needs an empty one.");
@@ -148,8 +168,9 @@ public static class DemoRegistry
         for (var n = 1; n <= options.Patients; n++)
         {
             var site = sites[(n - 1) % sites.Count];
-            cohort.Add(Synthetic(chunk, n, site, labs[(n - 1) % sites.Count], random, db, now, adjudicationIds, n <= 40 && options.IncludeLabs ? calibrated : null));
-            if (n == Math.Min(40, options.Patients) && options.Patients >= 40 && options.IncludeLabs)
+            cohort.Add(Synthetic(chunk, n, site, labs[(n - 1) % sites.Count], random, db, now, adjudicationIds, n <= 40 && calibrate ? calibrated : null,
+                options.LabAnalytes));
+            if (n == Math.Min(40, options.Patients) && options.Patients >= 40 && calibrate)
             {
                 // The published cohort is complete: its nephritis patients' proteinuria takes the published mean and SD.
                 foreach (var (type, mean, sd) in DemoCalibration.Proteinuria)
@@ -401,7 +422,7 @@ public static class DemoRegistry
     }
 
     private static DemoCellTherapy.Member Synthetic(Bundle bundle, int number, Site site, Laboratory lab, Random random, StromaDbContext db, DateTimeOffset now, Random adjudicationIds,
-        Dictionary<string, List<DemoCalibration.Value>>? calibrated)
+        Dictionary<string, List<DemoCalibration.Value>>? calibrated, IReadOnlyCollection<string>? analytes)
     {
         var published = number <= Table1.Length ? Table1[number - 1] : ((int, int, int, Course)?)null;
         var age = published?.Item1 ?? random.Next(17, 56);
@@ -513,7 +534,7 @@ public static class DemoRegistry
             bundle.Assessments.Add(Stamp(assessment, db, now));
             sledaiTargets[type] = target;
             AddLabs(bundle, patient, visit, lab, present, lupusNephritis, target, baselineSledai, random, db, now,
-                lupusNephritis && calibrated is not null && calibrated.TryGetValue(type, out var list) ? list : null);
+                lupusNephritis && calibrated is not null && calibrated.TryGetValue(type, out var list) ? list : null, analytes);
             var bilag = AssessmentScoring.Score(Bilag2004.Instrument.Key, BilagEntries(descriptors, present, lupusNephritis, course, baselineSledai, type, site),
                 patient.Id, visit.Id, date)!;
             if (bilag.Total is null)
@@ -827,7 +848,8 @@ public static class DemoRegistry
     }
 
     private static void AddLabs(Bundle bundle, Patient patient, Visit visit, Laboratory lab, HashSet<Sledai2kDescriptor> present, bool nephritis,
-        int activity, int baseline, Random random, StromaDbContext db, DateTimeOffset now, List<DemoCalibration.Value>? calibrated)
+        int activity, int baseline, Random random, StromaDbContext db, DateTimeOffset now, List<DemoCalibration.Value>? calibrated,
+        IReadOnlyCollection<string>? analytes)
     {
         var specimen = new DateTimeOffset(visit.VisitDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddMinutes(random.Next(0, 180));
         var severity = baseline == 0 ? 0.0 : Math.Clamp((double)activity / baseline, 0, 1);
@@ -885,6 +907,13 @@ public static class DemoRegistry
                     break;
                 default:
                     break;
+            }
+
+            if (analytes is not null && !analytes.Contains(key, StringComparer.Ordinal))
+            {
+                // Drawn all the same (value and id), so that everything else the demo writes does not depend on the selection.
+                _ = NewId(random);
+                continue;
             }
 
             var rounded = Math.Round((decimal)value, decimals, MidpointRounding.AwayFromZero);
