@@ -84,6 +84,7 @@ public sealed class CalendarPageTests : IAsyncLifetime
         html.ShouldContain("data-event=\"administration_1\" data-status=\"Missed\"");
         html.ShouldContain("data-event=\"administration_2\" data-status=\"Upcoming\"");
         html.ShouldNotContain("data-event=\"month_1\"");
+        html.ShouldContain("<p id=\"worklist-count\">2 events for 1 patient.</p>", customMessage: "counts agree in number");
         html.ShouldContain($"href=\"/patients/{patients["A"]}/infusion\"");
         html.ShouldContain($"href=\"/patients/{patients["A"]}/calendar\"");
         wide.ShouldContain("data-event=\"month_1\"");
@@ -126,6 +127,7 @@ public sealed class CalendarPageTests : IAsyncLifetime
         html.ShouldContain("<h1>工作清单</h1>");
         html.ShouldContain("错过");
         html.ShouldContain("第 1 次输注");
+        html.ShouldContain("<p id=\"worklist-count\">1 名患者共 2 项事件。</p>");
         html.ShouldNotContain("Administration 1");
     }
 

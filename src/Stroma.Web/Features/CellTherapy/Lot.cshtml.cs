@@ -196,7 +196,7 @@ public sealed class LotModel(StromaDbContext db, UserAccess access, SignInManage
             var result = await Lots.RecordTestsAsync(db, Lot!.LotNumber, results, TestedOn!.Value, LateReason, cancellationToken);
             if (result.Succeeded)
             {
-                Done = text["lot.tests_recorded", results.Count];
+                Done = text["lot.tests_recorded", text[results.Count == 1 ? "count.result.one" : "count.result.other", results.Count]];
                 return Redirect($"/lots/{id}");
             }
 
