@@ -148,8 +148,6 @@ public static class LabImport
         // be read twice.
         var conflicts = canReread ? BulkConflicts.SkipOptimistic : BulkConflicts.Skip;
         long rejectsWritten = 0;
-        // The ledger check covers the rows this import writes by their digest: what its id range holds after, less before.
-        var ledgerBefore = await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             // Loaded for each pass: a second reading starts again from what is stored.
@@ -186,7 +184,9 @@ public static class LabImport
                     ["inserted"] = inserted,
                     ["duplicates"] = valid - inserted,
                     ["rejected"] = rejected,
-                    ["ledger"] = (await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false) - ledgerBefore).ToBatch(now),
+                    // The ledger check covers the rows this import wrote by their digest, summed as they were inserted
+                    // (each row hashed on the reading thread; duplicates skipped by the engine are not counted).
+                    ["ledger"] = pass.Ledger.ToBatch(now),
                 }, cancellationToken).ConfigureAwait(false);
                 if (transaction is not null)
                 {
@@ -229,6 +229,9 @@ public static class LabImport
 
         /// <summary>The visits of the rows written (filled by the producer; read after it finished): their SDV marks are cleared.</summary>
         public HashSet<Guid> VisitsWritten { get; } = [];
+
+        /// <summary>The digest of the rows inserted (set when <see cref="RunAsync"/> returned).</summary>
+        public LedgerDigest Ledger { get; private set; }
 
         /// <summary>Set when the header lacks a required column: the file is refused whole (LAB014).</summary>
         public Issue? HeaderProblem { get; private set; }
@@ -289,6 +292,7 @@ public static class LabImport
 
                 await producer.ConfigureAwait(false);
                 inserted = rejected > 0 && !partial ? 0 : await inserter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                Ledger = inserter.Inserted;
             }
             catch
             {
@@ -329,6 +333,7 @@ public static class LabImport
             var row = LabResultRows.ForBulk(db, now);
             var issues = new List<Issue>(4);
             var ids = new Version7Ids(now);
+            var hasher = new LedgerDigest.RowHasher(db.Model.FindEntityType(typeof(LabResult))!);
             BulkBatch<LabResult>? batch = null;
             while (csv.Read())
             {
@@ -462,7 +467,7 @@ public static class LabImport
                     VisitsWritten.Add(written);
                 }
                 batch ??= Take(empty, cancellationToken);
-                batch.Add(row);
+                batch.Add(row, hasher.Of(row));
                 if (batch.IsFull)
                 {
                     Send(full, batch, cancellationToken);
