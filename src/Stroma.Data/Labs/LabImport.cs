@@ -148,10 +148,24 @@ public static class LabImport
         // be read twice.
         var conflicts = canReread ? BulkConflicts.SkipOptimistic : BulkConflicts.Skip;
         long rejectsWritten = 0;
+        // The patients the file names, for the save-time checks (scanned once, and only when a protocol has lab checks).
+        IReadOnlyCollection<Guid>? named = null;
+        var scanned = false;
+        IReadOnlyCollection<Guid>? NamedPatients()
+        {
+            if (!scanned)
+            {
+                named = canReread ? lookups.Named(open) : null;
+                scanned = true;
+            }
+
+            return named;
+        }
+
         while (true)
         {
             // Loaded for each pass: a second reading starts again from what is stored.
-            var checks = await ImportChecks.LoadAsync(db, cancellationToken).ConfigureAwait(false);
+            var checks = await ImportChecks.LoadAsync(db, NamedPatients, cancellationToken).ConfigureAwait(false);
             var pass = new Pass(db, open, rejectCsv, lookups, now, normaliser, options, progress, rejectsWritten, checks);
             try
             {
@@ -632,6 +646,31 @@ public static class LabImport
 
         /// <summary>The signed (locked) visits among <see cref="Visits"/>.</summary>
         public Dictionary<Guid, SignedVisit> Signed { get; } = [];
+
+        /// <summary>The ids of the known patients a reading of the input names (as the rows resolve them).</summary>
+        public HashSet<Guid> Named(Func<ILabRowSource> open)
+        {
+            var named = new HashSet<Guid>();
+            using var source = open();
+            if (source.Header is not { } header)
+            {
+                return named;
+            }
+
+            var columns = header.Select(h => h.Trim().ToLowerInvariant()).ToList();
+            int site = columns.IndexOf("site"), patient = columns.IndexOf("patient");
+            while (site >= 0 && patient >= 0 && source.Read())
+            {
+                var record = source.Record!;
+                if (site < record.Length && patient < record.Length && Sites.TryGetValue(record[site], out var siteId)
+                    && Patients.TryGetValue((siteId, record[patient]), out var known))
+                {
+                    named.Add(known.Id);
+                }
+            }
+
+            return named;
+        }
 
         public static async Task<Lookups> LoadAsync(StromaDbContext db, string? onlySite, CancellationToken cancellationToken)
         {
