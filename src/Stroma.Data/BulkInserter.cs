@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using SQLitePCL;
+using Stroma.Data.Audit;
 
 namespace Stroma.Data;
 
@@ -53,13 +54,15 @@ public sealed class BulkInsertConflictException : Exception
 /// <summary>
 /// Rows of one entity type already converted to what the engine stores (on SQLite: UTF-8 text and integers exactly
 /// as Microsoft.Data.Sqlite binds them), so conversion can run on one thread while another writes. Made by
-/// <see cref="BulkInserter{T}.CreateBatch"/>, filled with <see cref="Add"/> (safe on any thread: it reads only the
+/// <see cref="BulkInserter{T}.CreateBatch"/>, filled with <see cref="Add(T)"/> (safe on any thread: it reads only the
 /// inserter's immutable column list), written with <see cref="BulkInserter{T}.WriteAsync"/>, then cleared and reused.
 /// </summary>
 /// <typeparam name="T">The entity type.</typeparam>
 public abstract class BulkBatch<T>
     where T : class
 {
+    private LedgerDigest[]? ledger;
+
     private protected BulkBatch(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -82,8 +85,30 @@ public abstract class BulkBatch<T>
         }
 
         Encode(entity);
+        if (ledger is not null)
+        {
+            ledger[Count] = LedgerDigest.Empty;
+        }
+
         Count++;
     }
+
+    /// <summary>
+    /// Converts one entity into the batch with its <see cref="LedgerDigest"/> (one row's): the inserter adds up the
+    /// digests of the rows it actually inserts (<see cref="BulkInserter{T}.Inserted"/>), so a bulk write records what
+    /// it wrote without reading it back.
+    /// </summary>
+    public void Add(T entity, LedgerDigest row)
+    {
+        Add(entity);
+        (ledger ??= new LedgerDigest[Capacity])[Count - 1] = row;
+    }
+
+    /// <summary>Whether rows were added with their digest.</summary>
+    internal bool HasLedger => ledger is not null;
+
+    /// <summary>The digest given with row <paramref name="row"/> (empty when none was).</summary>
+    internal LedgerDigest Ledger(int row) => ledger is null ? LedgerDigest.Empty : ledger[row];
 
     public virtual void Clear() => Count = 0;
 
@@ -142,6 +167,12 @@ public abstract class BulkInserter<T> : IAsyncDisposable
 
     /// <summary>Rows handed to <see cref="AddAsync"/> or <see cref="WriteAsync"/> so far.</summary>
     public long Added { get; private set; }
+
+    /// <summary>
+    /// The sum of the digests given with the rows (<see cref="BulkBatch{T}.Add(T, LedgerDigest)"/>) that were actually
+    /// inserted, not skipped as stored keys; complete once <see cref="CompleteAsync"/> returned.
+    /// </summary>
+    public LedgerDigest Inserted { get; private protected set; }
 
     /// <summary>A new, empty batch for <see cref="WriteAsync"/> (1 024 rows unless told).</summary>
     public abstract BulkBatch<T> CreateBatch(int capacity = 1024);
@@ -228,9 +259,13 @@ public abstract class BulkInserter<T> : IAsyncDisposable
     {
         private const string Savepoint = "stroma_bulk";
         private readonly string[] dataTypes = [.. entityType.GetProperties().Select(p => BaseType(p.GetColumnType()))];
+        private const string LedgerColumn = "stroma_ledger";
         private NpgsqlBinaryImporter? importer;
         private bool staging;
         private bool direct;
+        private bool ledger;
+        private LedgerDigest copiedLedger;
+        private readonly byte[] hash = new byte[32];
 
         public override BulkBatch<T> CreateBatch(int capacity = 1024) => new ValueBatch(Columns, capacity);
 
@@ -243,10 +278,18 @@ public abstract class BulkInserter<T> : IAsyncDisposable
                 || (conflicts == BulkConflicts.SkipOptimistic && await AnyKeyStoredAsync(first, cancellationToken).ConfigureAwait(false));
             direct = conflicts == BulkConflicts.SkipOptimistic && !staging;
             var target = Table;
+            var columns = ColumnList();
             if (staging)
             {
                 target = $"stage_{Table}";
                 await ExecuteAsync($"CREATE TEMP TABLE IF NOT EXISTS \"{target}\" (LIKE \"{Table}\" INCLUDING DEFAULTS) ON COMMIT DROP; TRUNCATE \"{target}\";", cancellationToken).ConfigureAwait(false);
+                // Each staged row's hash travels with it, so that the rows the INSERT keeps can be summed (FinishAsync).
+                ledger = first.HasLedger;
+                if (ledger)
+                {
+                    await ExecuteAsync($"ALTER TABLE \"{target}\" ADD COLUMN IF NOT EXISTS {LedgerColumn} bytea", cancellationToken).ConfigureAwait(false);
+                    columns += $", {LedgerColumn}";
+                }
             }
             else if (direct)
             {
@@ -254,7 +297,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             }
 
             importer = await connection.BeginBinaryImportAsync(
-                $"COPY \"{target}\" ({ColumnList()}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                $"COPY \"{target}\" ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             importer.Timeout = TimeSpan.Zero; // no limit: a COPY of 10^7 rows into an indexed table may wait long on the server
         }
 
@@ -330,6 +373,16 @@ public abstract class BulkInserter<T> : IAsyncDisposable
                             importer.WriteNull();
                         }
                     }
+
+                    if (ledger)
+                    {
+                        values.Ledger(r).WriteHash(hash);
+                        importer.Write(hash, NpgsqlTypes.NpgsqlDbType.Bytea);
+                    }
+                    else if (!staging)
+                    {
+                        copiedLedger += values.Ledger(r);
+                    }
                 }
             }
             catch (PostgresException e) when (direct && e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -361,18 +414,43 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             if (direct)
             {
                 await ExecuteAsync($"RELEASE SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
-                return copied;
             }
 
             if (!staging)
             {
+                Inserted = copiedLedger;
                 return copied;
             }
 
-            await using var insert = new NpgsqlCommand(
-                $"INSERT INTO \"{Table}\" ({ColumnList()}) SELECT {ColumnList()} FROM \"stage_{Table}\" ON CONFLICT DO NOTHING", connection)
+            var insertSql = $"INSERT INTO \"{Table}\" ({ColumnList()}) SELECT {ColumnList()} FROM \"stage_{Table}\" ON CONFLICT DO NOTHING";
+            if (!ledger)
+            {
+                await using var insert = new NpgsqlCommand(insertSql, connection) { CommandTimeout = 0 };
+                return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // The hashes of the rows the INSERT kept (the staged ids are fresh, so the join pairs each inserted row
+            // with its staged one), streamed by Npgsql's reader: one row in memory at a time.
+            var key = $"\"{EntityType.FindPrimaryKey()!.Properties.Single().GetColumnName()}\"";
+            await using var command = new NpgsqlCommand(
+                $"WITH kept AS ({insertSql} RETURNING {key}) SELECT s.{LedgerColumn} FROM \"stage_{Table}\" s JOIN kept k ON s.{key} = k.{key}", connection)
             { CommandTimeout = 0 };
-            return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            long inserted = 0;
+            var sum = LedgerDigest.Empty;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (reader.GetBytes(0, 0, hash, 0, 32) != 32)
+                {
+                    throw new InvalidOperationException($"{Table}: a staged row's ledger hash is not 32 bytes.");
+                }
+
+                sum += LedgerDigest.OfHash(hash);
+                inserted++;
+            }
+
+            Inserted = sum;
+            return inserted;
         }
 
         private async Task AbandonAsync(PostgresException conflict, CancellationToken cancellationToken)
@@ -525,7 +603,11 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             }
 
             raw.sqlite3_reset(prepared);
-            inserted += raw.sqlite3_changes(connection.Handle);
+            if (raw.sqlite3_changes(connection.Handle) > 0)
+            {
+                inserted++;
+                Inserted += rows.Ledger(row);
+            }
         }
 
         private void Check(int rc)
@@ -678,7 +760,11 @@ public abstract class BulkInserter<T> : IAsyncDisposable
                     ((DbParameter)parameters[i]).Value = values.Values[(r * values.Width) + i] ?? DBNull.Value;
                 }
 
-                inserted += command.ExecuteNonQuery();
+                if (command.ExecuteNonQuery() > 0)
+                {
+                    inserted++;
+                    Inserted += values.Ledger(r);
+                }
             }
 
             return ValueTask.CompletedTask;

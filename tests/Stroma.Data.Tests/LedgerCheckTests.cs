@@ -2,6 +2,7 @@
 // ledger check (an UPDATE of a lab value, a changed adverse-event grade, a hard DELETE of bulk-imported lab rows),
 // and an untouched registry passes.
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using Stroma.Data.Audit;
@@ -39,6 +40,15 @@ public sealed class LedgerCheckTests
     private static async Task<LabImportResult> ImportAsync(TestDatabase database, params string[] rows)
     {
         await using var db = database.Open("importer");
+        var csv = "site,patient,visit_date,analyte,value,unit,range,lab,specimen_time\n" + string.Join("\n", rows) + "\n";
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        using var rejects = new StringWriter();
+        return await LabImport.RunAsync(db, input, "labs.csv", rejects, ReportedUnitNormaliser.Instance, false, null, Token);
+    }
+
+    private static async Task<LabImportResult> ImportAsync(TestDatabase database, TimeProvider clock, string[] rows)
+    {
+        await using var db = database.Open("importer", clock);
         var csv = "site,patient,visit_date,analyte,value,unit,range,lab,specimen_time\n" + string.Join("\n", rows) + "\n";
         using var input = new MemoryStream(Encoding.UTF8.GetBytes(csv));
         using var rejects = new StringWriter();
@@ -189,6 +199,61 @@ public sealed class LedgerCheckTests
         var (_, differences) = await CheckAsync(database);
 
         differences.ShouldBe([new LedgerDifference("adverse_events", id.ToString(), "*", "(no row)", "(row)")]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Import_DigestTakenAsRowsAreWritten_EqualsTheStoredRowsDigestOnEveryPathAndTamperingIsReported(DatabaseEngine engine)
+    {
+        // Issue #22: the import sums its rows' digests as it writes them instead of reading them back. On every write
+        // path (PostgreSQL: straight COPY; staging after a stored key turns up late; staging at once for a re-import;
+        // SQLite: one path) the recorded digest must equal what the stored rows give, which is what
+        // `audit verify --data` recomputes. Sub-microsecond clock ticks check that instants are digested as stored.
+        await using var database = await DemoAsync(engine);
+        var clock = ManualClock.At("2026-03-01T10:00:00.1234567Z");
+        var stored = "S1,S1-001,,ferritin,41,ug/L,13-150,,2025-01-05T08:30:00Z";
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var many = Enumerable.Range(0, 1500)
+            .Select(i => $"S1,S1-001,,ferritin,{i % 200}.5,ug/L,13-150,,{start.AddMinutes(i):yyyy-MM-ddTHH:mm:ssZ}")
+            .Append("S2,S2-002,,creatinine,80,umol/L,,,2024-06-01T08:00:00Z")
+            .Append("S2,S2-002,,creatinine,80,umol/L,,,2024-06-01T08:00:00Z") // the same row twice in the file
+            .Append(stored) // stored by the first import, found after the first batch
+            .ToArray();
+        string[][] files = [[stored, "S2,S2-002,,ferritin,12,ug/L,13-150,,2025-01-05T08:30:00Z"], many, many];
+        var expected = new List<(long Inserted, DateTimeOffset At)>();
+        foreach (var rows in files)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            var result = await ImportAsync(database, clock, rows);
+            expected.Add((result.Inserted, clock.Now));
+        }
+
+        expected.Select(e => e.Inserted).ShouldBe(new long[] { 2, 1501, 0 });
+        await using (var db = database.Open())
+        {
+            var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "import" && e.Entity == nameof(LabResult))
+                .OrderByDescending(e => e.Sequence).Take(3).Select(e => e.NewValue!).ToListAsync(Token);
+            entries.Reverse();
+            for (var i = 0; i < expected.Count; i++)
+            {
+                using var entry = JsonDocument.Parse(entries[i]);
+                var recorded = entry.RootElement.GetProperty("ledger").Deserialize<LedgerBatch>()!;
+                var storedDigest = await LedgerDigest.OfStoredVersion7Async<LabResult>(db, expected[i].At, Token);
+                recorded.Rows.ShouldBe(expected[i].Inserted);
+                recorded.ShouldBe(storedDigest.ToBatch(expected[i].At));
+            }
+        }
+
+        (await CheckAsync(database)).Differences.ShouldBeEmpty();
+        await ExecuteAsync(database, "UPDATE lab_results SET reported_value = '999.5' WHERE analyte = 'ferritin' AND reported_value = '7.5'");
+        var (summary, differences) = await CheckAsync(database);
+
+        summary.Holds.ShouldBeFalse();
+        var difference = differences.ShouldHaveSingleItem();
+        difference.Table.ShouldBe("lab_results");
+        difference.Stored!.ShouldStartWith("1501 rows");
+        difference.Audited!.ShouldStartWith("1501 rows");
+        difference.Stored.ShouldNotBe(difference.Audited);
     }
 
     [Fact]

@@ -223,4 +223,70 @@ public sealed class SaveCheckTests
         (await db.LabResults.AsNoTracking().SingleAsync()).ReportedValue.ShouldBe("600");
         (await db.Queries.AsNoTracking().SingleAsync()).CheckKey.ShouldBe("creatinine_high");
     }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task LabImport_MoreEnrolledPatientsThanSqliteTakesParameters_LoadsTheFilesPatientsAndStillChecks(DatabaseEngine engine)
+    {
+        // Issue #22: the import's checks loaded the records of every patient enrolled on a protocol with lab checks and
+        // sent all their ids in one list (SQLite takes at most 32 766 parameters in a statement). 33 000 more patients
+        // are enrolled here; the file names two. The checks must still fire for the patient that has a check.
+        const int Enrolled = 33_000;
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using (var setup = database.Open(actor: "coord.s01", clock: Clock()))
+        {
+            await ArrangeAsync(setup);
+            var template = await setup.ProtocolEnrolments.AsNoTracking().SingleAsync();
+            var siteId = await setup.Patients.Select(p => p.SiteId).SingleAsync();
+            var now = Clock().GetUtcNow();
+            var ids = Enumerable.Range(0, Enrolled).Select(_ => Guid.NewGuid()).ToList();
+            await using var transaction = await setup.Database.BeginTransactionAsync();
+            await using (var patients = await BulkInsert.StartAsync<Patient>(setup, skipConflicts: false))
+            {
+                for (var i = 0; i < Enrolled; i++)
+                {
+                    await patients.AddAsync(new Patient { Id = ids[i], SiteId = siteId, StudyId = $"S01-B{i:D5}", Sex = Stroma.Clinical.Labs.Sex.Female, BirthYear = 1990, Version = 1, CreatedAt = now, CreatedBy = "bulk" });
+                }
+
+                await patients.CompleteAsync();
+            }
+
+            await using (var enrolments = await BulkInsert.StartAsync<ProtocolEnrolment>(setup, skipConflicts: false))
+            {
+                foreach (var id in ids)
+                {
+                    await enrolments.AddAsync(new ProtocolEnrolment
+                    {
+                        Id = Guid.NewGuid(),
+                        PatientId = id,
+                        ProtocolKey = template.ProtocolKey,
+                        ProtocolVersion = template.ProtocolVersion,
+                        StartDate = Day0,
+                        Version = 1,
+                        CreatedAt = now,
+                        CreatedBy = "bulk",
+                    });
+                }
+
+                await enrolments.CompleteAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        await using var db = database.Open(actor: "importer", clock: Clock());
+        (await db.ProtocolEnrolments.CountAsync()).ShouldBe(Enrolled + 1);
+        var rows = "site,patient,visit_date,analyte,value,unit,range,lab,specimen_time\n"
+            + "S01,S01-001,2024-06-01,creatinine,600,umol/L,,,2024-06-01T08:00:00+08:00\n"
+            + "S01,S01-001,2024-06-01,creatinine,5000,umol/L,,,2024-06-01T09:00:00+08:00\n"
+            + "S01,S01-B00042,,creatinine,80,umol/L,,,2024-06-01T08:00:00+08:00\n";
+        var rejects = new List<LabImportReject>();
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(rows));
+
+        var result = await LabImport.RunAsync(db, input, "labs.csv", TextWriter.Null, CatalogLabNormaliser.Default, new LabImportOptions { Partial = true, Rejects = rejects });
+
+        (result.Committed, result.Inserted, result.Rejected, result.QueriesOpened).ShouldBe((true, 2, 1, 1));
+        rejects.ShouldHaveSingleItem().Issue.Code.ShouldBe(IssueCodes.CheckHardFinding);
+        (await db.Queries.AsNoTracking().SingleAsync()).CheckKey.ShouldBe("creatinine_high");
+    }
 }

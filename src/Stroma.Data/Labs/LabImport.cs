@@ -148,12 +148,24 @@ public static class LabImport
         // be read twice.
         var conflicts = canReread ? BulkConflicts.SkipOptimistic : BulkConflicts.Skip;
         long rejectsWritten = 0;
-        // The ledger check covers the rows this import writes by their digest: what its id range holds after, less before.
-        var ledgerBefore = await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false);
+        // The patients the file names, for the save-time checks (scanned once, and only when a protocol has lab checks).
+        IReadOnlyCollection<Guid>? named = null;
+        var scanned = false;
+        IReadOnlyCollection<Guid>? NamedPatients()
+        {
+            if (!scanned)
+            {
+                named = canReread ? lookups.Named(open) : null;
+                scanned = true;
+            }
+
+            return named;
+        }
+
         while (true)
         {
             // Loaded for each pass: a second reading starts again from what is stored.
-            var checks = await ImportChecks.LoadAsync(db, cancellationToken).ConfigureAwait(false);
+            var checks = await ImportChecks.LoadAsync(db, NamedPatients, cancellationToken).ConfigureAwait(false);
             var pass = new Pass(db, open, rejectCsv, lookups, now, normaliser, options, progress, rejectsWritten, checks);
             try
             {
@@ -186,7 +198,9 @@ public static class LabImport
                     ["inserted"] = inserted,
                     ["duplicates"] = valid - inserted,
                     ["rejected"] = rejected,
-                    ["ledger"] = (await LedgerDigest.OfStoredVersion7Async<LabResult>(db, now, cancellationToken).ConfigureAwait(false) - ledgerBefore).ToBatch(now),
+                    // The ledger check covers the rows this import wrote by their digest, summed as they were inserted
+                    // (each row hashed on the reading thread; duplicates skipped by the engine are not counted).
+                    ["ledger"] = pass.Ledger.ToBatch(now),
                 }, cancellationToken).ConfigureAwait(false);
                 if (transaction is not null)
                 {
@@ -229,6 +243,9 @@ public static class LabImport
 
         /// <summary>The visits of the rows written (filled by the producer; read after it finished): their SDV marks are cleared.</summary>
         public HashSet<Guid> VisitsWritten { get; } = [];
+
+        /// <summary>The digest of the rows inserted (set when <see cref="RunAsync"/> returned).</summary>
+        public LedgerDigest Ledger { get; private set; }
 
         /// <summary>Set when the header lacks a required column: the file is refused whole (LAB014).</summary>
         public Issue? HeaderProblem { get; private set; }
@@ -289,6 +306,7 @@ public static class LabImport
 
                 await producer.ConfigureAwait(false);
                 inserted = rejected > 0 && !partial ? 0 : await inserter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                Ledger = inserter.Inserted;
             }
             catch
             {
@@ -329,6 +347,7 @@ public static class LabImport
             var row = LabResultRows.ForBulk(db, now);
             var issues = new List<Issue>(4);
             var ids = new Version7Ids(now);
+            var hasher = new LedgerDigest.RowHasher(db.Model.FindEntityType(typeof(LabResult))!);
             BulkBatch<LabResult>? batch = null;
             while (csv.Read())
             {
@@ -462,7 +481,7 @@ public static class LabImport
                     VisitsWritten.Add(written);
                 }
                 batch ??= Take(empty, cancellationToken);
-                batch.Add(row);
+                batch.Add(row, hasher.Of(row));
                 if (batch.IsFull)
                 {
                     Send(full, batch, cancellationToken);
@@ -627,6 +646,31 @@ public static class LabImport
 
         /// <summary>The signed (locked) visits among <see cref="Visits"/>.</summary>
         public Dictionary<Guid, SignedVisit> Signed { get; } = [];
+
+        /// <summary>The ids of the known patients a reading of the input names (as the rows resolve them).</summary>
+        public HashSet<Guid> Named(Func<ILabRowSource> open)
+        {
+            var named = new HashSet<Guid>();
+            using var source = open();
+            if (source.Header is not { } header)
+            {
+                return named;
+            }
+
+            var columns = header.Select(h => h.Trim().ToLowerInvariant()).ToList();
+            int site = columns.IndexOf("site"), patient = columns.IndexOf("patient");
+            while (site >= 0 && patient >= 0 && source.Read())
+            {
+                var record = source.Record!;
+                if (site < record.Length && patient < record.Length && Sites.TryGetValue(record[site], out var siteId)
+                    && Patients.TryGetValue((siteId, record[patient]), out var known))
+                {
+                    named.Add(known.Id);
+                }
+            }
+
+            return named;
+        }
 
         public static async Task<Lookups> LoadAsync(StromaDbContext db, string? onlySite, CancellationToken cancellationToken)
         {

@@ -5,8 +5,9 @@ using LabResult = Stroma.Data.Model.LabResult;
 namespace Stroma.Data.Quality;
 
 /// <summary>
-/// The stored records a set of patients' checks read, loaded in one round trip per table (the batch run loads a page of
-/// enrolments, a save the one patient), and the check queries already open on them. <see cref="Overlay"/> puts the
+/// The stored records a set of patients' checks read, loaded in one round trip per table and chunk of 1 000 patients
+/// (the batch run loads a page of enrolments, a save the one patient, an import the patients its file names), and the
+/// check queries already open on them. <see cref="Overlay"/> puts the
 /// records a save is about to write over the stored ones, so a save's checks see the record as it will be stored.
 /// </summary>
 internal sealed class CheckSnapshot
@@ -26,23 +27,25 @@ internal sealed class CheckSnapshot
     {
         static Dictionary<Guid, List<T>> Group<T>(IEnumerable<T> rows, Func<T, Guid> key) => rows.GroupBy(key).ToDictionary(g => g.Key, g => g.ToList());
 
+        // An import's checks may read many patients: every list goes in chunks (IdChunks; SQLite's parameter limit).
+        Task<List<T>> ByPatient<T>(Func<Guid[], IQueryable<T>> query) => IdChunks.ToListAsync(patientIds, query, cancellationToken);
+
         var s = new CheckSnapshot
         {
-            patients = (await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).Select(p => new { Patient = p, Site = p.Site!.Code })
-                .ToListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Patient.Id, p => (p.Patient, p.Site)),
-            visits = Group(await db.Visits.AsNoTracking().Where(v => patientIds.Contains(v.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false), v => v.PatientId),
-            labs = Group(await db.LabResults.AsNoTracking().Where(l => patientIds.Contains(l.PatientId) && l.VisitId != null).ToListAsync(cancellationToken).ConfigureAwait(false),
+            patients = (await ByPatient(chunk => db.Patients.AsNoTracking().Where(p => chunk.Contains(p.Id)).Select(p => new { Patient = p, Site = p.Site!.Code }))
+                .ConfigureAwait(false)).ToDictionary(p => p.Patient.Id, p => (p.Patient, p.Site)),
+            visits = Group(await ByPatient(chunk => db.Visits.AsNoTracking().Where(v => chunk.Contains(v.PatientId))).ConfigureAwait(false), v => v.PatientId),
+            labs = Group(await ByPatient(chunk => db.LabResults.AsNoTracking().Where(l => chunk.Contains(l.PatientId) && l.VisitId != null)).ConfigureAwait(false),
                 l => l.PatientId),
-            assessments = Group(await db.Assessments.AsNoTracking().Where(a => patientIds.Contains(a.PatientId) && a.VisitId != null).ToListAsync(cancellationToken)
-                .ConfigureAwait(false), a => a.PatientId),
-            infusions = Group(await db.Infusions.AsNoTracking().Where(i => enrolmentIds.Contains(i.EnrolmentId)).ToListAsync(cancellationToken).ConfigureAwait(false),
-                i => i.PatientId),
-            events = Group(await db.AdverseEvents.AsNoTracking().Where(a => patientIds.Contains(a.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false),
+            assessments = Group(await ByPatient(chunk => db.Assessments.AsNoTracking().Where(a => chunk.Contains(a.PatientId) && a.VisitId != null)).ConfigureAwait(false),
                 a => a.PatientId),
-            deaths = (await db.Deaths.AsNoTracking().Where(d => patientIds.Contains(d.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            infusions = Group(await IdChunks.ToListAsync(enrolmentIds, chunk => db.Infusions.AsNoTracking().Where(i => chunk.Contains(i.EnrolmentId)), cancellationToken)
+                .ConfigureAwait(false), i => i.PatientId),
+            events = Group(await ByPatient(chunk => db.AdverseEvents.AsNoTracking().Where(a => chunk.Contains(a.PatientId))).ConfigureAwait(false), a => a.PatientId),
+            deaths = (await ByPatient(chunk => db.Deaths.AsNoTracking().Where(d => chunk.Contains(d.PatientId))).ConfigureAwait(false))
                 .GroupBy(d => d.PatientId).ToDictionary(g => g.Key, g => g.OrderBy(d => d.DeathDate).First()),
-            ExistingQueries = (await db.Queries.AsNoTracking().Where(q => patientIds.Contains(q.PatientId) && q.CheckKey != null)
-                .Select(q => new { q.ProtocolKey, q.CheckKey, q.RecordType, q.RecordId, q.Field }).ToListAsync(cancellationToken).ConfigureAwait(false))
+            ExistingQueries = (await ByPatient(chunk => db.Queries.AsNoTracking().Where(q => chunk.Contains(q.PatientId) && q.CheckKey != null)
+                .Select(q => new { q.ProtocolKey, q.CheckKey, q.RecordType, q.RecordId, q.Field })).ConfigureAwait(false))
                 .Select(q => (q.ProtocolKey!, q.CheckKey!, q.RecordType, q.RecordId, q.Field)).ToHashSet(),
         };
         return s;

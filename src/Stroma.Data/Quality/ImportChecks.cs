@@ -12,7 +12,8 @@ namespace Stroma.Data.Quality;
 /// <summary>
 /// Save-time checks for the lab import (CSV and HL7 v2, docs/data-quality.md "Save-time checks"). The import writes
 /// from a reader thread that cannot use the context, so what the checks read is loaded before the file is read: the
-/// stored records of the patients enrolled on a protocol version whose visit checks read a lab result (only those).
+/// stored records of the patients the file names (a first scan of the file gives them) who are enrolled on a protocol
+/// version whose visit checks read a lab result (only those), so the cost follows the file, not the registry.
 /// Each imported result at a visit is then checked with the batch run's evaluation (<see cref="CheckRuns.Evaluate"/>)
 /// on its visit, counting the results of the file already accepted for that visit; only the rules that read the row's
 /// analyte count. A hard finding makes the row a reject (<see cref="IssueCodes.CheckHardFinding"/>, path
@@ -35,9 +36,15 @@ public sealed class ImportChecks
     /// <summary>Nothing to check: no approved protocol version has a visit check that reads a lab result.</summary>
     private static ImportChecks None => new([], [], new CheckSnapshot());
 
-    /// <summary>Loads what the checks of an import read (nothing when no protocol declares a lab check).</summary>
-    public static async Task<ImportChecks> LoadAsync(StromaDbContext db, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Loads what the checks of an import read (nothing when no protocol declares a lab check or nobody is enrolled on
+    /// one). <paramref name="namedPatients"/> gives the ids of the patients the file names; it is called only when
+    /// there is something to check, and when it returns null (an input that cannot be read twice) every enrolled
+    /// patient's records are loaded.
+    /// </summary>
+    public static async Task<ImportChecks> LoadAsync(StromaDbContext db, Func<IReadOnlyCollection<Guid>?> namedPatients, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(namedPatients);
         ArgumentNullException.ThrowIfNull(db);
         var all = await CheckRuns.DefinitionsAsync(db, null, cancellationToken).ConfigureAwait(false);
         var withLabs = all.Where(d => d.Value.Checks.Any(IsLabCheck)).ToDictionary(d => d.Key, d => d.Value);
@@ -47,7 +54,16 @@ public sealed class ImportChecks
         }
 
         var keys = withLabs.Keys.Select(k => k.Key).Distinct().ToList();
-        var enrolled = (await db.ProtocolEnrolments.AsNoTracking().Where(e => keys.Contains(e.ProtocolKey)).ToListAsync(cancellationToken).ConfigureAwait(false))
+        var onProtocols = db.ProtocolEnrolments.AsNoTracking().Where(e => keys.Contains(e.ProtocolKey));
+        if (!await onProtocols.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return None;
+        }
+
+        var named = namedPatients();
+        var enrolled = (named is null
+                ? await onProtocols.ToListAsync(cancellationToken).ConfigureAwait(false)
+                : await IdChunks.ToListAsync(named, chunk => onProtocols.Where(e => chunk.Contains(e.PatientId)), cancellationToken).ConfigureAwait(false))
             .Where(e => withLabs.ContainsKey((e.ProtocolKey, e.ProtocolVersion))).ToList();
         if (enrolled.Count == 0)
         {

@@ -302,9 +302,6 @@ public static class SourceDataVerification
         }
     }
 
-    /// <summary>How many ids one query's list carries (SQLite allows 32 766 parameters per statement).</summary>
-    internal const int ListChunk = 1_000;
-
     /// <summary>
     /// The bulk lab import writes rows without the change tracker: after its insert, the standing marks of the visits
     /// that received a row of this import (created at <paramref name="importedAt"/> by the import's actor) are cleared.
@@ -317,13 +314,9 @@ public static class SourceDataVerification
             return 0;
         }
 
-        // An import may reach tens of thousands of visits; EF Core sends a list as one parameter per item and SQLite takes
-        // at most 32 766 parameters in a statement, so the lists are sent in chunks.
-        var marks = new List<SdvMark>();
-        foreach (var chunk in candidateVisits.Distinct().Chunk(ListChunk))
-        {
-            marks.AddRange(await db.SdvMarks.Where(m => m.ClearedAt == null && chunk.Contains(m.VisitId)).ToListAsync(cancellationToken).ConfigureAwait(false));
-        }
+        // An import may reach tens of thousands of visits: the lists go in chunks (IdChunks).
+        var marks = await IdChunks.ToListAsync(candidateVisits, chunk => db.SdvMarks.Where(m => m.ClearedAt == null && chunk.Contains(m.VisitId)), cancellationToken)
+            .ConfigureAwait(false);
 
         if (marks.Count == 0)
         {
@@ -332,13 +325,10 @@ public static class SourceDataVerification
 
         // Only visits that actually received a row now (a duplicate row skipped by the import changed nothing).
         var actor = db.Actor;
-        var touched = new HashSet<Guid>();
-        foreach (var chunk in marks.Select(m => m.VisitId).Distinct().Chunk(ListChunk))
-        {
-            var rows = await db.LabResults.AsNoTracking().Where(l => l.VisitId != null && chunk.Contains(l.VisitId.Value) && l.CreatedBy == actor)
-                .Select(l => new { l.VisitId, l.CreatedAt }).ToListAsync(cancellationToken).ConfigureAwait(false);
-            touched.UnionWith(rows.Where(l => l.CreatedAt == importedAt).Select(l => l.VisitId!.Value));
-        }
+        var rows = await IdChunks.ToListAsync(marks.Select(m => m.VisitId), chunk => db.LabResults.AsNoTracking()
+            .Where(l => l.VisitId != null && chunk.Contains(l.VisitId.Value) && l.CreatedBy == actor).Select(l => new { l.VisitId, l.CreatedAt }), cancellationToken)
+            .ConfigureAwait(false);
+        var touched = rows.Where(l => l.CreatedAt == importedAt).Select(l => l.VisitId!.Value).ToHashSet();
 
         var cleared = 0;
         foreach (var mark in marks.Where(m => touched.Contains(m.VisitId) && m.VerifiedAt <= importedAt))
