@@ -20,7 +20,7 @@ namespace Stroma.Web.Tests.Localization;
 /// investigator at every site), a monitor and a cell-lab QA at every site; and the ids of the demo's records that
 /// the route table's paths need, one set per patient walked.
 /// </summary>
-public sealed class PageWalkFixture : IAsyncLifetime
+public class PageWalkFixture : IAsyncLifetime
 {
     /// <summary>The patients walked: the seed article's two cases (case 2 has qualitative results), a cohort patient, the one in progress.</summary>
     public static readonly string[] StudyIds = ["CR-001", "CR-002", "S1-001", "DEMO-NOW-1"];
@@ -44,9 +44,18 @@ public sealed class PageWalkFixture : IAsyncLifetime
 
     public HttpClient Client(string user, string language) => clients[(user, language)];
 
-    public async ValueTask InitializeAsync()
+    /// <summary>
+    /// The app's address when it listens on a real socket (set by <see cref="Start"/>; a browser then signs in, no
+    /// <see cref="Client(string, string)"/>), or null in memory.
+    /// </summary>
+    protected Uri? SocketAddress { get; set; }
+
+    /// <summary>Starts the app: in memory here; on a real socket for the browser walk (EndToEnd/AccessibilityBrowserTests).</summary>
+    protected virtual void Start(DemoFactory demo) => _ = demo.Services;
+
+    public virtual async ValueTask InitializeAsync()
     {
-        _ = Demo.Services;
+        Start(Demo);
         await using (var scope = Demo.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
@@ -90,13 +99,58 @@ public sealed class PageWalkFixture : IAsyncLifetime
             }
         }
 
-        foreach (var language in Languages)
+        foreach (var language in SocketAddress is null ? Languages : [])
         {
             clients[("anonymous", language)] = Client(language);
             clients[("demo", language)] = await SignedIn(DemoMode.UserName, Demo.Password, language);
             clients[("monitor", language)] = await SignedIn("monitor", WebFactory.TestPassword, language);
             clients[("qa", language)] = await SignedIn("qa", WebFactory.TestPassword, language);
         }
+    }
+
+    /// <summary>Each GET page of the route table, as the first walked user allowed to see it, for each walked patient.</summary>
+    public IEnumerable<(string User, string Path)> Pages()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var studyId in PageWalkFixture.StudyIds)
+        {
+            var (site, ids) = Records[studyId];
+            foreach (var rule in RouteAccessTests.Rules.Where(r => r.Method == "GET" && r.Handler is null))
+            {
+                var path = rule.Path(ids, site);
+                if (path.Contains(Guid.Empty.ToString(), StringComparison.Ordinal) && !path.StartsWith("/admin/users/", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                path = path.Replace(Guid.Empty.ToString(), DemoUserId.ToString(), StringComparison.Ordinal);
+                var user = rule.Scope == Scope.Public ? "anonymous"
+                    : rule.Allowed.Any(a => a is "admin" or "investigator" or "nobody") ? "demo"
+                    : rule.Allowed.Contains("monitor") ? "monitor"
+                    : rule.Allowed.Contains("qa") ? "qa"
+                    : null;
+                if (user is not null && seen.Add(path))
+                {
+                    yield return (user, path);
+                }
+            }
+        }
+
+        // Pages a route-table path does not reach: the unfiltered lists, the register form and the monitor's views.
+        foreach (var (user, path) in new[] { ("demo", "/patients"), ("demo", "/worklist"), ("demo", "/queries"), ("qa", "/lots/register"), ("demo", "/reports"), ("demo", "/reports?protocol=s2_car_t_sle"), ("demo", "/score/bilag2004"), ("demo", "/score/sdi") })
+        {
+            if (seen.Add(path))
+            {
+                yield return (user, path);
+            }
+        }
+
+        // The home page shows each role its own sections (issue #19): the monitor's and QA's too.
+        yield return ("monitor", "/home");
+        yield return ("qa", "/home");
+
+        var (caseSite, caseIds) = Records["CR-002"];
+        yield return ("monitor", $"/patients/{caseIds[$"patient.{caseSite}"]}");
     }
 
     private HttpClient Client(string language)
@@ -114,8 +168,9 @@ public sealed class PageWalkFixture : IAsyncLifetime
         return client;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         foreach (var client in clients.Values)
         {
             client.Dispose();
@@ -203,7 +258,7 @@ public sealed partial class KeyLeakTests(PageWalkFixture fixture) : IClassFixtur
     private async IAsyncEnumerable<(string Page, List<(string Text, bool Exempt, bool Code)> Texts)> WalkAsync(string language)
     {
         var parser = new HtmlParser();
-        foreach (var (user, path) in Pages())
+        foreach (var (user, path) in fixture.Pages())
         {
             var client = fixture.Client(user, language);
             using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
@@ -216,51 +271,6 @@ public sealed partial class KeyLeakTests(PageWalkFixture fixture) : IClassFixtur
             var document = await parser.ParseDocumentAsync(html);
             yield return ($"{language} {user} {path} ({(int)response.StatusCode})", [.. VisibleText(document)]);
         }
-    }
-
-    /// <summary>Each GET page of the route table, as the first walked user allowed to see it, for each walked patient.</summary>
-    private IEnumerable<(string User, string Path)> Pages()
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var studyId in PageWalkFixture.StudyIds)
-        {
-            var (site, ids) = fixture.Records[studyId];
-            foreach (var rule in RouteAccessTests.Rules.Where(r => r.Method == "GET" && r.Handler is null))
-            {
-                var path = rule.Path(ids, site);
-                if (path.Contains(Guid.Empty.ToString(), StringComparison.Ordinal) && !path.StartsWith("/admin/users/", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                path = path.Replace(Guid.Empty.ToString(), fixture.DemoUserId.ToString(), StringComparison.Ordinal);
-                var user = rule.Scope == Scope.Public ? "anonymous"
-                    : rule.Allowed.Any(a => a is "admin" or "investigator" or "nobody") ? "demo"
-                    : rule.Allowed.Contains("monitor") ? "monitor"
-                    : rule.Allowed.Contains("qa") ? "qa"
-                    : null;
-                if (user is not null && seen.Add(path))
-                {
-                    yield return (user, path);
-                }
-            }
-        }
-
-        // Pages a route-table path does not reach: the unfiltered lists, the register form and the monitor's views.
-        foreach (var (user, path) in new[] { ("demo", "/patients"), ("demo", "/worklist"), ("demo", "/queries"), ("qa", "/lots/register"), ("demo", "/reports"), ("demo", "/reports?protocol=s2_car_t_sle"), ("demo", "/score/bilag2004"), ("demo", "/score/sdi") })
-        {
-            if (seen.Add(path))
-            {
-                yield return (user, path);
-            }
-        }
-
-        // The home page shows each role its own sections (issue #19): the monitor's and QA's too.
-        yield return ("monitor", "/home");
-        yield return ("qa", "/home");
-
-        var (caseSite, caseIds) = fixture.Records["CR-002"];
-        yield return ("monitor", $"/patients/{caseIds[$"patient.{caseSite}"]}");
     }
 
     /// <summary>What a person reads: text nodes outside scripts and styles, and the title, label, placeholder and alt attributes.</summary>

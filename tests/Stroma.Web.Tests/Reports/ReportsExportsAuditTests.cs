@@ -54,7 +54,7 @@ public sealed class ReportsExportsAuditTests(DemoRegistryFixture fixture) : ICla
 
         html.ShouldContain("id=\"study-report\"");
         html.ShouldContain("Sites: S1.");
-        html.ShouldContain("<img src=\"data:image/png;base64,");
+        html.ShouldContain("<img src=\"data:image/svg+xml;base64,");
         html.ShouldContain("data-chart=\"km_overall_survival\"");
         foreach (var p in await fixture.PatientsAsync())
         {
