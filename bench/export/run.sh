@@ -27,8 +27,8 @@ run() { # $1 = format, $2 = round
   local out="$WORK/out-$1"
   rm -rf "$out"
   echo "== $1 round $2, $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  /usr/bin/time -v "$STROMA" export --format "$1" "$out" --database "$DB" > "$WORK/export-$1-$2.out" 2> "$WORK/export-$1-$2.log"
-  grep -E "Elapsed|Maximum resident|User time|System time" "$WORK/export-$1-$2.log"
+  /usr/bin/time -v "$STROMA" export --format "$1" "$out" --database "$DB" > "$WORK/export-$PATIENTS-$1-$2.out" 2> "$WORK/export-$PATIENTS-$1-$2.log"
+  grep -E "Elapsed|Maximum resident|User time|System time" "$WORK/export-$PATIENTS-$1-$2.log"
   echo "   output: $(du -sh "$out" | cut -f1), $(ls "$out" | wc -l) files; load after $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
@@ -36,4 +36,4 @@ for round in $(seq 1 "$ROUNDS"); do
   run fhir "$round"
   run csv "$round"
 done
-cat "$WORK/export-fhir-1.out"
+cat "$WORK/export-$PATIENTS-fhir-1.out"
