@@ -22,7 +22,10 @@ public static class FhirExport
 {
     /// <summary>The resource types written, in the order their files are written (referenced types first).</summary>
     public static IReadOnlyList<string> ResourceTypes { get; } =
-        ["Patient", "ResearchStudy", "Consent", "ResearchSubject", "Condition", "BiologicallyDerivedProduct", "Procedure", "Observation", "AdverseEvent"];
+        [
+            "Patient", "ResearchStudy", "Consent", "ResearchSubject", "Condition", "BiologicallyDerivedProduct", "Procedure", "Questionnaire",
+            "QuestionnaireResponse", "Observation", "AdverseEvent",
+        ];
 
     private static readonly JsonSerializerOptions Json = new JsonSerializerOptions().ForFhir();
 
@@ -106,6 +109,22 @@ public static class FhirExport
         await using (var file = new NdjsonFile(directory, "Procedure", counts, progress))
         {
             await WriteAsync(file, Rows<Infusion>(), i => [map.Infusion(i)]).ConfigureAwait(false);
+        }
+
+        await using (var file = new NdjsonFile(directory, "Questionnaire", counts, progress))
+        {
+            // Every instrument at its current version, and each older algorithm version that scored an exported assessment.
+            var versions = await Rows<Assessment>().Select(a => new { a.Instrument, a.AlgorithmVersion }).Distinct()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (instrument, version) in FhirQuestionnaire.Versions(versions.Select(v => (v.Instrument, v.AlgorithmVersion))))
+            {
+                await file.WriteAsync(FhirQuestionnaire.For(instrument, version), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await using (var file = new NdjsonFile(directory, "QuestionnaireResponse", counts, progress))
+        {
+            await WriteAsync(file, Rows<Assessment>(), a => map.QuestionnaireResponse(a) is { } r ? [r] : []).ConfigureAwait(false);
         }
 
         await using (var file = new NdjsonFile(directory, "Observation", counts, progress))

@@ -3,9 +3,11 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Labs;
+using Stroma.Clinical.Scoring;
 using Stroma.Data.Model;
 using FhirAdverseEvent = Hl7.Fhir.Model.AdverseEvent;
 using FhirPatient = Hl7.Fhir.Model.Patient;
+using FhirQuestionnaireResponse = Hl7.Fhir.Model.QuestionnaireResponse;
 using LabResult = Stroma.Data.Model.LabResult;
 using ModelAdverseEvent = Stroma.Data.Model.AdverseEvent;
 using ModelPatient = Stroma.Data.Model.Patient;
@@ -255,7 +257,58 @@ public sealed class FhirMapper(FhirIds ids)
             observation.Component.Add(new Observation.ComponentComponent { Code = new CodeableConcept(FhirSystems.ScoreResult, "grade", "Grade or band"), Value = new FhirString(grade) });
         }
 
+        // The answers the score was computed from, as a QuestionnaireResponse of the same id (an instrument Stroma knows).
+        if (InstrumentCatalog.Find(assessment.Instrument) is not null)
+        {
+            observation.DerivedFrom = [new ResourceReference("QuestionnaireResponse/" + Ids.Record(assessment.Id))];
+        }
+
         return observation;
+    }
+
+    /// <summary>
+    /// A recorded assessment as the answers to its instrument's Questionnaire (<see cref="FhirQuestionnaire"/>, the
+    /// algorithm version that scored it): same id as its score Observation; <c>authored</c> the assessment date;
+    /// <c>author</c> the account that recorded it (identifiable only); one item per answered documented item, in the
+    /// instrument's order, its answer typed as the Questionnaire item. <c>amended</c> once the record was changed after
+    /// it was saved. Null for an instrument Stroma no longer knows (its Observation still carries the raw answers).
+    /// </summary>
+    public FhirQuestionnaireResponse? QuestionnaireResponse(Assessment assessment)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        if (InstrumentCatalog.Find(assessment.Instrument) is not { } instrument)
+        {
+            return null;
+        }
+
+        var response = new FhirQuestionnaireResponse
+        {
+            Id = Ids.Record(assessment.Id),
+            Questionnaire = FhirQuestionnaire.Canonical(instrument.Key, assessment.AlgorithmVersion),
+            Status = assessment.UpdatedAt is null ? FhirQuestionnaireResponse.QuestionnaireResponseStatus.Completed : FhirQuestionnaireResponse.QuestionnaireResponseStatus.Amended,
+            Subject = PatientRef(assessment.PatientId),
+            Authored = FhirIds.Text(Ids.Date(assessment.PatientId, assessment.AssessmentDate)),
+        };
+        if (!Ids.Deidentify && assessment.CreatedBy is { Length: > 0 } recordedBy)
+        {
+            response.Author = new ResourceReference { Identifier = new Identifier(FhirSystems.User, recordedBy), Display = recordedBy };
+        }
+
+        var reader = new ItemReader(AssessmentScoring.ReadInputs(assessment.InputsJson), instrument.Items);
+        foreach (var definition in instrument.Items)
+        {
+            if (reader.Has(definition.Key) && FhirQuestionnaire.Answer(instrument.Key, definition, reader) is { } answer)
+            {
+                response.Item.Add(new FhirQuestionnaireResponse.ItemComponent
+                {
+                    LinkId = definition.Key,
+                    Text = definition.Label,
+                    Answer = [new FhirQuestionnaireResponse.AnswerComponent { Value = answer }],
+                });
+            }
+        }
+
+        return response;
     }
 
     /// <summary>A cell-product lot: its label (an ISBT 128 DIN when it reads as one) as identifier; available only once released.</summary>

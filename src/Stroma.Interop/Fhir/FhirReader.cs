@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Stroma.Clinical.Issues;
 using Stroma.Clinical.Labs;
+using Stroma.Clinical.Scoring;
 using Stroma.Data;
 using Stroma.Data.Model;
 using ModelPatient = Stroma.Data.Model.Patient;
@@ -12,7 +13,8 @@ namespace Stroma.Interop.Fhir;
 /// <summary>
 /// A search as the FHIR API reads it (FHIR R4 3.1.1 "Search"): <c>patient</c> (an id or <c>Patient/id</c>), <c>code</c>
 /// (a token, <c>system|code</c> or <c>code</c>), <c>date</c> (repeatable, with a prefix <c>eq</c>, <c>ge</c>, <c>gt</c>,
-/// <c>le</c>, <c>lt</c> on a date of year, month or day precision), <c>_count</c> (1 to 1000, default 100) and <c>_offset</c>.
+/// <c>le</c>, <c>lt</c> on a date of year, month or day precision; <c>recorded-date</c> on Condition, <c>authored</c> on
+/// QuestionnaireResponse), <c>_count</c> (1 to 1000, default 100) and <c>_offset</c>.
 /// </summary>
 public sealed record FhirSearch(Guid? Patient, string? Code, DateOnly? From, DateOnly? Until, int Count, int Offset)
 {
@@ -28,6 +30,8 @@ public sealed record FhirSearch(Guid? Patient, string? Code, DateOnly? From, Dat
         ["ResearchSubject"] = ["patient"],
         ["Consent"] = ["patient"],
         ["ResearchStudy"] = [],
+        ["Questionnaire"] = [],
+        ["QuestionnaireResponse"] = ["patient", "authored"],
     };
 
     /// <summary>Reads the query string; every problem is an issue (FHR001 to FHR003).</summary>
@@ -75,7 +79,7 @@ public sealed record FhirSearch(Guid? Patient, string? Code, DateOnly? From, Dat
                     case "code" when supported.Contains(name):
                         code = value.Contains('|', StringComparison.Ordinal) ? value[(value.IndexOf('|', StringComparison.Ordinal) + 1)..] : value;
                         break;
-                    case "date" or "recorded-date" when supported.Contains(name):
+                    case "date" or "recorded-date" or "authored" when supported.Contains(name):
                         if (DateRange(value) is var (start, end, prefix))
                         {
                             // eq: the whole period; ge/gt from its start/end; le/lt until its end/start.
@@ -150,6 +154,11 @@ public sealed class FhirReader(StromaDbContext db, IQueryable<ModelPatient> read
             return (await StudiesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => s.Id == id);
         }
 
+        if (type == "Questionnaire")
+        {
+            return (await QuestionnairesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(q => q.Id == id);
+        }
+
         if (!Guid.TryParseExact(id, "D", out var key))
         {
             return null;
@@ -163,6 +172,7 @@ public sealed class FhirReader(StromaDbContext db, IQueryable<ModelPatient> read
             "Observation" => One(await db.LabResults.AsNoTracking().Where(l => l.Id == key && ids.Contains(l.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false), map.Lab)
                 ?? One(await db.Assessments.AsNoTracking().Where(a => a.Id == key && ids.Contains(a.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false), map.Instrument)
                 ?? One(await db.Infusions.AsNoTracking().Where(i => i.Id == key && ids.Contains(i.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false), map.InfusionDose),
+            "QuestionnaireResponse" => One(await Scored().Where(a => a.Id == key && ids.Contains(a.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false), a => map.QuestionnaireResponse(a)!),
             "Procedure" => One(await db.Infusions.AsNoTracking().Where(i => i.Id == key && ids.Contains(i.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false), map.Infusion),
             "AdverseEvent" => One(await db.AdverseEvents.AsNoTracking().Where(a => a.Id == key && ids.Contains(a.PatientId)).ToListAsync(cancellationToken).ConfigureAwait(false), map.AdverseEvent),
             "BiologicallyDerivedProduct" => One(await Lots().Where(l => l.Id == key).ToListAsync(cancellationToken).ConfigureAwait(false), map.Lot),
@@ -221,6 +231,13 @@ public sealed class FhirReader(StromaDbContext db, IQueryable<ModelPatient> read
                 return [.. consents.Concat(registry).Take(search.Count)];
             case "ResearchStudy":
                 return [.. (await StudiesAsync(cancellationToken).ConfigureAwait(false)).Skip(search.Offset).Take(search.Count)];
+            case "Questionnaire":
+                return [.. (await QuestionnairesAsync(cancellationToken).ConfigureAwait(false)).Skip(search.Offset).Take(search.Count)];
+            case "QuestionnaireResponse":
+                var responses = Scored().Where(a => ids.Contains(a.PatientId));
+                responses = search.From is { } qf ? responses.Where(a => a.AssessmentDate >= qf) : responses;
+                responses = search.Until is { } qu ? responses.Where(a => a.AssessmentDate <= qu) : responses;
+                return Page(await Paged(responses, search, cancellationToken).ConfigureAwait(false), a => map.QuestionnaireResponse(a)!);
             default:
                 return [];
         }
@@ -258,6 +275,22 @@ public sealed class FhirReader(StromaDbContext db, IQueryable<ModelPatient> read
         }
 
         return [.. results.Take(search.Count)];
+    }
+
+    /// <summary>The assessments of instruments Stroma knows (each has a Questionnaire, so a QuestionnaireResponse).</summary>
+    private IQueryable<Assessment> Scored()
+    {
+        var known = InstrumentCatalog.All.Select(i => i.Key).ToList();
+        return db.Assessments.AsNoTracking().Where(a => known.Contains(a.Instrument));
+    }
+
+    /// <summary>Every instrument at its current version and each other version that scored a readable assessment.</summary>
+    private async Task<List<Questionnaire>> QuestionnairesAsync(CancellationToken cancellationToken)
+    {
+        var ids = readable.Select(p => p.Id);
+        var stored = await db.Assessments.AsNoTracking().Where(a => ids.Contains(a.PatientId)).Select(a => new { a.Instrument, a.AlgorithmVersion }).Distinct()
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. FhirQuestionnaire.Versions(stored.Select(s => (s.Instrument, s.AlgorithmVersion))).Select(v => FhirQuestionnaire.For(v.Instrument, v.Version))];
     }
 
     private IQueryable<CellLotRecord> Lots()

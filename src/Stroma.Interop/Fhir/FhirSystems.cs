@@ -46,6 +46,15 @@ public static class FhirSystems
     /// <summary>One instrument's item keys: <c>urn:stroma:instrument:KEY</c>.</summary>
     public static string InstrumentItem(string instrument) => "urn:stroma:instrument:" + instrument;
 
+    /// <summary>The allowed answers of one choice item: <c>urn:stroma:instrument:KEY:ITEM</c> (the choice as Stroma stores it, lowercase).</summary>
+    public static string InstrumentChoice(string instrument, string item) => "urn:stroma:instrument:" + instrument + ":" + item;
+
+    /// <summary>An instrument's Questionnaire (canonical url; each algorithm version is its <c>version</c>): <c>urn:stroma:questionnaire:KEY</c>.</summary>
+    public static string Questionnaire(string instrument) => "urn:stroma:questionnaire:" + instrument;
+
+    /// <summary>A Stroma account (the user name that recorded a record), identifiable exports and the API only.</summary>
+    public const string User = "urn:stroma:user";
+
     /// <summary>Parts of a stored score result other than items (the grade or band).</summary>
     public const string ScoreResult = "urn:stroma:score-result";
 

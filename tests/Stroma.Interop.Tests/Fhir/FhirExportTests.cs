@@ -63,6 +63,76 @@ public sealed partial class FhirExportTests
         return (errors, [.. references.Where(r => !ids.Contains(r.To)).Select(r => $"{r.From} -> {r.To}")], counts);
     }
 
+    /// <summary>
+    /// Each QuestionnaireResponse against the Questionnaire its <c>questionnaire</c> canonical (<c>url|version</c>) names in
+    /// the same export: the canonical resolves, every item's linkId is an item of it, and each answer has the item's type
+    /// (a choice one of its answer options). The base validator does not check a response against its questionnaire.
+    /// </summary>
+    private static List<string> CheckAnswers(string directory)
+    {
+        var problems = new List<string>();
+        var questionnaires = File.ReadLines(Path.Combine(directory, "Questionnaire.ndjson"))
+            .Select(l => JsonSerializer.Deserialize<Questionnaire>(l, Json)!).ToDictionary(q => q.Url + "|" + q.Version, StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(Path.Combine(directory, "QuestionnaireResponse.ndjson")))
+        {
+            var response = JsonSerializer.Deserialize<QuestionnaireResponse>(line, Json)!;
+            if (!questionnaires.TryGetValue(response.Questionnaire ?? "", out var questionnaire))
+            {
+                problems.Add($"QuestionnaireResponse/{response.Id}: questionnaire {response.Questionnaire} is not in the export");
+                continue;
+            }
+
+            foreach (var item in response.Item)
+            {
+                var definition = questionnaire.Item.FirstOrDefault(i => i.LinkId == item.LinkId);
+                var value = item.Answer.SingleOrDefault()?.Value;
+                var fits = definition?.Type switch
+                {
+                    Questionnaire.QuestionnaireItemType.Boolean => value is FhirBoolean,
+                    Questionnaire.QuestionnaireItemType.Integer => value is Integer,
+                    Questionnaire.QuestionnaireItemType.Decimal => value is FhirDecimal,
+                    Questionnaire.QuestionnaireItemType.String => value is FhirString,
+                    Questionnaire.QuestionnaireItemType.Choice => value is Coding c
+                        && definition.AnswerOption.Any(o => o.Value is Coding option && option.System == c.System && option.Code == c.Code),
+                    _ => false,
+                };
+                if (!fits)
+                {
+                    problems.Add($"QuestionnaireResponse/{response.Id}: item {item.LinkId} ({value?.TypeName ?? "no answer"}) does not fit {questionnaire.Id}");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    [Fact]
+    public void CheckAnswers_UnknownQuestionnaireAndWrongAnswerType_Reported()
+    {
+        var directory = Directory.CreateTempSubdirectory("stroma-fhir-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "Questionnaire.ndjson"), JsonSerializer.Serialize(
+                FhirQuestionnaire.For(Stroma.Clinical.Scoring.Sledai2k.Instrument, "v1"), Json) + "\n");
+            File.WriteAllText(Path.Combine(directory, "QuestionnaireResponse.ndjson"),
+                "{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"r1\",\"questionnaire\":\"urn:stroma:questionnaire:sledai2k|v1\",\"status\":\"completed\","
+                + "\"item\":[{\"linkId\":\"seizure\",\"answer\":[{\"valueString\":\"yes\"}]},{\"linkId\":\"window_days\",\"answer\":[{\"valueCoding\":{\"code\":\"7\"}}]},"
+                + "{\"linkId\":\"rash\",\"answer\":[{\"valueBoolean\":true}]}]}\n"
+                + "{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"r2\",\"questionnaire\":\"urn:stroma:questionnaire:sledai2k|v2\",\"status\":\"completed\"}\n");
+
+            CheckAnswers(directory).ShouldBe(
+            [
+                "QuestionnaireResponse/r1: item seizure (string) does not fit sledai2k-v1",
+                "QuestionnaireResponse/r1: item window_days (Coding) does not fit sledai2k-v1",
+                "QuestionnaireResponse/r2: questionnaire urn:stroma:questionnaire:sledai2k|v2 is not in the export",
+            ]);
+        }
+        finally
+        {
+            Directory.Delete(directory, true);
+        }
+    }
+
     [Fact]
     public void Check_InvalidResourceAndDanglingReference_Reported()
     {
@@ -90,10 +160,17 @@ public sealed partial class FhirExportTests
     {
         await using var database = await TestDatabase.CreateAsync(engine);
         List<string> studyIds;
+        int assessments;
         await using (var db = database.Open("demo"))
         {
             await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 5), Token);
             studyIds = [.. db.Patients.Select(p => p.StudyId)];
+            // A laboratory's note (HL7 NTE): free text, exported identifiable only.
+            var lab = db.LabResults.OrderBy(l => l.Id).First();
+            lab.Note = "Specimen slightly haemolysed";
+            db.ChangeReason = "test: a laboratory note";
+            await db.SaveChangesAsync(Token);
+            assessments = db.Assessments.Count();
         }
 
         foreach (var deidentify in new[] { false, true })
@@ -106,6 +183,9 @@ public sealed partial class FhirExportTests
                 var (errors, unresolved, read) = Check(directory);
                 errors.ShouldBeEmpty();
                 unresolved.ShouldBeEmpty();
+                CheckAnswers(directory).ShouldBeEmpty();
+                read["QuestionnaireResponse"].ShouldBe(assessments);
+                read["Questionnaire"].ShouldBeGreaterThanOrEqualTo(Stroma.Clinical.Scoring.InstrumentCatalog.All.Count);
                 read.Keys.Order(StringComparer.Ordinal).ShouldBe(FhirExport.ResourceTypes.Order(StringComparer.Ordinal));
                 foreach (var type in FhirExport.ResourceTypes)
                 {
@@ -116,13 +196,17 @@ public sealed partial class FhirExportTests
                 var patients = File.ReadAllText(Path.Combine(directory, "Patient.ndjson"));
                 patients.ShouldNotContain("\"name\"");
                 var everything = string.Concat(Directory.GetFiles(directory).Select(File.ReadAllText));
+                var observations = File.ReadAllText(Path.Combine(directory, "Observation.ndjson"));
                 if (deidentify)
                 {
+                    observations.ShouldNotContain("\"note\"");
+                    everything.ShouldNotContain("haemolysed");
                     studyIds.ShouldAllBe(id => !everything.Contains("\"" + id + "\"", StringComparison.Ordinal));
                 }
                 else
                 {
                     studyIds.ShouldAllBe(id => patients.Contains("\"" + id + "\"", StringComparison.Ordinal));
+                    observations.ShouldContain("\"note\":[{\"text\":\"Specimen slightly haemolysed\"}]");
                 }
             }
             finally

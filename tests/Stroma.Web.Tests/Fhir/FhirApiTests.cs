@@ -35,6 +35,7 @@ public sealed class FhirApiTests(RouteAccessFixture fixture) : IClassFixture<Rou
     [InlineData("Patient", "patient")]
     [InlineData("Observation", "labresult")]
     [InlineData("Observation", "assessment")]
+    [InlineData("QuestionnaireResponse", "assessment")]
     public async Task Read_OwnSiteAndOtherSitesId_OwnFoundOtherNotFound(string type, string record)
     {
         var (own, body, _) = await GetAsync("monitor", $"/fhir/{type}/{fixture.Ids[$"{record}.A"]}");
@@ -55,6 +56,8 @@ public sealed class FhirApiTests(RouteAccessFixture fixture) : IClassFixture<Rou
     [InlineData("/fhir/Observation?code=sledai2k&date=ge2024-01-01&date=le2024-12-31")]
     [InlineData("/fhir/ResearchSubject")]
     [InlineData("/fhir/Observation?patient=PATIENT_A")]
+    [InlineData("/fhir/QuestionnaireResponse")]
+    [InlineData("/fhir/QuestionnaireResponse?patient=PATIENT_A&authored=ge2024-01&authored=lt2024-02")]
     public async Task Search_AcrossSites_OnlyOwnSitesResources(string path)
     {
         var (status, bundle, text) = await GetAsync("investigator", path.Replace("PATIENT_A", fixture.Ids["patient.A"].ToString(), StringComparison.Ordinal));
@@ -68,13 +71,40 @@ public sealed class FhirApiTests(RouteAccessFixture fixture) : IClassFixture<Rou
         entries.ShouldAllBe(r => !r.GetRawText().Contains(fixture.Ids["patient.B"].ToString(), StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Search_OtherSitesPatient_EmptyBundle()
+    [Theory]
+    [InlineData("Observation")]
+    [InlineData("QuestionnaireResponse")]
+    public async Task Search_OtherSitesPatient_EmptyBundle(string type)
     {
-        var (status, bundle, _) = await GetAsync("investigator", $"/fhir/Observation?patient=Patient/{fixture.Ids["patient.B"]}");
+        var (status, bundle, _) = await GetAsync("investigator", $"/fhir/{type}?patient=Patient/{fixture.Ids["patient.B"]}");
 
         status.ShouldBe(HttpStatusCode.OK);
         bundle.TryGetProperty("entry", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Search_QuestionnaireResponseOutsideItsDate_EmptyBundle()
+    {
+        var (status, bundle, _) = await GetAsync("investigator", "/fhir/QuestionnaireResponse?authored=2024-02");
+
+        status.ShouldBe(HttpStatusCode.OK);
+        bundle.TryGetProperty("entry", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Read_QuestionnaireResponse_ItsQuestionnaireReadableAndTheScoreDerivedFromIt()
+    {
+        var id = fixture.Ids["assessment.A"];
+        var (_, response, _) = await GetAsync("monitor", $"/fhir/QuestionnaireResponse/{id}");
+        var (_, score, _) = await GetAsync("monitor", $"/fhir/Observation/{id}");
+        var canonical = response.GetProperty("questionnaire").GetString()!;
+        var (status, questionnaire, _) = await GetAsync("monitor", "/fhir/Questionnaire/" + canonical.Split('|')[0].Split(':')[^1] + "-" + canonical.Split('|')[1]);
+
+        status.ShouldBe(HttpStatusCode.OK);
+        $"{questionnaire.GetProperty("url").GetString()}|{questionnaire.GetProperty("version").GetString()}".ShouldBe(canonical);
+        response.GetProperty("item").EnumerateArray().Select(i => i.GetProperty("linkId").GetString()).ShouldBe(["seizure"]);
+        response.GetProperty("item")[0].GetProperty("answer")[0].GetProperty("valueBoolean").GetBoolean().ShouldBeTrue();
+        score.GetProperty("derivedFrom")[0].GetProperty("reference").GetString().ShouldBe($"QuestionnaireResponse/{id}");
     }
 
     [Theory]

@@ -61,7 +61,7 @@ public static class FhirApi
                 resource.SearchParam.Add(new CapabilityStatement.SearchParamComponent
                 {
                     Name = name,
-                    Type = name switch { "date" or "recorded-date" => SearchParamType.Date, "patient" => SearchParamType.Reference, _ => SearchParamType.Token },
+                    Type = name switch { "date" or "recorded-date" or "authored" => SearchParamType.Date, "patient" => SearchParamType.Reference, _ => SearchParamType.Token },
                 });
             }
 
