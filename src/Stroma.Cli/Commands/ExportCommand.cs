@@ -5,13 +5,14 @@ using Stroma.Cli.Io;
 using Stroma.Data;
 using Stroma.Data.Export;
 using Stroma.Interop.Fhir;
+using Stroma.Interop.Sdtm;
 
 namespace Stroma.Cli.Commands;
 
 /// <summary>
 /// <c>stroma export --format csv OUTDIR</c>: tidy tables per entity plus a wide per-visit analysis table;
-/// <c>--format fhir</c>: FHIR R4 Bulk Data NDJSON, one file per resource type (docs/interop.md). Each file with its count on
-/// stdout; FHIR progress on stderr.
+/// <c>--format fhir</c>: FHIR R4 Bulk Data NDJSON, one file per resource type; <c>--format sdtm</c>: CDISC SDTM domains as
+/// CSV with define.xml (docs/interop.md). Each file with its count on stdout; FHIR and SDTM progress on stderr.
 /// </summary>
 public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Settings>
 {
@@ -22,12 +23,18 @@ public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Setting
         public string OutputDirectory { get; init; } = "";
 
         [CommandOption("-f|--format <FORMAT>")]
-        [Description("csv (RFC 4180) or fhir (FHIR R4 Bulk Data NDJSON, one file per resource type).")]
+        [Description("csv (RFC 4180), fhir (FHIR R4 Bulk Data NDJSON, one file per resource type) or sdtm (CDISC SDTM domains as CSV, with define.xml).")]
         [DefaultValue("csv")]
         public string Format { get; init; } = "csv";
 
+        [CommandOption("--study-id <STUDYID>")]
+        [Description("SDTM only: the STUDYID written in every domain and in USUBJID (default STROMA).")]
+        public string StudyId { get; init; } = SdtmExport.DefaultStudyId;
+
         public override ValidationResult Validate() =>
-            Format is not ("csv" or "fhir") ? ValidationResult.Error($"Unknown format '{Format}'; expected csv or fhir.") : ValidationResult.Success();
+            Format is not ("csv" or "fhir" or "sdtm") ? ValidationResult.Error($"Unknown format '{Format}'; expected csv, fhir or sdtm.")
+            : Format == "sdtm" && !SdtmExport.IsStudyId(StudyId) ? ValidationResult.Error($"--study-id '{StudyId}' is not a study identifier: 1 to 20 letters, digits, '-' or '_'.")
+            : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -57,6 +64,18 @@ public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Setting
                 io.Out.WriteLine($"{type}.ndjson {count}");
             }
 
+            return ExitCodes.Ok;
+        }
+
+        if (settings.Format == "sdtm")
+        {
+            var records = await SdtmExport.WriteAsync(configuration, settings.OutputDirectory, options, settings.StudyId, new Progress(io.Error), null, cancellationToken).ConfigureAwait(false);
+            foreach (var (file, count) in records)
+            {
+                io.Out.WriteLine($"{file} {count}");
+            }
+
+            io.Out.WriteLine(DefineXml.FileName);
             return ExitCodes.Ok;
         }
 
