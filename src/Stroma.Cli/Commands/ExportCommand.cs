@@ -5,29 +5,30 @@ using Stroma.Cli.Io;
 using Stroma.Data;
 using Stroma.Data.Export;
 using Stroma.Interop.Fhir;
+using Stroma.Interop.Odm;
 
 namespace Stroma.Cli.Commands;
 
 /// <summary>
 /// <c>stroma export --format csv OUTDIR</c>: tidy tables per entity plus a wide per-visit analysis table;
-/// <c>--format fhir</c>: FHIR R4 Bulk Data NDJSON, one file per resource type (docs/interop.md). Each file with its count on
-/// stdout; FHIR progress on stderr.
+/// <c>--format fhir</c>: FHIR R4 Bulk Data NDJSON, one file per resource type (docs/interop.md); <c>--format odm FILE.xml</c>:
+/// one CDISC ODM 1.3.2 file (docs/interop.md). Each file with its count on stdout; FHIR progress on stderr.
 /// </summary>
 public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Settings>
 {
     public sealed class Settings : ReadDatabaseSettings
     {
         [CommandArgument(0, "<OUTDIR>")]
-        [Description("Folder for the CSV or NDJSON files (created if missing; existing files of the same names are replaced).")]
+        [Description("Folder for the CSV or NDJSON files (created if missing; existing files of the same names are replaced); for odm, the XML file to write.")]
         public string OutputDirectory { get; init; } = "";
 
         [CommandOption("-f|--format <FORMAT>")]
-        [Description("csv (RFC 4180) or fhir (FHIR R4 Bulk Data NDJSON, one file per resource type).")]
+        [Description("csv (RFC 4180), fhir (FHIR R4 Bulk Data NDJSON, one file per resource type) or odm (one CDISC ODM 1.3.2 XML file).")]
         [DefaultValue("csv")]
         public string Format { get; init; } = "csv";
 
         public override ValidationResult Validate() =>
-            Format is not ("csv" or "fhir") ? ValidationResult.Error($"Unknown format '{Format}'; expected csv or fhir.") : ValidationResult.Success();
+            Format is not ("csv" or "fhir" or "odm") ? ValidationResult.Error($"Unknown format '{Format}'; expected csv, fhir or odm.") : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -57,6 +58,13 @@ public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Setting
                 io.Out.WriteLine($"{type}.ndjson {count}");
             }
 
+            return ExitCodes.Ok;
+        }
+
+        if (settings.Format == "odm")
+        {
+            var odm = await OdmExport.WriteAsync(configuration, settings.OutputDirectory, options, cancellationToken).ConfigureAwait(false);
+            io.Out.WriteLine($"{Path.GetFileName(settings.OutputDirectory)} subjects {odm.Subjects}, visits {odm.Visits}, assessments {odm.Assessments}, lab results {odm.LabResults}, metadata versions {odm.MetaDataVersions}");
             return ExitCodes.Ok;
         }
 
