@@ -68,6 +68,9 @@ public static class StromaCli
                 import.AddCommand<ImportHl7Command>("hl7")
                     .WithDescription("Load HL7 v2 ORU^R01 lab results (a file or a directory) through the lab import's path, with an ACK per message.")
                     .WithExample("import", "hl7", "results/", "--site", "S1", "--ack-dir", "acks");
+                import.AddCommand<ImportOdmCommand>("odm")
+                    .WithDescription("Load a CDISC ODM 1.3.2 file (as stroma export --format odm writes it) into an empty registry, all or nothing.")
+                    .WithExample("import", "odm", "study.xml");
             });
             config.AddBranch("hl7", hl7 =>
             {

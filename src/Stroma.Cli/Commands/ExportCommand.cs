@@ -5,6 +5,7 @@ using Stroma.Cli.Io;
 using Stroma.Data;
 using Stroma.Data.Export;
 using Stroma.Interop.Fhir;
+using Stroma.Interop.Odm;
 using Stroma.Interop.Sdtm;
 
 namespace Stroma.Cli.Commands;
@@ -12,18 +13,19 @@ namespace Stroma.Cli.Commands;
 /// <summary>
 /// <c>stroma export --format csv OUTDIR</c>: tidy tables per entity plus a wide per-visit analysis table;
 /// <c>--format fhir</c>: FHIR R4 Bulk Data NDJSON, one file per resource type; <c>--format sdtm</c>: CDISC SDTM domains as
-/// CSV with define.xml (docs/interop.md). Each file with its count on stdout; FHIR and SDTM progress on stderr.
+/// CSV with define.xml; <c>--format odm FILE.xml</c>: one CDISC ODM 1.3.2 file (docs/interop.md). Each file with its
+/// count on stdout; FHIR and SDTM progress on stderr.
 /// </summary>
 public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Settings>
 {
     public sealed class Settings : ReadDatabaseSettings
     {
         [CommandArgument(0, "<OUTDIR>")]
-        [Description("Folder for the CSV or NDJSON files (created if missing; existing files of the same names are replaced).")]
+        [Description("Folder for the CSV or NDJSON files (created if missing; existing files of the same names are replaced); for odm, the XML file to write.")]
         public string OutputDirectory { get; init; } = "";
 
         [CommandOption("-f|--format <FORMAT>")]
-        [Description("csv (RFC 4180), fhir (FHIR R4 Bulk Data NDJSON, one file per resource type) or sdtm (CDISC SDTM domains as CSV, with define.xml).")]
+        [Description("csv (RFC 4180), fhir (FHIR R4 Bulk Data NDJSON, one file per resource type), sdtm (CDISC SDTM domains as CSV, with define.xml) or odm (one CDISC ODM 1.3.2 XML file).")]
         [DefaultValue("csv")]
         public string Format { get; init; } = "csv";
 
@@ -32,7 +34,7 @@ public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Setting
         public string StudyId { get; init; } = SdtmExport.DefaultStudyId;
 
         public override ValidationResult Validate() =>
-            Format is not ("csv" or "fhir" or "sdtm") ? ValidationResult.Error($"Unknown format '{Format}'; expected csv, fhir or sdtm.")
+            Format is not ("csv" or "fhir" or "sdtm" or "odm") ? ValidationResult.Error($"Unknown format '{Format}'; expected csv, fhir, sdtm or odm.")
             : Format == "sdtm" && !SdtmExport.IsStudyId(StudyId) ? ValidationResult.Error($"--study-id '{StudyId}' is not a study identifier: 1 to 20 letters, digits, '-' or '_'.")
             : ValidationResult.Success();
     }
@@ -76,6 +78,13 @@ public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Setting
             }
 
             io.Out.WriteLine(DefineXml.FileName);
+            return ExitCodes.Ok;
+        }
+
+        if (settings.Format == "odm")
+        {
+            var odm = await OdmExport.WriteAsync(configuration, settings.OutputDirectory, options, cancellationToken).ConfigureAwait(false);
+            io.Out.WriteLine($"{Path.GetFileName(settings.OutputDirectory)} subjects {odm.Subjects}, visits {odm.Visits}, assessments {odm.Assessments}, lab results {odm.LabResults}, metadata versions {odm.MetaDataVersions}");
             return ExitCodes.Ok;
         }
 

@@ -1,0 +1,89 @@
+// Source: issue #17 "CDISC ODM and SDTM": the ODM export validates against the ODM 1.3.2 XML schema (CDISC, ODM 1.3.2
+// Final, 2013-12-01; data/odm/1.3.2), on both engines, identifiable and de-identified.
+using System.Xml.Linq;
+using Shouldly;
+using Stroma.Data;
+using Stroma.Data.Demo;
+using Stroma.Data.Export;
+using Stroma.Data.Tests;
+using Stroma.Interop.Odm;
+
+namespace Stroma.Interop.Tests.Odm;
+
+public sealed class OdmExportTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static readonly XNamespace Odm = OdmOids.Namespace;
+
+    [Fact]
+    public void Validate_FileBreakingTheSchemaAndDanglingReference_Reported()
+    {
+        // The checks themselves can fail: a Snapshot without its required FileOID, and an ItemData naming no ItemDef.
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, $"""
+                <ODM xmlns="{OdmOids.Namespace}" ODMVersion="1.3.2" FileType="Snapshot" CreationDateTime="2025-01-01T00:00:00Z">
+                  <ClinicalData StudyOID="S" MetaDataVersionOID="M"><SubjectData SubjectKey="1"><StudyEventData StudyEventOID="SE.X"/></SubjectData></ClinicalData>
+                </ODM>
+                """);
+            OdmSchema.Validate(path).ShouldContain(p => p.Contains("FileOID", StringComparison.Ordinal));
+            OdmSchema.Unresolved(path).ShouldBe(["ClinicalData/@MetaDataVersionOID=M", "StudyEventData/@StudyEventOID=SE.X"]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task WriteAsync_DemoRegistry_ValidatesAgainstOdm132SchemaWithEveryReferenceResolved(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        List<string> studyIds;
+        await using (var db = database.Open("demo"))
+        {
+            await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 5), Token);
+            studyIds = [.. db.Patients.Select(p => p.StudyId)];
+        }
+
+        foreach (var deidentify in new[] { false, true })
+        {
+            var path = Path.Combine(Directory.CreateTempSubdirectory("stroma-odm-").FullName, "study.xml");
+            try
+            {
+                var counts = await OdmExport.WriteAsync(database.Configuration, path, new CsvExportOptions([], Deidentify: deidentify), Token);
+
+                OdmSchema.Validate(path).ShouldBeEmpty();
+                OdmSchema.Unresolved(path).ShouldBeEmpty();
+                var document = XDocument.Load(path);
+                var subjects = document.Descendants(Odm + "SubjectData").ToList();
+                subjects.Count.ShouldBe(studyIds.Count);
+                counts.Subjects.ShouldBe(studyIds.Count);
+                counts.Visits.ShouldBeGreaterThan(0);
+                counts.Assessments.ShouldBeGreaterThan(0);
+                counts.LabResults.ShouldBeGreaterThan(0);
+                document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.LabGroup).ShouldBe((int)counts.LabResults);
+                var keys = subjects.Select(s => (string)s.Attribute("SubjectKey")!).ToList();
+                if (deidentify)
+                {
+                    keys.ShouldAllBe(k => !studyIds.Contains(k));
+                    document.Descendants(Odm + "AuditRecord").ShouldBeEmpty();
+                    document.Descendants(Odm + "User").ShouldBeEmpty();
+                    document.Descendants(Odm + "ItemData").ShouldAllBe(i => (string?)i.Attribute("ItemOID") != OdmOids.BirthDate);
+                }
+                else
+                {
+                    keys.Order(StringComparer.Ordinal).ShouldBe(studyIds.Order(StringComparer.Ordinal));
+                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults));
+                }
+            }
+            finally
+            {
+                Directory.Delete(Path.GetDirectoryName(path)!, true);
+            }
+        }
+    }
+}
