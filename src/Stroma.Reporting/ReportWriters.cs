@@ -61,6 +61,13 @@ public static partial class ReportWriters
     public static IReadOnlyList<string> MethodsHtml(StudyReport report, ReportLanguage language) =>
         [.. ReportFormatting.MarkedMethods(report, new Localization.ReportText(language)).Select(Localization.ReportText.Html)];
 
+    /// <summary>
+    /// The measures table's footnote on the cohort's visits left out (their type is not a time point of the schedule) in
+    /// <paramref name="language"/> as HTML (as <see cref="MethodsHtml"/>); null when none was left out.
+    /// </summary>
+    public static string? LeftOutHtml(StudyReport report, ReportLanguage language) =>
+        ReportFormatting.MarkedLeftOut(report, new Localization.ReportText(language)) is { } note ? Localization.ReportText.Html(note) : null;
+
     /// <summary>The CAR-T section's Methods in <paramref name="language"/> as HTML (as <see cref="MethodsHtml"/>).</summary>
     public static IReadOnlyList<string> CarTMethodsHtml(ReportLanguage language) =>
         [.. ReportFormatting.MarkedCarTMethods(new Localization.ReportText(language)).Select(Localization.ReportText.Html)];
