@@ -65,35 +65,10 @@ WEB=$!
 trap 'kill $WEB 2>/dev/null || true' EXIT
 for _ in $(seq 1 180); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
 
-# The administrator (bench) may not give itself a site role (separation of duties, docs/security.md): it creates the
-# account the sessions use (soak), makes it an investigator at every site through the admin pages, and soak replaces
-# the password the administrator chose at its first sign-in, as any new user must.
-JAR="$WORK/cookies.txt"; rm -f "$JAR"
-token() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
-sign_in() {
-  rm -f "$JAR"
-  T=$(curl -fs -c "$JAR" -b "$JAR" "$BASE/account/sign-in" | token)
-  curl -fs -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" \
-    --data-urlencode "UserName=$1" --data-urlencode "Password=$2" "$BASE/account/sign-in"
-}
-sign_in bench "$PASSWORD"
-T=$(curl -fs -b "$JAR" "$BASE/admin/users" | token)
-curl -fs -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "UserName=soak" \
-  --data-urlencode "DisplayName=Soak test" --data-urlencode "Password=First-$PASSWORD" "$BASE/admin/users"
-USER_PAGE=$(curl -fs -b "$JAR" "$BASE/admin/users" | grep -o 'href="/admin/users/[0-9a-f-]*">soak<' | sed 's/href="//; s/">soak<//')
-PAGE=$(curl -fs -b "$JAR" "$BASE$USER_PAGE")
-for SITE in $(echo "$PAGE" | grep -o '<option value="[0-9a-f-]\{36\}"' | sed 's/<option value="//; s/"//'); do
-  T=$(curl -fs -b "$JAR" "$BASE$USER_PAGE" | token)
-  curl -s -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "SiteId=$SITE" \
-    --data-urlencode "Role=Investigator" "$BASE$USER_PAGE?handler=AddMembership"
-done
-sign_in soak "First-$PASSWORD"
-T=$(curl -fs -b "$JAR" "$BASE/account/password" | token)
-curl -fs -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "CurrentPassword=First-$PASSWORD" \
-  --data-urlencode "NewPassword=$PASSWORD" --data-urlencode "ConfirmPassword=$PASSWORD" "$BASE/account/password"
-sign_in soak "$PASSWORD"
-ROLES=$(curl -fs -b "$JAR" "$BASE/patients" -o /dev/null -w '%{http_code}')
-[ "$ROLES" = 200 ] || { echo "the soak account cannot read the patient list ($ROLES): set-up failed" >&2; exit 1; }
+# The account the sessions use (soak), made by the administrator (bench/lib/load-account.sh).
+JAR="$WORK/cookies.txt"
+. "$ROOT/bench/lib/load-account.sh"
+load_account bench "$PASSWORD" soak "Soak test" "$PASSWORD"
 
 echo "== soak: $USERS users, warm-up $WARMUP, then $DURATION (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
 set +e

@@ -47,40 +47,12 @@ WEB=$!
 trap 'kill $WEB 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
 
-# The administrator (bench) may not give itself a site role (separation of duties, docs/security.md): it creates the
-# account the load uses (load), makes it an investigator at every site through the admin pages, and load replaces the
-# password the administrator chose at its first sign-in, as any new user must. A second run finds the account there.
-JAR="$WORK/cookies.txt"; rm -f "$JAR"
-token() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
-sign_in() {
-  rm -f "$JAR"
-  T=$(curl -fs -c "$JAR" -b "$JAR" "$BASE/account/sign-in" | token)
-  curl -fs -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" \
-    --data-urlencode "UserName=$1" --data-urlencode "Password=$2" "$BASE/account/sign-in"
-}
-sign_in bench "$PASSWORD"
-USER_PAGE=$(curl -fs -b "$JAR" "$BASE/admin/users" | grep -o 'href="/admin/users/[0-9a-f-]*">load<' | sed 's/href="//; s/">load<//' || true)
-if [ -z "$USER_PAGE" ]; then
-  T=$(curl -fs -b "$JAR" "$BASE/admin/users" | token)
-  curl -fs -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "UserName=load" \
-    --data-urlencode "DisplayName=Load test" --data-urlencode "Password=First-$PASSWORD" "$BASE/admin/users"
-  USER_PAGE=$(curl -fs -b "$JAR" "$BASE/admin/users" | grep -o 'href="/admin/users/[0-9a-f-]*">load<' | sed 's/href="//; s/">load<//')
-  PAGE=$(curl -fs -b "$JAR" "$BASE$USER_PAGE")
-  for SITE in $(echo "$PAGE" | grep -o '<option value="[0-9a-f-]\{36\}"' | sed 's/<option value="//; s/"//'); do
-    T=$(curl -fs -b "$JAR" "$BASE$USER_PAGE" | token)
-    curl -s -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "SiteId=$SITE" \
-      --data-urlencode "Role=Investigator" "$BASE$USER_PAGE?handler=AddMembership"
-  done
-  sign_in load "First-$PASSWORD"
-  T=$(curl -fs -b "$JAR" "$BASE/account/password" | token)
-  curl -fs -o /dev/null -b "$JAR" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "CurrentPassword=First-$PASSWORD" \
-    --data-urlencode "NewPassword=$PASSWORD" --data-urlencode "ConfirmPassword=$PASSWORD" "$BASE/account/password"
-fi
-sign_in load "$PASSWORD"
+# The account the load uses (load), made by the administrator (bench/lib/load-account.sh); a second run finds it there.
+JAR="$WORK/cookies.txt"
+. "$ROOT/bench/lib/load-account.sh"
+load_account bench "$PASSWORD" load "Load test" "$PASSWORD"
 COOKIE=$(awk '$6 == "stroma.auth" { print $6 "=" $7 }' "$JAR")
 [ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
-STATUS=$(curl -fs -b "$JAR" "$BASE/patients" -o /dev/null -w '%{http_code}')
-[ "$STATUS" = 200 ] || { echo "the load account cannot read the patient list ($STATUS): set-up failed" >&2; exit 1; }
 
 random_ids > "$WORK/patient-ids.txt"
 # Warm-up, not measured: each workload for WARMUP (default 30s), so that the server is measured as it runs for days

@@ -73,8 +73,38 @@ internal static class ReportFormatting
         [
             report.Protocol is null ? t.Marked("method.cohort_all") : t.Marked("method.cohort_protocol", report.Protocol),
             report.Protocol is null ? t.Marked("method.treated_all") : t.Marked("method.treated_protocol", report.Protocol),
+            MarkedTimePoints(report, t),
             .. MethodKeys.Select(k => t.Marked("method." + k)),
         ];
+    }
+
+    /// <summary>The Methods sentence on the time points: the protocol's schedule (the union of its versions'), or the month_N rule without a protocol.</summary>
+    private static string MarkedTimePoints(StudyReport report, ReportText t)
+    {
+        if (report.Schedule is not { Protocol: { } protocol } schedule)
+        {
+            return t.Marked("method.months");
+        }
+
+        var months = string.Join(", ", schedule.Months.Select(m => m.ToString(Invariant)));
+        return t.Marked(schedule.Versions.Count > 1 ? "method.months_union" : "method.months_protocol", protocol, string.Join(", ", schedule.Versions), months);
+    }
+
+    /// <summary>
+    /// The footnote of the measures table when visits of the cohort were left out because their type is not a time point
+    /// ("40 visits of the cohort are not in this table: ... (infusion_2: 40)"), marked; null when none was.
+    /// </summary>
+    public static string? MarkedLeftOut(StudyReport report, ReportText t)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(t);
+        if (report.Schedule is not { LeftOutCount: > 0 } schedule)
+        {
+            return null;
+        }
+
+        var types = string.Join(", ", schedule.LeftOut.Select(e => e.Key + ": " + e.Value.ToString(Invariant)));
+        return t.Marked(schedule.Protocol is null ? "left_out_note_all" : "left_out_note", schedule.LeftOutCount, types);
     }
 
     /// <summary>The CAR-T section's Methods in the report's language (the English equal <see cref="CarTSection.Methods"/>).</summary>
@@ -85,7 +115,7 @@ internal static class ReportFormatting
     public static IReadOnlyList<string> MarkedCarTMethods(ReportText t) =>
         [.. CarTMethodKeys.Select(k => t.Marked("method.cart." + k))];
 
-    private static readonly string[] MethodKeys = ["months", "descriptive", "tests", "egfr", "nephritis", "bilag", "responses", "km", "ae", "published"];
+    private static readonly string[] MethodKeys = ["descriptive", "tests", "egfr", "nephritis", "bilag", "responses", "km", "ae", "published"];
 
     private static readonly string[] CarTMethodKeys = ["cohort", "grades", "max", "onset", "km", "treatments", "follow_up"];
 
@@ -177,6 +207,10 @@ internal static class ReportFormatting
         yield return (2, t["measures"]);
         yield return (TableLevel, "measures");
         yield return (0, t["measures_note"]);
+        if (MarkedLeftOut(report, t) is { } leftOut)
+        {
+            yield return (0, ReportText.Plain(leftOut));
+        }
         if (report.RenalBilagGrades.Count > 0)
         {
             yield return (2, t["renal_bilag"]);

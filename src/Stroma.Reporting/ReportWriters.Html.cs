@@ -59,6 +59,10 @@ public static partial class ReportWriters
         }
 
         h.Append("</table>\n<p>").Append(E(t["measures_note_html"])).Append("</p>\n");
+        if (ReportFormatting.MarkedLeftOut(report, t) is { } leftOut)
+        {
+            h.Append("<p>").Append(Localization.ReportText.Html(leftOut)).Append("</p>\n");
+        }
         if (report.RenalBilagGrades.Count > 0)
         {
             h.Append("<h2>").Append(E(t["renal_bilag"])).Append("</h2>\n<table><tr>");

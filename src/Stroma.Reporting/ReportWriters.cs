@@ -30,7 +30,11 @@ public static partial class ReportWriters
     /// Writes the report; HTML and PDF in <paramref name="language"/>, JSON and CSV always with their English keys and text.
     /// A PDF whose font is not installed throws <see cref="ReportFontMissingException"/> before anything is written.
     /// </summary>
-    public static async Task WriteAsync(StudyReport report, ReportFormat format, Stream output, ReportLanguage language, CancellationToken cancellationToken = default)
+    public static Task WriteAsync(StudyReport report, ReportFormat format, Stream output, ReportLanguage language, CancellationToken cancellationToken = default) =>
+        WriteAsync(report, format, output, language, null, cancellationToken);
+
+    /// <summary>As <see cref="WriteAsync(StudyReport, ReportFormat, Stream, ReportLanguage, CancellationToken)"/>, the PDF's fonts read from <paramref name="fontDirectory"/> when it is named.</summary>
+    public static async Task WriteAsync(StudyReport report, ReportFormat format, Stream output, ReportLanguage language, string? fontDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(language);
         ArgumentNullException.ThrowIfNull(report);
@@ -48,7 +52,7 @@ public static partial class ReportWriters
                 await WriteTextAsync(output, Html(report, ReportCharts.Draw(report, language), language), cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                ReportFontResolver.EnsureInstalled(language);
+                ReportFontResolver.EnsureInstalled(language, fontDirectory);
                 Pdf(report, ReportCharts.Draw(report, language), language).Save(output, false);
                 break;
         }
@@ -61,6 +65,13 @@ public static partial class ReportWriters
     public static IReadOnlyList<string> MethodsHtml(StudyReport report, ReportLanguage language) =>
         [.. ReportFormatting.MarkedMethods(report, new Localization.ReportText(language)).Select(Localization.ReportText.Html)];
 
+    /// <summary>
+    /// The measures table's footnote on the cohort's visits left out (their type is not a time point of the schedule) in
+    /// <paramref name="language"/> as HTML (as <see cref="MethodsHtml"/>); null when none was left out.
+    /// </summary>
+    public static string? LeftOutHtml(StudyReport report, ReportLanguage language) =>
+        ReportFormatting.MarkedLeftOut(report, new Localization.ReportText(language)) is { } note ? Localization.ReportText.Html(note) : null;
+
     /// <summary>The CAR-T section's Methods in <paramref name="language"/> as HTML (as <see cref="MethodsHtml"/>).</summary>
     public static IReadOnlyList<string> CarTMethodsHtml(ReportLanguage language) =>
         [.. ReportFormatting.MarkedCarTMethods(new Localization.ReportText(language)).Select(Localization.ReportText.Html)];
@@ -72,7 +83,10 @@ public static partial class ReportWriters
     public static string SurvivalDefinition(string endpoint, ReportLanguage language) => new Localization.ReportText(language)["definition." + endpoint];
 
     /// <summary>Throws <see cref="ReportFontMissingException"/> (naming the font and its Debian package) unless the PDF's font for <paramref name="language"/> is installed.</summary>
-    public static void EnsureFonts(ReportLanguage language) => ReportFontResolver.EnsureInstalled(language);
+    public static void EnsureFonts(ReportLanguage language, string? fontDirectory = null) => ReportFontResolver.EnsureInstalled(language, fontDirectory);
+
+    /// <summary>The environment variable naming the PDF's font folder for the CLI (<c>STROMA_REPORT_FONTS</c>).</summary>
+    public const string FontsEnvironmentVariable = ReportFontResolver.EnvironmentVariable;
 
     private static async Task WriteTextAsync(Stream output, string text, CancellationToken cancellationToken) =>
         await output.WriteAsync(new UTF8Encoding(false).GetBytes(text), cancellationToken).ConfigureAwait(false);

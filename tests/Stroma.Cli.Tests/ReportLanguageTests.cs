@@ -160,6 +160,32 @@ public sealed partial class ReportLanguageTests
     }
 
     [Fact]
+    public async Task ReportStudy_ChinesePdfFontMissing_ExitsThreeNamingTheFontAndPackageAndWritesNothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseEngine.Sqlite);
+        var folder = Directory.CreateTempSubdirectory("stroma-report-fonts-").FullName;
+        try
+        {
+            // --fonts names a folder without WenQuanYi Zen Hei: the CJK font is looked for there only.
+            var fonts = Directory.CreateDirectory(Path.Combine(folder, "fonts")).FullName;
+            var file = Path.Combine(folder, "report.pdf");
+
+            var outcome = Run(database, "report", "study", "--lang", "zh-CN", "--format", "pdf", "--out", file, "--fonts", fonts);
+
+            outcome.ExitCode.ShouldBe(ExitCodes.Unexpected);
+            outcome.Error.ShouldContain("needs the font 'wqy-zenhei'");
+            outcome.Error.ShouldContain(Path.Combine(fonts, "wqy-zenhei.ttc"));
+            outcome.Error.ShouldContain("install the Debian package fonts-wqy-zenhei");
+            outcome.Error.ShouldNotContain("   at ");
+            File.Exists(file).ShouldBeFalse("a missing font leaves no file behind");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ReportStudy_UnknownLanguage_IsAUsageErrorNamingTheValue()
     {
         var outcome = CliRunner.Run("", "report", "study", "--lang", "fr", "--out", "x.html", "--database", Path.Combine(Path.GetTempPath(), "never-created.db"));

@@ -44,6 +44,12 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
         [Description("Also write every chart as PNG and SVG files into DIR.")]
         public string? Charts { get; init; }
 
+        [CommandOption("--fonts <DIR>")]
+        [Description("Folder holding the PDF's fonts (DejaVuSans.ttf, DejaVuSans-Bold.ttf; wqy-zenhei.ttc for zh-CN), looked for there only. Default: $STROMA_REPORT_FONTS, else Debian's font folders.")]
+        public string? Fonts { get; init; }
+
+        internal string? FontDirectory => Fonts ?? Environment.GetEnvironmentVariable(ReportWriters.FontsEnvironmentVariable);
+
         [CommandOption("--timings")]
         [Description("Write each query's elapsed time and row count to stderr.")]
         public bool Timings { get; init; }
@@ -112,11 +118,11 @@ public sealed class ReportStudyCommand(CliIo io) : AsyncCommand<ReportStudyComma
             // The font first: a missing font leaves no half-written file behind.
             if (settings.ResolvedFormat == ReportFormat.Pdf)
             {
-                ReportWriters.EnsureFonts(settings.Language);
+                ReportWriters.EnsureFonts(settings.Language, settings.FontDirectory);
             }
 
             await using var output = File.Create(settings.Out!);
-            await ReportWriters.WriteAsync(report, settings.ResolvedFormat, output, settings.Language, cancellationToken).ConfigureAwait(false);
+            await ReportWriters.WriteAsync(report, settings.ResolvedFormat, output, settings.Language, settings.FontDirectory, cancellationToken).ConfigureAwait(false);
         }
         catch (ReportFontMissingException missing)
         {

@@ -10,9 +10,6 @@ namespace Stroma.Data.Report;
 /// </summary>
 internal sealed class ReportCohort
 {
-    /// <summary>Visit types <c>month_N</c> beyond this are not follow-up months of the report.</summary>
-    private const int MaxMonth = 60;
-
     public int Registered => Candidates.Count;
 
     /// <summary>The patients of the chosen sites (and protocol), in report order, before the baseline-visit test.</summary>
@@ -82,7 +79,7 @@ internal sealed class ReportCohort
     /// chosen sites (and protocol), their first death, their diagnoses (first classification date, any nephritis biopsy),
     /// and one stream of the sites' visits (7 × 10^5 rows at 10^5 patients), which are joined here in memory.
     /// </summary>
-    public static async Task<(ReportCohort Cohort, VisitMap Visits)> ReadAsync(DbConnection connection, ReportSql sql, ReportTrace trace, CancellationToken cancellationToken)
+    public static async Task<(ReportCohort Cohort, VisitMap Visits)> ReadAsync(DbConnection connection, ReportSql sql, ReportTimePoints timePoints, ReportTrace trace, CancellationToken cancellationToken)
     {
         var cohortRead = Task.Run(() => ReadPatientsAsync(connection, sql, cancellationToken), cancellationToken);
         var deathsRead = Task.Run(() => sql.OnOwnConnectionAsync(connection, c => ReadDeathsAsync(c, sql, cancellationToken), cancellationToken), cancellationToken);
@@ -116,7 +113,7 @@ internal sealed class ReportCohort
             }
         }
 
-        var visits = MapVisits(cohort, await visitsRead.ConfigureAwait(false));
+        var visits = MapVisits(cohort, timePoints, await visitsRead.ConfigureAwait(false));
         trace.Step("visits", visits.Count);
         return (cohort, visits);
     }
@@ -227,12 +224,13 @@ internal sealed class ReportCohort
     /// <summary>
     /// Each candidate's baseline date, last visit and month-12 visit, the months present, and visit id → (patient, month),
     /// so that the lab and assessment streams need no join to <c>visits</c> (a hash join done once here, not a B-tree
-    /// lookup per lab row).
+    /// lookup per lab row); and the enrolled patients' visits whose type is not a time point, counted by type.
     /// </summary>
-    private static VisitMap MapVisits(ReportCohort cohort, List<VisitRow> rows)
+    private static VisitMap MapVisits(ReportCohort cohort, ReportTimePoints timePoints, List<VisitRow> rows)
     {
         var months = new SortedSet<int> { 0 };
         var protocolVisits = new List<(Guid Visit, int Candidate, int Month, DateOnly Date)>();
+        var otherVisits = new List<(int Candidate, string Type)>();
         foreach (var row in rows)
         {
             if (!cohort.CandidateIndex.TryGetValue(row.Patient, out var index))
@@ -252,10 +250,14 @@ internal sealed class ReportCohort
                 candidate.Completed12 = true;
             }
 
-            if (MonthOf(row.Type) is { } month)
+            if (timePoints.MonthOf(row.Type) is { } month)
             {
                 months.Add(month);
                 protocolVisits.Add((row.Visit, index, month, date));
+            }
+            else
+            {
+                otherVisits.Add((index, row.Type));
             }
         }
 
@@ -270,14 +272,17 @@ internal sealed class ReportCohort
             }
         }
 
-        return new VisitMap(list, slots);
-    }
+        var leftOut = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (candidate, type) in otherVisits)
+        {
+            if (enrolled[candidate] >= 0)
+            {
+                leftOut[type] = leftOut.GetValueOrDefault(type) + 1;
+            }
+        }
 
-    internal static int? MonthOf(string visitType) =>
-        visitType == "baseline" ? 0
-        : visitType.StartsWith("month_", StringComparison.Ordinal)
-          && int.TryParse(visitType.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m <= MaxMonth ? m
-        : null;
+        return new VisitMap(list, slots, leftOut);
+    }
 }
 
 /// <summary>A patient of the chosen sites; the visit columns are filled from the one stream of visits.</summary>
@@ -327,10 +332,15 @@ internal sealed record CohortPatient(
 /// <summary>Where a visit's values go: the enrolled patient, the month's index and the visit date (for eGFR's age).</summary>
 internal readonly record struct VisitSlot(int Patient, int MonthIndex, DateOnly Date);
 
-/// <summary>The follow-up months present and each protocol visit of an enrolled patient, by visit id.</summary>
-internal sealed class VisitMap(List<int> months, Dictionary<Guid, VisitSlot> slots)
+/// <summary>
+/// The follow-up months present, each time-point visit of an enrolled patient by visit id, and the enrolled patients'
+/// other visits (not report rows) counted by type.
+/// </summary>
+internal sealed class VisitMap(List<int> months, Dictionary<Guid, VisitSlot> slots, IReadOnlyDictionary<string, int> leftOut)
 {
     public List<int> Months => months;
+
+    public IReadOnlyDictionary<string, int> LeftOut => leftOut;
 
     public int Count => slots.Count;
 

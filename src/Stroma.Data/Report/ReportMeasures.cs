@@ -53,7 +53,7 @@ internal static class ReportMeasures
         (analyte, label, AnalyteCatalog.Get(analyte).CanonicalUnit!.Display, "lab");
 
     /// <summary>n, sum and sum of squares per (measure, visit type), computed by the database.</summary>
-    public static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedAsync(DbConnection connection, ReportSql sql, ReportTrace trace, CancellationToken cancellationToken)
+    public static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedAsync(DbConnection connection, ReportSql sql, ReportTimePoints timePoints, ReportTrace trace, CancellationToken cancellationToken)
     {
         var result = new Dictionary<(string, int), Grouped>();
         var value = sql.Real("l.normalised_value");
@@ -64,14 +64,14 @@ internal static class ReportMeasures
             SELECT l.analyte, v.type, COUNT(*), SUM({value}), SUM({value} * {value})
             FROM lab_results l JOIN visits v ON v.id = l.visit_id
             WHERE l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL
-              AND v.deleted_at IS NULL AND (v.type = 'baseline' OR v.type LIKE 'month%') AND v.patient_id IN ({sql.CohortIds})
+              AND v.deleted_at IS NULL AND {timePoints.SqlCondition} AND v.patient_id IN ({sql.CohortIds})
             GROUP BY l.analyte, v.type
             """),
             ("GROUP BY assessments", $"""
             SELECT a.instrument, v.type, COUNT(*), SUM({total}), SUM({total} * {total})
             FROM assessments a JOIN visits v ON v.id = a.visit_id
             WHERE a.instrument IN ('sledai2k', 'bilag2004') AND a.deleted_at IS NULL AND a.total IS NOT NULL
-              AND v.deleted_at IS NULL AND (v.type = 'baseline' OR v.type LIKE 'month%') AND v.patient_id IN ({sql.CohortIds})
+              AND v.deleted_at IS NULL AND {timePoints.SqlCondition} AND v.patient_id IN ({sql.CohortIds})
             GROUP BY a.instrument, v.type
             """),
         };
@@ -82,7 +82,7 @@ internal static class ReportMeasures
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (ReportCohort.MonthOf(reader.GetString(1)) is { } month)
+                if (timePoints.MonthOf(reader.GetString(1)) is { } month)
                 {
                     var key = (reader.GetString(0), month);
                     var add = new Grouped(Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture), reader.GetDouble(3), reader.GetDouble(4));

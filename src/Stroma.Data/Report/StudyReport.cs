@@ -31,6 +31,9 @@ public sealed partial record StudyReport(
 {
     /// <summary>Queries and source data verification of the cohort per site (ReportDataQuality.cs).</summary>
     public ReportDataQuality? DataQuality { get; init; }
+
+    /// <summary>The time points (the protocol's schedule) and the cohort's visits left out of the rows (ReportSchedule.cs).</summary>
+    public ReportSchedule? Schedule { get; init; }
 }
 
 /// <summary>

@@ -42,10 +42,11 @@ public static class StudyReportBuilder
         {
             var trace = new ReportTrace(options.Trace);
             var sql = new ReportSql(db.Database.IsNpgsql(), options.Sites, options.Protocol, db.Database.GetConnectionString()!);
-            var (cohort, visits) = await ReportCohort.ReadAsync(connection, sql, trace, cancellationToken).ConfigureAwait(false);
+            var timePoints = await ReportTimePoints.ReadAsync(db, connection, sql, options.Protocol, cancellationToken).ConfigureAwait(false);
+            var (cohort, visits) = await ReportCohort.ReadAsync(connection, sql, timePoints, trace, cancellationToken).ConfigureAwait(false);
             var values = new MonthValues(cohort.Enrolled.Count, visits.Months);
             var cells = new MeasureCells(values, [.. cohort.Enrolled.Select(p => p.Nephritis)]);
-            var (groupedResult, (responses, survival), adverse) = await ReadInParallelAsync(connection, sql, cohort, visits, values, cells, options.HorizonMonths, trace, cancellationToken)
+            var (groupedResult, (responses, survival), adverse) = await ReadInParallelAsync(connection, sql, timePoints, cohort, visits, values, cells, options.HorizonMonths, trace, cancellationToken)
                 .ConfigureAwait(false);
             var months = visits.Months;
             var measures = ReportMeasures.Table(groupedResult, cells);
@@ -75,8 +76,9 @@ public static class StudyReportBuilder
                 adverse,
                 spaghetti,
                 published,
-                Methods(options))
+                Methods(options, timePoints))
             {
+                Schedule = new ReportSchedule(timePoints.Protocol, timePoints.Versions, timePoints.Months ?? months, visits.LeftOut),
                 DataQuality = quality,
                 CarT = carT,
             };
@@ -113,7 +115,7 @@ public static class StudyReportBuilder
     /// implementation notes. The HTML and PDF print the same sentences in the report's language from Stroma.Reporting's
     /// resources (<c>method.*</c> in ReportText.resx); a test checks that the English ones equal these.
     /// </summary>
-    private static List<string> Methods(StudyReportOptions options) =>
+    private static List<string> Methods(StudyReportOptions options, ReportTimePoints timePoints) =>
     [
         options.Protocol is null
             ? "Cohort: patients of the selected sites with a baseline visit (enrolled); no protocol named, so patients on any protocol (or none) are included."
@@ -121,7 +123,11 @@ public static class StudyReportBuilder
         options.Protocol is null
             ? "Treated: enrolled patients with at least one recorded administration (an infusion record that is not deleted)."
             : $"Treated: enrolled patients with at least one recorded administration (an infusion record that is not deleted) under their enrolment on {options.Protocol}.",
-        "Follow-up months are the scheduled visits (baseline, and month N after it); times in months are days / 30.4375 (365.25 / 12).",
+        timePoints.Protocol is null
+            ? "Follow-up months are the scheduled visits (baseline, and month N after it); times in months are days / 30.4375 (365.25 / 12)."
+            : timePoints.Versions.Count > 1
+            ? $"Time points are the union of the schedules of protocol {timePoints.Protocol} versions {string.Join(", ", timePoints.Versions)} (the versions the cohort's enrolments name): baseline and each follow-up visit or administration they schedule in calendar months (months {MonthList(timePoints.Months!)}); a visit of a type none of them schedules is not a report row; times in months are days / 30.4375 (365.25 / 12)."
+            : $"Time points are the schedule of protocol {timePoints.Protocol} version {string.Join(", ", timePoints.Versions)}: baseline and each follow-up visit or administration it schedules in calendar months (months {MonthList(timePoints.Months!)}); a visit of a type it does not schedule is not a report row; times in months are days / 30.4375 (365.25 / 12).",
         "n per month: the patients with a value at that visit; mean ± SD with the n − 1 denominator; median [Q1, Q3] with R's default quantile (type 7).",
         "P-values against baseline over patients with both values: paired t-test (R t.test(paired = TRUE)) and Wilcoxon signed-rank test (R wilcox.test(paired = TRUE): exact when n < 50 without ties or zeros, otherwise normal approximation with continuity correction).",
         "eGFR is derived per visit from serum creatinine by CKD-EPI 2021 (race-free; age from birth date, or birth year when only the year is kept); it is not a measured value.",
@@ -133,6 +139,10 @@ public static class StudyReportBuilder
         "Published results: the figures the protocol's publication reports, beside this registry's figure for the same measure, population, month and statistic, rounded to the published decimals; difference = registry − published.",
     ];
 
+    /// <summary>"0, 1, 3" (invariant): months as the Methods print them.</summary>
+    public static string MonthList(IEnumerable<int> months) =>
+        string.Join(", ", months.Select(m => m.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary>
     /// The reads after the cohort and its visits, each an independent stream: the per-patient values of each analyte and
     /// instrument (each fills only its own measures' slots), the database's GROUP BY aggregates (PostgreSQL), the
@@ -140,7 +150,7 @@ public static class StudyReportBuilder
     /// next read when it finishes one (both engines allow concurrent readers; SQLite in WAL mode).
     /// </summary>
     private static async Task<(Dictionary<(string Measure, int Month), ReportMeasures.Grouped> Grouped, (ResponseCounts Responses, List<SurvivalSummary> Survival) Outcomes, List<AdverseEventRow> AdverseEvents)>
-        ReadInParallelAsync(DbConnection first, ReportSql sql, ReportCohort cohort, VisitMap visits, MonthValues values, MeasureCells cells, decimal horizon, ReportTrace trace, CancellationToken cancellationToken)
+        ReadInParallelAsync(DbConnection first, ReportSql sql, ReportTimePoints timePoints, ReportCohort cohort, VisitMap visits, MonthValues values, MeasureCells cells, decimal horizon, ReportTrace trace, CancellationToken cancellationToken)
     {
         Dictionary<(string Measure, int Month), ReportMeasures.Grouped> grouped = [];
         (ResponseCounts, List<SurvivalSummary>)? outcomes = null;
@@ -151,7 +161,7 @@ public static class StudyReportBuilder
             // PostgreSQL hash-joins lab_results to visits and aggregates. SQLite has no hash join: the same GROUP BY costs
             // a B-tree search per lab row (measured: 16 s of CPU at 3.6 × 10^6 rows, more than the rest of the report), so
             // there n, mean and SD come from the one stream of values (Descriptive.Summarise).
-            reads.Add(async c => grouped = await ReportMeasures.ReadGroupedAsync(c, sql, trace, cancellationToken).ConfigureAwait(false));
+            reads.Add(async c => grouped = await ReportMeasures.ReadGroupedAsync(c, sql, timePoints, trace, cancellationToken).ConfigureAwait(false));
         }
 
         // The longer jobs first (measured at 10^5 patients: creatinine with its eGFR, SLEDAI-2K, the adjudications with the

@@ -6,9 +6,12 @@
 // survival 37/40), as transcribed in docs/sources/responses.md.
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
+using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Outcomes;
+using Stroma.Data.CellTherapy;
 using Stroma.Data.Demo;
 using Stroma.Data.Model;
+using Stroma.Data.Protocols;
 using Stroma.Data.Report;
 
 namespace Stroma.Data.Tests.Report;
@@ -243,6 +246,86 @@ public sealed class StudyReportTests
         case1.Measures.ShouldBeEmpty();
         (await ReportOnAsync(database, "seed_case_2", "S2")).Flow.Registered.ShouldBe(0);
         (await ReportOnAsync(database, "cr_msc_nk")).Flow.Registered.ShouldBe(1, "a protocol stored in the registry (the case-report site's copy) is a cohort too");
+    }
+
+    /// <summary>
+    /// A copy of wang_2014 without its 1-month visit under <paramref name="key"/>, approved as version 1; the first S1 demo
+    /// patient enrolled on it too, with a urea value at its month-1 visit. Returns that patient's study id.
+    /// </summary>
+    private static async Task<string> CopyWithoutMonth1Async(TestDatabase database, string key)
+    {
+        await using var db = database.Open("dr.li", ManualClock.At("2026-11-25T10:00:00Z"));
+        var template = ProtocolTemplates.Wang2014();
+        var copy = ProtocolDefinitions.FromTemplate(template with { FollowUps = [.. template.FollowUps.Where(v => v.Key != "month_1")] }, key);
+        (await ProtocolVersions.DefineAsync(db, ProtocolDefinitions.ToJson(copy), null, Token)).Value.ShouldNotBeNull();
+        (await ProtocolVersions.ApproveAsync(db, key, 1, "approved", Token)).Value.ShouldNotBeNull();
+        var visit = await db.Visits.Include(v => v.Patient).Where(v => v.Type == "month_1" && v.Patient!.StudyId.StartsWith("S1-"))
+            .OrderBy(v => v.Patient!.StudyId).FirstAsync(Token);
+        var enrolled = await Enrolments.EnrolAsync(db, visit.Patient!.StudyId, key, new EnrolmentRequest(new DateOnly(2012, 1, 1)), Token);
+        enrolled.Value.ShouldNotBeNull(string.Join("; ", enrolled.Issues));
+        db.LabResults.Add(new LabResult
+        {
+            Id = Guid.NewGuid(),
+            PatientId = visit.PatientId,
+            VisitId = visit.Id,
+            Analyte = "urea",
+            SpecimenTime = new DateTimeOffset(visit.VisitDate, new TimeOnly(8, 0), TimeSpan.Zero),
+            ReportedValue = "5.1",
+            ReportedUnit = "mmol/L",
+            NormalisedValue = 5.1m,
+            NormalisedUnit = "mmol/L",
+        });
+        await db.SaveChangesAsync(Token);
+        return visit.Patient.StudyId;
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Build_VisitTypeTheProtocolDoesNotSchedule_IsNoRowAndCountedAsLeftOut(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine);
+        await CopyWithoutMonth1Async(database, "wang_no_month_1");
+
+        var scheduled = await ReportOnAsync(database, "wang_2014");
+        var unscheduled = await ReportOnAsync(database, "wang_no_month_1");
+
+        scheduled.Schedule!.Months.ShouldBe([0, 1, 3, 6, 9, 12]);
+        scheduled.Measures.ShouldContain(m => m.Measure == "urea" && m.Population == "all" && m.Month == 1 && m.N == 1, "wang_2014 schedules month 1");
+        scheduled.Schedule.LeftOut.ShouldNotContainKey("month_1");
+        unscheduled.Flow.Enrolled.ShouldBe(1);
+        unscheduled.Schedule!.Months.ShouldBe([0, 3, 6, 9, 12]);
+        unscheduled.Measures.ShouldNotContain(m => m.Month == 1);
+        unscheduled.Measures.ShouldContain(m => m.Measure == "urea" && m.Month == 3 && m.N == 1, "the months it schedules stay");
+        unscheduled.Schedule.LeftOut["month_1"].ShouldBe(1);
+        unscheduled.Schedule.LeftOutCount.ShouldBe(unscheduled.Schedule.LeftOut.Values.Sum());
+        unscheduled.Methods.ShouldContain(m => m.StartsWith("Time points are the schedule of protocol wang_no_month_1 version 1:", StringComparison.Ordinal)
+            && m.Contains("(months 0, 3, 6, 9, 12)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Build_CohortOnTwoVersions_TimePointsAreTheUnionOfTheirSchedules(DatabaseEngine engine)
+    {
+        await using var database = await DemoAsync(engine);
+        var first = await CopyWithoutMonth1Async(database, "wang_versions");
+        await using (var db = database.Open("dr.li", ManualClock.At("2026-11-25T11:00:00Z")))
+        {
+            // Version 2 schedules month 1 again; a second patient is enrolled on it.
+            var v2 = ProtocolDefinitions.FromTemplate(ProtocolTemplates.Wang2014(), "wang_versions");
+            (await ProtocolVersions.DefineAsync(db, ProtocolDefinitions.ToJson(v2), "the 1-month visit restored", Token)).Value.ShouldNotBeNull();
+            (await ProtocolVersions.ApproveAsync(db, "wang_versions", 2, "approved", Token)).Value.ShouldNotBeNull();
+            var second = await db.Patients.Where(p => p.StudyId.StartsWith("S2-")).OrderBy(p => p.StudyId).Select(p => p.StudyId).FirstAsync(Token);
+            (await Enrolments.EnrolAsync(db, second, "wang_versions", new EnrolmentRequest(new DateOnly(2012, 1, 1)), Token)).Value.ShouldNotBeNull();
+            first.ShouldNotBe(second);
+        }
+
+        var report = await ReportOnAsync(database, "wang_versions");
+
+        report.Schedule!.Versions.ShouldBe(["1", "2"]);
+        report.Schedule.Months.ShouldBe([0, 1, 3, 6, 9, 12]);
+        report.Schedule.LeftOut.ShouldNotContainKey("month_1");
+        report.Measures.ShouldContain(m => m.Measure == "urea" && m.Month == 1 && m.N == 1, "month 1 is in the union, so the version-1 patient's value is a row too");
+        report.Methods.ShouldContain(m => m.StartsWith("Time points are the union of the schedules of protocol wang_versions versions 1, 2", StringComparison.Ordinal));
     }
 
     [Fact]

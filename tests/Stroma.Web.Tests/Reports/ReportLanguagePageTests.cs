@@ -2,6 +2,7 @@
 // methods, survival definitions and chart captions, and its PDF download, in the reader's language (demo registry,
 // SYNTHETIC patients).
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Stroma.Web.Hosting;
 using Stroma.Web.Tests.Patients;
 
@@ -11,21 +12,23 @@ public sealed class ReportLanguagePageTests(DemoFactory demo) : IClassFixture<De
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string language)
+    private Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string language) => GetAsync(client, demo.Password, path, language, HttpStatusCode.OK);
+
+    private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string password, string path, string language, HttpStatusCode expected)
     {
-        using var signedIn = await Html.PostFormAsync(client, "/account/sign-in", ("UserName", DemoMode.UserName), ("Password", demo.Password));
+        using var signedIn = await Html.PostFormAsync(client, "/account/sign-in", ("UserName", DemoMode.UserName), ("Password", password));
         var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("stroma.auth=", StringComparison.Ordinal)).Split(';')[0];
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
         request.Headers.Add("Cookie", cookie);
         request.Headers.AcceptLanguage.ParseAdd(language);
         var response = await client.SendAsync(request, Ct);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.StatusCode.ShouldBe(expected);
         return response;
     }
 
     [Theory]
-    [InlineData("en", "Follow-up months are the scheduled visits", "<figcaption>Overall survival (Kaplan-Meier, 95% CI)</figcaption>", "Overall survival: time from baseline to death")]
-    [InlineData("zh-CN", "随访月份即计划访视", "<figcaption>总生存（Kaplan-Meier，95% 置信区间）</figcaption>", "总生存：自基线至死亡的时间")]
+    [InlineData("en", "Time points are the schedule of protocol wang_2014 version 1:", "<figcaption>Overall survival (Kaplan-Meier, 95% CI)</figcaption>", "Overall survival: time from baseline to death")]
+    [InlineData("zh-CN", "时间点为方案 wang_2014 第 1 版的访视计划", "<figcaption>总生存（Kaplan-Meier，95% 置信区间）</figcaption>", "总生存：自基线至死亡的时间")]
     public async Task Report_ReadersLanguage_MethodsChartsAndDefinitionsInIt(string language, string method, string caption, string definition)
     {
         using var client = demo.Client();
@@ -48,5 +51,29 @@ public sealed class ReportLanguagePageTests(DemoFactory demo) : IClassFixture<De
         raw.ShouldStartWith("%PDF");
         raw.ShouldMatch(@"/BaseFont\s*/[A-Z]{6}\+WenQuanYi");
         raw.ShouldNotContain("DejaVu");
+    }
+
+    [Fact]
+    public async Task ReportPdf_CjkFontMissing_Is503NamingTheFontAndItsPackage()
+    {
+        var fonts = Directory.CreateTempSubdirectory("stroma-no-fonts-").FullName;
+        try
+        {
+            // Reports:Fonts names a folder without wqy-zenhei.ttc: an installation problem, said plainly, never a 500.
+            using var missing = demo.WithWebHostBuilder(b => b.UseSetting(Stroma.Web.Features.Reports.IndexModel.FontsKey, fonts));
+            using var client = missing.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            var password = missing.Services.GetRequiredService<DemoMode>().Password;
+            using var response = await GetAsync(client, password, "/reports?handler=Pdf&protocol=wang_2014", "zh-CN", HttpStatusCode.ServiceUnavailable);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+
+            body.ShouldContain("Report font not installed");
+            body.ShouldContain("wqy-zenhei");
+            body.ShouldContain("fonts-wqy-zenhei");
+            body.ShouldContain(Path.Combine(fonts, "wqy-zenhei.ttc"), Case.Sensitive, "the file looked for");
+        }
+        finally
+        {
+            Directory.Delete(fonts, recursive: true);
+        }
     }
 }

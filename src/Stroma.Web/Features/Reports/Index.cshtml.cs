@@ -19,8 +19,11 @@ namespace Stroma.Web.Features.Reports;
 /// The report holds aggregates only; its per-patient chart is drawn without labels.
 /// </summary>
 [Authorize(Policy = Policies.ReadDeidentified)]
-public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAccess access) : PageModel
+public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAccess access, IConfiguration configuration) : PageModel
 {
+    /// <summary>The configuration key naming the PDF's font folder (DejaVuSans.ttf, DejaVuSans-Bold.ttf, wqy-zenhei.ttc); unset: Debian's font folders.</summary>
+    public const string FontsKey = "Reports:Fonts";
+
     /// <summary>Site codes chosen (query <c>site</c>, repeatable); empty: every site the user may report on.</summary>
     [BindProperty(SupportsGet = true, Name = "site")]
     public IReadOnlyList<string> Selected { get; set; } = [];
@@ -69,7 +72,7 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
         var output = new MemoryStream();
         try
         {
-            await ReportWriters.WriteAsync(Report!, format, output, Language, cancellationToken);
+            await ReportWriters.WriteAsync(Report!, format, output, Language, configuration[FontsKey], cancellationToken);
         }
         catch (ReportFontMissingException missing)
         {
