@@ -56,8 +56,10 @@ public sealed class DeidentifiedExportTests
 
             // A lot's own dates (no patient) are left blank rather than unshifted.
             var lots = File.ReadAllLines(Path.Combine(deidentified, "cell_lots.csv"));
-            var header = lots[0].Split(',');
             var plainLots = File.ReadAllLines(Path.Combine(plain, "cell_lots.csv"));
+            var header = lots[0].Split(',');
+            header.ShouldNotContain("lot_number", "a CAR-T lot's label carries the patient's study id (DEMO-S2-CART-1-CART)");
+            plainLots[0].Split(',').ShouldContain("lot_number");
             var dateColumns = plainLots[0].Split(',').Select((c, i) => (c, i))
                 .Where(x => plainLots.Skip(1).Any(l => System.Text.RegularExpressions.Regex.IsMatch(l.Split(',')[x.i], @"^\d{4}-\d{2}-\d{2}"))).Select(x => x.c).ToList();
             foreach (var column in dateColumns.Where(header.Contains))

@@ -52,6 +52,8 @@ public static class CsvExport
         ("schedule_changes", "reason"), ("lymphodepletions", "late_entry_reason"), ("queries", "text"), ("query_steps", "text"), ("query_steps", "by"),
         ("sdv_marks", "verified_by"), ("sdv_marks", "verified_by_name"), ("sdv_marks", "cleared_by"), ("sdv_marks", "cleared_reason"),
         ("lab_results", "note"),
+        // A lot's label: an autologous product's (CAR-T) often carries the patient's identifier, a DIN names a donation.
+        ("cell_lots", "lot_number"),
     ];
 
     /// <summary>Every site, identifiable (as <c>stroma export</c> writes it).</summary>

@@ -311,14 +311,20 @@ public sealed class FhirMapper(FhirIds ids)
         return response;
     }
 
-    /// <summary>A cell-product lot: its label (an ISBT 128 DIN when it reads as one) as identifier; available only once released.</summary>
+    /// <summary>
+    /// A cell-product lot: its label (an ISBT 128 DIN when it reads as one) as identifier, left out when de-identified;
+    /// available only once released.
+    /// </summary>
     public BiologicallyDerivedProduct Lot(CellLotRecord lot)
     {
         var din = Isbt128Din.Parse(lot.LotNumber).Din is not null;
         var product = new BiologicallyDerivedProduct
         {
             Id = Ids.Record(lot.Id),
-            Identifier = [new Identifier(FhirSystems.LotNumber, lot.LotNumber) { Type = new CodeableConcept { Text = din ? "ISBT 128 Donation Identification Number" : "Lot number" } }],
+            // De-identified: no label. An autologous product's label (a CAR-T lot) often carries the patient's identifier,
+            // and a DIN names a donation; the lot stays linked by its keyed id.
+            Identifier = Ids.Deidentify ? []
+                : [new Identifier(FhirSystems.LotNumber, lot.LotNumber) { Type = new CodeableConcept { Text = din ? "ISBT 128 Donation Identification Number" : "Lot number" } }],
             ProductCategory = BiologicallyDerivedProduct.BiologicallyDerivedProductCategory.Cells,
             ProductCode = new CodeableConcept(FhirSystems.CellProduct, lot.ProductType.ToString(), null, lot.ProductType.ToString()),
             Status = lot.Status == LotStatus.Released ? BiologicallyDerivedProduct.BiologicallyDerivedProductStatus.Available

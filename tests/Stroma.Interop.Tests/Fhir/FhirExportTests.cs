@@ -202,6 +202,9 @@ public sealed partial class FhirExportTests
                     observations.ShouldNotContain("\"note\"");
                     everything.ShouldNotContain("haemolysed");
                     studyIds.ShouldAllBe(id => !everything.Contains("\"" + id + "\"", StringComparison.Ordinal));
+                    // Nor inside another value: the demo's CAR-T lot labels carry the patient's study id (DEMO-S2-CART-1-CART).
+                    studyIds.ShouldAllBe(id => !everything.Contains(id, StringComparison.Ordinal));
+                    File.ReadAllText(Path.Combine(directory, "BiologicallyDerivedProduct.ndjson")).ShouldNotContain("\"identifier\"");
                 }
                 else
                 {
