@@ -72,7 +72,7 @@ public sealed class LabEntryTests
             ("v.creatinine", "1.5"), ("u.creatinine", "mg/dL"), ("r.creatinine", "0.6-1.2"), ("v.urea", "4"), ("u.urea", "mmol/L"), ("v.bun", "12"), ("u.bun", "mg/dL"));
         var html = await response.Content.ReadAsStringAsync(Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        html.ShouldContain("3 result(s) saved");
+        html.ShouldContain("3 results saved");
         html.ShouldContain("132.6 umol/L");
         html.ShouldContain("<td class=\"flag flag-H\">H</td>");
         html.ShouldContain("No reference range configured: not flagged.");
