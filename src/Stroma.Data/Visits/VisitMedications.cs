@@ -42,51 +42,10 @@ public static class VisitMedications
             issues.Add(signed.Refusal("visit"));
         }
 
+        issues.AddRange(Check(request.Class, request.Drug, request.Dose, request.DoseUnit, request.Frequency, request.PrednisoneEquivalentMgPerDay, request.StartDate, request.StopDate));
         var drug = request.Drug?.Trim() ?? "";
-        if (drug.Length == 0 || drug.Length > MaxText)
-        {
-            issues.Add(Issue.Error(IssueCodes.MedicationDrugMissing, "drug", drug.Length == 0
-                ? "Give the drug's name (its INN, e.g. prednisone, mycophenolate mofetil)."
-                : $"The drug's name has {drug.Length} characters; at most {MaxText} are kept."));
-        }
-
         var unit = string.IsNullOrWhiteSpace(request.DoseUnit) ? null : request.DoseUnit.Trim();
         var frequency = string.IsNullOrWhiteSpace(request.Frequency) ? null : request.Frequency.Trim();
-        if (request.Dose is { } dose && dose <= 0)
-        {
-            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "dose", $"The dose {dose} is not a positive number."));
-        }
-        else if (request.Dose is not null && unit is null)
-        {
-            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "doseUnit", $"The dose {request.Dose} has no unit: give its UCUM unit (e.g. mg, g)."));
-        }
-        else if (request.Dose is null && unit is not null)
-        {
-            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "dose", $"The unit {unit} is given without a dose."));
-        }
-
-        if (unit is { Length: > 32 })
-        {
-            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "doseUnit", $"The unit \"{unit[..32]}…\" is longer than a UCUM unit of a dose (32 characters)."));
-        }
-
-        if (frequency is { Length: > MaxText })
-        {
-            issues.Add(Issue.Error(IssueCodes.MedicationDrugMissing, "frequency", $"The frequency has {frequency.Length} characters; at most {MaxText} are kept."));
-        }
-
-        if (request.PrednisoneEquivalentMgPerDay is { } pred && (pred < 0 || request.Class != MedicationClass.Glucocorticoid))
-        {
-            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "prednisoneEquivalent", pred < 0
-                ? $"The prednisone-equivalent dose {pred} mg/day is negative."
-                : "A prednisone-equivalent dose is kept for a glucocorticoid only."));
-        }
-
-        if (request.StopDate is { } stop && stop < request.StartDate)
-        {
-            issues.Add(Issue.Error(IssueCodes.MedicationStopBeforeStart, "stopDate", $"The stop date {stop:yyyy-MM-dd} is before the start date {request.StartDate:yyyy-MM-dd}."));
-        }
-
         if (issues.Count > 0)
         {
             return Refusal.Of<Medication>(issues);
@@ -109,6 +68,63 @@ public static class VisitMedications
         db.Medications.Add(medication);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CellTherapyResult<Medication>(medication, []);
+    }
+
+    /// <summary>
+    /// The rules a course must meet wherever it comes from (a visit, <c>stroma import odm</c>): a drug name of 1 to
+    /// <see cref="MaxText"/> characters, a positive dose with its unit (and no unit without a dose), a prednisone
+    /// equivalent only for a glucocorticoid and not negative, a stop date not before the start. Every problem is returned.
+    /// </summary>
+    public static IReadOnlyList<Issue> Check(MedicationClass medicationClass, string? drugName, decimal? doseGiven, string? doseUnit, string? frequencyText,
+        decimal? prednisoneEquivalent, DateOnly startDate, DateOnly? stopDate)
+    {
+        var issues = new List<Issue>();
+        var drug = drugName?.Trim() ?? "";
+        if (drug.Length == 0 || drug.Length > MaxText)
+        {
+            issues.Add(Issue.Error(IssueCodes.MedicationDrugMissing, "drug", drug.Length == 0
+                ? "Give the drug's name (its INN, e.g. prednisone, mycophenolate mofetil)."
+                : $"The drug's name has {drug.Length} characters; at most {MaxText} are kept."));
+        }
+
+        var unit = string.IsNullOrWhiteSpace(doseUnit) ? null : doseUnit.Trim();
+        var frequency = string.IsNullOrWhiteSpace(frequencyText) ? null : frequencyText.Trim();
+        if (doseGiven is { } dose && dose <= 0)
+        {
+            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "dose", $"The dose {dose} is not a positive number."));
+        }
+        else if (doseGiven is not null && unit is null)
+        {
+            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "doseUnit", $"The dose {doseGiven} has no unit: give its UCUM unit (e.g. mg, g)."));
+        }
+        else if (doseGiven is null && unit is not null)
+        {
+            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "dose", $"The unit {unit} is given without a dose."));
+        }
+
+        if (unit is { Length: > 32 })
+        {
+            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "doseUnit", $"The unit \"{unit[..32]}…\" is longer than a UCUM unit of a dose (32 characters)."));
+        }
+
+        if (frequency is { Length: > MaxText })
+        {
+            issues.Add(Issue.Error(IssueCodes.MedicationDrugMissing, "frequency", $"The frequency has {frequency.Length} characters; at most {MaxText} are kept."));
+        }
+
+        if (prednisoneEquivalent is { } pred && (pred < 0 || medicationClass != MedicationClass.Glucocorticoid))
+        {
+            issues.Add(Issue.Error(IssueCodes.MedicationDoseInvalid, "prednisoneEquivalent", pred < 0
+                ? $"The prednisone-equivalent dose {pred} mg/day is negative."
+                : "A prednisone-equivalent dose is kept for a glucocorticoid only."));
+        }
+
+        if (stopDate is { } stop && stop < startDate)
+        {
+            issues.Add(Issue.Error(IssueCodes.MedicationStopBeforeStart, "stopDate", $"The stop date {stop:yyyy-MM-dd} is before the start date {startDate:yyyy-MM-dd}."));
+        }
+
+        return issues;
     }
 
     /// <summary>

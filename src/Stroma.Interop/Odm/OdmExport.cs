@@ -27,12 +27,13 @@ namespace Stroma.Interop.Odm;
 /// (<see cref="CsvExportOptions"/>), and audited the same way. The file is written next to its name and moved into place
 /// when complete, so a failed export leaves no partial file.
 /// </summary>
-public static class OdmExport
+public static partial class OdmExport
 {
-    private static readonly Type[] AuditedEntities = [typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult)];
+    private static readonly Type[] AuditedEntities =
+        [typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent)];
 
     /// <summary>What one export wrote.</summary>
-    public sealed record Counts(long Subjects, long Visits, long Assessments, long LabResults, long MetaDataVersions);
+    public sealed record Counts(long Subjects, long Visits, long Assessments, long LabResults, long MetaDataVersions, long Diagnoses, long Medications, long AdverseEvents);
 
     public static async Task<Counts> WriteAsync(DataConfiguration configuration, string path, CsvExportOptions options, CancellationToken cancellationToken = default)
     {
@@ -68,7 +69,7 @@ public static class OdmExport
             ["sites"] = options.Sites.Count > 0 ? options.Sites : "all",
             ["deidentified"] = options.Deidentify,
             ["subjects"] = counts.Subjects,
-            ["records"] = counts.Visits + counts.Assessments + counts.LabResults,
+            ["records"] = counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents,
         }, cancellationToken).ConfigureAwait(false);
         return counts;
     }
@@ -106,7 +107,7 @@ public static class OdmExport
         _ => "text",
     };
 
-    private sealed class Writer(StromaDbContext db, XmlWriter xml, CsvExportOptions options)
+    private sealed partial class Writer(StromaDbContext db, XmlWriter xml, CsvExportOptions options)
     {
         private readonly bool deidentify = options.Deidentify;
         private Guid[]? siteIds;
@@ -144,7 +145,7 @@ public static class OdmExport
             xml.WriteEndElement();
             await xml.WriteEndDocumentAsync().ConfigureAwait(false);
             await xml.FlushAsync().ConfigureAwait(false);
-            return new Counts(subjects, visits, assessments, labs, 1 + protocolVersions);
+            return new Counts(subjects, visits, assessments, labs, 1 + protocolVersions, diagnoses, medications, adverseEvents);
         }
 
         private IQueryable<T> Rows<T>()
@@ -194,15 +195,15 @@ public static class OdmExport
             xml.WriteEndElement();
 
             xml.WriteStartElement("BasicDefinitions");
-            foreach (var unit in AnalyteCatalog.All.Select(a => a.CanonicalUnit).OfType<UcumUnit>().DistinctBy(u => u.Code).OrderBy(u => u.Code, StringComparer.Ordinal))
+            foreach (var unit in AnalyteCatalog.All.Select(a => a.CanonicalUnit).OfType<UcumUnit>().Select(u => u.Code).Append(PrednisoneUnit).Distinct().Order(StringComparer.Ordinal))
             {
                 xml.WriteStartElement("MeasurementUnit");
-                Attribute("OID", OdmOids.Unit(unit.Code));
-                Attribute("Name", unit.Code);
-                Translated("Symbol", unit.Code);
+                Attribute("OID", OdmOids.Unit(unit));
+                Attribute("Name", unit);
+                Translated("Symbol", unit);
                 xml.WriteStartElement("Alias");
                 Attribute("Context", "UCUM");
-                Attribute("Name", unit.Code);
+                Attribute("Name", unit);
                 xml.WriteEndElement();
                 xml.WriteEndElement();
             }
@@ -235,7 +236,7 @@ public static class OdmExport
             xml.WriteEndElement();
 
             StudyEventDef(OdmOids.Registration, "Registration", false, "Common", [OdmOids.DemographicsForm]);
-            string[] visitForms = [OdmOids.VisitForm, .. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm];
+            string[] visitForms = [OdmOids.VisitForm, .. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.MedicationForm];
             foreach (var (type, scheduled) in visitTypes)
             {
                 var oid = OdmOids.Visit(type, scheduled);
@@ -243,7 +244,8 @@ public static class OdmExport
                 StudyEventDef(oid, type, true, scheduled ? "Scheduled" : "Unscheduled", visitForms);
             }
 
-            StudyEventDef(OdmOids.NoVisit, "Results not attached to a visit", false, "Common", [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm]);
+            StudyEventDef(OdmOids.NoVisit, "Records not attached to a visit", false, "Common",
+                [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.DiagnosisForm, OdmOids.MedicationForm, OdmOids.AdverseEventForm]);
 
             FormDef(OdmOids.DemographicsForm, "Registration", OdmOids.DemographicsGroup);
             FormDef(OdmOids.VisitForm, "Visit", OdmOids.VisitGroup);
@@ -253,6 +255,7 @@ public static class OdmExport
             }
 
             FormDef(OdmOids.LabForm, "Laboratory results", OdmOids.LabGroup);
+            WriteRecordForms();
 
             ItemGroupDef(OdmOids.DemographicsGroup, "Registration", false, [OdmOids.Sex, OdmOids.BirthYear, OdmOids.BirthDate, OdmOids.ConsentVersion, OdmOids.ConsentDate]);
             ItemGroupDef(OdmOids.VisitGroup, "Visit", false, [OdmOids.VisitDate, OdmOids.VisitNotes]);
@@ -265,6 +268,7 @@ public static class OdmExport
             ItemGroupDef(OdmOids.LabGroup, "Laboratory result", true,
                 [OdmOids.LabAnalyte, OdmOids.LabSpecimenTime, OdmOids.LabValue, OdmOids.LabUnit, OdmOids.LabRange, OdmOids.LabLaboratory, OdmOids.LabFlag, OdmOids.LabNote,
                     .. AnalyteCatalog.All.Where(a => a.CanonicalUnit is not null).Select(a => OdmOids.LabNormalised(a.Key))]);
+            WriteRecordGroups();
 
             ItemDef(OdmOids.Sex, "Sex", "text", null, OdmOids.SexCodes);
             ItemDef(OdmOids.BirthYear, "Birth year", "integer");
@@ -310,6 +314,7 @@ public static class OdmExport
                 xml.WriteEndElement();
             }
 
+            WriteRecordItems();
             CodeList(OdmOids.SexCodes, "Sex", [("female", "Female"), ("male", "Male"), ("unknown", "Unknown")]);
             CodeList(OdmOids.AnalyteCodes, "Analyte", [.. AnalyteCatalog.All.Select(a => (a.Key, a.Name))]);
             CodeList(OdmOids.FlagCodes, "Laboratory flag", [("none", "No range applies"), ("normal", "Normal"), ("low", "Low"), ("high", "High"), ("critical_low", "Critically low"), ("critical_high", "Critically high")]);
@@ -320,6 +325,8 @@ public static class OdmExport
                     CodeList(OdmOids.Choices(instrument, item.Key), $"{instrument.Name} {item.Key}", [.. item.Choices.Select(c => (c, c))]);
                 }
             }
+
+            WriteRecordCodeLists();
 
             xml.WriteEndElement();
             return events;
@@ -405,12 +412,12 @@ public static class OdmExport
             xml.WriteEndElement();
         }
 
-        private void CodeList(string oid, string name, IEnumerable<(string Code, string Decode)> items)
+        private void CodeList(string oid, string name, IEnumerable<(string Code, string Decode)> items, string dataType = "text")
         {
             xml.WriteStartElement("CodeList");
             Attribute("OID", oid);
             Attribute("Name", name);
-            Attribute("DataType", "text");
+            Attribute("DataType", dataType);
             foreach (var (code, decode) in items)
             {
                 xml.WriteStartElement("CodeListItem");
@@ -474,6 +481,9 @@ public static class OdmExport
                 users.UnionWith(await Rows<Visit>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
                 users.UnionWith(await Rows<Assessment>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
                 users.UnionWith(await Rows<LabResult>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
+                users.UnionWith(await Rows<Diagnosis>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
+                users.UnionWith(await Rows<Medication>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
+                users.UnionWith(await Rows<Stroma.Data.Model.AdverseEvent>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
                 foreach (var user in users.Where(u => u.Length > 0))
                 {
                     xml.WriteStartElement("User");
@@ -609,6 +619,7 @@ public static class OdmExport
             var patientLabs = (await db.LabResults.AsNoTracking().Where(l => l.PatientId == patient.Id)
                 .Select(l => new { Lab = l, Laboratory = l.Laboratory != null ? l.Laboratory.Code : null }).ToListAsync(cancellationToken).ConfigureAwait(false))
                 .OrderBy(l => l.Lab.SpecimenTime).ThenBy(l => l.Lab.Analyte, StringComparer.Ordinal).ToList();
+            var records = await LoadRecordsAsync(patient.Id, cancellationToken).ConfigureAwait(false);
             var byVisit = patientAssessments.ToLookup(a => a.VisitId);
             var labsByVisit = patientLabs.ToLookup(l => l.Lab.VisitId);
 
@@ -630,17 +641,21 @@ public static class OdmExport
                 xml.WriteEndElement();
                 xml.WriteEndElement();
                 WriteResults(patient.Id, site, byVisit[visit.Id], [.. labsByVisit[visit.Id].Select(l => (l.Lab, l.Laboratory))]);
+                WriteMedications(patient.Id, site, records.Medications[visit.Id]);
                 xml.WriteEndElement();
                 visits++;
             }
 
             var loose = byVisit[null].ToList();
             var looseLabs = labsByVisit[null].Select(l => (l.Lab, l.Laboratory)).ToList();
-            if (loose.Count > 0 || looseLabs.Count > 0)
+            if (loose.Count > 0 || looseLabs.Count > 0 || records.Diagnoses.Count > 0 || records.Medications[null].Any() || records.AdverseEvents.Count > 0)
             {
                 xml.WriteStartElement("StudyEventData");
                 Attribute("StudyEventOID", OdmOids.NoVisit);
                 WriteResults(patient.Id, site, loose, looseLabs);
+                WriteDiagnoses(patient.Id, site, records.Diagnoses);
+                WriteMedications(patient.Id, site, records.Medications[null]);
+                WriteAdverseEvents(patient.Id, site, records.AdverseEvents);
                 xml.WriteEndElement();
             }
 

@@ -19,6 +19,12 @@ namespace Stroma.Interop.Odm;
 public sealed record OdmImportResult(int Sites, int Subjects, int Visits, int Assessments, long LabResults, IReadOnlyList<Issue> Issues)
 {
     public bool Refused => Issues.Any(i => i.IsError);
+
+    public int Diagnoses { get; init; }
+
+    public int Medications { get; init; }
+
+    public int AdverseEvents { get; init; }
 }
 
 /// <summary>
@@ -31,7 +37,7 @@ public sealed record OdmImportResult(int Sites, int Subjects, int Visits, int As
 /// and the protocol's save-time checks. One transaction: any error and nothing is written. Audit records in the file are
 /// not replayed (the audit trail records the import itself: who imported, when). docs/interop.md says what is not read.
 /// </summary>
-public static class OdmImport
+public static partial class OdmImport
 {
     private const int LabBatch = 10_000;
 
@@ -67,12 +73,17 @@ public static class OdmImport
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new OdmImportResult(reader.Sites, reader.Subjects, reader.Visits, reader.Assessments, reader.Labs, reader.Issues);
+        return new OdmImportResult(reader.Sites, reader.Subjects, reader.Visits, reader.Assessments, reader.Labs, reader.Issues)
+        {
+            Diagnoses = reader.Diagnoses,
+            Medications = reader.Medications,
+            AdverseEvents = reader.AdverseEvents,
+        };
     }
 
     private static OdmImportResult Refused(Issue issue) => new(0, 0, 0, 0, 0, [issue]);
 
-    private sealed class Reader(StromaDbContext db, string file)
+    private sealed partial class Reader(StromaDbContext db, string file)
     {
         private static readonly XNamespace Odm = OdmOids.Namespace;
 
@@ -354,6 +365,11 @@ public static class OdmImport
                     if (formOid is OdmOids.LabForm)
                     {
                         ReadLabs(form, site, key, visitDate, formWhere);
+                        continue;
+                    }
+
+                    if (await ReadRecordFormAsync(form, formOid, patient, visitId, formWhere, cancellationToken).ConfigureAwait(false))
+                    {
                         continue;
                     }
 

@@ -50,6 +50,53 @@ public static class OdmOids
     public const string LabFlag = "IT.LAB.FLAG";
     public const string LabNote = "IT.LAB.NOTE";
 
+    public const string DiagnosisForm = "F.DX";
+    public const string DiagnosisGroup = "IG.DX";
+    public const string DiagnosisKind = "IT.DX.KIND";
+    public const string DiagnosisDate = "IT.DX.DATE";
+    public const string DiagnosisCriteria = "IT.DX.CRITERIA";
+    public const string DiagnosisCriteriaMet = "IT.DX.CRITERIA_MET";
+    public const string DiagnosisCriteriaScore = "IT.DX.CRITERIA_SCORE";
+    public const string DiagnosisIsnRpsClass = "IT.DX.ISN_RPS_CLASS";
+    public const string DiagnosisActivityIndex = "IT.DX.ACTIVITY_INDEX";
+    public const string DiagnosisChronicityIndex = "IT.DX.CHRONICITY_INDEX";
+    public const string DiagnosisNotes = "IT.DX.NOTES";
+
+    public const string MedicationForm = "F.CM";
+    public const string MedicationGroup = "IG.CM";
+    public const string MedicationClass = "IT.CM.CLASS";
+    public const string MedicationDrug = "IT.CM.DRUG";
+    public const string MedicationDose = "IT.CM.DOSE";
+    public const string MedicationDoseUnit = "IT.CM.DOSE_UNIT";
+    public const string MedicationFrequency = "IT.CM.FREQUENCY";
+    public const string MedicationPrednisone = "IT.CM.PREDNISONE_EQ";
+    public const string MedicationStart = "IT.CM.START";
+    public const string MedicationStop = "IT.CM.STOP";
+
+    public const string AdverseEventForm = "F.AE";
+    public const string AdverseEventGroup = "IG.AE";
+    public const string AdverseEventTerm = "IT.AE.TERM";
+    public const string AdverseEventMeddra = "IT.AE.MEDDRA_CODE";
+    public const string AdverseEventGrade = "IT.AE.CTCAE_GRADE";
+    public const string AdverseEventOnset = "IT.AE.ONSET";
+    public const string AdverseEventResolution = "IT.AE.RESOLUTION";
+    public const string AdverseEventSerious = "IT.AE.SERIOUS";
+    public const string AdverseEventCausality = "IT.AE.CAUSALITY";
+    public const string AdverseEventExpectedness = "IT.AE.EXPECTEDNESS";
+    public const string AdverseEventOutcome = "IT.AE.OUTCOME";
+    public const string AdverseEventLot = "IT.AE.SUSPECT_LOT";
+    public const string AdverseEventLate = "IT.AE.ENTERED_LATE";
+    public const string AdverseEventLateReason = "IT.AE.LATE_ENTRY_REASON";
+
+    /// <summary>One ICH E2A seriousness criterion of an adverse event (a boolean, written when the criteria were assessed).</summary>
+    public static string AdverseEventCriterion(string key) => "IT.AE.SER." + Upper(key);
+
+    public const string DiagnosisKindCodes = "CL.DX_KIND";
+    public const string MedicationClassCodes = "CL.CM_CLASS";
+    public const string GradeCodes = "CL.CTCAE_GRADE";
+    public const string CausalityCodes = "CL.AE_CAUSALITY";
+    public const string ExpectednessCodes = "CL.AE_EXPECTEDNESS";
+
     public const string SexCodes = "CL.SEX";
     public const string AnalyteCodes = "CL.ANALYTE";
     public const string FlagCodes = "CL.LAB_FLAG";

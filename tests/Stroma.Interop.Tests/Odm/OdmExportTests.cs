@@ -42,11 +42,17 @@ public sealed class OdmExportTests
     {
         await using var database = await TestDatabase.CreateAsync(engine);
         List<string> studyIds;
+        (int Diagnoses, int Medications, int AdverseEvents) expected;
         await using (var db = database.Open("demo"))
         {
             await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 5), Token);
             studyIds = [.. db.Patients.Select(p => p.StudyId)];
+            expected = (db.Diagnoses.Count(), db.Medications.Count(), db.AdverseEvents.Count());
         }
+
+        expected.Diagnoses.ShouldBeGreaterThan(0);
+        expected.Medications.ShouldBeGreaterThan(0);
+        expected.AdverseEvents.ShouldBeGreaterThan(0);
 
         foreach (var deidentify in new[] { false, true })
         {
@@ -64,6 +70,19 @@ public sealed class OdmExportTests
                 counts.Assessments.ShouldBeGreaterThan(0);
                 counts.LabResults.ShouldBeGreaterThan(0);
                 document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.LabGroup).ShouldBe((int)counts.LabResults);
+                counts.Diagnoses.ShouldBe(expected.Diagnoses);
+                counts.Medications.ShouldBe(expected.Medications);
+                counts.AdverseEvents.ShouldBe(expected.AdverseEvents);
+                document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.DiagnosisGroup).ShouldBe(expected.Diagnoses);
+                document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.MedicationGroup).ShouldBe(expected.Medications);
+                document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.AdverseEventGroup).ShouldBe(expected.AdverseEvents);
+                if (deidentify)
+                {
+                    // Free text and lot labels stay out, as in the CSV export (diagnoses.notes, adverse_events.outcome and late_entry_reason, cell_lots.lot_number).
+                    document.Descendants(Odm + "ItemData").ShouldAllBe(i => (string?)i.Attribute("ItemOID") != OdmOids.DiagnosisNotes
+                        && (string?)i.Attribute("ItemOID") != OdmOids.AdverseEventOutcome && (string?)i.Attribute("ItemOID") != OdmOids.AdverseEventLot
+                        && (string?)i.Attribute("ItemOID") != OdmOids.AdverseEventLateReason);
+                }
                 var keys = subjects.Select(s => (string)s.Attribute("SubjectKey")!).ToList();
                 if (deidentify)
                 {
@@ -75,7 +94,7 @@ public sealed class OdmExportTests
                 else
                 {
                     keys.Order(StringComparer.Ordinal).ShouldBe(studyIds.Order(StringComparer.Ordinal));
-                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults));
+                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents));
                 }
             }
             finally
