@@ -67,11 +67,13 @@ public sealed class OdmImportTests
         return path;
     }
 
-    private static async Task<(int Sites, int Patients, int Visits, int Assessments, int Labs)> CountsAsync(TestDatabase database)
+    private static async Task<(int Sites, int Patients, int Visits, int Assessments, int Labs, int Diagnoses, int Medications, int AdverseEvents)> CountsAsync(TestDatabase database)
     {
         await using var db = database.Open();
         return (await db.Sites.CountAsync(Token), await db.Patients.IgnoreQueryFilters().CountAsync(Token), await db.Visits.IgnoreQueryFilters().CountAsync(Token),
-            await db.Assessments.IgnoreQueryFilters().CountAsync(Token), await db.LabResults.IgnoreQueryFilters().CountAsync(Token));
+            await db.Assessments.IgnoreQueryFilters().CountAsync(Token), await db.LabResults.IgnoreQueryFilters().CountAsync(Token),
+            await db.Diagnoses.IgnoreQueryFilters().CountAsync(Token), await db.Medications.IgnoreQueryFilters().CountAsync(Token),
+            await db.AdverseEvents.IgnoreQueryFilters().CountAsync(Token));
     }
 
     [Theory]
@@ -94,6 +96,11 @@ public sealed class OdmImportTests
             result.Issues.ShouldBeEmpty();
             result.Subjects.ShouldBeGreaterThan(0);
             result.LabResults.ShouldBeGreaterThan(0);
+            var (_, _, _, _, _, diagnoses, medications, adverseEvents) = await CountsAsync(source);
+            (result.Diagnoses, result.Medications, result.AdverseEvents).ShouldBe((diagnoses, medications, adverseEvents));
+            diagnoses.ShouldBeGreaterThan(0);
+            medications.ShouldBeGreaterThan(0);
+            adverseEvents.ShouldBeGreaterThan(0);
             var b = Path.Combine(directory, "b.xml");
             await OdmExport.WriteAsync(target.Configuration, b, CsvExportOptions.Everything, Token);
 
@@ -120,8 +127,22 @@ public sealed class OdmImportTests
             lastLab.Attribute("Value")!.Value = "U/L";
             var badDate = XDocument.Parse(text);
             badDate.Descendants(Odm + "ItemData").Last(i => (string?)i.Attribute("ItemOID") == OdmOids.VisitDate).Attribute("Value")!.Value = "2024-02-30";
+            var meddra = XDocument.Parse(text);
+            var term = meddra.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == OdmOids.AdverseEventTerm);
+            term.AddAfterSelf(new XElement(Odm + "ItemData", new XAttribute("ItemOID", OdmOids.AdverseEventMeddra), new XAttribute("Value", "10000000")));
+            var lot = XDocument.Parse(text);
+            lot.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == OdmOids.AdverseEventTerm)
+                .AddAfterSelf(new XElement(Odm + "ItemData", new XAttribute("ItemOID", OdmOids.AdverseEventLot), new XAttribute("Value", "LOT-NOT-HERE")));
+            var dose = XDocument.Parse(text);
+            dose.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == OdmOids.MedicationDose).Attribute("Value")!.Value = "-5";
+            var diagnosis = XDocument.Parse(text);
+            diagnosis.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == OdmOids.DiagnosisKind).Attribute("Value")!.Value = "rumour";
             var cases = new (string Name, string Content, string Code)[]
             {
+                ("meddra.xml", meddra.ToString(), IssueCodes.OdmScoreMismatch),
+                ("lot.xml", lot.ToString(), IssueCodes.OdmLotNotInRegistry),
+                ("dose.xml", dose.ToString(), IssueCodes.MedicationDoseInvalid),
+                ("diagnosis.xml", diagnosis.ToString(), IssueCodes.OdmBadValue),
                 ("truncated.xml", text[..(text.Length / 2)], IssueCodes.OdmNotOdm),
                 ("version.xml", text.Replace("ODMVersion=\"1.3.2\"", "ODMVersion=\"1.3.1\"", StringComparison.Ordinal), IssueCodes.OdmNotOdm),
                 ("unit.xml", document.ToString(), "LAB003"),
@@ -141,7 +162,7 @@ public sealed class OdmImportTests
                     result.Issues.ShouldContain(i => i.Code == code && i.Message.StartsWith(name, StringComparison.Ordinal), name);
                 }
 
-                (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0), name);
+                (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0), name);
             }
 
             // Into a registry that is not empty: refused before reading.
