@@ -210,6 +210,18 @@ public sealed partial class ReportCache : IDisposable
     /// <summary>Requests answered with a report already built.</summary>
     public long Hits => Interlocked.Read(ref hits);
 
+    /// <summary>Requests waiting now for a build that has not finished.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (gate)
+            {
+                return queued.Values.Concat(running.Values).Distinct().Where(s => !s.Task.IsCompleted).Sum(s => s.Waiters);
+            }
+        }
+    }
+
     /// <summary>Built reports kept now.</summary>
     public int Count
     {
