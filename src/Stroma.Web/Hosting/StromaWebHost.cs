@@ -230,6 +230,12 @@ public static class StromaWebHost
         services.AddSingleton<ClinicalText>();
         services.AddSingleton<Words>();
         services.AddSingleton<Features.Patients.PatientDirectory>();
+        // The study report cache (docs/web.md "Report cache"): one build per registry state and scope, few at once.
+        services.AddSingleton<Features.Reports.IReportSource>(sp => new Features.Reports.StudyReportSource(sp.GetRequiredService<DataConfiguration>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<ReadReplica>()));
+        services.AddSingleton(sp => new Features.Reports.ReportCache(sp.GetRequiredService<Features.Reports.IReportSource>(),
+            Features.Reports.ReportCacheOptions.From(builder.Configuration), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Features.Reports.ReportCache>>()));
         services.AddSingleton(_ => new Instruments(Stroma.Clinical.Scoring.InstrumentCatalog.All));
         return builder;
     }

@@ -19,7 +19,7 @@ namespace Stroma.Web.Features.Reports;
 /// The report holds aggregates only; its per-patient chart is drawn without labels.
 /// </summary>
 [Authorize(Policy = Policies.ReadDeidentified)]
-public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAccess access, IConfiguration configuration) : PageModel
+public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, ReportCache cache, UserAccess access, IConfiguration configuration) : PageModel
 {
     /// <summary>The configuration key naming the PDF's font folder (DejaVuSans.ttf, DejaVuSans-Bold.ttf, wqy-zenhei.ttc); unset: Debian's font folders.</summary>
     public const string FontsKey = "Reports:Fonts";
@@ -42,6 +42,8 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
 
     public IReadOnlyList<ReportChart> Charts { get; private set; } = [];
 
+    private ReportBuild? built;
+
     /// <summary>The report's language: the user's (the culture cookie or the browser's), so the PDF, charts and methods read as the page does.</summary>
     public static ReportLanguage Language => ReportLanguage.For(System.Globalization.CultureInfo.CurrentUICulture);
 
@@ -52,7 +54,7 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
             return refused;
         }
 
-        Charts = ReportCharts.Draw(Report!, Language);
+        Charts = built!.Charts(Language);
         return Page();
     }
 
@@ -121,7 +123,11 @@ public sealed class IndexModel(StromaDbContext db, ReadDatabase reads, UserAcces
             return BadRequest(StudyReportBuilder.UnknownProtocolMessage(Protocol, [.. Protocols.Select(p => p.Key)]));
         }
 
-        Report = await StudyReportBuilder.BuildAsync(data, new StudyReportOptions(Protocol, sites), cancellationToken);
+        // The report comes from the cache (ReportCache, docs/web.md "Report cache"): shared with identical requests, and
+        // never older than the registry's state now, read on the primary, where this browser's own saves were committed.
+        var marker = await RegistryMarker.ReadAsync(db, cancellationToken);
+        built = await cache.GetAsync(new ReportScope(Sites, sites, Protocol), marker, cancellationToken);
+        Report = built.Report;
         return null;
     }
 
