@@ -97,6 +97,13 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser) : IClassFixture
         throw new Shouldly.ShouldAssertException($"Tab never reached {selector}");
     }
 
+    /// <summary>
+    /// Presses Enter on the focused submit button and waits for the server's answer to the POST (a sign-in hashes a
+    /// password: on a loaded build machine that took longer than an assertion's 5 s).
+    /// </summary>
+    private static async Task SubmitAsync(IPage page) =>
+        await page.RunAndWaitForResponseAsync(() => page.Keyboard.PressAsync("Enter"), r => r.Request.Method == "POST", new PageRunAndWaitForResponseOptions { Timeout = 60_000 });
+
     private static async Task FocusIsOnErrorSummaryAsync(IPage page) =>
         (await page.EvaluateAsync<string?>("() => document.activeElement?.id")).ShouldBe("error-summary", "the focus moves to the error summary");
 
@@ -108,7 +115,7 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser) : IClassFixture
         await TabToAsync(page, "#Password");
         await page.Keyboard.TypeAsync(password);
         await TabToAsync(page, "main form button[type=submit]");
-        await page.Keyboard.PressAsync("Enter");
+        await SubmitAsync(page);
     }
 
     [Fact]
@@ -129,7 +136,7 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser) : IClassFixture
         await TabToAsync(page, "#Password");
         await page.Keyboard.TypeAsync(WebFactory.TestPassword);
         await TabToAsync(page, "main form button[type=submit]");
-        await page.Keyboard.PressAsync("Enter");
+        await SubmitAsync(page);
         await Expect(page.Locator("#signed-in-as")).ToHaveTextAsync("coord.k1");
         errors.ShouldBeEmpty();
     }
@@ -160,7 +167,7 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser) : IClassFixture
         await TabToAsync(page, "#Notes");
         await page.Keyboard.TypeAsync("Typed by keyboard.");
         await TabToAsync(page, "#visit-form button[type=submit]");
-        await page.Keyboard.PressAsync("Enter");
+        await SubmitAsync(page);
 
         var dateError = page.Locator("#visit-form .item:has(#VisitDate) .field-error");
         await Expect(dateError).Not.ToBeEmptyAsync();
@@ -174,7 +181,7 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser) : IClassFixture
         await page.Keyboard.TypeAsync("04042024");
         await Expect(page.Locator("#VisitDate")).ToHaveValueAsync("2024-04-04");
         await TabToAsync(page, "#visit-form button[type=submit]");
-        await page.Keyboard.PressAsync("Enter");
+        await SubmitAsync(page);
         await Expect(page).ToHaveURLAsync(new Regex("/visits/[0-9a-f-]{36}$"));
         errors.ShouldBeEmpty();
     }
@@ -199,7 +206,7 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser) : IClassFixture
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync("+25:00");
         await TabToAsync(page, "#entry button[type=submit]");
-        await page.Keyboard.PressAsync("Enter");
+        await SubmitAsync(page);
 
         await Expect(page.Locator("#entry .lab:has(#i-Offset) .field-error")).ToContainTextAsync("+25:00");
         await FocusIsOnErrorSummaryAsync(page);
@@ -223,7 +230,7 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser) : IClassFixture
         await TabToAsync(page, "#Term");
         await page.Keyboard.TypeAsync("Febrile neutropenia");
         await TabToAsync(page, "#save");
-        await page.Keyboard.PressAsync("Enter");
+        await SubmitAsync(page);
 
         await Expect(page.Locator("#error-summary")).ToBeVisibleAsync();
         await Expect(page.Locator(".item:has(#Onset) .field-error")).Not.ToBeEmptyAsync();
