@@ -92,7 +92,8 @@ internal static class ReportFormatting
 
     /// <summary>
     /// The footnote of the measures table when visits of the cohort were left out because their type is not a time point
-    /// ("40 visits of the cohort are not in this table: ... (infusion_2: 40)"), marked; null when none was.
+    /// ("Left out: 40 visits ... (visit type: number of visits: Infusion 2: 40)"), each type in words in the report's
+    /// language (<see cref="VisitTypeNames"/>, the names the web app shows); null when none was.
     /// </summary>
     public static string? MarkedLeftOut(StudyReport report, ReportText t)
     {
@@ -103,7 +104,9 @@ internal static class ReportFormatting
             return null;
         }
 
-        var types = string.Join(", ", schedule.LeftOut.Select(e => e.Key + ": " + e.Value.ToString(Invariant)));
+        // A type without a name is what a site typed: shown as typed and marked as not to translate.
+        var types = string.Join(", ", schedule.LeftOut.Select(e =>
+            (VisitTypeNames.Find(e.Key, t.Language) ?? ReportText.EnglishStart + e.Key + ReportText.EnglishEnd) + ": " + e.Value.ToString(Invariant)));
         return t.Marked(schedule.Protocol is null ? "left_out_note_all" : "left_out_note", schedule.LeftOutCount, types);
     }
 

@@ -47,27 +47,12 @@ public sealed partial class Words(IStringLocalizer<Text> text, Instruments instr
     }
 
     /// <summary>
-    /// A visit type: the protocol time points (<c>baseline</c>, <c>screening</c>, <c>month_N</c>, <c>week_N</c>,
-    /// <c>day_N</c>, <c>infusion_N</c>, <c>administration_N</c>) and the usual reasons have names; anything else is what
-    /// the person typed, shown as typed.
+    /// A visit type in words (<c>month_3</c> → Month 3 / 第3个月; anything without a name as typed), from the names the study
+    /// report uses too (<see cref="Stroma.Reporting.Localization.VisitTypeNames"/>).
     /// </summary>
-    public string VisitType(string? type)
-    {
-        if (string.IsNullOrEmpty(type))
-        {
-            return "";
-        }
-
-        var numbered = NumberedPoint().Match(type);
-        if (numbered.Success)
-        {
-            var found = text[$"visit_type.{numbered.Groups[1].Value}_n", numbered.Groups[2].Value];
-            return found.ResourceNotFound ? type : found.Value;
-        }
-
-        var named = text[$"visit_type.{type}"];
-        return named.ResourceNotFound ? type : named.Value;
-    }
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Views call it on their injected W, beside its other names.")]
+    public string VisitType(string? type) =>
+        Stroma.Reporting.Localization.VisitTypeNames.Name(type, Stroma.Reporting.ReportLanguage.For(CultureInfo.CurrentUICulture));
 
     /// <summary>An enum value's name (<c>enum.{Type}.{Value}</c>); without an entry, its words ("Not related").</summary>
     public string Enum<TEnum>(TEnum value)
@@ -253,9 +238,6 @@ public sealed partial class Words(IStringLocalizer<Text> text, Instruments instr
             .Select(w => w.All(char.IsUpper) && w.Length > 1 ? w : w.ToLowerInvariant()));
         return char.ToUpperInvariant(lower[0]) + lower[1..];
     }
-
-    [GeneratedRegex(@"^(month|week|day|infusion|administration|year)_(\d+)$")]
-    private static partial Regex NumberedPoint();
 
     [GeneratedRegex(@"(?<=[a-z0-9])(?=[A-Z])")]
     private static partial Regex PascalBoundary();

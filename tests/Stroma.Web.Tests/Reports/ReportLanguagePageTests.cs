@@ -41,6 +41,22 @@ public sealed class ReportLanguagePageTests(DemoFactory demo) : IClassFixture<De
         html.ShouldNotContain("GROUP BY");
     }
 
+    [Theory]
+    [InlineData("en", "(visit type: number of visits: Infusion 2: ")]
+    [InlineData("zh-CN", "（访视类型：访视次数：第2次输注: ")]
+    public async Task Report_ProtocolLeavesOutVisitTypes_FootnoteNamesThemInReadersLanguage(string language, string named)
+    {
+        // The demo's infusion_2 visits are not in wang_2014's schedule: the footnote counts them by type, in words (issue #19).
+        using var client = demo.Client();
+        using var response = await GetAsync(client, "/reports?protocol=wang_2014", language);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        var footnote = html[html.IndexOf("<p id=\"report-left-out\">", StringComparison.Ordinal)..];
+        footnote = footnote[..footnote.IndexOf("</p>", StringComparison.Ordinal)];
+        footnote.ShouldContain(named);
+        footnote.ShouldNotContain("infusion_2");
+    }
+
     [Fact]
     public async Task ReportPdf_ChineseReader_IsInChineseWithTheCjkFontEmbedded()
     {
