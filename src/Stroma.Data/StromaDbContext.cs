@@ -342,6 +342,10 @@ public abstract class StromaDbContext : DbContext
             e.Property(x => x.Hash).HasMaxLength(64).IsFixedLength();
             e.Property(x => x.PreviousHash).HasMaxLength(64).IsFixedLength();
             e.HasIndex(x => new { x.Entity, x.EntityKey });
+            // The last change (an entry that is not an access record) in one index step: the registry's "data changed"
+            // marker (AuditTrail.LastChangeAsync), read on every patient-list and report request, where a scan back from
+            // the head would pass over every page read since the last save.
+            e.HasIndex(x => x.Sequence).HasDatabaseName("IX_audit_entries_changes").HasFilter("entity <> 'Access'");
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

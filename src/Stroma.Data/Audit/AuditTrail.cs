@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace Stroma.Data.Audit;
 
@@ -51,7 +52,19 @@ public static class AuditTrail
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var entry = new AuditEntry
+        await AppendAccessAsync(db, [AccessEntry(db, action, key, details)], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An access entry by <see cref="StromaDbContext.Actor"/> of <paramref name="db"/>, stamped now, not yet chained: append
+    /// it with <see cref="AppendAccessAsync(StromaDbContext, IReadOnlyList{AuditEntry}, CancellationToken)"/>, alone or
+    /// with other requests' entries (the web app's page reads are appended a group at a time).
+    /// </summary>
+    public static AuditEntry AccessEntry(StromaDbContext db, string action, string key, IReadOnlyDictionary<string, object?> details)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(details);
+        return new AuditEntry
         {
             Timestamp = db.Clock.GetUtcNow(),
             UserName = db.Actor,
@@ -62,11 +75,60 @@ public static class AuditTrail
             // The record read or exported leads the details, so audit pages that show values (not keys) name it.
             NewValue = JsonSerializer.Serialize(new[] { new KeyValuePair<string, object?>("record", key) }.Concat(details).ToDictionary()),
         };
+    }
+
+    /// <summary>
+    /// Appends access entries made by <see cref="AccessEntry"/> (by any number of users), chained in the order given, in
+    /// one transaction: all are on the trail when this returns, or none. Saves at once: call it on a context with no
+    /// pending changes.
+    /// </summary>
+    public static async Task AppendAccessAsync(StromaDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Any(e => e.Entity != AccessEntity || e.Sequence != 0))
+        {
+            throw new ArgumentException("Only new access entries (AuditTrail.AccessEntry) are appended here.", nameof(entries));
+        }
+
         var (sequence, hash) = await AuditAppendLock.LockHeadAsync(db, cancellationToken).ConfigureAwait(false);
-        AuditChain.Link([entry], sequence, hash);
-        db.AuditEntries.Add(entry);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        db.Entry(entry).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+        AuditChain.Link(entries, sequence, hash);
+        db.AuditEntries.AddRange(entries);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var entry in entries)
+            {
+                db.Entry(entry).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The last change on the trail: the newest entry that is not an access entry (<see cref="AccessEntity"/>), by
+    /// sequence and hash, or (0, "") when nothing was written. Reads of patient pages and downloads append access entries
+    /// only, so this moves exactly when the registry's records change (every write is audited in its own transaction,
+    /// <see cref="AuditInterceptor"/>, and appends are serialised until commit, <see cref="AuditAppendLock"/>). One step
+    /// of the partial index <c>IX_audit_entries_changes</c>, however many reads followed the last change.
+    /// </summary>
+    public static async Task<(long Sequence, string Hash)> LastChangeAsync(StromaDbContext db, CancellationToken cancellationToken = default)
+    {
+        var last = await Changes(db).Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return last is null ? (0, "") : (last.Sequence, last.Hash);
+    }
+
+    /// <summary>
+    /// The entries that are not access entries, newest first: the query <see cref="LastChangeAsync"/> takes one row of,
+    /// written so that each engine answers it from <c>IX_audit_entries_changes</c> (the filter is the index's own, as a
+    /// constant: a parameter would not match a partial index).
+    /// </summary>
+    public static IQueryable<AuditEntry> Changes(StromaDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.AuditEntries.AsNoTracking().Where(e => e.Entity != AccessEntity).OrderByDescending(e => e.Sequence);
     }
 
     /// <summary>

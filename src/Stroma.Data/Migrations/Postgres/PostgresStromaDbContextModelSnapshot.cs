@@ -86,6 +86,10 @@ namespace Stroma.Data.Migrations.Postgres
                     b.HasKey("Sequence")
                         .HasName("pk_audit_entries");
 
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("IX_audit_entries_changes")
+                        .HasFilter("entity <> 'Access'");
+
                     b.HasIndex("Entity", "EntityKey");
 
                     b.ToTable("audit_entries", (string)null);

@@ -81,6 +81,10 @@ namespace Stroma.Data.Migrations.Sqlite
                     b.HasKey("Sequence")
                         .HasName("pk_audit_entries");
 
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("IX_audit_entries_changes")
+                        .HasFilter("entity <> 'Access'");
+
                     b.HasIndex("Entity", "EntityKey");
 
                     b.ToTable("audit_entries", (string)null);

@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
-using Microsoft.EntityFrameworkCore;
 using Stroma.Data;
+using Stroma.Data.Audit;
 
 namespace Stroma.Web.Features.Patients;
 
 /// <summary>
 /// The patient list's rows, in order, for one set of filters (site, protocol, status and the user's sites),
 /// remembered between requests while the registry is unchanged. Every change to a patient (insert,
-/// deletion as a state, withdrawal, death, enrolment, import) appends to the hash-chained audit trail, so the head of
-/// the trail (its highest sequence number, a primary-key lookup) tells exactly whether a remembered listing may still
-/// be used: nothing is ever served stale. With the rows in memory (~100 bytes a patient), page N is a slice and a
+/// deletion as a state, withdrawal, death, enrolment, import) appends to the hash-chained audit trail, so the trail's
+/// last change (its newest entry that is not a page read or download, <see cref="AuditTrail.LastChangeAsync"/>, one index
+/// step) tells exactly whether a remembered listing may still be used: nothing is ever served stale, and reading
+/// timelines (each read is an access entry) does not make the list be read again. With the rows in memory (~100 bytes a patient), page N is a slice and a
 /// study-id search one scan of the listing's text (<see cref="PatientListing"/>), where the database would walk its
 /// index to the page's offset or match every study id anew on each request.
 /// </summary>
@@ -31,7 +32,7 @@ public sealed class PatientDirectory(DataConfiguration configuration)
         ArgumentNullException.ThrowIfNull(read);
         // The head is read before the listing, so a change made while the listing is read moves the head past it and
         // the next request reads again.
-        var head = await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+        var (head, _) = await AuditTrail.LastChangeAsync(db, cancellationToken);
         if (listings.Count >= MaxEntries && !listings.ContainsKey(key))
         {
             // Each listing holds up to the whole registry's ids: too many filter combinations, start afresh.

@@ -73,9 +73,8 @@ public readonly record struct RegistryMarker(long Sequence, string Hash)
     public static async Task<RegistryMarker> ReadAsync(StromaDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var last = await db.AuditEntries.AsNoTracking().Where(e => e.Entity != AuditTrail.AccessEntity)
-            .OrderByDescending(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-        return last is null ? new RegistryMarker(0, "") : new RegistryMarker(last.Sequence, last.Hash);
+        var (sequence, hash) = await AuditTrail.LastChangeAsync(db, cancellationToken);
+        return new RegistryMarker(sequence, hash);
     }
 }
 
