@@ -40,36 +40,60 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
         return view is null ? Content("") : View("~/Features/Patients/_PatientBanner.cshtml", view);
     }
 
-    /// <summary>The banner of one patient the user may read clinically, or null.</summary>
+    /// <summary>
+    /// The banner of one patient the user may read clinically, or null. Three round trips (the banner is on every
+    /// patient page, bench/web): the patient with its death, severe open events and open queries (through
+    /// <see cref="AccessQueries.PatientsFor"/>), its diagnoses and its enrolments with their protocols' names (compiled).
+    /// </summary>
     public static async Task<PatientBannerView?> LoadAsync(StromaDbContext db, UserAccess access, Guid patientId, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == patientId)
-            .Select(p => new { p.Id, p.StudyId, p.Site!.Code, p.Site.Name, p.Sex, p.BirthDate, p.BirthYear, p.ConsentVersion, p.ConsentDate, p.WithdrawalDate })
+            .Select(p => new
+            {
+                p.Id,
+                p.StudyId,
+                p.Site!.Code,
+                p.Site.Name,
+                p.Sex,
+                p.BirthDate,
+                p.BirthYear,
+                p.ConsentVersion,
+                p.ConsentDate,
+                p.WithdrawalDate,
+                Death = db.Deaths.Where(d => d.PatientId == p.Id && d.DeletedAt == null).OrderBy(d => d.DeathDate).Select(d => (DateOnly?)d.DeathDate).FirstOrDefault(),
+                Severe = db.AdverseEvents.Count(e => e.PatientId == p.Id && e.DeletedAt == null && e.ResolutionDate == null && e.CtcaeGrade >= 3),
+                Queries = db.Queries.Count(q => q.PatientId == p.Id && q.Status != QueryStatus.Closed),
+            })
             .SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {
             return null;
         }
 
-        var diagnoses = await db.Diagnoses.AsNoTracking().Where(d => d.PatientId == patientId && d.DeletedAt == null).ToListAsync(cancellationToken);
+        var diagnoses = await BannerQueries.Diagnoses(db, patientId).ToListAsync(cancellationToken);
         // A biopsy-proven lupus nephritis names the class; otherwise the latest classification.
         var diagnosis = diagnoses.Where(d => d.Kind == DiagnosisKind.LupusNephritisBiopsy).MaxBy(d => d.DiagnosisDate)
             ?? diagnoses.MaxBy(d => d.DiagnosisDate);
-        var enrolments = await db.Set<ProtocolEnrolment>().AsNoTracking().Where(e => e.PatientId == patientId && e.DeletedAt == null)
-            .OrderBy(e => e.StartDate).Select(e => new { e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn }).ToListAsync(cancellationToken);
-        var keys = enrolments.Select(e => e.ProtocolKey).Distinct().ToList();
-        var names = await db.Set<ProtocolRecord>().AsNoTracking().Where(p => keys.Contains(p.Key)).Select(p => new { p.Key, p.Name }).ToListAsync(cancellationToken);
-        string Name(string key) => names.FirstOrDefault(n => n.Key == key)?.Name ?? Stroma.Clinical.CellTherapy.ProtocolTemplates.Find(key)?.Name ?? key;
-        var death = await db.Deaths.AsNoTracking().Where(d => d.PatientId == patientId && d.DeletedAt == null).OrderBy(d => d.DeathDate)
-            .Select(d => (DateOnly?)d.DeathDate).FirstOrDefaultAsync(cancellationToken);
-        var severe = await db.AdverseEvents.AsNoTracking()
-            .CountAsync(e => e.PatientId == patientId && e.DeletedAt == null && e.ResolutionDate == null && e.CtcaeGrade >= 3, cancellationToken);
-        var queries = await db.Queries.AsNoTracking().CountAsync(q => q.PatientId == patientId && q.Status != QueryStatus.Closed, cancellationToken);
-        var on = death is { } died && died < today ? died : today;
+        var enrolments = await BannerQueries.Enrolments(db, patientId).ToListAsync(cancellationToken);
+        var on = patient.Death is { } died && died < today ? died : today;
         int? age = patient.BirthDate is { } born ? on.Year - born.Year - (on < born.AddYears(on.Year - born.Year) ? 1 : 0) : null;
         return new PatientBannerView(patient.Id, patient.StudyId, patient.Code, patient.Name, patient.Sex, today, patient.BirthDate, patient.BirthYear, age, diagnosis,
-            [.. enrolments.Select(e => (Name(e.ProtocolKey), e.ProtocolVersion, e.ConsentWithdrawnOn is not null))],
-            patient.ConsentVersion, patient.ConsentDate, patient.WithdrawalDate, death, severe, queries);
+            [.. enrolments.Select(e => (e.Name ?? Stroma.Clinical.CellTherapy.ProtocolTemplates.Find(e.ProtocolKey)?.Name ?? e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn is not null))],
+            patient.ConsentVersion, patient.ConsentDate, patient.WithdrawalDate, patient.Death, patient.Severe, patient.Queries);
     }
+
+    /// <summary>The banner's reads after the access check, compiled once per model (<see cref="CompiledPerModel"/>).</summary>
+    private static class BannerQueries
+    {
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<Diagnosis>> Diagnoses = CompiledPerModel.Compile(
+            (StromaDbContext db, Guid id) => db.Diagnoses.AsNoTracking().Where(d => d.PatientId == id && d.DeletedAt == null));
+
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<EnrolmentRow>> Enrolments = CompiledPerModel.Compile(
+            (StromaDbContext db, Guid id) => db.Set<ProtocolEnrolment>().AsNoTracking().Where(e => e.PatientId == id && e.DeletedAt == null).OrderBy(e => e.StartDate)
+                .Select(e => new EnrolmentRow(e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn,
+                    db.Set<ProtocolRecord>().Where(r => r.Key == e.ProtocolKey).Select(r => r.Name).FirstOrDefault())));
+    }
+
+    private sealed record EnrolmentRow(string ProtocolKey, string ProtocolVersion, DateOnly? ConsentWithdrawnOn, string? Name);
 }

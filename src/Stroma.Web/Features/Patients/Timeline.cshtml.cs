@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -102,8 +101,7 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
         (Site, SiteId, StudyId, PatientId) = (patient.Site, patient.SiteId, patient.StudyId, id);
         CanEdit = access.Can(Capability.EditClinical, patient.SiteId);
         CanRaiseQueries = access.Can(Capability.RaiseQueries, patient.SiteId);
-        VerifiedVisits = (await db.SdvMarks.AsNoTracking().Where(m => m.PatientId == id && m.Field == null && m.ClearedAt == null)
-            .Select(m => m.VisitId).ToListAsync(cancellationToken)).ToHashSet();
+        VerifiedVisits = (await Queries.VerifiedVisits(db, id).ToListAsync(cancellationToken)).ToHashSet();
         if (CanRaiseQueries)
         {
             Enrolments = [.. (await db.ProtocolEnrolments.AsNoTracking().Where(e => e.PatientId == id)
@@ -127,9 +125,7 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
             .Select(list => new TimelineLab(list[0].Analyte, list[0].NormalisedUnit ?? list[0].ReportedUnit ?? "",
                 [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString(), (string?)(l.NormalisedValue is null ? l.ReportedValue ?? "" : "")))]))];
         LabDates = [.. Labs.SelectMany(l => l.Points.Select(p => p.Date)).Distinct().Order()];
-        LabNotes = [.. (await db.LabResults.AsNoTracking().Where(l => l.PatientId == id && l.Note != null)
-            .Select(l => new { l.SpecimenTime, l.Analyte, l.Note }).ToListAsync(cancellationToken))
-            .OrderBy(l => l.SpecimenTime).Select(l => (l.SpecimenTime, l.Analyte, l.Note!))];
+        LabNotes = [.. labs.Where(l => l.Note is not null).OrderBy(l => l.SpecimenTime).Select(l => (l.SpecimenTime, l.Analyte, l.Note!))];
 
         var infusions = await Queries.Infusions(db, id).ToListAsync(cancellationToken);
         Infusions = [.. infusions.Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells, i.Id))];
@@ -165,16 +161,11 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
     /// </summary>
     private static class Queries
     {
-        /// <summary>
-        /// A compiled query per model: EF Core refuses to run a compiled query against another model than the one it was
-        /// compiled for, and one process may read SQLite and PostgreSQL registries (a test run does), so each model
-        /// (one per engine) gets its own compilation, made once.
-        /// </summary>
-        private static Func<StromaDbContext, Guid, IAsyncEnumerable<TResult>> Compile<TResult>(Expression<Func<StromaDbContext, Guid, IQueryable<TResult>>> query)
-        {
-            var byModel = new ConcurrentDictionary<IModel, Func<StromaDbContext, Guid, IAsyncEnumerable<TResult>>>();
-            return (db, id) => byModel.GetOrAdd(db.Model, static (_, q) => EF.CompileAsyncQuery(q), query)(db, id);
-        }
+        private static Func<StromaDbContext, Guid, IAsyncEnumerable<TResult>> Compile<TResult>(Expression<Func<StromaDbContext, Guid, IQueryable<TResult>>> query) =>
+            CompiledPerModel.Compile(query);
+
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<Guid>> VerifiedVisits = Compile(
+            (StromaDbContext db, Guid id) => db.SdvMarks.AsNoTracking().Where(m => m.PatientId == id && m.Field == null && m.ClearedAt == null).Select(m => m.VisitId));
 
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<VisitRow>> Visits = Compile(
             (StromaDbContext db, Guid id) => db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
@@ -186,7 +177,7 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
 
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<LabRow>> Labs = Compile(
             (StromaDbContext db, Guid id) => db.LabResults.AsNoTracking().Where(l => l.PatientId == id)
-                .Select(l => new LabRow(l.Analyte, l.SpecimenTime, l.NormalisedValue, l.NormalisedUnit, l.ReportedUnit, l.Flag, l.ReportedValue)));
+                .Select(l => new LabRow(l.Analyte, l.SpecimenTime, l.NormalisedValue, l.NormalisedUnit, l.ReportedUnit, l.Flag, l.ReportedValue, l.Note)));
 
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<InfusionRow>> Infusions = Compile(
             (StromaDbContext db, Guid id) => db.Infusions.AsNoTracking().Where(i => i.PatientId == id).OrderBy(i => i.InfusionDate)
@@ -210,7 +201,7 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
 
     private sealed record AssessmentRow(Guid? VisitId, DateOnly AssessmentDate, string Instrument, decimal? Total, string? Grade);
 
-    private sealed record LabRow(string Analyte, DateTimeOffset SpecimenTime, decimal? NormalisedValue, string? NormalisedUnit, string? ReportedUnit, LabFlag Flag, string? ReportedValue);
+    private sealed record LabRow(string Analyte, DateTimeOffset SpecimenTime, decimal? NormalisedValue, string? NormalisedUnit, string? ReportedUnit, LabFlag Flag, string? ReportedValue, string? Note);
 
     private sealed record InfusionRow(Guid Id, DateOnly InfusionDate, string LotNumber, decimal DoseCells);
 
