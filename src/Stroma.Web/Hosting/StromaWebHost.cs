@@ -231,6 +231,7 @@ public static class StromaWebHost
         services.AddSingleton<Words>();
         services.AddSingleton<Features.Patients.PatientDirectory>();
         services.AddSingleton<ReadAuditWriter>();
+        services.AddSingleton<Features.Patients.PatientPageCache<Features.Patients.TimelineModel.TimelineContent>>();
         // The study report cache (docs/web.md "Report cache"): one build per registry state and scope, few at once.
         services.AddSingleton<Features.Reports.IReportSource>(sp => new Features.Reports.StudyReportSource(sp.GetRequiredService<DataConfiguration>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ReadReplica>()));

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Stroma.Data;
 using Stroma.Data.Access;
+using Stroma.Data.Audit;
 using Stroma.Web.Hosting;
 using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
@@ -30,7 +31,7 @@ public sealed record TimelineEvent(DateOnly Date, string Text, bool Serious, Gui
 /// another site's patient is revealed).
 /// </summary>
 [Authorize(Policy = Policies.ReadClinical)]
-public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageModel
+public sealed class TimelineModel(ReadDatabase reads, UserAccess access, PatientPageCache<TimelineModel.TimelineContent> cache, TimeProvider clock) : PageModel
 {
     /// <summary>The analytes whose trends the timeline shows (catalog keys), in this order.</summary>
     public static IReadOnlyList<string> TrendAnalytes => TrendAnalyteKeys;
@@ -101,54 +102,99 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access) : PageM
         (Site, SiteId, StudyId, PatientId) = (patient.Site, patient.SiteId, patient.StudyId, id);
         CanEdit = access.Can(Capability.EditClinical, patient.SiteId);
         CanRaiseQueries = access.Can(Capability.RaiseQueries, patient.SiteId);
-        VerifiedVisits = (await Queries.VerifiedVisits(db, id).ToListAsync(cancellationToken)).ToHashSet();
-        if (CanRaiseQueries)
-        {
-            Enrolments = [.. (await db.ProtocolEnrolments.AsNoTracking().Where(e => e.PatientId == id)
-                .Select(e => new { e.Id, e.ProtocolKey, e.ProtocolVersion, e.StartDate }).ToListAsync(cancellationToken))
-                .OrderBy(e => e.StartDate).Select(e => (e.Id, e.ProtocolKey, e.ProtocolVersion))];
-        }
+        // The patient's records as every reader of them sees them, remembered while the registry is unchanged (the
+        // access check above runs on every request).
+        var (lastChange, _) = await AuditTrail.LastChangeAsync(db, cancellationToken);
+        var content = await cache.GetAsync(id, lastChange, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+            () => TimelineContent.LoadAsync(db, id, cancellationToken));
+        VerifiedVisits = content.VerifiedVisits;
+        Enrolments = CanRaiseQueries ? content.Enrolments : [];
+        // The queries are read for the user on every request: which ones a user sees depends on the user's sites.
         OpenQueries = [.. (await Stroma.Data.Quality.Queries.ListAsync(db, access, patientId: id, cancellationToken: cancellationToken))
             .Where(q => q.Status != Stroma.Data.Model.QueryStatus.Closed)];
-        var visits = await Queries.Visits(db, id).ToListAsync(cancellationToken);
-        var assessments = await Queries.Assessments(db, id).ToListAsync(cancellationToken);
-        Visits = [.. visits.Select(v => new TimelineVisit(v.Id, v.VisitDate, v.Type,
-            [.. assessments.Where(a => a.VisitId == v.Id).OrderBy(a => a.Instrument).Select(a => new TimelineScore(a.Instrument, a.Total, a.Grade))], v.Signed))];
-        Sledai = [.. assessments.Where(a => a.Instrument == "sledai2k" && a.Total is not null)
-            .OrderBy(a => a.AssessmentDate).Select(a => (a.AssessmentDate, a.Total!.Value))];
-
-        // Every result, the trend analytes first: qualitative ones and those reported without a value too (issue #19).
-        var labs = await Queries.Labs(db, id).ToListAsync(cancellationToken);
-        var order = TrendAnalyteKeys.Concat(Stroma.Clinical.Labs.AnalyteCatalog.All.Select(a => a.Key)).Concat(labs.Select(l => l.Analyte).Order(StringComparer.Ordinal)).Distinct();
-        Labs = [.. order.Select(key => labs.Where(l => l.Analyte == key).OrderBy(l => l.SpecimenTime).ToList())
-            .Where(list => list.Count > 0)
-            .Select(list => new TimelineLab(list[0].Analyte, list[0].NormalisedUnit ?? list[0].ReportedUnit ?? "",
-                [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString(), (string?)(l.NormalisedValue is null ? l.ReportedValue ?? "" : "")))]))];
-        LabDates = [.. Labs.SelectMany(l => l.Points.Select(p => p.Date)).Distinct().Order()];
-        LabNotes = [.. labs.Where(l => l.Note is not null).OrderBy(l => l.SpecimenTime).Select(l => (l.SpecimenTime, l.Analyte, l.Note!))];
-
-        var infusions = await Queries.Infusions(db, id).ToListAsync(cancellationToken);
-        Infusions = [.. infusions.Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells, i.Id))];
-        // One time axis for every chart (labs, SLEDAI-2K, infusions), so that an infusion sits at the same x in each.
-        var dates = Labs.SelectMany(l => l.Points.Select(p => p.Date)).Concat(Infusions.Select(i => i.Date)).Concat(Sledai.Select(s => s.Date)).ToList();
-        if (dates.Count > 0)
-        {
-            var (first, last) = (dates.Min(), dates.Max());
-            Charts = [.. Labs.Where(lab => TrendAnalyteKeys.Contains(lab.Analyte) && lab.Points.Any(p => p.Value is not null)).Select(lab => (lab, TrendChart.Create(
-                lab.Points.Where(p => p.Value is not null).Select(p => (p.Date, p.Value!.Value, p.Flag is not "Normal" and not "None" and not "")),
-                Infusions.Select(i => i.Date), first, last)))];
-            SledaiChart = Sledai.Count == 0 ? null : TrendChart.Create(Sledai.Select(s => (s.Date, s.Total, false)), Infusions.Select(i => i.Date), first, last);
-        }
-
-        CarT = await CarTCourse.LoadAsync(db, id, cancellationToken);
-        var events = await Queries.AdverseEvents(db, id).ToListAsync(cancellationToken);
-        var deaths = await Queries.Deaths(db, id).ToListAsync(cancellationToken);
-        Events = [.. events.Select(e => new TimelineEvent(e.OnsetDate, e.Term, e.Serious, e.Id, e.CtcaeGrade, e.Causality))
-            .Concat(deaths.Select(d => new TimelineEvent(d.DeathDate, d.Cause is null ? "" : ": " + d.Cause, true)))
-            .OrderBy(e => e.Date)];
-        Medications = [.. (await Queries.Medications(db, id).ToListAsync(cancellationToken))
-            .Select(m => (m.Drug, $"{Stroma.Web.Localization.Words.Number(m.Dose)} {m.DoseUnit} · {m.StartDate:yyyy-MM-dd} – {m.StopDate:yyyy-MM-dd}"))];
+        Visits = content.Visits;
+        Sledai = content.Sledai;
+        Labs = content.Labs;
+        LabDates = content.LabDates;
+        LabNotes = content.LabNotes;
+        Infusions = content.Infusions;
+        Charts = content.Charts;
+        SledaiChart = content.SledaiChart;
+        CarT = content.CarT;
+        Events = content.Events;
+        Medications = content.Medications;
         return Page();
+    }
+
+    /// <summary>
+    /// What the timeline shows of one patient, the same for every user who may read the patient (all but the open queries,
+    /// which depend on the user's sites): read once per registry change by <see cref="LoadAsync"/>.
+    /// </summary>
+    public sealed record TimelineContent(
+        IReadOnlySet<Guid> VerifiedVisits,
+        IReadOnlyList<(Guid Id, string Protocol, string Version)> Enrolments,
+        IReadOnlyList<TimelineVisit> Visits,
+        IReadOnlyList<(DateOnly Date, decimal Total)> Sledai,
+        IReadOnlyList<TimelineLab> Labs,
+        IReadOnlyList<DateOnly> LabDates,
+        IReadOnlyList<(DateTimeOffset SpecimenTime, string Analyte, string Note)> LabNotes,
+        IReadOnlyList<(DateOnly Date, string Lot, decimal Cells, Guid Id)> Infusions,
+        IReadOnlyList<(TimelineLab Lab, TrendChart Chart)> Charts,
+        TrendChart? SledaiChart,
+        CarTCourseView? CarT,
+        IReadOnlyList<TimelineEvent> Events,
+        IReadOnlyList<(string Drug, string Dose)> Medications)
+    {
+        /// <summary>Reads the patient's records (the caller has checked that the user may read the patient).</summary>
+        public static async Task<TimelineContent> LoadAsync(StromaDbContext db, Guid id, CancellationToken cancellationToken)
+        {
+            var verified = (await Queries.VerifiedVisits(db, id).ToListAsync(cancellationToken)).ToHashSet();
+            IReadOnlyList<(Guid, string, string)> enrolments = [.. (await db.ProtocolEnrolments.AsNoTracking().Where(e => e.PatientId == id)
+                .Select(e => new { e.Id, e.ProtocolKey, e.ProtocolVersion, e.StartDate }).ToListAsync(cancellationToken))
+                .OrderBy(e => e.StartDate).Select(e => (e.Id, e.ProtocolKey, e.ProtocolVersion))];
+            var visitRows = await Queries.Visits(db, id).ToListAsync(cancellationToken);
+            var assessments = await Queries.Assessments(db, id).ToListAsync(cancellationToken);
+            IReadOnlyList<TimelineVisit> visits = [.. visitRows.Select(v => new TimelineVisit(v.Id, v.VisitDate, v.Type,
+                [.. assessments.Where(a => a.VisitId == v.Id).OrderBy(a => a.Instrument).Select(a => new TimelineScore(a.Instrument, a.Total, a.Grade))], v.Signed))];
+            IReadOnlyList<(DateOnly Date, decimal Total)> sledai = [.. assessments.Where(a => a.Instrument == "sledai2k" && a.Total is not null)
+                .OrderBy(a => a.AssessmentDate).Select(a => (a.AssessmentDate, a.Total!.Value))];
+
+            // Every result, the trend analytes first: qualitative ones and those reported without a value too (issue #19).
+            var labRows = await Queries.Labs(db, id).ToListAsync(cancellationToken);
+            var order = TrendAnalyteKeys.Concat(Stroma.Clinical.Labs.AnalyteCatalog.All.Select(a => a.Key)).Concat(labRows.Select(l => l.Analyte).Order(StringComparer.Ordinal)).Distinct();
+            IReadOnlyList<TimelineLab> labs = [.. order.Select(key => labRows.Where(l => l.Analyte == key).OrderBy(l => l.SpecimenTime).ToList())
+                .Where(list => list.Count > 0)
+                .Select(list => new TimelineLab(list[0].Analyte, list[0].NormalisedUnit ?? list[0].ReportedUnit ?? "",
+                    [.. list.Select(l => (DateOnly.FromDateTime(l.SpecimenTime.UtcDateTime), l.NormalisedValue, l.Flag.ToString(), (string?)(l.NormalisedValue is null ? l.ReportedValue ?? "" : "")))]))];
+            IReadOnlyList<DateOnly> labDates = [.. labs.SelectMany(l => l.Points.Select(p => p.Date)).Distinct().Order()];
+            IReadOnlyList<(DateTimeOffset, string, string)> labNotes = [.. labRows.Where(l => l.Note is not null).OrderBy(l => l.SpecimenTime).Select(l => (l.SpecimenTime, l.Analyte, l.Note!))];
+
+            IReadOnlyList<(DateOnly Date, string Lot, decimal Cells, Guid Id)> infusions = [.. (await Queries.Infusions(db, id).ToListAsync(cancellationToken))
+                .Select(i => (i.InfusionDate, i.LotNumber, i.DoseCells, i.Id))];
+            // One time axis for every chart (labs, SLEDAI-2K, infusions), so that an infusion sits at the same x in each.
+            var dates = labs.SelectMany(l => l.Points.Select(p => p.Date)).Concat(infusions.Select(i => i.Date)).Concat(sledai.Select(s => s.Date)).ToList();
+            IReadOnlyList<(TimelineLab, TrendChart)> charts = [];
+            TrendChart? sledaiChart = null;
+            if (dates.Count > 0)
+            {
+                var (first, last) = (dates.Min(), dates.Max());
+                charts = [.. labs.Where(lab => TrendAnalyteKeys.Contains(lab.Analyte) && lab.Points.Any(p => p.Value is not null)).Select(lab => (lab, TrendChart.Create(
+                    lab.Points.Where(p => p.Value is not null).Select(p => (p.Date, p.Value!.Value, p.Flag is not "Normal" and not "None" and not "")),
+                    infusions.Select(i => i.Date), first, last)))];
+                sledaiChart = sledai.Count == 0 ? null : TrendChart.Create(sledai.Select(s => (s.Date, s.Total, false)), infusions.Select(i => i.Date), first, last);
+            }
+
+            var carT = await CarTCourse.LoadAsync(db, id, cancellationToken);
+            var events = await Queries.AdverseEvents(db, id).ToListAsync(cancellationToken);
+            var deaths = await Queries.Deaths(db, id).ToListAsync(cancellationToken);
+            IReadOnlyList<TimelineEvent> timelineEvents = [.. events.Select(e => new TimelineEvent(e.OnsetDate, e.Term, e.Serious, e.Id, e.CtcaeGrade, e.Causality))
+                .Concat(deaths.Select(d => new TimelineEvent(d.DeathDate, d.Cause is null ? "" : ": " + d.Cause, true)))
+                .OrderBy(e => e.Date)];
+            IReadOnlyList<(string, string)> medications = [.. (await Queries.Medications(db, id).ToListAsync(cancellationToken))
+                .Select(m => (m.Drug, $"{Stroma.Web.Localization.Words.Number(m.Dose)} {m.DoseUnit} · {m.StartDate:yyyy-MM-dd} – {m.StopDate:yyyy-MM-dd}"))];
+            return new TimelineContent(verified, enrolments, visits, sledai, labs, labDates, labNotes, infusions, charts, sledaiChart, carT,
+                timelineEvents, medications);
+        }
     }
 
     /// <summary>The keys of <see cref="TrendAnalytes"/>, as the array the labs query takes.</summary>

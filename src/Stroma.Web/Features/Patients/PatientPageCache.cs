@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+
+namespace Stroma.Web.Features.Patients;
+
+/// <summary>
+/// What a patient page shows of one patient (<typeparamref name="T"/>), remembered between requests while the registry
+/// is unchanged, as the patient list is (<see cref="PatientDirectory"/>): each entry is stamped with the registry's last
+/// change (<see cref="Stroma.Data.Audit.AuditTrail.LastChangeAsync"/>, the newest audit entry that is not a page read;
+/// every write is audited in its own transaction) and the day it was read, and is used only while both are unchanged,
+/// so nothing is ever served stale. The cache holds what every reader of the patient sees alike: the page still checks,
+/// on every request, that the user may read the patient (site isolation), and records the read. Bounded: past
+/// <see cref="Capacity"/> patients, the least recently used quarter is dropped.
+/// </summary>
+public sealed class PatientPageCache<T>
+    where T : class
+{
+    /// <summary>Patients remembered at most (a timeline is about 10–40 KB in memory).</summary>
+    public const int Capacity = 4096;
+
+    private readonly ConcurrentDictionary<Guid, Entry> entries = new();
+    private readonly Lock trimming = new();
+    private long clock;
+
+    /// <summary>Pages answered from memory (for tests and diagnostics).</summary>
+    public long Hits => Interlocked.Read(ref hits);
+
+    private long hits;
+
+    /// <summary>
+    /// The content of <paramref name="patientId"/> read at the registry's last change <paramref name="lastChange"/> on
+    /// <paramref name="today"/>, or <paramref name="read"/>'s when none is remembered for both.
+    /// </summary>
+    public async Task<T> GetAsync(Guid patientId, long lastChange, DateOnly today, Func<Task<T>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var tick = Interlocked.Increment(ref clock);
+        if (entries.TryGetValue(patientId, out var entry) && entry.LastChange == lastChange && entry.Day == today)
+        {
+            entry.Used = tick;
+            Interlocked.Increment(ref hits);
+            return entry.Content;
+        }
+
+        // Read with the registry at (at least) lastChange: the marker was read first, so a write made meanwhile moves the
+        // marker past this entry's and the next request reads again.
+        var content = await read();
+        entries.AddOrUpdate(patientId, new Entry(content, lastChange, today) { Used = tick },
+            (_, old) => old.LastChange > lastChange ? old : new Entry(content, lastChange, today) { Used = tick });
+        if (entries.Count > Capacity)
+        {
+            Trim();
+        }
+
+        return content;
+    }
+
+    private void Trim()
+    {
+        lock (trimming)
+        {
+            if (entries.Count <= Capacity)
+            {
+                return;
+            }
+
+            foreach (var (key, _) in entries.OrderBy(e => e.Value.Used).Take(entries.Count - (Capacity * 3 / 4)).ToList())
+            {
+                entries.TryRemove(key, out _);
+            }
+        }
+    }
+
+    /// <summary>Patients remembered now.</summary>
+    public int Count => entries.Count;
+
+    private sealed class Entry(T content, long lastChange, DateOnly day)
+    {
+        public T Content { get; } = content;
+
+        public long LastChange { get; } = lastChange;
+
+        public DateOnly Day { get; } = day;
+
+        public long Used { get; set; }
+    }
+}

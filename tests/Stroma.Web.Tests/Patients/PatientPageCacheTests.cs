@@ -1,0 +1,120 @@
+// Source: issue #19 "Speed stays" (bench/web: the timeline at 10^5 patients under 50 clients) and docs/web.md "Patient
+// pages in memory": a patient's timeline is read once per registry change and day; every write (audited) is seen by the
+// next view, the access check and the read's audit entry happen on every view, and memory is bounded.
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Stroma.Data;
+using Stroma.Data.Audit;
+using Stroma.Data.Model;
+using Stroma.Web.Features.Patients;
+using Stroma.Web.Tests.LabEntry;
+using LabFlag = Stroma.Clinical.Labs.LabFlag;
+
+namespace Stroma.Web.Tests.Patients;
+
+public sealed class PatientPageCacheTests
+{
+    private static readonly DateOnly Day = new(2026, 12, 7);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task GetAsync_SameChangeAndDay_ReadOnce_NewChangeOrDay_ReadAgain()
+    {
+        var cache = new PatientPageCache<string>();
+        var patient = Guid.NewGuid();
+        var reads = 0;
+        Task<string> Read() => Task.FromResult($"read {++reads}");
+
+        (await cache.GetAsync(patient, 10, Day, Read)).ShouldBe("read 1");
+        (await cache.GetAsync(patient, 10, Day, Read)).ShouldBe("read 1");
+        (await cache.GetAsync(patient, 11, Day, Read)).ShouldBe("read 2");
+        (await cache.GetAsync(patient, 11, Day.AddDays(1), Read)).ShouldBe("read 3");
+        (await cache.GetAsync(Guid.NewGuid(), 11, Day.AddDays(1), Read)).ShouldBe("read 4");
+
+        cache.Hits.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task GetAsync_PastCapacity_LeastRecentlyUsedDropped_CountBounded()
+    {
+        var cache = new PatientPageCache<string>();
+        var first = Guid.NewGuid();
+        await cache.GetAsync(first, 1, Day, () => Task.FromResult("first"));
+        var others = Enumerable.Range(0, PatientPageCache<string>.Capacity).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in others)
+        {
+            await cache.GetAsync(id, 1, Day, () => Task.FromResult("other"));
+        }
+
+        cache.Count.ShouldBeLessThanOrEqualTo(PatientPageCache<string>.Capacity);
+        var reread = false;
+        await cache.GetAsync(first, 1, Day, () => { reread = true; return Task.FromResult("first"); });
+        reread.ShouldBeTrue();
+        var recent = false;
+        await cache.GetAsync(others[^1], 1, Day, () => { recent = true; return Task.FromResult("other"); });
+        recent.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Timeline_ViewedTwice_SecondFromMemory_ANewResultShownOnTheNextView_EveryViewAudited()
+    {
+        await using var factory = new WebFactory();
+        var seed = await LabSeed.SeedAsync(factory);
+        var cache = factory.Services.GetRequiredService<PatientPageCache<TimelineModel.TimelineContent>>();
+        using var monitor = await factory.SignedInAsync("monitor");
+        var timeline = new Uri($"/patients/{seed.PatientA}", UriKind.Relative);
+
+        var first = await monitor.GetStringAsync(timeline, Ct);
+        var hits = cache.Hits;
+        var second = await monitor.GetStringAsync(timeline, Ct);
+        cache.Hits.ShouldBe(hits + 1);
+        second.ShouldNotContain("Laboratory notes from a new result");
+
+        await using (var scope = factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            db.LabResults.Add(new LabResult
+            {
+                Id = Guid.CreateVersion7(),
+                PatientId = seed.PatientA,
+                LaboratoryId = seed.LabA,
+                Analyte = "c3",
+                SpecimenTime = new DateTimeOffset(2024, 3, 1, 0, 45, 0, TimeSpan.Zero),
+                ReportedValue = "0.62",
+                ReportedUnit = "g/L",
+                NormalisedValue = 0.62m,
+                NormalisedUnit = "g/L",
+                Flag = LabFlag.Low,
+                Note = "Laboratory notes from a new result",
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var third = await monitor.GetStringAsync(timeline, Ct);
+        third.ShouldContain("Laboratory notes from a new result");
+        cache.Hits.ShouldBe(hits + 1);
+        first.ShouldNotContain("Laboratory notes from a new result");
+
+        await using var check = factory.Scope();
+        var audit = check.ServiceProvider.GetRequiredService<StromaDbContext>();
+        (await audit.AuditEntries.CountAsync(e => e.Entity == AuditTrail.AccessEntity && e.EntityKey == seed.PatientA.ToString(), Ct)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Timeline_FromMemory_AnotherSitesUser_StillRefused()
+    {
+        await using var factory = new WebFactory();
+        var seed = await LabSeed.SeedAsync(factory);
+        await factory.AddUserAsync("monitorB", false, ("B", SiteRole.Monitor));
+        var timeline = new Uri($"/patients/{seed.PatientB}", UriKind.Relative);
+        using var siteB = await factory.SignedInAsync("monitorB");
+        (await siteB.GetAsync(timeline, Ct)).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        (await siteB.GetAsync(timeline, Ct)).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        factory.Services.GetRequiredService<PatientPageCache<TimelineModel.TimelineContent>>().Hits.ShouldBeGreaterThan(0);
+
+        // Site A's monitor: the timeline of site B's patient is in memory, and still not shown.
+        using var siteA = await factory.SignedInAsync("monitor");
+        (await siteA.GetAsync(timeline, Ct)).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+    }
+}
