@@ -275,7 +275,8 @@ public static class Queries
         var rows = await query.Select(q => new { Q = q, q.Patient!.StudyId, Site = q.Patient.Site!.Code })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var ids = rows.Select(r => r.Q.Id).ToList();
-        var steps = (await db.QuerySteps.AsNoTracking().Where(x => ids.Contains(x.QueryId)).ToListAsync(cancellationToken).ConfigureAwait(false))
+        // Most patients have no query: no second round trip for their (absent) steps (the timeline lists them on every view).
+        var steps = (ids.Count == 0 ? [] : await db.QuerySteps.AsNoTracking().Where(x => ids.Contains(x.QueryId)).ToListAsync(cancellationToken).ConfigureAwait(false))
             .ToLookup(x => x.QueryId);
         // A check's message in the reader's language comes from the protocol version that declared the check.
         var messages = new Dictionary<(string, string, string), CheckMessage>();

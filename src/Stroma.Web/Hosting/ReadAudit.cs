@@ -104,6 +104,8 @@ public sealed class ReadAuditWriter : IAsyncDisposable
             try
             {
                 await using var db = StromaDatabase.CreateContext(configuration, "read-audit");
+                // The group is the transaction (AuditAppendLock begins it): no savepoint around the one insert.
+                db.Database.AutoSavepointsEnabled = false;
                 await AuditTrail.AppendAccessAsync(db, [.. group.Select(p => p.Entry)]).ConfigureAwait(false);
                 Interlocked.Increment(ref groups);
                 group.ForEach(p => p.Committed.TrySetResult());

@@ -232,6 +232,7 @@ public static class StromaWebHost
         services.AddSingleton<Features.Patients.PatientDirectory>();
         services.AddSingleton<ReadAuditWriter>();
         services.AddSingleton<Features.Patients.PatientPageCache<Features.Patients.TimelineModel.TimelineContent>>();
+        services.AddSingleton<Features.Patients.PatientPageCache<Features.Patients.PatientBannerViewComponent.BannerRecords>>();
         // The study report cache (docs/web.md "Report cache"): one build per registry state and scope, few at once.
         services.AddSingleton<Features.Reports.IReportSource>(sp => new Features.Reports.StudyReportSource(sp.GetRequiredService<DataConfiguration>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ReadReplica>()));

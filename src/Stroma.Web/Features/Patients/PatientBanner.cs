@@ -27,8 +27,11 @@ public sealed record PatientBannerView(
 /// <c>/visits/{id}</c>. It reads the patient through <see cref="AccessQueries.PatientsFor"/> like the pages do, so a
 /// patient the user may not read shows no banner (the page itself answers 404).
 /// </summary>
-public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess access, TimeProvider clock) : ViewComponent
+public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess access, TimeProvider clock, PatientPageCache<PatientBannerViewComponent.BannerRecords> cache) : ViewComponent
 {
+    /// <summary>The banner's diagnoses and enrolments (with protocol names): the same for every reader of the patient.</summary>
+    public sealed record BannerRecords(IReadOnlyList<Diagnosis> Diagnoses, IReadOnlyList<(string Name, string Version, bool ConsentWithdrawn)> Protocols);
+
     public async Task<IViewComponentResult> InvokeAsync(Guid? patientId, Guid? visitId)
     {
         if (patientId is null && visitId is { } visit)
@@ -36,16 +39,24 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
             patientId = await db.Visits.AsNoTracking().Where(v => v.Id == visit).Select(v => (Guid?)v.PatientId).SingleOrDefaultAsync(HttpContext.RequestAborted);
         }
 
-        var view = patientId is { } id ? await LoadAsync(db, access, id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), HttpContext.RequestAborted) : null;
+        var view = patientId is { } id
+            ? await LoadAsync(db, access, id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), HttpContext.RequestAborted, RememberedAsync)
+            : null;
         return view is null ? Content("") : View("~/Features/Patients/_PatientBanner.cshtml", view);
     }
 
+    // The patient's diagnoses and enrolments as last read, while the registry is unchanged (PatientPageCache).
+    private async Task<BannerRecords> RememberedAsync(Guid patientId, DateOnly today, Func<Task<BannerRecords>> read) =>
+        await cache.GetAsync(patientId, await RequestLastChange.GetAsync(HttpContext, db, HttpContext.RequestAborted), today, read);
+
     /// <summary>
-    /// The banner of one patient the user may read clinically, or null. Three round trips (the banner is on every
-    /// patient page, bench/web): the patient with its death, severe open events and open queries (through
-    /// <see cref="AccessQueries.PatientsFor"/>), its diagnoses and its enrolments with their protocols' names (compiled).
+    /// The banner of one patient the user may read clinically, or null. The banner is on every patient page (bench/web):
+    /// one round trip reads the patient with its death, severe open events and open queries (through
+    /// <see cref="AccessQueries.PatientsFor"/>, on every view); its diagnoses and its enrolments with their protocols'
+    /// names (two compiled queries) are read through <paramref name="remember"/> when given (the web page's cache).
     /// </summary>
-    public static async Task<PatientBannerView?> LoadAsync(StromaDbContext db, UserAccess access, Guid patientId, DateOnly today, CancellationToken cancellationToken)
+    public static async Task<PatientBannerView?> LoadAsync(StromaDbContext db, UserAccess access, Guid patientId, DateOnly today, CancellationToken cancellationToken,
+        Func<Guid, DateOnly, Func<Task<BannerRecords>>, Task<BannerRecords>>? remember = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == patientId)
@@ -71,16 +82,22 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
             return null;
         }
 
-        var diagnoses = await BannerQueries.Diagnoses(db, patientId).ToListAsync(cancellationToken);
+        async Task<BannerRecords> ReadAsync()
+        {
+            var diagnoses = await BannerQueries.Diagnoses(db, patientId).ToListAsync(cancellationToken);
+            var enrolments = await BannerQueries.Enrolments(db, patientId).ToListAsync(cancellationToken);
+            return new BannerRecords(diagnoses,
+                [.. enrolments.Select(e => (e.Name ?? Stroma.Clinical.CellTherapy.ProtocolTemplates.Find(e.ProtocolKey)?.Name ?? e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn is not null))]);
+        }
+
+        var records = remember is null ? await ReadAsync() : await remember(patientId, today, ReadAsync);
         // A biopsy-proven lupus nephritis names the class; otherwise the latest classification.
-        var diagnosis = diagnoses.Where(d => d.Kind == DiagnosisKind.LupusNephritisBiopsy).MaxBy(d => d.DiagnosisDate)
-            ?? diagnoses.MaxBy(d => d.DiagnosisDate);
-        var enrolments = await BannerQueries.Enrolments(db, patientId).ToListAsync(cancellationToken);
+        var diagnosis = records.Diagnoses.Where(d => d.Kind == DiagnosisKind.LupusNephritisBiopsy).MaxBy(d => d.DiagnosisDate)
+            ?? records.Diagnoses.MaxBy(d => d.DiagnosisDate);
         var on = patient.Death is { } died && died < today ? died : today;
         int? age = patient.BirthDate is { } born ? on.Year - born.Year - (on < born.AddYears(on.Year - born.Year) ? 1 : 0) : null;
         return new PatientBannerView(patient.Id, patient.StudyId, patient.Code, patient.Name, patient.Sex, today, patient.BirthDate, patient.BirthYear, age, diagnosis,
-            [.. enrolments.Select(e => (e.Name ?? Stroma.Clinical.CellTherapy.ProtocolTemplates.Find(e.ProtocolKey)?.Name ?? e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn is not null))],
-            patient.ConsentVersion, patient.ConsentDate, patient.WithdrawalDate, patient.Death, patient.Severe, patient.Queries);
+            records.Protocols, patient.ConsentVersion, patient.ConsentDate, patient.WithdrawalDate, patient.Death, patient.Severe, patient.Queries);
     }
 
     /// <summary>The banner's reads after the access check, compiled once per model (<see cref="CompiledPerModel"/>).</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Stroma.Data;
+using Stroma.Data.Audit;
 
 namespace Stroma.Web.Features.Patients;
 
@@ -82,5 +84,26 @@ public sealed class PatientPageCache<T>
         public DateOnly Day { get; } = day;
 
         public long Used { get; set; }
+    }
+}
+
+/// <summary>
+/// The registry's last change (<see cref="AuditTrail.LastChangeAsync"/>) as one request's pages see it: read once per
+/// request and database context (the timeline and the banner above it share one read), then remembered in the request.
+/// </summary>
+public static class RequestLastChange
+{
+    public static async Task<long> GetAsync(HttpContext http, StromaDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var key = (typeof(RequestLastChange), db);
+        if (http.Items.TryGetValue(key, out var known) && known is long sequence)
+        {
+            return sequence;
+        }
+
+        (sequence, _) = await AuditTrail.LastChangeAsync(db, cancellationToken);
+        http.Items[key] = sequence;
+        return sequence;
     }
 }

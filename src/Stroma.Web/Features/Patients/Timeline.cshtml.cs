@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Stroma.Data;
 using Stroma.Data.Access;
-using Stroma.Data.Audit;
 using Stroma.Web.Hosting;
 using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
@@ -104,7 +103,7 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
         CanRaiseQueries = access.Can(Capability.RaiseQueries, patient.SiteId);
         // The patient's records as every reader of them sees them, remembered while the registry is unchanged (the
         // access check above runs on every request).
-        var (lastChange, _) = await AuditTrail.LastChangeAsync(db, cancellationToken);
+        var lastChange = await RequestLastChange.GetAsync(HttpContext, db, cancellationToken);
         var content = await cache.GetAsync(id, lastChange, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
             () => TimelineContent.LoadAsync(db, id, cancellationToken));
         VerifiedVisits = content.VerifiedVisits;
