@@ -106,4 +106,11 @@ public static class RequestLastChange
         http.Items[key] = sequence;
         return sequence;
     }
+
+    /// <summary>Remembers <paramref name="sequence"/>, read by the page with other data, for the rest of the request.</summary>
+    public static void Remember(HttpContext http, StromaDbContext db, long sequence)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Items[(typeof(RequestLastChange), db)] = sequence;
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Stroma.Data;
 using Stroma.Data.Access;
+using Stroma.Data.Audit;
 using Stroma.Web.Hosting;
 using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
@@ -92,7 +93,12 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
         // Reads may go to the read replica, caught up with this browser's own writes (docs/operations.md "Read replicas").
         var db = await reads.ContextAsync(cancellationToken);
         var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
-            .Select(p => new PatientHeader(p.SiteId, p.Site!.Code, p.StudyId)).SingleOrDefaultAsync(cancellationToken);
+            .Select(p => new PatientHeader(p.SiteId, p.Site!.Code, p.StudyId,
+                // In the same round trip: the registry's last change (the key of what is remembered below) and whether the
+                // patient has open queries at all (most have none: then no query list to read).
+                AuditTrail.Changes(db).Select(e => e.Sequence).FirstOrDefault(),
+                db.Queries.Any(q => q.PatientId == p.Id && q.Status != Stroma.Data.Model.QueryStatus.Closed)))
+            .SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {
             return NotFound();
@@ -103,13 +109,13 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
         CanRaiseQueries = access.Can(Capability.RaiseQueries, patient.SiteId);
         // The patient's records as every reader of them sees them, remembered while the registry is unchanged (the
         // access check above runs on every request).
-        var lastChange = await RequestLastChange.GetAsync(HttpContext, db, cancellationToken);
-        var content = await cache.GetAsync(id, lastChange, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+        RequestLastChange.Remember(HttpContext, db, patient.LastChange);
+        var content = await cache.GetAsync(id, patient.LastChange, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
             () => TimelineContent.LoadAsync(db, id, cancellationToken));
         VerifiedVisits = content.VerifiedVisits;
         Enrolments = CanRaiseQueries ? content.Enrolments : [];
         // The queries are read for the user on every request: which ones a user sees depends on the user's sites.
-        OpenQueries = [.. (await Stroma.Data.Quality.Queries.ListAsync(db, access, patientId: id, cancellationToken: cancellationToken))
+        OpenQueries = !patient.HasOpenQueries ? [] : [.. (await Stroma.Data.Quality.Queries.ListAsync(db, access, patientId: id, cancellationToken: cancellationToken))
             .Where(q => q.Status != Stroma.Data.Model.QueryStatus.Closed)];
         Visits = content.Visits;
         Sledai = content.Sledai;
@@ -240,7 +246,7 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
                 .Select(m => new MedicationRow(m.Drug, m.Dose, m.DoseUnit, m.StartDate, m.StopDate)));
     }
 
-    private sealed record PatientHeader(Guid SiteId, string Site, string StudyId);
+    private sealed record PatientHeader(Guid SiteId, string Site, string StudyId, long LastChange, bool HasOpenQueries);
 
     private sealed record VisitRow(Guid Id, DateOnly VisitDate, string Type, bool Signed);
 
