@@ -16,16 +16,6 @@ namespace Stroma.Cli.Commands;
 /// </summary>
 public sealed class AdverseEventCommand(CliIo io, TimeProvider clock) : AsyncCommand<AdverseEventCommand.Settings>
 {
-    private static readonly Dictionary<string, SeriousnessCriteria> Criteria = new(StringComparer.Ordinal)
-    {
-        ["death"] = SeriousnessCriteria.ResultsInDeath,
-        ["life_threatening"] = SeriousnessCriteria.LifeThreatening,
-        ["hospitalisation"] = SeriousnessCriteria.Hospitalisation,
-        ["disability"] = SeriousnessCriteria.DisabilityOrIncapacity,
-        ["congenital_anomaly"] = SeriousnessCriteria.CongenitalAnomaly,
-        ["important_medical_event"] = SeriousnessCriteria.ImportantMedicalEvent,
-    };
-
     private static readonly Dictionary<string, Relatedness> Relatednesses = new(StringComparer.Ordinal)
     {
         ["not_related"] = Relatedness.NotRelated,
@@ -115,7 +105,7 @@ public sealed class AdverseEventCommand(CliIo io, TimeProvider clock) : AsyncCom
             (Relatedness is not null && Relatednesses.ContainsKey(Relatedness), "Give --relatedness: not_related, unlikely, possible, probable or definite."),
             (Categories.ContainsKey(Category), "--category must be other, infusion_related_reaction or infection."),
             (Outcomes.ContainsKey(Outcome), "--outcome must be recovered, recovering, not_recovered, recovered_with_sequelae, fatal or unknown."),
-            (Serious is null || Serious.Split(',').All(c => Criteria.ContainsKey(c.Trim())),
+            (Serious is null || Serious.Split(',').All(c => SeriousnessCriteriaCodes.Parse(c.Trim()) is not null),
                 "--serious takes death, life_threatening, hospitalisation, disability, congenital_anomaly or important_medical_event, comma-separated."));
     }
 
@@ -123,7 +113,7 @@ public sealed class AdverseEventCommand(CliIo io, TimeProvider clock) : AsyncCom
     {
         await using var db = await OpenAsync(settings, cancellationToken, clock).ConfigureAwait(false);
         var seriousness = (settings.Serious ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Aggregate(SeriousnessCriteria.None, (all, c) => all | Criteria[c]);
+            .Aggregate(SeriousnessCriteria.None, (all, c) => all | SeriousnessCriteriaCodes.Parse(c)!.Value);
         var adverseEvent = new AdverseEvent(
             settings.Term!.Trim(), Categories[settings.Category], Date(settings.Onset!), settings.Resolved is null ? null : Date(settings.Resolved),
             (CtcaeGrade)settings.Grade!.Value, seriousness, Relatednesses[settings.Relatedness!],

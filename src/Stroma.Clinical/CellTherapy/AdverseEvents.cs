@@ -34,6 +34,38 @@ public enum SeriousnessCriteria
     ImportantMedicalEvent = 32,
 }
 
+/// <summary>
+/// The written codes of <see cref="SeriousnessCriteria"/> (the CLI's <c>--serious</c>, the ODM code list) and their ICH E2A
+/// wording, in the guideline's order: one table for every place that reads or writes them.
+/// </summary>
+public static class SeriousnessCriteriaCodes
+{
+    /// <summary>Each criterion, its code and its ICH E2A wording.</summary>
+    public static IReadOnlyList<(SeriousnessCriteria Value, string Code, string Decode)> All { get; } =
+    [
+        (SeriousnessCriteria.ResultsInDeath, "death", "Results in death"),
+        (SeriousnessCriteria.LifeThreatening, "life_threatening", "Is life-threatening"),
+        (SeriousnessCriteria.Hospitalisation, "hospitalisation", "Requires or prolongs in-patient hospitalisation"),
+        (SeriousnessCriteria.DisabilityOrIncapacity, "disability", "Results in persistent or significant disability or incapacity"),
+        (SeriousnessCriteria.CongenitalAnomaly, "congenital_anomaly", "Is a congenital anomaly or birth defect"),
+        (SeriousnessCriteria.ImportantMedicalEvent, "important_medical_event", "Is another important medical event"),
+    ];
+
+    /// <summary>The criterion written <paramref name="code"/> (exactly, as listed), or null.</summary>
+    public static SeriousnessCriteria? Parse(string code)
+    {
+        foreach (var (value, known, _) in All)
+        {
+            if (string.Equals(known, code, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+}
+
 /// <summary>The investigator's causality assessment of the product. Possible, probable and definite count as related
 /// (a "reasonable possibility", ICH E2A); the scale itself is the site's and is stored as entered.</summary>
 public enum Relatedness

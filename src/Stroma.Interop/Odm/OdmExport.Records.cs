@@ -48,16 +48,8 @@ public static partial class OdmExport
         (Expectedness.Unexpected, "unexpected", "Unexpected"),
     ];
 
-    /// <summary>ICH E2A seriousness criteria, with the keys <c>stroma ae --serious</c> takes.</summary>
-    internal static readonly (SeriousnessCriteria Value, string Code, string Decode)[] Criteria =
-    [
-        (SeriousnessCriteria.ResultsInDeath, "death", "Results in death"),
-        (SeriousnessCriteria.LifeThreatening, "life_threatening", "Is life-threatening"),
-        (SeriousnessCriteria.Hospitalisation, "hospitalisation", "Requires or prolongs in-patient hospitalisation"),
-        (SeriousnessCriteria.DisabilityOrIncapacity, "disability", "Results in persistent or significant disability or incapacity"),
-        (SeriousnessCriteria.CongenitalAnomaly, "congenital_anomaly", "Is a congenital anomaly or birth defect"),
-        (SeriousnessCriteria.ImportantMedicalEvent, "important_medical_event", "Is another important medical event"),
-    ];
+    /// <summary>ICH E2A seriousness criteria, with the codes <c>stroma ae --serious</c> takes (one table, Stroma.Clinical).</summary>
+    internal static IReadOnlyList<(SeriousnessCriteria Value, string Code, string Decode)> Criteria => SeriousnessCriteriaCodes.All;
 
     private static string Code<T>((T Value, string Code, string Decode)[] codes, T value)
         where T : struct, Enum => codes.First(c => EqualityComparer<T>.Default.Equals(c.Value, value)).Code;

@@ -80,4 +80,14 @@ public class AdverseEventTests
     {
         Assert.Equal([1, 2, 3, 4, 5], Enum.GetValues<CtcaeGrade>().Select(g => (int)g));
     }
+
+    [Fact]
+    public void SeriousnessCriteriaCodes_EveryCriterionOnce_InIchE2AOrder_CodesParseBack()
+    {
+        Assert.Equal(Enum.GetValues<SeriousnessCriteria>().Where(v => v != SeriousnessCriteria.None), SeriousnessCriteriaCodes.All.Select(c => c.Value));
+        Assert.Equal(["death", "life_threatening", "hospitalisation", "disability", "congenital_anomaly", "important_medical_event"], SeriousnessCriteriaCodes.All.Select(c => c.Code));
+        Assert.All(SeriousnessCriteriaCodes.All, c => Assert.Equal(c.Value, SeriousnessCriteriaCodes.Parse(c.Code)));
+        Assert.Null(SeriousnessCriteriaCodes.Parse("Death"));
+        Assert.Null(SeriousnessCriteriaCodes.Parse(""));
+    }
 }
