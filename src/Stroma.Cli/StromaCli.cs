@@ -260,6 +260,12 @@ public static class StromaCli
             io.Error.WriteLine("Run 'stroma --help' for usage.");
             return ExitCodes.Usage;
         }
+        catch (Stroma.Data.RegistryNotMigratedException ex)
+        {
+            // A PostgreSQL registry behind this version's schema: the message names 'stroma db migrate'.
+            io.Error.WriteLine($"stroma: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
         catch (Stroma.Data.MigrationLockException ex)
         {
             // From 'db migrate', 'db unlock' or any command's automatic migration of a SQLite registry.

@@ -198,8 +198,14 @@ public static class StromaDatabase
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
         if (pending.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new RegistryNotMigratedException(
                 $"{configuration.Describe()} has {pending.Count} pending migration(s); run 'stroma db migrate' first.");
         }
     }
 }
+
+/// <summary>
+/// A PostgreSQL registry whose schema is behind this version of Stroma: no command migrates it by surprise; the message
+/// names the fix (<c>stroma db migrate</c>). Bad input, not a fault: the CLI reports it with exit code 1.
+/// </summary>
+public sealed class RegistryNotMigratedException(string message) : InvalidOperationException(message);

@@ -180,4 +180,43 @@ public sealed class MigrationLockCommandTests : IDisposable
         (await migrate.WaitAsync(HardBound, Token)).ShouldNotBeEmpty();
         (await LockRowsAsync()).ShouldBe(0);
     }
+
+    /// <summary>
+    /// A PostgreSQL registry with pending migrations (here: none applied) is refused with the fix named and exit 1, not
+    /// "unexpected error" and exit 3 (issue #21: a clear error for bad input), and nothing is written to it.
+    /// </summary>
+    [Fact]
+    public async Task Demo_OnAnUnmigratedPostgresRegistry_RefusedWithTheFix_Exit1()
+    {
+        var admin = Stroma.Data.Tests.Engines.PostgresAdmin ?? throw new InvalidOperationException($"{Stroma.Data.Tests.Engines.PostgresVariable} is not set.");
+        var name = $"stroma_unmigrated_{Guid.NewGuid():N}";
+        await AdminAsync(admin, $"CREATE DATABASE \"{name}\"");
+        var registry = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        try
+        {
+            var outcome = await Bounded("demo", "--database", registry);
+
+            outcome.ExitCode.ShouldBe(ExitCodes.InvalidInput, outcome.Error);
+            outcome.Error.ShouldContain("pending migration");
+            outcome.Error.ShouldContain("stroma db migrate");
+            outcome.Error.ShouldNotContain("unexpected error");
+            await using var connection = new Npgsql.NpgsqlConnection(registry);
+            await connection.OpenAsync(Token);
+            await using var tables = new Npgsql.NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", connection);
+            ((long)(await tables.ExecuteScalarAsync(Token))!).ShouldBe(0);
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await AdminAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+    }
+
+    private static async Task AdminAsync(string admin, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(admin);
+        await connection.OpenAsync(Token);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Token);
+    }
 }
