@@ -79,7 +79,9 @@ public sealed class ReadReplicaTests
             await pair.ResumeReplayAsync();
         }
 
-        var (context, fromReplica) = await replica.OpenCaughtUpAsync("coordinator", Token);
+        // Once replay resumes, the replica catches up; on a loaded CI machine that can take longer than the 400 ms bound
+        // above (the replica replays every test database's writes first), so this read may wait longer.
+        var (context, fromReplica) = await pair.Replica(maxWait: TimeSpan.FromSeconds(30)).OpenCaughtUpAsync("coordinator", Token);
         await using (context)
         {
             fromReplica.ShouldBeTrue();
