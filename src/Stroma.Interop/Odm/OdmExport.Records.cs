@@ -48,9 +48,6 @@ public static partial class OdmExport
         (Expectedness.Unexpected, "unexpected", "Unexpected"),
     ];
 
-    /// <summary>ICH E2A seriousness criteria, with the codes <c>stroma ae --serious</c> takes (one table, Stroma.Clinical).</summary>
-    internal static IReadOnlyList<(SeriousnessCriteria Value, string Code, string Decode)> Criteria => SeriousnessCriteriaCodes.All;
-
     private static string Code<T>((T Value, string Code, string Decode)[] codes, T value)
         where T : struct, Enum => codes.First(c => EqualityComparer<T>.Default.Equals(c.Value, value)).Code;
 
@@ -90,7 +87,7 @@ public static partial class OdmExport
                     OdmOids.MedicationPrednisone, OdmOids.MedicationStart, OdmOids.MedicationStop]);
             ItemGroupDef(OdmOids.AdverseEventGroup, "Adverse event", true,
                 [OdmOids.AdverseEventTerm, OdmOids.AdverseEventMeddra, OdmOids.AdverseEventGrade, OdmOids.AdverseEventOnset, OdmOids.AdverseEventResolution,
-                    OdmOids.AdverseEventSerious, .. Criteria.Select(c => OdmOids.AdverseEventCriterion(c.Code)), OdmOids.AdverseEventCausality,
+                    OdmOids.AdverseEventSerious, .. SeriousnessCriteriaCodes.All.Select(c => OdmOids.AdverseEventCriterion(c.Code)), OdmOids.AdverseEventCausality,
                     OdmOids.AdverseEventExpectedness, OdmOids.AdverseEventOutcome, OdmOids.AdverseEventLot, OdmOids.AdverseEventLate, OdmOids.AdverseEventLateReason]);
         }
 
@@ -122,7 +119,7 @@ public static partial class OdmExport
             ItemDef(OdmOids.AdverseEventOnset, "Onset date", "date");
             ItemDef(OdmOids.AdverseEventResolution, "Resolution date", "date");
             ItemDef(OdmOids.AdverseEventSerious, "Serious", "boolean", null, null, "Serious adverse event (ICH E2A)");
-            foreach (var (_, code, decode) in Criteria)
+            foreach (var (_, code, decode) in SeriousnessCriteriaCodes.All)
             {
                 ItemDef(OdmOids.AdverseEventCriterion(code), code, "boolean", null, null, $"Seriousness criterion (ICH E2A): {decode}");
             }
@@ -230,7 +227,7 @@ public static partial class OdmExport
                 };
                 if (ae.SeriousnessCriteria is { } criteria)
                 {
-                    items.AddRange(Criteria.Select(c => (OdmOids.AdverseEventCriterion(c.Code), (string?)Bool(criteria.HasFlag(c.Value)), (string?)null)));
+                    items.AddRange(SeriousnessCriteriaCodes.All.Select(c => (OdmOids.AdverseEventCriterion(c.Code), (string?)Bool(criteria.HasFlag(c.Value)), (string?)null)));
                 }
 
                 items.Add((OdmOids.AdverseEventCausality, Code(Causalities, ae.Causality), null));

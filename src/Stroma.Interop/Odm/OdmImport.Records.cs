@@ -86,7 +86,7 @@ public static partial class OdmImport
         private static readonly HashSet<string> AdverseEventItems = new(
         [
             OdmOids.AdverseEventTerm, OdmOids.AdverseEventMeddra, OdmOids.AdverseEventGrade, OdmOids.AdverseEventOnset, OdmOids.AdverseEventResolution,
-            OdmOids.AdverseEventSerious, .. OdmExport.Criteria.Select(c => OdmOids.AdverseEventCriterion(c.Code)), OdmOids.AdverseEventCausality,
+            OdmOids.AdverseEventSerious, .. SeriousnessCriteriaCodes.All.Select(c => OdmOids.AdverseEventCriterion(c.Code)), OdmOids.AdverseEventCausality,
             OdmOids.AdverseEventExpectedness, OdmOids.AdverseEventOutcome, OdmOids.AdverseEventLot, OdmOids.AdverseEventLate, OdmOids.AdverseEventLateReason,
         ], StringComparer.Ordinal);
 
@@ -279,7 +279,7 @@ public static partial class OdmImport
             var causality = Code(values, OdmOids.AdverseEventCausality, where, OdmExport.Causalities, OdmOids.CausalityCodes, required: true);
             var expectedness = Code(values, OdmOids.AdverseEventExpectedness, where, OdmExport.Expectednesses, OdmOids.ExpectednessCodes);
             SeriousnessCriteria? criteria = null;
-            foreach (var (flag, code, _) in OdmExport.Criteria)
+            foreach (var (flag, code, _) in SeriousnessCriteriaCodes.All)
             {
                 if (Boolean(values, OdmOids.AdverseEventCriterion(code), where) is { } met)
                 {

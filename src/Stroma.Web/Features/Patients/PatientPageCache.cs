@@ -25,11 +25,13 @@ public sealed class PatientPageCache<T>
     private readonly ConcurrentDictionary<Guid, Entry> entries = new();
     private readonly Lock trimming = new();
     private long clock;
+    private long hits;
 
     /// <summary>Pages answered from memory (for tests and diagnostics).</summary>
     public long Hits => Interlocked.Read(ref hits);
 
-    private long hits;
+    /// <summary>Patients remembered now.</summary>
+    public int Count => entries.Count;
 
     /// <summary>
     /// The content of <paramref name="patientId"/> read at the registry's last change <paramref name="lastChange"/> on
@@ -75,9 +77,6 @@ public sealed class PatientPageCache<T>
         }
     }
 
-    /// <summary>Patients remembered now.</summary>
-    public int Count => entries.Count;
-
     private sealed class Entry(T content, long lastChange, DateOnly day)
     {
         public T Content { get; } = content;
@@ -99,7 +98,7 @@ public static class RequestLastChange
     public static async Task<long> GetAsync(HttpContext http, StromaDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var key = (typeof(RequestLastChange), db);
+        var key = Key(db);
         if (http.Items.TryGetValue(key, out var known) && known is long sequence)
         {
             return sequence;
@@ -114,6 +113,8 @@ public static class RequestLastChange
     public static void Remember(HttpContext http, StromaDbContext db, long sequence)
     {
         ArgumentNullException.ThrowIfNull(http);
-        http.Items[(typeof(RequestLastChange), db)] = sequence;
+        http.Items[Key(db)] = sequence;
     }
+
+    private static (Type, StromaDbContext) Key(StromaDbContext db) => (typeof(RequestLastChange), db);
 }

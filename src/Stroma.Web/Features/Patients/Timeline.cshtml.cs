@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -212,36 +211,33 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
     /// </summary>
     private static class Queries
     {
-        private static Func<StromaDbContext, Guid, IAsyncEnumerable<TResult>> Compile<TResult>(Expression<Func<StromaDbContext, Guid, IQueryable<TResult>>> query) =>
-            CompiledPerModel.Compile(query);
-
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<Guid>> VerifiedVisits = Compile(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<Guid>> VerifiedVisits = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.SdvMarks.AsNoTracking().Where(m => m.PatientId == id && m.Field == null && m.ClearedAt == null).Select(m => m.VisitId));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<VisitRow>> Visits = Compile(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<VisitRow>> Visits = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.Visits.AsNoTracking().Where(v => v.PatientId == id).OrderBy(v => v.VisitDate)
                 .Select(v => new VisitRow(v.Id, v.VisitDate, v.Type, v.SignedAt != null)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<AssessmentRow>> Assessments = Compile(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<AssessmentRow>> Assessments = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.Assessments.AsNoTracking().Where(a => a.PatientId == id)
                 .Select(a => new AssessmentRow(a.VisitId, a.AssessmentDate, a.Instrument, a.Total, a.Grade)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<LabRow>> Labs = Compile(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<LabRow>> Labs = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.LabResults.AsNoTracking().Where(l => l.PatientId == id)
                 .Select(l => new LabRow(l.Analyte, l.SpecimenTime, l.NormalisedValue, l.NormalisedUnit, l.ReportedUnit, l.Flag, l.ReportedValue, l.Note)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<InfusionRow>> Infusions = Compile(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<InfusionRow>> Infusions = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.Infusions.AsNoTracking().Where(i => i.PatientId == id).OrderBy(i => i.InfusionDate)
                 .Select(i => new InfusionRow(i.Id, i.InfusionDate, i.Lot!.LotNumber, i.DoseCells)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<EventRow>> AdverseEvents = Compile(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<EventRow>> AdverseEvents = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.AdverseEvents.AsNoTracking().Where(e => e.PatientId == id)
                 .Select(e => new EventRow(e.Id, e.OnsetDate, e.Term, e.CtcaeGrade, e.Serious, e.Causality)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<DeathRow>> Deaths = Compile(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<DeathRow>> Deaths = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.Deaths.AsNoTracking().Where(d => d.PatientId == id).Select(d => new DeathRow(d.DeathDate, d.Cause)));
 
-        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<MedicationRow>> Medications = Compile(
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<MedicationRow>> Medications = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.Medications.AsNoTracking().Where(m => m.PatientId == id).OrderBy(m => m.StartDate)
                 .Select(m => new MedicationRow(m.Drug, m.Dose, m.DoseUnit, m.StartDate, m.StopDate)));
     }
