@@ -23,6 +23,7 @@ public static class AssessmentScoring
         }
 
         var result = instrument.Score(items);
+        var renal = Renal(result);
         return new Assessment
         {
             PatientId = patientId,
@@ -34,8 +35,13 @@ public static class AssessmentScoring
             ResultJson = JsonSerializer.Serialize(result, Json),
             Total = result.Total,
             Grade = result.Grade,
+            RenalSubtotal = renal?.Value,
+            RenalGrade = renal?.Grade,
         };
     }
+
+    /// <summary>The result's subtotal keyed <c>renal</c> (BILAG-2004's renal system), copied to <see cref="Assessment.RenalSubtotal"/>.</summary>
+    private static Subtotal? Renal(ScoreResult result) => result.Subtotals.FirstOrDefault(s => s.Key == "renal");
 
     /// <summary>Scores a stored assessment's inputs again with the current algorithm.</summary>
     public static ScoreResult? Recompute(Assessment assessment)

@@ -151,6 +151,17 @@ public sealed class Assessment : ClinicalRecord
 
     /// <summary>The grade or band, copied from the result.</summary>
     public string? Grade { get; set; }
+
+    /// <summary>
+    /// The value of the result's subtotal keyed <c>renal</c> (BILAG-2004's renal system, numeric per Yee 2010), copied
+    /// from the result for the study report's renal BILAG (issue #22), which otherwise reads and parses every stored
+    /// result. Null when the result has no renal subtotal, and for assessments saved before this column existed (the
+    /// report then reads the result, <see cref="Stroma.Data.Report.ReportMeasures"/>).
+    /// </summary>
+    public decimal? RenalSubtotal { get; set; }
+
+    /// <summary>The grade of the result's subtotal keyed <c>renal</c> (BILAG-2004: the entered A to E), as <see cref="RenalSubtotal"/>.</summary>
+    public string? RenalGrade { get; set; }
 }
 
 /// <summary>

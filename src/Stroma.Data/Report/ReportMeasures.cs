@@ -135,14 +135,18 @@ internal static class ReportMeasures
 
     public static async Task ReadAssessmentValuesAsync(DbConnection connection, ReportSql sql, string instrument, VisitMap visits, MonthValues values, ReportTrace trace, CancellationToken cancellationToken)
     {
-        // BILAG-2004's stream also fills its renal value; no other stream writes either measure.
+        // BILAG-2004's stream also fills its renal value; no other stream writes either measure. The renal subtotal and
+        // grade are columns copied from each result when it is saved; a row saved before they existed has neither, and only
+        // its stored result is read (and parsed) for them.
         var renal = instrument == "bilag2004" ? values.Of("bilag2004_renal") : null;
         var renalGrade = instrument == "bilag2004" ? values.Of(RenalGradeKey) : null;
         var rows = 0L;
         var slots = values.Of(instrument);
-        var json = renal is not null ? "a.result_json" : "NULL";
+        var renalColumns = renal is not null
+            ? $"{sql.Real("a.renal_subtotal")}, a.renal_grade, CASE WHEN a.renal_subtotal IS NULL AND a.renal_grade IS NULL THEN a.result_json END"
+            : "NULL, NULL, NULL";
         await using (var command = sql.Command(connection, $"""
-            SELECT a.visit_id, {sql.Real("a.total")}, {json} FROM assessments a
+            SELECT a.visit_id, {sql.Real("a.total")}, {renalColumns} FROM assessments a
             WHERE a.instrument = '{instrument}' AND a.deleted_at IS NULL AND a.total IS NOT NULL AND a.visit_id IS NOT NULL {sql.VisitSiteFilter("a")}
             """))
         {
@@ -156,17 +160,22 @@ internal static class ReportMeasures
                 }
 
                 values.Set(slots, visit, reader.GetDouble(1));
-                if (renal is not null && !reader.IsDBNull(2) && RenalSubtotal(reader.GetString(2)) is var (r, grade))
+                if (renal is null)
                 {
-                    if (r is { } numeric)
-                    {
-                        values.Set(renal, visit, numeric);
-                    }
+                    continue;
+                }
 
-                    if (grade is { Length: 1 } g && g[0] is >= 'A' and <= 'E')
-                    {
-                        values.Set(renalGrade!, visit, g[0] - 'A');
-                    }
+                var (numeric, grade) = !reader.IsDBNull(4)
+                    ? RenalSubtotal(reader.GetString(4)) ?? default
+                    : (reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                if (numeric is { } n)
+                {
+                    values.Set(renal, visit, n);
+                }
+
+                if (grade is { Length: 1 } g && g[0] is >= 'A' and <= 'E')
+                {
+                    values.Set(renalGrade!, visit, g[0] - 'A');
                 }
             }
         }
@@ -181,7 +190,10 @@ internal static class ReportMeasures
         return value is null ? null : (double)value.Value;
     }
 
-    /// <summary>The renal system's numeric value and entered grade from a stored BILAG-2004 result (its subtotal keyed <c>renal</c>).</summary>
+    /// <summary>
+    /// The renal system's numeric value and entered grade from a stored BILAG-2004 result (its subtotal keyed <c>renal</c>),
+    /// for assessments saved before <see cref="Model.Assessment.RenalSubtotal"/> was copied from the result.
+    /// </summary>
     private static (double? Numeric, string? Grade)? RenalSubtotal(string resultJson)
     {
         using var document = JsonDocument.Parse(resultJson);

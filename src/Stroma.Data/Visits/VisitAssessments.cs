@@ -77,6 +77,8 @@ public static class VisitAssessments
             existing.ResultJson = scored.ResultJson;
             existing.Total = scored.Total;
             existing.Grade = scored.Grade;
+            existing.RenalSubtotal = scored.RenalSubtotal;
+            existing.RenalGrade = scored.RenalGrade;
             db.ChangeReason = request.Reason.Trim();
             saved = existing;
         }

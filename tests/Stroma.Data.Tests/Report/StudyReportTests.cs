@@ -88,6 +88,43 @@ public sealed class StudyReportTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Build_RenalBilag_FromTheCopiedColumnsEqualsTheStoredResults(DatabaseEngine engine)
+    {
+        // Issue #22: the report reads BILAG-2004's renal value and grade from columns copied at save time; rows saved
+        // before the columns existed have neither, and the report parses their stored results instead. Both must agree.
+        await using var database = await DemoAsync(engine);
+        await using (var db = database.Open())
+        {
+            var bilag = await db.Assessments.Where(a => a.Instrument == "bilag2004").ToListAsync(Token);
+            bilag.Count.ShouldBeGreaterThan(50);
+            foreach (var a in bilag)
+            {
+                using var result = System.Text.Json.JsonDocument.Parse(a.ResultJson);
+                var renal = result.RootElement.GetProperty("Subtotals").EnumerateArray().Single(s => s.GetProperty("Key").GetString() == "renal");
+                a.RenalSubtotal.ShouldBe(renal.GetProperty("Value").GetDecimal());
+                a.RenalGrade.ShouldBe(renal.GetProperty("Grade").GetString());
+            }
+        }
+
+        var fromColumns = await ReportAsync(database);
+        fromColumns.RenalBilagGrades.Sum(g => g.N).ShouldBeGreaterThan(0);
+        await using (var db = database.Open())
+        {
+            // As a registry migrated from before the columns holds its assessments (no audit entry: a fixture, not an edit).
+            await db.Database.ExecuteSqlRawAsync("UPDATE assessments SET renal_subtotal = NULL, renal_grade = NULL", Token);
+        }
+
+        var fromResults = await ReportAsync(database);
+
+        System.Text.Json.JsonSerializer.Serialize(fromResults.RenalBilagGrades).ShouldBe(System.Text.Json.JsonSerializer.Serialize(fromColumns.RenalBilagGrades));
+        System.Text.Json.JsonSerializer.Serialize(fromResults.RenalBilagChange).ShouldBe(System.Text.Json.JsonSerializer.Serialize(fromColumns.RenalBilagChange));
+        System.Text.Json.JsonSerializer.Serialize(fromResults.Measures.Where(m => m.Measure.StartsWith("bilag2004", StringComparison.Ordinal)))
+            .ShouldBe(System.Text.Json.JsonSerializer.Serialize(fromColumns.Measures.Where(m => m.Measure.StartsWith("bilag2004", StringComparison.Ordinal))));
+        fromColumns.Measures.ShouldContain(m => m.Measure == "bilag2004_renal" && m.N > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Build_DemoCohort_FlowResponsesAndSurvivalReproduceThePublishedCounts(DatabaseEngine engine)
     {
         await using var database = await DemoAsync(engine);

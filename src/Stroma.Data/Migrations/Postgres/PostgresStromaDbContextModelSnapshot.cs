@@ -333,6 +333,15 @@ namespace Stroma.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("patient_id");
 
+                    b.Property<string>("RenalGrade")
+                        .HasColumnType("text")
+                        .HasColumnName("renal_grade");
+
+                    b.Property<decimal?>("RenalSubtotal")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("renal_subtotal");
+
                     b.Property<string>("ResultJson")
                         .IsRequired()
                         .HasColumnType("text")

@@ -328,6 +328,15 @@ namespace Stroma.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("patient_id");
 
+                    b.Property<string>("RenalGrade")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renal_grade");
+
+                    b.Property<decimal?>("RenalSubtotal")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renal_subtotal");
+
                     b.Property<string>("ResultJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
