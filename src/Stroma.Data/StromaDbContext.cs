@@ -232,13 +232,18 @@ public abstract class StromaDbContext : DbContext
             e.HasIndex(x => new { x.PatientId, x.Instrument, x.AssessmentDate });
             // One assessment per instrument per visit (issue #16): a second is a correction of the first, with a reason.
             e.HasIndex(x => new { x.VisitId, x.Instrument }, "IX_assessments_visit_instrument").IsUnique().HasFilter("deleted_at IS NULL");
+            // The study report's access path (issue #22): one index-only range scan per instrument yielding (visit, total, renal
+            // subtotal and grade), where the table's rows carry each result's whole JSON (about 4 KB each). deleted_at (always
+            // null here) is in it because SQLite covers a query only with every column it names, the filter's included.
+            e.HasIndex(x => new { x.Instrument, x.VisitId, x.Total, x.RenalSubtotal, x.RenalGrade, x.DeletedAt }, "IX_assessments_report").HasFilter("deleted_at IS NULL");
         });
         modelBuilder.Entity<LabResult>(e =>
         {
             // The natural key that makes imports idempotent.
             e.HasIndex(x => new { x.PatientId, x.Analyte, x.SpecimenTime }).IsUnique();
             // The study report's access path: one index-only range scan per analyte yielding (visit, value) (StudyReportBuilder).
-            e.HasIndex(x => new { x.Analyte, x.VisitId, x.NormalisedValue }, "IX_lab_results_report").HasFilter("deleted_at IS NULL");
+            // deleted_at (always null here) is in it so that SQLite covers the read too (issue #22; as IX_assessments_report).
+            e.HasIndex(x => new { x.Analyte, x.VisitId, x.NormalisedValue, x.DeletedAt }, "IX_lab_results_report").HasFilter("deleted_at IS NULL");
             e.Property(x => x.Analyte).HasMaxLength(64);
             e.Property(x => x.Note).HasMaxLength(LabResult.NoteMaxLength);
         });

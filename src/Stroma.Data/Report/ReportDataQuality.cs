@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using System.Data.Common;
 using Stroma.Data.Model;
 
 namespace Stroma.Data.Report;
@@ -24,19 +24,49 @@ public sealed record ReportDataQuality(IReadOnlyList<SiteDataQuality> Sites);
 public sealed record SiteDataQuality(string Site, int OpenQueries, int AnsweredQueries, int ClosedQueries, double? MedianOpenAgeDays, int? OldestOpenAgeDays,
     int VerifiedVisits, int Visits);
 
+/// <summary>
+/// Reads <see cref="ReportDataQuality"/> as one of the report's parallel reads (plain SQL on its connection): every
+/// query's patient, status and raising time, and every patient's visits with and without a standing whole-visit SDV
+/// mark, grouped by the database; the cohort and its sites are picked out of both here.
+/// </summary>
 internal static class ReportDataQualityReader
 {
-    /// <summary>Reads the queries and SDV coverage of the cohort's patients (the cohort is already limited to the report's sites).</summary>
-    public static async Task<ReportDataQuality> ReadAsync(StromaDbContext db, ReportCohort cohort, CancellationToken cancellationToken)
+    public static async Task<ReportDataQuality> ReadAsync(DbConnection connection, ReportSql sql, ReportCohort cohort, DateTimeOffset asOf, CancellationToken cancellationToken)
     {
-        var asOf = db.Clock.GetUtcNow();
         var siteOf = cohort.Enrolled.ToDictionary(p => Guid.Parse(p.Id), p => p.Site);
-        var ids = siteOf.Keys.ToList();
-        var queries = await db.Queries.AsNoTracking().Where(q => ids.Contains(q.PatientId)).Select(q => new { q.PatientId, q.Status, q.RaisedAt })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var visits = await db.Visits.AsNoTracking().Where(v => ids.Contains(v.PatientId)).GroupBy(v => v.PatientId)
-            .Select(g => new { PatientId = g.Key, Visits = g.Count(), Verified = g.Count(v => db.SdvMarks.Any(m => m.VisitId == v.Id && m.Field == null && m.ClearedAt == null)) })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var queries = new List<(Guid PatientId, QueryStatus Status, DateTimeOffset RaisedAt)>();
+        await using (var command = sql.Command(connection, "SELECT q.patient_id, q.status, q.raised_at FROM queries q WHERE q.deleted_at IS NULL"))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var patient = reader.GetGuid(0);
+                if (siteOf.ContainsKey(patient))
+                {
+                    queries.Add((patient, Enum.Parse<QueryStatus>(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
+                }
+            }
+        }
+
+        var visits = new List<(Guid PatientId, long Visits, long Verified)>();
+        await using (var command = sql.Command(connection, """
+            SELECT v.patient_id, COUNT(*), COUNT(m.visit_id) FROM visits v
+            LEFT JOIN (SELECT DISTINCT visit_id FROM sdv_marks WHERE field IS NULL AND cleared_at IS NULL) m ON m.visit_id = v.id
+            WHERE v.deleted_at IS NULL
+            GROUP BY v.patient_id
+            """))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var patient = reader.GetGuid(0);
+                if (siteOf.ContainsKey(patient))
+                {
+                    visits.Add((patient, reader.GetInt64(1), reader.GetInt64(2)));
+                }
+            }
+        }
+
         var rows = new List<SiteDataQuality>();
         foreach (var site in siteOf.Values.Distinct().Order(StringComparer.Ordinal))
         {
@@ -45,7 +75,7 @@ internal static class ReportDataQualityReader
             double? median = ages.Count == 0 ? null : ages.Count % 2 == 1 ? ages[ages.Count / 2] : (ages[(ages.Count / 2) - 1] + ages[ages.Count / 2]) / 2.0;
             var siteVisits = visits.Where(v => siteOf[v.PatientId] == site).ToList();
             rows.Add(new SiteDataQuality(site, ages.Count, own.Count(q => q.Status == QueryStatus.Answered), own.Count(q => q.Status == QueryStatus.Closed),
-                median, ages.Count == 0 ? null : ages[^1], siteVisits.Sum(v => v.Verified), siteVisits.Sum(v => v.Visits)));
+                median, ages.Count == 0 ? null : ages[^1], checked((int)siteVisits.Sum(v => v.Verified)), checked((int)siteVisits.Sum(v => v.Visits))));
         }
 
         return new ReportDataQuality(rows);

@@ -107,10 +107,7 @@ internal static class ReportMeasures
         var egfr = analyte == "creatinine" ? values.Of("egfr") : null;
         var rows = 0L;
         var slots = values.Of(analyte);
-        await using (var command = sql.Command(connection, $"""
-            SELECT l.visit_id, {sql.Real("l.normalised_value")} FROM lab_results l
-            WHERE l.analyte = '{analyte}' AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL AND l.visit_id IS NOT NULL {sql.VisitSiteFilter("l")}
-            """))
+        await using (var command = sql.Command(connection, LabValuesSql(sql, analyte)))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -136,19 +133,15 @@ internal static class ReportMeasures
     public static async Task ReadAssessmentValuesAsync(DbConnection connection, ReportSql sql, string instrument, VisitMap visits, MonthValues values, ReportTrace trace, CancellationToken cancellationToken)
     {
         // BILAG-2004's stream also fills its renal value; no other stream writes either measure. The renal subtotal and
-        // grade are columns copied from each result when it is saved; a row saved before they existed has neither, and only
-        // its stored result is read (and parsed) for them.
+        // grade are columns copied from each result when it is saved, read with the total through IX_assessments_report
+        // alone (each row's stored result is about 4 KB); rows saved before the columns existed have neither, and only
+        // their stored results are read (and parsed) for them, in a second query that finds nothing in a newer registry.
         var renal = instrument == "bilag2004" ? values.Of("bilag2004_renal") : null;
         var renalGrade = instrument == "bilag2004" ? values.Of(RenalGradeKey) : null;
         var rows = 0L;
         var slots = values.Of(instrument);
-        var renalColumns = renal is not null
-            ? $"{sql.Real("a.renal_subtotal")}, a.renal_grade, CASE WHEN a.renal_subtotal IS NULL AND a.renal_grade IS NULL THEN a.result_json END"
-            : "NULL, NULL, NULL";
-        await using (var command = sql.Command(connection, $"""
-            SELECT a.visit_id, {sql.Real("a.total")}, {renalColumns} FROM assessments a
-            WHERE a.instrument = '{instrument}' AND a.deleted_at IS NULL AND a.total IS NOT NULL AND a.visit_id IS NOT NULL {sql.VisitSiteFilter("a")}
-            """))
+        var where = AssessmentWhere(sql, instrument);
+        await using (var command = sql.Command(connection, AssessmentValuesSql(sql, instrument)))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -160,28 +153,56 @@ internal static class ReportMeasures
                 }
 
                 values.Set(slots, visit, reader.GetDouble(1));
-                if (renal is null)
+                if (renal is not null)
                 {
-                    continue;
+                    SetRenal(visit, reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetString(3));
                 }
+            }
+        }
 
-                var (numeric, grade) = !reader.IsDBNull(4)
-                    ? RenalSubtotal(reader.GetString(4)) ?? default
-                    : (reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetString(3));
-                if (numeric is { } n)
+        if (renal is not null)
+        {
+            await using var command = sql.Command(connection, $"""
+                SELECT a.visit_id, a.result_json FROM assessments a WHERE {where} AND a.renal_subtotal IS NULL AND a.renal_grade IS NULL
+                """);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (visits.TryGet(reader.GetGuid(0), out var visit) && RenalSubtotal(reader.GetString(1)) is var (numeric, grade))
                 {
-                    values.Set(renal, visit, n);
+                    SetRenal(visit, numeric, grade);
                 }
+            }
+        }
 
-                if (grade is { Length: 1 } g && g[0] is >= 'A' and <= 'E')
-                {
-                    values.Set(renalGrade!, visit, g[0] - 'A');
-                }
+        void SetRenal(VisitSlot visit, double? numeric, string? grade)
+        {
+            if (numeric is { } n)
+            {
+                values.Set(renal!, visit, n);
+            }
+
+            if (grade is { Length: 1 } g && g[0] is >= 'A' and <= 'E')
+            {
+                values.Set(renalGrade!, visit, g[0] - 'A');
             }
         }
 
         trace.Step("assessment values " + instrument, rows);
     }
+
+    /// <summary>An analyte's value stream: (visit, normalised value), all in IX_lab_results_report.</summary>
+    internal static string LabValuesSql(ReportSql sql, string analyte) => $"""
+        SELECT l.visit_id, {sql.Real("l.normalised_value")} FROM lab_results l
+        WHERE l.analyte = '{analyte}' AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL AND l.visit_id IS NOT NULL {sql.VisitSiteFilter("l")}
+        """;
+
+    private static string AssessmentWhere(ReportSql sql, string instrument) =>
+        $"a.instrument = '{instrument}' AND a.deleted_at IS NULL AND a.total IS NOT NULL AND a.visit_id IS NOT NULL {sql.VisitSiteFilter("a")}";
+
+    /// <summary>An instrument's value stream: (visit, total, renal subtotal, renal grade), all in IX_assessments_report.</summary>
+    internal static string AssessmentValuesSql(ReportSql sql, string instrument) =>
+        $"SELECT a.visit_id, {sql.Real("a.total")}, {sql.Real("a.renal_subtotal")}, a.renal_grade FROM assessments a WHERE {AssessmentWhere(sql, instrument)}";
 
     private static double? Egfr(CohortPatient patient, DateOnly date, double creatinineUmolPerLitre)
     {

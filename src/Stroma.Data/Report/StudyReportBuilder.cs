@@ -46,7 +46,7 @@ public static class StudyReportBuilder
             var (cohort, visits) = await ReportCohort.ReadAsync(connection, sql, timePoints, trace, cancellationToken).ConfigureAwait(false);
             var values = new MonthValues(cohort.Enrolled.Count, visits.Months);
             var cells = new MeasureCells(values, [.. cohort.Enrolled.Select(p => p.Nephritis)]);
-            var (groupedResult, (responses, survival), adverse) = await ReadInParallelAsync(connection, sql, timePoints, cohort, visits, values, cells, options.HorizonMonths, trace, cancellationToken)
+            var (groupedResult, (responses, survival), adverse, quality) = await ReadInParallelAsync(connection, sql, timePoints, cohort, visits, values, cells, options.HorizonMonths, db.Clock.GetUtcNow(), trace, cancellationToken)
                 .ConfigureAwait(false);
             var months = visits.Months;
             var measures = ReportMeasures.Table(groupedResult, cells);
@@ -57,8 +57,6 @@ public static class StudyReportBuilder
             var flow = cohort.Flow();
             var baseline = cohort.Baseline();
             var published = ReportPublished.Compare(options.Protocol, flow, baseline, measures, responses, survival);
-            var quality = await ReportDataQualityReader.ReadAsync(db, cohort, cancellationToken).ConfigureAwait(false);
-            trace.Step("queries and source data verification", quality.Sites.Count);
             var carT = await ReportCarT.IsCarTAsync(db, options.Protocol, cancellationToken).ConfigureAwait(false)
                 ? await ReportCarT.ReadAsync(connection, sql, cohort, cancellationToken).ConfigureAwait(false) : null;
             return new StudyReport(
@@ -149,12 +147,13 @@ public static class StudyReportBuilder
     /// adjudications and the adverse events. They run on as many connections as there are processors, each taking the
     /// next read when it finishes one (both engines allow concurrent readers; SQLite in WAL mode).
     /// </summary>
-    private static async Task<(Dictionary<(string Measure, int Month), ReportMeasures.Grouped> Grouped, (ResponseCounts Responses, List<SurvivalSummary> Survival) Outcomes, List<AdverseEventRow> AdverseEvents)>
-        ReadInParallelAsync(DbConnection first, ReportSql sql, ReportTimePoints timePoints, ReportCohort cohort, VisitMap visits, MonthValues values, MeasureCells cells, decimal horizon, ReportTrace trace, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<(string Measure, int Month), ReportMeasures.Grouped> Grouped, (ResponseCounts Responses, List<SurvivalSummary> Survival) Outcomes, List<AdverseEventRow> AdverseEvents, ReportDataQuality Quality)>
+        ReadInParallelAsync(DbConnection first, ReportSql sql, ReportTimePoints timePoints, ReportCohort cohort, VisitMap visits, MonthValues values, MeasureCells cells, decimal horizon, DateTimeOffset asOf, ReportTrace trace, CancellationToken cancellationToken)
     {
         Dictionary<(string Measure, int Month), ReportMeasures.Grouped> grouped = [];
         (ResponseCounts, List<SurvivalSummary>)? outcomes = null;
         List<AdverseEventRow> adverse = [];
+        ReportDataQuality? quality = null;
         var reads = new List<Func<DbConnection, Task>>();
         if (sql.Postgres)
         {
@@ -200,6 +199,11 @@ public static class StudyReportBuilder
             adverse = await ReportSafety.ReadAsync(c, sql, cancellationToken).ConfigureAwait(false);
             trace.Step("adverse events", adverse.Count);
         });
+        reads.Add(async c =>
+        {
+            quality = await ReportDataQualityReader.ReadAsync(c, sql, cohort, asOf, cancellationToken).ConfigureAwait(false);
+            trace.Step("queries and source data verification", quality.Sites.Count);
+        });
 
         var next = -1;
         async Task WorkAsync(DbConnection connection)
@@ -220,6 +224,6 @@ public static class StudyReportBuilder
         var workers = Math.Clamp(Environment.ProcessorCount, 2, 4);
         await Task.WhenAll([Task.Run(() => WorkAsync(first), cancellationToken), .. Enumerable.Range(1, workers - 1).Select(_ => Task.Run(WorkOnOwnConnectionAsync, cancellationToken))])
             .ConfigureAwait(false);
-        return (grouped, outcomes!.Value, adverse);
+        return (grouped, outcomes!.Value, adverse, quality!);
     }
 }

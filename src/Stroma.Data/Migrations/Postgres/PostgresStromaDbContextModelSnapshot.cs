@@ -374,6 +374,9 @@ namespace Stroma.Data.Migrations.Postgres
 
                     b.HasIndex("PatientId", "Instrument", "AssessmentDate");
 
+                    b.HasIndex(new[] { "Instrument", "VisitId", "Total", "RenalSubtotal", "RenalGrade", "DeletedAt" }, "IX_assessments_report")
+                        .HasFilter("deleted_at IS NULL");
+
                     b.HasIndex(new[] { "VisitId", "Instrument" }, "IX_assessments_visit_instrument")
                         .IsUnique()
                         .HasFilter("deleted_at IS NULL");
@@ -1389,7 +1392,7 @@ namespace Stroma.Data.Migrations.Postgres
                     b.HasIndex("PatientId", "Analyte", "SpecimenTime")
                         .IsUnique();
 
-                    b.HasIndex(new[] { "Analyte", "VisitId", "NormalisedValue" }, "IX_lab_results_report")
+                    b.HasIndex(new[] { "Analyte", "VisitId", "NormalisedValue", "DeletedAt" }, "IX_lab_results_report")
                         .HasFilter("deleted_at IS NULL");
 
                     b.ToTable("lab_results");
