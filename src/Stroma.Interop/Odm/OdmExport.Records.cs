@@ -7,9 +7,10 @@ using ModelAdverseEvent = Stroma.Data.Model.AdverseEvent;
 namespace Stroma.Interop.Odm;
 
 /// <summary>
-/// Diagnoses (SLE classification, lupus nephritis biopsy with its ISN/RPS class), medication courses and adverse events
-/// (CTCAE v5.0 term, its MedDRA code, grade, ICH E2A seriousness, causality, suspect lot) in the ODM export: their
-/// metadata (<c>F.DX</c>, <c>F.CM</c>, <c>F.AE</c> with code lists) and each patient's records. The mapping is in
+/// Diagnoses (SLE classification, lupus nephritis biopsy with its ISN/RPS class), medication courses, adverse events
+/// (CTCAE v5.0 term, its MedDRA code, grade, ICH E2A seriousness, causality, suspect lot) and deaths (date, cause,
+/// causality) in the ODM export: their metadata (<c>F.DX</c>, <c>F.CM</c>, <c>F.AE</c>, <c>F.DTH</c> with code lists)
+/// and each patient's records. The mapping is in
 /// docs/interop.md ("CDISC ODM 1.3.2"); <see cref="OdmImport"/> reads them back.
 /// </summary>
 public static partial class OdmExport
@@ -57,9 +58,9 @@ public static partial class OdmExport
 
     private sealed partial class Writer
     {
-        private long diagnoses, medications, adverseEvents;
+        private long diagnoses, medications, adverseEvents, deaths;
 
-        private sealed record PatientRecords(List<Diagnosis> Diagnoses, ILookup<Guid?, Medication> Medications, List<(ModelAdverseEvent Event, string? Lot)> AdverseEvents);
+        private sealed record PatientRecords(List<Diagnosis> Diagnoses, ILookup<Guid?, Medication> Medications, List<(ModelAdverseEvent Event, string? Lot)> AdverseEvents, Death? Death);
 
         private async Task<PatientRecords> LoadRecordsAsync(Guid patientId, CancellationToken cancellationToken)
         {
@@ -67,7 +68,8 @@ public static partial class OdmExport
             var courses = await db.Medications.AsNoTracking().Where(m => m.PatientId == patientId).ToListAsync(cancellationToken).ConfigureAwait(false);
             var events = await db.AdverseEvents.AsNoTracking().Where(a => a.PatientId == patientId)
                 .Select(a => new { Event = a, Lot = a.Lot != null ? a.Lot.LotNumber : null }).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return new PatientRecords(found, courses.ToLookup(m => m.VisitId), [.. events.Select(e => (e.Event, e.Lot))]);
+            var death = await db.Deaths.AsNoTracking().Where(d => d.PatientId == patientId).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return new PatientRecords(found, courses.ToLookup(m => m.VisitId), [.. events.Select(e => (e.Event, e.Lot))], death);
         }
 
         private void WriteRecordForms()
@@ -75,6 +77,7 @@ public static partial class OdmExport
             FormDef(OdmOids.DiagnosisForm, "Diagnoses", OdmOids.DiagnosisGroup);
             FormDef(OdmOids.MedicationForm, "Medications", OdmOids.MedicationGroup);
             FormDef(OdmOids.AdverseEventForm, "Adverse events", OdmOids.AdverseEventGroup);
+            FormDef(OdmOids.DeathForm, "Death", OdmOids.DeathGroup);
         }
 
         private void WriteRecordGroups()
@@ -89,6 +92,7 @@ public static partial class OdmExport
                 [OdmOids.AdverseEventTerm, OdmOids.AdverseEventMeddra, OdmOids.AdverseEventGrade, OdmOids.AdverseEventOnset, OdmOids.AdverseEventResolution,
                     OdmOids.AdverseEventSerious, .. SeriousnessCriteriaCodes.All.Select(c => OdmOids.AdverseEventCriterion(c.Code)), OdmOids.AdverseEventCausality,
                     OdmOids.AdverseEventExpectedness, OdmOids.AdverseEventOutcome, OdmOids.AdverseEventLot, OdmOids.AdverseEventLate, OdmOids.AdverseEventLateReason]);
+            ItemGroupDef(OdmOids.DeathGroup, "Death", false, [OdmOids.DeathDate, OdmOids.DeathCause, OdmOids.DeathCausality]);
         }
 
         private void WriteRecordItems()
@@ -130,6 +134,10 @@ public static partial class OdmExport
             ItemDef(OdmOids.AdverseEventLot, "Suspect lot", "text", null, null, "The label of the suspect cell lot");
             ItemDef(OdmOids.AdverseEventLate, "Entered late", "boolean", null, null, "Entered more than the study's late-entry days after onset");
             ItemDef(OdmOids.AdverseEventLateReason, "Late entry reason", "text");
+
+            ItemDef(OdmOids.DeathDate, "Date of death", "date");
+            ItemDef(OdmOids.DeathCause, "Cause of death", "text", null, null, "The cause as recorded");
+            ItemDef(OdmOids.DeathCausality, "Causality", "text", null, OdmOids.CausalityCodes, "Relation of the death to the cell therapy, as the investigator assessed it");
         }
 
         private void WriteRecordCodeLists()
@@ -239,6 +247,22 @@ public static partial class OdmExport
                 return ((TrackedRecord)ae, items);
             }));
             adverseEvents += records.Count;
+        }
+
+        private void WriteDeath(Guid patientId, string site, Death? death)
+        {
+            if (death is null)
+            {
+                return;
+            }
+
+            WriteGroups(OdmOids.DeathForm, OdmOids.DeathGroup, site, [((TrackedRecord)death, new List<(string, string?, string?)>
+            {
+                (OdmOids.DeathDate, Date(patientId, death.DeathDate), null),
+                (OdmOids.DeathCause, deidentify ? null : death.Cause, null),
+                (OdmOids.DeathCausality, Code(Causalities, death.Causality), null),
+            })]);
+            deaths++;
         }
     }
 }

@@ -33,7 +33,7 @@ public static partial class OdmExport
         [typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent)];
 
     /// <summary>What one export wrote.</summary>
-    public sealed record Counts(long Subjects, long Visits, long Assessments, long LabResults, long MetaDataVersions, long Diagnoses, long Medications, long AdverseEvents);
+    public sealed record Counts(long Subjects, long Visits, long Assessments, long LabResults, long MetaDataVersions, long Diagnoses, long Medications, long AdverseEvents, long Deaths);
 
     public static async Task<Counts> WriteAsync(DataConfiguration configuration, string path, CsvExportOptions options, CancellationToken cancellationToken = default)
     {
@@ -145,7 +145,7 @@ public static partial class OdmExport
             xml.WriteEndElement();
             await xml.WriteEndDocumentAsync().ConfigureAwait(false);
             await xml.FlushAsync().ConfigureAwait(false);
-            return new Counts(subjects, visits, assessments, labs, 1 + protocolVersions, diagnoses, medications, adverseEvents);
+            return new Counts(subjects, visits, assessments, labs, 1 + protocolVersions, diagnoses, medications, adverseEvents, deaths);
         }
 
         private IQueryable<T> Rows<T>()
@@ -245,7 +245,7 @@ public static partial class OdmExport
             }
 
             StudyEventDef(OdmOids.NoVisit, "Records not attached to a visit", false, "Common",
-                [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.DiagnosisForm, OdmOids.MedicationForm, OdmOids.AdverseEventForm]);
+                [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.DiagnosisForm, OdmOids.MedicationForm, OdmOids.AdverseEventForm, OdmOids.DeathForm]);
 
             FormDef(OdmOids.DemographicsForm, "Registration", OdmOids.DemographicsGroup);
             FormDef(OdmOids.VisitForm, "Visit", OdmOids.VisitGroup);
@@ -648,7 +648,7 @@ public static partial class OdmExport
 
             var loose = byVisit[null].ToList();
             var looseLabs = labsByVisit[null].Select(l => (l.Lab, l.Laboratory)).ToList();
-            if (loose.Count > 0 || looseLabs.Count > 0 || records.Diagnoses.Count > 0 || records.Medications[null].Any() || records.AdverseEvents.Count > 0)
+            if (loose.Count > 0 || looseLabs.Count > 0 || records.Diagnoses.Count > 0 || records.Medications[null].Any() || records.AdverseEvents.Count > 0 || records.Death is not null)
             {
                 xml.WriteStartElement("StudyEventData");
                 Attribute("StudyEventOID", OdmOids.NoVisit);
@@ -656,6 +656,7 @@ public static partial class OdmExport
                 WriteDiagnoses(patient.Id, site, records.Diagnoses);
                 WriteMedications(patient.Id, site, records.Medications[null]);
                 WriteAdverseEvents(patient.Id, site, records.AdverseEvents);
+                WriteDeath(patient.Id, site, records.Death);
                 xml.WriteEndElement();
             }
 

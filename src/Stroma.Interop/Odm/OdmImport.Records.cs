@@ -33,6 +33,11 @@ public static partial class OdmImport
 
         public int AdverseEvents { get; private set; }
 
+        public int Deaths { get; private set; }
+
+        /// <summary>Patients given a death by this file (the registry keeps one per patient).</summary>
+        private readonly HashSet<Guid> deceased = [];
+
         /// <summary>Reads a diagnosis, medication or adverse-event form; false for any other form.</summary>
         private async Task<bool> ReadRecordFormAsync(XElement form, string formOid, Patient patient, Guid? visitId, string formWhere, CancellationToken cancellationToken)
         {
@@ -56,6 +61,13 @@ public static partial class OdmImport
                     foreach (var (values, where) in RecordGroups(form, OdmOids.AdverseEventGroup, formWhere, AdverseEventItems))
                     {
                         await AddAdverseEventAsync(patient, values, where, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                case OdmOids.DeathForm:
+                    foreach (var (values, where) in RecordGroups(form, OdmOids.DeathGroup, formWhere, DeathItems))
+                    {
+                        AddDeath(patient, values, where);
                     }
 
                     break;
@@ -89,6 +101,8 @@ public static partial class OdmImport
             OdmOids.AdverseEventSerious, .. SeriousnessCriteriaCodes.All.Select(c => OdmOids.AdverseEventCriterion(c.Code)), OdmOids.AdverseEventCausality,
             OdmOids.AdverseEventExpectedness, OdmOids.AdverseEventOutcome, OdmOids.AdverseEventLot, OdmOids.AdverseEventLate, OdmOids.AdverseEventLateReason,
         ], StringComparer.Ordinal);
+
+        private static readonly HashSet<string> DeathItems = new([OdmOids.DeathDate, OdmOids.DeathCause, OdmOids.DeathCausality], StringComparer.Ordinal);
 
         /// <summary>Each item group of the form with its values; an item group or item the mapping does not read is an error.</summary>
         private IEnumerable<(Dictionary<string, string?> Values, string Where)> RecordGroups(XElement form, string group, string formWhere, HashSet<string> known)
@@ -266,6 +280,28 @@ public static partial class OdmImport
                 StopDate = stop,
             });
             Medications++;
+        }
+
+        /// <summary>A death: its date and causality required, at most one per patient (as the registry's unique index holds).</summary>
+        private void AddDeath(Patient patient, Dictionary<string, string?> values, string where)
+        {
+            var before = Issues.Count(i => i.IsError);
+            var date = Date(values, OdmOids.DeathDate, where, required: true);
+            var causality = Code(values, OdmOids.DeathCausality, where, OdmExport.Causalities, OdmOids.CausalityCodes, required: true);
+            var cause = Text(values, OdmOids.DeathCause, where)?.Trim();
+            if (date is not { } d || causality is not { } c || Issues.Count(i => i.IsError) > before)
+            {
+                return;
+            }
+
+            if (!deceased.Add(patient.Id))
+            {
+                Error(IssueCodes.OdmBadValue, where, $"a second death for {patient.StudyId}: a patient has one date of death.");
+                return;
+            }
+
+            db.Deaths.Add(new Death { Id = Guid.CreateVersion7(), PatientId = patient.Id, DeathDate = d, Cause = cause, Causality = c });
+            Deaths++;
         }
 
         private async Task AddAdverseEventAsync(Patient patient, Dictionary<string, string?> values, string where, CancellationToken cancellationToken)

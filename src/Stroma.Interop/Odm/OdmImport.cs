@@ -25,6 +25,8 @@ public sealed record OdmImportResult(int Sites, int Subjects, int Visits, int As
     public int Medications { get; init; }
 
     public int AdverseEvents { get; init; }
+
+    public int Deaths { get; init; }
 }
 
 /// <summary>
@@ -78,6 +80,7 @@ public static partial class OdmImport
             Diagnoses = reader.Diagnoses,
             Medications = reader.Medications,
             AdverseEvents = reader.AdverseEvents,
+            Deaths = reader.Deaths,
         };
     }
 

@@ -88,6 +88,12 @@ public static class OdmOids
     public const string AdverseEventLate = "IT.AE.ENTERED_LATE";
     public const string AdverseEventLateReason = "IT.AE.LATE_ENTRY_REASON";
 
+    public const string DeathForm = "F.DTH";
+    public const string DeathGroup = "IG.DTH";
+    public const string DeathDate = "IT.DTH.DATE";
+    public const string DeathCause = "IT.DTH.CAUSE";
+    public const string DeathCausality = "IT.DTH.CAUSALITY";
+
     /// <summary>One ICH E2A seriousness criterion of an adverse event (a boolean, written when the criteria were assessed).</summary>
     public static string AdverseEventCriterion(string key) => "IT.AE.SER." + Upper(key);
 

@@ -58,6 +58,21 @@ public sealed class OdmImportTests
                 db.MarkDeleted(lab, "test: a result without a value");
             }
 
+            // At least one death, with a cause, so that the round trip carries one (F.DTH).
+            if (!await db.Deaths.AnyAsync(Token))
+            {
+                var patient = await db.Patients.OrderBy(p => p.StudyId).FirstAsync(Token);
+                var last = await db.Visits.Where(v => v.PatientId == patient.Id).MaxAsync(v => v.VisitDate, Token);
+                db.Deaths.Add(new Stroma.Data.Model.Death
+                {
+                    Id = Guid.CreateVersion7(),
+                    PatientId = patient.Id,
+                    DeathDate = last.AddDays(30),
+                    Cause = "Sepsis",
+                    Causality = Stroma.Data.Model.Causality.Unlikely,
+                });
+            }
+
             db.ChangeReason = "test: consent for the seed case reports; results without a value";
             await db.SaveChangesAsync(Token);
         }
@@ -67,13 +82,13 @@ public sealed class OdmImportTests
         return path;
     }
 
-    private static async Task<(int Sites, int Patients, int Visits, int Assessments, int Labs, int Diagnoses, int Medications, int AdverseEvents)> CountsAsync(TestDatabase database)
+    private static async Task<(int Sites, int Patients, int Visits, int Assessments, int Labs, int Diagnoses, int Medications, int AdverseEvents, int Deaths)> CountsAsync(TestDatabase database)
     {
         await using var db = database.Open();
         return (await db.Sites.CountAsync(Token), await db.Patients.IgnoreQueryFilters().CountAsync(Token), await db.Visits.IgnoreQueryFilters().CountAsync(Token),
             await db.Assessments.IgnoreQueryFilters().CountAsync(Token), await db.LabResults.IgnoreQueryFilters().CountAsync(Token),
             await db.Diagnoses.IgnoreQueryFilters().CountAsync(Token), await db.Medications.IgnoreQueryFilters().CountAsync(Token),
-            await db.AdverseEvents.IgnoreQueryFilters().CountAsync(Token));
+            await db.AdverseEvents.IgnoreQueryFilters().CountAsync(Token), await db.Deaths.IgnoreQueryFilters().CountAsync(Token));
     }
 
     [Theory]
@@ -96,8 +111,10 @@ public sealed class OdmImportTests
             result.Issues.ShouldBeEmpty();
             result.Subjects.ShouldBeGreaterThan(0);
             result.LabResults.ShouldBeGreaterThan(0);
-            var (_, _, _, _, _, diagnoses, medications, adverseEvents) = await CountsAsync(source);
-            (result.Diagnoses, result.Medications, result.AdverseEvents).ShouldBe((diagnoses, medications, adverseEvents));
+            var (_, _, _, _, _, diagnoses, medications, adverseEvents, deaths) = await CountsAsync(source);
+            (result.Diagnoses, result.Medications, result.AdverseEvents, result.Deaths).ShouldBe((diagnoses, medications, adverseEvents, deaths));
+            deaths.ShouldBeGreaterThan(0);
+            XDocument.Load(a).Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.DeathGroup).ShouldBe(deaths);
             diagnoses.ShouldBeGreaterThan(0);
             medications.ShouldBeGreaterThan(0);
             adverseEvents.ShouldBeGreaterThan(0);
@@ -137,8 +154,16 @@ public sealed class OdmImportTests
             dose.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == OdmOids.MedicationDose).Attribute("Value")!.Value = "-5";
             var diagnosis = XDocument.Parse(text);
             diagnosis.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == OdmOids.DiagnosisKind).Attribute("Value")!.Value = "rumour";
+            var twoDeaths = XDocument.Parse(text);
+            var death = twoDeaths.Descendants(Odm + "ItemGroupData").First(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.DeathGroup);
+            death.AddAfterSelf(new XElement(death));
+            death.ElementsAfterSelf().First().Attribute("ItemGroupRepeatKey")!.Value = "2";
+            var deathCausality = XDocument.Parse(text);
+            deathCausality.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == OdmOids.DeathCausality).Attribute("Value")!.Value = "fate";
             var cases = new (string Name, string Content, string Code)[]
             {
+                ("two-deaths.xml", twoDeaths.ToString(), IssueCodes.OdmBadValue),
+                ("death-causality.xml", deathCausality.ToString(), IssueCodes.OdmBadValue),
                 ("meddra.xml", meddra.ToString(), IssueCodes.OdmScoreMismatch),
                 ("lot.xml", lot.ToString(), IssueCodes.OdmLotNotInRegistry),
                 ("dose.xml", dose.ToString(), IssueCodes.MedicationDoseInvalid),
@@ -162,7 +187,7 @@ public sealed class OdmImportTests
                     result.Issues.ShouldContain(i => i.Code == code && i.Message.StartsWith(name, StringComparison.Ordinal), name);
                 }
 
-                (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0), name);
+                (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
             }
 
             // Into a registry that is not empty: refused before reading.
