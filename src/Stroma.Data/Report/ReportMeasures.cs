@@ -105,6 +105,9 @@ internal static class ReportMeasures
     {
         // Creatinine's stream also fills eGFR (derived per visit); no other stream writes either measure.
         var egfr = analyte == "creatinine" ? values.Of("egfr") : null;
+        // eGFR depends only on (creatinine, age, sex): laboratories report creatinine to a few significant figures, so the
+        // same triple recurs and is computed once (the stream's main cost otherwise; the values are the same).
+        var egfrOf = new Dictionary<(double Creatinine, int? Age, string? Sex), double?>();
         var rows = 0L;
         var slots = values.Of(analyte);
         await using (var command = sql.Command(connection, LabValuesSql(sql, analyte)))
@@ -120,9 +123,20 @@ internal static class ReportMeasures
 
                 var value = reader.GetDouble(1);
                 values.Set(slots, visit, value);
-                if (egfr is not null && Egfr(cohort.Enrolled[visit.Patient], visit.Date, value) is { } e)
+                if (egfr is not null)
                 {
-                    values.Set(egfr, visit, e);
+                    var patient = cohort.Enrolled[visit.Patient];
+                    var key = (value, patient.AgeAt(visit.Date), patient.Sex);
+                    if (!egfrOf.TryGetValue(key, out var e))
+                    {
+                        e = Egfr(key.Item2, key.Sex, value);
+                        egfrOf[key] = e;
+                    }
+
+                    if (e is { } computed)
+                    {
+                        values.Set(egfr, visit, computed);
+                    }
                 }
             }
         }
@@ -204,10 +218,10 @@ internal static class ReportMeasures
     internal static string AssessmentValuesSql(ReportSql sql, string instrument) =>
         $"SELECT a.visit_id, {sql.Real("a.total")}, {sql.Real("a.renal_subtotal")}, a.renal_grade FROM assessments a WHERE {AssessmentWhere(sql, instrument)}";
 
-    private static double? Egfr(CohortPatient patient, DateOnly date, double creatinineUmolPerLitre)
+    private static double? Egfr(int? age, string? patientSex, double creatinineUmolPerLitre)
     {
-        Sex? sex = patient.Sex switch { "Female" => Sex.Female, "Male" => Sex.Male, _ => null };
-        var value = DerivedValues.CkdEpi2021Value(new Quantity((decimal)creatinineUmolPerLitre, Units.MicromolePerLitre), patient.AgeAt(date), sex);
+        Sex? sex = patientSex switch { "Female" => Sex.Female, "Male" => Sex.Male, _ => null };
+        var value = DerivedValues.CkdEpi2021Value(new Quantity((decimal)creatinineUmolPerLitre, Units.MicromolePerLitre), age, sex);
         return value is null ? null : (double)value.Value;
     }
 
