@@ -21,6 +21,25 @@ public sealed class DemoRegistryTests
         return database;
     }
 
+    [Fact]
+    public async Task CreateAsync_ManyPatients_ReportsProgressAfterEachBlockUpToTheTotal()
+    {
+        // `stroma demo --patients 100000` runs for minutes; the command shows this progress on a terminal.
+        await using var database = await TestDatabase.CreateAsync(DatabaseEngine.Sqlite);
+        await using var db = database.Open("demo", ManualClock.At("2026-11-25T09:00:00Z"));
+        var reports = new List<(int Done, int Total)>();
+
+        await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4100, IncludeSeedCases: false, IncludeLabs: false), new Recorder(reports), Token);
+
+        reports.ShouldBe([(2000, 4100), (4000, 4100), (4100, 4100)]);
+        (await db.Patients.CountAsync(Token)).ShouldBe(4100);
+    }
+
+    private sealed class Recorder(List<(int Done, int Total)> reports) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => reports.Add(value);
+    }
+
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Create_DefaultCohort_Has40PatientsAt4SitesPlusTheTwoSeedCases(DatabaseEngine engine)

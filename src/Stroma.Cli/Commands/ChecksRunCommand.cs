@@ -52,7 +52,7 @@ public sealed class ChecksRunCommand(CliIo io) : AsyncCommand<ChecksRunCommand.S
         await using var reads = source == db ? null : source;
         var clock = Stopwatch.StartNew();
         var lastShown = TimeSpan.MinValue;
-        var progress = io.IsTerminal ? new SynchronousProgress(p =>
+        var progress = io.IsTerminal ? new SynchronousProgress<(int Done, int Total)>(p =>
         {
             if (clock.Elapsed - lastShown < TimeSpan.FromMilliseconds(250) && p.Done < p.Total)
             {
@@ -137,11 +137,5 @@ public sealed class ChecksRunCommand(CliIo io) : AsyncCommand<ChecksRunCommand.S
 
         io.Out.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
         io.Out.Write('\n');
-    }
-
-    /// <summary>Reports on the running thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SynchronousProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
-    {
-        public void Report((int Done, int Total) value) => report(value);
     }
 }

@@ -44,15 +44,29 @@ public sealed class DemoCommand(CliIo io) : AsyncCommand<DemoCommand.Settings>
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
         await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);
         DemoSummary summary;
+        // A registry of many patients takes minutes (10^5: 10 to 30 here): on a terminal, stderr shows how far it is.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var progress = io.IsTerminal ? new SynchronousProgress<(int Done, int Total)>(p =>
+        {
+            var fraction = p.Total > 0 ? (double)p.Done / p.Total : 1;
+            var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
+            var left = p.Done > 0 && p.Done < p.Total ? $", about {TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (p.Total - p.Done) / p.Done):h\\:mm\\:ss} left" : "";
+            io.Error.Write($"\r[{bar}] {fraction,4:P0} {p.Done,9:N0}/{p.Total:N0} synthetic patients, {clock.Elapsed:h\\:mm\\:ss}{left}   ");
+        }) : null;
         try
         {
             summary = await DemoRegistry.CreateAsync(db, new DemoOptions(settings.Patients, settings.Seed, IncludeLabs: !settings.NoLabs,
-                LabAnalytes: settings.LabAnalytes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), cancellationToken).ConfigureAwait(false);
+                LabAnalytes: settings.LabAnalytes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), progress, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {
             io.Error.WriteLine($"stroma: {ex.Message}");
             return ExitCodes.InvalidInput;
+        }
+
+        if (progress is not null)
+        {
+            io.Error.WriteLine();
         }
 
         io.Out.WriteLine($"demo registry written to {configuration.Describe()} (seed {settings.Seed}, {settings.Patients} synthetic patients + 2 case reports)");

@@ -59,7 +59,7 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
         var rejectPath = settings.Rejects ?? settings.File + ".rejects.csv";
         var clock = Stopwatch.StartNew();
         var lastShown = TimeSpan.Zero;
-        var progress = io.IsTerminal ? new SynchronousProgress(p =>
+        var progress = io.IsTerminal ? new SynchronousProgress<LabImportProgress>(p =>
         {
             if (clock.Elapsed - lastShown < TimeSpan.FromMilliseconds(250) && p.BytesRead < p.TotalBytes)
             {
@@ -128,11 +128,5 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
         io.Out.WriteLine($"read {result.Read}, inserted {result.Inserted}, duplicates {result.Duplicates}, rejected {result.Rejected}" +
             (io.IsTerminal ? $" ({result.Read / seconds:N0} rows/s)" : ""));
         return result.Rejected > 0 ? ExitCodes.InvalidInput : ExitCodes.Ok;
-    }
-
-    /// <summary>Reports on the importing thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SynchronousProgress(Action<LabImportProgress> report) : IProgress<LabImportProgress>
-    {
-        public void Report(LabImportProgress value) => report(value);
     }
 }

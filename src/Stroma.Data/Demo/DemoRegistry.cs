@@ -10,7 +10,7 @@ using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Data.Demo;
 
-/// <summary>What <see cref="DemoRegistry.CreateAsync"/> builds.</summary>
+/// <summary>What <see cref="DemoRegistry.CreateAsync(StromaDbContext, DemoOptions, CancellationToken)"/> builds.</summary>
 /// <param name="Patients">Size of the synthetic cohort (the study had 40).</param>
 /// <param name="Seed">Seed of the deterministic generator.</param>
 /// <param name="IncludeSeedCases">
@@ -92,7 +92,14 @@ public static class DemoRegistry
     /// <summary>The synthetic laboratory's analyte keys, in the order the demo draws them.</summary>
     public static IReadOnlyList<string> AnalyteKeys { get; } = [.. Analytes.Select(a => a.Key)];
 
-    public static async Task<DemoSummary> CreateAsync(StromaDbContext db, DemoOptions options, CancellationToken cancellationToken = default)
+    public static Task<DemoSummary> CreateAsync(StromaDbContext db, DemoOptions options, CancellationToken cancellationToken = default) =>
+        CreateAsync(db, options, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CreateAsync(StromaDbContext, DemoOptions, CancellationToken)"/>, reporting the synthetic patients written
+    /// so far (done, of <see cref="DemoOptions.Patients"/>) after each block of them is written, for a long run's progress.
+    /// </summary>
+    public static async Task<DemoSummary> CreateAsync(StromaDbContext db, DemoOptions options, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
@@ -188,10 +195,12 @@ public static class DemoRegistry
             {
                 await chunk.WriteAsync(db, rows, options, cancellationToken).ConfigureAwait(false);
                 chunk = new Bundle();
+                progress?.Report((n, options.Patients));
             }
         }
 
         await chunk.WriteAsync(db, rows, options, cancellationToken).ConfigureAwait(false);
+        progress?.Report((options.Patients, options.Patients));
         await DemoCellTherapy.WriteAsync(db, case1, case2, inProgress, cohort, allSites, options, rows, now, cancellationToken).ConfigureAwait(false);
         if (options.IncludeSeedCases)
         {
