@@ -188,7 +188,8 @@ public sealed partial class ReportLanguageTests
     [Fact]
     public void ReportStudy_UnknownLanguage_IsAUsageErrorNamingTheValue()
     {
-        var outcome = CliRunner.Run("", "report", "study", "--lang", "fr", "--out", "x.html", "--database", Path.Combine(Path.GetTempPath(), "never-created.db"));
+        // Refused before the registry is opened: the database is never created.
+        var outcome = CliRunner.Run("", "report", "study", "--lang", "fr", "--out", "x.html", "--database", Path.Combine(Path.GetTempPath(), $"stroma-never-created-{Guid.NewGuid():N}.db"));
 
         outcome.ExitCode.ShouldBe(ExitCodes.Usage);
         outcome.Error.ShouldContain("Unknown language 'fr' for --lang; expected en or zh-CN.");
