@@ -30,7 +30,7 @@ namespace Stroma.Interop.Odm;
 public static partial class OdmExport
 {
     private static readonly Type[] AuditedEntities =
-        [typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent)];
+        [typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent), typeof(Death)];
 
     /// <summary>What one export wrote.</summary>
     public sealed record Counts(long Subjects, long Visits, long Assessments, long LabResults, long MetaDataVersions, long Diagnoses, long Medications, long AdverseEvents, long Deaths);
@@ -484,6 +484,7 @@ public static partial class OdmExport
                 users.UnionWith(await Rows<Diagnosis>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
                 users.UnionWith(await Rows<Medication>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
                 users.UnionWith(await Rows<Stroma.Data.Model.AdverseEvent>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
+                users.UnionWith(await Rows<Death>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
                 foreach (var user in users.Where(u => u.Length > 0))
                 {
                     xml.WriteStartElement("User");

@@ -11,7 +11,8 @@ using ModelAdverseEvent = Stroma.Data.Model.AdverseEvent;
 namespace Stroma.Interop.Odm;
 
 /// <summary>
-/// Diagnoses (<c>F.DX</c>), medication courses (<c>F.CM</c>) and adverse events (<c>F.AE</c>) of <see cref="OdmImport"/>.
+/// Diagnoses (<c>F.DX</c>), medication courses (<c>F.CM</c>), adverse events (<c>F.AE</c>) and deaths (<c>F.DTH</c>) of
+/// <see cref="OdmImport"/>.
 /// Medication courses meet <see cref="VisitMedications.Check"/> (the writer's rules, <c>MED…</c> codes); a course inside a
 /// visit's event is recorded at that visit, one under <see cref="OdmOids.NoVisit"/> without one (history, as the model
 /// allows). Adverse events meet the registry's rules of <c>Stroma.Clinical.CellTherapy.AdverseEvent.Validate</c> that the
@@ -21,7 +22,8 @@ namespace Stroma.Interop.Odm;
 /// written through <c>FollowUps.RecordAdverseEventAsync</c>: that writer takes a complete CTCAE-graded event with its
 /// category and outcome code, which a stored record need not have (the registry's seed and demo records are ungraded, with
 /// causality and seriousness only); the late-entry flag and reason are kept as the file gives them (the records were entered
-/// before, elsewhere). Diagnoses have no writer besides the demo: their items are checked against their types and ranges.
+/// before, elsewhere). Diagnoses and deaths have no writer besides the demo: their items are checked against their types and
+/// ranges, and a patient has at most one death.
 /// </summary>
 public static partial class OdmImport
 {
@@ -38,7 +40,7 @@ public static partial class OdmImport
         /// <summary>Patients given a death by this file (the registry keeps one per patient).</summary>
         private readonly HashSet<Guid> deceased = [];
 
-        /// <summary>Reads a diagnosis, medication or adverse-event form; false for any other form.</summary>
+        /// <summary>Reads a diagnosis, medication, adverse-event or death form; false for any other form.</summary>
         private async Task<bool> ReadRecordFormAsync(XElement form, string formOid, Patient patient, Guid? visitId, string formWhere, CancellationToken cancellationToken)
         {
             switch (formOid)

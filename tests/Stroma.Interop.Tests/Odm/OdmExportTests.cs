@@ -1,6 +1,7 @@
 // Source: issue #17 "CDISC ODM and SDTM": the ODM export validates against the ODM 1.3.2 XML schema (CDISC, ODM 1.3.2
 // Final, 2013-12-01; data/odm/1.3.2), on both engines, identifiable and de-identified.
 using System.Xml.Linq;
+using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using Stroma.Data;
 using Stroma.Data.Demo;
@@ -50,6 +51,26 @@ public sealed class OdmExportTests
             expected = (db.Diagnoses.Count(), db.Medications.Count(), db.AdverseEvents.Count());
         }
 
+        // A death recorded, then corrected with a reason, by someone who entered nothing else: its AuditRecord names a user
+        // the AdminData must list, and carries the reason.
+        await using (var db = database.Open("coordinator.death"))
+        {
+            var patient = await db.Patients.OrderBy(p => p.StudyId).FirstAsync(Token);
+            var death = new Stroma.Data.Model.Death
+            {
+                Id = Guid.CreateVersion7(),
+                PatientId = patient.Id,
+                DeathDate = new DateOnly(2024, 3, 1),
+                Cause = "Sepsis",
+                Causality = Stroma.Data.Model.Causality.Unlikely,
+            };
+            db.Deaths.Add(death);
+            await db.SaveChangesAsync(Token);
+            death.DeathDate = new DateOnly(2024, 3, 2);
+            db.ChangeReason = "test: date corrected from the death certificate";
+            await db.SaveChangesAsync(Token);
+        }
+
         expected.Diagnoses.ShouldBeGreaterThan(0);
         expected.Medications.ShouldBeGreaterThan(0);
         expected.AdverseEvents.ShouldBeGreaterThan(0);
@@ -76,12 +97,14 @@ public sealed class OdmExportTests
                 document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.DiagnosisGroup).ShouldBe(expected.Diagnoses);
                 document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.MedicationGroup).ShouldBe(expected.Medications);
                 document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.AdverseEventGroup).ShouldBe(expected.AdverseEvents);
+                counts.Deaths.ShouldBe(1);
+                var deathGroup = document.Descendants(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.DeathGroup);
                 if (deidentify)
                 {
                     // Free text and lot labels stay out, as in the CSV export (diagnoses.notes, adverse_events.outcome and late_entry_reason, cell_lots.lot_number).
                     document.Descendants(Odm + "ItemData").ShouldAllBe(i => (string?)i.Attribute("ItemOID") != OdmOids.DiagnosisNotes
                         && (string?)i.Attribute("ItemOID") != OdmOids.AdverseEventOutcome && (string?)i.Attribute("ItemOID") != OdmOids.AdverseEventLot
-                        && (string?)i.Attribute("ItemOID") != OdmOids.AdverseEventLateReason);
+                        && (string?)i.Attribute("ItemOID") != OdmOids.AdverseEventLateReason && (string?)i.Attribute("ItemOID") != OdmOids.DeathCause);
                 }
                 var keys = subjects.Select(s => (string)s.Attribute("SubjectKey")!).ToList();
                 if (deidentify)
@@ -94,7 +117,10 @@ public sealed class OdmExportTests
                 else
                 {
                     keys.Order(StringComparer.Ordinal).ShouldBe(studyIds.Order(StringComparer.Ordinal));
-                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents));
+                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths));
+                    var audit = deathGroup.Element(Odm + "AuditRecord")!;
+                    ((string?)audit.Element(Odm + "UserRef")!.Attribute("UserOID")).ShouldBe(OdmOids.User("coordinator.death"));
+                    ((string?)audit.Element(Odm + "ReasonForChange")).ShouldBe("test: date corrected from the death certificate");
                 }
             }
             finally
