@@ -210,6 +210,38 @@ public sealed class VisitLockTests
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task RecordAssessment_BilagCorrected_RenalSubtotalAndGradeFollowTheNewResult(DatabaseEngine engine)
+    {
+        // Issue #22: the report reads BILAG-2004's renal value and grade from columns copied from the result; a correction
+        // must copy them again with the new result (A = 12, C = 1: BILAG-2004 numeric, Yee 2010).
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(clock: Clock());
+        var (_, visit) = await ArrangeAsync(db, signed: false);
+        static Dictionary<string, ItemValue> Bilag(string renal)
+        {
+            var items = new Dictionary<string, ItemValue>(StringComparer.Ordinal) { ["graded_by"] = ItemValue.Of("investigator.s1") };
+            foreach (var system in Enum.GetValues<BilagSystem>())
+            {
+                items["grade_" + Bilag2004.SystemKey(system)] = ItemValue.Of(system == BilagSystem.Renal ? renal : "e");
+                items["ever_involved_" + Bilag2004.SystemKey(system)] = ItemValue.Of(system == BilagSystem.Renal);
+            }
+
+            return items;
+        }
+
+        var first = await VisitAssessments.RecordAsync(db, new AssessmentRequest(visit, "bilag2004", Bilag("a")));
+        first.Saved.ShouldNotBeNull(string.Join("; ", first.Issues));
+        var corrected = await VisitAssessments.RecordAsync(db, new AssessmentRequest(visit, "bilag2004", Bilag("c"), first.Saved.Id, "renal activity re-graded"));
+
+        corrected.Saved.ShouldNotBeNull(string.Join("; ", corrected.Issues));
+        db.ChangeTracker.Clear();
+        var stored = await db.Assessments.SingleAsync(a => a.Id == first.Saved.Id);
+        (stored.RenalSubtotal, stored.RenalGrade).ShouldBe((1m, "C"), stored.ResultJson);
+        stored.ResultJson.ShouldContain("\"Key\":\"renal\",\"Label\":\"Renal\",\"Value\":1,\"Grade\":\"C\"");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task UniqueIndex_SecondAssessmentWrittenDirectly_RefusedByTheDatabase(DatabaseEngine engine)
     {
         await using var database = await TestDatabase.CreateAsync(engine);

@@ -40,6 +40,23 @@ public static class AssessmentScoring
         };
     }
 
+    /// <summary>
+    /// Replaces <paramref name="target"/>'s score (inputs, algorithm version, result and the values copied from it) with
+    /// <paramref name="scored"/>'s, as <see cref="Score"/> built it: a correction keeps the record and takes the new score.
+    /// </summary>
+    public static void CopyScore(Assessment scored, Assessment target)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        ArgumentNullException.ThrowIfNull(target);
+        target.AlgorithmVersion = scored.AlgorithmVersion;
+        target.InputsJson = scored.InputsJson;
+        target.ResultJson = scored.ResultJson;
+        target.Total = scored.Total;
+        target.Grade = scored.Grade;
+        target.RenalSubtotal = scored.RenalSubtotal;
+        target.RenalGrade = scored.RenalGrade;
+    }
+
     /// <summary>The result's subtotal keyed <c>renal</c> (BILAG-2004's renal system), copied to <see cref="Assessment.RenalSubtotal"/>.</summary>
     private static Subtotal? Renal(ScoreResult result) => result.Subtotals.FirstOrDefault(s => s.Key == "renal");
 

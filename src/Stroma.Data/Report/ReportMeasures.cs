@@ -126,11 +126,11 @@ internal static class ReportMeasures
                 if (egfr is not null)
                 {
                     var patient = cohort.Enrolled[visit.Patient];
-                    var key = (value, patient.AgeAt(visit.Date), patient.Sex);
-                    if (!egfrOf.TryGetValue(key, out var e))
+                    var age = patient.AgeAt(visit.Date);
+                    if (!egfrOf.TryGetValue((value, age, patient.Sex), out var e))
                     {
-                        e = Egfr(key.Item2, key.Sex, value);
-                        egfrOf[key] = e;
+                        e = Egfr(age, patient.Sex, value);
+                        egfrOf[(value, age, patient.Sex)] = e;
                     }
 
                     if (e is { } computed)

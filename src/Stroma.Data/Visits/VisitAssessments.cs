@@ -72,13 +72,7 @@ public static class VisitAssessments
                     $"A correction of the saved {scored.Instrument} needs the reason for it (kept in the audit trail with the values it replaces).")]);
             }
 
-            existing.AlgorithmVersion = scored.AlgorithmVersion;
-            existing.InputsJson = scored.InputsJson;
-            existing.ResultJson = scored.ResultJson;
-            existing.Total = scored.Total;
-            existing.Grade = scored.Grade;
-            existing.RenalSubtotal = scored.RenalSubtotal;
-            existing.RenalGrade = scored.RenalGrade;
+            AssessmentScoring.CopyScore(scored, existing);
             db.ChangeReason = request.Reason.Trim();
             saved = existing;
         }
