@@ -97,18 +97,7 @@ public sealed class AuditLastChangeTests
         // LastChangeAsync takes the first row (LIMIT 1).
         var sql = AuditTrail.Changes(db).Select(e => new { e.Sequence, e.Hash }).ToQueryString() + "\nLIMIT 1";
 
-        var plan = new List<string>();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(Token);
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = (engine == DatabaseEngine.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + sql;
-            await using var reader = await command.ExecuteReaderAsync(Token);
-            while (await reader.ReadAsync(Token))
-            {
-                plan.Add(reader.GetString(engine == DatabaseEngine.Sqlite ? reader.GetOrdinal("detail") : 0));
-            }
-        }
+        var plan = await QueryPlan.ExplainAsync(db, engine, sql, Token);
 
         sql.ShouldContain("'Access'");
         plan.ShouldContain(step => step.Contains("IX_audit_entries_changes", StringComparison.Ordinal), string.Join(" | ", plan));

@@ -143,35 +143,11 @@ public sealed class StudyReportTests
     private static string Covering(DatabaseEngine engine, string index) =>
         engine == DatabaseEngine.Sqlite ? $"USING COVERING INDEX {index}" : $"Index Only Scan using \"{index}\"";
 
-    private static async Task<List<string>> PlanAsync(StromaDbContext db, DatabaseEngine engine, string sql)
-    {
-        var plan = new List<string>();
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync(Token);
-        }
-
-        if (engine == DatabaseEngine.Postgres)
-        {
-            // Sequential and bitmap scans off: PostgreSQL then scans the index, and its plan is an index-only scan exactly when
-            // the index covers the read. (Its choice otherwise depends on the demo table's small size and on how much of it
-            // VACUUM has marked all-visible, which other tests' open transactions on the same server hold back.)
-            await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off; SET enable_bitmapscan = off", Token);
-        }
-
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = (engine == DatabaseEngine.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + sql;
-            await using var reader = await command.ExecuteReaderAsync(Token);
-            while (await reader.ReadAsync(Token))
-            {
-                plan.Add(reader.GetString(engine == DatabaseEngine.Sqlite ? reader.GetOrdinal("detail") : 0));
-            }
-        }
-
-        return plan;
-    }
+    // Sequential and bitmap scans off: PostgreSQL then scans the index, and its plan is an index-only scan exactly when the
+    // index covers the read. (Its choice otherwise depends on the demo table's small size and on how much of it VACUUM has
+    // marked all-visible, which other tests' open transactions on the same server hold back.)
+    private static Task<List<string>> PlanAsync(StromaDbContext db, DatabaseEngine engine, string sql) =>
+        QueryPlan.ExplainAsync(db, engine, sql, Token, engine == DatabaseEngine.Postgres ? "SET enable_seqscan = off; SET enable_bitmapscan = off" : null);
 
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
