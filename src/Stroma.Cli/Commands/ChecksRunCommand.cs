@@ -61,8 +61,7 @@ public sealed class ChecksRunCommand(CliIo io) : AsyncCommand<ChecksRunCommand.S
 
             lastShown = clock.Elapsed;
             var fraction = p.Total > 0 ? (double)p.Done / p.Total : 1;
-            var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
-            io.Error.Write($"\r[{bar}] {fraction,4:P0} {p.Done,9:N0}/{p.Total:N0} enrolments");
+            io.Error.Write($"\r{ProgressBar.Of(fraction)} {fraction,4:P0} {p.Done,9:N0}/{p.Total:N0} enrolments");
         }) : null;
         var report = await CheckRuns.RunAsync(db, source, settings.Site, settings.Protocol, progress, cancellationToken).ConfigureAwait(false);
         if (progress is not null)

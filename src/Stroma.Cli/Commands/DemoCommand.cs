@@ -49,9 +49,8 @@ public sealed class DemoCommand(CliIo io) : AsyncCommand<DemoCommand.Settings>
         var progress = io.IsTerminal ? new SynchronousProgress<(int Done, int Total)>(p =>
         {
             var fraction = p.Total > 0 ? (double)p.Done / p.Total : 1;
-            var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
             var left = p.Done > 0 && p.Done < p.Total ? $", about {TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (p.Total - p.Done) / p.Done):h\\:mm\\:ss} left" : "";
-            io.Error.Write($"\r[{bar}] {fraction,4:P0} {p.Done,9:N0}/{p.Total:N0} synthetic patients, {clock.Elapsed:h\\:mm\\:ss}{left}   ");
+            io.Error.Write($"\r{ProgressBar.Of(fraction)} {fraction,4:P0} {p.Done,9:N0}/{p.Total:N0} synthetic patients, {clock.Elapsed:h\\:mm\\:ss}{left}   ");
         }) : null;
         try
         {

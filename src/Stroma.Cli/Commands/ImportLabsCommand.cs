@@ -68,8 +68,7 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
 
             lastShown = clock.Elapsed;
             var fraction = p.TotalBytes > 0 ? (double)p.BytesRead / p.TotalBytes : 0;
-            var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
-            io.Error.Write($"\r[{bar}] {fraction,4:P0} {p.Rows,12:N0} rows {p.Rows / Math.Max(0.001, clock.Elapsed.TotalSeconds),10:N0} rows/s");
+            io.Error.Write($"\r{ProgressBar.Of(fraction)} {fraction,4:P0} {p.Rows,12:N0} rows {p.Rows / Math.Max(0.001, clock.Elapsed.TotalSeconds),10:N0} rows/s");
         }) : null;
 
         LabImportResult result;
