@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text.Json;
 using Stroma.Clinical.Labs;
 using Stroma.Clinical.Statistics;
@@ -46,56 +45,8 @@ internal static class ReportMeasures
     /// <summary>The lab analytes among the measures, in table order.</summary>
     internal static readonly string[] LabAnalytes = [.. Definitions.Where(d => d.Source == "lab").Select(d => d.Key)];
 
-    /// <summary>n, sum and sum of squares of a measure at a month, as the database aggregates them.</summary>
-    internal sealed record Grouped(long N, double Sum, double SumSquares);
-
     private static (string Key, string Label, string Unit, string Source) Lab(string analyte, string label) =>
         (analyte, label, AnalyteCatalog.Get(analyte).CanonicalUnit!.Display, "lab");
-
-    /// <summary>n, sum and sum of squares per (measure, visit type), computed by the database.</summary>
-    public static async Task<Dictionary<(string Measure, int Month), Grouped>> ReadGroupedAsync(DbConnection connection, ReportSql sql, ReportTimePoints timePoints, ReportTrace trace, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<(string, int), Grouped>();
-        var value = sql.Real("l.normalised_value");
-        var total = sql.Real("a.total");
-        var commands = new[]
-        {
-            ("GROUP BY lab_results", $"""
-            SELECT l.analyte, v.type, COUNT(*), SUM({value}), SUM({value} * {value})
-            FROM lab_results l JOIN visits v ON v.id = l.visit_id
-            WHERE l.analyte IN ({string.Join(", ", LabAnalytes.Select(a => $"'{a}'"))}) AND l.deleted_at IS NULL AND l.normalised_value IS NOT NULL
-              AND v.deleted_at IS NULL AND {timePoints.SqlCondition} AND v.patient_id IN ({sql.CohortIds})
-            GROUP BY l.analyte, v.type
-            """),
-            ("GROUP BY assessments", $"""
-            SELECT a.instrument, v.type, COUNT(*), SUM({total}), SUM({total} * {total})
-            FROM assessments a JOIN visits v ON v.id = a.visit_id
-            WHERE a.instrument IN ('sledai2k', 'bilag2004') AND a.deleted_at IS NULL AND a.total IS NOT NULL
-              AND v.deleted_at IS NULL AND {timePoints.SqlCondition} AND v.patient_id IN ({sql.CohortIds})
-            GROUP BY a.instrument, v.type
-            """),
-        };
-        foreach (var (label, text) in commands)
-        {
-            var rows = 0L;
-            await using var command = sql.Command(connection, text);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (timePoints.MonthOf(reader.GetString(1)) is { } month)
-                {
-                    var key = (reader.GetString(0), month);
-                    var add = new Grouped(Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture), reader.GetDouble(3), reader.GetDouble(4));
-                    rows += add.N;
-                    result[key] = result.TryGetValue(key, out var had) ? new Grouped(had.N + add.N, had.Sum + add.Sum, had.SumSquares + add.SumSquares) : add;
-                }
-            }
-
-            trace.Step(label, rows);
-        }
-
-        return result;
-    }
 
     /// <summary>
     /// One index-only scan per analyte (<c>ix_lab_results_report</c>: analyte, visit id, value, of the rows not deleted),
@@ -110,13 +61,14 @@ internal static class ReportMeasures
         var egfrOf = new Dictionary<(double Creatinine, int? Age, string? Sex), double?>();
         var rows = 0L;
         var slots = values.Of(analyte);
+        var map = visits.Reader();
         await using (var command = sql.Command(connection, LabValuesSql(sql, analyte)))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 rows++;
-                if (!visits.TryGet(reader.GetGuid(0), out var visit))
+                if (!map.TryGet(reader.GetGuid(0), out var visit))
                 {
                     continue;
                 }
@@ -155,13 +107,14 @@ internal static class ReportMeasures
         var rows = 0L;
         var slots = values.Of(instrument);
         var where = AssessmentWhere(sql, instrument);
+        var map = visits.Reader();
         await using (var command = sql.Command(connection, AssessmentValuesSql(sql, instrument)))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 rows++;
-                if (!visits.TryGet(reader.GetGuid(0), out var visit))
+                if (!map.TryGet(reader.GetGuid(0), out var visit))
                 {
                     continue;
                 }
@@ -182,7 +135,7 @@ internal static class ReportMeasures
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (visits.TryGet(reader.GetGuid(0), out var visit) && RenalSubtotal(reader.GetString(1)) is var (numeric, grade))
+                if (map.TryGet(reader.GetGuid(0), out var visit) && RenalSubtotal(reader.GetString(1)) is var (numeric, grade))
                 {
                     SetRenal(visit, numeric, grade);
                 }
@@ -253,34 +206,14 @@ internal static class ReportMeasures
     }
 
     /// <summary>
-    /// The table of measures by month, in <see cref="Definitions"/> order: the cells each value stream computed
-    /// when it finished (<see cref="MeasureCells"/>), any left computed now in parallel, and on PostgreSQL n, mean and SD
-    /// replaced by the database's aggregates.
+    /// The table of measures by month, in <see cref="Definitions"/> order: the cells each value stream computed when it
+    /// finished (<see cref="MeasureCells"/>) and any left, computed now in parallel. n, mean and SD come from the same
+    /// per-patient values as the median and the paired tests, on both engines.
     /// </summary>
-    public static List<MeasureRow> Table(Dictionary<(string, int), Grouped> grouped, MeasureCells cells)
+    public static List<MeasureRow> Table(MeasureCells cells)
     {
         Parallel.For(0, Definitions.Length, cells.Compute);
-        var rows = new List<MeasureRow>();
-        foreach (var row in cells.Rows())
-        {
-            var (_, _, _, source) = Definitions.First(d => d.Key == row.Measure);
-            if (source != "derived" && row.Measure != "bilag2004_renal" && row.Population == AllPatients && grouped.TryGetValue((row.Measure, row.Month), out var g))
-            {
-                // The table's n, mean and SD are the database's aggregates.
-                rows.Add(row with
-                {
-                    N = checked((int)g.N),
-                    Mean = g.Sum / g.N,
-                    Sd = g.N > 1 ? Math.Sqrt(Math.Max(0, (g.SumSquares - (g.Sum * g.Sum / g.N)) / (g.N - 1))) : null,
-                });
-            }
-            else
-            {
-                rows.Add(row);
-            }
-        }
-
-        return rows;
+        return [.. cells.Rows()];
     }
 
     /// <summary>One measure's cell at month index <paramref name="m"/> over the enrolled patients in <paramref name="include"/> (null: all).</summary>

@@ -73,11 +73,6 @@ internal sealed class ReportTimePoints
             && int.TryParse(visitType.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m <= MaxMonth ? m : null;
     }
 
-    /// <summary>An SQL condition on <c>v.type</c> keeping the visits of the time points (the keys are snake_case, checked when a protocol is defined).</summary>
-    public string SqlCondition => byType is null
-        ? "(v.type = 'baseline' OR v.type LIKE 'month%')"
-        : $"v.type IN ({string.Join(", ", byType.Keys.Prepend("baseline").Select(k => "'" + k.Replace("'", "''", StringComparison.Ordinal) + "'"))})";
-
     /// <summary>The time points of one protocol's schedule: visit type → month.</summary>
     public static Dictionary<string, int> Of(Protocol protocol)
     {

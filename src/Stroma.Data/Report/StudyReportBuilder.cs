@@ -5,9 +5,9 @@ using Stroma.Clinical.CellTherapy;
 namespace Stroma.Data.Report;
 
 /// <summary>
-/// Builds the <see cref="StudyReport"/> from the registry. Every query is restricted to the chosen sites in SQL; means,
-/// SDs and counts per visit month are GROUP BY aggregates in the database; per-patient values (needed for medians,
-/// paired tests and survival) are streamed once into arrays indexed by patient and month, never whole tables.
+/// Builds the <see cref="StudyReport"/> from the registry. Every query is restricted to the chosen sites in SQL; the
+/// per-patient values (for every statistic of the measures: n, mean, SD, medians, paired tests; and survival) are
+/// streamed once from covering indexes into arrays indexed by patient and month, never whole tables.
 /// This type schedules the reads and assembles the sections; each section's reads and figures have their own type:
 /// <see cref="ReportCohort"/> (flow, baseline, visits by month), <see cref="ReportMeasures"/>, <see cref="ReportResponses"/>,
 /// <see cref="ReportSurvival"/> and <see cref="ReportSafety"/>. Rendering (charts, HTML, PDF) is in Stroma.Reporting.
@@ -46,10 +46,10 @@ public static class StudyReportBuilder
             var (cohort, visits) = await ReportCohort.ReadAsync(connection, sql, timePoints, trace, cancellationToken).ConfigureAwait(false);
             var values = new MonthValues(cohort.Enrolled.Count, visits.Months);
             var cells = new MeasureCells(values, [.. cohort.Enrolled.Select(p => p.Nephritis)]);
-            var (groupedResult, (responses, survival), adverse, quality) = await ReadInParallelAsync(connection, sql, timePoints, cohort, visits, values, cells, options.HorizonMonths, db.Clock.GetUtcNow(), trace, cancellationToken)
+            var ((responses, survival), adverse, quality) = await ReadInParallelAsync(connection, sql, timePoints, cohort, visits, values, cells, options.HorizonMonths, db.Clock.GetUtcNow(), trace, cancellationToken)
                 .ConfigureAwait(false);
             var months = visits.Months;
-            var measures = ReportMeasures.Table(groupedResult, cells);
+            var measures = ReportMeasures.Table(cells);
             trace.Step("statistics of the measures", measures.Count);
             var (renalGrades, renalChange) = ReportRenalBilag.Summarise(cohort, values);
             var spaghetti = ReportMeasures.Spaghetti(cohort, values, months, options.SpaghettiPatients);
@@ -143,26 +143,16 @@ public static class StudyReportBuilder
 
     /// <summary>
     /// The reads after the cohort and its visits, each an independent stream: the per-patient values of each analyte and
-    /// instrument (each fills only its own measures' slots), the database's GROUP BY aggregates (PostgreSQL), the
-    /// adjudications and the adverse events. They run on as many connections as there are processors, each taking the
+    /// instrument (each fills only its own measures' slots), the adjudications, the adverse events and the data quality. They run on as many connections as there are processors, each taking the
     /// next read when it finishes one (both engines allow concurrent readers; SQLite in WAL mode).
     /// </summary>
-    private static async Task<(Dictionary<(string Measure, int Month), ReportMeasures.Grouped> Grouped, (ResponseCounts Responses, List<SurvivalSummary> Survival) Outcomes, List<AdverseEventRow> AdverseEvents, ReportDataQuality Quality)>
+    private static async Task<((ResponseCounts Responses, List<SurvivalSummary> Survival) Outcomes, List<AdverseEventRow> AdverseEvents, ReportDataQuality Quality)>
         ReadInParallelAsync(DbConnection first, ReportSql sql, ReportTimePoints timePoints, ReportCohort cohort, VisitMap visits, MonthValues values, MeasureCells cells, decimal horizon, DateTimeOffset asOf, ReportTrace trace, CancellationToken cancellationToken)
     {
-        Dictionary<(string Measure, int Month), ReportMeasures.Grouped> grouped = [];
         (ResponseCounts, List<SurvivalSummary>)? outcomes = null;
         List<AdverseEventRow> adverse = [];
         ReportDataQuality? quality = null;
         var reads = new List<Func<DbConnection, Task>>();
-        if (sql.Postgres)
-        {
-            // PostgreSQL hash-joins lab_results to visits and aggregates. SQLite has no hash join: the same GROUP BY costs
-            // a B-tree search per lab row (measured: 16 s of CPU at 3.6 × 10^6 rows, more than the rest of the report), so
-            // there n, mean and SD come from the one stream of values (Descriptive.Summarise).
-            reads.Add(async c => grouped = await ReportMeasures.ReadGroupedAsync(c, sql, timePoints, trace, cancellationToken).ConfigureAwait(false));
-        }
-
         // The longer jobs first (measured at 10^5 patients: creatinine with its eGFR, SLEDAI-2K, the adjudications with the
         // responses and survival), so that the workers finish together.
         // Each value stream then computes the statistics of the measures it filled.
@@ -224,6 +214,6 @@ public static class StudyReportBuilder
         var workers = Math.Clamp(Environment.ProcessorCount, 2, 4);
         await Task.WhenAll([Task.Run(() => WorkAsync(first), cancellationToken), .. Enumerable.Range(1, workers - 1).Select(_ => Task.Run(WorkOnOwnConnectionAsync, cancellationToken))])
             .ConfigureAwait(false);
-        return (grouped, outcomes!.Value, adverse, quality!);
+        return (outcomes!.Value, adverse, quality!);
     }
 }
