@@ -125,21 +125,26 @@ internal sealed class ReportCohort
             SELECT p.id, s.code, p.study_id, p.sex, p.birth_year, p.birth_date, p.withdrawal_date
             FROM patients p JOIN sites s ON s.id = p.site_id
             WHERE p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter}
-            ORDER BY s.code, p.study_id
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var id = reader.GetGuid(0);
-            cohort.CandidateIndex[id] = cohort.Candidates.Count;
             cohort.Candidates.Add(new CohortCandidate(
-                id,
+                reader.GetGuid(0),
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.GetString(3),
                 reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
                 ReportSql.Date(reader, 5),
                 ReportSql.Date(reader, 6)));
+        }
+
+        // Report order: site code, then study id, compared ordinally here rather than by the database's collation (the
+        // same order on every engine and server locale; PostgreSQL's sort of 10^5 rows also spilled to disk).
+        cohort.Candidates.Sort((a, b) => string.CompareOrdinal(a.Site, b.Site) is var bySite and not 0 ? bySite : string.CompareOrdinal(a.StudyId, b.StudyId));
+        for (var i = 0; i < cohort.Candidates.Count; i++)
+        {
+            cohort.CandidateIndex[cohort.Candidates[i].Id] = i;
         }
 
         return cohort;

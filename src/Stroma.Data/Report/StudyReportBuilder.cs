@@ -43,6 +43,7 @@ public static class StudyReportBuilder
             var trace = new ReportTrace(options.Trace);
             var sql = new ReportSql(db.Database.IsNpgsql(), options.Sites, options.Protocol, db.Database.GetConnectionString()!);
             var timePoints = await ReportTimePoints.ReadAsync(db, connection, sql, options.Protocol, cancellationToken).ConfigureAwait(false);
+            trace.Step("protocol schedule", timePoints.Versions.Count);
             var (cohort, visits) = await ReportCohort.ReadAsync(connection, sql, timePoints, trace, cancellationToken).ConfigureAwait(false);
             var values = new MonthValues(cohort.Enrolled.Count, visits.Months);
             var cells = new MeasureCells(values, [.. cohort.Enrolled.Select(p => p.Nephritis)]);
