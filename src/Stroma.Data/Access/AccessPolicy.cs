@@ -98,6 +98,21 @@ public sealed class UserAccess
     /// <summary>True when the user has <paramref name="capability"/> at any site.</summary>
     public bool CanAnywhere(Capability capability) => sites.TryGetValue(capability, out var set) && set.Count > 0;
 
+    /// <summary>
+    /// The user's roles, read on every request (the access middleware), so compiled once (<see cref="CompiledPerModel"/>).
+    /// </summary>
+    private static readonly Func<StromaDbContext, string, DateOnly, IAsyncEnumerable<UserRoles>> RolesOf = CompiledPerModel.Compile(
+        (StromaDbContext db, string userName, DateOnly today) => db.Users.AsNoTracking().Where(u => u.UserName == userName && u.DisabledAt == null)
+            .Select(u => new UserRoles(
+                u.Id,
+                u.IsAdministrator,
+                u.Memberships.Where(m => m.StartDate <= today && (m.EndDate == null || m.EndDate >= today))
+                    .Select(m => new RoleAtSite(m.SiteId, m.Role)).ToList())));
+
+    private sealed record RoleAtSite(Guid SiteId, SiteRole Role);
+
+    private sealed record UserRoles(Guid Id, bool IsAdministrator, List<RoleAtSite> Memberships);
+
     /// <summary>The access of the (enabled) user named <paramref name="userName"/> on <paramref name="today"/>.</summary>
     public static async Task<UserAccess> LoadAsync(StromaDbContext db, string? userName, DateOnly today, CancellationToken cancellationToken = default)
     {
@@ -108,15 +123,12 @@ public sealed class UserAccess
         }
 
         // One round trip: the enabled user with the memberships current on `today` (none when it has no role).
-        var rows = await db.Users.AsNoTracking().Where(u => u.UserName == userName && u.DisabledAt == null)
-            .Select(u => new
-            {
-                u.Id,
-                u.IsAdministrator,
-                Memberships = u.Memberships.Where(m => m.StartDate <= today && (m.EndDate == null || m.EndDate >= today))
-                    .Select(m => new { m.SiteId, m.Role }).ToList(),
-            })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<UserRoles>(1);
+        await foreach (var row in RolesOf(db, userName, today).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
         if (rows.Count != 1)
         {
             return None;

@@ -44,8 +44,15 @@ public sealed class StromaUserStore(StromaDbContext db) :
     public Task<IdentityResult> DeleteAsync(User user, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Users are disabled, never deleted: the audit trail names them.");
 
+    /// <summary>
+    /// The user by id: the security-stamp check runs it on every request (docs/security.md), so it is compiled once
+    /// (<see cref="CompiledPerModel"/>), tracked as Identity expects of a store.
+    /// </summary>
     public Task<User?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
-        Guid.TryParse(userId, out var id) ? db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken) : Task.FromResult<User?>(null);
+        Guid.TryParse(userId, out var id) ? ById(db, id) : Task.FromResult<User?>(null);
+
+    private static readonly Func<StromaDbContext, Guid, Task<User?>> ById = CompiledPerModel.CompileSingle(
+        (StromaDbContext db, Guid id) => db.Users.SingleOrDefault(u => u.Id == id));
 
     public Task<User?> FindByNameAsync(string normalizedUserName, CancellationToken cancellationToken) =>
         db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalizedUserName, cancellationToken);
