@@ -29,7 +29,7 @@ analytes = [("creatinine", "umol/L", 45, 84), ("urea", "mmol/L", 2.6, 7.5), ("al
             ("lymphocytes", "10*9/L", 1.1, 3.2), ("ast", "U/L", 13, 35), ("urine_rbc_hpf", "/[HPF]", 0, 5),
             ("urine_wbc_hpf", "/[HPF]", 0, 5), ("alt", "U/L", 7, 40), ("neutrophils", "10*9/L", 1.8, 6.3), ("monocytes", "10*9/L", 0.1, 0.6)]
 cols = ("id,patient_id,visit_id,laboratory_id,analyte,specimen_time,reported_value,reported_unit,reported_range,"
-        "normalised_value,normalised_unit,flag,version,created_at,created_by,updated_at,updated_by,deleted_at,deleted_by,deletion_reason")
+        "normalised_value,normalised_unit,flag,version,created_at,created_by,updated_at,updated_by,deleted_at,deleted_by,deletion_reason,note")
 with open(f"{out}/labs.csv", "w", newline="") as labs, open(f"{out}/raw.csv", "w", newline="") as raw:
     labs.write("site,patient,visit_date,analyte,value,unit,range,lab,specimen_time\n")
     raw.write(cols + "\n")
@@ -43,7 +43,7 @@ with open(f"{out}/labs.csv", "w", newline="") as labs, open(f"{out}/raw.csv", "w
                 flag = "Low" if value < low else "High" if value > high else "Normal"
                 labs.write(f"{site},{study},{date},{key},{value},{unit},{low}-{high},LAB,{date}T{hh:02d}:{mm:02d}:00Z\n")
                 raw.write(f"{str(uuid7(1767225600000 + n // 64, rng.getrandbits(74))).upper()},{pid},{vid},{lab},{key},{date} {hh:02d}:{mm:02d}:00+00:00,"
-                          f"{value},{unit},{low}-{high},{value},{unit},{flag},1,2026-01-01 00:00:00+00:00,bench,,,,,\n")
+                          f"{value},{unit},{low}-{high},{value},{unit},{flag},1,2026-01-01 00:00:00+00:00,bench,,,,,,\n")
                 n += 1
                 if n >= rows:
                     break
