@@ -44,11 +44,16 @@ public sealed class OdmExportTests
         await using var database = await TestDatabase.CreateAsync(engine);
         List<string> studyIds;
         (int Diagnoses, int Medications, int AdverseEvents) expected;
+        (int Lots, int Tests, int Decisions, int Custody, int Enrolments, int Infusions, int InfusionChildren) cellTherapy;
+        List<string> lotNumbers;
         await using (var db = database.Open("demo"))
         {
             await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 5), Token);
             studyIds = [.. db.Patients.Select(p => p.StudyId)];
             expected = (db.Diagnoses.Count(), db.Medications.Count(), db.AdverseEvents.Count());
+            cellTherapy = (db.CellLots.Count(), db.LotReleaseTests.Count(), db.LotDecisions.Count(), db.CustodyEvents.Count(), db.ProtocolEnrolments.Count(), db.Infusions.Count(),
+                db.InfusionVitalSigns.Count() + db.InfusionPremedications.Count() + db.InfusionReactions.Count());
+            lotNumbers = [.. db.CellLots.Select(l => l.LotNumber)];
         }
 
         // A death recorded, then corrected with a reason, by someone who entered nothing else: its AuditRecord names a user
@@ -74,6 +79,12 @@ public sealed class OdmExportTests
         expected.Diagnoses.ShouldBeGreaterThan(0);
         expected.Medications.ShouldBeGreaterThan(0);
         expected.AdverseEvents.ShouldBeGreaterThan(0);
+        cellTherapy.Lots.ShouldBeGreaterThan(0);
+        cellTherapy.Tests.ShouldBeGreaterThan(0);
+        cellTherapy.Decisions.ShouldBeGreaterThan(0);
+        cellTherapy.Custody.ShouldBeGreaterThan(0);
+        cellTherapy.Enrolments.ShouldBeGreaterThan(0);
+        cellTherapy.Infusions.ShouldBeGreaterThan(0);
 
         foreach (var deidentify in new[] { false, true })
         {
@@ -98,6 +109,43 @@ public sealed class OdmExportTests
                 document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.MedicationGroup).ShouldBe(expected.Medications);
                 document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.AdverseEventGroup).ShouldBe(expected.AdverseEvents);
                 counts.Deaths.ShouldBe(1);
+                (counts.Lots, counts.ReleaseTests, counts.LotDecisions, counts.CustodyEvents, counts.Enrolments, counts.Infusions)
+                    .ShouldBe((cellTherapy.Lots, cellTherapy.Tests, cellTherapy.Decisions, cellTherapy.Custody, cellTherapy.Enrolments, cellTherapy.Infusions));
+                List<XElement> Groups(string oid) => [.. document.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == oid)];
+                string? Value(XElement group, string oid) => (string?)group.Elements(Odm + "ItemData").SingleOrDefault(i => (string?)i.Attribute("ItemOID") == oid)?.Attribute("Value");
+
+                // Lots and their records are ReferenceData (no patient's), before the ClinicalData; enrolments and infusions are each subject's.
+                var reference = document.Root!.Element(Odm + "ReferenceData")!;
+                reference.ElementsAfterSelf(Odm + "ClinicalData").ShouldHaveSingleItem();
+                reference.Elements(Odm + "ItemGroupData").Count().ShouldBe(cellTherapy.Lots + cellTherapy.Tests + cellTherapy.Decisions + cellTherapy.Custody);
+                Groups(OdmOids.LotGroup).Count.ShouldBe(cellTherapy.Lots);
+                Groups(OdmOids.ReleaseTestGroup).Count.ShouldBe(cellTherapy.Tests);
+                Groups(OdmOids.DecisionGroup).Count.ShouldBe(cellTherapy.Decisions);
+                Groups(OdmOids.CustodyGroup).Count.ShouldBe(cellTherapy.Custody);
+                Groups(OdmOids.EnrolmentGroup).Count.ShouldBe(cellTherapy.Enrolments);
+                Groups(OdmOids.InfusionGroup).Count.ShouldBe(cellTherapy.Infusions);
+                Groups(OdmOids.InfusionGroup).ShouldAllBe(g => (string?)g.Parent!.Parent!.Attribute("StudyEventOID") == OdmOids.NoVisit);
+                foreach (var lot in Groups(OdmOids.LotGroup))
+                {
+                    Value(lot, OdmOids.LotProduct).ShouldNotBeNull();
+                    Value(lot, OdmOids.LotStatus).ShouldNotBeNull();
+                    Value(lot, OdmOids.LotCells).ShouldNotBeNull();
+                }
+
+                foreach (var decision in Groups(OdmOids.DecisionGroup))
+                {
+                    Value(decision, OdmOids.DecisionVerdict).ShouldNotBeNull();
+                    Value(decision, OdmOids.DecisionEvaluation)!.ShouldStartWith("[");
+                }
+
+                var lotOid = deidentify ? OdmOids.LotKey : OdmOids.LotNumber;
+                var lotNames = Groups(OdmOids.LotGroup).Select(g => Value(g, lotOid)!).ToList();
+                lotNames.Distinct().Count().ShouldBe(cellTherapy.Lots);
+                // Every release test, decision, custody event and infusion names a lot of the file, by the same name.
+                foreach (var group in new[] { OdmOids.ReleaseTestGroup, OdmOids.DecisionGroup, OdmOids.CustodyGroup, OdmOids.InfusionGroup }.SelectMany(Groups))
+                {
+                    lotNames.ShouldContain(Value(group, lotOid)!);
+                }
                 var deathGroup = document.Descendants(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.DeathGroup);
                 if (deidentify)
                 {
@@ -113,11 +161,24 @@ public sealed class OdmExportTests
                     document.Descendants(Odm + "AuditRecord").ShouldBeEmpty();
                     document.Descendants(Odm + "User").ShouldBeEmpty();
                     document.Descendants(Odm + "ItemData").ShouldAllBe(i => (string?)i.Attribute("ItemOID") != OdmOids.BirthDate);
+                    // As the CSV export: no lot label, no dates of records without a patient, no signer, custody person or late-entry reason.
+                    string[] left = [OdmOids.LotNumber, OdmOids.LotManufactured, OdmOids.LotExpires, OdmOids.ReleaseTestDate, OdmOids.ReleaseTestLateReason, OdmOids.DecisionSignedBy,
+                        OdmOids.DecisionSignedAt, OdmOids.DecisionDate, OdmOids.DecisionLateReason, OdmOids.CustodyPerson, OdmOids.CustodyLateReason, OdmOids.InfusionLateReason];
+                    document.Descendants(Odm + "ItemData").ShouldAllBe(i => !left.Contains((string?)i.Attribute("ItemOID")));
+                    lotNames.ShouldAllBe(k => !lotNumbers.Contains(k));
+                    // A custody event of an administration keeps its (shifted) instant and names the subject by its per-export key.
+                    foreach (var administered in Groups(OdmOids.CustodyGroup).Where(g => Value(g, OdmOids.CustodySubject) is not null))
+                    {
+                        keys.ShouldContain(Value(administered, OdmOids.CustodySubject)!);
+                        Value(administered, OdmOids.CustodyAt).ShouldNotBeNull();
+                    }
                 }
                 else
                 {
                     keys.Order(StringComparer.Ordinal).ShouldBe(studyIds.Order(StringComparer.Ordinal));
-                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths));
+                    lotNames.Order(StringComparer.Ordinal).ShouldBe(lotNumbers.Order(StringComparer.Ordinal));
+                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
+                        + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions) + cellTherapy.InfusionChildren);
                     var audit = deathGroup.Element(Odm + "AuditRecord")!;
                     ((string?)audit.Element(Odm + "UserRef")!.Attribute("UserOID")).ShouldBe(OdmOids.User("coordinator.death"));
                     ((string?)audit.Element(Odm + "ReasonForChange")).ShouldBe("test: date corrected from the death certificate");
