@@ -13,7 +13,8 @@ namespace Stroma.Interop.Odm;
 /// reactions) are each patient's, under <c>SE.NOVISIT</c> (an infusion is not attached to a visit in the model). The
 /// mapping is in docs/interop.md ("CDISC ODM 1.3.2"); <see cref="OdmImport"/> reads them back. De-identified exports
 /// leave out what the CSV export leaves out for these tables: the lot label (a per-export key <c>IT.LOT.KEY</c> instead),
-/// dates of records without a patient, signers, custody persons and late-entry reasons.
+/// dates of records without a patient, signers, custody persons and late-entry reasons; and, as their messages quote
+/// dates unshifted, an infusion's pre-check outcome and a custody event's warnings.
 /// </summary>
 public static partial class OdmExport
 {
@@ -256,7 +257,8 @@ public static partial class OdmExport
                 (OdmOids.InfusionDose, Text(r.Infusion.DoseCells), CellsUnit),
                 (OdmOids.InfusionWeight, r.Infusion.WeightKg is { } kg ? Text(kg) : null, r.Infusion.WeightKg is null ? null : KilogramUnit),
                 (OdmOids.InfusionWeighedOn, r.Infusion.WeighedOn is { } weighed ? Date(patientId, weighed) : null, null),
-                (OdmOids.InfusionPrecheck, r.Infusion.PrecheckOutcome, null),
+                // Left out of de-identified exports: the pre-check's messages quote the infusion date as it was, unshifted.
+                (OdmOids.InfusionPrecheck, deidentify ? null : r.Infusion.PrecheckOutcome, null),
                 (OdmOids.InfusionLate, Bool(r.Infusion.EnteredLate), null),
                 (OdmOids.InfusionLateReason, deidentify ? null : r.Infusion.LateEntryReason, null),
             ]))
@@ -397,7 +399,8 @@ public static partial class OdmExport
                     (OdmOids.CustodyPlace, c.Event.Place, null), (OdmOids.CustodyPerson, deidentify ? null : c.Event.Person, null),
                     (OdmOids.CustodyTemperature, c.Event.TemperatureCelsius is { } t ? Text(t) : null, c.Event.TemperatureCelsius is null ? null : CelsiusUnit),
                     (OdmOids.CustodySubject, c.Event.PatientId is { } subject ? (deidentify ? keys.Patient(subject) : c.StudyId) : null, null),
-                    (OdmOids.CustodyWarnings, c.Event.Warnings, null), (OdmOids.CustodyLate, Bool(c.Event.EnteredLate), null),
+                    // Left out of de-identified exports: a temperature excursion's message quotes the event's instant, unshifted.
+                    (OdmOids.CustodyWarnings, deidentify ? null : c.Event.Warnings, null), (OdmOids.CustodyLate, Bool(c.Event.EnteredLate), null),
                     (OdmOids.CustodyLateReason, deidentify ? null : c.Event.LateEntryReason, null),
                 ]))
                 {

@@ -3,9 +3,11 @@
 using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
+using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
 using Stroma.Data.Demo;
 using Stroma.Data.Export;
+using Stroma.Data.Model;
 using Stroma.Data.Tests;
 using Stroma.Interop.Odm;
 
@@ -76,6 +78,21 @@ public sealed class OdmExportTests
             await db.SaveChangesAsync(Token);
         }
 
+        // An infusion's vital signs, premedication and reaction, entered by a nurse: each must come out with its values and units.
+        (string StudyId, string Protocol, string Event, string Lot, DateTimeOffset Start) infused;
+        await using (var db = database.Open("nurse.infusion"))
+        {
+            var infusion = await db.Infusions.OrderBy(i => i.InfusionDate).ThenBy(i => i.EventKey).FirstAsync(Token);
+            infused = (await db.Patients.Where(p => p.Id == infusion.PatientId).Select(p => p.StudyId).SingleAsync(Token),
+                await db.ProtocolEnrolments.Where(e => e.Id == infusion.EnrolmentId).Select(e => e.ProtocolKey).SingleAsync(Token), infusion.EventKey,
+                await db.CellLots.Where(l => l.Id == infusion.LotId).Select(l => l.LotNumber).SingleAsync(Token), infusion.Start);
+            db.InfusionVitalSigns.Add(new InfusionVitalSigns { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Phase = VitalSignPhase.Pre, At = infusion.Start.AddMinutes(-10), SystolicMmHg = 118m, OxygenSaturationPercent = 97m });
+            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = "paracetamol", Dose = "1 g PO", GivenAt = infusion.Start.AddMinutes(-30) });
+            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = "Infusion related reaction", Grade = CtcaeGrade.Moderate, Onset = infusion.Start.AddMinutes(15) });
+            await db.SaveChangesAsync(Token);
+            cellTherapy.InfusionChildren += 3;
+        }
+
         expected.Diagnoses.ShouldBeGreaterThan(0);
         expected.Medications.ShouldBeGreaterThan(0);
         expected.AdverseEvents.ShouldBeGreaterThan(0);
@@ -141,6 +158,31 @@ public sealed class OdmExportTests
                 var lotOid = deidentify ? OdmOids.LotKey : OdmOids.LotNumber;
                 var lotNames = Groups(OdmOids.LotGroup).Select(g => Value(g, lotOid)!).ToList();
                 lotNames.Distinct().Count().ShouldBe(cellTherapy.Lots);
+                // The infusion given above, in its subject's SE.NOVISIT, with its lot, vital signs, premedication and reaction.
+                var subject = subjects.Single(x => (string?)x.Attribute("SubjectKey") == (deidentify ? (string?)x.Attribute("SubjectKey") : infused.StudyId)
+                    && x.Descendants(Odm + "ItemGroupData").Any(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.VitalsGroup));
+                var form = subject.Descendants(Odm + "FormData").Single(f => f.Elements(Odm + "ItemGroupData").Any(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.VitalsGroup));
+                var given = form.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.InfusionGroup);
+                (Value(given, OdmOids.InfusionProtocol), Value(given, OdmOids.InfusionEvent)).ShouldBe((infused.Protocol, infused.Event));
+                if (!deidentify)
+                {
+                    (Value(given, OdmOids.LotNumber), Value(given, OdmOids.InfusionStart)).ShouldBe((infused.Lot, OdmExport.Text(infused.Start)));
+                }
+
+                var vitals = form.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.VitalsGroup);
+                // Decimals are written as stored (PostgreSQL's numeric keeps its scale: 118.000000).
+                (Value(vitals, OdmOids.VitalsPhase), decimal.Parse(Value(vitals, OdmOids.VitalsSystolic)!, System.Globalization.CultureInfo.InvariantCulture),
+                    decimal.Parse(Value(vitals, OdmOids.VitalsOxygen)!, System.Globalization.CultureInfo.InvariantCulture), Value(vitals, OdmOids.VitalsHeartRate))
+                    .ShouldBe(("pre", 118m, 97m, null));
+                ((string?)vitals.Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.VitalsSystolic).Element(Odm + "MeasurementUnitRef")!
+                    .Attribute("MeasurementUnitOID")).ShouldBe("MU.mm[Hg]");
+                var premedication = form.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.PremedicationGroup);
+                (Value(premedication, OdmOids.PremedicationDrug), Value(premedication, OdmOids.PremedicationDose)).ShouldBe(("paracetamol", "1 g PO"));
+                var reaction = form.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.ReactionGroup);
+                (Value(reaction, OdmOids.ReactionTerm), Value(reaction, OdmOids.ReactionGrade)).ShouldBe(("Infusion related reaction", "2"));
+                subject.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.EnrolmentGroup)
+                    .Select(g => Value(g, OdmOids.EnrolmentProtocol)).ShouldContain(infused.Protocol);
+
                 // Every release test, decision, custody event and infusion names a lot of the file, by the same name.
                 foreach (var group in new[] { OdmOids.ReleaseTestGroup, OdmOids.DecisionGroup, OdmOids.CustodyGroup, OdmOids.InfusionGroup }.SelectMany(Groups))
                 {
@@ -163,7 +205,8 @@ public sealed class OdmExportTests
                     document.Descendants(Odm + "ItemData").ShouldAllBe(i => (string?)i.Attribute("ItemOID") != OdmOids.BirthDate);
                     // As the CSV export: no lot label, no dates of records without a patient, no signer, custody person or late-entry reason.
                     string[] left = [OdmOids.LotNumber, OdmOids.LotManufactured, OdmOids.LotExpires, OdmOids.ReleaseTestDate, OdmOids.ReleaseTestLateReason, OdmOids.DecisionSignedBy,
-                        OdmOids.DecisionSignedAt, OdmOids.DecisionDate, OdmOids.DecisionLateReason, OdmOids.CustodyPerson, OdmOids.CustodyLateReason, OdmOids.InfusionLateReason];
+                        OdmOids.DecisionSignedAt, OdmOids.DecisionDate, OdmOids.DecisionLateReason, OdmOids.CustodyPerson, OdmOids.CustodyLateReason, OdmOids.InfusionLateReason,
+                        OdmOids.InfusionPrecheck, OdmOids.CustodyWarnings];
                     document.Descendants(Odm + "ItemData").ShouldAllBe(i => !left.Contains((string?)i.Attribute("ItemOID")));
                     lotNames.ShouldAllBe(k => !lotNumbers.Contains(k));
                     // A custody event of an administration keeps its (shifted) instant and names the subject by its per-export key.
