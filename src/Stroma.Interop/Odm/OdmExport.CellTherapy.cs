@@ -266,15 +266,7 @@ public static partial class OdmExport
                 xml.WriteStartElement("FormData");
                 Attribute("FormOID", OdmOids.InfusionForm);
                 Attribute("FormRepeatKey", Number(++key));
-                xml.WriteStartElement("ItemGroupData");
-                Attribute("ItemGroupOID", OdmOids.InfusionGroup);
-                AuditRecord(record.Infusion, site);
-                foreach (var (oid, value, unit) in items)
-                {
-                    Item(oid, value, unit);
-                }
-
-                xml.WriteEndElement();
+                ItemGroup(OdmOids.InfusionGroup, null, record.Infusion, site, items);
                 ChildGroups(OdmOids.VitalsGroup, site, Ordered(record.Vitals, v => v.At, v =>
                 [
                     (OdmOids.VitalsPhase, Code(VitalsPhases, v.Phase), null), (OdmOids.VitalsAt, Instant(patientId, v.At), null),
@@ -305,16 +297,7 @@ public static partial class OdmExport
             var key = 0;
             foreach (var (record, items) in records)
             {
-                xml.WriteStartElement("ItemGroupData");
-                Attribute("ItemGroupOID", group);
-                Attribute("ItemGroupRepeatKey", Number(++key));
-                AuditRecord(record, site);
-                foreach (var (oid, value, unit) in items)
-                {
-                    Item(oid, value, unit);
-                }
-
-                xml.WriteEndElement();
+                ItemGroup(group, ++key, record, site, items);
             }
         }
 
@@ -427,16 +410,7 @@ public static partial class OdmExport
         private void ReferenceGroup(string group, Dictionary<string, int> repeat, TrackedRecord record, string site, IEnumerable<(string Oid, string? Value, string? Unit)> items)
         {
             repeat[group] = repeat.GetValueOrDefault(group) + 1;
-            xml.WriteStartElement("ItemGroupData");
-            Attribute("ItemGroupOID", group);
-            Attribute("ItemGroupRepeatKey", Number(repeat[group]));
-            AuditRecord(record, site);
-            foreach (var (oid, value, unit) in items)
-            {
-                Item(oid, value, unit);
-            }
-
-            xml.WriteEndElement();
+            ItemGroup(group, repeat[group], record, site, items);
         }
     }
 }

@@ -174,16 +174,26 @@ public static partial class OdmExport
             var key = 0;
             foreach (var (record, items) in ordered)
             {
-                xml.WriteStartElement("ItemGroupData");
-                Attribute("ItemGroupOID", group);
-                Attribute("ItemGroupRepeatKey", Number(++key));
-                AuditRecord(record, site);
-                foreach (var (oid, value, unit) in items)
-                {
-                    Item(oid, value, unit);
-                }
+                ItemGroup(group, ++key, record, site, items);
+            }
 
-                xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        /// <summary>One <c>ItemGroupData</c>: its repeat key (none for a group that does not repeat), the record's audit record, its items.</summary>
+        private void ItemGroup(string group, int? repeatKey, TrackedRecord record, string site, IEnumerable<(string Oid, string? Value, string? Unit)> items)
+        {
+            xml.WriteStartElement("ItemGroupData");
+            Attribute("ItemGroupOID", group);
+            if (repeatKey is { } key)
+            {
+                Attribute("ItemGroupRepeatKey", Number(key));
+            }
+
+            AuditRecord(record, site);
+            foreach (var (oid, value, unit) in items)
+            {
+                Item(oid, value, unit);
             }
 
             xml.WriteEndElement();
