@@ -20,8 +20,10 @@ namespace Stroma.Interop.Odm;
 /// Model (ODM) Version 1.3.2 Final", 2013-12-01), <c>FileType="Snapshot"</c>, <c>Granularity="All"</c>: the study's
 /// metadata (<c>Study</c>: units, the registry's forms as <c>MetaDataVersion</c> <see cref="OdmOids.Registry"/>, and one
 /// <c>MetaDataVersion</c> per protocol version that includes it and lists the protocol's events), the sites and users
-/// (<c>AdminData</c>), and the clinical data (<c>ClinicalData</c>: a <c>SubjectData</c> per patient with registration,
-/// visits, instrument answers and lab results, each with the <c>AuditRecord</c> of its last change). The mapping and what
+/// (<c>AdminData</c>), the cell-product lots with their release tests, decisions and custody (<c>ReferenceData</c>: no
+/// patient's), and the clinical data (<c>ClinicalData</c>: a <c>SubjectData</c> per patient with registration, visits,
+/// instrument answers, lab results and the other records of OdmExport.Records.cs and OdmExport.CellTherapy.cs, each with the
+/// <c>AuditRecord</c> of its last change). The mapping and what
 /// ODM has no place for are in docs/interop.md ("CDISC ODM 1.3.2"). Written with <see cref="XmlWriter"/> as it is read,
 /// patient by patient, so memory stays flat; narrowed to sites and de-identified exactly as <see cref="CsvExport"/> is
 /// (<see cref="CsvExportOptions"/>), and audited the same way. The file is written next to its name and moved into place

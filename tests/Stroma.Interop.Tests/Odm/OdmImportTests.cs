@@ -286,8 +286,12 @@ public sealed class OdmImportTests
             var infusionEvent = Broken(d => FirstItem(d, OdmOids.InfusionEvent).Attribute("Value")!.Value = "administration_99");
             var infusionLot = Broken(d => FirstGroup(d, OdmOids.InfusionGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.LotNumber)
                 .Attribute("Value")!.Value = "LOT-NOT-HERE");
+            // A de-identified export names lots by a per-export key, not their labels: it cannot be imported.
+            var deidentified = Path.Combine(directory, "deidentified-export.xml");
+            await OdmExport.WriteAsync(source.Configuration, deidentified, new CsvExportOptions([], Deidentify: true), Token);
             var cases = new (string Name, string Content, string Code)[]
             {
+                ("deidentified.xml", await File.ReadAllTextAsync(deidentified, Token), IssueCodes.OdmUnknownOid),
                 ("lot-viability.xml", lotViability.ToString(), IssueCodes.OutOfRange),
                 ("lot-status.xml", lotStatus.ToString(), IssueCodes.OdmScoreMismatch),
                 ("release-test.xml", releaseTest.ToString(), IssueCodes.MissingItem),
