@@ -18,12 +18,12 @@ public static partial class IssueCodes
     /// <summary>Something the mapping needs is missing: a subject's SiteRef or registration, a visit's date, a lab result's analyte, value or time.</summary>
     public const string OdmMissing = "ODM005";
 
-    /// <summary>A value Stroma derives differs from the file's: an instrument's total, grade or algorithm, an adverse event's MedDRA code (CTCAE v5.0).</summary>
+    /// <summary>A value Stroma derives differs from the file's: an instrument's total, grade or algorithm, an adverse event's MedDRA code (CTCAE v5.0), a lot's status (from its decisions).</summary>
     public const string OdmScoreMismatch = "ODM006";
 
     /// <summary>An instrument's answers outside a visit: the registry records instruments only at a visit.</summary>
     public const string OdmNoVisit = "ODM007";
 
-    /// <summary>An adverse event names a suspect lot that is not in the registry (cell lots are not imported from ODM).</summary>
+    /// <summary>A record (an adverse event's suspect lot, a release test, decision, custody event or infusion) names a lot neither in the registry nor in the file's ReferenceData.</summary>
     public const string OdmLotNotInRegistry = "ODM008";
 }

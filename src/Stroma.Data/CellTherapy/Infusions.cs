@@ -110,14 +110,34 @@ public static class Infusions
             PrecheckOutcome = warnings.Count == 0 ? "passed" : "passed with warnings: " + string.Join("; ", warnings.Select(i => $"{i.Code} {i.Message}")),
         }.Mark(late);
         db.Infusions.Add(infusion);
-        foreach (var (phase, vitals) in new[] { (VitalSignPhase.Pre, request.PreVitals), (VitalSignPhase.Post, request.PostVitals) })
+        AddDetails(db, infusion.Id, request.PreVitals, request.PostVitals, request.Premedications, request.Reactions);
+
+        // The protocol's edit checks on the infusion (docs/data-quality.md "Save-time checks").
+        var findings = await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false);
+        if (findings.Any(i => i.IsError))
+        {
+            return Refusal.Of<Infusion>(findings);
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CellTherapyResult<Infusion>(infusion, [.. warnings, .. findings]);
+    }
+
+    /// <summary>
+    /// The stored form of an infusion's vital signs (before and after), premedications and reactions, written once for
+    /// <see cref="RecordAsync"/> and the ODM import.
+    /// </summary>
+    internal static void AddDetails(StromaDbContext db, Guid infusionId, IReadOnlyList<VitalSigns> pre, IReadOnlyList<VitalSigns> post,
+        IReadOnlyList<Premedication> premedications, IReadOnlyList<InfusionReaction> reactions)
+    {
+        foreach (var (phase, vitals) in new[] { (VitalSignPhase.Pre, pre), (VitalSignPhase.Post, post) })
         {
             foreach (var v in vitals)
             {
                 db.InfusionVitalSigns.Add(new InfusionVitalSigns
                 {
                     Id = Guid.CreateVersion7(),
-                    InfusionId = infusion.Id,
+                    InfusionId = infusionId,
                     Phase = phase,
                     At = v.At,
                     SystolicMmHg = v.SystolicMmHg,
@@ -130,25 +150,15 @@ public static class Infusions
             }
         }
 
-        foreach (var p in request.Premedications)
+        foreach (var p in premedications)
         {
-            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = p.Drug, Dose = p.Dose, GivenAt = p.GivenAt });
+            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusionId, Drug = p.Drug, Dose = p.Dose, GivenAt = p.GivenAt });
         }
 
-        foreach (var r in request.Reactions)
+        foreach (var r in reactions)
         {
-            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = r.Term, Grade = r.Grade, Onset = r.Onset, Action = r.Action });
+            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusionId, Term = r.Term, Grade = r.Grade, Onset = r.Onset, Action = r.Action });
         }
-
-        // The protocol's edit checks on the infusion (docs/data-quality.md "Save-time checks").
-        var findings = await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false);
-        if (findings.Any(i => i.IsError))
-        {
-            return Refusal.Of<Infusion>(findings);
-        }
-
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new CellTherapyResult<Infusion>(infusion, [.. warnings, .. findings]);
     }
 
     private sealed record CheckedRequest(List<Issue> Issues, EnrolledSchedule? Enrolled, CellLotRecord? Lot, LateEntryCheck Late);

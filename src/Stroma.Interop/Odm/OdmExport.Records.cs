@@ -49,7 +49,7 @@ public static partial class OdmExport
         (Expectedness.Unexpected, "unexpected", "Unexpected"),
     ];
 
-    private static string Code<T>((T Value, string Code, string Decode)[] codes, T value)
+    internal static string Code<T>((T Value, string Code, string Decode)[] codes, T value)
         where T : struct, Enum => codes.First(c => EqualityComparer<T>.Default.Equals(c.Value, value)).Code;
 
     private static string Bool(bool value) => value ? "true" : "false";
@@ -78,6 +78,7 @@ public static partial class OdmExport
             FormDef(OdmOids.MedicationForm, "Medications", OdmOids.MedicationGroup);
             FormDef(OdmOids.AdverseEventForm, "Adverse events", OdmOids.AdverseEventGroup);
             FormDef(OdmOids.DeathForm, "Death", OdmOids.DeathGroup);
+            WriteCellTherapyForms();
         }
 
         private void WriteRecordGroups()
@@ -93,6 +94,7 @@ public static partial class OdmExport
                     OdmOids.AdverseEventSerious, .. SeriousnessCriteriaCodes.All.Select(c => OdmOids.AdverseEventCriterion(c.Code)), OdmOids.AdverseEventCausality,
                     OdmOids.AdverseEventExpectedness, OdmOids.AdverseEventOutcome, OdmOids.AdverseEventLot, OdmOids.AdverseEventLate, OdmOids.AdverseEventLateReason]);
             ItemGroupDef(OdmOids.DeathGroup, "Death", false, [OdmOids.DeathDate, OdmOids.DeathCause, OdmOids.DeathCausality]);
+            WriteCellTherapyGroups();
         }
 
         private void WriteRecordItems()
@@ -138,6 +140,7 @@ public static partial class OdmExport
             ItemDef(OdmOids.DeathDate, "Date of death", "date");
             ItemDef(OdmOids.DeathCause, "Cause of death", "text", null, null, "The cause as recorded");
             ItemDef(OdmOids.DeathCausality, "Causality", "text", null, OdmOids.CausalityCodes, "Relation of the death to the cell therapy, as the investigator assessed it");
+            WriteCellTherapyItems();
         }
 
         private void WriteRecordCodeLists()
@@ -151,6 +154,7 @@ public static partial class OdmExport
             ], "integer");
             CodeList(OdmOids.CausalityCodes, "Causality", [.. Causalities.Select(c => (c.Code, c.Decode))]);
             CodeList(OdmOids.ExpectednessCodes, "Expectedness", [.. Expectednesses.Select(c => (c.Code, c.Decode))]);
+            WriteCellTherapyCodeLists();
         }
 
         /// <summary>
@@ -170,16 +174,26 @@ public static partial class OdmExport
             var key = 0;
             foreach (var (record, items) in ordered)
             {
-                xml.WriteStartElement("ItemGroupData");
-                Attribute("ItemGroupOID", group);
-                Attribute("ItemGroupRepeatKey", Number(++key));
-                AuditRecord(record, site);
-                foreach (var (oid, value, unit) in items)
-                {
-                    Item(oid, value, unit);
-                }
+                ItemGroup(group, ++key, record, site, items);
+            }
 
-                xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        /// <summary>One <c>ItemGroupData</c>: its repeat key (none for a group that does not repeat), the record's audit record, its items.</summary>
+        private void ItemGroup(string group, int? repeatKey, TrackedRecord record, string site, IEnumerable<(string Oid, string? Value, string? Unit)> items)
+        {
+            xml.WriteStartElement("ItemGroupData");
+            Attribute("ItemGroupOID", group);
+            if (repeatKey is { } key)
+            {
+                Attribute("ItemGroupRepeatKey", Number(key));
+            }
+
+            AuditRecord(record, site);
+            foreach (var (oid, value, unit) in items)
+            {
+                Item(oid, value, unit);
             }
 
             xml.WriteEndElement();

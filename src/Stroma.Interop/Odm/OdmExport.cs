@@ -20,8 +20,10 @@ namespace Stroma.Interop.Odm;
 /// Model (ODM) Version 1.3.2 Final", 2013-12-01), <c>FileType="Snapshot"</c>, <c>Granularity="All"</c>: the study's
 /// metadata (<c>Study</c>: units, the registry's forms as <c>MetaDataVersion</c> <see cref="OdmOids.Registry"/>, and one
 /// <c>MetaDataVersion</c> per protocol version that includes it and lists the protocol's events), the sites and users
-/// (<c>AdminData</c>), and the clinical data (<c>ClinicalData</c>: a <c>SubjectData</c> per patient with registration,
-/// visits, instrument answers and lab results, each with the <c>AuditRecord</c> of its last change). The mapping and what
+/// (<c>AdminData</c>), the cell-product lots with their release tests, decisions and custody (<c>ReferenceData</c>: no
+/// patient's), and the clinical data (<c>ClinicalData</c>: a <c>SubjectData</c> per patient with registration, visits,
+/// instrument answers, lab results and the other records of OdmExport.Records.cs and OdmExport.CellTherapy.cs, each with the
+/// <c>AuditRecord</c> of its last change). The mapping and what
 /// ODM has no place for are in docs/interop.md ("CDISC ODM 1.3.2"). Written with <see cref="XmlWriter"/> as it is read,
 /// patient by patient, so memory stays flat; narrowed to sites and de-identified exactly as <see cref="CsvExport"/> is
 /// (<see cref="CsvExportOptions"/>), and audited the same way. The file is written next to its name and moved into place
@@ -30,10 +32,28 @@ namespace Stroma.Interop.Odm;
 public static partial class OdmExport
 {
     private static readonly Type[] AuditedEntities =
-        [typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent), typeof(Death)];
+        [
+            typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent), typeof(Death),
+            typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolEnrolment), typeof(Infusion),
+            typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord),
+        ];
 
     /// <summary>What one export wrote.</summary>
-    public sealed record Counts(long Subjects, long Visits, long Assessments, long LabResults, long MetaDataVersions, long Diagnoses, long Medications, long AdverseEvents, long Deaths);
+    public sealed record Counts(long Subjects, long Visits, long Assessments, long LabResults, long MetaDataVersions, long Diagnoses, long Medications, long AdverseEvents, long Deaths)
+    {
+        /// <summary>Cell-product lots (<c>ReferenceData</c>).</summary>
+        public long Lots { get; init; }
+
+        public long ReleaseTests { get; init; }
+
+        public long LotDecisions { get; init; }
+
+        public long CustodyEvents { get; init; }
+
+        public long Enrolments { get; init; }
+
+        public long Infusions { get; init; }
+    }
 
     public static async Task<Counts> WriteAsync(DataConfiguration configuration, string path, CsvExportOptions options, CancellationToken cancellationToken = default)
     {
@@ -69,7 +89,8 @@ public static partial class OdmExport
             ["sites"] = options.Sites.Count > 0 ? options.Sites : "all",
             ["deidentified"] = options.Deidentify,
             ["subjects"] = counts.Subjects,
-            ["records"] = counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents,
+            ["records"] = counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
+                + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions,
         }, cancellationToken).ConfigureAwait(false);
         return counts;
     }
@@ -141,11 +162,20 @@ public static partial class OdmExport
                 await LoadReasonsAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await WriteReferenceDataAsync(siteCodes, cancellationToken).ConfigureAwait(false);
             var subjects = await WriteClinicalDataAsync(siteCodes, cancellationToken).ConfigureAwait(false);
             xml.WriteEndElement();
             await xml.WriteEndDocumentAsync().ConfigureAwait(false);
             await xml.FlushAsync().ConfigureAwait(false);
-            return new Counts(subjects, visits, assessments, labs, 1 + protocolVersions, diagnoses, medications, adverseEvents, deaths);
+            return new Counts(subjects, visits, assessments, labs, 1 + protocolVersions, diagnoses, medications, adverseEvents, deaths)
+            {
+                Lots = lots,
+                ReleaseTests = releaseTests,
+                LotDecisions = lotDecisions,
+                CustodyEvents = custodyEvents,
+                Enrolments = enrolments,
+                Infusions = infusions,
+            };
         }
 
         private IQueryable<T> Rows<T>()
@@ -195,7 +225,7 @@ public static partial class OdmExport
             xml.WriteEndElement();
 
             xml.WriteStartElement("BasicDefinitions");
-            foreach (var unit in AnalyteCatalog.All.Select(a => a.CanonicalUnit).OfType<UcumUnit>().Select(u => u.Code).Append(PrednisoneUnit).Distinct().Order(StringComparer.Ordinal))
+            foreach (var unit in AnalyteCatalog.All.Select(a => a.CanonicalUnit).OfType<UcumUnit>().Select(u => u.Code).Append(PrednisoneUnit).Concat(CellTherapyUnits).Distinct().Order(StringComparer.Ordinal))
             {
                 xml.WriteStartElement("MeasurementUnit");
                 Attribute("OID", OdmOids.Unit(unit));
@@ -245,7 +275,8 @@ public static partial class OdmExport
             }
 
             StudyEventDef(OdmOids.NoVisit, "Records not attached to a visit", false, "Common",
-                [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.DiagnosisForm, OdmOids.MedicationForm, OdmOids.AdverseEventForm, OdmOids.DeathForm]);
+                [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.DiagnosisForm, OdmOids.MedicationForm, OdmOids.AdverseEventForm, OdmOids.DeathForm,
+                    OdmOids.EnrolmentForm, OdmOids.InfusionForm]);
 
             FormDef(OdmOids.DemographicsForm, "Registration", OdmOids.DemographicsGroup);
             FormDef(OdmOids.VisitForm, "Visit", OdmOids.VisitGroup);
@@ -351,13 +382,19 @@ public static partial class OdmExport
             xml.WriteEndElement();
         }
 
-        private void FormDef(string oid, string name, string group)
+        /// <summary>A form of one mandatory item group, and any optional ones after it.</summary>
+        private void FormDef(string oid, string name, string group, bool repeating = false, params string[] optionalGroups)
         {
             xml.WriteStartElement("FormDef");
             Attribute("OID", oid);
             Attribute("Name", name);
-            Attribute("Repeating", "No");
+            Attribute("Repeating", repeating ? "Yes" : "No");
             Element("ItemGroupRef", ("ItemGroupOID", group), ("Mandatory", "Yes"));
+            foreach (var optional in optionalGroups)
+            {
+                Element("ItemGroupRef", ("ItemGroupOID", optional), ("Mandatory", "No"));
+            }
+
             xml.WriteEndElement();
         }
 
@@ -477,14 +514,12 @@ public static partial class OdmExport
             if (!deidentify)
             {
                 var users = new SortedSet<string>(StringComparer.Ordinal);
-                users.UnionWith(await Rows<Patient>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
-                users.UnionWith(await Rows<Visit>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
-                users.UnionWith(await Rows<Assessment>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
-                users.UnionWith(await Rows<LabResult>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
-                users.UnionWith(await Rows<Diagnosis>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
-                users.UnionWith(await Rows<Medication>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
-                users.UnionWith(await Rows<Stroma.Data.Model.AdverseEvent>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
-                users.UnionWith(await Rows<Death>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false));
+                foreach (var type in AuditedEntities)
+                {
+                    users.UnionWith(await ((Task<List<string>>)typeof(Writer).GetMethod(nameof(UsersOfAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                        .MakeGenericMethod(type).Invoke(this, [cancellationToken])!).ConfigureAwait(false));
+                }
+
                 foreach (var user in users.Where(u => u.Length > 0))
                 {
                     xml.WriteStartElement("User");
@@ -508,6 +543,10 @@ public static partial class OdmExport
             xml.WriteEndElement();
             return sites.ToDictionary(s => s.Id, s => s.Code);
         }
+
+        /// <summary>Whoever entered or last changed an exported record of <typeparamref name="T"/>.</summary>
+        private Task<List<string>> UsersOfAsync<T>(CancellationToken cancellationToken)
+            where T : TrackedRecord => Rows<T>().Select(p => p.UpdatedBy ?? p.CreatedBy).Distinct().ToListAsync(cancellationToken);
 
         /// <summary>The latest reason the audit trail gives for each exported kind of record (corrections and other changes with a reason).</summary>
         private async Task LoadReasonsAsync(CancellationToken cancellationToken)
@@ -649,7 +688,9 @@ public static partial class OdmExport
 
             var loose = byVisit[null].ToList();
             var looseLabs = labsByVisit[null].Select(l => (l.Lab, l.Laboratory)).ToList();
-            if (loose.Count > 0 || looseLabs.Count > 0 || records.Diagnoses.Count > 0 || records.Medications[null].Any() || records.AdverseEvents.Count > 0 || records.Death is not null)
+            var (enrolled, given) = await LoadCellTherapyAsync(patient.Id, cancellationToken).ConfigureAwait(false);
+            if (loose.Count > 0 || looseLabs.Count > 0 || records.Diagnoses.Count > 0 || records.Medications[null].Any() || records.AdverseEvents.Count > 0 || records.Death is not null
+                || enrolled.Count > 0 || given.Count > 0)
             {
                 xml.WriteStartElement("StudyEventData");
                 Attribute("StudyEventOID", OdmOids.NoVisit);
@@ -658,6 +699,8 @@ public static partial class OdmExport
                 WriteMedications(patient.Id, site, records.Medications[null]);
                 WriteAdverseEvents(patient.Id, site, records.AdverseEvents);
                 WriteDeath(patient.Id, site, records.Death);
+                WriteEnrolments(patient.Id, site, enrolled);
+                WriteInfusions(patient.Id, site, given);
                 xml.WriteEndElement();
             }
 

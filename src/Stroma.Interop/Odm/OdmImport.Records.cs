@@ -66,6 +66,16 @@ public static partial class OdmImport
                     }
 
                     break;
+                case OdmOids.EnrolmentForm:
+                    foreach (var (values, where) in RecordGroups(form, OdmOids.EnrolmentGroup, formWhere, EnrolmentItems))
+                    {
+                        await AddEnrolmentAsync(patient, values, where, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                case OdmOids.InfusionForm:
+                    await AddInfusionAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
+                    break;
                 case OdmOids.DeathForm:
                     foreach (var (values, where) in RecordGroups(form, OdmOids.DeathGroup, formWhere, DeathItems))
                     {
@@ -371,7 +381,7 @@ public static partial class OdmImport
                 if (lotId is null)
                 {
                     Error(IssueCodes.OdmLotNotInRegistry, At(where, OdmOids.AdverseEventLot),
-                        $"the suspect lot \"{lotNumber}\" is not in the registry; cell lots are not imported from ODM (register the lot first).");
+                        $"the suspect lot \"{lotNumber}\" is neither in the registry nor registered by the file's ReferenceData (IG.LOT).");
                 }
             }
 

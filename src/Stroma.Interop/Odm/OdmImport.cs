@@ -27,11 +27,25 @@ public sealed record OdmImportResult(int Sites, int Subjects, int Visits, int As
     public int AdverseEvents { get; init; }
 
     public int Deaths { get; init; }
+
+    /// <summary>Cell-product lots (from <c>ReferenceData</c>).</summary>
+    public int Lots { get; init; }
+
+    public int ReleaseTests { get; init; }
+
+    public int LotDecisions { get; init; }
+
+    public int CustodyEvents { get; init; }
+
+    public int Enrolments { get; init; }
+
+    public int Infusions { get; init; }
 }
 
 /// <summary>
 /// <c>stroma import odm FILE.xml</c>: reads what <see cref="OdmExport"/> writes (CDISC ODM 1.3.2, Snapshot) into an empty
-/// registry: the sites (<c>AdminData/Location</c>), the subjects with their registration, their visits, instrument answers and
+/// registry: the sites (<c>AdminData/Location</c>), the cell-product lots with their release tests, decisions and custody
+/// (<c>ReferenceData</c>), the subjects with their registration, their visits, instrument answers and
 /// lab results. Every record goes through the registry's own writers, as the CLI and the web app write them: sites and
 /// patients through <see cref="Registration"/>, instruments through <see cref="VisitAssessments"/> (scored again by Stroma;
 /// a total, grade or algorithm that differs from the file's is refused, <see cref="IssueCodes.OdmScoreMismatch"/>), lab
@@ -81,6 +95,12 @@ public static partial class OdmImport
             Medications = reader.Medications,
             AdverseEvents = reader.AdverseEvents,
             Deaths = reader.Deaths,
+            Lots = reader.Lots,
+            ReleaseTests = reader.ReleaseTests,
+            LotDecisions = reader.LotDecisions,
+            CustodyEvents = reader.CustodyEvents,
+            Enrolments = reader.Enrolments,
+            Infusions = reader.Infusions,
         };
     }
 
@@ -151,6 +171,14 @@ public static partial class OdmImport
                     case "AdminData":
                         await ReadAdminDataAsync((XElement)await XNode.ReadFromAsync(xml, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                         break;
+                    case "ReferenceData":
+                        var reference = (XElement)await XNode.ReadFromAsync(xml, cancellationToken).ConfigureAwait(false);
+                        if (!Issues.Any(i => i.IsError))
+                        {
+                            await ReadReferenceDataAsync(reference, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        break;
                     case "ClinicalData":
                         await xml.ReadAsync().ConfigureAwait(false);
                         while (xml.NodeType == XmlNodeType.Element && xml.Depth == 2)
@@ -168,6 +196,11 @@ public static partial class OdmImport
                         await xml.SkipAsync().ConfigureAwait(false);
                         break;
                 }
+            }
+
+            if (!Issues.Any(i => i.IsError))
+            {
+                await AddCustodyAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (!Issues.Any(i => i.IsError))
@@ -322,6 +355,7 @@ public static partial class OdmImport
             }
 
             Subjects++;
+            Registered(patient);
             foreach (var studyEvent in subject.Elements(Odm + "StudyEventData"))
             {
                 var oid = (string?)studyEvent.Attribute("StudyEventOID") ?? "";

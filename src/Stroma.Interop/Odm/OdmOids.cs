@@ -94,6 +94,120 @@ public static class OdmOids
     public const string DeathCause = "IT.DTH.CAUSE";
     public const string DeathCausality = "IT.DTH.CAUSALITY";
 
+    /// <summary>Cell-product lots, their release tests, release decisions and custody: <c>ReferenceData</c> (a lot is no patient's).</summary>
+    public const string LotGroup = "IG.LOT";
+
+    /// <summary>The lot's label as stored (an ISBT 128 DIN or a lot number); every lot record and infusion names its lot by it.</summary>
+    public const string LotNumber = "IT.LOT.NUMBER";
+
+    /// <summary>De-identified exports: the lot's per-export key (a keyed hash of its id) in place of its label.</summary>
+    public const string LotKey = "IT.LOT.KEY";
+    public const string LotSite = "IT.LOT.SITE";
+    public const string LotProduct = "IT.LOT.PRODUCT";
+    public const string LotDonor = "IT.LOT.DONOR";
+    public const string LotTissue = "IT.LOT.TISSUE_SOURCE";
+    public const string LotManufacturer = "IT.LOT.MANUFACTURING_SITE";
+    public const string LotManufactured = "IT.LOT.MANUFACTURED";
+    public const string LotPassage = "IT.LOT.PASSAGE";
+    public const string LotCells = "IT.LOT.TOTAL_CELLS";
+    public const string LotConcentration = "IT.LOT.CONCENTRATION";
+    public const string LotViability = "IT.LOT.VIABILITY";
+    public const string LotVolume = "IT.LOT.VOLUME";
+    public const string LotStorage = "IT.LOT.STORAGE";
+    public const string LotStorageLocation = "IT.LOT.STORAGE_LOCATION";
+    public const string LotExpires = "IT.LOT.EXPIRES";
+    public const string LotStatus = "IT.LOT.STATUS";
+
+    public const string ReleaseTestGroup = "IG.LOT_TEST";
+    public const string ReleaseTestKey = "IT.LOT_TEST.KEY";
+    public const string ReleaseTestValue = "IT.LOT_TEST.VALUE";
+    public const string ReleaseTestMet = "IT.LOT_TEST.MET";
+    public const string ReleaseTestDate = "IT.LOT_TEST.TESTED";
+    public const string ReleaseTestLate = "IT.LOT_TEST.ENTERED_LATE";
+    public const string ReleaseTestLateReason = "IT.LOT_TEST.LATE_ENTRY_REASON";
+
+    public const string DecisionGroup = "IG.LOT_DECISION";
+    public const string DecisionVerdict = "IT.LOT_DECISION.VERDICT";
+    public const string DecisionSignedBy = "IT.LOT_DECISION.SIGNED_BY";
+    public const string DecisionSignedAt = "IT.LOT_DECISION.SIGNED_AT";
+    public const string DecisionMeaning = "IT.LOT_DECISION.MEANING";
+    public const string DecisionReason = "IT.LOT_DECISION.REASON";
+    public const string DecisionDate = "IT.LOT_DECISION.DATE";
+    public const string DecisionSpecification = "IT.LOT_DECISION.SPECIFICATION";
+    public const string DecisionSpecificationVersion = "IT.LOT_DECISION.SPECIFICATION_VERSION";
+    public const string DecisionEvaluation = "IT.LOT_DECISION.EVALUATION";
+    public const string DecisionLate = "IT.LOT_DECISION.ENTERED_LATE";
+    public const string DecisionLateReason = "IT.LOT_DECISION.LATE_ENTRY_REASON";
+
+    public const string CustodyGroup = "IG.CUSTODY";
+    public const string CustodyKind = "IT.CUSTODY.KIND";
+    public const string CustodyAt = "IT.CUSTODY.AT";
+    public const string CustodyPlace = "IT.CUSTODY.PLACE";
+    public const string CustodyPerson = "IT.CUSTODY.PERSON";
+    public const string CustodyTemperature = "IT.CUSTODY.TEMPERATURE";
+    public const string CustodySubject = "IT.CUSTODY.SUBJECT";
+    public const string CustodyWarnings = "IT.CUSTODY.WARNINGS";
+    public const string CustodyLate = "IT.CUSTODY.ENTERED_LATE";
+    public const string CustodyLateReason = "IT.CUSTODY.LATE_ENTRY_REASON";
+
+    /// <summary>A patient's enrolment on a protocol version, under <see cref="NoVisit"/>.</summary>
+    public const string EnrolmentForm = "F.ENR";
+    public const string EnrolmentGroup = "IG.ENR";
+    public const string EnrolmentProtocol = "IT.ENR.PROTOCOL";
+    public const string EnrolmentVersion = "IT.ENR.PROTOCOL_VERSION";
+    public const string EnrolmentStart = "IT.ENR.START";
+    public const string EnrolmentWeight = "IT.ENR.PLANNING_WEIGHT";
+    public const string EnrolmentWeighedOn = "IT.ENR.PLANNING_WEIGHED_ON";
+    public const string EnrolmentConsentSigned = "IT.ENR.CONSENT_SIGNED";
+    public const string EnrolmentConsentVersion = "IT.ENR.CONSENT_PROTOCOL_VERSION";
+    public const string EnrolmentConsentWithdrawn = "IT.ENR.CONSENT_WITHDRAWN";
+    public const string EnrolmentConsentValidUntil = "IT.ENR.CONSENT_VALID_UNTIL";
+
+    /// <summary>An infusion (one repeat of the form per infusion) with its vital signs, premedication and reactions, under <see cref="NoVisit"/>.</summary>
+    public const string InfusionForm = "F.INF";
+    public const string InfusionGroup = "IG.INF";
+    public const string InfusionProtocol = "IT.INF.PROTOCOL";
+    public const string InfusionEvent = "IT.INF.EVENT";
+    public const string InfusionComponent = "IT.INF.COMPONENT";
+    public const string InfusionDate = "IT.INF.DATE";
+    public const string InfusionStart = "IT.INF.START";
+    public const string InfusionStop = "IT.INF.STOP";
+    public const string InfusionDose = "IT.INF.DOSE";
+    public const string InfusionWeight = "IT.INF.WEIGHT";
+    public const string InfusionWeighedOn = "IT.INF.WEIGHED_ON";
+    public const string InfusionPrecheck = "IT.INF.PRECHECK";
+    public const string InfusionLate = "IT.INF.ENTERED_LATE";
+    public const string InfusionLateReason = "IT.INF.LATE_ENTRY_REASON";
+
+    public const string VitalsGroup = "IG.INF_VS";
+    public const string VitalsPhase = "IT.INF_VS.PHASE";
+    public const string VitalsAt = "IT.INF_VS.AT";
+    public const string VitalsSystolic = "IT.INF_VS.SYSBP";
+    public const string VitalsDiastolic = "IT.INF_VS.DIABP";
+    public const string VitalsHeartRate = "IT.INF_VS.PULSE";
+    public const string VitalsTemperature = "IT.INF_VS.TEMP";
+    public const string VitalsRespiratoryRate = "IT.INF_VS.RESP";
+    public const string VitalsOxygen = "IT.INF_VS.SPO2";
+
+    public const string PremedicationGroup = "IG.INF_PREMED";
+    public const string PremedicationDrug = "IT.INF_PREMED.DRUG";
+    public const string PremedicationDose = "IT.INF_PREMED.DOSE";
+    public const string PremedicationGivenAt = "IT.INF_PREMED.GIVEN_AT";
+
+    public const string ReactionGroup = "IG.INF_REACTION";
+    public const string ReactionTerm = "IT.INF_REACTION.TERM";
+    public const string ReactionGrade = "IT.INF_REACTION.CTCAE_GRADE";
+    public const string ReactionOnset = "IT.INF_REACTION.ONSET";
+    public const string ReactionAction = "IT.INF_REACTION.ACTION";
+
+    public const string VitalsPhaseCodes = "CL.VS_PHASE";
+
+    public const string ProductCodes = "CL.CELL_PRODUCT";
+    public const string StorageCodes = "CL.LOT_STORAGE";
+    public const string LotStatusCodes = "CL.LOT_STATUS";
+    public const string VerdictCodes = "CL.RELEASE_VERDICT";
+    public const string CustodyKindCodes = "CL.CUSTODY_KIND";
+
     /// <summary>One ICH E2A seriousness criterion of an adverse event (a boolean, written when the criteria were assessed).</summary>
     public static string AdverseEventCriterion(string key) => "IT.AE.SER." + Upper(key);
 

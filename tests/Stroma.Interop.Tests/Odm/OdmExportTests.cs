@@ -3,9 +3,11 @@
 using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
+using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
 using Stroma.Data.Demo;
 using Stroma.Data.Export;
+using Stroma.Data.Model;
 using Stroma.Data.Tests;
 using Stroma.Interop.Odm;
 
@@ -44,11 +46,16 @@ public sealed class OdmExportTests
         await using var database = await TestDatabase.CreateAsync(engine);
         List<string> studyIds;
         (int Diagnoses, int Medications, int AdverseEvents) expected;
+        (int Lots, int Tests, int Decisions, int Custody, int Enrolments, int Infusions, int InfusionChildren) cellTherapy;
+        List<string> lotNumbers;
         await using (var db = database.Open("demo"))
         {
             await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 5), Token);
             studyIds = [.. db.Patients.Select(p => p.StudyId)];
             expected = (db.Diagnoses.Count(), db.Medications.Count(), db.AdverseEvents.Count());
+            cellTherapy = (db.CellLots.Count(), db.LotReleaseTests.Count(), db.LotDecisions.Count(), db.CustodyEvents.Count(), db.ProtocolEnrolments.Count(), db.Infusions.Count(),
+                db.InfusionVitalSigns.Count() + db.InfusionPremedications.Count() + db.InfusionReactions.Count());
+            lotNumbers = [.. db.CellLots.Select(l => l.LotNumber)];
         }
 
         // A death recorded, then corrected with a reason, by someone who entered nothing else: its AuditRecord names a user
@@ -71,9 +78,30 @@ public sealed class OdmExportTests
             await db.SaveChangesAsync(Token);
         }
 
+        // An infusion's vital signs, premedication and reaction, entered by a nurse: each must come out with its values and units.
+        (string StudyId, string Protocol, string Event, string Lot, DateTimeOffset Start) infused;
+        await using (var db = database.Open("nurse.infusion"))
+        {
+            var infusion = await db.Infusions.OrderBy(i => i.InfusionDate).ThenBy(i => i.EventKey).FirstAsync(Token);
+            infused = (await db.Patients.Where(p => p.Id == infusion.PatientId).Select(p => p.StudyId).SingleAsync(Token),
+                await db.ProtocolEnrolments.Where(e => e.Id == infusion.EnrolmentId).Select(e => e.ProtocolKey).SingleAsync(Token), infusion.EventKey,
+                await db.CellLots.Where(l => l.Id == infusion.LotId).Select(l => l.LotNumber).SingleAsync(Token), infusion.Start);
+            db.InfusionVitalSigns.Add(new InfusionVitalSigns { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Phase = VitalSignPhase.Pre, At = infusion.Start.AddMinutes(-10), SystolicMmHg = 118m, OxygenSaturationPercent = 97m });
+            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = "paracetamol", Dose = "1 g PO", GivenAt = infusion.Start.AddMinutes(-30) });
+            db.InfusionReactions.Add(new InfusionReactionRecord { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Term = "Infusion related reaction", Grade = CtcaeGrade.Moderate, Onset = infusion.Start.AddMinutes(15) });
+            await db.SaveChangesAsync(Token);
+            cellTherapy.InfusionChildren += 3;
+        }
+
         expected.Diagnoses.ShouldBeGreaterThan(0);
         expected.Medications.ShouldBeGreaterThan(0);
         expected.AdverseEvents.ShouldBeGreaterThan(0);
+        cellTherapy.Lots.ShouldBeGreaterThan(0);
+        cellTherapy.Tests.ShouldBeGreaterThan(0);
+        cellTherapy.Decisions.ShouldBeGreaterThan(0);
+        cellTherapy.Custody.ShouldBeGreaterThan(0);
+        cellTherapy.Enrolments.ShouldBeGreaterThan(0);
+        cellTherapy.Infusions.ShouldBeGreaterThan(0);
 
         foreach (var deidentify in new[] { false, true })
         {
@@ -98,6 +126,68 @@ public sealed class OdmExportTests
                 document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.MedicationGroup).ShouldBe(expected.Medications);
                 document.Descendants(Odm + "ItemGroupData").Count(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.AdverseEventGroup).ShouldBe(expected.AdverseEvents);
                 counts.Deaths.ShouldBe(1);
+                (counts.Lots, counts.ReleaseTests, counts.LotDecisions, counts.CustodyEvents, counts.Enrolments, counts.Infusions)
+                    .ShouldBe((cellTherapy.Lots, cellTherapy.Tests, cellTherapy.Decisions, cellTherapy.Custody, cellTherapy.Enrolments, cellTherapy.Infusions));
+                List<XElement> Groups(string oid) => [.. document.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == oid)];
+                string? Value(XElement group, string oid) => (string?)group.Elements(Odm + "ItemData").SingleOrDefault(i => (string?)i.Attribute("ItemOID") == oid)?.Attribute("Value");
+
+                // Lots and their records are ReferenceData (no patient's), before the ClinicalData; enrolments and infusions are each subject's.
+                var reference = document.Root!.Element(Odm + "ReferenceData")!;
+                reference.ElementsAfterSelf(Odm + "ClinicalData").ShouldHaveSingleItem();
+                reference.Elements(Odm + "ItemGroupData").Count().ShouldBe(cellTherapy.Lots + cellTherapy.Tests + cellTherapy.Decisions + cellTherapy.Custody);
+                Groups(OdmOids.LotGroup).Count.ShouldBe(cellTherapy.Lots);
+                Groups(OdmOids.ReleaseTestGroup).Count.ShouldBe(cellTherapy.Tests);
+                Groups(OdmOids.DecisionGroup).Count.ShouldBe(cellTherapy.Decisions);
+                Groups(OdmOids.CustodyGroup).Count.ShouldBe(cellTherapy.Custody);
+                Groups(OdmOids.EnrolmentGroup).Count.ShouldBe(cellTherapy.Enrolments);
+                Groups(OdmOids.InfusionGroup).Count.ShouldBe(cellTherapy.Infusions);
+                Groups(OdmOids.InfusionGroup).ShouldAllBe(g => (string?)g.Parent!.Parent!.Attribute("StudyEventOID") == OdmOids.NoVisit);
+                foreach (var lot in Groups(OdmOids.LotGroup))
+                {
+                    Value(lot, OdmOids.LotProduct).ShouldNotBeNull();
+                    Value(lot, OdmOids.LotStatus).ShouldNotBeNull();
+                    Value(lot, OdmOids.LotCells).ShouldNotBeNull();
+                }
+
+                foreach (var decision in Groups(OdmOids.DecisionGroup))
+                {
+                    Value(decision, OdmOids.DecisionVerdict).ShouldNotBeNull();
+                    Value(decision, OdmOids.DecisionEvaluation)!.ShouldStartWith("[");
+                }
+
+                var lotOid = deidentify ? OdmOids.LotKey : OdmOids.LotNumber;
+                var lotNames = Groups(OdmOids.LotGroup).Select(g => Value(g, lotOid)!).ToList();
+                lotNames.Distinct().Count().ShouldBe(cellTherapy.Lots);
+                // The infusion given above, in its subject's SE.NOVISIT, with its lot, vital signs, premedication and reaction.
+                var subject = subjects.Single(x => (string?)x.Attribute("SubjectKey") == (deidentify ? (string?)x.Attribute("SubjectKey") : infused.StudyId)
+                    && x.Descendants(Odm + "ItemGroupData").Any(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.VitalsGroup));
+                var form = subject.Descendants(Odm + "FormData").Single(f => f.Elements(Odm + "ItemGroupData").Any(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.VitalsGroup));
+                var given = form.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.InfusionGroup);
+                (Value(given, OdmOids.InfusionProtocol), Value(given, OdmOids.InfusionEvent)).ShouldBe((infused.Protocol, infused.Event));
+                if (!deidentify)
+                {
+                    (Value(given, OdmOids.LotNumber), Value(given, OdmOids.InfusionStart)).ShouldBe((infused.Lot, OdmExport.Text(infused.Start)));
+                }
+
+                var vitals = form.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.VitalsGroup);
+                // Decimals are written as stored (PostgreSQL's numeric keeps its scale: 118.000000).
+                (Value(vitals, OdmOids.VitalsPhase), decimal.Parse(Value(vitals, OdmOids.VitalsSystolic)!, System.Globalization.CultureInfo.InvariantCulture),
+                    decimal.Parse(Value(vitals, OdmOids.VitalsOxygen)!, System.Globalization.CultureInfo.InvariantCulture), Value(vitals, OdmOids.VitalsHeartRate))
+                    .ShouldBe(("pre", 118m, 97m, null));
+                ((string?)vitals.Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.VitalsSystolic).Element(Odm + "MeasurementUnitRef")!
+                    .Attribute("MeasurementUnitOID")).ShouldBe("MU.mm[Hg]");
+                var premedication = form.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.PremedicationGroup);
+                (Value(premedication, OdmOids.PremedicationDrug), Value(premedication, OdmOids.PremedicationDose)).ShouldBe(("paracetamol", "1 g PO"));
+                var reaction = form.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.ReactionGroup);
+                (Value(reaction, OdmOids.ReactionTerm), Value(reaction, OdmOids.ReactionGrade)).ShouldBe(("Infusion related reaction", "2"));
+                subject.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.EnrolmentGroup)
+                    .Select(g => Value(g, OdmOids.EnrolmentProtocol)).ShouldContain(infused.Protocol);
+
+                // Every release test, decision, custody event and infusion names a lot of the file, by the same name.
+                foreach (var group in new[] { OdmOids.ReleaseTestGroup, OdmOids.DecisionGroup, OdmOids.CustodyGroup, OdmOids.InfusionGroup }.SelectMany(Groups))
+                {
+                    lotNames.ShouldContain(Value(group, lotOid)!);
+                }
                 var deathGroup = document.Descendants(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.DeathGroup);
                 if (deidentify)
                 {
@@ -113,11 +203,25 @@ public sealed class OdmExportTests
                     document.Descendants(Odm + "AuditRecord").ShouldBeEmpty();
                     document.Descendants(Odm + "User").ShouldBeEmpty();
                     document.Descendants(Odm + "ItemData").ShouldAllBe(i => (string?)i.Attribute("ItemOID") != OdmOids.BirthDate);
+                    // As the CSV export: no lot label, no dates of records without a patient, no signer, custody person or late-entry reason.
+                    string[] left = [OdmOids.LotNumber, OdmOids.LotManufactured, OdmOids.LotExpires, OdmOids.ReleaseTestDate, OdmOids.ReleaseTestLateReason, OdmOids.DecisionSignedBy,
+                        OdmOids.DecisionSignedAt, OdmOids.DecisionDate, OdmOids.DecisionLateReason, OdmOids.CustodyPerson, OdmOids.CustodyLateReason, OdmOids.InfusionLateReason,
+                        OdmOids.InfusionPrecheck, OdmOids.CustodyWarnings];
+                    document.Descendants(Odm + "ItemData").ShouldAllBe(i => !left.Contains((string?)i.Attribute("ItemOID")));
+                    lotNames.ShouldAllBe(k => !lotNumbers.Contains(k));
+                    // A custody event of an administration keeps its (shifted) instant and names the subject by its per-export key.
+                    foreach (var administered in Groups(OdmOids.CustodyGroup).Where(g => Value(g, OdmOids.CustodySubject) is not null))
+                    {
+                        keys.ShouldContain(Value(administered, OdmOids.CustodySubject)!);
+                        Value(administered, OdmOids.CustodyAt).ShouldNotBeNull();
+                    }
                 }
                 else
                 {
                     keys.Order(StringComparer.Ordinal).ShouldBe(studyIds.Order(StringComparer.Ordinal));
-                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths));
+                    lotNames.Order(StringComparer.Ordinal).ShouldBe(lotNumbers.Order(StringComparer.Ordinal));
+                    document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
+                        + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions) + cellTherapy.InfusionChildren);
                     var audit = deathGroup.Element(Odm + "AuditRecord")!;
                     ((string?)audit.Element(Odm + "UserRef")!.Attribute("UserOID")).ShouldBe(OdmOids.User("coordinator.death"));
                     ((string?)audit.Element(Odm + "ReasonForChange")).ShouldBe("test: date corrected from the death certificate");

@@ -3,10 +3,12 @@
 using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
+using Stroma.Clinical.CellTherapy;
 using Stroma.Clinical.Issues;
 using Stroma.Data;
 using Stroma.Data.Demo;
 using Stroma.Data.Export;
+using Stroma.Data.Model;
 using Stroma.Data.Tests;
 using Stroma.Interop.Odm;
 
@@ -73,13 +75,93 @@ public sealed class OdmImportTests
                 });
             }
 
-            db.ChangeReason = "test: consent for the seed case reports; results without a value";
+            // A suspect lot on one adverse event (the file's lots are imported before the events that name them), and one infusion
+            // with vital signs before and after, a premedication and a reaction, so that the round trip carries each of them.
+            var infusion = await db.Infusions.OrderBy(i => i.InfusionDate).ThenBy(i => i.EventKey).FirstAsync(Token);
+            var adverseEvent = await db.AdverseEvents.OrderBy(a => a.OnsetDate).FirstAsync(Token);
+            adverseEvent.LotId = await db.Infusions.Where(i => i.PatientId == adverseEvent.PatientId).Select(i => (Guid?)i.LotId).FirstOrDefaultAsync(Token)
+                ?? await db.CellLots.Where(l => l.SiteId == db.Patients.Where(p => p.Id == adverseEvent.PatientId).Select(p => p.SiteId).First()).Select(l => l.Id).FirstAsync(Token);
+            adverseEvent.Causality = Stroma.Data.Model.Causality.Possible;
+            var start = infusion.Start;
+            var stop = infusion.Stop ?? start.AddMinutes(40);
+            db.InfusionVitalSigns.Add(new InfusionVitalSigns
+            {
+                Id = Guid.CreateVersion7(),
+                InfusionId = infusion.Id,
+                Phase = VitalSignPhase.Pre,
+                At = start.AddMinutes(-15),
+                SystolicMmHg = 118m,
+                DiastolicMmHg = 76m,
+                HeartRatePerMinute = 72m,
+                TemperatureCelsius = 36.8m,
+                RespiratoryRatePerMinute = 14m,
+                OxygenSaturationPercent = 98m,
+            });
+            db.InfusionVitalSigns.Add(new InfusionVitalSigns { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Phase = VitalSignPhase.Post, At = stop.AddMinutes(15), TemperatureCelsius = 37.9m });
+            db.InfusionPremedications.Add(new InfusionPremedication { Id = Guid.CreateVersion7(), InfusionId = infusion.Id, Drug = "chlorphenamine", Dose = "10 mg IV", GivenAt = start.AddMinutes(-30) });
+            db.InfusionReactions.Add(new InfusionReactionRecord
+            {
+                Id = Guid.CreateVersion7(),
+                InfusionId = infusion.Id,
+                Term = "Infusion related reaction",
+                Grade = CtcaeGrade.Mild,
+                Onset = start.AddMinutes(20),
+                Action = "infusion slowed",
+            });
+
+            db.ChangeReason = "test: consent for the seed case reports; results without a value; a suspect lot";
             await db.SaveChangesAsync(Token);
         }
 
         var path = Path.Combine(directory, "a.xml");
         await OdmExport.WriteAsync(database.Configuration, path, CsvExportOptions.Everything, Token);
         return path;
+    }
+
+    /// <summary>
+    /// Protocol definitions are not imported from ODM (docs/interop.md, "Import"): a registry defines and approves its
+    /// protocol versions before patients are enrolled on them. The target gets the source's, as stored.
+    /// </summary>
+    private static async Task CopyProtocolsAsync(TestDatabase source, TestDatabase target)
+    {
+        await using var from = source.Open();
+        await using var to = target.Open("protocols");
+        foreach (var p in await from.Protocols.AsNoTracking().ToListAsync(Token))
+        {
+            to.Protocols.Add(new ProtocolRecord { Id = p.Id, Key = p.Key, Name = p.Name });
+        }
+
+        foreach (var v in await from.ProtocolVersions.AsNoTracking().ToListAsync(Token))
+        {
+            to.ProtocolVersions.Add(new ProtocolVersionRecord
+            {
+                Id = v.Id,
+                ProtocolId = v.ProtocolId,
+                ProtocolKey = v.ProtocolKey,
+                Number = v.Number,
+                Status = v.Status,
+                Name = v.Name,
+                DefinitionJson = v.DefinitionJson,
+                ConsentVersion = v.ConsentVersion,
+                LateEntryDays = v.LateEntryDays,
+                ChangeReason = v.ChangeReason,
+                ApprovedBy = v.ApprovedBy,
+                ApprovedAt = v.ApprovedAt,
+                ApprovalMeaning = v.ApprovalMeaning,
+            });
+        }
+
+        await to.SaveChangesAsync(Token);
+    }
+
+    private static async Task<(int Lots, int Tests, int Decisions, int Custody, int Enrolments, int Infusions, int Vitals, int Premedications, int Reactions)> CellTherapyCountsAsync(TestDatabase database)
+    {
+        await using var db = database.Open();
+        return (await db.CellLots.IgnoreQueryFilters().CountAsync(Token), await db.LotReleaseTests.IgnoreQueryFilters().CountAsync(Token),
+            await db.LotDecisions.IgnoreQueryFilters().CountAsync(Token), await db.CustodyEvents.IgnoreQueryFilters().CountAsync(Token),
+            await db.ProtocolEnrolments.IgnoreQueryFilters().CountAsync(Token), await db.Infusions.IgnoreQueryFilters().CountAsync(Token),
+            await db.InfusionVitalSigns.IgnoreQueryFilters().CountAsync(Token), await db.InfusionPremedications.IgnoreQueryFilters().CountAsync(Token),
+            await db.InfusionReactions.IgnoreQueryFilters().CountAsync(Token));
     }
 
     private static async Task<(int Sites, int Patients, int Visits, int Assessments, int Labs, int Diagnoses, int Medications, int AdverseEvents, int Deaths)> CountsAsync(TestDatabase database)
@@ -101,6 +183,7 @@ public sealed class OdmImportTests
             await using var source = await TestDatabase.CreateAsync(engine);
             var a = await DemoExportAsync(source, directory);
             await using var target = await TestDatabase.CreateAsync(engine);
+            await CopyProtocolsAsync(source, target);
 
             OdmImportResult result;
             await using (var db = target.Open("importer"))
@@ -118,6 +201,23 @@ public sealed class OdmImportTests
             diagnoses.ShouldBeGreaterThan(0);
             medications.ShouldBeGreaterThan(0);
             adverseEvents.ShouldBeGreaterThan(0);
+            var cellTherapy = await CellTherapyCountsAsync(source);
+            (result.Lots, result.ReleaseTests, result.LotDecisions, result.CustodyEvents, result.Enrolments, result.Infusions)
+                .ShouldBe((cellTherapy.Lots, cellTherapy.Tests, cellTherapy.Decisions, cellTherapy.Custody, cellTherapy.Enrolments, cellTherapy.Infusions));
+            (await CellTherapyCountsAsync(target)).ShouldBe(cellTherapy);
+            cellTherapy.Lots.ShouldBeGreaterThan(0);
+            cellTherapy.Tests.ShouldBeGreaterThan(0);
+            cellTherapy.Decisions.ShouldBeGreaterThan(0);
+            cellTherapy.Custody.ShouldBeGreaterThan(0);
+            cellTherapy.Enrolments.ShouldBeGreaterThan(0);
+            cellTherapy.Infusions.ShouldBeGreaterThan(0);
+            (cellTherapy.Vitals, cellTherapy.Premedications, cellTherapy.Reactions).ShouldBe((2, 1, 1));
+            await using (var db = target.Open())
+            {
+                // The adverse event names its suspect lot, imported from the file's ReferenceData.
+                (await db.AdverseEvents.CountAsync(a => a.LotId != null, Token)).ShouldBe(1);
+            }
+
             var b = Path.Combine(directory, "b.xml");
             await OdmExport.WriteAsync(target.Configuration, b, CsvExportOptions.Everything, Token);
 
@@ -160,8 +260,46 @@ public sealed class OdmImportTests
             death.ElementsAfterSelf().First().Attribute("ItemGroupRepeatKey")!.Value = "2";
             var deathCausality = XDocument.Parse(text);
             deathCausality.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == OdmOids.DeathCausality).Attribute("Value")!.Value = "fate";
+            // One broken record of each cell-therapy kind: the file is refused with the rule's code.
+            XDocument Broken(Action<XDocument> change)
+            {
+                var copy = XDocument.Parse(text);
+                change(copy);
+                return copy;
+            }
+
+            XElement FirstItem(XDocument d, string oid) => d.Descendants(Odm + "ItemData").First(i => (string?)i.Attribute("ItemOID") == oid);
+            XElement FirstGroup(XDocument d, string oid) => d.Descendants(Odm + "ItemGroupData").First(g => (string?)g.Attribute("ItemGroupOID") == oid);
+            var lotViability = Broken(d => FirstItem(d, OdmOids.LotViability).Attribute("Value")!.Value = "150");
+            var lotStatus = Broken(d => FirstItem(d, OdmOids.LotStatus).Attribute("Value")!.Value = "quarantine");
+            var releaseTest = Broken(d => FirstGroup(d, OdmOids.ReleaseTestGroup).Elements(Odm + "ItemData")
+                .Where(i => (string?)i.Attribute("ItemOID") is OdmOids.ReleaseTestValue or OdmOids.ReleaseTestMet).Remove());
+            var decision = Broken(d =>
+            {
+                var evaluation = FirstGroup(d, OdmOids.DecisionGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.DecisionEvaluation);
+                var json = evaluation.Attribute("Value")!.Value;
+                var pass = json.IndexOf("\"Pass\"", StringComparison.Ordinal);
+                evaluation.Attribute("Value")!.Value = json[..pass] + "\"Fail\"" + json[(pass + 6)..];
+            });
+            var custodyPlace = Broken(d => FirstGroup(d, OdmOids.CustodyGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.CustodyPlace).Remove());
+            var enrolment = Broken(d => FirstItem(d, OdmOids.EnrolmentVersion).Attribute("Value")!.Value = "99");
+            var infusionEvent = Broken(d => FirstItem(d, OdmOids.InfusionEvent).Attribute("Value")!.Value = "administration_99");
+            var infusionLot = Broken(d => FirstGroup(d, OdmOids.InfusionGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.LotNumber)
+                .Attribute("Value")!.Value = "LOT-NOT-HERE");
+            // A de-identified export names lots by a per-export key, not their labels: it cannot be imported.
+            var deidentified = Path.Combine(directory, "deidentified-export.xml");
+            await OdmExport.WriteAsync(source.Configuration, deidentified, new CsvExportOptions([], Deidentify: true), Token);
             var cases = new (string Name, string Content, string Code)[]
             {
+                ("deidentified.xml", await File.ReadAllTextAsync(deidentified, Token), IssueCodes.OdmUnknownOid),
+                ("lot-viability.xml", lotViability.ToString(), IssueCodes.OutOfRange),
+                ("lot-status.xml", lotStatus.ToString(), IssueCodes.OdmScoreMismatch),
+                ("release-test.xml", releaseTest.ToString(), IssueCodes.MissingItem),
+                ("decision.xml", decision.ToString(), IssueCodes.LotReleaseWithoutPassedSpecification),
+                ("custody.xml", custodyPlace.ToString(), IssueCodes.CustodyMissingPlaceOrPerson),
+                ("enrolment.xml", enrolment.ToString(), IssueCodes.ProtocolVersionNotFound),
+                ("infusion-event.xml", infusionEvent.ToString(), IssueCodes.NotAnAdministration),
+                ("infusion-lot.xml", infusionLot.ToString(), IssueCodes.OdmLotNotInRegistry),
                 ("two-deaths.xml", twoDeaths.ToString(), IssueCodes.OdmBadValue),
                 ("death-causality.xml", deathCausality.ToString(), IssueCodes.OdmBadValue),
                 ("meddra.xml", meddra.ToString(), IssueCodes.OdmScoreMismatch),
@@ -176,6 +314,7 @@ public sealed class OdmImportTests
                     .Replace($"ItemOID=\"{OdmOids.VisitDate}\"", "ItemOID=\"IT.VISIT.WHEN\"", StringComparison.Ordinal), IssueCodes.OdmUnknownOid),
             };
             await using var target = await TestDatabase.CreateAsync(engine);
+            await CopyProtocolsAsync(source, target);
             foreach (var (name, content, code) in cases)
             {
                 var path = Path.Combine(directory, name);
@@ -188,6 +327,7 @@ public sealed class OdmImportTests
                 }
 
                 (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
+                (await CellTherapyCountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
             }
 
             // Into a registry that is not empty: refused before reading.
