@@ -54,6 +54,32 @@ public sealed class DeidentifiedExportTests
                 File.ReadLines(file).First().Split(',').ShouldAllBe(c => !c.EndsWith("_by", StringComparison.Ordinal) && c != "person", file);
             }
 
+            // No free text quotes a date: a date inside a message (an infusion's pre-check outcome, "Consent is not current
+            // on 2017-08-04"; a custody event's warnings) would not be shifted with the patient's dates. Protocol definitions
+            // are no one's record (their own dates are the protocol's).
+            foreach (var file in Directory.GetFiles(deidentified, "*.csv").Where(f => Path.GetFileName(f) != "protocol_versions.csv"))
+            {
+                using var reader = new StreamReader(file);
+                using var csv = new CsvHelper.CsvReader(reader, System.Globalization.CultureInfo.InvariantCulture);
+                await csv.ReadAsync();
+                csv.ReadHeader();
+                while (await csv.ReadAsync())
+                {
+                    for (var i = 0; i < csv.HeaderRecord!.Length; i++)
+                    {
+                        var field = csv.GetField(i) ?? "";
+                        if (System.Text.RegularExpressions.Regex.IsMatch(field, @"\d{4}-\d{2}-\d{2}")
+                            && !System.Text.RegularExpressions.Regex.IsMatch(field, @"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$"))
+                        {
+                            throw new ShouldAssertException($"{Path.GetFileName(file)} {csv.HeaderRecord[i]}: a date in free text ({field})");
+                        }
+                    }
+                }
+            }
+
+            File.ReadLines(Path.Combine(plain, "infusions.csv")).First().Split(',').ShouldContain("precheck_outcome");
+            File.ReadLines(Path.Combine(deidentified, "infusions.csv")).First().Split(',').ShouldNotContain("precheck_outcome");
+
             // A lot's own dates (no patient) are left blank rather than unshifted.
             var lots = File.ReadAllLines(Path.Combine(deidentified, "cell_lots.csv"));
             var plainLots = File.ReadAllLines(Path.Combine(plain, "cell_lots.csv"));

@@ -52,6 +52,9 @@ public static class CsvExport
         ("schedule_changes", "reason"), ("lymphodepletions", "late_entry_reason"), ("queries", "text"), ("query_steps", "text"), ("query_steps", "by"),
         ("sdv_marks", "verified_by"), ("sdv_marks", "verified_by_name"), ("sdv_marks", "cleared_by"), ("sdv_marks", "cleared_reason"),
         ("lab_results", "note"),
+        // Messages that quote dates as they were (not shifted with the patient's): an infusion's pre-check outcome
+        // ("Consent is not current on 2017-08-04") and a custody event's temperature warnings.
+        ("infusions", "precheck_outcome"), ("custody_events", "warnings"),
         // A lot's label: an autologous product's (CAR-T) often carries the patient's identifier, a DIN names a donation.
         ("cell_lots", "lot_number"),
     ];
