@@ -552,7 +552,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         private protected override Task BeginAsync(CancellationToken cancellationToken)
         {
             // A larger page cache for this connection keeps the table's B-trees in memory while they grow: bounded
-            // (64 MiB), so memory stays flat however many rows come; given back when the insert ends (SqliteCacheSize).
+            // (256 MiB), so memory stays flat however many rows come; given back when the insert ends (SqliteCacheSize).
             cacheSize = SqliteCacheSize.Enlarge(connection, transaction);
             statement = Prepare();
             return Task.CompletedTask;
@@ -790,8 +790,13 @@ public abstract class BulkInserter<T> : IAsyncDisposable
 /// </summary>
 internal static class SqliteCacheSize
 {
-    /// <summary>The page cache during a bulk insert: 64 MiB (a negative <c>cache_size</c> is in KiB).</summary>
-    public const long BulkKibibytes = 65536;
+    /// <summary>
+    /// The page cache during a bulk insert: 256 MiB (a negative <c>cache_size</c> is in KiB). A lab import of 10^6 rows
+    /// inserts into four indexes of the growing table; with 64 MiB it took 19.9–20.2 s and peaked at 240 MB, with
+    /// 256 MiB 16.9–18.0 s and 475 MB (bench/data/README.md, 2026-12-07). SQLite allocates the pages as it needs them:
+    /// a small import uses little of it.
+    /// </summary>
+    public const long BulkKibibytes = 262144;
 
     /// <summary>Sets the bulk page cache and returns the size in force before, for <see cref="Restore"/>.</summary>
     public static long Enlarge(SqliteConnection connection, SqliteTransaction transaction)
