@@ -36,6 +36,33 @@ public sealed class PatientPageCacheTests
     }
 
     [Fact]
+    public async Task GetAsync_NewerChange_EntriesReadAtOlderChangesOrDaysDropped()
+    {
+        // A registry written to as it is read: each write moves the last change, and what was read before it is never
+        // used again, so it must not stay in memory until the capacity is reached.
+        var cache = new PatientPageCache<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            await cache.GetAsync(Guid.NewGuid(), 5, Day, () => Task.FromResult("at 5"));
+        }
+
+        cache.Count.ShouldBe(100);
+        var kept = Guid.NewGuid();
+        await cache.GetAsync(kept, 6, Day, () => Task.FromResult("at 6"));
+        cache.Count.ShouldBe(1);
+        (await cache.GetAsync(kept, 6, Day, () => Task.FromResult("read again"))).ShouldBe("at 6");
+
+        // A request that read the older change (before the write) still gets a correct page, read afresh.
+        (await cache.GetAsync(Guid.NewGuid(), 5, Day, () => Task.FromResult("late reader"))).ShouldBe("late reader");
+        cache.Count.ShouldBe(1);
+
+        // The next day: yesterday's entries go when the next change comes.
+        await cache.GetAsync(Guid.NewGuid(), 7, Day.AddDays(1), () => Task.FromResult("tomorrow"));
+        cache.Count.ShouldBe(1);
+        cache.Hits.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task GetAsync_PastCapacity_LeastRecentlyUsedDropped_CountBounded()
     {
         var cache = new PatientPageCache<string>();
