@@ -45,7 +45,7 @@ public sealed class ProtocolScheduleCommand(CliIo io) : Command<ProtocolSchedule
             }
 
             if (Weight is not null
-                && !(decimal.TryParse(Weight, NumberStyles.Number, CultureInfo.InvariantCulture, out var kg) && kg is > 0m and <= 1000m))
+                && !(decimal.TryParse(Weight, NumberStyles.Number, CultureInfo.InvariantCulture, out var kg) && BodyMass.Accepts(kg)))
             {
                 return ValidationResult.Error($"--weight must be a number of kilograms above 0 and at most 1000 (got '{Weight}').");
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stroma.Clinical.Issues;
 
 namespace Stroma.Clinical.CellTherapy;
 
@@ -102,9 +103,24 @@ public readonly record struct BodyMass
     /// <summary>A body mass, e.g. <c>BodyMass.FromKilograms(58m)</c>. Throws unless 0 &lt; kg ≤ 1000.</summary>
     public static BodyMass FromKilograms(decimal kilograms)
     {
-        Preconditions.Requires(kilograms is > 0m and <= 1000m, $"A body mass must be above 0 and at most 1000 kg ({kilograms}).");
+        Preconditions.Requires(Accepts(kilograms), $"A body mass must be above 0 and at most 1000 kg ({kilograms}).");
         return new BodyMass(kilograms);
     }
+
+    /// <summary>True when <paramref name="kilograms"/> is a body mass <see cref="FromKilograms"/> takes (0 &lt; kg ≤ 1000).</summary>
+    public static bool Accepts(decimal kilograms) => kilograms is > 0m and <= 1000m;
+
+    /// <summary>The body mass of <paramref name="kilograms"/>, or null when none is given or it is out of range.</summary>
+    public static BodyMass? OrNull(decimal? kilograms) => kilograms is { } kg && Accepts(kg) ? new BodyMass(kg) : null;
+
+    /// <summary>
+    /// The refusal of an entered weight out of range (<see cref="IssueCodes.OutOfRange"/> on field <c>weight</c>), or null
+    /// when none is entered or it is accepted: the one check of a planning weight and an infusion-day weight, wherever
+    /// they are entered (the CLI, the web forms, the ODM import).
+    /// </summary>
+    public static Issue? Check(decimal? kilograms) => kilograms is { } kg && !Accepts(kg)
+        ? Issue.Error(IssueCodes.OutOfRange, "weight", $"Weight {kg} kg must be above 0 and at most 1000 kg.")
+        : null;
 
     public override string ToString() => $"{Kilograms.ToString(CultureInfo.InvariantCulture)} kg";
 }

@@ -67,9 +67,9 @@ public static class Enrolments
             protocol = null;
         }
 
-        if (request.PlanningWeightKg is { } kg && kg is <= 0m or > 1000m)
+        if (BodyMass.Check(request.PlanningWeightKg) is { } weightRefused)
         {
-            issues.Add(Issue.Error(IssueCodes.OutOfRange, "weight", $"Weight {kg} kg must be above 0 and at most 1000 kg."));
+            issues.Add(weightRefused);
         }
 
         // Day 0 may be planned ahead; the consent's signature or withdrawal and the weighing are events that have happened.

@@ -188,9 +188,9 @@ public static class Infusions
             issues.Add(Issue.Error(IssueCodes.OutOfRange, "dose", $"Dose {request.DoseCells} cells cannot be negative."));
         }
 
-        if (request.WeightKg is { } kg && kg is <= 0m or > 1000m)
+        if (BodyMass.Check(request.WeightKg) is { } weightRefused)
         {
-            issues.Add(Issue.Error(IssueCodes.OutOfRange, "weight", $"Weight {kg} kg must be above 0 and at most 1000 kg."));
+            issues.Add(weightRefused);
         }
 
         var protocol = enrolled?.Protocol;
@@ -222,14 +222,14 @@ public static class Infusions
         }
 
         // Not a clinical rule: a plausibility check against slips (600 typed for 60), so the dose is not checked against them.
-        if (enrolled?.Enrolment.PlanningWeightKg is { } planned and > 0m && request.WeightKg is { } measured and > 0m and <= 1000m
+        if (enrolled?.Enrolment.PlanningWeightKg is { } planned and > 0m && BodyMass.OrNull(request.WeightKg)?.Kilograms is { } measured
             && (measured > planned * WeightFactor || measured * WeightFactor < planned))
         {
             issues.Add(Issue.Warning(IssueCodes.WeightFarFromPlanningWeight, "weight",
                 $"Weight {measured} kg differs from the planning weight {planned} kg by more than a factor of {WeightFactor}: check it (a slip such as 600 for 60?) and confirm it to record the infusion."));
         }
 
-        var weight = request.WeightKg is { } w and > 0m and <= 1000m ? BodyMass.FromKilograms(w) : (BodyMass?)null;
+        var weight = BodyMass.OrNull(request.WeightKg);
         if (protocol is not null && lot is not null && request.DoseCells >= 0m)
         {
             var e = enrolled!.Enrolment;

@@ -91,7 +91,7 @@ public static class Lymphodepletions
             issues.Add(Issue.Error(IssueCodes.OutOfRange, "height", $"Height {Text(request.HeightCm)} cm must be 30–300 cm."));
         }
 
-        if (request.WeightKg is <= 0m or > 1000m)
+        if (!BodyMass.Accepts(request.WeightKg))
         {
             issues.Add(Issue.Error(IssueCodes.OutOfRange, "weight", $"Weight {Text(request.WeightKg)} kg must be above 0 and at most 1000 kg."));
         }

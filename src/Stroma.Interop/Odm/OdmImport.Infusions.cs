@@ -91,9 +91,9 @@ public static partial class OdmImport
                 rules.Add(Issue.Error(IssueCodes.ProtocolVersionNotApproved, "version", $"{key} version {version} is {found.Status.ToString().ToLowerInvariant()}: patients are enrolled on approved versions only."));
             }
 
-            if (weight is { } kg && kg is <= 0m or > 1000m)
+            if (BodyMass.Check(weight) is { } weightRefused)
             {
-                rules.Add(Issue.Error(IssueCodes.OutOfRange, "weight", $"Weight {kg} kg must be above 0 and at most 1000 kg."));
+                rules.Add(weightRefused);
             }
 
             var today = LateEntry.Today(db);
@@ -268,9 +268,9 @@ public static partial class OdmImport
                 rules.Add(Issue.Error(IssueCodes.OutOfRange, "dose", $"Dose {cells} cells cannot be negative."));
             }
 
-            if (weight is { } kg && kg is <= 0m or > 1000m)
+            if (BodyMass.Check(weight) is { } weightRefused)
             {
-                rules.Add(Issue.Error(IssueCodes.OutOfRange, "weight", $"Weight {kg} kg must be above 0 and at most 1000 kg."));
+                rules.Add(weightRefused);
             }
 
             if (from > db.Clock.GetUtcNow())
@@ -281,7 +281,7 @@ public static partial class OdmImport
             if (cells >= 0m)
             {
                 rules.AddRange(new InfusionRecord(eventKey, lot.LotNumber, component, from, stop, CellCount.Cells(cells),
-                    weight is { } w and > 0m and <= 1000m ? BodyMass.FromKilograms(w) : null, pre, post, premedications, reactions).Validate().Where(i => i.IsError));
+                    BodyMass.OrNull(weight), pre, post, premedications, reactions).Validate().Where(i => i.IsError));
             }
 
             if (Refuse(rules, where))

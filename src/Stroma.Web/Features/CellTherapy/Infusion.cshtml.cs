@@ -273,7 +273,7 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
         var component = enrolledProtocols.FirstOrDefault(p => p.Key == request.ProtocolKey)?.Component(request.ComponentKey);
         if (component is not null)
         {
-            var weight = request.WeightKg is { } kg and > 0m and <= 1000m ? BodyMass.FromKilograms(kg) : (BodyMass?)null;
+            var weight = BodyMass.OrNull(request.WeightKg);
             var (dose, _) = component.Dose.Compute(weight);
             Prescribed = dose is { } d ? $"{component.Dose} → {d}" : component.Dose.ToString();
         }
@@ -359,7 +359,7 @@ public sealed class InfusionModel(StromaDbContext db, UserAccess access, IString
         }
         else if (DoseUnit == "cells_per_kg" && dose is { } perKg)
         {
-            if (weight is { } kg and > 0m and <= 1000m && perKg >= 0m)
+            if (weight is { } kg && BodyMass.Accepts(kg) && perKg >= 0m)
             {
                 doseCells = (CellDosePerKilogram.CellsPerKilogram(perKg) * BodyMass.FromKilograms(kg)).Value;
             }
