@@ -98,7 +98,7 @@ public sealed class AuditAnchorCommand(CliIo io) : AsyncCommand<AuditAnchorComma
 
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
-        await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);
+        await using var db = StromaDatabase.CreateStreamingContext(configuration, settings.Actor);
         var (anchor, chain) = await AuditAnchor.CreateAsync(db, key, cancellationToken).ConfigureAwait(false);
         if (anchor is null)
         {

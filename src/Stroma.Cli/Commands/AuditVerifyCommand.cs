@@ -62,7 +62,7 @@ public sealed class AuditVerifyCommand(CliIo io) : AsyncCommand<AuditVerifyComma
 
         var configuration = settings.Configuration;
         await StromaDatabase.EnsureReadyAsync(configuration, cancellationToken).ConfigureAwait(false);
-        await using var db = StromaDatabase.CreateContext(configuration, settings.Actor);
+        await using var db = StromaDatabase.CreateStreamingContext(configuration, settings.Actor);
         var result = await AuditChain.VerifyAsync(db, cancellationToken).ConfigureAwait(false);
         if (result.Break is { } broken)
         {

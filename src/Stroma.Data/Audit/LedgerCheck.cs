@@ -50,8 +50,8 @@ public static class LedgerCheck
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(report);
-        await using var db = StromaDatabase.CreateContext(configuration);
-        await using var trailDb = StromaDatabase.CreateContext(configuration);
+        await using var db = StromaDatabase.CreateStreamingContext(configuration);
+        await using var trailDb = StromaDatabase.CreateStreamingContext(configuration);
         var state = new State(report);
         await ReadBatchesAsync(trailDb, state, cancellationToken).ConfigureAwait(false);
         var method = typeof(LedgerCheck).GetMethod(nameof(CheckTableAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;

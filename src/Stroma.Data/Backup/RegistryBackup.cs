@@ -75,7 +75,7 @@ public static class RegistryBackup
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(clock);
-        await using var db = StromaDatabase.CreateContext(configuration);
+        await using var db = StromaDatabase.CreateStreamingContext(configuration);
         Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction;
         if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
         {

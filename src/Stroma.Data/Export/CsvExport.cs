@@ -71,7 +71,7 @@ public static class CsvExport
         Directory.CreateDirectory(directory);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         // Reads go to the read replica when one was chosen (docs/operations.md "Read replicas"); the audit entry to the primary.
-        StromaDbContext OpenReader() => options.ReadFrom is { } replica ? StromaDatabase.CreateReadOnlyContext(replica) : StromaDatabase.CreateContext(configuration);
+        StromaDbContext OpenReader() => options.ReadFrom is { } replica ? StromaDatabase.CreateReadOnlyContext(replica) : StromaDatabase.CreateStreamingContext(configuration);
         await using var db = OpenReader();
         var (siteIds, keys, patients) = await ResolveScopeAsync(db, options, cancellationToken).ConfigureAwait(false);
         if (options.Deidentify)

@@ -36,7 +36,7 @@ public static class FhirExport
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(directory);
         // Reads go to the read replica when one was chosen (docs/operations.md "Read replicas"); the audit entry to the primary.
-        await using var db = options.ReadFrom is { } replica ? StromaDatabase.CreateReadOnlyContext(replica) : StromaDatabase.CreateContext(configuration);
+        await using var db = options.ReadFrom is { } replica ? StromaDatabase.CreateReadOnlyContext(replica) : StromaDatabase.CreateStreamingContext(configuration);
         var (siteIds, keys, patients) = await CsvExport.ResolveScopeAsync(db, options, cancellationToken).ConfigureAwait(false);
         var map = new FhirMapper(FhirIds.From(keys));
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);

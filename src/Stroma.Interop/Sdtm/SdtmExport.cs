@@ -51,7 +51,7 @@ public static class SdtmExport
         }
 
         Directory.CreateDirectory(directory);
-        await using var db = options.ReadFrom is { } replica ? StromaDatabase.CreateReadOnlyContext(replica) : StromaDatabase.CreateContext(configuration);
+        await using var db = options.ReadFrom is { } replica ? StromaDatabase.CreateReadOnlyContext(replica) : StromaDatabase.CreateStreamingContext(configuration);
         var (siteIds, keys, patients) = await CsvExport.ResolveScopeAsync(db, options, cancellationToken).ConfigureAwait(false);
         var subjects = await SubjectIndex.BuildAsync(db, siteIds, patients, cancellationToken).ConfigureAwait(false);
         var writer = new RowContext(studyId, keys, subjects);

@@ -90,7 +90,7 @@ internal sealed partial class AuditAnchorService(AuditAnchorSchedule schedule, D
     {
         try
         {
-            await using var db = StromaDatabase.CreateContext(database, "audit-anchor", clock);
+            await using var db = StromaDatabase.CreateStreamingContext(database, "audit-anchor", clock);
             var (anchor, chain) = await AuditAnchor.CreateAsync(db, schedule.Key, cancellationToken).ConfigureAwait(false);
             if (anchor is null)
             {

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# A national registry on the PostgreSQL hub (issue #22): generation, size, study report, audit verification, the
+# web pages under load and the exports' memory, at PATIENTS patients with about 10 lab results each.
+# usage: STROMA_BENCH_POSTGRES='Host=127.0.0.1;Port=55434;Username=postgres;Password=postgres;Database=postgres' \
+#          bench/scale/run.sh [PATIENTS=1000000] [ANALYTES=urine_protein_24h,creatinine]
+# The registry database (stroma_scale_PATIENTS, or PGNAME) is made once and reused. EXPORT_SECONDS (default 300) bounds
+# each export: at 10^6 patients a whole export is tens of GB and hours, so the run samples its memory and rate over
+# that window and removes the output (set EXPORT_SECONDS=0 to skip the exports). Work files: ${WORK:-/tmp/stroma-scale}.
+set -euo pipefail
+PATIENTS=${1:-1000000}
+ANALYTES=${2:-urine_protein_24h,creatinine}
+WORK=${WORK:-/tmp/stroma-scale}
+EXPORT_SECONDS=${EXPORT_SECONDS:-300}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+: "${STROMA_BENCH_POSTGRES:?set STROMA_BENCH_POSTGRES to an admin connection string}"
+mkdir -p "$WORK"
+libpq() { echo "$1" | sed 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Password=/password=/; s/Database=/dbname=/'; }
+NAME="${PGNAME:-stroma_scale_$PATIENTS}"
+PG=$(echo "$STROMA_BENCH_POSTGRES" | sed "s/Database=[^;]*/Database=$NAME/")
+ADMIN=$(libpq "$STROMA_BENCH_POSTGRES")
+DBURL=$(libpq "$PG")
+
+echo "== publish (Release, linux-x64 ReadyToRun, as released)"
+dotnet publish "$ROOT/src/Stroma.Cli" -c Release -r linux-x64 -o "$WORK/bin" > "$WORK/publish.log"
+STROMA="$WORK/bin/stroma"
+
+if ! psql "$ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname = '$NAME'" | grep -q 1; then
+  echo "== generate $PATIENTS patients ($ANALYTES) into $NAME"
+  psql "$ADMIN" -c "CREATE DATABASE $NAME"
+  "$STROMA" db migrate --database "$PG"
+  /usr/bin/time -f "demo: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+    "$STROMA" demo --patients "$PATIENTS" --seed 7 --lab-analytes "$ANALYTES" --database "$PG"
+  /usr/bin/time -f "vacuum analyze: %e s wall" psql "$DBURL" -qc "VACUUM ANALYZE"
+fi
+"$STROMA" db migrate --database "$PG"
+
+echo "== size"
+psql "$DBURL" -c "SELECT pg_size_pretty(pg_database_size(current_database())) AS database"
+psql "$DBURL" -c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size
+  FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 10"
+
+echo "== study report (primary)"
+for round in 1 2; do
+  /usr/bin/time -f "report json round $round: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+    "$STROMA" report study --protocol wang_2014 --format json --out "$WORK/report.json" --database "$PG" --timings 2>&1 | grep -E "report:|wall" || true
+  uptime
+done
+/usr/bin/time -f "report json --site S1: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+  "$STROMA" report study --protocol wang_2014 --site S1 --format json --out "$WORK/report-s1.json" --database "$PG" 2>&1 | grep -E "wall" || true
+
+echo "== audit verify (the hash chain)"
+/usr/bin/time -f "audit verify: %e s wall, %U s user, %S s sys, %M KB max RSS" "$STROMA" audit verify --database "$PG"
+
+sample() { # $1 = label, $2 = output path; runs the rest for EXPORT_SECONDS, sampling RSS and output size each 30 s
+  local label=$1 out=$2; shift 2
+  "$@" & local pid=$!
+  local t=0
+  while kill -0 $pid 2>/dev/null && [ $t -lt "$EXPORT_SECONDS" ]; do
+    sleep 30; t=$((t + 30))
+    echo "$label t=${t}s rss=$(ps -o rss= -p $pid 2>/dev/null || echo gone) KB output=$(du -sm "$out" 2>/dev/null | cut -f1) MB"
+  done
+  kill $pid 2>/dev/null && echo "$label stopped after ${EXPORT_SECONDS}s (bounded run)" || echo "$label finished"
+  wait $pid 2>/dev/null || true
+  rm -rf "$out"
+}
+if [ "$EXPORT_SECONDS" -gt 0 ]; then
+  echo "== exports, each bounded to ${EXPORT_SECONDS}s"
+  sample fhir "$WORK/fhir" "$STROMA" export --format fhir "$WORK/fhir" --database "$PG"
+  sample csv "$WORK/csv" "$STROMA" export --format csv "$WORK/csv" --database "$PG"
+fi
+
+echo "== web pages under load (bench/web/run.sh, 50 clients)"
+DATABASE="$PG" WORK="$WORK/web" bash "$ROOT/bench/web/run.sh" "$PATIENTS" 30s 50
