@@ -71,6 +71,7 @@ public static partial class OdmExport
         {
             FormDef(OdmOids.EnrolmentForm, "Protocol enrolment", OdmOids.EnrolmentGroup);
             FormDef(OdmOids.InfusionForm, "Infusion", OdmOids.InfusionGroup, true, OdmOids.VitalsGroup, OdmOids.PremedicationGroup, OdmOids.ReactionGroup);
+            WriteFollowUpForms();
         }
 
         private void WriteCellTherapyGroups()
@@ -101,6 +102,7 @@ public static partial class OdmExport
                     OdmOids.VitalsRespiratoryRate, OdmOids.VitalsOxygen]);
             ItemGroupDef(OdmOids.PremedicationGroup, "Infusion premedication", true, [OdmOids.PremedicationDrug, OdmOids.PremedicationDose, OdmOids.PremedicationGivenAt]);
             ItemGroupDef(OdmOids.ReactionGroup, "Infusion reaction", true, [OdmOids.ReactionTerm, OdmOids.ReactionGrade, OdmOids.ReactionOnset, OdmOids.ReactionAction]);
+            WriteFollowUpGroups();
         }
 
         private void WriteCellTherapyItems()
@@ -192,6 +194,7 @@ public static partial class OdmExport
             ItemDef(OdmOids.ReactionGrade, "CTCAE grade", "integer", null, OdmOids.GradeCodes);
             ItemDef(OdmOids.ReactionOnset, "Onset", "datetime");
             ItemDef(OdmOids.ReactionAction, "Action taken", "text");
+            WriteFollowUpItems();
         }
 
         private void WriteCellTherapyCodeLists()
@@ -202,6 +205,7 @@ public static partial class OdmExport
             CodeList(OdmOids.VerdictCodes, "Release verdict", [.. Verdicts.Select(c => (c.Code, c.Decode))]);
             CodeList(OdmOids.CustodyKindCodes, "Custody event", [.. CustodyKinds.Select(c => (c.Code, c.Decode))]);
             CodeList(OdmOids.VitalsPhaseCodes, "Vital signs phase", [.. VitalsPhases.Select(c => (c.Code, c.Decode))]);
+            WriteFollowUpCodeLists();
         }
 
         private sealed record InfusionRecords(Infusion Infusion, string LotNumber, string ProtocolKey, List<InfusionVitalSigns> Vitals,

@@ -161,12 +161,13 @@ public static partial class OdmExport
         /// Repeating item groups of one form, ordered by their first item (a date) and then by every value, so the same records
         /// always come out in the same order (the round trip compares two exports).
         /// </summary>
-        private void WriteGroups(string form, string group, string site, IEnumerable<(TrackedRecord Record, List<(string Oid, string? Value, string? Unit)> Items)> records)
+        /// <returns>The records in the order written: the first has <c>ItemGroupRepeatKey</c> 1.</returns>
+        private List<TrackedRecord> WriteGroups(string form, string group, string site, IEnumerable<(TrackedRecord Record, List<(string Oid, string? Value, string? Unit)> Items)> records)
         {
             var ordered = records.OrderBy(r => string.Join('\u001f', r.Items.Select(i => i.Oid + "=" + i.Value)), StringComparer.Ordinal).ToList();
             if (ordered.Count == 0)
             {
-                return;
+                return [];
             }
 
             xml.WriteStartElement("FormData");
@@ -178,6 +179,7 @@ public static partial class OdmExport
             }
 
             xml.WriteEndElement();
+            return [.. ordered.Select(r => r.Record)];
         }
 
         /// <summary>One <c>ItemGroupData</c>: its repeat key (none for a group that does not repeat), the record's audit record, its items.</summary>
@@ -233,9 +235,12 @@ public static partial class OdmExport
             medications += list.Count;
         }
 
+        /// <summary>The <c>ItemGroupRepeatKey</c> of each adverse event of the subject being written (a contact names its event by it).</summary>
+        private Dictionary<Guid, int> adverseEventKeys = [];
+
         private void WriteAdverseEvents(Guid patientId, string site, List<(ModelAdverseEvent Event, string? Lot)> records)
         {
-            WriteGroups(OdmOids.AdverseEventForm, OdmOids.AdverseEventGroup, site, records.Select(r =>
+            var written = WriteGroups(OdmOids.AdverseEventForm, OdmOids.AdverseEventGroup, site, records.Select(r =>
             {
                 var ae = r.Event;
                 var items = new List<(string, string?, string?)>
@@ -260,6 +265,7 @@ public static partial class OdmExport
                 items.Add((OdmOids.AdverseEventLateReason, deidentify ? null : ae.LateEntryReason, null));
                 return ((TrackedRecord)ae, items);
             }));
+            adverseEventKeys = written.Select((r, i) => (r.Id, Key: i + 1)).ToDictionary(r => r.Id, r => r.Key);
             adverseEvents += records.Count;
         }
 

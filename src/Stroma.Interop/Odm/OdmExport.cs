@@ -35,7 +35,7 @@ public static partial class OdmExport
         [
             typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent), typeof(Death),
             typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolEnrolment), typeof(Infusion),
-            typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord),
+            typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord), typeof(FollowUpContact), typeof(LymphodepletionRecord),
         ];
 
     /// <summary>What one export wrote.</summary>
@@ -53,6 +53,12 @@ public static partial class OdmExport
         public long Enrolments { get; init; }
 
         public long Infusions { get; init; }
+
+        /// <summary>Follow-up contacts (<c>F.CONTACT</c>).</summary>
+        public long Contacts { get; init; }
+
+        /// <summary>Lymphodepletion records, one per drug given (<c>F.LD</c>).</summary>
+        public long Lymphodepletions { get; init; }
     }
 
     public static async Task<Counts> WriteAsync(DataConfiguration configuration, string path, CsvExportOptions options, CancellationToken cancellationToken = default)
@@ -90,7 +96,7 @@ public static partial class OdmExport
             ["deidentified"] = options.Deidentify,
             ["subjects"] = counts.Subjects,
             ["records"] = counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
-                + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions,
+                + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions + counts.Contacts + counts.Lymphodepletions,
         }, cancellationToken).ConfigureAwait(false);
         return counts;
     }
@@ -175,6 +181,8 @@ public static partial class OdmExport
                 CustodyEvents = custodyEvents,
                 Enrolments = enrolments,
                 Infusions = infusions,
+                Contacts = contacts,
+                Lymphodepletions = lymphodepletions,
             };
         }
 
@@ -225,7 +233,7 @@ public static partial class OdmExport
             xml.WriteEndElement();
 
             xml.WriteStartElement("BasicDefinitions");
-            foreach (var unit in AnalyteCatalog.All.Select(a => a.CanonicalUnit).OfType<UcumUnit>().Select(u => u.Code).Append(PrednisoneUnit).Concat(CellTherapyUnits).Distinct().Order(StringComparer.Ordinal))
+            foreach (var unit in AnalyteCatalog.All.Select(a => a.CanonicalUnit).OfType<UcumUnit>().Select(u => u.Code).Append(PrednisoneUnit).Concat(CellTherapyUnits).Concat(FollowUpUnits).Distinct().Order(StringComparer.Ordinal))
             {
                 xml.WriteStartElement("MeasurementUnit");
                 Attribute("OID", OdmOids.Unit(unit));
@@ -276,7 +284,7 @@ public static partial class OdmExport
 
             StudyEventDef(OdmOids.NoVisit, "Records not attached to a visit", false, "Common",
                 [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.DiagnosisForm, OdmOids.MedicationForm, OdmOids.AdverseEventForm, OdmOids.DeathForm,
-                    OdmOids.EnrolmentForm, OdmOids.InfusionForm]);
+                    OdmOids.EnrolmentForm, OdmOids.InfusionForm, OdmOids.ContactForm, OdmOids.LymphodepletionForm]);
 
             FormDef(OdmOids.DemographicsForm, "Registration", OdmOids.DemographicsGroup);
             FormDef(OdmOids.VisitForm, "Visit", OdmOids.VisitGroup);
@@ -689,8 +697,10 @@ public static partial class OdmExport
             var loose = byVisit[null].ToList();
             var looseLabs = labsByVisit[null].Select(l => (l.Lab, l.Laboratory)).ToList();
             var (enrolled, given) = await LoadCellTherapyAsync(patient.Id, cancellationToken).ConfigureAwait(false);
+            var followUp = await LoadFollowUpAsync(patient.Id, cancellationToken).ConfigureAwait(false);
+            adverseEventKeys = [];
             if (loose.Count > 0 || looseLabs.Count > 0 || records.Diagnoses.Count > 0 || records.Medications[null].Any() || records.AdverseEvents.Count > 0 || records.Death is not null
-                || enrolled.Count > 0 || given.Count > 0)
+                || enrolled.Count > 0 || given.Count > 0 || followUp.Any)
             {
                 xml.WriteStartElement("StudyEventData");
                 Attribute("StudyEventOID", OdmOids.NoVisit);
@@ -701,6 +711,8 @@ public static partial class OdmExport
                 WriteDeath(patient.Id, site, records.Death);
                 WriteEnrolments(patient.Id, site, enrolled);
                 WriteInfusions(patient.Id, site, given);
+                WriteContacts(patient.Id, site, followUp.Contacts);
+                WriteLymphodepletions(patient.Id, site, followUp.Lymphodepletions);
                 xml.WriteEndElement();
             }
 

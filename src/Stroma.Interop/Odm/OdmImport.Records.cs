@@ -46,28 +46,33 @@ public static partial class OdmImport
             switch (formOid)
             {
                 case OdmOids.DiagnosisForm:
-                    foreach (var (values, where) in RecordGroups(form, OdmOids.DiagnosisGroup, formWhere, DiagnosisItems))
+                    foreach (var (values, where, _) in RecordGroups(form, OdmOids.DiagnosisGroup, formWhere, DiagnosisItems))
                     {
                         AddDiagnosis(patient, values, where);
                     }
 
                     break;
                 case OdmOids.MedicationForm:
-                    foreach (var (values, where) in RecordGroups(form, OdmOids.MedicationGroup, formWhere, MedicationItems))
+                    foreach (var (values, where, _) in RecordGroups(form, OdmOids.MedicationGroup, formWhere, MedicationItems))
                     {
                         AddMedication(patient, visitId, values, where);
                     }
 
                     break;
                 case OdmOids.AdverseEventForm:
-                    foreach (var (values, where) in RecordGroups(form, OdmOids.AdverseEventGroup, formWhere, AdverseEventItems))
+                    foreach (var (values, where, repeatKey) in RecordGroups(form, OdmOids.AdverseEventGroup, formWhere, AdverseEventItems))
                     {
-                        await AddAdverseEventAsync(patient, values, where, cancellationToken).ConfigureAwait(false);
+                        var added = await AddAdverseEventAsync(patient, values, where, cancellationToken).ConfigureAwait(false);
+                        if (added is { } id && repeatKey is not null)
+                        {
+                            // A repeat key given twice names no one event: a contact naming it is refused.
+                            adverseEventIds[repeatKey] = adverseEventIds.ContainsKey(repeatKey) ? null : id;
+                        }
                     }
 
                     break;
                 case OdmOids.EnrolmentForm:
-                    foreach (var (values, where) in RecordGroups(form, OdmOids.EnrolmentGroup, formWhere, EnrolmentItems))
+                    foreach (var (values, where, _) in RecordGroups(form, OdmOids.EnrolmentGroup, formWhere, EnrolmentItems))
                     {
                         await AddEnrolmentAsync(patient, values, where, cancellationToken).ConfigureAwait(false);
                     }
@@ -76,8 +81,14 @@ public static partial class OdmImport
                 case OdmOids.InfusionForm:
                     await AddInfusionAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
                     break;
+                case OdmOids.ContactForm:
+                    await AddContactAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
+                    break;
+                case OdmOids.LymphodepletionForm:
+                    await AddLymphodepletionAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
+                    break;
                 case OdmOids.DeathForm:
-                    foreach (var (values, where) in RecordGroups(form, OdmOids.DeathGroup, formWhere, DeathItems))
+                    foreach (var (values, where, _) in RecordGroups(form, OdmOids.DeathGroup, formWhere, DeathItems))
                     {
                         AddDeath(patient, values, where);
                     }
@@ -116,8 +127,8 @@ public static partial class OdmImport
 
         private static readonly HashSet<string> DeathItems = new([OdmOids.DeathDate, OdmOids.DeathCause, OdmOids.DeathCausality], StringComparer.Ordinal);
 
-        /// <summary>Each item group of the form with its values; an item group or item the mapping does not read is an error.</summary>
-        private IEnumerable<(Dictionary<string, string?> Values, string Where)> RecordGroups(XElement form, string group, string formWhere, HashSet<string> known)
+        /// <summary>Each item group of the form with its values and repeat key; an item group or item the mapping does not read is an error.</summary>
+        private IEnumerable<(Dictionary<string, string?> Values, string Where, string? RepeatKey)> RecordGroups(XElement form, string group, string formWhere, HashSet<string> known)
         {
             foreach (var element in form.Elements(Odm + "ItemGroupData"))
             {
@@ -134,7 +145,7 @@ public static partial class OdmImport
                     Error(IssueCodes.OdmUnknownOid, $"{where}/ItemData[@ItemOID='{oid}']", $"not an item of {group} in Stroma's mapping.");
                 }
 
-                yield return (values, where);
+                yield return (values, where, (string?)element.Attribute("ItemGroupRepeatKey"));
             }
         }
 
@@ -316,7 +327,8 @@ public static partial class OdmImport
             Deaths++;
         }
 
-        private async Task AddAdverseEventAsync(Patient patient, Dictionary<string, string?> values, string where, CancellationToken cancellationToken)
+        /// <returns>The id of the adverse event added; null when it was refused.</returns>
+        private async Task<Guid?> AddAdverseEventAsync(Patient patient, Dictionary<string, string?> values, string where, CancellationToken cancellationToken)
         {
             var before = Issues.Count(i => i.IsError);
             var term = Text(values, OdmOids.AdverseEventTerm, where, required: true)?.Trim();
@@ -339,7 +351,7 @@ public static partial class OdmImport
             var late = Boolean(values, OdmOids.AdverseEventLate, where) ?? false;
             if (term is null || onset is not { } start || causality is not { } related || Issues.Count(i => i.IsError) > before)
             {
-                return;
+                return null;
             }
 
             var ctcae = CtcaeV5.Find(term);
@@ -387,10 +399,10 @@ public static partial class OdmImport
 
             if (Refuse(rules, where) || Issues.Count(i => i.IsError) > before)
             {
-                return;
+                return null;
             }
 
-            db.AdverseEvents.Add(new ModelAdverseEvent
+            var record = new ModelAdverseEvent
             {
                 Id = Guid.CreateVersion7(),
                 PatientId = patient.Id,
@@ -406,9 +418,11 @@ public static partial class OdmImport
                 LotId = lotId,
                 EnteredLate = late,
                 LateEntryReason = Text(values, OdmOids.AdverseEventLateReason, where),
-            });
+            };
+            db.AdverseEvents.Add(record);
             Refuse(await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false), where);
             AdverseEvents++;
+            return record.Id;
         }
     }
 }

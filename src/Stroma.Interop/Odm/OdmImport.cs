@@ -40,6 +40,12 @@ public sealed record OdmImportResult(int Sites, int Subjects, int Visits, int As
     public int Enrolments { get; init; }
 
     public int Infusions { get; init; }
+
+    /// <summary>Follow-up contacts (<c>F.CONTACT</c>).</summary>
+    public int Contacts { get; init; }
+
+    /// <summary>Lymphodepletion records, one per drug given (<c>F.LD</c>).</summary>
+    public int Lymphodepletions { get; init; }
 }
 
 /// <summary>
@@ -101,6 +107,8 @@ public static partial class OdmImport
             CustodyEvents = reader.CustodyEvents,
             Enrolments = reader.Enrolments,
             Infusions = reader.Infusions,
+            Contacts = reader.Contacts,
+            Lymphodepletions = reader.Lymphodepletions,
         };
     }
 
@@ -356,6 +364,7 @@ public static partial class OdmImport
 
             Subjects++;
             Registered(patient);
+            adverseEventIds.Clear();
             foreach (var studyEvent in subject.Elements(Odm + "StudyEventData"))
             {
                 var oid = (string?)studyEvent.Attribute("StudyEventOID") ?? "";

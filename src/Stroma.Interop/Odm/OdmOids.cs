@@ -200,6 +200,50 @@ public static class OdmOids
     public const string ReactionOnset = "IT.INF_REACTION.ONSET";
     public const string ReactionAction = "IT.INF_REACTION.ACTION";
 
+    /// <summary>
+    /// A follow-up contact (one repeat of the form per contact), under <see cref="NoVisit"/>. Its adverse event, if any, is
+    /// named by that event's <c>ItemGroupRepeatKey</c> in the same subject's <see cref="AdverseEventForm"/>.
+    /// </summary>
+    public const string ContactForm = "F.CONTACT";
+    public const string ContactGroup = "IG.CONTACT";
+    public const string ContactDate = "IT.CONTACT.DATE";
+    public const string ContactMode = "IT.CONTACT.MODE";
+    public const string ContactProtocol = "IT.CONTACT.PROTOCOL";
+    public const string ContactEvent = "IT.CONTACT.EVENT";
+    public const string ContactRash = "IT.CONTACT.RASH";
+    public const string ContactSleep = "IT.CONTACT.SLEEP";
+    public const string ContactFatigue = "IT.CONTACT.FATIGUE";
+    public const string ContactPain = "IT.CONTACT.PAIN";
+    public const string ContactAdverseReaction = "IT.CONTACT.ADVERSE_REACTION";
+    public const string ContactAdverseEvent = "IT.CONTACT.AE_REPEAT_KEY";
+    public const string ContactNotes = "IT.CONTACT.NOTES";
+    public const string ContactLate = "IT.CONTACT.ENTERED_LATE";
+    public const string ContactLateReason = "IT.CONTACT.LATE_ENTRY_REASON";
+
+    /// <summary>One lymphodepleting drug as given on a CAR-T enrolment (one repeat of the form per drug), under <see cref="NoVisit"/>.</summary>
+    public const string LymphodepletionForm = "F.LD";
+    public const string LymphodepletionGroup = "IG.LD";
+    public const string LymphodepletionProtocol = "IT.LD.PROTOCOL";
+    public const string LymphodepletionDrugKey = "IT.LD.DRUG_KEY";
+    public const string LymphodepletionDrug = "IT.LD.DRUG";
+    public const string LymphodepletionDose = "IT.LD.DOSE";
+    public const string LymphodepletionDays = "IT.LD.DAYS";
+    public const string LymphodepletionDayZero = "IT.LD.INFUSION_DATE";
+    public const string LymphodepletionFirst = "IT.LD.FIRST_GIVEN";
+    public const string LymphodepletionLast = "IT.LD.LAST_GIVEN";
+    public const string LymphodepletionHeight = "IT.LD.HEIGHT";
+    public const string LymphodepletionWeight = "IT.LD.WEIGHT";
+    public const string LymphodepletionMeasuredOn = "IT.LD.MEASURED_ON";
+    public const string LymphodepletionFormula = "IT.LD.BSA_FORMULA";
+    public const string LymphodepletionBsa = "IT.LD.BSA";
+    public const string LymphodepletionDailyDose = "IT.LD.DAILY_DOSE";
+    public const string LymphodepletionLate = "IT.LD.ENTERED_LATE";
+    public const string LymphodepletionLateReason = "IT.LD.LATE_ENTRY_REASON";
+
+    public const string ContactModeCodes = "CL.CONTACT_MODE";
+    public const string ReportedChangeCodes = "CL.REPORTED_CHANGE";
+    public const string BsaFormulaCodes = "CL.BSA_FORMULA";
+
     public const string VitalsPhaseCodes = "CL.VS_PHASE";
 
     public const string ProductCodes = "CL.CELL_PRODUCT";

@@ -48,6 +48,7 @@ public sealed class OdmExportTests
         (int Diagnoses, int Medications, int AdverseEvents) expected;
         (int Lots, int Tests, int Decisions, int Custody, int Enrolments, int Infusions, int InfusionChildren) cellTherapy;
         List<string> lotNumbers;
+        (int Contacts, int Lymphodepletions) followUp;
         await using (var db = database.Open("demo"))
         {
             await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 5), Token);
@@ -56,6 +57,7 @@ public sealed class OdmExportTests
             cellTherapy = (db.CellLots.Count(), db.LotReleaseTests.Count(), db.LotDecisions.Count(), db.CustodyEvents.Count(), db.ProtocolEnrolments.Count(), db.Infusions.Count(),
                 db.InfusionVitalSigns.Count() + db.InfusionPremedications.Count() + db.InfusionReactions.Count());
             lotNumbers = [.. db.CellLots.Select(l => l.LotNumber)];
+            followUp = (db.FollowUpContacts.Count(), db.Lymphodepletions.Count());
         }
 
         // A death recorded, then corrected with a reason, by someone who entered nothing else: its AuditRecord names a user
@@ -93,6 +95,36 @@ public sealed class OdmExportTests
             cellTherapy.InfusionChildren += 3;
         }
 
+        // A contact reporting an adverse reaction, linked to its adverse event, entered late with a reason and notes; and a
+        // lymphodepletion record marked late with a reason: the link must name the event in the file, the free text must stay
+        // out of de-identified exports.
+        (string StudyId, string Term, DateOnly Onset) reported;
+        await using (var db = database.Open("nurse.contact"))
+        {
+            var adverseEvent = await db.AdverseEvents.OrderBy(a => a.OnsetDate).ThenBy(a => a.Term).FirstAsync(Token);
+            reported = (await db.Patients.Where(p => p.Id == adverseEvent.PatientId).Select(p => p.StudyId).SingleAsync(Token), adverseEvent.Term, adverseEvent.OnsetDate);
+            db.FollowUpContacts.Add(new FollowUpContact
+            {
+                Id = Guid.CreateVersion7(),
+                PatientId = adverseEvent.PatientId,
+                ContactDate = adverseEvent.OnsetDate,
+                Mode = ContactMode.PhoneCall,
+                Rash = ReportedChange.Worse,
+                Pain = ReportedChange.Unchanged,
+                AdverseReaction = true,
+                AdverseEventId = adverseEvent.Id,
+                Notes = "test: reaction reported by phone",
+                EnteredLate = true,
+                LateEntryReason = "test: call noted on paper first",
+            });
+            var lymphodepletion = await db.Lymphodepletions.OrderBy(l => l.FirstGivenOn).ThenBy(l => l.DrugKey).FirstAsync(Token);
+            lymphodepletion.EnteredLate = true;
+            lymphodepletion.LateEntryReason = "test: entered from the infusion unit's chart";
+            db.ChangeReason = "test: entered late";
+            await db.SaveChangesAsync(Token);
+            followUp.Contacts++;
+        }
+
         expected.Diagnoses.ShouldBeGreaterThan(0);
         expected.Medications.ShouldBeGreaterThan(0);
         expected.AdverseEvents.ShouldBeGreaterThan(0);
@@ -102,7 +134,11 @@ public sealed class OdmExportTests
         cellTherapy.Custody.ShouldBeGreaterThan(0);
         cellTherapy.Enrolments.ShouldBeGreaterThan(0);
         cellTherapy.Infusions.ShouldBeGreaterThan(0);
+        followUp.Contacts.ShouldBeGreaterThan(1);
+        followUp.Lymphodepletions.ShouldBeGreaterThan(0);
 
+        // Contact and lymphodepletion dates of the identifiable export, to compare with the de-identified one's.
+        List<string> identifiableDates = [];
         foreach (var deidentify in new[] { false, true })
         {
             var path = Path.Combine(Directory.CreateTempSubdirectory("stroma-odm-").FullName, "study.xml");
@@ -128,6 +164,7 @@ public sealed class OdmExportTests
                 counts.Deaths.ShouldBe(1);
                 (counts.Lots, counts.ReleaseTests, counts.LotDecisions, counts.CustodyEvents, counts.Enrolments, counts.Infusions)
                     .ShouldBe((cellTherapy.Lots, cellTherapy.Tests, cellTherapy.Decisions, cellTherapy.Custody, cellTherapy.Enrolments, cellTherapy.Infusions));
+                (counts.Contacts, counts.Lymphodepletions).ShouldBe((followUp.Contacts, followUp.Lymphodepletions));
                 List<XElement> Groups(string oid) => [.. document.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == oid)];
                 string? Value(XElement group, string oid) => (string?)group.Elements(Odm + "ItemData").SingleOrDefault(i => (string?)i.Attribute("ItemOID") == oid)?.Attribute("Value");
 
@@ -142,6 +179,49 @@ public sealed class OdmExportTests
                 Groups(OdmOids.EnrolmentGroup).Count.ShouldBe(cellTherapy.Enrolments);
                 Groups(OdmOids.InfusionGroup).Count.ShouldBe(cellTherapy.Infusions);
                 Groups(OdmOids.InfusionGroup).ShouldAllBe(g => (string?)g.Parent!.Parent!.Attribute("StudyEventOID") == OdmOids.NoVisit);
+                Groups(OdmOids.ContactGroup).Count.ShouldBe(followUp.Contacts);
+                Groups(OdmOids.LymphodepletionGroup).Count.ShouldBe(followUp.Lymphodepletions);
+                Groups(OdmOids.ContactGroup).Concat(Groups(OdmOids.LymphodepletionGroup))
+                    .ShouldAllBe(g => (string?)g.Parent!.Parent!.Attribute("StudyEventOID") == OdmOids.NoVisit && g.Parent!.Attribute("FormRepeatKey") != null);
+
+                // The contact's adverse event is the IG.AE of its subject's F.AE with the repeat key it names, exactly one.
+                var linked = Groups(OdmOids.ContactGroup).Where(g => Value(g, OdmOids.ContactAdverseEvent) is not null).ShouldHaveSingleItem();
+                (Value(linked, OdmOids.ContactMode), Value(linked, OdmOids.ContactRash), Value(linked, OdmOids.ContactPain), Value(linked, OdmOids.ContactSleep),
+                    Value(linked, OdmOids.ContactAdverseReaction)).ShouldBe(("phone", "worse", "unchanged", "not_asked", "true"));
+                var linkedSubject = linked.Ancestors(Odm + "SubjectData").Single();
+                var named = linkedSubject.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.AdverseEventGroup
+                    && (string?)g.Attribute("ItemGroupRepeatKey") == Value(linked, OdmOids.ContactAdverseEvent)).ShouldHaveSingleItem();
+                (Value(named, OdmOids.AdverseEventTerm), Value(named, OdmOids.AdverseEventOnset)).ShouldBe((reported.Term, Value(linked, OdmOids.ContactDate)));
+
+                // Lymphodepletion: its dates keep their intervals (day 0 + the days given), with the units of its quantities.
+                foreach (var course in Groups(OdmOids.LymphodepletionGroup))
+                {
+                    var days = Value(course, OdmOids.LymphodepletionDays)!.Split(',').Select(d => int.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                    var zero = DateOnly.Parse(Value(course, OdmOids.LymphodepletionDayZero)!, System.Globalization.CultureInfo.InvariantCulture);
+                    (Value(course, OdmOids.LymphodepletionFirst), Value(course, OdmOids.LymphodepletionLast))
+                        .ShouldBe((OdmExport.Text(zero.AddDays(days[0])), OdmExport.Text(zero.AddDays(days[^1]))));
+                    Value(course, OdmOids.LymphodepletionFormula).ShouldBeOneOf("mosteller", "du_bois");
+                    course.Elements(Odm + "ItemData").Where(i => (string?)i.Attribute("ItemOID") is OdmOids.LymphodepletionDose or OdmOids.LymphodepletionBsa or OdmOids.LymphodepletionDailyDose)
+                        .Select(i => (string?)i.Element(Odm + "MeasurementUnitRef")!.Attribute("MeasurementUnitOID")).ShouldBe(["MU.mg/m2", "MU.m2", "MU.mg"]);
+                }
+
+                var followUpDates = Groups(OdmOids.ContactGroup).Select(g => Value(g, OdmOids.ContactDate)!)
+                    .Concat(Groups(OdmOids.LymphodepletionGroup).Select(g => Value(g, OdmOids.LymphodepletionMeasuredOn)!)).Order(StringComparer.Ordinal).ToList();
+                if (deidentify)
+                {
+                    // Moved by each patient's offset (-182 to +182 days): the same number of dates, not the same dates.
+                    followUpDates.Count.ShouldBe(identifiableDates.Count);
+                    followUpDates.ShouldNotBe(identifiableDates);
+                }
+                else
+                {
+                    identifiableDates = followUpDates;
+                    (Value(linked, OdmOids.ContactNotes), Value(linked, OdmOids.ContactLateReason), Value(linked, OdmOids.ContactLate))
+                        .ShouldBe(("test: reaction reported by phone", "test: call noted on paper first", "true"));
+                    ((string?)linkedSubject.Attribute("SubjectKey")).ShouldBe(reported.StudyId);
+                    Value(linked, OdmOids.ContactDate).ShouldBe(OdmExport.Text(reported.Onset));
+                    Groups(OdmOids.LymphodepletionGroup).Select(g => Value(g, OdmOids.LymphodepletionLateReason)).ShouldContain("test: entered from the infusion unit's chart");
+                }
                 foreach (var lot in Groups(OdmOids.LotGroup))
                 {
                     Value(lot, OdmOids.LotProduct).ShouldNotBeNull();
@@ -206,7 +286,7 @@ public sealed class OdmExportTests
                     // As the CSV export: no lot label, no dates of records without a patient, no signer, custody person or late-entry reason.
                     string[] left = [OdmOids.LotNumber, OdmOids.LotManufactured, OdmOids.LotExpires, OdmOids.ReleaseTestDate, OdmOids.ReleaseTestLateReason, OdmOids.DecisionSignedBy,
                         OdmOids.DecisionSignedAt, OdmOids.DecisionDate, OdmOids.DecisionLateReason, OdmOids.CustodyPerson, OdmOids.CustodyLateReason, OdmOids.InfusionLateReason,
-                        OdmOids.InfusionPrecheck, OdmOids.CustodyWarnings];
+                        OdmOids.InfusionPrecheck, OdmOids.CustodyWarnings, OdmOids.ContactNotes, OdmOids.ContactLateReason, OdmOids.LymphodepletionLateReason];
                     document.Descendants(Odm + "ItemData").ShouldAllBe(i => !left.Contains((string?)i.Attribute("ItemOID")));
                     lotNames.ShouldAllBe(k => !lotNumbers.Contains(k));
                     // A custody event of an administration keeps its (shifted) instant and names the subject by its per-export key.
@@ -221,7 +301,8 @@ public sealed class OdmExportTests
                     keys.Order(StringComparer.Ordinal).ShouldBe(studyIds.Order(StringComparer.Ordinal));
                     lotNames.Order(StringComparer.Ordinal).ShouldBe(lotNumbers.Order(StringComparer.Ordinal));
                     document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
-                        + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions) + cellTherapy.InfusionChildren);
+                        + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions + counts.Contacts + counts.Lymphodepletions)
+                        + cellTherapy.InfusionChildren);
                     var audit = deathGroup.Element(Odm + "AuditRecord")!;
                     ((string?)audit.Element(Odm + "UserRef")!.Attribute("UserOID")).ShouldBe(OdmOids.User("coordinator.death"));
                     ((string?)audit.Element(Odm + "ReasonForChange")).ShouldBe("test: date corrected from the death certificate");

@@ -109,6 +109,23 @@ public sealed class OdmImportTests
                 Action = "infusion slowed",
             });
 
+            // A contact reporting that adverse event as a reaction (linked by its F.AE repeat key), entered late with a reason;
+            // the demo's contacts and its CAR-T patients' lymphodepletion carry the rest of F.CONTACT and F.LD.
+            db.FollowUpContacts.Add(new FollowUpContact
+            {
+                Id = Guid.CreateVersion7(),
+                PatientId = adverseEvent.PatientId,
+                ContactDate = adverseEvent.OnsetDate,
+                Mode = ContactMode.PhoneCall,
+                Rash = ReportedChange.Worse,
+                Fatigue = ReportedChange.Better,
+                AdverseReaction = true,
+                AdverseEventId = adverseEvent.Id,
+                Notes = "test: reaction reported by phone",
+                EnteredLate = true,
+                LateEntryReason = "test: call noted on paper first",
+            });
+
             db.ChangeReason = "test: consent for the seed case reports; results without a value; a suspect lot";
             await db.SaveChangesAsync(Token);
         }
@@ -154,14 +171,16 @@ public sealed class OdmImportTests
         await to.SaveChangesAsync(Token);
     }
 
-    private static async Task<(int Lots, int Tests, int Decisions, int Custody, int Enrolments, int Infusions, int Vitals, int Premedications, int Reactions)> CellTherapyCountsAsync(TestDatabase database)
+    private static async Task<(int Lots, int Tests, int Decisions, int Custody, int Enrolments, int Infusions, int Vitals, int Premedications, int Reactions, int Contacts, int Lymphodepletions)>
+        CellTherapyCountsAsync(TestDatabase database)
     {
         await using var db = database.Open();
         return (await db.CellLots.IgnoreQueryFilters().CountAsync(Token), await db.LotReleaseTests.IgnoreQueryFilters().CountAsync(Token),
             await db.LotDecisions.IgnoreQueryFilters().CountAsync(Token), await db.CustodyEvents.IgnoreQueryFilters().CountAsync(Token),
             await db.ProtocolEnrolments.IgnoreQueryFilters().CountAsync(Token), await db.Infusions.IgnoreQueryFilters().CountAsync(Token),
             await db.InfusionVitalSigns.IgnoreQueryFilters().CountAsync(Token), await db.InfusionPremedications.IgnoreQueryFilters().CountAsync(Token),
-            await db.InfusionReactions.IgnoreQueryFilters().CountAsync(Token));
+            await db.InfusionReactions.IgnoreQueryFilters().CountAsync(Token), await db.FollowUpContacts.IgnoreQueryFilters().CountAsync(Token),
+            await db.Lymphodepletions.IgnoreQueryFilters().CountAsync(Token));
     }
 
     private static async Task<(int Sites, int Patients, int Visits, int Assessments, int Labs, int Diagnoses, int Medications, int AdverseEvents, int Deaths)> CountsAsync(TestDatabase database)
@@ -212,10 +231,21 @@ public sealed class OdmImportTests
             cellTherapy.Enrolments.ShouldBeGreaterThan(0);
             cellTherapy.Infusions.ShouldBeGreaterThan(0);
             (cellTherapy.Vitals, cellTherapy.Premedications, cellTherapy.Reactions).ShouldBe((2, 1, 1));
+            (result.Contacts, result.Lymphodepletions).ShouldBe((cellTherapy.Contacts, cellTherapy.Lymphodepletions));
+            cellTherapy.Contacts.ShouldBeGreaterThan(1);
+            cellTherapy.Lymphodepletions.ShouldBeGreaterThan(0);
             await using (var db = target.Open())
             {
                 // The adverse event names its suspect lot, imported from the file's ReferenceData.
                 (await db.AdverseEvents.CountAsync(a => a.LotId != null, Token)).ShouldBe(1);
+                // The contact names its adverse event: the same patient's event that was linked in the source.
+                var linked = await db.FollowUpContacts.Where(c => c.AdverseEventId != null).Select(c => new { c.PatientId, Event = c.AdverseEvent!.PatientId, c.AdverseEvent.Term, c.AdverseEvent.LotId })
+                    .ToListAsync(Token);
+                linked.ShouldHaveSingleItem();
+                (linked[0].Event, linked[0].LotId is not null).ShouldBe((linked[0].PatientId, true));
+                // Contacts of a schedule event keep their enrolment, lymphodepletion the BSA and amount computed again.
+                (await db.FollowUpContacts.CountAsync(c => c.EventKey != null && c.EnrolmentId == null, Token)).ShouldBe(0);
+                (await db.FollowUpContacts.CountAsync(c => c.EnrolmentId != null, Token)).ShouldBeGreaterThan(0);
             }
 
             var b = Path.Combine(directory, "b.xml");
@@ -284,6 +314,13 @@ public sealed class OdmImportTests
             var custodyPlace = Broken(d => FirstGroup(d, OdmOids.CustodyGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.CustodyPlace).Remove());
             var enrolment = Broken(d => FirstItem(d, OdmOids.EnrolmentVersion).Attribute("Value")!.Value = "99");
             var infusionEvent = Broken(d => FirstItem(d, OdmOids.InfusionEvent).Attribute("Value")!.Value = "administration_99");
+            var contactEvent = Broken(d => FirstItem(d, OdmOids.ContactEvent).Attribute("Value")!.Value = "month_99");
+            var contactAdverseEvent = Broken(d => FirstItem(d, OdmOids.ContactAdverseEvent).Attribute("Value")!.Value = "99");
+            var contactReaction = Broken(d => FirstItem(d, OdmOids.ContactAdverseEvent).Parent!.Elements(Odm + "ItemData")
+                .Single(i => (string?)i.Attribute("ItemOID") == OdmOids.ContactAdverseReaction).Attribute("Value")!.Value = "false");
+            var lymphodepletionBsa = Broken(d => FirstItem(d, OdmOids.LymphodepletionBsa).Attribute("Value")!.Value = "1.9999");
+            var lymphodepletionDrug = Broken(d => FirstItem(d, OdmOids.LymphodepletionDrugKey).Attribute("Value")!.Value = "bendamustine");
+            var lymphodepletionDays = Broken(d => FirstItem(d, OdmOids.LymphodepletionDays).Attribute("Value")!.Value = "-3,-4");
             var infusionLot = Broken(d => FirstGroup(d, OdmOids.InfusionGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.LotNumber)
                 .Attribute("Value")!.Value = "LOT-NOT-HERE");
             // A de-identified export names lots by a per-export key, not their labels: it cannot be imported.
@@ -300,6 +337,12 @@ public sealed class OdmImportTests
                 ("enrolment.xml", enrolment.ToString(), IssueCodes.ProtocolVersionNotFound),
                 ("infusion-event.xml", infusionEvent.ToString(), IssueCodes.NotAnAdministration),
                 ("infusion-lot.xml", infusionLot.ToString(), IssueCodes.OdmLotNotInRegistry),
+                ("contact-event.xml", contactEvent.ToString(), IssueCodes.ScheduleUnknownEvent),
+                ("contact-ae.xml", contactAdverseEvent.ToString(), IssueCodes.OdmBadValue),
+                ("contact-reaction.xml", contactReaction.ToString(), IssueCodes.Contradiction),
+                ("ld-bsa.xml", lymphodepletionBsa.ToString(), IssueCodes.OdmScoreMismatch),
+                ("ld-drug.xml", lymphodepletionDrug.ToString(), IssueCodes.LymphodepletionUnknownDrug),
+                ("ld-days.xml", lymphodepletionDays.ToString(), IssueCodes.LymphodepletionDaysInvalid),
                 ("two-deaths.xml", twoDeaths.ToString(), IssueCodes.OdmBadValue),
                 ("death-causality.xml", deathCausality.ToString(), IssueCodes.OdmBadValue),
                 ("meddra.xml", meddra.ToString(), IssueCodes.OdmScoreMismatch),
@@ -327,7 +370,7 @@ public sealed class OdmImportTests
                 }
 
                 (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
-                (await CellTherapyCountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
+                (await CellTherapyCountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), name);
             }
 
             // Into a registry that is not empty: refused before reading.
