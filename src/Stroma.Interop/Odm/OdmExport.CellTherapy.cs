@@ -72,6 +72,7 @@ public static partial class OdmExport
             FormDef(OdmOids.EnrolmentForm, "Protocol enrolment", OdmOids.EnrolmentGroup);
             FormDef(OdmOids.InfusionForm, "Infusion", OdmOids.InfusionGroup, true, OdmOids.VitalsGroup, OdmOids.PremedicationGroup, OdmOids.ReactionGroup);
             WriteFollowUpForms();
+            WriteScheduleForms();
         }
 
         private void WriteCellTherapyGroups()
@@ -103,6 +104,7 @@ public static partial class OdmExport
             ItemGroupDef(OdmOids.PremedicationGroup, "Infusion premedication", true, [OdmOids.PremedicationDrug, OdmOids.PremedicationDose, OdmOids.PremedicationGivenAt]);
             ItemGroupDef(OdmOids.ReactionGroup, "Infusion reaction", true, [OdmOids.ReactionTerm, OdmOids.ReactionGrade, OdmOids.ReactionOnset, OdmOids.ReactionAction]);
             WriteFollowUpGroups();
+            WriteScheduleGroups();
         }
 
         private void WriteCellTherapyItems()
@@ -195,6 +197,7 @@ public static partial class OdmExport
             ItemDef(OdmOids.ReactionOnset, "Onset", "datetime");
             ItemDef(OdmOids.ReactionAction, "Action taken", "text");
             WriteFollowUpItems();
+            WriteScheduleItems();
         }
 
         private void WriteCellTherapyCodeLists()
@@ -206,6 +209,7 @@ public static partial class OdmExport
             CodeList(OdmOids.CustodyKindCodes, "Custody event", [.. CustodyKinds.Select(c => (c.Code, c.Decode))]);
             CodeList(OdmOids.VitalsPhaseCodes, "Vital signs phase", [.. VitalsPhases.Select(c => (c.Code, c.Decode))]);
             WriteFollowUpCodeLists();
+            WriteScheduleCodeLists();
         }
 
         private sealed record InfusionRecords(Infusion Infusion, string LotNumber, string ProtocolKey, List<InfusionVitalSigns> Vitals,

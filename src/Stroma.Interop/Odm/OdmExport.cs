@@ -36,6 +36,7 @@ public static partial class OdmExport
             typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent), typeof(Death),
             typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolEnrolment), typeof(Infusion),
             typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord), typeof(FollowUpContact), typeof(LymphodepletionRecord),
+            typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord), typeof(ProtocolDeviationRecord),
         ];
 
     /// <summary>What one export wrote.</summary>
@@ -59,6 +60,15 @@ public static partial class OdmExport
 
         /// <summary>Lymphodepletion records, one per drug given (<c>F.LD</c>).</summary>
         public long Lymphodepletions { get; init; }
+
+        /// <summary>Events of the enrolments' calendars (<c>IG.SCHED_EVENT</c> in <c>F.SCHED</c>).</summary>
+        public long ScheduledEvents { get; init; }
+
+        /// <summary>Reschedules (<c>IG.SCHED_CHANGE</c> in <c>F.SCHED</c>).</summary>
+        public long ScheduleChanges { get; init; }
+
+        /// <summary>Recorded protocol deviations (<c>F.DEV</c>).</summary>
+        public long Deviations { get; init; }
     }
 
     public static async Task<Counts> WriteAsync(DataConfiguration configuration, string path, CsvExportOptions options, CancellationToken cancellationToken = default)
@@ -96,7 +106,8 @@ public static partial class OdmExport
             ["deidentified"] = options.Deidentify,
             ["subjects"] = counts.Subjects,
             ["records"] = counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
-                + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions + counts.Contacts + counts.Lymphodepletions,
+                + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions + counts.Contacts + counts.Lymphodepletions
+                + counts.ScheduledEvents + counts.ScheduleChanges + counts.Deviations,
         }, cancellationToken).ConfigureAwait(false);
         return counts;
     }
@@ -183,6 +194,9 @@ public static partial class OdmExport
                 Infusions = infusions,
                 Contacts = contacts,
                 Lymphodepletions = lymphodepletions,
+                ScheduledEvents = scheduledEvents,
+                ScheduleChanges = scheduleChanges,
+                Deviations = deviations,
             };
         }
 
@@ -284,7 +298,7 @@ public static partial class OdmExport
 
             StudyEventDef(OdmOids.NoVisit, "Records not attached to a visit", false, "Common",
                 [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.DiagnosisForm, OdmOids.MedicationForm, OdmOids.AdverseEventForm, OdmOids.DeathForm,
-                    OdmOids.EnrolmentForm, OdmOids.InfusionForm, OdmOids.ContactForm, OdmOids.LymphodepletionForm]);
+                    OdmOids.EnrolmentForm, OdmOids.ScheduleForm, OdmOids.InfusionForm, OdmOids.ContactForm, OdmOids.LymphodepletionForm, OdmOids.DeviationForm]);
 
             FormDef(OdmOids.DemographicsForm, "Registration", OdmOids.DemographicsGroup);
             FormDef(OdmOids.VisitForm, "Visit", OdmOids.VisitGroup);
@@ -698,6 +712,7 @@ public static partial class OdmExport
             var looseLabs = labsByVisit[null].Select(l => (l.Lab, l.Laboratory)).ToList();
             var (enrolled, given) = await LoadCellTherapyAsync(patient.Id, cancellationToken).ConfigureAwait(false);
             var followUp = await LoadFollowUpAsync(patient.Id, cancellationToken).ConfigureAwait(false);
+            var schedules = await LoadSchedulesAsync(patient.Id, cancellationToken).ConfigureAwait(false);
             adverseEventKeys = [];
             if (loose.Count > 0 || looseLabs.Count > 0 || records.Diagnoses.Count > 0 || records.Medications[null].Any() || records.AdverseEvents.Count > 0 || records.Death is not null
                 || enrolled.Count > 0 || given.Count > 0 || followUp.Any)
@@ -710,9 +725,11 @@ public static partial class OdmExport
                 WriteAdverseEvents(patient.Id, site, records.AdverseEvents);
                 WriteDeath(patient.Id, site, records.Death);
                 WriteEnrolments(patient.Id, site, enrolled);
+                WriteSchedules(patient.Id, site, enrolled, schedules);
                 WriteInfusions(patient.Id, site, given);
                 WriteContacts(patient.Id, site, followUp.Contacts);
                 WriteLymphodepletions(patient.Id, site, followUp.Lymphodepletions);
+                WriteDeviations(patient.Id, site, schedules.Deviations);
                 xml.WriteEndElement();
             }
 

@@ -240,6 +240,42 @@ public static class OdmOids
     public const string LymphodepletionLate = "IT.LD.ENTERED_LATE";
     public const string LymphodepletionLateReason = "IT.LD.LATE_ENTRY_REASON";
 
+    /// <summary>
+    /// An enrolment's calendar (one repeat of the form per enrolment), under <see cref="NoVisit"/>: the enrolment's protocol
+    /// in <see cref="ScheduleGroup"/>, each event of the calendar in a repeat of <see cref="ScheduleEventGroup"/> and each
+    /// reschedule in a repeat of <see cref="ScheduleChangeGroup"/>.
+    /// </summary>
+    public const string ScheduleForm = "F.SCHED";
+    public const string ScheduleGroup = "IG.SCHED";
+    public const string ScheduleProtocol = "IT.SCHED.PROTOCOL";
+    public const string ScheduleEventGroup = "IG.SCHED_EVENT";
+    public const string ScheduleEventKey = "IT.SCHED_EVENT.KEY";
+    public const string ScheduleEventLabel = "IT.SCHED_EVENT.LABEL";
+    public const string ScheduleEventKind = "IT.SCHED_EVENT.KIND";
+    public const string ScheduleEventTarget = "IT.SCHED_EVENT.TARGET";
+    public const string ScheduleEventOriginalTarget = "IT.SCHED_EVENT.ORIGINAL_TARGET";
+    public const string ScheduleEventWindowBefore = "IT.SCHED_EVENT.WINDOW_BEFORE";
+    public const string ScheduleEventWindowAfter = "IT.SCHED_EVENT.WINDOW_AFTER";
+    public const string ScheduleChangeGroup = "IG.SCHED_CHANGE";
+    public const string ScheduleChangeEvent = "IT.SCHED_CHANGE.EVENT";
+    public const string ScheduleChangeFrom = "IT.SCHED_CHANGE.FROM";
+    public const string ScheduleChangeTo = "IT.SCHED_CHANGE.TO";
+    public const string ScheduleChangeReason = "IT.SCHED_CHANGE.REASON";
+    public const string ScheduleChangeBy = "IT.SCHED_CHANGE.CHANGED_BY";
+    public const string ScheduleChangeAt = "IT.SCHED_CHANGE.CHANGED_AT";
+
+    /// <summary>A recorded protocol deviation (one repeat of the form per deviation), under <see cref="NoVisit"/>.</summary>
+    public const string DeviationForm = "F.DEV";
+    public const string DeviationGroup = "IG.DEV";
+    public const string DeviationProtocol = "IT.DEV.PROTOCOL";
+    public const string DeviationKind = "IT.DEV.KIND";
+    public const string DeviationEvent = "IT.DEV.EVENT";
+    public const string DeviationCode = "IT.DEV.CODE";
+    public const string DeviationMessage = "IT.DEV.MESSAGE";
+    public const string DeviationDetectedOn = "IT.DEV.DETECTED_ON";
+
+    public const string ScheduledEventKindCodes = "CL.SCHED_EVENT_KIND";
+    public const string DeviationKindCodes = "CL.DEV_KIND";
     public const string ContactModeCodes = "CL.CONTACT_MODE";
     public const string ReportedChangeCodes = "CL.REPORTED_CHANGE";
     public const string BsaFormulaCodes = "CL.BSA_FORMULA";

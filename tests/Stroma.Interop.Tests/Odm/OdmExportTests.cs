@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using Stroma.Clinical.CellTherapy;
 using Stroma.Data;
+using Stroma.Data.CellTherapy;
 using Stroma.Data.Demo;
 using Stroma.Data.Export;
 using Stroma.Data.Model;
@@ -125,6 +126,29 @@ public sealed class OdmExportTests
             followUp.Contacts++;
         }
 
+        // A reschedule (with its reason and who made it) and the deviations found as of today, through their writers: the
+        // calendar and its history must come out per enrolment, and the reason, person and messages stay out of de-identified exports.
+        (string StudyId, string Protocol, string Event, DateOnly From, DateOnly To) moved;
+        (int Events, int Changes, int Deviations) calendars;
+        await using (var db = database.Open("coordinator.schedule"))
+        {
+            var enrolment = await db.ProtocolEnrolments.SingleAsync(e => e.Patient!.StudyId == infused.StudyId && e.ProtocolKey == infused.Protocol, Token);
+            var last = (await db.ScheduledEvents.Where(e => e.EnrolmentId == enrolment.Id).ToListAsync(Token)).OrderBy(e => e.Target).ThenBy(e => e.EventKey, StringComparer.Ordinal).Last();
+            // Captured first: the writer moves the tracked row itself.
+            moved = (infused.StudyId, infused.Protocol, last.EventKey, last.Target, last.Target.AddDays(9));
+            var rescheduled = await Enrolments.RescheduleAsync(db, infused.StudyId, moved.Event, moved.To, "test: patient away that week", infused.Protocol, Token);
+            rescheduled.Issues.ShouldBeEmpty();
+            foreach (var studyId in studyIds)
+            {
+                await Deviations.DetectAsync(db, studyId, LateEntry.Today(db), Token);
+            }
+
+            calendars = (await db.ScheduledEvents.CountAsync(Token), await db.ScheduleChanges.CountAsync(Token), await db.ProtocolDeviations.CountAsync(Token));
+        }
+
+        calendars.Events.ShouldBeGreaterThan(0);
+        calendars.Changes.ShouldBe(1);
+        calendars.Deviations.ShouldBeGreaterThan(0);
         expected.Diagnoses.ShouldBeGreaterThan(0);
         expected.Medications.ShouldBeGreaterThan(0);
         expected.AdverseEvents.ShouldBeGreaterThan(0);
@@ -165,6 +189,7 @@ public sealed class OdmExportTests
                 (counts.Lots, counts.ReleaseTests, counts.LotDecisions, counts.CustodyEvents, counts.Enrolments, counts.Infusions)
                     .ShouldBe((cellTherapy.Lots, cellTherapy.Tests, cellTherapy.Decisions, cellTherapy.Custody, cellTherapy.Enrolments, cellTherapy.Infusions));
                 (counts.Contacts, counts.Lymphodepletions).ShouldBe((followUp.Contacts, followUp.Lymphodepletions));
+                (counts.ScheduledEvents, counts.ScheduleChanges, counts.Deviations).ShouldBe(calendars);
                 List<XElement> Groups(string oid) => [.. document.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == oid)];
                 string? Value(XElement group, string oid) => (string?)group.Elements(Odm + "ItemData").SingleOrDefault(i => (string?)i.Attribute("ItemOID") == oid)?.Attribute("Value");
 
@@ -203,6 +228,40 @@ public sealed class OdmExportTests
                     Value(course, OdmOids.LymphodepletionFormula).ShouldBeOneOf("mosteller", "du_bois");
                     course.Elements(Odm + "ItemData").Where(i => (string?)i.Attribute("ItemOID") is OdmOids.LymphodepletionDose or OdmOids.LymphodepletionBsa or OdmOids.LymphodepletionDailyDose)
                         .Select(i => (string?)i.Element(Odm + "MeasurementUnitRef")!.Attribute("MeasurementUnitOID")).ShouldBe(["MU.mg/m2", "MU.m2", "MU.mg"]);
+                }
+
+                // Calendars: one F.SCHED per enrolment naming its protocol, each event and reschedule a repeat; deviations one F.DEV each.
+                Groups(OdmOids.ScheduleEventGroup).Count.ShouldBe(calendars.Events);
+                Groups(OdmOids.ScheduleChangeGroup).Count.ShouldBe(calendars.Changes);
+                Groups(OdmOids.DeviationGroup).Count.ShouldBe(calendars.Deviations);
+                Groups(OdmOids.ScheduleGroup).Count.ShouldBe(cellTherapy.Enrolments);
+                Groups(OdmOids.ScheduleGroup).Concat(Groups(OdmOids.DeviationGroup))
+                    .ShouldAllBe(g => (string?)g.Parent!.Parent!.Attribute("StudyEventOID") == OdmOids.NoVisit && g.Parent!.Attribute("FormRepeatKey") != null);
+                Groups(OdmOids.DeviationGroup).Where(g => Value(g, OdmOids.DeviationKind) == null || Value(g, OdmOids.DeviationCode) == null || Value(g, OdmOids.DeviationDetectedOn) == null)
+                    .ShouldBeEmpty();
+                var change = Groups(OdmOids.ScheduleChangeGroup).ShouldHaveSingleItem();
+                var calendar = change.Parent!;
+                Value(calendar.Elements(Odm + "ItemGroupData").First(), OdmOids.ScheduleProtocol).ShouldBe(moved.Protocol);
+                var movedEvent = calendar.Elements(Odm + "ItemGroupData").Single(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.ScheduleEventGroup
+                    && Value(g, OdmOids.ScheduleEventKey) == moved.Event);
+                Value(change, OdmOids.ScheduleChangeEvent).ShouldBe(moved.Event);
+                // The event's target is the reschedule's, its generated target the reschedule's from: 9 days apart, shifted or not.
+                (Value(movedEvent, OdmOids.ScheduleEventTarget), Value(movedEvent, OdmOids.ScheduleEventOriginalTarget))
+                    .ShouldBe((Value(change, OdmOids.ScheduleChangeTo), Value(change, OdmOids.ScheduleChangeFrom)));
+                (DateOnly.Parse(Value(change, OdmOids.ScheduleChangeTo)!, System.Globalization.CultureInfo.InvariantCulture).DayNumber
+                    - DateOnly.Parse(Value(change, OdmOids.ScheduleChangeFrom)!, System.Globalization.CultureInfo.InvariantCulture).DayNumber).ShouldBe(9);
+                Groups(OdmOids.ScheduleEventGroup).Where(g => g != movedEvent && Value(g, OdmOids.ScheduleEventTarget) != Value(g, OdmOids.ScheduleEventOriginalTarget))
+                    .ShouldBeEmpty();
+                if (deidentify)
+                {
+                    Value(change, OdmOids.ScheduleChangeFrom).ShouldNotBe(OdmExport.Text(moved.From));
+                }
+                else
+                {
+                    (Value(change, OdmOids.ScheduleChangeFrom), Value(change, OdmOids.ScheduleChangeTo), Value(change, OdmOids.ScheduleChangeReason), Value(change, OdmOids.ScheduleChangeBy))
+                        .ShouldBe((OdmExport.Text(moved.From), OdmExport.Text(moved.To), "test: patient away that week", "coordinator.schedule"));
+                    ((string?)calendar.Ancestors(Odm + "SubjectData").Single().Attribute("SubjectKey")).ShouldBe(moved.StudyId);
+                    Groups(OdmOids.DeviationGroup).Where(g => Value(g, OdmOids.DeviationMessage) == null).ShouldBeEmpty();
                 }
 
                 var followUpDates = Groups(OdmOids.ContactGroup).Select(g => Value(g, OdmOids.ContactDate)!)
@@ -286,7 +345,8 @@ public sealed class OdmExportTests
                     // As the CSV export: no lot label, no dates of records without a patient, no signer, custody person or late-entry reason.
                     string[] left = [OdmOids.LotNumber, OdmOids.LotManufactured, OdmOids.LotExpires, OdmOids.ReleaseTestDate, OdmOids.ReleaseTestLateReason, OdmOids.DecisionSignedBy,
                         OdmOids.DecisionSignedAt, OdmOids.DecisionDate, OdmOids.DecisionLateReason, OdmOids.CustodyPerson, OdmOids.CustodyLateReason, OdmOids.InfusionLateReason,
-                        OdmOids.InfusionPrecheck, OdmOids.CustodyWarnings, OdmOids.ContactNotes, OdmOids.ContactLateReason, OdmOids.LymphodepletionLateReason];
+                        OdmOids.InfusionPrecheck, OdmOids.CustodyWarnings, OdmOids.ContactNotes, OdmOids.ContactLateReason, OdmOids.LymphodepletionLateReason,
+                        OdmOids.ScheduleChangeReason, OdmOids.ScheduleChangeBy, OdmOids.DeviationMessage];
                     document.Descendants(Odm + "ItemData").ShouldAllBe(i => !left.Contains((string?)i.Attribute("ItemOID")));
                     lotNames.ShouldAllBe(k => !lotNumbers.Contains(k));
                     // A custody event of an administration keeps its (shifted) instant and names the subject by its per-export key.
@@ -301,8 +361,8 @@ public sealed class OdmExportTests
                     keys.Order(StringComparer.Ordinal).ShouldBe(studyIds.Order(StringComparer.Ordinal));
                     lotNames.Order(StringComparer.Ordinal).ShouldBe(lotNumbers.Order(StringComparer.Ordinal));
                     document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
-                        + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions + counts.Contacts + counts.Lymphodepletions)
-                        + cellTherapy.InfusionChildren);
+                        + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions + counts.Contacts + counts.Lymphodepletions
+                        + counts.ScheduledEvents + counts.ScheduleChanges + counts.Deviations) + cellTherapy.InfusionChildren);
                     var audit = deathGroup.Element(Odm + "AuditRecord")!;
                     ((string?)audit.Element(Odm + "UserRef")!.Attribute("UserOID")).ShouldBe(OdmOids.User("coordinator.death"));
                     ((string?)audit.Element(Odm + "ReasonForChange")).ShouldBe("test: date corrected from the death certificate");
