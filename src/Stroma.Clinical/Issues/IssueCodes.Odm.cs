@@ -18,7 +18,7 @@ public static partial class IssueCodes
     /// <summary>Something the mapping needs is missing: a subject's SiteRef or registration, a visit's date, a lab result's analyte, value or time.</summary>
     public const string OdmMissing = "ODM005";
 
-    /// <summary>A value Stroma derives differs from the file's: an instrument's total, grade or algorithm, an adverse event's MedDRA code (CTCAE v5.0), a lot's status (from its decisions).</summary>
+    /// <summary>A value Stroma derives differs from the file's: an instrument's total, grade or algorithm, an adverse event's MedDRA code (CTCAE v5.0), a lot's status (from its decisions), an enrolment's calendar (from its protocol and the file's reschedules).</summary>
     public const string OdmScoreMismatch = "ODM006";
 
     /// <summary>An instrument's answers outside a visit: the registry records instruments only at a visit.</summary>

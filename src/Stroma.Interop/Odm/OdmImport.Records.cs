@@ -87,6 +87,12 @@ public static partial class OdmImport
                 case OdmOids.LymphodepletionForm:
                     await AddLymphodepletionAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
                     break;
+                case OdmOids.ScheduleForm:
+                    await AddScheduleAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
+                    break;
+                case OdmOids.DeviationForm:
+                    await AddDeviationAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
+                    break;
                 case OdmOids.DeathForm:
                     foreach (var (values, where, _) in RecordGroups(form, OdmOids.DeathGroup, formWhere, DeathItems))
                     {

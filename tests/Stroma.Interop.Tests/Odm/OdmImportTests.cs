@@ -128,6 +128,19 @@ public sealed class OdmImportTests
 
             db.ChangeReason = "test: consent for the seed case reports; results without a value; a suspect lot";
             await db.SaveChangesAsync(Token);
+
+            // A reschedule of the infused patient's last event, and the deviations found as of today, through their writers, so that
+            // the round trip carries a calendar that is not only what the protocol gives (F.SCHED) and recorded deviations (F.DEV).
+            var studyId = await db.Patients.Where(p => p.Id == infusion.PatientId).Select(p => p.StudyId).SingleAsync(Token);
+            var protocol = await db.ProtocolEnrolments.Where(e => e.Id == infusion.EnrolmentId).Select(e => e.ProtocolKey).SingleAsync(Token);
+            var latest = (await db.ScheduledEvents.AsNoTracking().Where(e => e.EnrolmentId == infusion.EnrolmentId).ToListAsync(Token))
+                .OrderBy(e => e.Target).ThenBy(e => e.EventKey, StringComparer.Ordinal).Last();
+            (await Stroma.Data.CellTherapy.Enrolments.RescheduleAsync(db, studyId, latest.EventKey, latest.Target.AddDays(9), "test: patient away that week", protocol, Token))
+                .Issues.ShouldBeEmpty();
+            foreach (var patient in await db.Patients.Select(p => p.StudyId).ToListAsync(Token))
+            {
+                await Stroma.Data.CellTherapy.Deviations.DetectAsync(db, patient, Stroma.Data.CellTherapy.LateEntry.Today(db), Token);
+            }
         }
 
         var path = Path.Combine(directory, "a.xml");
@@ -183,6 +196,13 @@ public sealed class OdmImportTests
             await db.Lymphodepletions.IgnoreQueryFilters().CountAsync(Token));
     }
 
+    private static async Task<(int Events, int Changes, int Deviations)> CalendarCountsAsync(TestDatabase database)
+    {
+        await using var db = database.Open();
+        return (await db.ScheduledEvents.IgnoreQueryFilters().CountAsync(Token), await db.ScheduleChanges.IgnoreQueryFilters().CountAsync(Token),
+            await db.ProtocolDeviations.IgnoreQueryFilters().CountAsync(Token));
+    }
+
     private static async Task<(int Sites, int Patients, int Visits, int Assessments, int Labs, int Diagnoses, int Medications, int AdverseEvents, int Deaths)> CountsAsync(TestDatabase database)
     {
         await using var db = database.Open();
@@ -234,6 +254,21 @@ public sealed class OdmImportTests
             (result.Contacts, result.Lymphodepletions).ShouldBe((cellTherapy.Contacts, cellTherapy.Lymphodepletions));
             cellTherapy.Contacts.ShouldBeGreaterThan(1);
             cellTherapy.Lymphodepletions.ShouldBeGreaterThan(0);
+            // Each enrolment's calendar, with the reschedule and its history, and the recorded deviations.
+            var calendars = await CalendarCountsAsync(source);
+            (result.ScheduledEvents, result.ScheduleChanges, result.Deviations).ShouldBe(calendars);
+            (await CalendarCountsAsync(target)).ShouldBe(calendars);
+            calendars.Events.ShouldBeGreaterThan(0);
+            calendars.Changes.ShouldBe(1);
+            calendars.Deviations.ShouldBeGreaterThan(0);
+            await using (var db = target.Open())
+            {
+                var change = await db.ScheduleChanges.SingleAsync(Token);
+                (change.Reason, change.ChangedBy, change.ToDate.DayNumber - change.FromDate.DayNumber).ShouldBe(("test: patient away that week", "demo", 9));
+                (await db.ScheduledEvents.SingleAsync(e => e.EnrolmentId == change.EnrolmentId && e.EventKey == change.EventKey, Token)).Target.ShouldBe(change.ToDate);
+                (await db.ScheduledEvents.CountAsync(e => e.Target != e.OriginalTarget, Token)).ShouldBe(1);
+            }
+
             await using (var db = target.Open())
             {
                 // The adverse event names its suspect lot, imported from the file's ReferenceData.
@@ -321,6 +356,25 @@ public sealed class OdmImportTests
             var lymphodepletionBsa = Broken(d => FirstItem(d, OdmOids.LymphodepletionBsa).Attribute("Value")!.Value = "1.9999");
             var lymphodepletionDrug = Broken(d => FirstItem(d, OdmOids.LymphodepletionDrugKey).Attribute("Value")!.Value = "bendamustine");
             var lymphodepletionDays = Broken(d => FirstItem(d, OdmOids.LymphodepletionDays).Attribute("Value")!.Value = "-3,-4");
+            // Calendars: an event the protocol does not give, or gives otherwise, or leaves out; a reschedule from a target the
+            // event did not have, or without its reason; a target the reschedules do not give. Deviations: an event not in the
+            // calendar, the same deviation twice.
+            var scheduleLabel = Broken(d => FirstItem(d, OdmOids.ScheduleEventLabel).Attribute("Value")!.Value = "Month 99");
+            var scheduleWindow = Broken(d => FirstItem(d, OdmOids.ScheduleEventWindowAfter).Attribute("Value")!.Value = "99");
+            var scheduleMissing = Broken(d => FirstGroup(d, OdmOids.ScheduleEventGroup).Remove());
+            var scheduleUnknown = Broken(d => FirstItem(d, OdmOids.ScheduleEventKey).Attribute("Value")!.Value = "month_99");
+            var changeFrom = Broken(d => FirstItem(d, OdmOids.ScheduleChangeFrom).Attribute("Value")!.Value = "2001-01-01");
+            var changeReason = Broken(d => FirstItem(d, OdmOids.ScheduleChangeReason).Remove());
+            var scheduleTarget = Broken(d => FirstItem(d, OdmOids.ScheduleChangeEvent).Parent!.Parent!.Elements(Odm + "ItemGroupData")
+                .First(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.ScheduleEventGroup).Elements(Odm + "ItemData")
+                .Single(i => (string?)i.Attribute("ItemOID") == OdmOids.ScheduleEventTarget).Attribute("Value")!.Value = "2001-01-01");
+            var deviationEvent = Broken(d => FirstItem(d, OdmOids.DeviationEvent).Attribute("Value")!.Value = "month_99");
+            var deviationTwice = Broken(d =>
+            {
+                var form = FirstGroup(d, OdmOids.DeviationGroup).Parent!;
+                form.AddAfterSelf(new XElement(form));
+                form.ElementsAfterSelf().First().Attribute("FormRepeatKey")!.Value = "99";
+            });
             var infusionLot = Broken(d => FirstGroup(d, OdmOids.InfusionGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.LotNumber)
                 .Attribute("Value")!.Value = "LOT-NOT-HERE");
             // A de-identified export names lots by a per-export key, not their labels: it cannot be imported.
@@ -343,6 +397,15 @@ public sealed class OdmImportTests
                 ("ld-bsa.xml", lymphodepletionBsa.ToString(), IssueCodes.OdmScoreMismatch),
                 ("ld-drug.xml", lymphodepletionDrug.ToString(), IssueCodes.LymphodepletionUnknownDrug),
                 ("ld-days.xml", lymphodepletionDays.ToString(), IssueCodes.LymphodepletionDaysInvalid),
+                ("schedule-label.xml", scheduleLabel.ToString(), IssueCodes.OdmScoreMismatch),
+                ("schedule-window.xml", scheduleWindow.ToString(), IssueCodes.OdmScoreMismatch),
+                ("schedule-missing.xml", scheduleMissing.ToString(), IssueCodes.OdmScoreMismatch),
+                ("schedule-unknown.xml", scheduleUnknown.ToString(), IssueCodes.OdmScoreMismatch),
+                ("schedule-target.xml", scheduleTarget.ToString(), IssueCodes.OdmScoreMismatch),
+                ("reschedule-from.xml", changeFrom.ToString(), IssueCodes.OdmScoreMismatch),
+                ("reschedule-reason.xml", changeReason.ToString(), IssueCodes.RescheduleWithoutReason),
+                ("deviation-event.xml", deviationEvent.ToString(), IssueCodes.ScheduleUnknownEvent),
+                ("deviation-twice.xml", deviationTwice.ToString(), IssueCodes.OdmBadValue),
                 ("two-deaths.xml", twoDeaths.ToString(), IssueCodes.OdmBadValue),
                 ("death-causality.xml", deathCausality.ToString(), IssueCodes.OdmBadValue),
                 ("meddra.xml", meddra.ToString(), IssueCodes.OdmScoreMismatch),
@@ -371,6 +434,7 @@ public sealed class OdmImportTests
 
                 (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
                 (await CellTherapyCountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), name);
+                (await CalendarCountsAsync(target)).ShouldBe((0, 0, 0), name);
             }
 
             // Into a registry that is not empty: refused before reading.
