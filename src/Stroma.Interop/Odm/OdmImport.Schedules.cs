@@ -57,6 +57,16 @@ public static partial class OdmImport
             db.ProtocolEnrolments.Local.FirstOrDefault(e => e.PatientId == patient.Id && e.ProtocolKey == protocol)
             ?? await db.ProtocolEnrolments.FirstOrDefaultAsync(e => e.PatientId == patient.Id && e.ProtocolKey == protocol, cancellationToken).ConfigureAwait(false);
 
+        /// <summary>
+        /// The enrolment's calendar rows, saved or not: once the file has an error nothing more is saved, and a calendar
+        /// found empty would only add errors that are not the file's.
+        /// </summary>
+        private async Task<List<ScheduledEventRecord>> CalendarAsync(Guid enrolmentId, CancellationToken cancellationToken)
+        {
+            await db.ScheduledEvents.Where(e => e.EnrolmentId == enrolmentId).LoadAsync(cancellationToken).ConfigureAwait(false);
+            return [.. db.ScheduledEvents.Local.Where(e => e.EnrolmentId == enrolmentId)];
+        }
+
         private async Task AddScheduleAsync(Patient patient, XElement form, string formWhere, CancellationToken cancellationToken)
         {
             var before = Issues.Count(i => i.IsError);
@@ -153,7 +163,7 @@ public static partial class OdmImport
             }
 
             // The calendar the enrolment generated from the protocol (Enrolments.Records), against the file's.
-            var stored = await db.ScheduledEvents.Where(e => e.EnrolmentId == enrolment.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var stored = await CalendarAsync(enrolment.Id, cancellationToken).ConfigureAwait(false);
             var origin = $"{protocol} version {enrolment.ProtocolVersion} from day 0 {OdmExport.Text(enrolment.StartDate)}";
             foreach (var twice in given.GroupBy(e => e.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
             {
@@ -292,7 +302,7 @@ public static partial class OdmImport
             }
             else
             {
-                if (!await db.ScheduledEvents.AnyAsync(e => e.EnrolmentId == enrolment.Id && e.EventKey == eventKey, cancellationToken).ConfigureAwait(false))
+                if ((await CalendarAsync(enrolment.Id, cancellationToken).ConfigureAwait(false)).All(e => e.EventKey != eventKey))
                 {
                     rules.Add(Issue.Error(IssueCodes.ScheduleUnknownEvent, "event", $"The patient's {protocol} schedule has no event '{eventKey}'."));
                 }
