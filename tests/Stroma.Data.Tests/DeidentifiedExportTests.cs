@@ -1,7 +1,9 @@
 // Source: issue #16 "Exports and audit" (the de-identified export keeps signer names and full dates); docs/web.md
 // "Exports"; HIPAA Safe Harbor lists dates as identifiers, date shifting per patient keeps intervals (the approach
 // of clinical data warehouses such as STRIDE, Hripcsak 2016).
+using Microsoft.EntityFrameworkCore;
 using Shouldly;
+using Stroma.Data.CellTherapy;
 using Stroma.Data.Demo;
 using Stroma.Data.Export;
 
@@ -30,6 +32,21 @@ public sealed class DeidentifiedExportTests
         await using (var db = database.Open("demo"))
         {
             await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 6, Seed: 3), Token);
+
+            // A reschedule (its reason and who made it) and the deviations found as of today (their messages quote the
+            // dates as they were: "Administration 2 on 2017-09-14 is 10 day(s) after its target ..."), through their writers.
+            var latest = await db.ScheduledEvents.AsNoTracking().OrderByDescending(e => e.Target).ThenBy(e => e.EventKey).FirstAsync(Token);
+            var enrolment = await db.ProtocolEnrolments.AsNoTracking().SingleAsync(e => e.Id == latest.EnrolmentId, Token);
+            var owner = await db.Patients.Where(p => p.Id == enrolment.PatientId).Select(p => p.StudyId).SingleAsync(Token);
+            (await Enrolments.RescheduleAsync(db, owner, latest.EventKey, latest.Target.AddDays(9), "test: patient away that week", enrolment.ProtocolKey, Token))
+                .Issues.ShouldBeEmpty();
+            var found = 0;
+            foreach (var patient in await db.Patients.Select(p => p.StudyId).ToListAsync(Token))
+            {
+                found += (await Deviations.DetectAsync(db, patient, LateEntry.Today(db), Token)).Recorded.Count;
+            }
+
+            found.ShouldBeGreaterThan(0);
         }
 
         var plain = Directory.CreateTempSubdirectory("stroma-export-").FullName;
@@ -78,6 +95,10 @@ public sealed class DeidentifiedExportTests
             }
 
             File.ReadLines(Path.Combine(plain, "infusions.csv")).First().Split(',').ShouldContain("precheck_outcome");
+            File.ReadLines(Path.Combine(plain, "protocol_deviations.csv")).Count().ShouldBeGreaterThan(1);
+            File.ReadLines(Path.Combine(plain, "protocol_deviations.csv")).First().Split(',').ShouldContain("message");
+            File.ReadLines(Path.Combine(deidentified, "protocol_deviations.csv")).First().Split(',').ShouldNotContain("message");
+            File.ReadLines(Path.Combine(plain, "schedule_changes.csv")).Count().ShouldBe(2);
             File.ReadLines(Path.Combine(deidentified, "infusions.csv")).First().Split(',').ShouldNotContain("precheck_outcome");
 
             // A lot's own dates (no patient) are left blank rather than unshifted.

@@ -53,8 +53,11 @@ public static class CsvExport
         ("sdv_marks", "verified_by"), ("sdv_marks", "verified_by_name"), ("sdv_marks", "cleared_by"), ("sdv_marks", "cleared_reason"),
         ("lab_results", "note"),
         // Messages that quote dates as they were (not shifted with the patient's): an infusion's pre-check outcome
-        // ("Consent is not current on 2017-08-04") and a custody event's temperature warnings.
-        ("infusions", "precheck_outcome"), ("custody_events", "warnings"),
+        // ("Consent is not current on 2017-08-04"), a custody event's temperature warnings and a protocol deviation's
+        // message ("... (target 2026-09-04, window ended 2026-09-11) was not recorded by 2026-12-07").
+        ("infusions", "precheck_outcome"), ("custody_events", "warnings"), ("protocol_deviations", "message"),
+        // Who moved a scheduled event (a staff user name).
+        ("schedule_changes", "changed_by"),
         // A lot's label: an autologous product's (CAR-T) often carries the patient's identifier, a DIN names a donation.
         ("cell_lots", "lot_number"),
     ];
