@@ -39,6 +39,13 @@ public abstract class StromaDbContext : DbContext
     /// <summary>Why the next save changes saved clinical data; required for such changes, cleared after each save.</summary>
     public string? ChangeReason { get; set; }
 
+    /// <summary>
+    /// Whether soft edit checks open queries when records are saved (<see cref="Quality.SaveChecks"/>,
+    /// <see cref="Quality.ImportChecks"/>). Off only while an ODM file is imported: its <c>F.QUERY</c> forms are the queries,
+    /// as they stood, and a query opened by the import itself would be one the source never had, dated at the import.
+    /// </summary>
+    public bool OpenCheckQueries { get; set; } = true;
+
     /// <summary>A context on a read replica (<see cref="StromaDatabase.CreateReadOnlyContext"/>): saving through it fails.</summary>
     public bool ReadOnly { get; init; }
 

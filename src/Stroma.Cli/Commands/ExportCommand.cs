@@ -84,7 +84,7 @@ public sealed class ExportCommand(CliIo io) : AsyncCommand<ExportCommand.Setting
         if (settings.Format == "odm")
         {
             var odm = await OdmExport.WriteAsync(configuration, settings.OutputDirectory, options, cancellationToken).ConfigureAwait(false);
-            io.Out.WriteLine($"{Path.GetFileName(settings.OutputDirectory)} subjects {odm.Subjects}, visits {odm.Visits}, assessments {odm.Assessments}, lab results {odm.LabResults}, diagnoses {odm.Diagnoses}, medications {odm.Medications}, adverse events {odm.AdverseEvents}, deaths {odm.Deaths}, lots {odm.Lots}, release tests {odm.ReleaseTests}, lot decisions {odm.LotDecisions}, custody events {odm.CustodyEvents}, enrolments {odm.Enrolments}, infusions {odm.Infusions}, contacts {odm.Contacts}, lymphodepletions {odm.Lymphodepletions}, scheduled events {odm.ScheduledEvents}, reschedules {odm.ScheduleChanges}, deviations {odm.Deviations}, metadata versions {odm.MetaDataVersions}");
+            io.Out.WriteLine($"{Path.GetFileName(settings.OutputDirectory)} subjects {odm.Subjects}, visits {odm.Visits}, assessments {odm.Assessments}, lab results {odm.LabResults}, diagnoses {odm.Diagnoses}, medications {odm.Medications}, adverse events {odm.AdverseEvents}, deaths {odm.Deaths}, lots {odm.Lots}, release tests {odm.ReleaseTests}, lot decisions {odm.LotDecisions}, custody events {odm.CustodyEvents}, enrolments {odm.Enrolments}, infusions {odm.Infusions}, contacts {odm.Contacts}, lymphodepletions {odm.Lymphodepletions}, scheduled events {odm.ScheduledEvents}, reschedules {odm.ScheduleChanges}, deviations {odm.Deviations}, queries {odm.Queries}, query steps {odm.QuerySteps}, metadata versions {odm.MetaDataVersions}");
             return ExitCodes.Ok;
         }
 

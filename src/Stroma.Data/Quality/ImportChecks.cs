@@ -130,6 +130,11 @@ public sealed class ImportChecks
     {
         ArgumentNullException.ThrowIfNull(db);
         var opened = 0;
+        if (!db.OpenCheckQueries)
+        {
+            return opened;
+        }
+
         foreach (var (f, _) in soft)
         {
             var recordType = f.Record.Scope.Key();

@@ -139,6 +139,11 @@ public static class SaveChecks
     /// <summary>Adds a query for each soft finding that has none yet (saved by the caller with its records).</summary>
     private static async Task OpenQueriesAsync(StromaDbContext db, IReadOnlyList<Finding> findings, CancellationToken cancellationToken)
     {
+        if (!db.OpenCheckQueries)
+        {
+            return;
+        }
+
         var soft = findings.Where(f => f.Check.Severity == CheckSeverity.Soft).ToList();
         var ids = soft.Select(f => f.PatientId).Distinct().ToList();
         var existing = (await db.Queries.AsNoTracking().Where(q => ids.Contains(q.PatientId) && q.CheckKey != null)

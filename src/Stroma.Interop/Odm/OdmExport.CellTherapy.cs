@@ -73,6 +73,7 @@ public static partial class OdmExport
             FormDef(OdmOids.InfusionForm, "Infusion", OdmOids.InfusionGroup, true, OdmOids.VitalsGroup, OdmOids.PremedicationGroup, OdmOids.ReactionGroup);
             WriteFollowUpForms();
             WriteScheduleForms();
+            WriteQueryForms();
         }
 
         private void WriteCellTherapyGroups()
@@ -105,6 +106,7 @@ public static partial class OdmExport
             ItemGroupDef(OdmOids.ReactionGroup, "Infusion reaction", true, [OdmOids.ReactionTerm, OdmOids.ReactionGrade, OdmOids.ReactionOnset, OdmOids.ReactionAction]);
             WriteFollowUpGroups();
             WriteScheduleGroups();
+            WriteQueryGroups();
         }
 
         private void WriteCellTherapyItems()
@@ -198,6 +200,7 @@ public static partial class OdmExport
             ItemDef(OdmOids.ReactionAction, "Action taken", "text");
             WriteFollowUpItems();
             WriteScheduleItems();
+            WriteQueryItems();
         }
 
         private void WriteCellTherapyCodeLists()
@@ -210,6 +213,7 @@ public static partial class OdmExport
             CodeList(OdmOids.VitalsPhaseCodes, "Vital signs phase", [.. VitalsPhases.Select(c => (c.Code, c.Decode))]);
             WriteFollowUpCodeLists();
             WriteScheduleCodeLists();
+            WriteQueryCodeLists();
         }
 
         private sealed record InfusionRecords(Infusion Infusion, string LotNumber, string ProtocolKey, List<InfusionVitalSigns> Vitals,
@@ -274,6 +278,7 @@ public static partial class OdmExport
                 xml.WriteStartElement("FormData");
                 Attribute("FormOID", OdmOids.InfusionForm);
                 Attribute("FormRepeatKey", Number(++key));
+                infusionKeys[record.Infusion.Id] = key;
                 ItemGroup(OdmOids.InfusionGroup, null, record.Infusion, site, items);
                 ChildGroups(OdmOids.VitalsGroup, site, Ordered(record.Vitals, v => v.At, v =>
                 [

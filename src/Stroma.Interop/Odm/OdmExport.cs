@@ -36,7 +36,7 @@ public static partial class OdmExport
             typeof(Patient), typeof(Visit), typeof(Assessment), typeof(LabResult), typeof(Diagnosis), typeof(Medication), typeof(Stroma.Data.Model.AdverseEvent), typeof(Death),
             typeof(CellLotRecord), typeof(LotReleaseTest), typeof(LotDecision), typeof(CustodyEventRecord), typeof(ProtocolEnrolment), typeof(Infusion),
             typeof(InfusionVitalSigns), typeof(InfusionPremedication), typeof(InfusionReactionRecord), typeof(FollowUpContact), typeof(LymphodepletionRecord),
-            typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord), typeof(ProtocolDeviationRecord),
+            typeof(ScheduledEventRecord), typeof(ScheduleChangeRecord), typeof(ProtocolDeviationRecord), typeof(QueryRecord), typeof(QueryStepRecord),
         ];
 
     /// <summary>What one export wrote.</summary>
@@ -69,6 +69,12 @@ public static partial class OdmExport
 
         /// <summary>Recorded protocol deviations (<c>F.DEV</c>).</summary>
         public long Deviations { get; init; }
+
+        /// <summary>Data queries (<c>F.QUERY</c>).</summary>
+        public long Queries { get; init; }
+
+        /// <summary>Their steps (<c>IG.QUERY_STEP</c> in <c>F.QUERY</c>).</summary>
+        public long QuerySteps { get; init; }
     }
 
     public static async Task<Counts> WriteAsync(DataConfiguration configuration, string path, CsvExportOptions options, CancellationToken cancellationToken = default)
@@ -107,7 +113,7 @@ public static partial class OdmExport
             ["subjects"] = counts.Subjects,
             ["records"] = counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
                 + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions + counts.Contacts + counts.Lymphodepletions
-                + counts.ScheduledEvents + counts.ScheduleChanges + counts.Deviations,
+                + counts.ScheduledEvents + counts.ScheduleChanges + counts.Deviations + counts.Queries + counts.QuerySteps,
         }, cancellationToken).ConfigureAwait(false);
         return counts;
     }
@@ -197,6 +203,8 @@ public static partial class OdmExport
                 ScheduledEvents = scheduledEvents,
                 ScheduleChanges = scheduleChanges,
                 Deviations = deviations,
+                Queries = queries,
+                QuerySteps = querySteps,
             };
         }
 
@@ -298,7 +306,7 @@ public static partial class OdmExport
 
             StudyEventDef(OdmOids.NoVisit, "Records not attached to a visit", false, "Common",
                 [.. InstrumentCatalog.All.Select(OdmOids.Form), OdmOids.LabForm, OdmOids.DiagnosisForm, OdmOids.MedicationForm, OdmOids.AdverseEventForm, OdmOids.DeathForm,
-                    OdmOids.EnrolmentForm, OdmOids.ScheduleForm, OdmOids.InfusionForm, OdmOids.ContactForm, OdmOids.LymphodepletionForm, OdmOids.DeviationForm]);
+                    OdmOids.EnrolmentForm, OdmOids.ScheduleForm, OdmOids.InfusionForm, OdmOids.ContactForm, OdmOids.LymphodepletionForm, OdmOids.DeviationForm, OdmOids.QueryForm]);
 
             FormDef(OdmOids.DemographicsForm, "Registration", OdmOids.DemographicsGroup);
             FormDef(OdmOids.VisitForm, "Visit", OdmOids.VisitGroup);
@@ -686,10 +694,13 @@ public static partial class OdmExport
             var labsByVisit = patientLabs.ToLookup(l => l.Lab.VisitId);
 
             var repeat = new Dictionary<string, int>(StringComparer.Ordinal);
+            visitKeys.Clear();
+            infusionKeys.Clear();
             foreach (var visit in patientVisits)
             {
                 var oid = OdmOids.Visit(visit.Type, visit.Kind == VisitKind.Scheduled);
                 repeat[oid] = repeat.GetValueOrDefault(oid) + 1;
+                visitKeys[visit.Id] = $"{oid}:{Number(repeat[oid])}";
                 xml.WriteStartElement("StudyEventData");
                 Attribute("StudyEventOID", oid);
                 Attribute("StudyEventRepeatKey", Number(repeat[oid]));
@@ -713,9 +724,10 @@ public static partial class OdmExport
             var (enrolled, given) = await LoadCellTherapyAsync(patient.Id, cancellationToken).ConfigureAwait(false);
             var followUp = await LoadFollowUpAsync(patient.Id, cancellationToken).ConfigureAwait(false);
             var schedules = await LoadSchedulesAsync(patient.Id, cancellationToken).ConfigureAwait(false);
+            var patientQueries = await LoadQueriesAsync(patient.Id, cancellationToken).ConfigureAwait(false);
             adverseEventKeys = [];
             if (loose.Count > 0 || looseLabs.Count > 0 || records.Diagnoses.Count > 0 || records.Medications[null].Any() || records.AdverseEvents.Count > 0 || records.Death is not null
-                || enrolled.Count > 0 || given.Count > 0 || followUp.Any)
+                || enrolled.Count > 0 || given.Count > 0 || followUp.Any || patientQueries.Count > 0)
             {
                 xml.WriteStartElement("StudyEventData");
                 Attribute("StudyEventOID", OdmOids.NoVisit);
@@ -730,6 +742,7 @@ public static partial class OdmExport
                 WriteContacts(patient.Id, site, followUp.Contacts);
                 WriteLymphodepletions(patient.Id, site, followUp.Lymphodepletions);
                 WriteDeviations(patient.Id, site, schedules.Deviations);
+                WriteQueries(patient.Id, site, enrolled, patientQueries);
                 xml.WriteEndElement();
             }
 

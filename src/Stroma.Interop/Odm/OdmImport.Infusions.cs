@@ -308,6 +308,9 @@ public static partial class OdmImport
                 LateEntryReason = Text(values, OdmOids.InfusionLateReason, where),
             };
             db.Infusions.Add(infusion);
+            // A repeat key given twice names no one infusion: a query naming it is refused.
+            var repeatKey = (string?)form.Attribute("FormRepeatKey") ?? "";
+            infusionIds[repeatKey] = infusionIds.ContainsKey(repeatKey) ? null : infusion.Id;
             Stroma.Data.CellTherapy.Infusions.AddDetails(db, infusion.Id, pre, post, premedications, reactions);
             Refuse(await SaveChecks.RunAsync(db, cancellationToken).ConfigureAwait(false), where);
             Infusions++;

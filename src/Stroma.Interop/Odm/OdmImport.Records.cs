@@ -93,6 +93,9 @@ public static partial class OdmImport
                 case OdmOids.DeviationForm:
                     await AddDeviationAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
                     break;
+                case OdmOids.QueryForm:
+                    await AddQueryAsync(patient, form, formWhere, cancellationToken).ConfigureAwait(false);
+                    break;
                 case OdmOids.DeathForm:
                     foreach (var (values, where, _) in RecordGroups(form, OdmOids.DeathGroup, formWhere, DeathItems))
                     {

@@ -55,6 +55,12 @@ public sealed record OdmImportResult(int Sites, int Subjects, int Visits, int As
 
     /// <summary>Recorded protocol deviations (<c>F.DEV</c>).</summary>
     public int Deviations { get; init; }
+
+    /// <summary>Data queries (<c>F.QUERY</c>).</summary>
+    public int Queries { get; init; }
+
+    /// <summary>Their steps (<c>IG.QUERY_STEP</c> in <c>F.QUERY</c>), replayed in order.</summary>
+    public int QuerySteps { get; init; }
 }
 
 /// <summary>
@@ -83,6 +89,21 @@ public static partial class OdmImport
         }
 
         var reader = new Reader(db, Path.GetFileName(path));
+        // The file's F.QUERY forms are the queries: the save checks run on its records open none of their own.
+        var openCheckQueries = db.OpenCheckQueries;
+        db.OpenCheckQueries = false;
+        try
+        {
+            return await ReadAsync(db, path, reader, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            db.OpenCheckQueries = openCheckQueries;
+        }
+    }
+
+    private static async Task<OdmImportResult> ReadAsync(StromaDbContext db, string path, Reader reader, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -121,6 +142,8 @@ public static partial class OdmImport
             ScheduledEvents = reader.ScheduledEvents,
             ScheduleChanges = reader.ScheduleChanges,
             Deviations = reader.Deviations,
+            Queries = reader.Queries,
+            QuerySteps = reader.QuerySteps,
         };
     }
 
@@ -377,6 +400,8 @@ public static partial class OdmImport
             Subjects++;
             Registered(patient);
             adverseEventIds.Clear();
+            visitIds.Clear();
+            infusionIds.Clear();
             foreach (var studyEvent in subject.Elements(Odm + "StudyEventData"))
             {
                 var oid = (string?)studyEvent.Attribute("StudyEventOID") ?? "";
@@ -409,6 +434,10 @@ public static partial class OdmImport
                     {
                         continue;
                     }
+
+                    // A repeat key given twice names no one visit: a query naming it is refused.
+                    var visitKey = $"{oid}:{(string?)studyEvent.Attribute("StudyEventRepeatKey")}";
+                    visitIds[visitKey] = visitIds.ContainsKey(visitKey) ? null : visitId;
                 }
 
                 foreach (var form in studyEvent.Elements(Odm + "FormData"))

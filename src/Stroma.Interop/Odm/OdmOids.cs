@@ -274,6 +274,30 @@ public static class OdmOids
     public const string DeviationMessage = "IT.DEV.MESSAGE";
     public const string DeviationDetectedOn = "IT.DEV.DETECTED_ON";
 
+    /// <summary>A data query between monitor and site (one repeat of the form per query), under <see cref="NoVisit"/>.</summary>
+    public const string QueryForm = "F.QUERY";
+    public const string QueryGroup = "IG.QUERY";
+    public const string QueryRecordType = "IT.QUERY.RECORD_TYPE";
+    public const string QueryRecord = "IT.QUERY.RECORD";
+    public const string QueryField = "IT.QUERY.FIELD";
+    public const string QueryProtocol = "IT.QUERY.PROTOCOL";
+    public const string QueryProtocolVersion = "IT.QUERY.PROTOCOL_VERSION";
+    public const string QueryCheck = "IT.QUERY.CHECK";
+    public const string QueryStatus = "IT.QUERY.STATUS";
+    public const string QueryText = "IT.QUERY.TEXT";
+    public const string QueryValue = "IT.QUERY.VALUE";
+    public const string QueryRaisedBy = "IT.QUERY.RAISED_BY";
+    public const string QueryRaisedAt = "IT.QUERY.RAISED_AT";
+    public const string QueryStepGroup = "IG.QUERY_STEP";
+    public const string QueryStepAction = "IT.QUERY_STEP.ACTION";
+    public const string QueryStepBy = "IT.QUERY_STEP.BY";
+    public const string QueryStepAt = "IT.QUERY_STEP.AT";
+    public const string QueryStepText = "IT.QUERY_STEP.TEXT";
+
+    public const string QueryRecordTypeCodes = "CL.QUERY_RECORD_TYPE";
+    public const string QueryStatusCodes = "CL.QUERY_STATUS";
+    public const string QueryActionCodes = "CL.QUERY_ACTION";
+
     public const string ScheduledEventKindCodes = "CL.SCHED_EVENT_KIND";
     public const string DeviationKindCodes = "CL.DEV_KIND";
     public const string ContactModeCodes = "CL.CONTACT_MODE";

@@ -146,6 +146,15 @@ public sealed class OdmExportTests
             calendars = (await db.ScheduledEvents.CountAsync(Token), await db.ScheduleChanges.CountAsync(Token), await db.ProtocolDeviations.CountAsync(Token));
         }
 
+        // Queries with their steps, through their writer (one answered, re-opened and closed; one open): F.QUERY with its texts and people.
+        (int Queries, int Steps) raised;
+        await using (var db = database.Open("demo"))
+        {
+            await OdmImportTests.AddQueriesAsync(db);
+            raised = (await db.Queries.CountAsync(Token), await db.QuerySteps.CountAsync(Token));
+        }
+
+        raised.Steps.ShouldBeGreaterThanOrEqualTo(6);
         calendars.Events.ShouldBeGreaterThan(0);
         calendars.Changes.ShouldBe(1);
         calendars.Deviations.ShouldBeGreaterThan(0);
@@ -190,6 +199,7 @@ public sealed class OdmExportTests
                     .ShouldBe((cellTherapy.Lots, cellTherapy.Tests, cellTherapy.Decisions, cellTherapy.Custody, cellTherapy.Enrolments, cellTherapy.Infusions));
                 (counts.Contacts, counts.Lymphodepletions).ShouldBe((followUp.Contacts, followUp.Lymphodepletions));
                 (counts.ScheduledEvents, counts.ScheduleChanges, counts.Deviations).ShouldBe(calendars);
+                (counts.Queries, counts.QuerySteps).ShouldBe(raised);
                 List<XElement> Groups(string oid) => [.. document.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == oid)];
                 string? Value(XElement group, string oid) => (string?)group.Elements(Odm + "ItemData").SingleOrDefault(i => (string?)i.Attribute("ItemOID") == oid)?.Attribute("Value");
 
@@ -234,6 +244,8 @@ public sealed class OdmExportTests
                 Groups(OdmOids.ScheduleEventGroup).Count.ShouldBe(calendars.Events);
                 Groups(OdmOids.ScheduleChangeGroup).Count.ShouldBe(calendars.Changes);
                 Groups(OdmOids.DeviationGroup).Count.ShouldBe(calendars.Deviations);
+                (Groups(OdmOids.QueryGroup).Count, Groups(OdmOids.QueryStepGroup).Count).ShouldBe(raised);
+                Groups(OdmOids.QueryGroup).Where(g => (string?)g.Parent!.Parent!.Attribute("StudyEventOID") != OdmOids.NoVisit || Value(g, OdmOids.QueryRaisedAt) == null).ShouldBeEmpty();
                 Groups(OdmOids.ScheduleGroup).Count.ShouldBe(cellTherapy.Enrolments);
                 Groups(OdmOids.ScheduleGroup).Concat(Groups(OdmOids.DeviationGroup))
                     .ShouldAllBe(g => (string?)g.Parent!.Parent!.Attribute("StudyEventOID") == OdmOids.NoVisit && g.Parent!.Attribute("FormRepeatKey") != null);
@@ -346,7 +358,8 @@ public sealed class OdmExportTests
                     string[] left = [OdmOids.LotNumber, OdmOids.LotManufactured, OdmOids.LotExpires, OdmOids.ReleaseTestDate, OdmOids.ReleaseTestLateReason, OdmOids.DecisionSignedBy,
                         OdmOids.DecisionSignedAt, OdmOids.DecisionDate, OdmOids.DecisionLateReason, OdmOids.CustodyPerson, OdmOids.CustodyLateReason, OdmOids.InfusionLateReason,
                         OdmOids.InfusionPrecheck, OdmOids.CustodyWarnings, OdmOids.ContactNotes, OdmOids.ContactLateReason, OdmOids.LymphodepletionLateReason,
-                        OdmOids.ScheduleChangeReason, OdmOids.ScheduleChangeBy, OdmOids.DeviationMessage];
+                        OdmOids.ScheduleChangeReason, OdmOids.ScheduleChangeBy, OdmOids.DeviationMessage,
+                        OdmOids.QueryText, OdmOids.QueryValue, OdmOids.QueryRaisedBy, OdmOids.QueryStepBy, OdmOids.QueryStepText];
                     document.Descendants(Odm + "ItemData").ShouldAllBe(i => !left.Contains((string?)i.Attribute("ItemOID")));
                     lotNames.ShouldAllBe(k => !lotNumbers.Contains(k));
                     // A custody event of an administration keeps its (shifted) instant and names the subject by its per-export key.
@@ -362,7 +375,9 @@ public sealed class OdmExportTests
                     lotNames.Order(StringComparer.Ordinal).ShouldBe(lotNumbers.Order(StringComparer.Ordinal));
                     document.Descendants(Odm + "AuditRecord").Count().ShouldBe(studyIds.Count + (int)(counts.Visits + counts.Assessments + counts.LabResults + counts.Diagnoses + counts.Medications + counts.AdverseEvents + counts.Deaths
                         + counts.Lots + counts.ReleaseTests + counts.LotDecisions + counts.CustodyEvents + counts.Enrolments + counts.Infusions + counts.Contacts + counts.Lymphodepletions
-                        + counts.ScheduledEvents + counts.ScheduleChanges + counts.Deviations) + cellTherapy.InfusionChildren);
+                        + counts.ScheduledEvents + counts.ScheduleChanges + counts.Deviations + counts.Queries + counts.QuerySteps) + cellTherapy.InfusionChildren);
+                    Groups(OdmOids.QueryStepGroup).Select(g => (Value(g, OdmOids.QueryStepText), Value(g, OdmOids.QueryStepBy)))
+                        .ShouldContain(("test: corrected", "coordinator.queries"));
                     var audit = deathGroup.Element(Odm + "AuditRecord")!;
                     ((string?)audit.Element(Odm + "UserRef")!.Attribute("UserOID")).ShouldBe(OdmOids.User("coordinator.death"));
                     ((string?)audit.Element(Odm + "ReasonForChange")).ShouldBe("test: date corrected from the death certificate");

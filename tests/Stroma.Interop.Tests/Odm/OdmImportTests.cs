@@ -39,6 +39,40 @@ public sealed class OdmImportTests
         return document.ToString();
     }
 
+    /// <summary>
+    /// Two queries through their writer (<see cref="Stroma.Data.Quality.Queries"/>), at the first infused patient's site: one on
+    /// the patient's first visit, opened by a monitor, answered, re-opened, answered again and closed (five steps), and one on
+    /// the infusion, still open. Returns (queries, steps).
+    /// </summary>
+    internal static async Task<(int Queries, int Steps)> AddQueriesAsync(StromaDbContext db)
+    {
+        var infusion = await db.Infusions.OrderBy(i => i.InfusionDate).ThenBy(i => i.EventKey).FirstAsync(Token);
+        var patient = await db.Patients.SingleAsync(p => p.Id == infusion.PatientId, Token);
+        var visit = await db.Visits.Where(v => v.PatientId == patient.Id).OrderBy(v => v.VisitDate).ThenBy(v => v.Id).FirstAsync(Token);
+        async Task<Stroma.Data.Access.UserAccess> UserAsync(string name, SiteRole role)
+        {
+            var user = new User { Id = Guid.NewGuid(), UserName = name, NormalizedUserName = name.ToUpperInvariant(), DisplayName = name };
+            db.Users.Add(user);
+            db.Memberships.Add(new Membership { Id = Guid.NewGuid(), UserId = user.Id, SiteId = patient.SiteId, Role = role, StartDate = new DateOnly(2000, 1, 1) });
+            await db.SaveChangesAsync(Token);
+            return await Stroma.Data.Access.UserAccess.LoadAsync(db, name, Stroma.Data.CellTherapy.LateEntry.Today(db), Token);
+        }
+
+        var monitor = await UserAsync("monitor.queries", SiteRole.Monitor);
+        var coordinator = await UserAsync("coordinator.queries", SiteRole.Coordinator);
+        var opened = await Stroma.Data.Quality.Queries.OpenAsync(db, monitor, new Stroma.Data.Quality.QueryTarget("visit", visit.Id, "lab.creatinine"),
+            "test: creatinine 80, confirm the unit", Token);
+        opened.Issues.ShouldBeEmpty();
+        var id = opened.Value!.Id;
+        (await Stroma.Data.Quality.Queries.AnswerAsync(db, coordinator, id, "test: umol/L per the lab report", Token)).Issues.ShouldBeEmpty();
+        (await Stroma.Data.Quality.Queries.ReopenAsync(db, monitor, id, "test: the report says mg/dL", Token)).Issues.ShouldBeEmpty();
+        (await Stroma.Data.Quality.Queries.AnswerAsync(db, coordinator, id, "test: corrected", Token)).Issues.ShouldBeEmpty();
+        (await Stroma.Data.Quality.Queries.CloseAsync(db, monitor, id, null, Token)).Issues.ShouldBeEmpty();
+        (await Stroma.Data.Quality.Queries.OpenAsync(db, monitor, new Stroma.Data.Quality.QueryTarget("infusion", infusion.Id, "infusion.weight"), "test: weight of the day?", Token))
+            .Issues.ShouldBeEmpty();
+        return (2, 6);
+    }
+
     private static async Task<string> DemoExportAsync(TestDatabase database, string directory)
     {
         await using (var db = database.Open("demo"))
@@ -141,6 +175,9 @@ public sealed class OdmImportTests
             {
                 await Stroma.Data.CellTherapy.Deviations.DetectAsync(db, patient, Stroma.Data.CellTherapy.LateEntry.Today(db), Token);
             }
+
+            // Queries with their steps, through their writer, so that the round trip carries F.QUERY.
+            await AddQueriesAsync(db);
         }
 
         var path = Path.Combine(directory, "a.xml");
@@ -194,6 +231,12 @@ public sealed class OdmImportTests
             await db.InfusionVitalSigns.IgnoreQueryFilters().CountAsync(Token), await db.InfusionPremedications.IgnoreQueryFilters().CountAsync(Token),
             await db.InfusionReactions.IgnoreQueryFilters().CountAsync(Token), await db.FollowUpContacts.IgnoreQueryFilters().CountAsync(Token),
             await db.Lymphodepletions.IgnoreQueryFilters().CountAsync(Token));
+    }
+
+    private static async Task<(int Queries, int QuerySteps)> QueryCountsAsync(TestDatabase database)
+    {
+        await using var db = database.Open();
+        return (await db.Queries.IgnoreQueryFilters().CountAsync(Token), await db.QuerySteps.IgnoreQueryFilters().CountAsync(Token));
     }
 
     private static async Task<(int Events, int Changes, int Deviations)> CalendarCountsAsync(TestDatabase database)
@@ -281,6 +324,20 @@ public sealed class OdmImportTests
                 // Contacts of a schedule event keep their enrolment, lymphodepletion the BSA and amount computed again.
                 (await db.FollowUpContacts.CountAsync(c => c.EventKey != null && c.EnrolmentId == null, Token)).ShouldBe(0);
                 (await db.FollowUpContacts.CountAsync(c => c.EnrolmentId != null, Token)).ShouldBeGreaterThan(0);
+            }
+
+            // The queries and every step, in order, on the same records; the import opened none of its own.
+            var queries = await QueryCountsAsync(source);
+            (result.Queries, result.QuerySteps).ShouldBe(queries);
+            (await QueryCountsAsync(target)).ShouldBe(queries);
+            queries.Queries.ShouldBeGreaterThanOrEqualTo(2);
+            await using (var db = target.Open())
+            {
+                var closed = await db.Queries.SingleAsync(q => q.Text == "test: creatinine 80, confirm the unit", Token);
+                (closed.Status, closed.RecordType, closed.RaisedBy).ShouldBe((QueryStatus.Closed, "visit", "monitor.queries"));
+                (await db.Visits.AnyAsync(v => v.Id == closed.RecordId && v.PatientId == closed.PatientId, Token)).ShouldBeTrue();
+                (await db.QuerySteps.Where(x => x.QueryId == closed.Id).OrderBy(x => x.Number).Select(x => x.Kind).ToListAsync(Token))
+                    .ShouldBe([QueryStepKind.Opened, QueryStepKind.Answered, QueryStepKind.Reopened, QueryStepKind.Answered, QueryStepKind.Closed]);
             }
 
             var b = Path.Combine(directory, "b.xml");
@@ -375,6 +432,10 @@ public sealed class OdmImportTests
                 form.AddAfterSelf(new XElement(form));
                 form.ElementsAfterSelf().First().Attribute("FormRepeatKey")!.Value = "99";
             });
+            // Queries: a step the status does not allow (a re-opening of an open query, by the site), a record the subject does not have.
+            var queryTransition = Broken(d => d.Descendants(Odm + "ItemData").Where(i => (string?)i.Attribute("ItemOID") == OdmOids.QueryStepAction).Skip(1).First()
+                .Attribute("Value")!.Value = "reopened");
+            var queryTarget = Broken(d => FirstItem(d, OdmOids.QueryRecord).Attribute("Value")!.Value = "SE.NOT_HERE:1");
             var infusionLot = Broken(d => FirstGroup(d, OdmOids.InfusionGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.LotNumber)
                 .Attribute("Value")!.Value = "LOT-NOT-HERE");
             // A de-identified export names lots by a per-export key, not their labels: it cannot be imported.
@@ -406,6 +467,8 @@ public sealed class OdmImportTests
                 ("reschedule-reason.xml", changeReason.ToString(), IssueCodes.RescheduleWithoutReason),
                 ("deviation-event.xml", deviationEvent.ToString(), IssueCodes.ScheduleUnknownEvent),
                 ("deviation-twice.xml", deviationTwice.ToString(), IssueCodes.OdmBadValue),
+                ("query-transition.xml", queryTransition.ToString(), IssueCodes.QueryStepNotAllowed),
+                ("query-target.xml", queryTarget.ToString(), IssueCodes.OdmBadValue),
                 ("two-deaths.xml", twoDeaths.ToString(), IssueCodes.OdmBadValue),
                 ("death-causality.xml", deathCausality.ToString(), IssueCodes.OdmBadValue),
                 ("meddra.xml", meddra.ToString(), IssueCodes.OdmScoreMismatch),
@@ -435,6 +498,7 @@ public sealed class OdmImportTests
                 (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
                 (await CellTherapyCountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), name);
                 (await CalendarCountsAsync(target)).ShouldBe((0, 0, 0), name);
+                (await QueryCountsAsync(target)).ShouldBe((0, 0), name);
             }
 
             // Into a registry that is not empty: refused before reading.
