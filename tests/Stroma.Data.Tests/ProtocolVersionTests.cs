@@ -73,6 +73,73 @@ public sealed class ProtocolVersionTests
         audit[^1].Reason.ShouldBe("approved (e-signature: approved)");
     }
 
+    /// <summary>
+    /// <c>stroma import odm</c> restores a version as another registry stored it: the file's signature (not the importer's),
+    /// the audit trail recording the import; the same version again is found, not written; and each rule a version met
+    /// where it was defined and approved is applied (signature complete and not in the future, no signature on a draft,
+    /// doses set, versions in order, a reason from version 2, never a template's key).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Restore_VersionAsStoredElsewhere_SignatureKeptAndRulesApplied(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var db = database.Open(actor: "importer", clock: Clock());
+        var signedAt = At("2024-01-10T08:30:00.1234567Z");
+        var v1 = new StoredProtocolVersion("site_wang", 1, ProtocolVersionStatus.Approved, SiteWang(), null, "admin.li", signedAt, "approved");
+
+        var restored = await ProtocolVersions.RestoreAsync(db, v1);
+        restored.Issues.ShouldBeEmpty();
+        restored.Value!.AlreadyHeld.ShouldBeFalse();
+        var again = await ProtocolVersions.RestoreAsync(db, v1);
+        (again.Issues.Count, again.Value!.AlreadyHeld).ShouldBe((0, true));
+        var differs = await ProtocolVersions.RestoreAsync(db, v1 with { ApprovalMeaning = "reviewed" });
+        Codes(differs.Issues).ShouldBe([IssueCodes.ProtocolVersionDiffers]);
+        differs.Issues[0].Message.ShouldContain("approval signature");
+
+        var unsetDoses = ProtocolDefinitions.ToJson(ProtocolDefinitions.FromTemplate(ProtocolTemplates.SeedCase2(), "site_case_2"));
+        var refusals = new (StoredProtocolVersion Version, string Code)[]
+        {
+            (v1 with { Number = 3, ChangeReason = "later" }, IssueCodes.ProtocolFieldInvalid),
+            (v1 with { Number = 2 }, IssueCodes.ProtocolChangeReasonMissing),
+            (new("site_case_2", 1, ProtocolVersionStatus.Approved, unsetDoses, null, "admin.li", signedAt, "approved"), IssueCodes.ProtocolDoseNotSetAtApproval),
+            (new("site_case_2", 1, ProtocolVersionStatus.Approved, unsetDoses.Replace("site_case_2", "site_case_3", StringComparison.Ordinal), null, "admin.li", signedAt, "approved"),
+                IssueCodes.ProtocolFieldInvalid),
+            (new("site_case_2", 1, ProtocolVersionStatus.Draft, unsetDoses, null, "admin.li", null, null), IssueCodes.ProtocolApprovalIncomplete),
+            (new("site_case_2", 1, ProtocolVersionStatus.Approved, SiteWang().Replace("site_wang", "site_case_2", StringComparison.Ordinal), null, "admin.li", null, "approved"),
+                IssueCodes.ProtocolApprovalIncomplete),
+            (new("site_case_2", 1, ProtocolVersionStatus.Approved, SiteWang().Replace("site_wang", "site_case_2", StringComparison.Ordinal), null, "admin.li",
+                At("2024-03-01T00:00:00Z"), "approved"), IssueCodes.ProtocolFieldInvalid),
+            (new(ProtocolTemplates.SeedCase2Key, 1, ProtocolVersionStatus.Approved, unsetDoses, null, "admin.li", signedAt, "approved"), IssueCodes.ProtocolTemplateReadOnly),
+        };
+        foreach (var (version, code) in refusals)
+        {
+            var refused = await ProtocolVersions.RestoreAsync(db, version);
+            Codes(refused.Issues).ShouldContain(code, $"{version.Key} {version.Number} {version.Status}");
+            refused.Value.ShouldBeNull();
+        }
+
+        // A draft version 2 with its reason, after the approved version 1: accepted, unsigned.
+        var draft = await ProtocolVersions.RestoreAsync(db, v1 with { Number = 2, Status = ProtocolVersionStatus.Draft, ChangeReason = "window widened", ApprovedBy = null, ApprovedAt = null, ApprovalMeaning = null });
+        draft.Issues.ShouldBeEmpty();
+        var draftAfterDraft = await ProtocolVersions.RestoreAsync(db, v1 with { Number = 3, Status = ProtocolVersionStatus.Draft, ChangeReason = "again", ApprovedBy = null, ApprovedAt = null, ApprovalMeaning = null });
+        Codes(draftAfterDraft.Issues).ShouldBe([IssueCodes.ProtocolFieldInvalid]);
+
+        await using var read = database.Open();
+        var rows = await read.ProtocolVersions.OrderBy(v => v.Number).ToListAsync();
+        rows.Select(r => (r.ProtocolKey, r.Number, r.Status, r.ApprovedBy, r.ApprovedAt, r.ApprovalMeaning, r.ChangeReason)).ShouldBe(
+        [
+            // Kept as the registry keeps every instant: whole microseconds.
+            ("site_wang", 1, ProtocolVersionStatus.Approved, "admin.li", At("2024-01-10T08:30:00.123456Z"), "approved", null),
+            ("site_wang", 2, ProtocolVersionStatus.Draft, null, null, null, "window widened"),
+        ]);
+        rows[0].DefinitionJson.ShouldBe(SiteWang());
+        (await read.Protocols.CountAsync()).ShouldBe(1);
+        var inserts = await read.AuditEntries.Where(a => a.Entity == nameof(ProtocolVersionRecord) && a.Action == "insert").OrderBy(a => a.Sequence).ToListAsync();
+        inserts.Select(a => a.UserName).ShouldBe(["importer", "importer"]);
+        inserts[0].Reason.ShouldBe("imported: site_wang version 1 as the source registry stored it (approved by admin.li at 2024-01-10T08:30:00.1234560+00:00: approved)");
+    }
+
     [Theory]
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task CopySeedCase2_DosesNotSet_ApprovalRefusedUntilTheSiteSetsThem(DatabaseEngine engine)

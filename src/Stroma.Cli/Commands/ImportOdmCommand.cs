@@ -41,7 +41,7 @@ public sealed class ImportOdmCommand(CliIo io) : AsyncCommand<ImportOdmCommand.S
             return ExitCodes.InvalidInput;
         }
 
-        io.Out.WriteLine($"{Path.GetFileName(settings.File)}: sites {result.Sites}, subjects {result.Subjects}, visits {result.Visits}, assessments {result.Assessments}, lab results {result.LabResults}, diagnoses {result.Diagnoses}, medications {result.Medications}, adverse events {result.AdverseEvents}, deaths {result.Deaths}, lots {result.Lots}, release tests {result.ReleaseTests}, lot decisions {result.LotDecisions}, custody events {result.CustodyEvents}, enrolments {result.Enrolments}, infusions {result.Infusions}, contacts {result.Contacts}, lymphodepletions {result.Lymphodepletions}, scheduled events {result.ScheduledEvents}, reschedules {result.ScheduleChanges}, deviations {result.Deviations}, queries {result.Queries}, query steps {result.QuerySteps}");
+        io.Out.WriteLine($"{Path.GetFileName(settings.File)}: sites {result.Sites}, subjects {result.Subjects}, visits {result.Visits}, assessments {result.Assessments}, lab results {result.LabResults}, diagnoses {result.Diagnoses}, medications {result.Medications}, adverse events {result.AdverseEvents}, deaths {result.Deaths}, protocol versions {result.ProtocolVersions}, lots {result.Lots}, release tests {result.ReleaseTests}, lot decisions {result.LotDecisions}, custody events {result.CustodyEvents}, enrolments {result.Enrolments}, infusions {result.Infusions}, contacts {result.Contacts}, lymphodepletions {result.Lymphodepletions}, scheduled events {result.ScheduledEvents}, reschedules {result.ScheduleChanges}, deviations {result.Deviations}, queries {result.Queries}, query steps {result.QuerySteps}");
         return ExitCodes.Ok;
     }
 }

@@ -44,4 +44,7 @@ public static partial class IssueCodes
 
     /// <summary>Re-consent to the version the enrolment is already on, or to an older one.</summary>
     public const string ProtocolReconsentNotNewer = "PRT014";
+
+    /// <summary>An imported protocol version differs from the one the registry already holds under the same key and number.</summary>
+    public const string ProtocolVersionDiffers = "PRT015";
 }

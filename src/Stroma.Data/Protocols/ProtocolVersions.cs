@@ -26,7 +26,7 @@ public sealed record ProtocolVersionView(string Key, int Number, ProtocolVersion
 /// template, approve with an e-signature, list and show. The three built-in templates are approved read-only version 1
 /// of their keys, served from <see cref="ProtocolTemplates"/>; a site copies them under its own key.
 /// </summary>
-public static class ProtocolVersions
+public static partial class ProtocolVersions
 {
     /// <summary>Who signed the built-in templates: they ship approved with Stroma, cited in their source and notes.</summary>
     public const string TemplateSigner = "stroma (built-in template)";
@@ -197,25 +197,7 @@ public static class ProtocolVersions
         issues.AddRange(problems);
         if (definition is not null)
         {
-            var components = definition.Protocol.Components;
-            for (var i = 0; i < components.Count; i++)
-            {
-                if (components[i].Dose is DoseRule.NotSet notSet)
-                {
-                    issues.Add(Issue.Error(IssueCodes.ProtocolDoseNotSetAtApproval, $"components[{Number(i)}].dose",
-                        $"The dose of {components[i].Label} ({components[i].Key}) is not set: {notSet.Why} Set it in a revised draft before approval (Stroma does not invent a dose)."));
-                }
-            }
-
-            var agents = definition.Protocol.CarT?.Lymphodepletion ?? [];
-            for (var i = 0; i < agents.Count; i++)
-            {
-                if (!agents[i].IsSet)
-                {
-                    issues.Add(Issue.Error(IssueCodes.LymphodepletionNotSetAtApproval, $"carT.lymphodepletion[{Number(i)}]",
-                        $"Lymphodepletion with {agents[i].Drug} ({agents[i].Key}) has no {(agents[i].DosePerSquareMetre is null ? "dose per m²" : "days relative to the infusion")}: set mgPerM2 and daysRelativeToInfusion in a revised draft before approval (Stroma does not invent a regimen)."));
-                }
-            }
+            issues.AddRange(ApprovalProblems(definition));
         }
 
         if (issues.Count > 0)
@@ -230,6 +212,30 @@ public static class ProtocolVersions
         db.ChangeReason = $"approved (e-signature: {meaning.Trim()})";
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CellTherapyResult<ProtocolVersionRecord>(record, []);
+    }
+
+    /// <summary>What stands in the way of approving a definition: a component's dose or a lymphodepleting drug's regimen not set.</summary>
+    private static IEnumerable<Issue> ApprovalProblems(ProtocolDefinition definition)
+    {
+        var components = definition.Protocol.Components;
+        for (var i = 0; i < components.Count; i++)
+        {
+            if (components[i].Dose is DoseRule.NotSet notSet)
+            {
+                yield return Issue.Error(IssueCodes.ProtocolDoseNotSetAtApproval, $"components[{Number(i)}].dose",
+                    $"The dose of {components[i].Label} ({components[i].Key}) is not set: {notSet.Why} Set it in a revised draft before approval (Stroma does not invent a dose).");
+            }
+        }
+
+        var agents = definition.Protocol.CarT?.Lymphodepletion ?? [];
+        for (var i = 0; i < agents.Count; i++)
+        {
+            if (!agents[i].IsSet)
+            {
+                yield return Issue.Error(IssueCodes.LymphodepletionNotSetAtApproval, $"carT.lymphodepletion[{Number(i)}]",
+                    $"Lymphodepletion with {agents[i].Drug} ({agents[i].Key}) has no {(agents[i].DosePerSquareMetre is null ? "dose per m²" : "days relative to the infusion")}: set mgPerM2 and daysRelativeToInfusion in a revised draft before approval (Stroma does not invent a regimen).");
+            }
+        }
     }
 
     /// <summary>Every version: the built-in templates first, then stored protocols by key and version.</summary>

@@ -107,6 +107,7 @@ public static partial class OdmExport
             WriteFollowUpGroups();
             WriteScheduleGroups();
             WriteQueryGroups();
+            WriteProtocolVersionGroups();
         }
 
         private void WriteCellTherapyItems()
@@ -201,6 +202,7 @@ public static partial class OdmExport
             WriteFollowUpItems();
             WriteScheduleItems();
             WriteQueryItems();
+            WriteProtocolVersionItems();
         }
 
         private void WriteCellTherapyCodeLists()
@@ -214,6 +216,7 @@ public static partial class OdmExport
             WriteFollowUpCodeLists();
             WriteScheduleCodeLists();
             WriteQueryCodeLists();
+            WriteProtocolVersionCodeLists();
         }
 
         private sealed record InfusionRecords(Infusion Infusion, string LotNumber, string ProtocolKey, List<InfusionVitalSigns> Vitals,
@@ -328,13 +331,15 @@ public static partial class OdmExport
         private string? Unowned(DateOnly date) => deidentify ? null : Text(date);
 
         /// <summary>
-        /// The lots of the exported sites, in label order, each followed by its release tests, decisions and custody events
-        /// (each kind in the order of its event time, then of its values), as <c>ReferenceData</c>.
+        /// The stored protocol versions (<see cref="WriteProtocolVersionData"/>), then the lots of the exported sites, in label
+        /// order, each followed by its release tests, decisions and custody events (each kind in the order of its event time,
+        /// then of its values), as <c>ReferenceData</c>.
         /// </summary>
         private async Task WriteReferenceDataAsync(Dictionary<Guid, string> siteCodes, CancellationToken cancellationToken)
         {
             var all = (await Rows<CellLotRecord>().ToListAsync(cancellationToken).ConfigureAwait(false)).OrderBy(l => l.LotNumber, StringComparer.Ordinal).ToList();
-            if (all.Count == 0)
+            var protocolVersions = await StoredProtocolVersionsAsync(cancellationToken).ConfigureAwait(false);
+            if (all.Count == 0 && protocolVersions.Count == 0)
             {
                 return;
             }
@@ -342,6 +347,7 @@ public static partial class OdmExport
             xml.WriteStartElement("ReferenceData");
             Attribute("StudyOID", OdmOids.Study);
             Attribute("MetaDataVersionOID", OdmOids.Registry);
+            WriteProtocolVersionData(protocolVersions);
             var repeat = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var lot in all)
             {

@@ -42,6 +42,9 @@ public static partial class OdmExport
     /// <summary>What one export wrote.</summary>
     public sealed record Counts(long Subjects, long Visits, long Assessments, long LabResults, long MetaDataVersions, long Diagnoses, long Medications, long AdverseEvents, long Deaths)
     {
+        /// <summary>Stored protocol versions with their definitions (<c>ReferenceData</c>, <c>IG.PROTOCOL</c>).</summary>
+        public long ProtocolVersions { get; init; }
+
         /// <summary>Cell-product lots (<c>ReferenceData</c>).</summary>
         public long Lots { get; init; }
 
@@ -192,6 +195,7 @@ public static partial class OdmExport
             await xml.FlushAsync().ConfigureAwait(false);
             return new Counts(subjects, visits, assessments, labs, 1 + protocolVersions, diagnoses, medications, adverseEvents, deaths)
             {
+                ProtocolVersions = protocolVersionRecords,
                 Lots = lots,
                 ReleaseTests = releaseTests,
                 LotDecisions = lotDecisions,

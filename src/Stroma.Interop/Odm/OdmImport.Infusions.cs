@@ -12,7 +12,7 @@ namespace Stroma.Interop.Odm;
 
 /// <summary>
 /// Enrolments (<c>F.ENR</c>) and infusions (<c>F.INF</c>) of <see cref="OdmImport"/>. Enrolments meet the enrolment's
-/// rules (an approved protocol version in the registry: protocol definitions are not imported; once per protocol; a
+/// rules (an approved protocol version: a built-in template, or stored in the registry or by the file's <c>IG.PROTOCOL</c>; once per protocol; a
 /// weight above 0 and at most 1000 kg; consent and weighing dates not in the future) and get their calendar from the
 /// protocol as <see cref="Enrolments"/> does. Infusions need the patient's enrolment on their protocol, an administration
 /// of its schedule not yet recorded for that component, a lot in the registry at the patient's site, a dose not negative,
@@ -84,7 +84,7 @@ public static partial class OdmImport
             var (found, notFound) = await ProtocolVersions.FindAsync(db, key, version, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (notFound is not null)
             {
-                rules.Add(notFound with { Message = notFound.Message + " Protocol definitions are not imported from ODM: define and approve the protocol version first." });
+                rules.Add(notFound with { Message = notFound.Message + " The file's ReferenceData defines no such version (IG.PROTOCOL) and the registry holds none: define and approve it first, or import a file that carries it." });
             }
             else if (found!.Status != ProtocolVersionStatus.Approved)
             {

@@ -128,7 +128,7 @@ public static partial class OdmImport
             return lot;
         }
 
-        /// <summary>The file's ReferenceData: lots, then (in file order) their release tests and decisions; custody events are kept for after the subjects.</summary>
+        /// <summary>The file's ReferenceData: protocol versions, lots, then (in file order) their release tests and decisions; custody events are kept for after the subjects.</summary>
         private async Task ReadReferenceDataAsync(XElement reference, CancellationToken cancellationToken)
         {
             foreach (var group in reference.Elements(Odm + "ItemGroupData"))
@@ -137,6 +137,7 @@ public static partial class OdmImport
                 var where = $"ReferenceData/ItemGroupData[@ItemGroupOID='{oid}'][@ItemGroupRepeatKey='{(string?)group.Attribute("ItemGroupRepeatKey")}']";
                 var known = oid switch
                 {
+                    OdmOids.ProtocolVersionGroup => ProtocolVersionItems,
                     OdmOids.LotGroup => LotItems,
                     OdmOids.ReleaseTestGroup => ReleaseTestItems,
                     OdmOids.DecisionGroup => DecisionItems,
@@ -145,7 +146,7 @@ public static partial class OdmImport
                 };
                 if (known is null)
                 {
-                    Error(IssueCodes.OdmUnknownOid, where, $"Stroma's mapping reads {OdmOids.LotGroup}, {OdmOids.ReleaseTestGroup}, {OdmOids.DecisionGroup} and {OdmOids.CustodyGroup} as reference data.");
+                    Error(IssueCodes.OdmUnknownOid, where, $"Stroma's mapping reads {OdmOids.ProtocolVersionGroup}, {OdmOids.LotGroup}, {OdmOids.ReleaseTestGroup}, {OdmOids.DecisionGroup} and {OdmOids.CustodyGroup} as reference data.");
                     continue;
                 }
 
@@ -164,6 +165,9 @@ public static partial class OdmImport
 
                 switch (oid)
                 {
+                    case OdmOids.ProtocolVersionGroup:
+                        await AddProtocolVersionAsync(values, where, cancellationToken).ConfigureAwait(false);
+                        break;
                     case OdmOids.LotGroup:
                         await AddLotAsync(values, where, cancellationToken).ConfigureAwait(false);
                         break;

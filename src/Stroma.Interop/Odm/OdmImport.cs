@@ -28,6 +28,9 @@ public sealed record OdmImportResult(int Sites, int Subjects, int Visits, int As
 
     public int Deaths { get; init; }
 
+    /// <summary>Protocol versions defined from the file's <c>IG.PROTOCOL</c> (a version the registry already held, identical, is not counted).</summary>
+    public int ProtocolVersions { get; init; }
+
     /// <summary>Cell-product lots (from <c>ReferenceData</c>).</summary>
     public int Lots { get; init; }
 
@@ -131,6 +134,7 @@ public static partial class OdmImport
             Medications = reader.Medications,
             AdverseEvents = reader.AdverseEvents,
             Deaths = reader.Deaths,
+            ProtocolVersions = reader.DefinedProtocolVersions,
             Lots = reader.Lots,
             ReleaseTests = reader.ReleaseTests,
             LotDecisions = reader.LotDecisions,

@@ -94,6 +94,20 @@ public static class OdmOids
     public const string DeathCause = "IT.DTH.CAUSE";
     public const string DeathCausality = "IT.DTH.CAUSALITY";
 
+    /// <summary>Stored protocol versions with their definition and approval signature: <c>ReferenceData</c> (a protocol is no patient's), before the lots.</summary>
+    public const string ProtocolVersionGroup = "IG.PROTOCOL";
+    public const string ProtocolVersionKey = "IT.PROTOCOL.KEY";
+    public const string ProtocolVersionNumber = "IT.PROTOCOL.VERSION";
+    public const string ProtocolVersionStatus = "IT.PROTOCOL.STATUS";
+
+    /// <summary>The definition in the canonical JSON of docs/protocol.schema.json (<c>stroma-protocol/1</c>).</summary>
+    public const string ProtocolVersionDefinition = "IT.PROTOCOL.DEFINITION";
+    public const string ProtocolVersionReason = "IT.PROTOCOL.CHANGE_REASON";
+    public const string ProtocolVersionApprovedBy = "IT.PROTOCOL.APPROVED_BY";
+    public const string ProtocolVersionApprovedAt = "IT.PROTOCOL.APPROVED_AT";
+    public const string ProtocolVersionMeaning = "IT.PROTOCOL.APPROVAL_MEANING";
+    public const string ProtocolVersionStatusCodes = "CL.PROTOCOL_STATUS";
+
     /// <summary>Cell-product lots, their release tests, release decisions and custody: <c>ReferenceData</c> (a lot is no patient's).</summary>
     public const string LotGroup = "IG.LOT";
 

@@ -50,9 +50,12 @@ public sealed class OdmExportTests
         (int Lots, int Tests, int Decisions, int Custody, int Enrolments, int Infusions, int InfusionChildren) cellTherapy;
         List<string> lotNumbers;
         (int Contacts, int Lymphodepletions) followUp;
+        List<(string Key, string Number, string Json, string? Signer)> protocolVersions;
         await using (var db = database.Open("demo"))
         {
             await DemoRegistry.CreateAsync(db, new DemoOptions(Patients: 4, Seed: 5), Token);
+            protocolVersions = [.. (await db.ProtocolVersions.AsNoTracking().ToListAsync(Token)).OrderBy(v => v.ProtocolKey, StringComparer.Ordinal).ThenBy(v => v.Number)
+                .Select(v => (v.ProtocolKey, v.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), v.DefinitionJson, v.ApprovedBy))];
             studyIds = [.. db.Patients.Select(p => p.StudyId)];
             expected = (db.Diagnoses.Count(), db.Medications.Count(), db.AdverseEvents.Count());
             cellTherapy = (db.CellLots.Count(), db.LotReleaseTests.Count(), db.LotDecisions.Count(), db.CustodyEvents.Count(), db.ProtocolEnrolments.Count(), db.Infusions.Count(),
@@ -203,10 +206,17 @@ public sealed class OdmExportTests
                 List<XElement> Groups(string oid) => [.. document.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == oid)];
                 string? Value(XElement group, string oid) => (string?)group.Elements(Odm + "ItemData").SingleOrDefault(i => (string?)i.Attribute("ItemOID") == oid)?.Attribute("Value");
 
-                // Lots and their records are ReferenceData (no patient's), before the ClinicalData; enrolments and infusions are each subject's.
+                // Protocol versions, then lots and their records, are ReferenceData (no patient's), before the ClinicalData; enrolments and
+                // infusions are each subject's. Each version carries its definition as stored; its signer only when identifiable.
                 var reference = document.Root!.Element(Odm + "ReferenceData")!;
                 reference.ElementsAfterSelf(Odm + "ClinicalData").ShouldHaveSingleItem();
-                reference.Elements(Odm + "ItemGroupData").Count().ShouldBe(cellTherapy.Lots + cellTherapy.Tests + cellTherapy.Decisions + cellTherapy.Custody);
+                reference.Elements(Odm + "ItemGroupData").Count().ShouldBe(protocolVersions.Count + cellTherapy.Lots + cellTherapy.Tests + cellTherapy.Decisions + cellTherapy.Custody);
+                protocolVersions.Count.ShouldBeGreaterThan(0);
+                counts.ProtocolVersions.ShouldBe(protocolVersions.Count);
+                reference.Elements(Odm + "ItemGroupData").Take(protocolVersions.Count).Select(g => (Value(g, OdmOids.ProtocolVersionKey)!, Value(g, OdmOids.ProtocolVersionNumber)!,
+                    Value(g, OdmOids.ProtocolVersionDefinition)!, Value(g, OdmOids.ProtocolVersionApprovedBy))).ToList()
+                    .ShouldBe([.. protocolVersions.Select(v => (v.Key, v.Number, v.Json, deidentify ? null : v.Signer))]);
+                protocolVersions.ShouldAllBe(v => v.Signer != null);
                 Groups(OdmOids.LotGroup).Count.ShouldBe(cellTherapy.Lots);
                 Groups(OdmOids.ReleaseTestGroup).Count.ShouldBe(cellTherapy.Tests);
                 Groups(OdmOids.DecisionGroup).Count.ShouldBe(cellTherapy.Decisions);

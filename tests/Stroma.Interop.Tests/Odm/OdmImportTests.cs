@@ -1,5 +1,6 @@
 // Source: issue #17 "CDISC ODM and SDTM": `stroma import odm FILE.xml` into an empty registry gives the same export
-// back (round trip), all or nothing, with clear errors (docs/interop.md "CDISC ODM 1.3.2", docs/issue-codes.md ODM001–ODM007).
+// back (round trip), all or nothing, with clear errors (docs/interop.md "CDISC ODM 1.3.2", docs/issue-codes.md ODM001–ODM008,
+// PRT015), protocol definitions included.
 using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
@@ -23,8 +24,7 @@ public sealed class OdmImportTests
     /// <summary>
     /// An export with what cannot be equal after an import removed, exactly (docs/interop.md, "Round trip"): the file's own
     /// identity and time (FileOID, CreationDateTime); every AuditRecord and the AdminData users (the import's records were
-    /// entered by whoever imported, when they did); each location's EffectiveDate (the day its site was added); and the
-    /// protocol versions' MetaDataVersions (protocol definitions are not imported).
+    /// entered by whoever imported, when they did); and each location's EffectiveDate (the day its site was added).
     /// </summary>
     internal static string Comparable(string path)
     {
@@ -35,7 +35,6 @@ public sealed class OdmImportTests
         document.Descendants(Odm + "AuditRecord").Remove();
         document.Descendants(Odm + "User").Remove();
         document.Descendants(Odm + "MetaDataVersionRef").Attributes("EffectiveDate").Remove();
-        document.Descendants(Odm + "MetaDataVersion").Where(m => (string?)m.Attribute("OID") != OdmOids.Registry).Remove();
         return document.ToString();
     }
 
@@ -178,6 +177,11 @@ public sealed class OdmImportTests
 
             // Queries with their steps, through their writer, so that the round trip carries F.QUERY.
             await AddQueriesAsync(db);
+
+            // A second version of one of the demo's protocols, still a draft, with its reason, through its writer, so that the
+            // round trip carries an unsigned version after a signed one (IG.PROTOCOL).
+            var revised = await db.ProtocolVersions.OrderBy(v => v.ProtocolKey).FirstAsync(Token);
+            (await Stroma.Data.Protocols.ProtocolVersions.DefineAsync(db, revised.DefinitionJson, "test: a second version, not yet approved", Token)).Issues.ShouldBeEmpty();
         }
 
         var path = Path.Combine(directory, "a.xml");
@@ -186,8 +190,8 @@ public sealed class OdmImportTests
     }
 
     /// <summary>
-    /// Protocol definitions are not imported from ODM (docs/interop.md, "Import"): a registry defines and approves its
-    /// protocol versions before patients are enrolled on them. The target gets the source's, as stored.
+    /// A registry that defined and approved the source's protocol versions itself before the import (as a site would, by
+    /// hand): the target gets the source's, as stored, so that the file's <c>IG.PROTOCOL</c> finds them already held.
     /// </summary>
     private static async Task CopyProtocolsAsync(TestDatabase source, TestDatabase target)
     {
@@ -219,6 +223,42 @@ public sealed class OdmImportTests
         }
 
         await to.SaveChangesAsync(Token);
+    }
+
+    /// <summary>
+    /// Imports each case into <paramref name="target"/>: refused, with its code in a message that names the file, and nothing
+    /// written (no site, patient or record of any kind; the protocol versions still <paramref name="heldProtocols"/>).
+    /// </summary>
+    private static async Task RefusesEachAsync(TestDatabase target, string directory, IEnumerable<(string Name, string Content, string Code)> cases,
+        List<(string Key, int Number, ProtocolVersionStatus Status, string Json, string? ChangeReason, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? ApprovalMeaning)> heldProtocols)
+    {
+        foreach (var (name, content, code) in cases)
+        {
+            var path = Path.Combine(directory, name);
+            await File.WriteAllTextAsync(path, content, Token);
+            await using (var db = target.Open("importer"))
+            {
+                var result = await OdmImport.RunAsync(db, path, Token);
+                result.Refused.ShouldBeTrue(name);
+                result.Issues.ShouldContain(i => i.Code == code && i.Message.StartsWith(name, StringComparison.Ordinal), name);
+            }
+
+            (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
+            (await CellTherapyCountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), name);
+            (await CalendarCountsAsync(target)).ShouldBe((0, 0, 0), name);
+            (await QueryCountsAsync(target)).ShouldBe((0, 0), name);
+            (await ProtocolVersionsAsync(target)).ShouldBe(heldProtocols, name);
+            await using var read = target.Open();
+            (await read.Protocols.CountAsync(Token)).ShouldBe(heldProtocols.Select(v => v.Key).Distinct().Count(), name);
+        }
+    }
+
+    private static async Task<List<(string Key, int Number, ProtocolVersionStatus Status, string Json, string? ChangeReason, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? ApprovalMeaning)>>
+        ProtocolVersionsAsync(TestDatabase database)
+    {
+        await using var db = database.Open();
+        return [.. (await db.ProtocolVersions.AsNoTracking().ToListAsync(Token)).OrderBy(v => v.ProtocolKey, StringComparer.Ordinal).ThenBy(v => v.Number)
+            .Select(v => (v.ProtocolKey, v.Number, v.Status, v.DefinitionJson, v.ChangeReason, v.ApprovedBy, v.ApprovedAt, v.ApprovalMeaning))];
     }
 
     private static async Task<(int Lots, int Tests, int Decisions, int Custody, int Enrolments, int Infusions, int Vitals, int Premedications, int Reactions, int Contacts, int Lymphodepletions)>
@@ -265,7 +305,6 @@ public sealed class OdmImportTests
             await using var source = await TestDatabase.CreateAsync(engine);
             var a = await DemoExportAsync(source, directory);
             await using var target = await TestDatabase.CreateAsync(engine);
-            await CopyProtocolsAsync(source, target);
 
             OdmImportResult result;
             await using (var db = target.Open("importer"))
@@ -276,6 +315,12 @@ public sealed class OdmImportTests
             result.Issues.ShouldBeEmpty();
             result.Subjects.ShouldBeGreaterThan(0);
             result.LabResults.ShouldBeGreaterThan(0);
+            // The protocol versions, defined from the file before anyone is enrolled on them, as the source stored them.
+            var protocols = await ProtocolVersionsAsync(source);
+            result.ProtocolVersions.ShouldBe(protocols.Count);
+            (await ProtocolVersionsAsync(target)).ShouldBe(protocols);
+            protocols.ShouldContain(v => v.Status == ProtocolVersionStatus.Approved && v.ApprovedBy != null);
+            protocols.ShouldContain(v => v.Number == 2 && v.Status == ProtocolVersionStatus.Draft && v.ChangeReason == "test: a second version, not yet approved");
             var (_, _, _, _, _, diagnoses, medications, adverseEvents, deaths) = await CountsAsync(source);
             (result.Diagnoses, result.Medications, result.AdverseEvents, result.Deaths).ShouldBe((diagnoses, medications, adverseEvents, deaths));
             deaths.ShouldBeGreaterThan(0);
@@ -438,6 +483,11 @@ public sealed class OdmImportTests
             var queryTarget = Broken(d => FirstItem(d, OdmOids.QueryRecord).Attribute("Value")!.Value = "SE.NOT_HERE:1");
             var infusionLot = Broken(d => FirstGroup(d, OdmOids.InfusionGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == OdmOids.LotNumber)
                 .Attribute("Value")!.Value = "LOT-NOT-HERE");
+            // Protocol versions: a definition that does not read, a built-in template's key, a version the registry holds otherwise.
+            XElement ProtocolItem(XDocument d, string oid) => FirstGroup(d, OdmOids.ProtocolVersionGroup).Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == oid);
+            var protocolDefinition = Broken(d => ProtocolItem(d, OdmOids.ProtocolVersionDefinition).Attribute("Value")!.Value = "{\"format\": \"stroma-protocol/1\",");
+            var protocolTemplate = Broken(d => ProtocolItem(d, OdmOids.ProtocolVersionKey).Attribute("Value")!.Value = ProtocolTemplates.All[0].Key);
+            var protocolDiffers = Broken(d => ProtocolItem(d, OdmOids.ProtocolVersionMeaning).Attribute("Value")!.Value = "reviewed");
             // A de-identified export names lots by a per-export key, not their labels: it cannot be imported.
             var deidentified = Path.Combine(directory, "deidentified-export.xml");
             await OdmExport.WriteAsync(source.Configuration, deidentified, new CsvExportOptions([], Deidentify: true), Token);
@@ -450,6 +500,9 @@ public sealed class OdmImportTests
                 ("decision.xml", decision.ToString(), IssueCodes.LotReleaseWithoutPassedSpecification),
                 ("custody.xml", custodyPlace.ToString(), IssueCodes.CustodyMissingPlaceOrPerson),
                 ("enrolment.xml", enrolment.ToString(), IssueCodes.ProtocolVersionNotFound),
+                ("protocol-definition.xml", protocolDefinition.ToString(), IssueCodes.ProtocolUnreadable),
+                ("protocol-template.xml", protocolTemplate.ToString(), IssueCodes.ProtocolTemplateReadOnly),
+                ("protocol-differs.xml", protocolDiffers.ToString(), IssueCodes.ProtocolVersionDiffers),
                 ("infusion-event.xml", infusionEvent.ToString(), IssueCodes.NotAnAdministration),
                 ("infusion-lot.xml", infusionLot.ToString(), IssueCodes.OdmLotNotInRegistry),
                 ("contact-event.xml", contactEvent.ToString(), IssueCodes.ScheduleUnknownEvent),
@@ -484,22 +537,8 @@ public sealed class OdmImportTests
             };
             await using var target = await TestDatabase.CreateAsync(engine);
             await CopyProtocolsAsync(source, target);
-            foreach (var (name, content, code) in cases)
-            {
-                var path = Path.Combine(directory, name);
-                await File.WriteAllTextAsync(path, content, Token);
-                await using (var db = target.Open("importer"))
-                {
-                    var result = await OdmImport.RunAsync(db, path, Token);
-                    result.Refused.ShouldBeTrue(name);
-                    result.Issues.ShouldContain(i => i.Code == code && i.Message.StartsWith(name, StringComparison.Ordinal), name);
-                }
-
-                (await CountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0), name);
-                (await CellTherapyCountsAsync(target)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), name);
-                (await CalendarCountsAsync(target)).ShouldBe((0, 0, 0), name);
-                (await QueryCountsAsync(target)).ShouldBe((0, 0), name);
-            }
+            var heldProtocols = await ProtocolVersionsAsync(target);
+            await RefusesEachAsync(target, directory, cases, heldProtocols);
 
             // Into a registry that is not empty: refused before reading.
             await using (var db = target.Open("importer"))
@@ -512,6 +551,98 @@ public sealed class OdmImportTests
                 var again = await OdmImport.RunAsync(db, a, Token);
                 again.Issues.Select(i => i.Code).ShouldBe([IssueCodes.OdmRegistryNotEmpty]);
             }
+        }
+        finally
+        {
+            Directory.Delete(directory, true);
+        }
+    }
+
+    /// <summary>
+    /// Into a registry holding no protocols, each version comes from the file with the rules it met where it was stored:
+    /// an approved version without its signer (PRT011), a version whose predecessor the file does not carry (PRT003), a
+    /// reason missing from version 2 (PRT012), a definition of another key (PRT003); an enrolment on a version neither
+    /// the file nor the registry holds (PRT008). Refused whole, nothing written, not even the versions before the error.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task RunAsync_ProtocolVersionsBrokenInTheFile_RefusedWithCodeAndNothingWritten(DatabaseEngine engine)
+    {
+        var directory = Directory.CreateTempSubdirectory("stroma-odm-").FullName;
+        try
+        {
+            await using var source = await TestDatabase.CreateAsync(engine);
+            var text = await File.ReadAllTextAsync(await DemoExportAsync(source, directory), Token);
+            IEnumerable<XElement> Versions(XDocument d) => d.Descendants(Odm + "ItemGroupData").Where(g => (string?)g.Attribute("ItemGroupOID") == OdmOids.ProtocolVersionGroup);
+            XElement Item(XElement group, string oid) => group.Elements(Odm + "ItemData").Single(i => (string?)i.Attribute("ItemOID") == oid);
+            XElement Second(XDocument d) => Versions(d).Single(g => Item(g, OdmOids.ProtocolVersionNumber).Attribute("Value")!.Value == "2");
+            string Broken(Action<XDocument> change)
+            {
+                var copy = XDocument.Parse(text);
+                change(copy);
+                return copy.ToString();
+            }
+
+            var second = Item(Second(XDocument.Parse(text)), OdmOids.ProtocolVersionKey).Attribute("Value")!.Value;
+            var cases = new (string Name, string Content, string Code)[]
+            {
+                ("unsigned.xml", Broken(d => Item(Versions(d).First(), OdmOids.ProtocolVersionApprovedBy).Remove()), IssueCodes.ProtocolApprovalIncomplete),
+                ("gap.xml", Broken(d => Versions(d).Single(g => Item(g, OdmOids.ProtocolVersionKey).Attribute("Value")!.Value == second
+                    && Item(g, OdmOids.ProtocolVersionNumber).Attribute("Value")!.Value == "1").Remove()), IssueCodes.ProtocolFieldInvalid),
+                ("reason.xml", Broken(d => Item(Second(d), OdmOids.ProtocolVersionReason).Remove()), IssueCodes.ProtocolChangeReasonMissing),
+                ("other-key.xml", Broken(d => Item(Versions(d).First(), OdmOids.ProtocolVersionKey).Attribute("Value")!.Value = "another_protocol"), IssueCodes.ProtocolFieldInvalid),
+                ("not-carried.xml", Broken(d => Versions(d).Remove()), IssueCodes.ProtocolVersionNotFound),
+            };
+            await using var target = await TestDatabase.CreateAsync(engine);
+            await RefusesEachAsync(target, directory, cases, []);
+        }
+        finally
+        {
+            Directory.Delete(directory, true);
+        }
+    }
+
+    /// <summary>
+    /// A registry that defined the protocols itself before the import: the file's versions are found there, the same, and
+    /// nothing is defined again; a version held otherwise (another approval signature) refuses the file (PRT015).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task RunAsync_ProtocolVersionsAlreadyHeld_SameAcceptedOtherRefused(DatabaseEngine engine)
+    {
+        var directory = Directory.CreateTempSubdirectory("stroma-odm-").FullName;
+        try
+        {
+            await using var source = await TestDatabase.CreateAsync(engine);
+            var a = await DemoExportAsync(source, directory);
+            var protocols = await ProtocolVersionsAsync(source);
+
+            await using (var same = await TestDatabase.CreateAsync(engine))
+            {
+                await CopyProtocolsAsync(source, same);
+                await using var db = same.Open("importer");
+                var result = await OdmImport.RunAsync(db, a, Token);
+                result.Issues.ShouldBeEmpty();
+                (result.ProtocolVersions, result.Subjects > 0).ShouldBe((0, true));
+                (await ProtocolVersionsAsync(same)).ShouldBe(protocols);
+            }
+
+            await using var other = await TestDatabase.CreateAsync(engine);
+            await CopyProtocolsAsync(source, other);
+            await using (var db = other.Open("admin"))
+            {
+                var signed = await db.ProtocolVersions.FirstAsync(v => v.Status == ProtocolVersionStatus.Approved, Token);
+                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE protocol_versions SET approval_meaning = 'reviewed' WHERE id = {signed.Id}", Token);
+            }
+
+            await using (var db = other.Open("importer"))
+            {
+                var result = await OdmImport.RunAsync(db, a, Token);
+                result.Issues.ShouldContain(i => i.Code == IssueCodes.ProtocolVersionDiffers && i.Message.Contains("approval signature", StringComparison.Ordinal));
+            }
+
+            (await ProtocolVersionsAsync(other)).Count.ShouldBe(protocols.Count);
+            (await CountsAsync(other)).ShouldBe((0, 0, 0, 0, 0, 0, 0, 0, 0));
         }
         finally
         {
