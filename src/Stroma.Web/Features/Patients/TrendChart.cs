@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Stroma.Web.Features.Patients;
 
@@ -55,6 +56,50 @@ public sealed class TrendChart
 
     /// <summary>The polyline's points attribute.</summary>
     public string Polyline => string.Join(' ', Points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.X:0.#},{p.Y:0.#}")));
+
+    /// <summary>
+    /// The chart's SVG content (axes, value and date ticks, infusion lines, the series and its points with their date and
+    /// value as a title), written once: a chart is remembered with its patient's page (<see cref="PatientPageCache{T}"/>)
+    /// and drawn on every view of it, and writing a few hundred attributes through Razor on each view was a good part of
+    /// the timeline's time under load (bench/web/README.md). Only digits, dates and the fixed class names go into it, so
+    /// nothing needs encoding; the same in every language (numbers and ISO dates are written invariantly, as the table's).
+    /// </summary>
+    public string Markup => markup ??= Draw();
+
+    private string? markup;
+
+    private string Draw()
+    {
+        var svg = new StringBuilder(256 + (Points.Count * 96) + (Infusions.Count * 128));
+        void Line(string cssClass, double x1, double y1, double x2, double y2) =>
+            svg.Append(CultureInfo.InvariantCulture, $"<line class=\"{cssClass}\" x1=\"{x1:0.#}\" y1=\"{y1:0.#}\" x2=\"{x2:0.#}\" y2=\"{y2:0.#}\"");
+        void Tick(string cssClass, double x, double y, string text) =>
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"{cssClass}\" x=\"{x:0.#}\" y=\"{y:0.#}\">{text}</text>");
+        Line("axis", PlotLeft, PlotBottom, PlotRight, PlotBottom);
+        svg.Append(" />");
+        Line("axis", PlotLeft, PlotTop, PlotLeft, PlotBottom);
+        svg.Append(" />");
+        Tick("tick", 4, PlotTop + 8, Max.ToString("0.##", CultureInfo.InvariantCulture));
+        Tick("tick", 4, PlotBottom, Min.ToString("0.##", CultureInfo.InvariantCulture));
+        Tick("tick", PlotLeft, Height - 6, Iso(First));
+        Tick("tick end", PlotRight, Height - 6, Iso(Last));
+        foreach (var (x, date) in Infusions)
+        {
+            Line("infusion", x, PlotTop, x, PlotBottom);
+            svg.Append("><title>").Append(Iso(date)).Append("</title></line>");
+        }
+
+        svg.Append("<polyline class=\"series\" points=\"").Append(Polyline).Append("\" />");
+        foreach (var p in Points)
+        {
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<circle class=\"{(p.Flagged ? "point flagged" : "point")}\" cx=\"{p.X:0.#}\" cy=\"{p.Y:0.#}\" r=\"3\"><title>{Iso(p.Date)}: {p.Value}</title></circle>");
+        }
+
+        return svg.ToString();
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Lays out <paramref name="values"/> (date, value, flagged) between <paramref name="first"/> and
