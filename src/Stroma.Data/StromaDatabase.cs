@@ -88,10 +88,26 @@ public static class StromaDatabase
             DatabaseEngine.Sqlite => new SqliteStromaDbContext(new DbContextOptionsBuilder<SqliteStromaDbContext>()
                 .UseSqlite(configuration.ConnectionString, o => o.CommandTimeout(3600))
                 .AddInterceptors(AuditInterceptor.Instance).Options),
-            _ => new PostgresStromaDbContext(new DbContextOptionsBuilder<PostgresStromaDbContext>()
-                .UseNpgsql(configuration.ConnectionString, o => o.CommandTimeout(3600).ExecutionStrategy(d => new RegistryRetryingExecutionStrategy(d)))
-                .AddInterceptors(AuditInterceptor.Instance).Options),
+            _ => new PostgresStromaDbContext(PostgresOptions(configuration.ConnectionString, retrying: true).Options),
         };
+        return Stamped(db, actor, clock);
+    }
+
+    /// <summary>The PostgreSQL options every context here shares (one-hour commands, the audit interceptor), with or without EF's retries.</summary>
+    private static DbContextOptionsBuilder<PostgresStromaDbContext> PostgresOptions(string connectionString, bool retrying) =>
+        new DbContextOptionsBuilder<PostgresStromaDbContext>()
+            .UseNpgsql(connectionString, o =>
+            {
+                o.CommandTimeout(3600);
+                if (retrying)
+                {
+                    o.ExecutionStrategy(d => new RegistryRetryingExecutionStrategy(d));
+                }
+            })
+            .AddInterceptors(AuditInterceptor.Instance);
+
+    private static StromaDbContext Stamped(StromaDbContext db, string actor, TimeProvider? clock)
+    {
         db.Actor = actor;
         db.Clock = clock ?? TimeProvider.System;
         return db;
@@ -114,12 +130,7 @@ public static class StromaDatabase
             return CreateContext(configuration, actor, clock);
         }
 
-        var db = new PostgresStromaDbContext(new DbContextOptionsBuilder<PostgresStromaDbContext>()
-            .UseNpgsql(configuration.ConnectionString, o => o.CommandTimeout(3600))
-            .AddInterceptors(AuditInterceptor.Instance).Options);
-        db.Actor = actor;
-        db.Clock = clock ?? TimeProvider.System;
-        return db;
+        return Stamped(new PostgresStromaDbContext(PostgresOptions(configuration.ConnectionString, retrying: false).Options), actor, clock);
     }
 
     /// <summary>
@@ -140,16 +151,10 @@ public static class StromaDatabase
         builder.Options = string.IsNullOrWhiteSpace(builder.Options)
             ? "-c default_transaction_read_only=on"
             : builder.Options + " -c default_transaction_read_only=on";
-        var db = new PostgresStromaDbContext(new DbContextOptionsBuilder<PostgresStromaDbContext>()
-            .UseNpgsql(builder.ConnectionString, o => o.CommandTimeout(3600))
-            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-            .AddInterceptors(AuditInterceptor.Instance).Options)
+        return Stamped(new PostgresStromaDbContext(PostgresOptions(builder.ConnectionString, retrying: false).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).Options)
         {
             ReadOnly = true,
-        };
-        db.Actor = actor;
-        db.Clock = clock ?? TimeProvider.System;
-        return db;
+        }, actor, clock);
     }
 
     /// <summary>
