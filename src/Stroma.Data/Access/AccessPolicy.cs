@@ -166,9 +166,20 @@ public static class AccessQueries
     public static IQueryable<Patient> PatientsFor(this StromaDbContext db, UserAccess access, Capability capability)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(access);
-        var sites = access.Sites(capability).ToArray();
+        var sites = SiteIds(access, capability);
         return db.Patients.Where(p => sites.Contains(p.SiteId));
+    }
+
+    /// <summary>
+    /// The sites where <paramref name="access"/> has <paramref name="capability"/>, as the parameter of a compiled query
+    /// (<see cref="CompiledPerModel"/>) that narrows patients exactly as <see cref="PatientsFor"/> does,
+    /// <c>sites.Contains(p.SiteId)</c>: the page reads every view makes (the timeline's patient, the banner) are compiled
+    /// once, so they cannot call <see cref="PatientsFor"/> inside their expression.
+    /// </summary>
+    public static Guid[] SiteIds(UserAccess access, Capability capability)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        return [.. access.Sites(capability)];
     }
 
     /// <summary>

@@ -51,32 +51,15 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
 
     /// <summary>
     /// The banner of one patient the user may read clinically, or null. The banner is on every patient page (bench/web):
-    /// one round trip reads the patient with its death, severe open events and open queries (through
-    /// <see cref="AccessQueries.PatientsFor"/>, on every view); its diagnoses and its enrolments with their protocols'
+    /// one round trip reads the patient with its death, severe open events and open queries (a compiled query narrowed to
+    /// the user's sites as <see cref="AccessQueries.PatientsFor"/> narrows, on every view); its diagnoses and its enrolments with their protocols'
     /// names (two compiled queries) are read through <paramref name="remember"/> when given (the web page's cache).
     /// </summary>
     public static async Task<PatientBannerView?> LoadAsync(StromaDbContext db, UserAccess access, Guid patientId, DateOnly today, CancellationToken cancellationToken,
         Func<Guid, DateOnly, Func<Task<BannerRecords>>, Task<BannerRecords>>? remember = null)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == patientId)
-            .Select(p => new
-            {
-                p.Id,
-                p.StudyId,
-                p.Site!.Code,
-                p.Site.Name,
-                p.Sex,
-                p.BirthDate,
-                p.BirthYear,
-                p.ConsentVersion,
-                p.ConsentDate,
-                p.WithdrawalDate,
-                Death = db.Deaths.Where(d => d.PatientId == p.Id && d.DeletedAt == null).OrderBy(d => d.DeathDate).Select(d => (DateOnly?)d.DeathDate).FirstOrDefault(),
-                Severe = db.AdverseEvents.Count(e => e.PatientId == p.Id && e.DeletedAt == null && e.ResolutionDate == null && e.CtcaeGrade >= 3),
-                Queries = db.Queries.Count(q => q.PatientId == p.Id && q.Status != QueryStatus.Closed),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+        var patient = await BannerQueries.Patient(db, patientId, AccessQueries.SiteIds(access, Capability.ReadClinical)).SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {
             return null;
@@ -103,6 +86,18 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
     /// <summary>The banner's reads after the access check, compiled once per model (<see cref="CompiledPerModel"/>).</summary>
     private static class BannerQueries
     {
+        /// <summary>
+        /// The patient if it is of the user's sites (<see cref="AccessQueries.SiteIds"/>, as <see cref="AccessQueries.PatientsFor"/>
+        /// narrows), with its death, its open adverse events of grade 3 or more and its open queries, in one round trip.
+        /// </summary>
+        public static readonly Func<StromaDbContext, Guid, Guid[], IAsyncEnumerable<BannerPatient>> Patient = CompiledPerModel.Compile(
+            (StromaDbContext db, Guid id, Guid[] sites) => db.Patients.AsNoTracking().Where(p => p.Id == id && sites.Contains(p.SiteId))
+                .Select(p => new BannerPatient(p.Id, p.StudyId, p.Site!.Code, p.Site.Name, p.Sex, p.BirthDate, p.BirthYear, p.ConsentVersion, p.ConsentDate,
+                    p.WithdrawalDate,
+                    db.Deaths.Where(d => d.PatientId == p.Id && d.DeletedAt == null).OrderBy(d => d.DeathDate).Select(d => (DateOnly?)d.DeathDate).FirstOrDefault(),
+                    db.AdverseEvents.Count(e => e.PatientId == p.Id && e.DeletedAt == null && e.ResolutionDate == null && e.CtcaeGrade >= 3),
+                    db.Queries.Count(q => q.PatientId == p.Id && q.Status != QueryStatus.Closed))));
+
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<Diagnosis>> Diagnoses = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.Diagnoses.AsNoTracking().Where(d => d.PatientId == id && d.DeletedAt == null));
 
@@ -111,6 +106,9 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
                 .Select(e => new EnrolmentRow(e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn,
                     db.Set<ProtocolRecord>().Where(r => r.Key == e.ProtocolKey).Select(r => r.Name).FirstOrDefault())));
     }
+
+    private sealed record BannerPatient(Guid Id, string StudyId, string Code, string Name, Stroma.Clinical.Labs.Sex Sex, DateOnly? BirthDate, int? BirthYear, string? ConsentVersion,
+        DateOnly? ConsentDate, DateOnly? WithdrawalDate, DateOnly? Death, int Severe, int Queries);
 
     private sealed record EnrolmentRow(string ProtocolKey, string ProtocolVersion, DateOnly? ConsentWithdrawnOn, string? Name);
 }

@@ -91,13 +91,7 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
     {
         // Reads may go to the read replica, caught up with this browser's own writes (docs/operations.md "Read replicas").
         var db = await reads.ContextAsync(cancellationToken);
-        var patient = await db.PatientsFor(access, Capability.ReadClinical).AsNoTracking().Where(p => p.Id == id)
-            .Select(p => new PatientHeader(p.SiteId, p.Site!.Code, p.StudyId,
-                // In the same round trip: the registry's last change (the key of what is remembered below) and whether the
-                // patient has open queries at all (most have none: then no query list to read).
-                AuditTrail.Changes(db).Select(e => e.Sequence).FirstOrDefault(),
-                db.Queries.Any(q => q.PatientId == p.Id && q.Status != Stroma.Data.Model.QueryStatus.Closed)))
-            .SingleOrDefaultAsync(cancellationToken);
+        var patient = await Queries.Header(db, id, AccessQueries.SiteIds(access, Capability.ReadClinical)).SingleOrDefaultAsync(cancellationToken);
         if (patient is null)
         {
             return NotFound();
@@ -206,11 +200,23 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
 
     /// <summary>
     /// The timeline's reads of the patient's records as compiled queries: EF Core translates each once rather than on every
-    /// page view (its query cache lookup was about a sixth of the page's time under load, bench/web). The patient itself
-    /// is read through <see cref="AccessQueries.PatientsFor"/>, the one place site isolation is written.
+    /// page view (its query cache lookup was about a sixth of the page's time under load, bench/web), the patient itself
+    /// among them, narrowed to the user's sites as <see cref="AccessQueries.PatientsFor"/> narrows.
     /// </summary>
     private static class Queries
     {
+        /// <summary>
+        /// The patient if it is of the user's sites (<see cref="AccessQueries.SiteIds"/>, as <see cref="AccessQueries.PatientsFor"/>
+        /// narrows), with, in the same round trip, the registry's last change (the key of what is remembered; the newest
+        /// entry that is not an access entry, as <see cref="AuditTrail.Changes"/> reads it, its filter a constant so that
+        /// the partial index answers) and whether the patient has open queries at all (most have none: then no query list to read).
+        /// </summary>
+        public static readonly Func<StromaDbContext, Guid, Guid[], IAsyncEnumerable<PatientHeader>> Header = CompiledPerModel.Compile(
+            (StromaDbContext db, Guid id, Guid[] sites) => db.Patients.AsNoTracking().Where(p => p.Id == id && sites.Contains(p.SiteId))
+                .Select(p => new PatientHeader(p.SiteId, p.Site!.Code, p.StudyId,
+                    db.AuditEntries.Where(e => e.Entity != AuditTrail.AccessEntity).OrderByDescending(e => e.Sequence).Select(e => e.Sequence).FirstOrDefault(),
+                    db.Queries.Any(q => q.PatientId == p.Id && q.Status != Stroma.Data.Model.QueryStatus.Closed))));
+
         public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<Guid>> VerifiedVisits = CompiledPerModel.Compile(
             (StromaDbContext db, Guid id) => db.SdvMarks.AsNoTracking().Where(m => m.PatientId == id && m.Field == null && m.ClearedAt == null).Select(m => m.VisitId));
 
