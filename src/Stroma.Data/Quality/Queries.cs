@@ -101,7 +101,7 @@ public static class Queries
             issues.Add(Issue.Error(IssueCodes.QueryInputInvalid, "field", $"'{target.Field}' is not a field of a {target.RecordType} record (docs/data-quality.md lists the fields)."));
         }
 
-        issues.AddRange(Text(text, "text"));
+        issues.AddRange(TextIssues(text, "text"));
         if (issues.Count > 0)
         {
             return Refusal.Of<QueryRecord>(issues);
@@ -161,7 +161,7 @@ public static class Queries
                     issues.Add(Issue.Error(IssueCodes.QueryStepNotAllowed, "", $"The query is {query.Status.ToString().ToLowerInvariant()}: only an open query is answered."));
                 }
 
-                issues.AddRange(Text(text, "text"));
+                issues.AddRange(TextIssues(text, "text"));
                 break;
             case QueryStepKind.Closed:
                 if (!raiser)
@@ -173,7 +173,7 @@ public static class Queries
                     issues.Add(Issue.Error(IssueCodes.QueryStepNotAllowed, "", "The query is already closed."));
                 }
 
-                issues.AddRange(Text(text, "text", required: false));
+                issues.AddRange(TextIssues(text, "text", required: false));
                 break;
             case QueryStepKind.Reopened:
                 if (!raiser)
@@ -185,7 +185,7 @@ public static class Queries
                     issues.Add(Issue.Error(IssueCodes.QueryStepNotAllowed, "", "The query is already open."));
                 }
 
-                issues.AddRange(Text(text, "text"));
+                issues.AddRange(TextIssues(text, "text"));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
@@ -314,7 +314,8 @@ public static class Queries
         return db.Queries.CountAsync(q => q.VisitId == visitId && q.Status == QueryStatus.Open, cancellationToken);
     }
 
-    private static IEnumerable<Issue> Text(string? text, string path, bool required = true)
+    /// <summary>The rule on a query's texts (the question, an answer, a re-opening; a close's text is optional): at most 4000 characters. The ODM import checks stored queries with it.</summary>
+    internal static IEnumerable<Issue> TextIssues(string? text, string path, bool required = true)
     {
         if (required && string.IsNullOrWhiteSpace(text))
         {

@@ -25,8 +25,6 @@ public static partial class OdmImport
 {
     private sealed partial class Reader
     {
-        private const int MaxQueryText = 4000;
-
         public int Queries { get; private set; }
 
         public int QuerySteps { get; private set; }
@@ -108,7 +106,7 @@ public static partial class OdmImport
                 rules.Add(Issue.Error(IssueCodes.QueryInputInvalid, "field", $"'{field}' is not a field of a {recordScope.Key()} record (docs/data-quality.md lists the fields)."));
             }
 
-            rules.AddRange(QueryText(text, "text", required: true));
+            rules.AddRange(Stroma.Data.Quality.Queries.TextIssues(text, "text", required: true));
             if (check is not null && protocol is null)
             {
                 rules.Add(Issue.Error(IssueCodes.QueryInputInvalid, "protocol", $"the query was opened by the edit check '{check}', which belongs to a protocol: the protocol is required."));
@@ -145,7 +143,7 @@ public static partial class OdmImport
                             stepRules.Add(Issue.Error(IssueCodes.QueryStepNotAllowed, "action", $"the query is {Code(state)} after step {number - 1}: only an open query is answered."));
                         }
 
-                        stepRules.AddRange(QueryText(step.Text, "text", required: true));
+                        stepRules.AddRange(Stroma.Data.Quality.Queries.TextIssues(step.Text, "text", required: true));
                         state = QueryStatus.Answered;
                         break;
                     case QueryStepKind.Closed:
@@ -158,7 +156,7 @@ public static partial class OdmImport
                             stepRules.Add(Issue.Error(IssueCodes.QueryStepNotAllowed, "action", $"the query is already closed after step {number - 1}."));
                         }
 
-                        stepRules.AddRange(QueryText(step.Text, "text", required: false));
+                        stepRules.AddRange(Stroma.Data.Quality.Queries.TextIssues(step.Text, "text", required: false));
                         state = QueryStatus.Closed;
                         break;
                     case QueryStepKind.Reopened:
@@ -171,7 +169,7 @@ public static partial class OdmImport
                             stepRules.Add(Issue.Error(IssueCodes.QueryStepNotAllowed, "action", $"the query is already open after step {number - 1}."));
                         }
 
-                        stepRules.AddRange(QueryText(step.Text, "text", required: true));
+                        stepRules.AddRange(Stroma.Data.Quality.Queries.TextIssues(step.Text, "text", required: true));
                         state = QueryStatus.Open;
                         break;
                 }
@@ -256,18 +254,5 @@ public static partial class OdmImport
         }
 
         private static string Code(QueryStatus status) => OdmExport.Code(OdmExport.QueryStatuses, status);
-
-        /// <summary>The writer's rule on a query's texts (required but for a close; at most 4000 characters).</summary>
-        private static IEnumerable<Issue> QueryText(string? text, string path, bool required)
-        {
-            if (required && string.IsNullOrWhiteSpace(text))
-            {
-                yield return Issue.Error(IssueCodes.QueryInputInvalid, path, "The text is required: say what is asked, answered or why.");
-            }
-            else if (text is not null && text.Length > MaxQueryText)
-            {
-                yield return Issue.Error(IssueCodes.QueryInputInvalid, path, $"The text is {text.Length} characters long; at most {MaxQueryText} are accepted.");
-            }
-        }
     }
 }
