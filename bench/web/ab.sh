@@ -5,6 +5,8 @@
 # not against figures of another day.
 # usage: DATABASE='<PostgreSQL connection string of a registry>' bench/web/ab.sh REF_A REF_B [ROUNDS=2] [LUA=timeline.lua]
 #   (a registry made earlier, e.g. the 10^5 one of bench/report; the bench account is added on the first run, as run.sh does).
+# A_ENV / B_ENV: environment assignments for the web process of A / B (e.g. B_ENV='DOTNET_GCgen0size=0x4000000'), so
+#   that a runtime setting can be judged the same way (A and B may then be the same ref).
 # WARMUP (default 45s: the JIT takes over 45 s here to settle), SECONDS_ (default 20) and CLIENTS (default 50) tune it.
 # Work files go to ${WORK:-/tmp/stroma-web-ab}.
 set -euo pipefail
@@ -33,8 +35,9 @@ export IDS="$WORK/patient-ids.txt" PAGES=2000 JAR="$WORK/cookies.txt"
 PASSWORD="Bench-Load-2026"
 
 run() {
-  local ref=$1 web
-  (cd "$WORK/$ref/web" && STROMA_ADMIN_PASSWORD="$PASSWORD" exec ./Stroma.Web --database "$DATABASE" --admin bench --port "$PORT" \
+  local ref=$1 envs=$2 web
+  # shellcheck disable=SC2086
+  (cd "$WORK/$ref/web" && exec env STROMA_ADMIN_PASSWORD="$PASSWORD" $envs ./Stroma.Web --database "$DATABASE" --admin bench --port "$PORT" \
     --Security:RateLimits:Enabled=false --Security:RequireMfaForRoles=) > "$WORK/web-$ref.log" 2>&1 &
   web=$!
   for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
@@ -42,12 +45,12 @@ run() {
   load_account bench "$PASSWORD" load "Load test" "$PASSWORD" > /dev/null
   local cookie; cookie=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
   wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $cookie" -s "$ROOT/bench/web/$LUA" "$BASE" > /dev/null
-  echo "$ref ($LUA, load $(cut -d' ' -f1-3 /proc/loadavg)): $(bash "$ROOT/bench/web/cpu-split.sh" "$LUA" "$SECONDS_" "$CLIENTS")"
+  echo "$ref${envs:+ [$envs]} ($LUA, load $(cut -d' ' -f1-3 /proc/loadavg)): $(bash "$ROOT/bench/web/cpu-split.sh" "$LUA" "$SECONDS_" "$CLIENTS")"
   kill "$web"; wait "$web" 2>/dev/null || true
 }
 
-echo "# $(date -u +%FT%TZ) A=$A ($(git -C "$ROOT" rev-parse --short "$A")) B=$B ($(git -C "$ROOT" rev-parse --short "$B")) $LUA, $CLIENTS clients, warm-up $WARMUP, ${SECONDS_} s measured"
+echo "# $(date -u +%FT%TZ) A=$A ($(git -C "$ROOT" rev-parse --short "$A"))${A_ENV:+ [$A_ENV]} B=$B ($(git -C "$ROOT" rev-parse --short "$B"))${B_ENV:+ [$B_ENV]} $LUA, $CLIENTS clients, warm-up $WARMUP, ${SECONDS_} s measured"
 for _ in $(seq 1 "$ROUNDS"); do
-  run "$A"
-  run "$B"
+  run "$A" "${A_ENV:-}"
+  run "$B" "${B_ENV:-}"
 done
