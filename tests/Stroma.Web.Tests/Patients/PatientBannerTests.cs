@@ -3,6 +3,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Stroma.Data;
 using Stroma.Data.Model;
+using Stroma.Web.Features.Patients;
 using Sex = Stroma.Clinical.Labs.Sex;
 
 namespace Stroma.Web.Tests.Patients;
@@ -71,6 +72,14 @@ public sealed class PatientBannerTests : IAsyncLifetime
         }
 
         await factory.AddUserAsync("coordinator", false, ("A", SiteRole.Coordinator));
+        await using (var scope = factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            db.Sites.Add(new Site { Id = Guid.CreateVersion7(), Code = "B", Name = "Beta hospital" });
+            await db.SaveChangesAsync();
+        }
+
+        await factory.AddUserAsync("other", false, ("B", SiteRole.Coordinator));
     }
 
     public async ValueTask DisposeAsync() => await factory.DisposeAsync();
@@ -123,6 +132,31 @@ public sealed class PatientBannerTests : IAsyncLifetime
         banner.ShouldContain(">已退出</span>");
         banner.ShouldContain("女 · 1990 年出生");
         banner.ShouldContain("于 2024-05-01 撤回");
+    }
+
+    [Fact]
+    public async Task Banner_PatientOfAnotherSite_NoneEvenWhenRemembered()
+    {
+        // A reader of site A opens the patient: the banner's records are now remembered for every reader.
+        await BannerAsync($"/patients/{ids["active"]}");
+        var token = TestContext.Current.CancellationToken;
+        await using var scope = factory.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+        var cache = scope.ServiceProvider.GetRequiredService<PatientPageCache<PatientBannerViewComponent.BannerRecords>>();
+        var (lastChange, _) = await Stroma.Data.Audit.AuditTrail.LastChangeAsync(db, token);
+        var today = new DateOnly(2026, 6, 14);
+        Task<PatientBannerViewComponent.BannerRecords> Remembered(Guid id, DateOnly day, Func<Task<PatientBannerViewComponent.BannerRecords>> read) =>
+            cache.GetAsync(id, lastChange, day, read);
+        var hits = cache.Hits;
+
+        var other = await Stroma.Data.Access.UserAccess.LoadAsync(db, "other", today, token);
+        (await PatientBannerViewComponent.LoadAsync(db, other, ids["active"], today, token, Remembered)).ShouldBeNull();
+        (await PatientBannerViewComponent.LoadAsync(db, other, ids["active"], today, token)).ShouldBeNull();
+        var coordinator = await Stroma.Data.Access.UserAccess.LoadAsync(db, "coordinator", today, token);
+        (await PatientBannerViewComponent.LoadAsync(db, coordinator, ids["active"], today, token, Remembered)).ShouldNotBeNull().StudyId.ShouldBe("A-001");
+
+        cache.Hits.ShouldBe(hits + 2, "both remembered reads were answered from memory");
+        (await PatientBannerViewComponent.LoadAsync(db, coordinator, Guid.CreateVersion7(), today, token, Remembered)).ShouldBeNull();
     }
 
     [Theory]

@@ -29,8 +29,16 @@ public sealed record PatientBannerView(
 /// </summary>
 public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess access, TimeProvider clock, PatientPageCache<PatientBannerViewComponent.BannerRecords> cache) : ViewComponent
 {
-    /// <summary>The banner's diagnoses and enrolments (with protocol names): the same for every reader of the patient.</summary>
-    public sealed record BannerRecords(IReadOnlyList<Diagnosis> Diagnoses, IReadOnlyList<(string Name, string Version, bool ConsentWithdrawn)> Protocols);
+    /// <summary>
+    /// What the banner shows of one patient, the same for every reader of the patient: the patient with its site, death and
+    /// alert counts (null when no such patient is stored), its diagnoses and its enrolments (with protocol names). Whether
+    /// the user may read the patient is decided on every request from <see cref="BannerPatient.SiteId"/>.
+    /// </summary>
+    public sealed record BannerRecords(BannerPatient? Patient, IReadOnlyList<Diagnosis> Diagnoses, IReadOnlyList<(string Name, string Version, bool ConsentWithdrawn)> Protocols);
+
+    /// <summary>The patient line of the banner: who, where (<paramref name="SiteId"/>), death, open grade ≥ 3 adverse events, open queries.</summary>
+    public sealed record BannerPatient(Guid Id, Guid SiteId, string StudyId, string Code, string Name, Stroma.Clinical.Labs.Sex Sex, DateOnly? BirthDate, int? BirthYear,
+        string? ConsentVersion, DateOnly? ConsentDate, DateOnly? WithdrawalDate, DateOnly? Death, int Severe, int Queries);
 
     public async Task<IViewComponentResult> InvokeAsync(Guid? patientId, Guid? visitId)
     {
@@ -50,30 +58,38 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
         await cache.GetAsync(patientId, await RequestLastChange.GetAsync(HttpContext, db, HttpContext.RequestAborted), today, read);
 
     /// <summary>
-    /// The banner of one patient the user may read clinically, or null. The banner is on every patient page (bench/web):
-    /// one round trip reads the patient with its death, severe open events and open queries (a compiled query narrowed to
-    /// the user's sites as <see cref="AccessQueries.PatientsFor"/> narrows, on every view); its diagnoses and its enrolments with their protocols'
-    /// names (two compiled queries) are read through <paramref name="remember"/> when given (the web page's cache).
+    /// The banner of one patient the user may read clinically, or null. The banner is on every patient page (bench/web), so
+    /// what it shows is read through <paramref name="remember"/> when given (the web page's cache, one entry per registry
+    /// change): the patient with its site, death, severe open events and open queries (one round trip), its diagnoses and
+    /// its enrolments with their protocols' names (three compiled queries). Site isolation is decided on every call, in
+    /// memory, by the rule <see cref="AccessQueries.PatientsFor"/> applies in SQL: the patient's site is one where the user
+    /// may read clinical data (<see cref="UserAccess.Can"/>); a patient of another site gives null, cached or not.
     /// </summary>
     public static async Task<PatientBannerView?> LoadAsync(StromaDbContext db, UserAccess access, Guid patientId, DateOnly today, CancellationToken cancellationToken,
         Func<Guid, DateOnly, Func<Task<BannerRecords>>, Task<BannerRecords>>? remember = null)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var patient = await BannerQueries.Patient(db, patientId, AccessQueries.SiteIds(access, Capability.ReadClinical)).SingleOrDefaultAsync(cancellationToken);
-        if (patient is null)
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(access);
         async Task<BannerRecords> ReadAsync()
         {
+            var patient = await BannerQueries.Patient(db, patientId).SingleOrDefaultAsync(cancellationToken);
+            if (patient is null)
+            {
+                return new BannerRecords(null, [], []);
+            }
+
             var diagnoses = await BannerQueries.Diagnoses(db, patientId).ToListAsync(cancellationToken);
             var enrolments = await BannerQueries.Enrolments(db, patientId).ToListAsync(cancellationToken);
-            return new BannerRecords(diagnoses,
+            return new BannerRecords(patient, diagnoses,
                 [.. enrolments.Select(e => (e.Name ?? Stroma.Clinical.CellTherapy.ProtocolTemplates.Find(e.ProtocolKey)?.Name ?? e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn is not null))]);
         }
 
         var records = remember is null ? await ReadAsync() : await remember(patientId, today, ReadAsync);
+        if (records.Patient is not { } patient || !access.Can(Capability.ReadClinical, patient.SiteId))
+        {
+            return null;
+        }
+
         // A biopsy-proven lupus nephritis names the class; otherwise the latest classification.
         var diagnosis = records.Diagnoses.Where(d => d.Kind == DiagnosisKind.LupusNephritisBiopsy).MaxBy(d => d.DiagnosisDate)
             ?? records.Diagnoses.MaxBy(d => d.DiagnosisDate);
@@ -87,12 +103,12 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
     private static class BannerQueries
     {
         /// <summary>
-        /// The patient if it is of the user's sites (<see cref="AccessQueries.SiteIds"/>, as <see cref="AccessQueries.PatientsFor"/>
-        /// narrows), with its death, its open adverse events of grade 3 or more and its open queries, in one round trip.
+        /// The patient with its site, its death, its open adverse events of grade 3 or more and its open queries, in one
+        /// round trip; whoever reads it (the caller checks the site, <see cref="LoadAsync"/>).
         /// </summary>
-        public static readonly Func<StromaDbContext, Guid, Guid[], IAsyncEnumerable<BannerPatient>> Patient = CompiledPerModel.Compile(
-            (StromaDbContext db, Guid id, Guid[] sites) => db.Patients.AsNoTracking().Where(p => p.Id == id && sites.Contains(p.SiteId))
-                .Select(p => new BannerPatient(p.Id, p.StudyId, p.Site!.Code, p.Site.Name, p.Sex, p.BirthDate, p.BirthYear, p.ConsentVersion, p.ConsentDate,
+        public static readonly Func<StromaDbContext, Guid, IAsyncEnumerable<BannerPatient>> Patient = CompiledPerModel.Compile(
+            (StromaDbContext db, Guid id) => db.Patients.AsNoTracking().Where(p => p.Id == id)
+                .Select(p => new BannerPatient(p.Id, p.SiteId, p.StudyId, p.Site!.Code, p.Site.Name, p.Sex, p.BirthDate, p.BirthYear, p.ConsentVersion, p.ConsentDate,
                     p.WithdrawalDate,
                     db.Deaths.Where(d => d.PatientId == p.Id && d.DeletedAt == null).OrderBy(d => d.DeathDate).Select(d => (DateOnly?)d.DeathDate).FirstOrDefault(),
                     db.AdverseEvents.Count(e => e.PatientId == p.Id && e.DeletedAt == null && e.ResolutionDate == null && e.CtcaeGrade >= 3),
@@ -106,9 +122,6 @@ public sealed class PatientBannerViewComponent(StromaDbContext db, UserAccess ac
                 .Select(e => new EnrolmentRow(e.ProtocolKey, e.ProtocolVersion, e.ConsentWithdrawnOn,
                     db.Set<ProtocolRecord>().Where(r => r.Key == e.ProtocolKey).Select(r => r.Name).FirstOrDefault())));
     }
-
-    private sealed record BannerPatient(Guid Id, string StudyId, string Code, string Name, Stroma.Clinical.Labs.Sex Sex, DateOnly? BirthDate, int? BirthYear, string? ConsentVersion,
-        DateOnly? ConsentDate, DateOnly? WithdrawalDate, DateOnly? Death, int Severe, int Queries);
 
     private sealed record EnrolmentRow(string ProtocolKey, string ProtocolVersion, DateOnly? ConsentWithdrawnOn, string? Name);
 }
