@@ -85,16 +85,48 @@ public static class StromaDatabase
         ArgumentNullException.ThrowIfNull(configuration);
         StromaDbContext db = configuration.Engine switch
         {
-            DatabaseEngine.Sqlite => new SqliteStromaDbContext(new DbContextOptionsBuilder<SqliteStromaDbContext>()
-                .UseSqlite(configuration.ConnectionString, o => o.CommandTimeout(3600))
-                .AddInterceptors(AuditInterceptor.Instance).Options),
-            _ => new PostgresStromaDbContext(PostgresOptions(configuration.ConnectionString, retrying: true).Options),
+            DatabaseEngine.Sqlite => new SqliteStromaDbContext((DbContextOptions<SqliteStromaDbContext>)Options.Get((DatabaseEngine.Sqlite, configuration.ConnectionString, Retrying: false),
+                key => new DbContextOptionsBuilder<SqliteStromaDbContext>()
+                    .UseSqlite(key.ConnectionString, o => o.CommandTimeout(3600))
+                    .AddInterceptors(AuditInterceptor.Instance).Options)),
+            _ => new PostgresStromaDbContext(PostgresOptions(configuration.ConnectionString, retrying: true)),
         };
         return Stamped(db, actor, clock);
     }
 
-    /// <summary>The PostgreSQL options every context here shares (one-hour commands, the audit interceptor), with or without EF's retries.</summary>
-    private static DbContextOptionsBuilder<PostgresStromaDbContext> PostgresOptions(string connectionString, bool retrying) =>
+    /// <summary>
+    /// The options of the contexts of one database, built once and shared (they are immutable, as the options
+    /// <c>AddDbContext</c> registers are): the web app makes a few contexts per request, and building the options anew
+    /// for each made EF Core look up its internal services from scratch each time (bench/web/README.md). Bounded: a test
+    /// run opens thousands of databases, so past <see cref="Capacity"/> the cache starts again.
+    /// </summary>
+    private static class Options
+    {
+        private const int Capacity = 256;
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(DatabaseEngine Engine, string ConnectionString, bool Retrying), DbContextOptions> Built = new();
+
+        public static DbContextOptions Get((DatabaseEngine Engine, string ConnectionString, bool Retrying) key, Func<(DatabaseEngine Engine, string ConnectionString, bool Retrying), DbContextOptions> build)
+        {
+            if (Built.TryGetValue(key, out var options))
+            {
+                return options;
+            }
+
+            if (Built.Count >= Capacity)
+            {
+                Built.Clear();
+            }
+
+            return Built.GetOrAdd(key, build);
+        }
+    }
+
+    /// <summary>The PostgreSQL options every context here shares (one-hour commands, the audit interceptor), with or without EF's retries, built once per database.</summary>
+    private static DbContextOptions<PostgresStromaDbContext> PostgresOptions(string connectionString, bool retrying) =>
+        (DbContextOptions<PostgresStromaDbContext>)Options.Get((DatabaseEngine.Postgres, connectionString, retrying), key => PostgresOptionsBuilder(key.ConnectionString, key.Retrying).Options);
+
+    private static DbContextOptionsBuilder<PostgresStromaDbContext> PostgresOptionsBuilder(string connectionString, bool retrying) =>
         new DbContextOptionsBuilder<PostgresStromaDbContext>()
             .UseNpgsql(connectionString, o =>
             {
@@ -130,7 +162,7 @@ public static class StromaDatabase
             return CreateContext(configuration, actor, clock);
         }
 
-        return Stamped(new PostgresStromaDbContext(PostgresOptions(configuration.ConnectionString, retrying: false).Options), actor, clock);
+        return Stamped(new PostgresStromaDbContext(PostgresOptions(configuration.ConnectionString, retrying: false)), actor, clock);
     }
 
     /// <summary>
@@ -151,7 +183,7 @@ public static class StromaDatabase
         builder.Options = string.IsNullOrWhiteSpace(builder.Options)
             ? "-c default_transaction_read_only=on"
             : builder.Options + " -c default_transaction_read_only=on";
-        return Stamped(new PostgresStromaDbContext(PostgresOptions(builder.ConnectionString, retrying: false).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).Options)
+        return Stamped(new PostgresStromaDbContext(PostgresOptionsBuilder(builder.ConnectionString, retrying: false).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).Options)
         {
             ReadOnly = true,
         }, actor, clock);
