@@ -129,6 +129,61 @@ public sealed class PatientPageCacheTests
     }
 
     [Fact]
+    public async Task Timeline_LabSectionWrittenOncePerLanguage_EachViewInItsOwnLanguage_ANewResultRewritesIt()
+    {
+        await using var factory = new WebFactory();
+        var seed = await LabSeed.SeedAsync(factory);
+        async Task AddC3Async(DateTimeOffset time, string note)
+        {
+            await using var scope = factory.Scope();
+            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+            db.LabResults.Add(new LabResult
+            {
+                Id = Guid.CreateVersion7(),
+                PatientId = seed.PatientA,
+                LaboratoryId = seed.LabA,
+                Analyte = "c3",
+                SpecimenTime = time,
+                ReportedValue = "0.62",
+                ReportedUnit = "g/L",
+                NormalisedValue = 0.62m,
+                NormalisedUnit = "g/L",
+                Flag = LabFlag.Low,
+                Note = note,
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        static string Labs(string html)
+        {
+            var start = html.IndexOf("<section aria-labelledby=\"labs-title\">", StringComparison.Ordinal);
+            start.ShouldBeGreaterThanOrEqualTo(0, "no laboratory section");
+            return html[start..(html.IndexOf("</section>", start, StringComparison.Ordinal) + 10)];
+        }
+
+        await AddC3Async(new DateTimeOffset(2024, 3, 1, 0, 45, 0, TimeSpan.Zero), "The first note");
+        using var english = await factory.SignedInAsync("monitor", "en");
+        using var chinese = await factory.SignedInAsync("monitor", "zh-CN");
+        var timeline = new Uri($"/patients/{seed.PatientA}", UriKind.Relative);
+
+        var en1 = Labs(await english.GetStringAsync(timeline, Ct));
+        var zh = Labs(await chinese.GetStringAsync(timeline, Ct));
+        var en2 = Labs(await english.GetStringAsync(timeline, Ct));
+
+        en1.ShouldContain("Lab trends (canonical units; flagged values highlighted)");
+        en1.ShouldContain("<th scope=\"col\">Result</th>");
+        en1.ShouldContain("The first note");
+        zh.ShouldContain("化验趋势（标准单位；异常值高亮）");
+        zh.ShouldContain("<th scope=\"col\">检验项目</th>");
+        zh.ShouldNotContain("Lab trends");
+        en2.ShouldBe(en1);
+
+        await AddC3Async(new DateTimeOffset(2024, 4, 1, 0, 45, 0, TimeSpan.Zero), "A note written after the section was kept");
+        Labs(await english.GetStringAsync(timeline, Ct)).ShouldContain("A note written after the section was kept");
+        Labs(await chinese.GetStringAsync(timeline, Ct)).ShouldContain("A note written after the section was kept");
+    }
+
+    [Fact]
     public async Task Timeline_FromMemory_AnotherSitesUser_StillRefused()
     {
         await using var factory = new WebFactory();

@@ -87,6 +87,17 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
     /// <summary>The CAR-T course (grades by day, neutrophils beside ICAHT), or null when the patient received no CAR-T lot.</summary>
     public CarTCourseView? CarT { get; private set; }
 
+    /// <summary>What was read of the patient (shared with every reader of the patient while the registry is unchanged).</summary>
+    private TimelineContent? content;
+
+    /// <summary>
+    /// The HTML of the laboratory section (<c>_TimelineLabs</c>) in the request's language: written by <paramref name="write"/>
+    /// once per language and patient content, then kept with the content (it shows the patient's records only, nothing
+    /// of the user), as each chart's SVG is (<see cref="TrendChart.Markup"/>).
+    /// </summary>
+    public Task<string> LabsMarkupAsync(Func<Task<string>> write) =>
+        content is null ? write() : content.LabsMarkupAsync($"{System.Globalization.CultureInfo.CurrentCulture.Name}|{System.Globalization.CultureInfo.CurrentUICulture.Name}", write);
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         // Reads may go to the read replica, caught up with this browser's own writes (docs/operations.md "Read replicas").
@@ -103,7 +114,7 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
         // The patient's records as every reader of them sees them, remembered while the registry is unchanged (the
         // access check above runs on every request).
         RequestLastChange.Remember(HttpContext, db, patient.LastChange);
-        var content = await cache.GetAsync(id, patient.LastChange, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+        content = await cache.GetAsync(id, patient.LastChange, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
             () => TimelineContent.LoadAsync(db, id, cancellationToken));
         VerifiedVisits = content.VerifiedVisits;
         Enrolments = CanRaiseQueries ? content.Enrolments : [];
@@ -143,6 +154,15 @@ public sealed class TimelineModel(ReadDatabase reads, UserAccess access, Patient
         IReadOnlyList<TimelineEvent> Events,
         IReadOnlyList<(string Drug, string Dose)> Medications)
     {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> labsMarkup = new(StringComparer.Ordinal);
+
+        /// <summary>The laboratory section's HTML in <paramref name="culture"/>, written by <paramref name="write"/> the first time.</summary>
+        public async Task<string> LabsMarkupAsync(string culture, Func<Task<string>> write)
+        {
+            ArgumentNullException.ThrowIfNull(write);
+            return labsMarkup.TryGetValue(culture, out var markup) ? markup : labsMarkup.GetOrAdd(culture, await write());
+        }
+
         /// <summary>Reads the patient's records (the caller has checked that the user may read the patient).</summary>
         public static async Task<TimelineContent> LoadAsync(StromaDbContext db, Guid id, CancellationToken cancellationToken)
         {
