@@ -85,7 +85,7 @@ public static class StromaDatabase
         ArgumentNullException.ThrowIfNull(configuration);
         StromaDbContext db = configuration.Engine switch
         {
-            DatabaseEngine.Sqlite => new SqliteStromaDbContext((DbContextOptions<SqliteStromaDbContext>)Options.Get((DatabaseEngine.Sqlite, configuration.ConnectionString, Retrying: false),
+            DatabaseEngine.Sqlite => new SqliteStromaDbContext((DbContextOptions<SqliteStromaDbContext>)Options.Get((DatabaseEngine.Sqlite, configuration.ConnectionString, "sqlite"),
                 key => new DbContextOptionsBuilder<SqliteStromaDbContext>()
                     .UseSqlite(key.ConnectionString, o => o.CommandTimeout(3600))
                     .AddInterceptors(AuditInterceptor.Instance).Options)),
@@ -104,9 +104,9 @@ public static class StromaDatabase
     {
         private const int Capacity = 256;
 
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(DatabaseEngine Engine, string ConnectionString, bool Retrying), DbContextOptions> Built = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(DatabaseEngine Engine, string ConnectionString, string Kind), DbContextOptions> Built = new();
 
-        public static DbContextOptions Get((DatabaseEngine Engine, string ConnectionString, bool Retrying) key, Func<(DatabaseEngine Engine, string ConnectionString, bool Retrying), DbContextOptions> build)
+        public static DbContextOptions Get((DatabaseEngine Engine, string ConnectionString, string Kind) key, Func<(DatabaseEngine Engine, string ConnectionString, string Kind), DbContextOptions> build)
         {
             if (Built.TryGetValue(key, out var options))
             {
@@ -124,7 +124,8 @@ public static class StromaDatabase
 
     /// <summary>The PostgreSQL options every context here shares (one-hour commands, the audit interceptor), with or without EF's retries, built once per database.</summary>
     private static DbContextOptions<PostgresStromaDbContext> PostgresOptions(string connectionString, bool retrying) =>
-        (DbContextOptions<PostgresStromaDbContext>)Options.Get((DatabaseEngine.Postgres, connectionString, retrying), key => PostgresOptionsBuilder(key.ConnectionString, key.Retrying).Options);
+        (DbContextOptions<PostgresStromaDbContext>)Options.Get((DatabaseEngine.Postgres, connectionString, retrying ? "retrying" : "streaming"),
+            key => PostgresOptionsBuilder(key.ConnectionString, retrying).Options);
 
     private static DbContextOptionsBuilder<PostgresStromaDbContext> PostgresOptionsBuilder(string connectionString, bool retrying) =>
         new DbContextOptionsBuilder<PostgresStromaDbContext>()
@@ -183,7 +184,8 @@ public static class StromaDatabase
         builder.Options = string.IsNullOrWhiteSpace(builder.Options)
             ? "-c default_transaction_read_only=on"
             : builder.Options + " -c default_transaction_read_only=on";
-        return Stamped(new PostgresStromaDbContext(PostgresOptionsBuilder(builder.ConnectionString, retrying: false).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).Options)
+        return Stamped(new PostgresStromaDbContext((DbContextOptions<PostgresStromaDbContext>)Options.Get((DatabaseEngine.Postgres, builder.ConnectionString, "read-only"),
+            key => PostgresOptionsBuilder(key.ConnectionString, retrying: false).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).Options))
         {
             ReadOnly = true,
         }, actor, clock);

@@ -43,6 +43,30 @@ public sealed class StreamingContextTests
     }
 
     /// <summary>
+    /// The options of a database's contexts are built once and shared (a web request makes several contexts), per kind:
+    /// a streaming context never gets the retrying one's options, nor the other way round (the test above).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Contexts_of_one_database_share_their_options(DatabaseEngine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var first = StromaDatabase.CreateContext(database.Configuration);
+        await using var second = StromaDatabase.CreateContext(database.Configuration);
+        await using var streaming = StromaDatabase.CreateStreamingContext(database.Configuration);
+        static object OptionsOf(StromaDbContext db) =>
+            Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(db);
+
+        OptionsOf(second).ShouldBeSameAs(OptionsOf(first));
+        if (engine == DatabaseEngine.Postgres)
+        {
+            OptionsOf(streaming).ShouldNotBeSameAs(OptionsOf(first));
+            streaming.Database.CreateExecutionStrategy().RetriesOnFailure.ShouldBeFalse();
+            second.Database.CreateExecutionStrategy().RetriesOnFailure.ShouldBeTrue();
+        }
+    }
+
+    /// <summary>
     /// Reads the first of two million rows through <paramref name="db"/> and asks the server, from another connection,
     /// whether that query is still active (sending rows the client has not read yet).
     /// </summary>
