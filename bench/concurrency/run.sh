@@ -10,6 +10,8 @@ COUNT=${2:-25}
 WORK=${WORK:-/tmp/stroma-concurrency-bench}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$WORK"
+# Onset today: an onset more than 7 days back is a late entry and needs a reason (RET002), which is not what is measured.
+ONSET=$(date -u +%F)
 
 echo "== publish (Release)"
 dotnet publish "$ROOT/src/Stroma.Cli" -c Release -o "$WORK/cli" > "$WORK/publish-cli.log"
@@ -25,7 +27,7 @@ run() { # $1 label, $2 database, $3 command listing $WRITERS patient study ids
   for w in $(seq 0 $((WRITERS - 1))); do
     (
       for n in $(seq 1 "$COUNT"); do
-        "$STROMA" ae "${ids[$w]}" --term Headache --onset 2024-05-01 --grade 1 --relatedness not_related --outcome recovered \
+        "$STROMA" ae "${ids[$w]}" --term Headache --onset "$ONSET" --grade 1 --relatedness not_related --outcome recovered \
           --database "$db" --user "coordinator$w" > /dev/null 2>> "$WORK/fail-$w" || echo "exit $?" >> "$WORK/fail-$w"
       done
     ) &
