@@ -401,7 +401,7 @@ public static class CsvExport
 /// audit metadata (<see cref="CsvExport.AuditColumns"/>); patient keys become per-export pseudonyms (P0001, ...) and every
 /// other record id a per-export keyed hash (HMAC-SHA256, random key, never stored), so rows still join within the export
 /// but not to the registry or to another export. Every date and instant of a patient's records moves by that patient's
-/// offset (<see cref="ExportKeys.DayOffset"/>, -182 to +182 days, drawn anew per export); dates of records without a
+/// offset (<see cref="ExportKeys.DayOffset"/>, -182 to +182 days but never 0, drawn anew per export); dates of records without a
 /// patient (lots, their tests and decisions, custody before administration) are left blank; staff names (signers,
 /// approvers, adjudicators, custody persons) are left out. The result is pseudonymous, not anonymous.
 /// </param>
@@ -429,9 +429,10 @@ internal sealed class ExportKeys(bool deidentify)
     public string Patient(Guid id) => Patients.TryGetValue(id, out var key) ? key : Record(id);
 
     /// <summary>
-    /// The patient's date shift in days, from -182 to +182: HMAC-SHA256 of the patient id under this export's secret
-    /// (taken modulo 365), so every date of one patient moves by the same amount (intervals, study days and the order of
-    /// events are kept) while each patient moves differently and each export anew.
+    /// The patient's date shift in days, from -182 to +182 but never 0: HMAC-SHA256 of the patient id under this export's
+    /// secret (taken modulo 364, mapped onto -182..-1 and 1..182), so every date of one patient moves by the same amount
+    /// (intervals, study days and the order of events are kept) while each patient moves differently and each export anew.
+    /// A shift of 0 would leave that patient's real dates in a de-identified export (one patient in 365 before).
     /// </summary>
     public int DayOffset(Guid patientId)
     {
@@ -439,7 +440,8 @@ internal sealed class ExportKeys(bool deidentify)
         input[0] = (byte)'D';
         patientId.TryWriteBytes(input[1..]);
         var hash = HMACSHA256.HashData(secret, input);
-        return (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) % 365) - 182;
+        var drawn = (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) % 364) - 182;
+        return drawn >= 0 ? drawn + 1 : drawn;
     }
 
     /// <summary>A date or instant of the patient's, moved by <see cref="DayOffset"/>.</summary>

@@ -290,7 +290,7 @@ public sealed class OdmExportTests
                     .Concat(Groups(OdmOids.LymphodepletionGroup).Select(g => Value(g, OdmOids.LymphodepletionMeasuredOn)!)).Order(StringComparer.Ordinal).ToList();
                 if (deidentify)
                 {
-                    // Moved by each patient's offset (-182 to +182 days): the same number of dates, not the same dates.
+                    // Moved by each patient's offset (-182 to +182 days, never 0): the same number of dates, not the same dates.
                     followUpDates.Count.ShouldBe(identifiableDates.Count);
                     followUpDates.ShouldNotBe(identifiableDates);
                 }
