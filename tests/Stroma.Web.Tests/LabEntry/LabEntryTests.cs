@@ -41,6 +41,30 @@ public static class LabSeed
         await factory.AddUserAsync("stats", false, ("A", SiteRole.Statistician));
         return new Records(ids["patient.A"], ids["patient.B"], ids["visit.A"], ids["lab.A"]);
     }
+
+    /// <summary>A low C3 (0.62 g/L) of patient A from laboratory A at <paramref name="time"/>, with the laboratory's note.</summary>
+    public static async Task AddC3Async(WebFactory factory, Records seed, DateTimeOffset time, string note)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(seed);
+        await using var scope = factory.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
+        db.LabResults.Add(new LabResult
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = seed.PatientA,
+            LaboratoryId = seed.LabA,
+            Analyte = "c3",
+            SpecimenTime = time,
+            ReportedValue = "0.62",
+            ReportedUnit = "g/L",
+            NormalisedValue = 0.62m,
+            NormalisedUnit = "g/L",
+            Flag = LabFlag.Low,
+            Note = note,
+        });
+        await db.SaveChangesAsync();
+    }
 }
 
 public sealed class LabEntryTests

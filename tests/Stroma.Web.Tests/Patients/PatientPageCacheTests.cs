@@ -8,7 +8,6 @@ using Stroma.Data.Audit;
 using Stroma.Data.Model;
 using Stroma.Web.Features.Patients;
 using Stroma.Web.Tests.LabEntry;
-using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
 namespace Stroma.Web.Tests.Patients;
 
@@ -98,25 +97,7 @@ public sealed class PatientPageCacheTests
         cache.Hits.ShouldBe(hits + 1);
         second.ShouldNotContain("Laboratory notes from a new result");
 
-        await using (var scope = factory.Scope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
-            db.LabResults.Add(new LabResult
-            {
-                Id = Guid.CreateVersion7(),
-                PatientId = seed.PatientA,
-                LaboratoryId = seed.LabA,
-                Analyte = "c3",
-                SpecimenTime = new DateTimeOffset(2024, 3, 1, 0, 45, 0, TimeSpan.Zero),
-                ReportedValue = "0.62",
-                ReportedUnit = "g/L",
-                NormalisedValue = 0.62m,
-                NormalisedUnit = "g/L",
-                Flag = LabFlag.Low,
-                Note = "Laboratory notes from a new result",
-            });
-            await db.SaveChangesAsync(Ct);
-        }
+        await LabSeed.AddC3Async(factory, seed, new DateTimeOffset(2024, 3, 1, 0, 45, 0, TimeSpan.Zero), "Laboratory notes from a new result");
 
         var third = await monitor.GetStringAsync(timeline, Ct);
         third.ShouldContain("Laboratory notes from a new result");
@@ -133,26 +114,7 @@ public sealed class PatientPageCacheTests
     {
         await using var factory = new WebFactory();
         var seed = await LabSeed.SeedAsync(factory);
-        async Task AddC3Async(DateTimeOffset time, string note)
-        {
-            await using var scope = factory.Scope();
-            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
-            db.LabResults.Add(new LabResult
-            {
-                Id = Guid.CreateVersion7(),
-                PatientId = seed.PatientA,
-                LaboratoryId = seed.LabA,
-                Analyte = "c3",
-                SpecimenTime = time,
-                ReportedValue = "0.62",
-                ReportedUnit = "g/L",
-                NormalisedValue = 0.62m,
-                NormalisedUnit = "g/L",
-                Flag = LabFlag.Low,
-                Note = note,
-            });
-            await db.SaveChangesAsync(Ct);
-        }
+        Task AddC3Async(DateTimeOffset time, string note) => LabSeed.AddC3Async(factory, seed, time, note);
 
         static string Labs(string html)
         {

@@ -1,11 +1,7 @@
 // Source: docs/interop.md, mapping row "NTE-3 (after an OBX)": a laboratory's note is stored with that OBX's result and
 // shown on the patient's timeline ("Laboratory notes"), with its result's specimen time and analyte; free text from
 // outside, so it is HTML-escaped like every other value.
-using Microsoft.Extensions.DependencyInjection;
-using Stroma.Data;
-using Stroma.Data.Model;
 using Stroma.Web.Tests.LabEntry;
-using LabFlag = Stroma.Clinical.Labs.LabFlag;
 
 namespace Stroma.Web.Tests.Patients;
 
@@ -18,25 +14,7 @@ public sealed class TimelineLabNotesTests
     {
         await using var factory = new WebFactory();
         var seed = await LabSeed.SeedAsync(factory);
-        await using (var scope = factory.Scope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<StromaDbContext>();
-            db.LabResults.Add(new LabResult
-            {
-                Id = Guid.CreateVersion7(),
-                PatientId = seed.PatientA,
-                LaboratoryId = seed.LabA,
-                Analyte = "c3",
-                SpecimenTime = new DateTimeOffset(2024, 3, 1, 0, 45, 0, TimeSpan.Zero),
-                ReportedValue = "0.62",
-                ReportedUnit = "g/L",
-                NormalisedValue = 0.62m,
-                NormalisedUnit = "g/L",
-                Flag = LabFlag.Low,
-                Note = "Specimen slightly haemolysed <b>repeat</b> & advised",
-            });
-            await db.SaveChangesAsync(Ct);
-        }
+        await LabSeed.AddC3Async(factory, seed, new DateTimeOffset(2024, 3, 1, 0, 45, 0, TimeSpan.Zero), "Specimen slightly haemolysed <b>repeat</b> & advised");
 
         using var monitor = await factory.SignedInAsync("monitor");
         var page = await monitor.GetStringAsync(new Uri($"/patients/{seed.PatientA}", UriKind.Relative), Ct);
