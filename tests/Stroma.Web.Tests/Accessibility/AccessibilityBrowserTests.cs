@@ -55,6 +55,10 @@ public sealed class AccessibilityFixture : PageWalkFixture
             Locale = language,
             ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
         });
+        // CI runs this walk on 2 cores beside four other test assemblies: one sign-in there once waited more than
+        // Playwright's default 30 s for the next page's load event. A page slower than 90 s still fails the walk.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         if (user != "anonymous")
         {
