@@ -7,7 +7,8 @@
 #   (a registry made earlier, e.g. the 10^5 one of bench/report; the bench account is added on the first run, as run.sh does).
 # A_ENV / B_ENV: environment assignments for the web process of A / B (e.g. B_ENV='DOTNET_GCgen0size=0x4000000'), so
 #   that a runtime setting can be judged the same way (A and B may then be the same ref).
-# WARMUP (default 45s: the JIT takes over 45 s here to settle), SECONDS_ (default 20) and CLIENTS (default 50) tune it.
+# WARMUP (default 45s: the JIT takes over 45 s here to settle), SECONDS_ (default 20) and CLIENTS (default 50) tune it;
+#   PAGES (default 2000, the list's pages at 10^5 patients; 20000 at 10^6) the pages list.lua picks from.
 # Work files go to ${WORK:-/tmp/stroma-web-ab}.
 set -euo pipefail
 A=$1; B=$2; ROUNDS=${3:-2}; LUA=${4:-timeline.lua}
@@ -31,7 +32,7 @@ done
 "$WORK/$B/cli/stroma" db migrate --database "$DATABASE" > /dev/null
 PGURL=$(echo "$DATABASE" | sed 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Password=/password=/; s/Database=/dbname=/')
 psql "$PGURL" -tAc "SELECT lower(id::text) FROM patients ORDER BY random() LIMIT 2000" > "$WORK/patient-ids.txt"
-export IDS="$WORK/patient-ids.txt" PAGES=2000 JAR="$WORK/cookies.txt"
+export IDS="$WORK/patient-ids.txt" PAGES=${PAGES:-2000} JAR="$WORK/cookies.txt"
 PASSWORD="Bench-Load-2026"
 
 run() {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -180,6 +181,14 @@ public static class StromaWebHost
                 }
 
                 await SecurityStampValidator.ValidatePrincipalAsync(c);
+                // The stamp check rebuilds the principal from the database on every request (used for this request) and
+                // asks for the cookie to be written anew each time, which is an encryption and a Set-Cookie per page.
+                // The cookie needs writing only for the idle expiry: once its ticket is RenewAfter old, so a session
+                // still ends SessionTimeout (less up to RenewAfter) after its last request.
+                if (c.ShouldRenew && c.Properties.IssuedUtc is { } issued && Clock(c.HttpContext).GetUtcNow() - issued < RenewAfter)
+                {
+                    c.ShouldRenew = false;
+                }
             };
             o.Cookie.Name = "stroma.auth";
             o.Cookie.HttpOnly = true;
@@ -188,6 +197,8 @@ public static class StromaWebHost
             o.ExpireTimeSpan = SessionTimeout;
             o.SlidingExpiration = true;
         });
+        // The cookie's issue and expiry instants on the app's clock, the one the absolute lifetime above reads.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<TimeProvider>((o, clock) => o.TimeProvider = clock);
         services.AddScoped<AccessHolder>();
         services.AddScoped(sp => sp.GetRequiredService<AccessHolder>().Current);
         services.AddScoped<IAuthorizationHandler, AccessHandler>();
@@ -330,6 +341,9 @@ public static class StromaWebHost
 
     /// <summary>A signed-in session ends after this long without a request.</summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>The age at which a signed-in request's cookie is written anew (moving its idle expiry on).</summary>
+    public static readonly TimeSpan RenewAfter = TimeSpan.FromMinutes(1);
 
     private static string Actor(IServiceProvider services) =>
         services.GetRequiredService<IHttpContextAccessor>().HttpContext?.User.Identity?.Name ?? "anonymous";

@@ -1,6 +1,7 @@
 // Source: issue #16 "Sessions and accounts"; OWASP ASVS 4.0.3 V3.3 (session termination); docs/security.md.
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Stroma.Web.Tests.Security;
 
@@ -92,5 +93,54 @@ public sealed class SessionTests
         using var expired = await session.GetAsync(new Uri("/account/password", UriKind.Relative), Ct);
         expired.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         expired.Headers.Location!.OriginalString.ShouldContain("/account/sign-in");
+    }
+
+    /// <summary>The system clock moved on by <see cref="Ahead"/>, for the session's expiry.</summary>
+    private sealed class MovedClock : TimeProvider
+    {
+        public TimeSpan Ahead { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Ahead;
+    }
+
+    /// <summary>
+    /// The cookie is written anew only once its ticket is a minute old (StromaWebHost.RenewAfter), not on every page,
+    /// and the idle expiry still moves with activity: a cookie renewed at minute 2 is good at minute 31, while the
+    /// cookie of the sign-in (minute 0, never renewed) has expired by then.
+    /// </summary>
+    [Fact]
+    public async Task Cookie_RenewedOncePastAMinute_IdleExpiryMovesWithActivity()
+    {
+        var clock = new MovedClock();
+        await using var factory = new WebFactory { TestServices = s => s.AddSingleton<TimeProvider>(clock) };
+        await factory.AddUserAsync("someone");
+        using var client = factory.Client();
+        using var signIn = await Html.PostFormAsync(client, "/account/sign-in", ("UserName", "someone"), ("Password", WebFactory.TestPassword));
+        var first = SessionCookie(signIn);
+
+        using (var fresh = await ReplayAsync(factory, first, "/account/password"))
+        {
+            fresh.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (fresh.Headers.TryGetValues("Set-Cookie", out var set) ? set : []).ShouldNotContain(c => c.StartsWith("stroma.auth", StringComparison.Ordinal),
+                "a ticket under a minute old is not written again");
+        }
+
+        clock.Ahead = TimeSpan.FromMinutes(2);
+        string renewed;
+        using (var later = await ReplayAsync(factory, first, "/account/password"))
+        {
+            later.StatusCode.ShouldBe(HttpStatusCode.OK);
+            renewed = SessionCookie(later);
+        }
+
+        clock.Ahead = TimeSpan.FromMinutes(31);
+        using (var stale = await ReplayAsync(factory, first, "/account/password"))
+        {
+            stale.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+            stale.Headers.Location!.OriginalString.ShouldContain("/account/sign-in");
+        }
+
+        using var kept = await ReplayAsync(factory, renewed, "/account/password");
+        kept.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }
