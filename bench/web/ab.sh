@@ -46,6 +46,9 @@ run() {
   load_account bench "$PASSWORD" load "Load test" "$PASSWORD" > /dev/null
   local cookie; cookie=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
   wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $cookie" -s "$ROOT/bench/web/$LUA" "$BASE" > /dev/null
+  # A fresh session for the measured run: a browser keeps the cookie the app renews (at most once a minute), wrk
+  # cannot, so a session older than a minute would have its cookie written anew on every request.
+  sign_in load "$PASSWORD"
   echo "$ref${envs:+ [$envs]} ($LUA, load $(cut -d' ' -f1-3 /proc/loadavg)): $(bash "$ROOT/bench/web/cpu-split.sh" "$LUA" "$SECONDS_" "$CLIENTS")"
   kill "$web"; wait "$web" 2>/dev/null || true
 }

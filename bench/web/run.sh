@@ -51,10 +51,13 @@ for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
 JAR="$WORK/cookies.txt"
 . "$ROOT/bench/lib/load-account.sh"
 load_account bench "$PASSWORD" load "Load test" "$PASSWORD"
-COOKIE=$(awk '$6 == "stroma.auth" { print $6 "=" $7 }' "$JAR")
+# A browser sends every cookie of the site (the session and the anti-forgery cookie).
+COOKIE=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
 [ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
 
 random_ids > "$WORK/patient-ids.txt"
+# Each measured run starts from a fresh session (sign_in below): a browser keeps the cookie the app renews (at most once
+# a minute), wrk cannot, so a session older than a minute would have its cookie written anew on every request.
 # Warm-up, not measured: each workload for WARMUP (default 30s), so that the server is measured as it runs for days
 # (the JIT has compiled the hot paths to optimised code, the patient list has been read once) rather than cold.
 WARMUP=${WARMUP:-30s}
@@ -63,7 +66,9 @@ PAGES=$((PATIENTS / 50)) wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $COOKIE" -
 IDS="$WORK/patient-ids.txt" wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $COOKIE" -s "$ROOT/bench/web/timeline.lua" "$BASE" > "$WORK/warmup-timeline.txt"
 
 echo "== wrk: patient list ($CLIENTS clients, $DURATION)"
+sign_in load "$PASSWORD"; COOKIE=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
 PAGES=$((PATIENTS / 50)) wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$ROOT/bench/web/list.lua" "$BASE" | tee "$WORK/wrk-list.txt"
 echo "== wrk: patient timeline ($CLIENTS clients, $DURATION)"
+sign_in load "$PASSWORD"; COOKIE=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
 IDS="$WORK/patient-ids.txt" wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$ROOT/bench/web/timeline.lua" "$BASE" | tee "$WORK/wrk-timeline.txt"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
