@@ -77,6 +77,36 @@ public sealed class StudyReportTests
             }
         }
 
+        // eGFR, derived in the report from each creatinine (µmol/L) with the patient's sex and age at the visit (CKD-EPI
+        // 2021, remembered per (creatinine, age, sex) there), against the same equation applied here to every value.
+        var patients = await db.Patients.Select(p => new { p.Id, p.Sex, p.BirthYear, p.BirthDate }).ToDictionaryAsync(p => p.Id, Token);
+        var creatinine = await db.LabResults.Where(l => l.Visit!.Type == "baseline" || l.Visit.Type.StartsWith("month_"))
+            .Where(l => l.NormalisedValue != null && l.Patient!.Site!.Code != "CR" && l.Analyte == "creatinine")
+            .Select(l => new { l.PatientId, l.Visit!.Type, l.Visit.VisitDate, Value = (double)l.NormalisedValue!.Value })
+            .ToListAsync(Token);
+        int? AgeAt(Guid patient, DateOnly date) => patients[patient] switch
+        {
+            { BirthDate: { } birth } => date.Year - birth.Year - (date < birth.AddYears(date.Year - birth.Year) ? 1 : 0),
+            { BirthYear: { } year } => date.Year - year,
+            _ => null,
+        };
+        var egfrMonths = 0;
+        foreach (var visitType in creatinine.GroupBy(c => c.Type))
+        {
+            var month = visitType.Key == "baseline" ? 0 : int.Parse(visitType.Key[6..], System.Globalization.CultureInfo.InvariantCulture);
+            var egfr = visitType.Select(c => Stroma.Clinical.Labs.DerivedValues.CkdEpi2021Value(
+                    new Stroma.Clinical.Labs.Quantity((decimal)c.Value, Stroma.Clinical.Labs.Units.MicromolePerLitre), AgeAt(c.PatientId, c.VisitDate), patients[c.PatientId].Sex))
+                .Where(e => e is not null).Select(e => (double)e!.Value).ToList();
+            var row = report.Measures.Single(m => m.Measure == "egfr" && m.Population == "all" && m.Month == month);
+            row.N.ShouldBe(egfr.Count);
+            egfr.Count.ShouldBeGreaterThan(0);
+            Close(row.Mean, Mean(egfr));
+            Close(row.Median, Quantile([.. egfr.Order()], 0.5));
+            egfrMonths++;
+        }
+
+        egfrMonths.ShouldBeGreaterThan(1);
+
         // SLEDAI-2K straight from the stored assessment totals.
         var sledai = await db.Assessments.Where(a => a.Instrument == "sledai2k" && a.Visit!.Type == "month_6" && a.Patient!.Site!.Code != "CR")
             .Select(a => (double)a.Total!.Value).ToListAsync(Token);
