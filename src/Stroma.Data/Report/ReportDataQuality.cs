@@ -48,7 +48,8 @@ internal static class ReportDataQualityReader
             }
         }
 
-        var visits = new List<(Guid PatientId, long Visits, long Verified)>();
+        // Summed per site as they are read (one lookup a patient), not kept and filtered again for each site.
+        var visits = new Dictionary<string, (long Visits, long Verified)>(StringComparer.Ordinal);
         await using (var command = sql.Command(connection, """
             SELECT v.patient_id, COUNT(*), COUNT(m.visit_id) FROM visits v
             LEFT JOIN (SELECT DISTINCT visit_id FROM sdv_marks WHERE field IS NULL AND cleared_at IS NULL) m ON m.visit_id = v.id
@@ -59,10 +60,10 @@ internal static class ReportDataQualityReader
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var patient = reader.GetGuid(0);
-                if (siteOf.ContainsKey(patient))
+                if (siteOf.TryGetValue(reader.GetGuid(0), out var site))
                 {
-                    visits.Add((patient, reader.GetInt64(1), reader.GetInt64(2)));
+                    ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(visits, site, out _);
+                    sum = (sum.Visits + reader.GetInt64(1), sum.Verified + reader.GetInt64(2));
                 }
             }
         }
@@ -73,9 +74,9 @@ internal static class ReportDataQualityReader
             var own = queries.Where(q => siteOf[q.PatientId] == site).ToList();
             var ages = own.Where(q => q.Status == QueryStatus.Open).Select(q => (int)Math.Floor((asOf - q.RaisedAt).TotalDays)).Order().ToList();
             double? median = ages.Count == 0 ? null : ages.Count % 2 == 1 ? ages[ages.Count / 2] : (ages[(ages.Count / 2) - 1] + ages[ages.Count / 2]) / 2.0;
-            var siteVisits = visits.Where(v => siteOf[v.PatientId] == site).ToList();
+            var siteVisits = visits.GetValueOrDefault(site);
             rows.Add(new SiteDataQuality(site, ages.Count, own.Count(q => q.Status == QueryStatus.Answered), own.Count(q => q.Status == QueryStatus.Closed),
-                median, ages.Count == 0 ? null : ages[^1], checked((int)siteVisits.Sum(v => v.Verified)), checked((int)siteVisits.Sum(v => v.Visits))));
+                median, ages.Count == 0 ? null : ages[^1], checked((int)siteVisits.Verified), checked((int)siteVisits.Visits)));
         }
 
         return new ReportDataQuality(rows);
