@@ -174,15 +174,16 @@ internal static class ReportMeasures
         private const int Ages = 152;
         private readonly Dictionary<double, double?>?[] tables = new Dictionary<double, double?>?[3 * Ages];
 
-        public double? Of(double creatinine, int? age, string? sex)
+        public double? Of(double creatinine, int? age, string? patientSex)
         {
+            // The equation tells only female and male apart; every other value (none, unknown) is one table.
+            Sex? sex = patientSex switch { "Female" => Sex.Female, "Male" => Sex.Male, _ => null };
             if (age is < 0 or > 150)
             {
                 return Egfr(age, sex, creatinine);
             }
 
-            // Egfr itself tells only Female and Male apart; every other value (none, unknown) is one table.
-            var index = (sex switch { "Female" => 0, "Male" => 1, _ => 2 } * Ages) + (age is { } known ? known + 1 : 0);
+            var index = (sex switch { Sex.Female => 0, Sex.Male => 1, _ => 2 } * Ages) + (age is { } known ? known + 1 : 0);
             var table = tables[index] ??= [];
             ref var e = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(table, creatinine, out var exists);
             if (!exists)
@@ -194,9 +195,8 @@ internal static class ReportMeasures
         }
     }
 
-    private static double? Egfr(int? age, string? patientSex, double creatinineUmolPerLitre)
+    private static double? Egfr(int? age, Sex? sex, double creatinineUmolPerLitre)
     {
-        Sex? sex = patientSex switch { "Female" => Sex.Female, "Male" => Sex.Male, _ => null };
         var value = DerivedValues.CkdEpi2021Value(new Quantity((decimal)creatinineUmolPerLitre, Units.MicromolePerLitre), age, sex);
         return value is null ? null : (double)value.Value;
     }
