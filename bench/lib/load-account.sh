@@ -1,4 +1,4 @@
-# Sourced by bench/web/run.sh and bench/soak/run.sh (not run on its own): creates the account a load test signs in
+# Sourced by bench/web/run.sh, ab.sh and cpu-split.sh and bench/soak/run.sh (not run on its own): creates the account a load test signs in
 # with, through the web app's own pages, as a site would.
 # The administrator may not give itself a site role (separation of duties, docs/security.md): signed in as the
 # administrator, load_account creates the account NAME (unless a previous run left it there), makes it an investigator
@@ -9,6 +9,9 @@
 
 # The anti-forgery token of the page on standard input.
 token() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
+
+# The Cookie header a browser would send from $JAR: every cookie of the site (the session and the anti-forgery cookie).
+cookie_header() { awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR"; }
 
 # sign_in USER PASSWORD: a fresh session in $JAR.
 sign_in() {

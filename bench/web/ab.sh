@@ -44,7 +44,7 @@ run() {
   for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
   . "$ROOT/bench/lib/load-account.sh"
   load_account bench "$PASSWORD" load "Load test" "$PASSWORD" > /dev/null
-  local cookie; cookie=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
+  local cookie; cookie=$(cookie_header)
   wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $cookie" -s "$ROOT/bench/web/$LUA" "$BASE" > /dev/null
   # A fresh session for the measured run: a browser keeps the cookie the app renews (at most once a minute), wrk
   # cannot, so a session older than a minute would have its cookie written anew on every request.

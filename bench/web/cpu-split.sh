@@ -9,8 +9,8 @@ LUA=$1; SECONDS_=${2:-20}; CLIENTS=${3:-50}
 BASE=${BASE:-http://127.0.0.1:5077}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ticks() { local t=0 s; for p in $(pgrep -f "$1" || true); do s=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0); t=$((t + s)); done; echo "$t"; }
-# A browser sends every cookie of the site (the session and the anti-forgery cookie).
-COOKIE=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
+. "$ROOT/bench/lib/load-account.sh"
+COOKIE=$(cookie_header)
 web0=$(ticks "Stroma.Web --database"); pg0=$(ticks "postgres: ")
 out=$(wrk -t2 -c"$CLIENTS" -d"${SECONDS_}s" --latency -H "Cookie: $COOKIE" -s "$ROOT/bench/web/$LUA" "$BASE")
 web1=$(ticks "Stroma.Web --database"); pg1=$(ticks "postgres: ")

@@ -51,8 +51,7 @@ for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/" && break; sleep 1; done
 JAR="$WORK/cookies.txt"
 . "$ROOT/bench/lib/load-account.sh"
 load_account bench "$PASSWORD" load "Load test" "$PASSWORD"
-# A browser sends every cookie of the site (the session and the anti-forgery cookie).
-COOKIE=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
+COOKIE=$(cookie_header)
 [ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
 
 random_ids > "$WORK/patient-ids.txt"
@@ -66,9 +65,9 @@ PAGES=$((PATIENTS / 50)) wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $COOKIE" -
 IDS="$WORK/patient-ids.txt" wrk -t2 -c"$CLIENTS" -d"$WARMUP" -H "Cookie: $COOKIE" -s "$ROOT/bench/web/timeline.lua" "$BASE" > "$WORK/warmup-timeline.txt"
 
 echo "== wrk: patient list ($CLIENTS clients, $DURATION)"
-sign_in load "$PASSWORD"; COOKIE=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
+sign_in load "$PASSWORD"; COOKIE=$(cookie_header)
 PAGES=$((PATIENTS / 50)) wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$ROOT/bench/web/list.lua" "$BASE" | tee "$WORK/wrk-list.txt"
 echo "== wrk: patient timeline ($CLIENTS clients, $DURATION)"
-sign_in load "$PASSWORD"; COOKIE=$(awk '$6 ~ /^stroma\./ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
+sign_in load "$PASSWORD"; COOKIE=$(cookie_header)
 IDS="$WORK/patient-ids.txt" wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$ROOT/bench/web/timeline.lua" "$BASE" | tee "$WORK/wrk-timeline.txt"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
