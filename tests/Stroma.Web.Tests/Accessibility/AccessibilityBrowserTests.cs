@@ -55,18 +55,19 @@ public sealed class AccessibilityFixture : PageWalkFixture
             Locale = language,
             ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
         });
-        // CI runs this walk on 2 cores beside four other test assemblies: one sign-in there once waited more than
-        // Playwright's default 30 s for the next page's load event. A page slower than 90 s still fails the walk.
-        context.SetDefaultTimeout(90_000);
-        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         if (user != "anonymous")
         {
             await page.GotoAsync("/account/sign-in");
             await page.Locator("#UserName").FillAsync(user == "demo" ? DemoMode.UserName : user);
             await page.Locator("#Password").FillAsync(user == "demo" ? Demo.Password : WebFactory.TestPassword);
-            await page.Locator("main form button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync(u => !u.Contains("/account/sign-in", StringComparison.Ordinal));
+            // The sign-in's answer (its session cookie) is what the walk needs; it navigates to each page itself. Waiting
+            // for the load event of the page the sign-in redirects to hung in CI twice (30 s, then 90 s, with the
+            // browser's network idle): the next GotoAsync makes that wait unnecessary.
+            var answer = await page.RunAndWaitForResponseAsync(() => page.Locator("main form button[type=submit]").ClickAsync(),
+                r => r.Request.Method == "POST" && r.Url.Contains("/account/sign-in", StringComparison.Ordinal));
+            await answer.FinishedAsync();
+            (await context.CookiesAsync()).ShouldContain(c => c.Name == "stroma.auth", $"{user} is not signed in (the sign-in answered {answer.Status})");
         }
 
         return (context, page);
