@@ -67,6 +67,9 @@ public sealed class WebFactory : WebApplicationFactory<Program>
             builder.UseSetting("Security:RequireMfaForRoles", "");
         }
 
+        // The console gets warnings and errors only, whatever a test sets for its own logger: the test process's console
+        // is what CI prints when a test fails, and a test logging ASP.NET Core at Trace once buried the failure in it.
+        builder.UseSetting("Logging:Console:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
