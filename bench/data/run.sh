@@ -3,7 +3,8 @@
 #   bench/data/run.sh [ROWS] [PATIENTS]          (defaults: 10000000 rows, 100000 patients)
 # PostgreSQL half: set STROMA_BENCH_POSTGRES to an admin connection, e.g.
 #   Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres;Database=postgres
-# (a server as in .ci/run). Work files go to ${BENCH_DIR:-/tmp/stroma-bench} (about 15 GB for 10^7 rows).
+# (a server as in .ci/run). Work files go to ${BENCH_DIR:-/tmp/stroma-bench} (about 25 GB at the peak for 10^7 rows on SQLite: the 10^5-patient registry is 4.9 GB
+# before its labs, the CSV files 3.3 GB, the raw load's copy with its staging table and WAL 17 GB).
 # BENCH_ENGINES=sqlite|postgres|both (default both); BENCH_REUSE=1 keeps base.db and the CSV files of a previous run;
 # BENCH_KEEP=1 keeps the work files and the SQLite registry `stroma import labs` filled (stroma.db, for the export
 # memory check); BENCH_STROMA=path uses an
@@ -43,6 +44,9 @@ echo "## SQLite"
 sqlite3 "$DIR/base.db" ".schema lab_results" >/dev/null
 raws=(); plains=(); ours=(); kbs=()
 for r in $(seq 1 "$ROUNDS"); do
+  # The previous round's registry goes first: beside the raw load's peak (the copy, the staging table and its WAL) the
+  # two no longer fit on a disk with 25 GB free at 10^7 rows.
+  rm -f "$DIR"/stroma.db*
   cp "$DIR/base.db" "$DIR/raw.db"
   # The shell's .import stores an empty CSV field as '' (not NULL): straight into lab_results, deleted_at = '' would
   # leave every row out of the partial report index (WHERE deleted_at IS NULL) and the raw loader would skip an index
