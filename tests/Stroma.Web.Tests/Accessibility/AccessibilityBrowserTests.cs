@@ -60,8 +60,9 @@ public sealed class AccessibilityFixture : PageWalkFixture
         {
             // Signed in by posting the sign-in form through the context's own request API (it shares the context's
             // cookies), not by clicking: the walk needs the session cookie, not the page the sign-in redirects to, and
-            // the click's navigation hung in CI three times (a load-event wait, then a response wait) with the browser's
-            // network idle. The walk navigates to each page itself.
+            // waiting on the click's navigation hung in CI (twice on the load event, with the browser's network idle;
+            // a third failure, whose log showed no test name, most likely on the response). The walk navigates to each
+            // page itself.
             await using var form = await context.APIRequest.GetAsync("/account/sign-in");
             var token = Html.Token(await form.TextAsync());
             await using var answer = await context.APIRequest.PostAsync("/account/sign-in", new APIRequestContextOptions
