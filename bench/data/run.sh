@@ -61,7 +61,7 @@ for r in $(seq 1 "$ROUNDS"); do
   sqlite3 "$DIR/plain.db" "ATTACH '$DIR/base.db' AS src; CREATE TABLE lab_results AS SELECT * FROM src.lab_results WHERE 0;"
   read -r s kb < <(T sqlite3 "$DIR/plain.db" ".import --csv --skip 1 $DIR/raw.csv lab_results"); plains+=("$s")
   rm -f "$DIR"/plain.db*
-  rm -f "$DIR"/stroma.db*; cp "$DIR/base.db" "$DIR/stroma.db"
+  cp "$DIR/base.db" "$DIR/stroma.db"
   read -r s kb < <(T "$S" import labs "$DIR/labs.csv" -d "$DIR/stroma.db"); ours+=("$s"); kbs+=("$kb")
 done
 echo "| loader | seconds per round | mean s | rows/s |"
