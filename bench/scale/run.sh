@@ -6,6 +6,9 @@
 # The registry database (stroma_scale_PATIENTS, or PGNAME) is made once and reused. EXPORT_SECONDS (default 300) bounds
 # each export: at 10^6 patients a whole export is tens of GB and hours, so the run samples its memory and rate over
 # that window and removes the output (set EXPORT_SECONDS=0 to skip the exports). Work files: ${WORK:-/tmp/stroma-scale}.
+# STROMA_BENCH_REPLICA (an admin connection string to a streaming replica of that server, made with
+# `pg_basebackup -R -X stream`, see bench/README.md) adds the study report read from the replica (`--read-database`),
+# alternated with the primary's (P R P R P R), and checks that the two reports are the same.
 set -euo pipefail
 PATIENTS=${1:-1000000}
 ANALYTES=${2:-urine_protein_24h,creatinine}
@@ -39,12 +42,29 @@ psql "$DBURL" -c "SELECT pg_size_pretty(pg_database_size(current_database())) AS
 psql "$DBURL" -c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size
   FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 10"
 
-echo "== study report (primary)"
-for round in 1 2; do
-  /usr/bin/time -f "report json round $round: %e s wall, %U s user, %S s sys, %M KB max RSS" \
-    "$STROMA" report study --protocol wang_2014 --format json --out "$WORK/report.json" --database "$PG" --timings 2>&1 | grep -E "report:|wall" || true
-  uptime
-done
+if [ -z "${STROMA_BENCH_REPLICA:-}" ]; then
+  echo "== study report (primary)"
+  for round in 1 2; do
+    /usr/bin/time -f "report json round $round: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+      "$STROMA" report study --protocol wang_2014 --format json --out "$WORK/report.json" --database "$PG" --timings 2>&1 | grep -E "report:|wall" || true
+    uptime
+  done
+else
+  REPLICA=$(echo "$STROMA_BENCH_REPLICA" | sed "s/Database=[^;]*/Database=$NAME/")
+  echo "== study report, primary (P) and replica (R) alternated"
+  psql "$(libpq "$REPLICA")" -tAc "SELECT 'replica in recovery: ' || pg_is_in_recovery()"
+  for round in 1 2 3; do
+    for side in P R; do
+      read=(); [ "$side" = R ] && read=(--read-database "$REPLICA")
+      /usr/bin/time -f "report json $side round $round: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+        "$STROMA" report study --protocol wang_2014 --format json --out "$WORK/report-$side.json" --database "$PG" "${read[@]}" 2>&1 \
+        | grep -E "wall|replica|primary" || true
+      uptime
+    done
+  done
+  cmp "$WORK/report-P.json" "$WORK/report-R.json" && echo "the reports from the primary and the replica are the same"
+  cp "$WORK/report-P.json" "$WORK/report.json"
+fi
 /usr/bin/time -f "report json --site S1: %e s wall, %U s user, %S s sys, %M KB max RSS" \
   "$STROMA" report study --protocol wang_2014 --site S1 --format json --out "$WORK/report-s1.json" --database "$PG" 2>&1 | grep -E "wall" || true
 

@@ -105,7 +105,10 @@ public static class ClinicalResponses
     {
         Preconditions.NotNull(cohort);
         Preconditions.NotNull(adjudications);
-        Preconditions.Requires(cohort.Distinct(StringComparer.Ordinal).Count() == cohort.Count,
+        // An ordinal set holds each patient once by construction (the study report passes one of 10^6 patients); any other
+        // collection is checked.
+        Preconditions.Requires(
+            (cohort is HashSet<string> set && set.Comparer.Equals(StringComparer.Ordinal)) || cohort.Distinct(StringComparer.Ordinal).Count() == cohort.Count,
             "The cohort lists a patient more than once; each patient counts once in the denominator.");
         var issues = new List<Issue>();
         var byPatient = adjudications.GroupBy(a => a.PatientKey).ToDictionary(g => g.Key, g => g.OrderBy(a => a.AssessmentDate).ToList());

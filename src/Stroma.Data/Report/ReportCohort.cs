@@ -37,7 +37,7 @@ internal sealed class ReportCohort
             map[i] = Enrolled.Count;
             Index[c.Id] = Enrolled.Count;
             Enrolled.Add(new CohortPatient(c.Id.ToString("D"), c.Site, c.StudyId, c.Sex, c.BirthYear, c.BirthDate, baseline, c.LastVisit ?? baseline,
-                c.Completed12, c.Death, c.Withdrawal, c.DiagnosisDate, c.Nephritis));
+                c.Completed12, c.Death, c.Withdrawal, c.DiagnosisDate, c.Nephritis, c.Visits));
         }
 
         return map;
@@ -227,9 +227,9 @@ internal sealed class ReportCohort
     }
 
     /// <summary>
-    /// Each candidate's baseline date, last visit and month-12 visit, the months present, and visit id → (patient, month),
-    /// so that the lab and assessment streams need no join to <c>visits</c> (a hash join done once here, not a B-tree
-    /// lookup per lab row); and the enrolled patients' visits whose type is not a time point, counted by type.
+    /// Each candidate's baseline date, last visit, month-12 visit and number of visits, the months present, and visit id →
+    /// (patient, month), so that the lab and assessment streams need no join to <c>visits</c> (a hash join done once here,
+    /// not a B-tree lookup per lab row); and the enrolled patients' visits whose type is not a time point, counted by type.
     /// </summary>
     private static VisitMap MapVisits(ReportCohort cohort, ReportTimePoints timePoints, List<VisitRow> rows)
     {
@@ -244,6 +244,7 @@ internal sealed class ReportCohort
             }
 
             var candidate = cohort.Candidates[index];
+            candidate.Visits++;
             var date = row.Date;
             candidate.LastVisit = candidate.LastVisit is { } last && last >= date ? last : date;
             if (row.Type == "baseline")
@@ -304,6 +305,9 @@ internal sealed record CohortCandidate(Guid Id, string Site, string StudyId, str
     public DateOnly? LastVisit { get; set; }
 
     public bool Completed12 { get; set; }
+
+    /// <summary>The candidate's visits (not deleted, of any type), for the data quality section's SDV coverage.</summary>
+    public int Visits { get; set; }
 }
 
 /// <summary>An enrolled patient of the cohort: the columns the report's figures use.</summary>
@@ -320,7 +324,8 @@ internal sealed record CohortPatient(
     DateOnly? Death,
     DateOnly? Withdrawal,
     DateOnly? DiagnosisDate,
-    bool Nephritis)
+    bool Nephritis,
+    int Visits)
 {
     public int? AgeAt(DateOnly date)
     {

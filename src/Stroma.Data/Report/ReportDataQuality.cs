@@ -26,55 +26,60 @@ public sealed record SiteDataQuality(string Site, int OpenQueries, int AnsweredQ
 
 /// <summary>
 /// Reads <see cref="ReportDataQuality"/> as one of the report's parallel reads (plain SQL on its connection): every
-/// query's patient, status and raising time, and every patient's visits with and without a standing whole-visit SDV
-/// mark, grouped by the database; the cohort and its sites are picked out of both here.
+/// query's patient, status and raising time, and the visits of the chosen sites with a standing whole-visit SDV mark,
+/// counted per patient by the database; the cohort and its sites are picked out of both here. The cohort's visits per
+/// site are counted from the report's one stream of visits (<see cref="CohortPatient.Visits"/>), not read again (at 10^6
+/// patients that second read grouped 7 × 10^6 visits by patient: 2.7 s of the server on three processes).
 /// </summary>
 internal static class ReportDataQualityReader
 {
     public static async Task<ReportDataQuality> ReadAsync(DbConnection connection, ReportSql sql, ReportCohort cohort, DateTimeOffset asOf, CancellationToken cancellationToken)
     {
-        var siteOf = cohort.Enrolled.ToDictionary(p => Guid.Parse(p.Id), p => p.Site);
-        var queries = new List<(Guid PatientId, QueryStatus Status, DateTimeOffset RaisedAt)>();
+        var queries = new List<(int Patient, QueryStatus Status, DateTimeOffset RaisedAt)>();
         await using (var command = sql.Command(connection, "SELECT q.patient_id, q.status, q.raised_at FROM queries q WHERE q.deleted_at IS NULL"))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var patient = reader.GetGuid(0);
-                if (siteOf.ContainsKey(patient))
+                if (cohort.Index.TryGetValue(reader.GetGuid(0), out var patient))
                 {
                     queries.Add((patient, Enum.Parse<QueryStatus>(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
                 }
             }
         }
 
-        // Summed per site as they are read (one lookup a patient), not kept and filtered again for each site.
+        // Summed per site as they are counted (one lookup a patient), not kept and filtered again for each site.
         var visits = new Dictionary<string, (long Visits, long Verified)>(StringComparer.Ordinal);
-        await using (var command = sql.Command(connection, """
-            SELECT v.patient_id, COUNT(*), COUNT(m.visit_id) FROM visits v
-            LEFT JOIN (SELECT DISTINCT visit_id FROM sdv_marks WHERE field IS NULL AND cleared_at IS NULL) m ON m.visit_id = v.id
-            WHERE v.deleted_at IS NULL
+        foreach (var patient in cohort.Enrolled)
+        {
+            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(visits, patient.Site, out _);
+            sum = (sum.Visits + patient.Visits, sum.Verified);
+        }
+
+        await using (var command = sql.Command(connection, $"""
+            SELECT v.patient_id, COUNT(DISTINCT m.visit_id) FROM sdv_marks m JOIN visits v ON v.id = m.visit_id {sql.PatientJoin("v")}
+            WHERE m.field IS NULL AND m.cleared_at IS NULL AND v.deleted_at IS NULL {sql.SiteFilter}
             GROUP BY v.patient_id
             """))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (siteOf.TryGetValue(reader.GetGuid(0), out var site))
+                if (cohort.Index.TryGetValue(reader.GetGuid(0), out var patient))
                 {
-                    ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(visits, site, out _);
-                    sum = (sum.Visits + reader.GetInt64(1), sum.Verified + reader.GetInt64(2));
+                    ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(visits, cohort.Enrolled[patient].Site, out _);
+                    sum = (sum.Visits, sum.Verified + reader.GetInt64(1));
                 }
             }
         }
 
         var rows = new List<SiteDataQuality>();
-        foreach (var site in siteOf.Values.Distinct().Order(StringComparer.Ordinal))
+        foreach (var site in visits.Keys.Order(StringComparer.Ordinal))
         {
-            var own = queries.Where(q => siteOf[q.PatientId] == site).ToList();
+            var own = queries.Where(q => cohort.Enrolled[q.Patient].Site == site).ToList();
             var ages = own.Where(q => q.Status == QueryStatus.Open).Select(q => (int)Math.Floor((asOf - q.RaisedAt).TotalDays)).Order().ToList();
             double? median = ages.Count == 0 ? null : ages.Count % 2 == 1 ? ages[ages.Count / 2] : (ages[(ages.Count / 2) - 1] + ages[ages.Count / 2]) / 2.0;
-            var siteVisits = visits.GetValueOrDefault(site);
+            var siteVisits = visits[site];
             rows.Add(new SiteDataQuality(site, ages.Count, own.Count(q => q.Status == QueryStatus.Answered), own.Count(q => q.Status == QueryStatus.Closed),
                 median, ages.Count == 0 ? null : ages[^1], checked((int)siteVisits.Verified), checked((int)siteVisits.Visits)));
         }

