@@ -187,7 +187,7 @@ public static class StudyReportBuilder
         });
         reads.Add(async c =>
         {
-            adverse = await ReportSafety.ReadAsync(c, sql, cancellationToken).ConfigureAwait(false);
+            adverse = await ReportSafety.ReadAsync(c, sql, cohort, cancellationToken).ConfigureAwait(false);
             trace.Step("adverse events", adverse.Count);
         });
         reads.Add(async c =>
