@@ -39,8 +39,11 @@ fi
 
 echo "== size"
 psql "$DBURL" -c "SELECT pg_size_pretty(pg_database_size(current_database())) AS database"
-psql "$DBURL" -c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size
-  FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 10"
+# Rows as the planner's estimate of the last ANALYZE (pg_class.reltuples): the statistics collector's live counts start
+# again from 0 after a server stopped without a clean shutdown.
+psql "$DBURL" -c "SELECT c.relname AS table, c.reltuples::bigint AS rows, pg_size_pretty(pg_total_relation_size(c.oid)) AS size
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'
+  ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 10"
 
 if [ -z "${STROMA_BENCH_REPLICA:-}" ]; then
   echo "== study report (primary)"
