@@ -127,13 +127,14 @@ internal sealed class ReportCohort
             WHERE p.deleted_at IS NULL {sql.SiteFilter} {sql.ProtocolFilter}
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var pool = new StringPool();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             cohort.Candidates.Add(new CohortCandidate(
                 reader.GetGuid(0),
-                reader.GetString(1),
+                pool.Get(reader.GetString(1)),
                 reader.GetString(2),
-                reader.GetString(3),
+                pool.Get(reader.GetString(3)),
                 reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
                 ReportSql.Date(reader, 5),
                 ReportSql.Date(reader, 6)));
@@ -213,6 +214,7 @@ internal sealed class ReportCohort
     private static async Task<List<VisitRow>> ReadVisitRowsAsync(DbConnection connection, ReportSql sql, CancellationToken cancellationToken)
     {
         var rows = new List<VisitRow>();
+        var types = new StringPool();
         await using var command = sql.Command(connection, $"""
             SELECT v.id, v.patient_id, v.type, v.visit_date FROM visits v {sql.PatientJoin("v")}
             WHERE v.deleted_at IS NULL {sql.SiteFilter}
@@ -220,7 +222,7 @@ internal sealed class ReportCohort
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new VisitRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), ReportSql.Date(reader, 3)!.Value));
+            rows.Add(new VisitRow(reader.GetGuid(0), reader.GetGuid(1), types.Get(reader.GetString(2)), ReportSql.Date(reader, 3)!.Value));
         }
 
         return rows;

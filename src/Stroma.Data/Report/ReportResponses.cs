@@ -26,6 +26,8 @@ internal static class ReportResponses
             WHERE r.deleted_at IS NULL {sql.SiteFilter}
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // The basis and the adjudicator recur (a protocol's criteria, a site's investigators): kept once each.
+        var pool = new StringPool();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient))
@@ -44,9 +46,9 @@ internal static class ReportResponses
                 ReportSql.Date(reader, 1)!.Value,
                 (decimal)Math.Round(reader.GetDouble(2), 6),
                 Enum.Parse<ClinicalResponseCategory>(reader.GetString(3)),
-                reader.GetString(4),
+                pool.Get(reader.GetString(4)),
                 reader.GetString(5).Split(';', StringSplitOptions.RemoveEmptyEntries),
-                reader.GetString(6),
+                pool.Get(reader.GetString(6)),
                 at.ToUniversalTime())));
         }
 
