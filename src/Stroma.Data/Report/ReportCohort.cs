@@ -75,9 +75,10 @@ internal sealed class ReportCohort
     }
 
     /// <summary>
-    /// The cohort and its visits, from four independent reads run at once on their own connections: the patients of the
-    /// chosen sites (and protocol), their first death, their diagnoses (first classification date, any nephritis biopsy),
-    /// and one stream of the sites' visits (7 × 10^5 rows at 10^5 patients), which are joined here in memory.
+    /// The cohort and its visits, from five independent reads run at once on their own connections: the patients of the
+    /// chosen sites (and protocol), their first death, their classifications and nephritis biopsies (kept here as the
+    /// first classification date and whether any biopsy is recorded), the patients with an administration, and one stream
+    /// of the sites' visits (7 × 10^5 rows at 10^5 patients), which are joined here in memory.
     /// </summary>
     public static async Task<(ReportCohort Cohort, VisitMap Visits)> ReadAsync(DbConnection connection, ReportSql sql, ReportTimePoints timePoints, ReportTrace trace, CancellationToken cancellationToken)
     {
@@ -96,12 +97,17 @@ internal sealed class ReportCohort
             }
         }
 
-        foreach (var (patient, diagnosis, nephritis) in await diagnosesRead.ConfigureAwait(false))
+        foreach (var (patient, classification, nephritis) in await diagnosesRead.ConfigureAwait(false))
         {
             if (cohort.CandidateIndex.TryGetValue(patient, out var index))
             {
-                cohort.Candidates[index].DiagnosisDate = diagnosis;
-                cohort.Candidates[index].Nephritis = nephritis;
+                var candidate = cohort.Candidates[index];
+                if (classification is { } date && (candidate.DiagnosisDate is not { } first || date < first))
+                {
+                    candidate.DiagnosisDate = date;
+                }
+
+                candidate.Nephritis |= nephritis;
             }
         }
 
@@ -189,19 +195,26 @@ internal sealed class ReportCohort
         return list;
     }
 
-    /// <summary>Each patient's first classification date and whether a lupus nephritis biopsy is recorded (records not deleted), at the chosen sites.</summary>
-    private static async Task<List<(Guid Patient, DateOnly? Diagnosis, bool Nephritis)>> ReadDiagnosesAsync(DbConnection connection, ReportSql sql, CancellationToken cancellationToken)
+    /// <summary>
+    /// The classifications (with their dates) and lupus nephritis biopsies recorded at the chosen sites (records not
+    /// deleted), one row each; <see cref="ReadAsync"/> keeps each candidate's first classification date and whether any
+    /// biopsy is recorded. Read as a plain scan rather than grouped by patient in the database: at 10^6 patients
+    /// PostgreSQL grouped through the patient index, fetching 1.8 × 10^6 rows in index order (3.3 s), where the scan
+    /// takes 0.5 s.
+    /// </summary>
+    private static async Task<List<(Guid Patient, DateOnly? Classification, bool Nephritis)>> ReadDiagnosesAsync(DbConnection connection, ReportSql sql, CancellationToken cancellationToken)
     {
         var list = new List<(Guid, DateOnly?, bool)>();
         await using var command = sql.Command(connection, $"""
-            SELECT x.patient_id, MIN(CASE WHEN x.kind = 'Classification' THEN x.diagnosis_date END),
-              COUNT(CASE WHEN x.kind = 'LupusNephritisBiopsy' THEN 1 END)
-            FROM diagnoses x {sql.PatientJoin("x")} WHERE x.deleted_at IS NULL {sql.SiteFilter} GROUP BY x.patient_id
+            SELECT x.patient_id, CASE WHEN x.kind = 'Classification' THEN x.diagnosis_date END,
+              CASE WHEN x.kind = 'LupusNephritisBiopsy' THEN 1 ELSE 0 END
+            FROM diagnoses x {sql.PatientJoin("x")}
+            WHERE x.deleted_at IS NULL AND x.kind IN ('Classification', 'LupusNephritisBiopsy') {sql.SiteFilter}
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add((reader.GetGuid(0), ReportSql.Date(reader, 1), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture) > 0));
+            list.Add((reader.GetGuid(0), ReportSql.Date(reader, 1), reader.GetInt32(2) == 1));
         }
 
         return list;

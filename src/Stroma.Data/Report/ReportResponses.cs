@@ -28,6 +28,19 @@ internal static class ReportResponses
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         // The basis and the adjudicator recur (a protocol's criteria, a site's investigators): kept once each.
         var pool = new StringPool();
+        var visitKeys = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        string[] VisitKeys(string stored)
+        {
+            // The same list of visits recurs too (the protocol's time points): split once, shared read-only.
+            ref var keys = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(visitKeys, stored, out var seen);
+            if (!seen)
+            {
+                keys = stored.Split(';', StringSplitOptions.RemoveEmptyEntries);
+            }
+
+            return keys!;
+        }
+
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!cohort.Index.TryGetValue(reader.GetGuid(0), out var patient))
@@ -47,7 +60,7 @@ internal static class ReportResponses
                 (decimal)Math.Round(reader.GetDouble(2), 6),
                 Enum.Parse<ClinicalResponseCategory>(reader.GetString(3)),
                 pool.Get(reader.GetString(4)),
-                reader.GetString(5).Split(';', StringSplitOptions.RemoveEmptyEntries),
+                VisitKeys(reader.GetString(5)),
                 pool.Get(reader.GetString(6)),
                 at.ToUniversalTime())));
         }
