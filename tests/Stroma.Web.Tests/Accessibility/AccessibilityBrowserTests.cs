@@ -58,22 +58,9 @@ public sealed class AccessibilityFixture : PageWalkFixture
         var page = await context.NewPageAsync();
         if (user != "anonymous")
         {
-            // Signed in by posting the sign-in form through the context's own request API (it shares the context's
-            // cookies), not by clicking: the walk needs the session cookie, not the page the sign-in redirects to, and
-            // waiting on the click's navigation hung in CI (twice on the load event, with the browser's network idle;
-            // a third failure, whose log showed no test name, most likely on the response). The walk navigates to each
-            // page itself.
-            await using var form = await context.APIRequest.GetAsync("/account/sign-in");
-            var token = Html.Token(await form.TextAsync());
-            await using var answer = await context.APIRequest.PostAsync("/account/sign-in", new APIRequestContextOptions
-            {
-                Form = context.APIRequest.CreateFormData()
-                    .Set("UserName", user == "demo" ? DemoMode.UserName : user)
-                    .Set("Password", user == "demo" ? Demo.Password : WebFactory.TestPassword)
-                    .Set("__RequestVerificationToken", token),
-                MaxRedirects = 0,
-            });
-            (await context.CookiesAsync()).ShouldContain(c => c.Name == "stroma.auth", $"{user} is not signed in (the sign-in answered {answer.Status})");
+            // Signed in through the request API, not by clicking: the walk needs the session cookie, not the page the
+            // sign-in redirects to, and navigates to each page itself (BrowserFixture.SignInByRequestAsync says why).
+            await BrowserFixture.SignInByRequestAsync(context, user == "demo" ? DemoMode.UserName : user, user == "demo" ? Demo.Password : WebFactory.TestPassword);
         }
 
         return (context, page);
