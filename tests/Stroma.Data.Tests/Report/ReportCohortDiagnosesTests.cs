@@ -4,7 +4,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using Stroma.Clinical.Statistics;
-using Stroma.Data.Demo;
 using Stroma.Data.Model;
 using Stroma.Data.Report;
 
@@ -18,11 +17,7 @@ public sealed class ReportCohortDiagnosesTests
     [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Build_DiseaseDurationAndNephritis_FromTheFirstClassificationAndAnyBiopsyNotDeleted(DatabaseEngine engine)
     {
-        await using var database = await TestDatabase.CreateAsync(engine);
-        await using (var demo = database.Open("demo", ManualClock.At("2026-11-25T09:00:00Z")))
-        {
-            await DemoRegistry.CreateAsync(demo, new DemoOptions(), Token);
-        }
+        await using var database = await StudyReportTests.DemoAsync(engine);
 
         await using (var db = database.Open("dr.s1", ManualClock.At("2026-12-01T00:00:00Z")))
         {

@@ -20,7 +20,8 @@ public sealed class StudyReportTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static async Task<TestDatabase> DemoAsync(DatabaseEngine engine)
+    /// <summary>A fresh registry holding the default demo (the 40-patient Wang 2014 cohort and the seed cases), also for the other report tests.</summary>
+    internal static async Task<TestDatabase> DemoAsync(DatabaseEngine engine)
     {
         var database = await TestDatabase.CreateAsync(engine);
         await using var db = database.Open("demo", ManualClock.At("2026-11-25T09:00:00Z"));
