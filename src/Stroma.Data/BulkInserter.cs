@@ -144,7 +144,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
 
     private protected string Table { get; }
 
-    internal static async Task<BulkInserter<T>> StartAsync(StromaDbContext db, BulkConflicts conflicts, CancellationToken cancellationToken = default)
+    internal static async Task<BulkInserter<T>> StartAsync(StromaDbContext db, BulkConflicts conflicts, BulkIndexPlan? indexes = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (db.Database.CurrentTransaction is null)
@@ -157,13 +157,24 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         BulkInserter<T> inserter = connection switch
         {
             NpgsqlConnection npgsql => new PostgresInserter(entityType, npgsql, conflicts),
-            SqliteConnection sqlite when SqliteInserter.Supports(entityType) => new SqliteInserter(entityType, sqlite, (SqliteTransaction)db.Database.CurrentTransaction.GetDbTransaction(), conflicts != BulkConflicts.Fail),
+            SqliteConnection sqlite when SqliteInserter.Supports(entityType) => new SqliteInserter(entityType, sqlite, (SqliteTransaction)db.Database.CurrentTransaction.GetDbTransaction(), conflicts != BulkConflicts.Fail, conflicts == BulkConflicts.SkipOptimistic),
             SqliteConnection sqlite => new SqliteParameterInserter(entityType, sqlite, (SqliteTransaction)db.Database.CurrentTransaction.GetDbTransaction(), conflicts != BulkConflicts.Fail),
             _ => throw new NotSupportedException(connection.GetType().Name),
         };
+        inserter.IndexPlan = indexes ?? BulkIndexPlan.Maintain;
         await inserter.BeginAsync(cancellationToken).ConfigureAwait(false);
         return inserter;
     }
+
+    /// <summary>
+    /// Whether the table's indexes are rebuilt after the load (<see cref="BulkIndexRebuild"/>). Only an insert that may
+    /// fail over to another reading (<see cref="BulkConflicts.SkipOptimistic"/>) rebuilds: without its unique indexes
+    /// the table cannot skip a stored key, so a load that brings one is rolled back and read again.
+    /// </summary>
+    private protected BulkIndexPlan IndexPlan { get; private set; } = BulkIndexPlan.Maintain;
+
+    /// <summary>The indexes and foreign keys rebuilt after the load; null while they are maintained row by row.</summary>
+    public (int Indexes, int ForeignKeys)? Rebuilt { get; private protected set; }
 
     /// <summary>Rows handed to <see cref="AddAsync"/> or <see cref="WriteAsync"/> so far.</summary>
     public long Added { get; private set; }
@@ -266,10 +277,19 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         private bool ledger;
         private LedgerDigest copiedLedger;
         private readonly byte[] hash = new byte[32];
+        private BulkIndexRebuild? rebuild;
 
         public override BulkBatch<T> CreateBatch(int capacity = 1024) => new ValueBatch(Columns, capacity);
 
         private protected override Task BeginAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        /// <summary>The table's rows, counted up to <paramref name="limit"/> (no more is read).</summary>
+        private async Task<long> StoredUpToAsync(long limit, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand($"SELECT count(*) FROM (SELECT 1 FROM \"{Table}\" LIMIT $1) s", connection) { CommandTimeout = 0 };
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
 
         /// <summary>Opens the COPY on the first batch, once it is known whether it can go straight into the table.</summary>
         private async Task OpenAsync(ValueBatch first, CancellationToken cancellationToken)
@@ -294,6 +314,10 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             else if (direct)
             {
                 await ExecuteAsync($"SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
+                if (await IndexPlan.DecideAsync(limit => StoredUpToAsync(limit, cancellationToken)).ConfigureAwait(false))
+                {
+                    rebuild = await BulkIndexRebuild.DropAsync(connection, Table, Savepoint, IndexPlan.LockWait, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             importer = await connection.BeginBinaryImportAsync(
@@ -411,6 +435,22 @@ public abstract class BulkInserter<T> : IAsyncDisposable
 
             await importer.DisposeAsync().ConfigureAwait(false);
             importer = null;
+            if (rebuild is not null)
+            {
+                try
+                {
+                    // A unique index that the rows broke fails here, as the COPY would have failed with it in place.
+                    await rebuild.RestoreAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException e) when (direct && e.SqlState == PostgresErrorCodes.UniqueViolation)
+                {
+                    await AbandonAsync(e, cancellationToken).ConfigureAwait(false);
+                    throw; // not reached
+                }
+
+                Rebuilt = (rebuild.Indexes, rebuild.ForeignKeys);
+            }
+
             if (direct)
             {
                 await ExecuteAsync($"RELEASE SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
@@ -471,6 +511,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
 
             await ExecuteAsync($"ROLLBACK TO SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
             direct = false;
+            rebuild = null; // the rollback put the indexes back
             throw new BulkInsertConflictException($"{Table}: {conflict.MessageText}", conflict);
         }
 
@@ -516,9 +557,10 @@ public abstract class BulkInserter<T> : IAsyncDisposable
     /// than the statements it saves. The text forms are those of Microsoft.Data.Sqlite's binder, which EF Core uses
     /// (a test compares them).
     /// </summary>
-    private sealed class SqliteInserter(IEntityType entityType, SqliteConnection connection, SqliteTransaction transaction, bool skipConflicts)
+    private sealed class SqliteInserter(IEntityType entityType, SqliteConnection connection, SqliteTransaction transaction, bool skipConflicts, bool optimistic)
         : BulkInserter<T>(entityType)
     {
+        private const string Savepoint = "stroma_bulk";
         private const int Null = -1;
         private const int IntegerValue = -2;
         private const int RealValue = -3;
@@ -526,6 +568,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         private sqlite3_stmt? statement;
         private long inserted;
         private long? cacheSize;
+        private BulkIndexRebuild? rebuild;
 
         public static bool Supports(IEntityType entityType) => entityType.GetProperties().All(p => Kind(p) is not null);
 
@@ -554,8 +597,33 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             // A larger page cache for this connection keeps the table's B-trees in memory while they grow: bounded
             // (256 MiB), so memory stays flat however many rows come; given back when the insert ends (SqliteCacheSize).
             cacheSize = SqliteCacheSize.Enlarge(connection, transaction);
-            statement = Prepare();
             return Task.CompletedTask;
+        }
+
+        /// <summary>
+        /// On the first batch (once the load's size can be estimated): drops the secondary indexes inside a savepoint
+        /// when they are to be rebuilt (<see cref="BulkInserter{T}.IndexPlan"/>), then prepares the insert.
+        /// </summary>
+        private async Task OpenAsync(CancellationToken cancellationToken)
+        {
+            if (optimistic && await IndexPlan.DecideAsync(StoredUpToAsync).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                transaction.Save(Savepoint);
+                rebuild = BulkIndexRebuild.Drop(connection, transaction, Table);
+            }
+
+            statement = Prepare();
+        }
+
+        /// <summary>The table's rows, counted up to <paramref name="limit"/> (no more is read).</summary>
+        private Task<long> StoredUpToAsync(long limit)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM \"{Table}\" LIMIT $limit)";
+            command.Parameters.AddWithValue("$limit", limit);
+            return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
         }
 
         private sqlite3_stmt Prepare()
@@ -565,15 +633,18 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             return prepared;
         }
 
-        private protected override ValueTask WriteBatchAsync(BulkBatch<T> batch, CancellationToken cancellationToken)
+        private protected override async ValueTask WriteBatchAsync(BulkBatch<T> batch, CancellationToken cancellationToken)
         {
+            if (statement is null)
+            {
+                await OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var rows = (Utf8Batch)batch;
             for (var row = 0; row < rows.Count; row++)
             {
                 Execute(statement!, rows, row);
             }
-
-            return ValueTask.CompletedTask;
         }
 
         private void Execute(sqlite3_stmt prepared, Utf8Batch rows, int row)
@@ -619,7 +690,32 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             }
         }
 
-        private protected override Task<long> FinishAsync(CancellationToken cancellationToken) => Task.FromResult(inserted);
+        private protected override Task<long> FinishAsync(CancellationToken cancellationToken)
+        {
+            if (rebuild is not null)
+            {
+                statement?.Dispose();
+                statement = null;
+                try
+                {
+                    // A unique index that the rows broke fails here, as the insert would have skipped them with it in place.
+                    rebuild.Restore(connection, transaction);
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == raw.SQLITE_CONSTRAINT)
+                {
+                    transaction.Rollback(Savepoint);
+                    transaction.Release(Savepoint);
+                    rebuild = null;
+                    throw new BulkInsertConflictException($"{Table}: {e.Message}", e);
+                }
+
+                transaction.Release(Savepoint);
+                Rebuilt = (rebuild.Indexes, rebuild.ForeignKeys);
+                rebuild = null;
+            }
+
+            return Task.FromResult(inserted);
+        }
 
         public override ValueTask DisposeAsync()
         {
@@ -842,9 +938,16 @@ public static class BulkInsert
 {
     /// <summary>Starts a bulk insert of <typeparamref name="T"/>. With <paramref name="skipConflicts"/>, rows whose unique key exists are skipped.</summary>
     public static Task<BulkInserter<T>> StartAsync<T>(StromaDbContext db, bool skipConflicts, CancellationToken cancellationToken = default)
-        where T : class => BulkInserter<T>.StartAsync(db, skipConflicts ? BulkConflicts.Skip : BulkConflicts.Fail, cancellationToken);
+        where T : class => BulkInserter<T>.StartAsync(db, skipConflicts ? BulkConflicts.Skip : BulkConflicts.Fail, null, cancellationToken);
 
     /// <summary>Starts a bulk insert of <typeparamref name="T"/> with the given handling of stored keys.</summary>
     public static Task<BulkInserter<T>> StartAsync<T>(StromaDbContext db, BulkConflicts conflicts, CancellationToken cancellationToken = default)
-        where T : class => BulkInserter<T>.StartAsync(db, conflicts, cancellationToken);
+        where T : class => BulkInserter<T>.StartAsync(db, conflicts, null, cancellationToken);
+
+    /// <summary>
+    /// Starts a bulk insert of <typeparamref name="T"/> that may rebuild the table's indexes after the load instead of
+    /// maintaining them (<paramref name="indexes"/>; only with <see cref="BulkConflicts.SkipOptimistic"/>).
+    /// </summary>
+    public static Task<BulkInserter<T>> StartAsync<T>(StromaDbContext db, BulkConflicts conflicts, BulkIndexPlan indexes, CancellationToken cancellationToken = default)
+        where T : class => BulkInserter<T>.StartAsync(db, conflicts, indexes, cancellationToken);
 }

@@ -34,8 +34,23 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
         [Description("Store the valid rows even when some rows are rejected.")]
         public bool Partial { get; init; }
 
+        [CommandOption("--indexes <MODE>")]
+        [Description("auto (default): a load of 100 000 rows or more that at least doubles the lab table drops its indexes and foreign keys and builds them again after the load (faster; the table is locked until the import ends); maintain: insert into them row by row; rebuild: always rebuild. See docs/labs.md \"Large files\".")]
+        [DefaultValue("auto")]
+        public string Indexes { get; init; } = "auto";
+
+        /// <summary>The <c>--indexes</c> choice; null when it is not one of the three.</summary>
+        public BulkIndexes? IndexMode => Indexes.Trim().ToLowerInvariant() switch
+        {
+            "auto" => BulkIndexes.Auto,
+            "maintain" => BulkIndexes.Maintain,
+            "rebuild" => BulkIndexes.Rebuild,
+            _ => null,
+        };
+
         public override ValidationResult Validate() =>
             !System.IO.File.Exists(File) ? ValidationResult.Error($"Input file '{File}' does not exist.")
+            : IndexMode is null ? ValidationResult.Error($"--indexes '{Indexes}' is not one of auto, maintain, rebuild.")
             : Ranges is not null && !System.IO.File.Exists(Ranges) ? ValidationResult.Error($"Ranges file '{Ranges}' does not exist.")
             : ValidationResult.Success();
     }
@@ -77,7 +92,7 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
             await using var input = new FileStream(settings.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
             await using var rejects = new StreamWriter(rejectPath, false, new System.Text.UTF8Encoding(false));
             result = await LabImport.RunAsync(db, input, Path.GetFileName(settings.File), rejects, normaliser,
-                new LabImportOptions { Partial = settings.Partial, RangeLabId = SiteLabRanges.LabId }, progress, cancellationToken).ConfigureAwait(false);
+                new LabImportOptions { Partial = settings.Partial, RangeLabId = SiteLabRanges.LabId, Indexes = settings.IndexMode!.Value }, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (DiskFull.Is(e))
         {
@@ -121,6 +136,11 @@ public sealed class ImportLabsCommand(CliIo io) : AsyncCommand<ImportLabsCommand
         {
             // Soft edit checks of the patients' protocols found discrepancies on the imported results (docs/data-quality.md "Save-time checks").
             io.Error.WriteLine($"{result.QueriesOpened} query(ies) opened by the study's edit checks on the imported results");
+        }
+
+        if (result.Rebuilt is var (indexes, foreignKeys))
+        {
+            io.Error.WriteLine($"lab_results: {indexes} index(es) and {foreignKeys} foreign key(s) were built again after the load, not maintained row by row (--indexes; docs/labs.md \"Large files\")");
         }
 
         var seconds = Math.Max(0.001, clock.Elapsed.TotalSeconds);

@@ -28,6 +28,12 @@ public sealed record LabImportResult(long Read, long Inserted, long Duplicates, 
     /// <summary>Queries the soft edit checks opened on the visits of the imported results (docs/data-quality.md "Save-time checks").</summary>
     public int QueriesOpened { get; init; }
 
+    /// <summary>
+    /// The indexes and foreign keys of <c>lab_results</c> that were dropped for the load and built again after it
+    /// (<see cref="LabImportOptions.Indexes"/>); null when they were maintained row by row.
+    /// </summary>
+    public (int Indexes, int ForeignKeys)? Rebuilt { get; init; }
+
     /// <summary>True when the file was refused whole (see <see cref="FileIssues"/>).</summary>
     public bool Refused => FileIssues.Count > 0;
 }
@@ -58,6 +64,16 @@ public sealed record LabImportOptions
     /// duplicate (for a caller that compares the flag with the one the sender gave; on the reading thread).
     /// </summary>
     public Action<long, LabNormalisation>? Accepted { get; init; }
+
+    /// <summary>
+    /// What the load does with the indexes and foreign keys of <c>lab_results</c> (<c>--indexes</c>; docs/labs.md
+    /// "Large files"): by default they are rebuilt after a load of at least 100 000 rows that at least doubles the
+    /// table, which locks the table until the import ends (<see cref="BulkIndexPlan"/>).
+    /// </summary>
+    public BulkIndexes Indexes { get; init; } = BulkIndexes.Auto;
+
+    /// <summary>How long a rebuild waits for the table's exclusive lock on PostgreSQL before it maintains the indexes instead (<see cref="BulkIndexPlan.LockWait"/>).</summary>
+    public TimeSpan IndexLockWait { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -207,7 +223,7 @@ public static class LabImport
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                return new LabImportResult(read, inserted, valid - inserted, rejected, true) { QueriesOpened = queriesOpened };
+                return new LabImportResult(read, inserted, valid - inserted, rejected, true) { QueriesOpened = queriesOpened, Rebuilt = pass.Rebuilt };
             }
             catch (BulkInsertConflictException) when (conflicts == BulkConflicts.SkipOptimistic)
             {
@@ -247,6 +263,14 @@ public static class LabImport
         /// <summary>The digest of the rows inserted (set when <see cref="RunAsync"/> returned).</summary>
         public LedgerDigest Ledger { get; private set; }
 
+        /// <summary>The indexes and foreign keys rebuilt after the load (set when <see cref="RunAsync"/> returned).</summary>
+        public (int Indexes, int ForeignKeys)? Rebuilt { get; private set; }
+
+        // The first batch's rows and the bytes read for them (set by the producer before it hands the batch over): the
+        // size of the whole load is estimated from them for the choice of rebuilding the indexes.
+        private long sampleRows;
+        private long sampleBytes;
+
         /// <summary>Set when the header lacks a required column: the file is refused whole (LAB014).</summary>
         public Issue? HeaderProblem { get; private set; }
 
@@ -280,7 +304,12 @@ public static class LabImport
                 rejectCsv.NextRecord();
             }
 
-            await using var inserter = await BulkInsert.StartAsync<LabResult>(db, conflicts, cancellationToken).ConfigureAwait(false);
+            var total = csv.Length;
+            var plan = new BulkIndexPlan(options.Indexes, () => sampleBytes > 0 ? (long)((double)total * sampleRows / sampleBytes) : sampleRows)
+            {
+                LockWait = options.IndexLockWait,
+            };
+            await using var inserter = await BulkInsert.StartAsync<LabResult>(db, conflicts, plan, cancellationToken).ConfigureAwait(false);
             var full = Channel.CreateBounded<BulkBatch<LabResult>>(new BoundedChannelOptions(Batches) { SingleReader = true, SingleWriter = true });
             var empty = Channel.CreateUnbounded<BulkBatch<LabResult>>();
             for (var i = 0; i < Batches; i++)
@@ -307,6 +336,7 @@ public static class LabImport
                 await producer.ConfigureAwait(false);
                 inserted = rejected > 0 && !partial ? 0 : await inserter.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 Ledger = inserter.Inserted;
+                Rebuilt = inserter.Rebuilt;
             }
             catch
             {
@@ -484,6 +514,11 @@ public static class LabImport
                 batch.Add(row, hasher.Of(row));
                 if (batch.IsFull)
                 {
+                    if (sampleRows == 0)
+                    {
+                        (sampleRows, sampleBytes) = (line, csv.Position);
+                    }
+
                     Send(full, batch, cancellationToken);
                     batch = null;
                 }
@@ -496,6 +531,11 @@ public static class LabImport
 
             if (batch is { Count: > 0 })
             {
+                if (sampleRows == 0)
+                {
+                    (sampleRows, sampleBytes) = (read, total);
+                }
+
                 Send(full, batch, cancellationToken);
             }
         }
