@@ -165,53 +165,136 @@ public readonly record struct LedgerDigest(long Rows, UInt128 High, UInt128 Low)
 
     /// <summary>
     /// Digests rows of one entity type as they are written (a bulk path that records what it wrote without reading it
-    /// back): the same value as <see cref="OfEntity"/>, with the field list sorted once and the text buffers reused.
-    /// One instance per thread.
+    /// back): the same value as <see cref="OfRow"/> of the row's audit-trail texts (<see cref="LedgerCheck.Audited"/>),
+    /// with the field list sorted, the redaction looked up and each field name encoded once, and each value written
+    /// as UTF-8 straight into one reused buffer (the common types without an intermediate string: a lab import hashes
+    /// every row, and the string path was a fifth of its CPU time at 10^6 rows). One instance per thread.
     /// </summary>
     internal sealed class RowHasher
     {
-        private readonly string entity;
-        private readonly IProperty[] fields;
-        private readonly StringBuilder text = new(512);
+        private const string DecimalFormat = "0.############################";
+        private readonly Field[] fields;
+        private readonly byte[] header;
+        private readonly Dictionary<Enum, byte[]> enumNames = [];
+        private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private byte[] bytes = new byte[1024];
+        private int used;
 
         public RowHasher(IEntityType entityType)
         {
             ArgumentNullException.ThrowIfNull(entityType);
-            entity = entityType.ClrType.Name;
-            fields = [.. LedgerCheck.Fields(entityType).Where(p => !Changing.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+            var text = new StringBuilder();
+            Append(text, FormatTag);
+            Append(text, entityType.ClrType.Name);
+            header = Encoding.UTF8.GetBytes(text.ToString());
+            fields = [.. LedgerCheck.Fields(entityType).Where(p => !Changing.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal)
+                .Select(p => new Field(p.GetGetter(), Encoding.UTF8.GetBytes(new StringBuilder().Append(Encoding.UTF8.GetByteCount(p.Name)).Append(':').Append(p.Name).ToString()),
+                    p.PropertyInfo?.IsDefined(typeof(AuditRedactedAttribute), inherit: false) == true))];
         }
 
         public LedgerDigest Of(object row)
         {
-            text.Clear();
-            Append(text, FormatTag);
-            Append(text, entity);
-            foreach (var property in fields)
+            used = 0;
+            Write(header);
+            foreach (var field in fields)
             {
-                if (LedgerCheck.Audited(property, row) is { } value)
+                var value = field.Getter.GetClrValueUsingContainingEntity(row);
+                if (value is null)
                 {
-                    Append(text, property.Name);
-                    Append(text, value);
+                    continue;
+                }
+
+                Write(field.Name);
+                if (field.Redacted)
+                {
+                    WriteText(AuditRedactedAttribute.Placeholder);
+                    continue;
+                }
+
+                switch (value)
+                {
+                    case string text:
+                        WriteText(text);
+                        break;
+                    case Guid guid:
+                        WriteFormatted(guid, "D");
+                        break;
+                    case DateTimeOffset instant:
+                        WriteFormatted(StoredInstant.Truncate(instant), StoredInstant.Format);
+                        break;
+                    case decimal number:
+                        WriteFormatted(number, DecimalFormat);
+                        break;
+                    case Enum member:
+                        if (!enumNames.TryGetValue(member, out var name))
+                        {
+                            name = Encoding.UTF8.GetBytes(member.ToString());
+                            enumNames[member] = name;
+                        }
+
+                        WriteLength(name.Length);
+                        Write(name);
+                        break;
+                    default:
+                        // Everything else exactly as the audit trail writes it.
+                        WriteText(AuditInterceptor.Canonical(value)!);
+                        break;
                 }
             }
 
-            var length = Encoding.UTF8.GetMaxByteCount(text.Length);
-            if (bytes.Length < length)
-            {
-                bytes = new byte[Math.Max(length, bytes.Length * 2)];
-            }
-
-            var written = 0;
-            foreach (var chunk in text.GetChunks())
-            {
-                written += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(written));
-            }
-
+            sha.AppendData(bytes, 0, used);
             Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(bytes.AsSpan(0, written), hash);
+            sha.GetHashAndReset(hash);
             return OfHash(hash);
         }
+
+        private void Reserve(int more)
+        {
+            if (bytes.Length - used < more)
+            {
+                Array.Resize(ref bytes, Math.Max(used + more, bytes.Length * 2));
+            }
+        }
+
+        private void Write(ReadOnlySpan<byte> data)
+        {
+            Reserve(data.Length);
+            data.CopyTo(bytes.AsSpan(used));
+            used += data.Length;
+        }
+
+        /// <summary>The UTF-8 byte count, a colon (as <see cref="Append"/> writes them).</summary>
+        private void WriteLength(int length)
+        {
+            Reserve(12);
+            length.TryFormat(bytes.AsSpan(used), out var written, default, CultureInfo.InvariantCulture);
+            used += written;
+            bytes[used++] = (byte)':';
+        }
+
+        private void WriteText(string text)
+        {
+            var length = Encoding.UTF8.GetByteCount(text);
+            WriteLength(length);
+            Reserve(length);
+            used += Encoding.UTF8.GetBytes(text, bytes.AsSpan(used));
+        }
+
+        /// <summary>A value whose text is ASCII (digits, signs, separators), so its byte count is its length.</summary>
+        private void WriteFormatted<TValue>(TValue value, string format)
+            where TValue : IUtf8SpanFormattable
+        {
+            Span<byte> scratch = stackalloc byte[64];
+            if (!value.TryFormat(scratch, out var written, format, CultureInfo.InvariantCulture))
+            {
+                throw new InvalidOperationException($"A {typeof(TValue).Name} took more than 64 bytes to write.");
+            }
+
+            WriteLength(written);
+            Write(scratch[..written]);
+        }
+
+        private sealed record Field(IClrPropertyGetter Getter, byte[] Name, bool Redacted);
     }
 
     /// <summary>The batch record of this digest for rows created at <paramref name="createdAt"/>.</summary>
