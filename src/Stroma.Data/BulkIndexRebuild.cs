@@ -19,10 +19,10 @@ public enum BulkIndexes
 
 /// <summary>
 /// When a bulk insert rebuilds the table's indexes instead of inserting into them row by row. The rebuild is what
-/// PostgreSQL's manual advises for a large load ("Populating a Database", sections 14.4.3 "Remove Indexes" and 14.4.4
-/// "Remove Foreign Key Constraints": building an index on existing data is quicker than updating it row by row, and a
-/// foreign key checks the whole table in one pass more efficiently than row by row) and what SQLite's <c>CREATE
-/// INDEX</c> does with its sorter. Once the indexes no longer fit in memory, each row's insert is a random page
+/// PostgreSQL's manual advises for a large load (PostgreSQL 15 documentation, section 14.4 "Populating a Database", its
+/// parts "Remove Indexes", "Remove Foreign Key Constraints" and "Increase maintenance_work_mem": building an index on
+/// existing data is quicker than updating it row by row, and a foreign key is checked for the whole table in one pass
+/// more efficiently than row by row); SQLite's <c>CREATE INDEX</c> likewise sorts the rows once. Once the indexes no longer fit in memory, each row's insert is a random page
 /// write in each index, while a build sorts once: at 10^7 rows into an empty <c>lab_results</c>, PostgreSQL's
 /// <c>COPY</c> took 336 s with the indexes and foreign keys in place and 40 s without (bench/data/README.md).
 /// </summary>

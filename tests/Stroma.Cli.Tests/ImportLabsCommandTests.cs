@@ -50,6 +50,44 @@ public sealed class ImportLabsCommandTests
         }
     }
 
+    [Fact]
+    public async Task ImportLabs_IndexesRebuild_StoresTheRowsAndSaysTheIndexesWereBuiltAgain()
+    {
+        await using var database = await RegistryAsync();
+
+        var (outcome, _) = await ImportAsync(database, Header + GoodRow, "--indexes", "rebuild");
+
+        outcome.ExitCode.ShouldBe(ExitCodes.Ok, outcome.Error);
+        outcome.Error.ShouldContain("lab_results: 3 index(es) and 0 foreign key(s) were built again after the load");
+        outcome.Out.ShouldContain("inserted 1");
+        await using var db = database.Open();
+        (await db.LabResults.CountAsync(Token)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ImportLabs_IndexesDefault_SmallFileSaysNothingOfIndexes()
+    {
+        await using var database = await RegistryAsync();
+
+        var (outcome, _) = await ImportAsync(database, Header + GoodRow);
+
+        outcome.ExitCode.ShouldBe(ExitCodes.Ok, outcome.Error);
+        outcome.Error.ShouldNotContain("built again");
+    }
+
+    [Fact]
+    public async Task ImportLabs_IndexesNotAMode_ExitsTwoNamingTheChoices()
+    {
+        await using var database = await RegistryAsync();
+
+        var (outcome, _) = await ImportAsync(database, Header + GoodRow, "--indexes", "fast");
+
+        outcome.ExitCode.ShouldBe(ExitCodes.Usage);
+        (outcome.Out + outcome.Error).ShouldContain("--indexes 'fast' is not one of auto, maintain, rebuild.");
+        await using var db = database.Open();
+        (await db.LabResults.CountAsync(Token)).ShouldBe(0);
+    }
+
     [Theory]
     [InlineData("site,patient,visit_date,analyte,value,range,lab,specimen_time\n")]
     [InlineData("\0site,patient,visit_date,analyte,value,unit,range,lab,specimen_time\n")]
