@@ -39,6 +39,29 @@ public sealed class RowHasherTests
         },
     };
 
+    /// <summary>Values at the edges of the hand-written instant and decimal texts.</summary>
+    public static TheoryData<DateTimeOffset, decimal> Edges => new()
+    {
+        { new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(9), 0.000000m },
+        { new DateTimeOffset(999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999), -0.0m },
+        { new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.FromHours(-5)).AddTicks(1_000_005), 100m },
+        { new DateTimeOffset(9999, 12, 31, 10, 0, 0, TimeSpan.FromHours(14)), 100.00m },
+        { DateTimeOffset.MaxValue, -0.000001m },
+        { new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero), 79228162514264337593543950335m },
+        { new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero), 1234567.8900m },
+    };
+
+    [Theory]
+    [MemberData(nameof(Edges))]
+    public async Task Of_InstantAndDecimalEdges_AreTheAuditTexts(DateTimeOffset time, decimal value)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseEngine.Sqlite);
+        await using var db = database.Open();
+        var row = new LabResult { Id = Guid.NewGuid(), PatientId = Guid.NewGuid(), Analyte = "c4", SpecimenTime = time, ReportedValue = "x", NormalisedValue = value, CreatedAt = time };
+
+        new LedgerDigest.RowHasher(db.Model.FindEntityType(typeof(LabResult))!).Of(row).ShouldBe(ByText(db, row));
+    }
+
     [Theory]
     [MemberData(nameof(Rows))]
     public async Task Of_IsTheDigestOfTheRowsAuditTexts(LabResult row)

@@ -220,10 +220,13 @@ public readonly record struct LedgerDigest(long Rows, UInt128 High, UInt128 Low)
                         WriteFormatted(guid, "D");
                         break;
                     case DateTimeOffset instant:
-                        WriteFormatted(StoredInstant.Truncate(instant), StoredInstant.Format);
+                        WriteInstant(StoredInstant.Truncate(instant).UtcDateTime);
                         break;
-                    case decimal number:
-                        WriteFormatted(number, DecimalFormat);
+                    case decimal number when number != 0:
+                        WriteDecimal(number);
+                        break;
+                    case decimal zero:
+                        WriteFormatted(zero, DecimalFormat); // "0" whatever its sign and scale, as the custom format has it
                         break;
                     case Enum member:
                         if (!enumNames.TryGetValue(member, out var name))
@@ -278,6 +281,67 @@ public readonly record struct LedgerDigest(long Rows, UInt128 High, UInt128 Low)
             WriteLength(length);
             Reserve(length);
             used += Encoding.UTF8.GetBytes(text, bytes.AsSpan(used));
+        }
+
+        /// <summary>
+        /// <see cref="StoredInstant.Format"/> (<c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>, 27 characters) of a UTC time, digit by
+        /// digit: the custom format's parser was most of the digest's time.
+        /// </summary>
+        private void WriteInstant(DateTime utc)
+        {
+            WriteLength(27);
+            Reserve(27);
+            var span = bytes.AsSpan(used, 27);
+            Digits(span[..4], utc.Year);
+            span[4] = (byte)'-';
+            Digits(span.Slice(5, 2), utc.Month);
+            span[7] = (byte)'-';
+            Digits(span.Slice(8, 2), utc.Day);
+            span[10] = (byte)'T';
+            Digits(span.Slice(11, 2), utc.Hour);
+            span[13] = (byte)':';
+            Digits(span.Slice(14, 2), utc.Minute);
+            span[16] = (byte)':';
+            Digits(span.Slice(17, 2), utc.Second);
+            span[19] = (byte)'.';
+            Digits(span.Slice(20, 6), (int)(utc.Ticks % TimeSpan.TicksPerSecond / 10));
+            span[26] = (byte)'Z';
+            used += 27;
+        }
+
+        private static void Digits(Span<byte> destination, int value)
+        {
+            for (var i = destination.Length - 1; i >= 0; i--)
+            {
+                destination[i] = (byte)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+
+        /// <summary>
+        /// A non-zero decimal as <see cref="DecimalFormat"/> writes it: its digits with trailing fractional zeros (and
+        /// then the point) dropped. The general format never uses an exponent for a decimal, and the custom format's 28
+        /// optional places cover any decimal's scale, so nothing is rounded either way.
+        /// </summary>
+        private void WriteDecimal(decimal number)
+        {
+            Span<byte> scratch = stackalloc byte[64];
+            number.TryFormat(scratch, out var written, default, CultureInfo.InvariantCulture);
+            if (scratch[..written].IndexOf((byte)'.') >= 0)
+            {
+                while (scratch[written - 1] == (byte)'0')
+                {
+                    written--;
+                }
+
+                if (scratch[written - 1] == (byte)'.')
+                {
+                    written--;
+                }
+            }
+
+            WriteLength(written);
+            Write(scratch[..written]);
         }
 
         /// <summary>A value whose text is ASCII (digits, signs, separators), so its byte count is its length.</summary>
