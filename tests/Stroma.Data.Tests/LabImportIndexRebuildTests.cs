@@ -121,6 +121,20 @@ public sealed class LabImportIndexRebuildTests
         result.Rebuilt.ShouldBeNull();
     }
 
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Auto_LargeFileIntoASmallerTable_RebuildsTheIndexes(DatabaseEngine engine)
+    {
+        await using var database = await RegistryAsync(engine);
+        // 150 000 rows (the length of the first 4 096 estimates the rest) into a table of a few hundred demo results.
+        const int many = 150_000;
+
+        var result = await ImportAsync(database, File(Enumerable.Range(0, many).Select(Row)), BulkIndexes.Auto);
+
+        result.ShouldBe(new LabImportResult(many, many, 0, 0, true) { Rebuilt = engine == DatabaseEngine.Postgres ? (3, 3) : (3, 0) });
+        (await FerritinAsync(database)).Count.ShouldBe(many);
+    }
+
     [Fact]
     public async Task Rebuild_PostgresTableInUseBeyondTheLockWait_MaintainsTheIndexesInstead()
     {

@@ -266,8 +266,13 @@ public static class LabImport
         /// <summary>The indexes and foreign keys rebuilt after the load (set when <see cref="RunAsync"/> returned).</summary>
         public (int Indexes, int ForeignKeys)? Rebuilt { get; private set; }
 
-        // The first batch's rows and the bytes read for them (set by the producer before it hands the batch over): the
-        // size of the whole load is estimated from them for the choice of rebuilding the indexes.
+        // The first SampleRows rows and the bytes read for them (the whole input when it is shorter), set by the producer
+        // before it completes `sampled`: the size of the whole load is estimated from them for the choice of rebuilding
+        // the indexes, before the first batch is written. 4 096 rows, because the producer can read that many without
+        // waiting for the writer (its four batches of 1 024 hold them), so the writer may wait for the sample; the
+        // reader's 64 KiB read-ahead makes the estimate at most about a fifth low for rows of 75 bytes.
+        private const long SampleRows = 4096;
+        private readonly TaskCompletionSource sampled = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private long sampleRows;
         private long sampleBytes;
 
@@ -327,6 +332,11 @@ public static class LabImport
                 {
                     while (full.Reader.TryRead(out var batch))
                     {
+                        if (inserter.Added == 0)
+                        {
+                            await sampled.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
                         await inserter.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                         batch.Clear();
                         empty.Writer.TryWrite(batch);
@@ -364,6 +374,12 @@ public static class LabImport
             }
             finally
             {
+                if (!sampled.Task.IsCompleted)
+                {
+                    (sampleRows, sampleBytes) = (Read, csv.Length);
+                    sampled.TrySetResult();
+                }
+
                 full.TryComplete();
             }
         }
@@ -382,6 +398,12 @@ public static class LabImport
             while (csv.Read())
             {
                 var line = Interlocked.Increment(ref read);
+                if (line == SampleRows)
+                {
+                    (sampleRows, sampleBytes) = (line, csv.Position);
+                    sampled.TrySetResult();
+                }
+
                 issues.Clear();
                 var record = csv.Record!;
                 string Field(int index) => index >= 0 && index < record.Length ? record[index] : "";
@@ -514,11 +536,6 @@ public static class LabImport
                 batch.Add(row, hasher.Of(row));
                 if (batch.IsFull)
                 {
-                    if (sampleRows == 0)
-                    {
-                        (sampleRows, sampleBytes) = (line, csv.Position);
-                    }
-
                     Send(full, batch, cancellationToken);
                     batch = null;
                 }
@@ -531,11 +548,6 @@ public static class LabImport
 
             if (batch is { Count: > 0 })
             {
-                if (sampleRows == 0)
-                {
-                    (sampleRows, sampleBytes) = (read, total);
-                }
-
                 Send(full, batch, cancellationToken);
             }
         }
