@@ -278,6 +278,9 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         private LedgerDigest copiedLedger;
         private readonly byte[] hash = new byte[32];
         private BulkIndexRebuild? rebuild;
+        private bool opened;
+        private string? stageCopy;
+        private IReadOnlyList<IProperty>? filterKey;
 
         public override BulkBatch<T> CreateBatch(int capacity = 1024) => new ValueBatch(Columns, capacity);
 
@@ -297,6 +300,7 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             staging = conflicts == BulkConflicts.Skip
                 || (conflicts == BulkConflicts.SkipOptimistic && await AnyKeyStoredAsync(first, cancellationToken).ConfigureAwait(false));
             direct = conflicts == BulkConflicts.SkipOptimistic && !staging;
+            opened = true;
             var target = Table;
             var columns = ColumnList();
             if (staging)
@@ -310,6 +314,10 @@ public abstract class BulkInserter<T> : IAsyncDisposable
                     await ExecuteAsync($"ALTER TABLE \"{target}\" ADD COLUMN IF NOT EXISTS {LedgerColumn} bytea", cancellationToken).ConfigureAwait(false);
                     columns += $", {LedgerColumn}";
                 }
+
+                stageCopy = $"COPY \"{target}\" ({columns}) FROM STDIN (FORMAT BINARY)";
+                filterKey = EntityType.GetIndexes().FirstOrDefault(i => i.IsUnique && i.GetFilter() is null)?.Properties;
+                return; // each batch is copied on its own, after its stored keys are left out (StageAsync)
             }
             else if (direct)
             {
@@ -323,6 +331,99 @@ public abstract class BulkInserter<T> : IAsyncDisposable
             importer = await connection.BeginBinaryImportAsync(
                 $"COPY \"{target}\" ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             importer.Timeout = TimeSpan.Zero; // no limit: a COPY of 10^7 rows into an indexed table may wait long on the server
+        }
+
+        /// <summary>
+        /// The staging path, one batch at a time: the rows whose unique key (the entity's first unique index without a
+        /// filter: for lab results the natural key) is already stored are left out in one query, and only the others
+        /// are copied into the staging table. A re-import of a file already loaded then copies nothing and its final
+        /// <c>INSERT ... ON CONFLICT DO NOTHING</c> has nothing to probe; the probes run here, on the server, while
+        /// the client reads the next rows. The final insert still skips whatever else conflicts (a key twice in the
+        /// file, another key), so leaving rows out here only saves work.
+        /// </summary>
+        private async Task StageAsync(ValueBatch batch, CancellationToken cancellationToken)
+        {
+            var keep = await UnstoredRowsAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (keep is not null && Array.IndexOf(keep, true) < 0)
+            {
+                return;
+            }
+
+            await using var copy = await connection.BeginBinaryImportAsync(stageCopy!, cancellationToken).ConfigureAwait(false);
+            copy.Timeout = TimeSpan.Zero;
+            for (var r = 0; r < batch.Count; r++)
+            {
+                if (keep is not null && !keep[r])
+                {
+                    continue;
+                }
+
+                copy.StartRow();
+                var start = r * batch.Width;
+                for (var i = 0; i < batch.Width; i++)
+                {
+                    if (batch.Values[start + i] is { } value)
+                    {
+                        copy.Write(value, dataTypes[i]);
+                    }
+                    else
+                    {
+                        copy.WriteNull();
+                    }
+                }
+
+                if (ledger)
+                {
+                    batch.Ledger(r).WriteHash(hash);
+                    copy.Write(hash, NpgsqlTypes.NpgsqlDbType.Bytea);
+                }
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Which rows of the batch have no stored <see cref="filterKey"/>; null when it cannot tell (no such key, or a NULL in it).</summary>
+        private async Task<bool[]?> UnstoredRowsAsync(ValueBatch batch, CancellationToken cancellationToken)
+        {
+            if (filterKey is null)
+            {
+                return null;
+            }
+
+            await using var command = new NpgsqlCommand { Connection = connection, CommandTimeout = 0 };
+            var names = new List<string>();
+            var on = new List<string>();
+            foreach (var property in filterKey)
+            {
+                var column = Columns.ToList().IndexOf(property);
+                var array = (Array?)null;
+                for (var r = 0; r < batch.Count; r++)
+                {
+                    var value = batch.Values[(r * batch.Width) + column];
+                    if (value is null)
+                    {
+                        return null;
+                    }
+
+                    array ??= Array.CreateInstance(value.GetType(), batch.Count);
+                    array.SetValue(value, r);
+                }
+
+                command.Parameters.Add(new NpgsqlParameter { Value = array });
+                names.Add($"k{names.Count}");
+                on.Add($"t.\"{property.GetColumnName()}\" = k.k{on.Count}");
+            }
+
+            command.CommandText = $"SELECT k.n FROM unnest({string.Join(", ", names.Select((_, i) => $"${i + 1}"))}) WITH ORDINALITY AS k({string.Join(", ", names)}, n) "
+                + $"WHERE NOT EXISTS (SELECT 1 FROM \"{Table}\" t WHERE {string.Join(" AND ", on)})";
+            var keep = new bool[batch.Count];
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keep[reader.GetInt64(0) - 1] = true;
+            }
+
+            return keep;
         }
 
         /// <summary>Whether any row of the batch has a primary or unique key already stored (one query per key).</summary>
@@ -373,9 +474,15 @@ public abstract class BulkInserter<T> : IAsyncDisposable
         private protected override async ValueTask WriteBatchAsync(BulkBatch<T> batch, CancellationToken cancellationToken)
         {
             var values = (ValueBatch)batch;
-            if (importer is null)
+            if (!opened)
             {
                 await OpenAsync(values, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (staging)
+            {
+                await StageAsync(values, cancellationToken).ConfigureAwait(false);
+                return;
             }
 
             try
@@ -417,15 +524,20 @@ public abstract class BulkInserter<T> : IAsyncDisposable
 
         private protected override async Task<long> FinishAsync(CancellationToken cancellationToken)
         {
-            if (importer is null)
+            if (!opened)
             {
                 return 0;
+            }
+
+            if (staging)
+            {
+                return await InsertStagedAsync(cancellationToken).ConfigureAwait(false);
             }
 
             long copied;
             try
             {
-                copied = (long)await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                copied = (long)await importer!.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (direct && e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -456,12 +568,13 @@ public abstract class BulkInserter<T> : IAsyncDisposable
                 await ExecuteAsync($"RELEASE SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
             }
 
-            if (!staging)
-            {
-                Inserted = copiedLedger;
-                return copied;
-            }
+            Inserted = copiedLedger;
+            return copied;
+        }
 
+        /// <summary>Inserts the staged rows whose keys are not stored, and sums the ledger hashes of the rows it kept.</summary>
+        private async Task<long> InsertStagedAsync(CancellationToken cancellationToken)
+        {
             var insertSql = $"INSERT INTO \"{Table}\" ({ColumnList()}) SELECT {ColumnList()} FROM \"stage_{Table}\" ON CONFLICT DO NOTHING";
             if (!ledger)
             {
