@@ -358,28 +358,34 @@ public abstract class BulkInserter<T> : IAsyncDisposable
                     continue;
                 }
 
-                copy.StartRow();
-                var start = r * batch.Width;
-                for (var i = 0; i < batch.Width; i++)
-                {
-                    if (batch.Values[start + i] is { } value)
-                    {
-                        copy.Write(value, dataTypes[i]);
-                    }
-                    else
-                    {
-                        copy.WriteNull();
-                    }
-                }
-
-                if (ledger)
-                {
-                    batch.Ledger(r).WriteHash(hash);
-                    copy.Write(hash, NpgsqlTypes.NpgsqlDbType.Bytea);
-                }
+                WriteRow(copy, batch, r);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>One row of the batch into a binary COPY, with its ledger hash when the staging table has the column.</summary>
+        private void WriteRow(NpgsqlBinaryImporter target, ValueBatch batch, int row)
+        {
+            target.StartRow();
+            var start = row * batch.Width;
+            for (var i = 0; i < batch.Width; i++)
+            {
+                if (batch.Values[start + i] is { } value)
+                {
+                    target.Write(value, dataTypes[i]);
+                }
+                else
+                {
+                    target.WriteNull();
+                }
+            }
+
+            if (ledger)
+            {
+                batch.Ledger(row).WriteHash(hash);
+                target.Write(hash, NpgsqlTypes.NpgsqlDbType.Bytea);
+            }
         }
 
         /// <summary>Which rows of the batch have no stored <see cref="filterKey"/>; null when it cannot tell (no such key, or a NULL in it).</summary>
@@ -491,29 +497,8 @@ public abstract class BulkInserter<T> : IAsyncDisposable
                 // machines cost more than the I/O they would overlap.
                 for (var r = 0; r < values.Count; r++)
                 {
-                    importer!.StartRow();
-                    var start = r * values.Width;
-                    for (var i = 0; i < values.Width; i++)
-                    {
-                        if (values.Values[start + i] is { } value)
-                        {
-                            importer.Write(value, dataTypes[i]);
-                        }
-                        else
-                        {
-                            importer.WriteNull();
-                        }
-                    }
-
-                    if (ledger)
-                    {
-                        values.Ledger(r).WriteHash(hash);
-                        importer.Write(hash, NpgsqlTypes.NpgsqlDbType.Bytea);
-                    }
-                    else if (!staging)
-                    {
-                        copiedLedger += values.Ledger(r);
-                    }
+                    WriteRow(importer!, values, r);
+                    copiedLedger += values.Ledger(r);
                 }
             }
             catch (PostgresException e) when (direct && e.SqlState == PostgresErrorCodes.UniqueViolation)
